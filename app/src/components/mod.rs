@@ -1,0 +1,2 @@
+//! Reusable pieces of the UI.
+pub mod language_switcher;

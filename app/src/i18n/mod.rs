@@ -1,0 +1,202 @@
+//! The two UI languages, how a request picks one, and the strings of each.
+//!
+//! Every user-visible string lives in `en.rs` or `ko.rs`. Both fill the same
+//! [`Strings`] struct, so a string missing in one language is a compile error.
+
+mod en;
+mod ko;
+
+use serde::{Deserialize, Serialize};
+
+/// Name of the cookie that remembers the language the user picked.
+pub const LANGUAGE_COOKIE: &str = "lobby_lang";
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    En,
+    Ko,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::Ko];
+
+    /// The BCP 47 tag, as used in `<html lang>`, the cookie and URLs.
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Ko => "ko",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Locale> {
+        let primary = code.trim().split(['-', '_']).next().unwrap_or("");
+        Locale::ALL
+            .into_iter()
+            .find(|l| l.code().eq_ignore_ascii_case(primary))
+    }
+
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Locale::En => &en::EN,
+            Locale::Ko => &ko::KO,
+        }
+    }
+
+    /// The language for a request: the remembered choice first, then the
+    /// best `Accept-Language` match by q-value, then English.
+    pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Locale {
+        if let Some(l) = cookie.and_then(Locale::from_code) {
+            return l;
+        }
+        let mut best: Option<(f32, Locale)> = None;
+        for range in accept_language.unwrap_or("").split(',') {
+            let mut parts = range.split(';');
+            let tag = parts.next().unwrap_or("").trim();
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if let Some(l) = Locale::from_code(tag) {
+                if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, l));
+                }
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or_default()
+    }
+}
+
+/// Replaces `{name}` placeholders in a translated template.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// All user-visible strings of the UI. Placeholders are written `{name}`.
+pub struct Strings {
+    /// The language's own name, shown in the language switcher.
+    pub language_name: &'static str,
+    pub language_switcher_label: &'static str,
+    pub skip_to_content: &'static str,
+    pub product_name: &'static str,
+    /// `{org}`: the organization's display name.
+    pub page_title_home: &'static str,
+    pub home_heading: &'static str,
+    pub home_intro: &'static str,
+    pub home_invited_heading: &'static str,
+    pub home_invited_text: &'static str,
+    pub home_steps_label: &'static str,
+    pub home_step_sign_in: &'static str,
+    pub home_step_consent: &'static str,
+    pub home_step_company: &'static str,
+    pub home_step_welcome: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub not_found_home_link: &'static str,
+    /// `{org}`, `{product}`.
+    pub footer_text: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_fields(s: &Strings) -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("language_name", s.language_name),
+            ("language_switcher_label", s.language_switcher_label),
+            ("skip_to_content", s.skip_to_content),
+            ("product_name", s.product_name),
+            ("page_title_home", s.page_title_home),
+            ("home_heading", s.home_heading),
+            ("home_intro", s.home_intro),
+            ("home_invited_heading", s.home_invited_heading),
+            ("home_invited_text", s.home_invited_text),
+            ("home_steps_label", s.home_steps_label),
+            ("home_step_sign_in", s.home_step_sign_in),
+            ("home_step_consent", s.home_step_consent),
+            ("home_step_company", s.home_step_company),
+            ("home_step_welcome", s.home_step_welcome),
+            ("not_found_title", s.not_found_title),
+            ("not_found_text", s.not_found_text),
+            ("not_found_home_link", s.not_found_home_link),
+            ("footer_text", s.footer_text),
+        ]
+    }
+
+    fn placeholders(s: &str) -> Vec<String> {
+        let mut found: Vec<String> = s
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn every_string_is_translated_with_the_same_placeholders() {
+        let en = all_fields(Locale::En.strings());
+        let ko = all_fields(Locale::Ko.strings());
+        for ((key, e), (_, k)) in en.iter().zip(ko.iter()) {
+            assert!(!e.trim().is_empty(), "English `{key}` is empty");
+            assert!(!k.trim().is_empty(), "Korean `{key}` is empty");
+            assert_eq!(
+                placeholders(e),
+                placeholders(k),
+                "placeholders of `{key}` differ"
+            );
+        }
+        // The Korean file is a translation, not a copy of the English one;
+        // only the product's name and the title built from it stay the same.
+        let untranslated: Vec<_> = en
+            .iter()
+            .zip(ko.iter())
+            .filter(|((key, e), (_, k))| {
+                e == k && !["product_name", "page_title_home"].contains(key)
+            })
+            .map(|((key, _), _)| *key)
+            .collect();
+        assert!(untranslated.is_empty(), "not translated: {untranslated:?}");
+    }
+
+    #[test]
+    fn negotiation_prefers_cookie_then_quality() {
+        assert_eq!(Locale::negotiate(Some("ko"), Some("en")), Locale::Ko);
+        assert_eq!(
+            Locale::negotiate(Some("xx"), Some("ko-KR,ko;q=0.9")),
+            Locale::Ko
+        );
+        assert_eq!(
+            Locale::negotiate(None, Some("fr;q=1, en;q=0.5, ko;q=0.8")),
+            Locale::Ko
+        );
+        assert_eq!(
+            Locale::negotiate(None, Some("ko;q=0, en;q=0.1")),
+            Locale::En
+        );
+        assert_eq!(Locale::negotiate(None, Some("de-CH")), Locale::En);
+        assert_eq!(Locale::negotiate(None, None), Locale::En);
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders() {
+        assert_eq!(
+            fill("Welcome to {org}", &[("org", "GFMS")]),
+            "Welcome to GFMS"
+        );
+        assert_eq!(fill("{a}{a}", &[("a", "x")]), "xx");
+    }
+}
+
+/// The `Set-Cookie` / `document.cookie` value that remembers a language for a year.
+pub fn language_cookie(locale: Locale) -> String {
+    format!(
+        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        locale.code()
+    )
+}

@@ -1,0 +1,92 @@
+//! Lobby's user interface: the HTML shell, the routes and the shared models,
+//! rendered on the server and hydrated in the browser.
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+pub mod branding;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+mod shell;
+
+#[cfg(feature = "ssr")]
+pub use shell::shell;
+
+use leptos::prelude::*;
+use leptos_meta::provide_meta_context;
+use leptos_router::{
+    components::{Route, Router, Routes},
+    StaticSegment,
+};
+
+use crate::branding::Branding;
+use crate::components::language_switcher::LanguageSwitcher;
+use crate::i18n::{fill, Locale};
+use crate::pages::{home::HomePage, not_found::NotFound};
+
+/// The language the page is shown in; the switcher changes it in place.
+#[derive(Clone, Copy)]
+pub struct UiLocale(pub RwSignal<Locale>);
+
+pub fn use_locale() -> RwSignal<Locale> {
+    use_context::<UiLocale>()
+        .map(|l| l.0)
+        .unwrap_or_else(|| RwSignal::new(Locale::default()))
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let branding = Branding::current();
+    let locale = RwSignal::new(initial_locale());
+    provide_context(UiLocale(locale));
+    provide_context(branding.clone());
+
+    let t = move || locale.get().strings();
+    let org = branding.org_name.clone();
+    let footer = move || {
+        let s = t();
+        fill(s.footer_text, &[("org", &org), ("product", s.product_name)])
+    };
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{move || t().skip_to_content}</a>
+            <header class="site-header">
+                <a class="org-name" href="/">{branding.org_name.clone()}</a>
+                <LanguageSwitcher/>
+            </header>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=StaticSegment("") view=HomePage/>
+                </Routes>
+            </main>
+            <footer class="site-footer">{footer}</footer>
+        </Router>
+    }
+}
+
+/// The language chosen for this request (server) or the one the server
+/// rendered the page in (browser), so that hydration starts from the same text.
+fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        shell::request_locale()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|lang| Locale::from_code(&lang))
+            .unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        Locale::default()
+    }
+}

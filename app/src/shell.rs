@@ -1,0 +1,77 @@
+//! The HTML document around the app, rendered only on the server: language,
+//! branding, stylesheet and the hydration script under a per-response CSP nonce.
+
+use http::header::{ACCEPT_LANGUAGE, CONTENT_SECURITY_POLICY, COOKIE};
+use http::request::Parts;
+use http::HeaderValue;
+use leptos::nonce::{provide_nonce, use_nonce};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use leptos_meta::MetaTags;
+
+use crate::branding::{Branding, ORG_NAME_META};
+use crate::i18n::{Locale, LANGUAGE_COOKIE};
+use crate::App;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    provide_nonce();
+    let nonce = use_nonce();
+    if let (Some(nonce), Some(response)) = (&nonce, use_context::<ResponseOptions>()) {
+        if let Ok(csp) = HeaderValue::from_str(&content_security_policy(nonce)) {
+            response.insert_header(CONTENT_SECURITY_POLICY, csp);
+        }
+    }
+    let branding = use_context::<Branding>().unwrap_or_default();
+    let accent = format!(":root{{--accent:{}}}", branding.accent_color);
+    let lang = request_locale().code();
+
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name=ORG_NAME_META content=branding.org_name.clone()/>
+                <link rel="stylesheet" href=format!("/{}/lobby.css", options.site_pkg_dir)/>
+                <style nonce=nonce>{accent}</style>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Scripts only with this response's nonce (the hydration bootstrap) and what
+/// it loads; wasm compilation allowed; nothing from other origins; no framing.
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'none'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; font-src 'self'; \
+         connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    )
+}
+
+/// The language of the current request: the remembered choice, else `Accept-Language`.
+pub fn request_locale() -> Locale {
+    let Some(parts) = use_context::<Parts>() else {
+        return Locale::default();
+    };
+    let cookie = parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == LANGUAGE_COOKIE).then(|| value.to_owned())
+        });
+    let accept = parts
+        .headers
+        .get(ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Locale::negotiate(cookie.as_deref(), accept)
+}

@@ -1,0 +1,60 @@
+import { defineConfig } from '@playwright/test';
+import path from 'node:path';
+
+// `make test` passes these; running `npx playwright test` by hand needs them too.
+const port = Number(process.env.LOBBY_E2E_PORT ?? 3100);
+const dir = process.env.LOBBY_E2E_DIR ?? path.join(__dirname, 'test-results', 'server');
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  retries: 0,
+  workers: 1, // 2-core machines
+  reporter: [['list']],
+  outputDir: './test-results',
+  use: {
+    baseURL,
+    headless: true,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      // Debian's chromium; Playwright never downloads a browser here.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+        // Nothing but loopback resolves, so the browser never leaves the machine.
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium' }],
+  webServer: [
+    {
+      // The built server on a free port, with a fresh SQLite database and dev mail.
+      command: `${process.env.LOBBY_BIN ?? '../target/debug/lobby'} serve`,
+      url: `${baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+      env: {
+        LOBBY_LISTEN: `127.0.0.1:${port}`,
+        LOBBY_PUBLIC_URL: baseURL,
+        DATABASE_URL: `sqlite://${dir}/lobby.db`,
+        LOBBY_DATA_DIR: `${dir}/data`,
+        LOBBY_SITE_ROOT: process.env.LOBBY_SITE_ROOT ?? path.join(__dirname, '..', 'target', 'site'),
+        LOBBY_ORG_NAME: 'GFMS',
+        LOBBY_ORG_SLUG: 'gfms',
+        LOBBY_SECRET_KEY: 'a'.repeat(64),
+      },
+    },
+  ],
+});

@@ -1,0 +1,53 @@
+# Shared by the scripts: paths, and installing what the build needs. Each step
+# checks first and says what it does, so running it again is cheap.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# One cargo target directory outside the clone, reused by every clone and CI run.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/lobby/target}"
+export PATH="$ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+SITE_ROOT="$ROOT/target/site"
+
+say() { printf '==> %s\n' "$*"; }
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "installing the Rust target wasm32-unknown-unknown (rustup)"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+# The wasm-bindgen CLI must be the exact version Cargo.lock resolved.
+ensure_wasm_bindgen() {
+  local want have
+  want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)"
+  if [ "$have" != "$want" ]; then
+    say "installing wasm-bindgen-cli $want from crates.io (once per machine, ~6 minutes)"
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+}
+
+# end2end's npm packages (Playwright, the test OpenID provider and SMTP sink,
+# and binaryen's wasm-opt) from the committed lock file.
+ensure_node_packages() {
+  local stamp="end2end/node_modules/.lobby-lock-hash" hash
+  hash="$(sha256sum end2end/package-lock.json | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null || true)" != "$hash" ]; then
+    say "installing end2end npm packages from package-lock.json (npm ci)"
+    (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$hash" > "$stamp"
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/nanum ]; then
+    say "installing Debian's chromium and a Korean font (apt-get)"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-nanum >/dev/null
+  fi
+}

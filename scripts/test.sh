@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# `make test`: checks, unit and integration tests (SQLite, and PostgreSQL when
+# LOBBY_TEST_POSTGRES_URL is set), then Playwright in Chromium against a freshly
+# started server with a fresh database. Ends with one line `N passed, N failed`.
+source "$(dirname "$0")/common.sh"
+
+ensure_wasm_target
+ensure_wasm_bindgen
+ensure_node_packages
+ensure_chromium
+
+logs="$(mktemp -d)"
+passed=0
+failed=0
+trap 'rm -rf "$logs"' EXIT
+
+check() { # name, command…: a check counts as one test
+  local name="$1"; shift
+  say "check: $name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED check: $name"; fi
+}
+
+check "cargo fmt" cargo fmt --all -- --check
+check "clippy (server and app, ssr)" cargo clippy -q -p server -p app -p migration --all-targets -- -D warnings
+check "clippy (app, hydrate, wasm32)" cargo clippy -q -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+if [ -z "${LOBBY_TEST_POSTGRES_URL:-}" ]; then
+  echo "!!! LOBBY_TEST_POSTGRES_URL is not set: the PostgreSQL storage tests will SKIP (they fail under CI=true)."
+  echo "!!! e.g. LOBBY_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test make test"
+fi
+
+say "unit and integration tests (cargo test)"
+set +e
+cargo test --no-fail-fast -p app -p migration -p server 2>&1 | tee "$logs/cargo.log"
+cargo_status=${PIPESTATUS[0]}
+set -e
+read -r cp cf < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p + 0, f + 0 }' "$logs/cargo.log")
+passed=$((passed + cp)); failed=$((failed + cf))
+if [ "$cargo_status" -ne 0 ] && [ "$cf" -eq 0 ]; then
+  echo "FAILED: cargo test exited with $cargo_status (build error?)"; failed=$((failed + 1))
+fi
+
+say "end-to-end tests (Playwright, Chromium)"
+if scripts/build.sh debug; then
+  e2e_dir="$(mktemp -d)"
+  port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  set +e
+  (cd end2end && \
+    LOBBY_BIN="$CARGO_TARGET_DIR/debug/lobby" LOBBY_SITE_ROOT="$SITE_ROOT" LOBBY_E2E_DIR="$e2e_dir" \
+    LOBBY_E2E_PORT="$port" PLAYWRIGHT_JSON_OUTPUT_NAME="$logs/e2e.json" \
+    npx playwright test --reporter=list,json)
+  set -e
+  if [ -s "$logs/e2e.json" ]; then
+    read -r ep ef < <(node -e 'const s=require(process.argv[1]).stats; console.log(s.expected + s.flaky, s.unexpected)' "$logs/e2e.json")
+  else
+    ep=0; ef=1; echo "FAILED: Playwright produced no results"
+  fi
+  passed=$((passed + ep)); failed=$((failed + ef))
+  rm -rf "$e2e_dir"
+else
+  echo "FAILED: building the site for the end-to-end tests"; failed=$((failed + 1))
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,150 @@
+//! Lobby's server: configuration, storage, email and HTTP, wired together by [`run`].
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+pub mod clock;
+pub mod config;
+pub mod http;
+pub mod mail;
+pub mod secret;
+pub mod store;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use app::branding::Branding;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::mail::{MailTransport, OutboxWorker};
+
+/// What can stop Lobby from starting or make it stop.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("LOBBY_SMTP_URL: {0}")]
+    Smtp(#[from] lettre::transport::smtp::Error),
+    #[error("server: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Serves Lobby on `config.listen` until `shutdown` completes.
+pub async fn run(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| StartError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+    run_on(listener, config, shutdown).await
+}
+
+/// Serves Lobby on `listener` until `shutdown` completes: then in-flight
+/// requests finish, the outbox worker stops between two messages, and it returns.
+pub async fn run_on(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let db = store::connect(&config.database_url).await?;
+    store::migrate(&db).await?;
+    let org = store::ensure_default_organization(
+        &db,
+        &config.org_slug,
+        &config.org_name,
+        &config.accent_color,
+        clock.as_ref(),
+    )
+    .await?;
+
+    let transport = match &config.smtp_url {
+        Some(url) => MailTransport::smtp(url)?,
+        None => {
+            tracing::info!(dir = %config.dev_mail_dir().display(), "no LOBBY_SMTP_URL: dev mail is stored as .eml files");
+            MailTransport::dev(config.dev_mail_dir())
+        }
+    };
+    let (stop_worker, worker_stop) = watch::channel(false);
+    let worker = OutboxWorker::new(
+        db.clone(),
+        transport,
+        config.mail_from.clone(),
+        clock.clone(),
+    );
+    let worker = tokio::spawn(worker.run(worker_stop));
+
+    let state = http::AppState {
+        leptos_options: http::leptos_options(&config.site_root, config.listen),
+        db: db.clone(),
+    };
+    let branding = Branding {
+        org_name: org.name.clone(),
+        accent_color: org.accent_color.clone(),
+    };
+    let router = http::router(state, branding);
+    let listen = listener.local_addr().map_err(|source| StartError::Listen {
+        addr: config.listen,
+        source,
+    })?;
+    tracing::info!(url = %config.public_url, %listen, "Lobby is listening");
+
+    let served = serve(listener, router, shutdown).await;
+
+    let _ = stop_worker.send(true);
+    let _ = worker.await;
+    db.close().await?;
+    tracing::info!("Lobby stopped");
+    served.map_err(StartError::Serve)
+}
+
+/// Serves `router` until `shutdown` completes, then lets requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,10 @@
+//! Email: every message is an outbox row first, written in the transaction
+//! that causes it; a worker delivers the rows with retries and back-off.
+
+pub mod outbox;
+pub mod transport;
+pub mod worker;
+
+pub use outbox::{enqueue, OutgoingEmail};
+pub use transport::MailTransport;
+pub use worker::{OutboxWorker, RetryPolicy};

@@ -1,0 +1,220 @@
+//! Delivers the outbox: claims due rows, sends them, and reschedules failures
+//! with exponential back-off. Claims expire, so rows held by a process that
+//! died are taken up again; several processes can share one database.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, Order, QueryFilter, QueryOrder, Set,
+};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use super::outbox::{FAILED, PENDING, SENT};
+use super::transport::MailTransport;
+use crate::clock::Clock;
+use crate::store::entities::email_outbox::{self, Column};
+
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    /// Delay after the first failure; doubled after each further one.
+    pub base: Duration,
+    pub max_delay: Duration,
+    /// After this many failed attempts the row is marked failed.
+    pub max_attempts: i32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        // 30 s, 1 min, 2 min … capped at 1 h: about 14 hours of trying in all.
+        RetryPolicy {
+            base: Duration::from_secs(30),
+            max_delay: Duration::from_secs(3600),
+            max_attempts: 20,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before the next try, after `attempts` failed ones (≥ 1).
+    pub fn delay_after(&self, attempts: i32) -> Duration {
+        let doublings = attempts.saturating_sub(1).clamp(0, 30) as u32;
+        self.base
+            .saturating_mul(2u32.saturating_pow(doublings))
+            .min(self.max_delay)
+    }
+}
+
+pub struct OutboxWorker {
+    pub db: DatabaseConnection,
+    pub transport: Arc<MailTransport>,
+    pub from: Mailbox,
+    pub clock: Arc<dyn Clock>,
+    pub policy: RetryPolicy,
+    /// Rows claimed per pass.
+    pub batch: u64,
+    /// How long a claim protects a row from other workers.
+    pub claim_for: Duration,
+    /// Pause between passes when nothing is due.
+    pub poll: Duration,
+}
+
+impl OutboxWorker {
+    pub fn new(
+        db: DatabaseConnection,
+        transport: MailTransport,
+        from: Mailbox,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        OutboxWorker {
+            db,
+            transport: Arc::new(transport),
+            from,
+            clock,
+            policy: RetryPolicy::default(),
+            batch: 50,
+            claim_for: Duration::from_secs(120),
+            poll: Duration::from_millis(500),
+        }
+    }
+
+    /// Runs until `shutdown` turns true; it then stops between two messages.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!("outbox worker started");
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            match self.deliver_due(&shutdown).await {
+                Ok(sent) if sent > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "outbox pass failed; retrying"),
+            }
+            tokio::select! {
+                _ = shutdown.changed() => {}
+                _ = tokio::time::sleep(self.poll) => {}
+            }
+        }
+        tracing::info!("outbox worker stopped");
+    }
+
+    /// One pass: claims up to `batch` due rows and tries each once. Returns how
+    /// many were attempted. Rows not reached before `stop` are released.
+    pub async fn deliver_due(&self, stop: &watch::Receiver<bool>) -> Result<usize, DbErr> {
+        let claimed = self.claim().await?;
+        let mut attempted = 0;
+        for row in claimed {
+            if *stop.borrow() {
+                self.release(&row).await?;
+                continue;
+            }
+            let result = self.transport.send(&self.from, &row).await;
+            self.record(row, result).await?;
+            attempted += 1;
+        }
+        Ok(attempted)
+    }
+
+    async fn claim(&self) -> Result<Vec<email_outbox::Model>, DbErr> {
+        let now = self.clock.now();
+        let token = Uuid::new_v4();
+        let until = now + self.claim_for;
+        let claimable = Condition::all()
+            .add(Column::Status.eq(PENDING))
+            .add(Column::NextAttemptAt.lte(now))
+            .add(
+                Condition::any()
+                    .add(Column::ClaimedUntil.is_null())
+                    .add(Column::ClaimedUntil.lt(now)),
+            );
+        let due = Query::select()
+            .column(Column::Id)
+            .from(email_outbox::Entity)
+            .cond_where(claimable.clone())
+            .order_by(Column::NextAttemptAt, Order::Asc)
+            .limit(self.batch)
+            .to_owned();
+        // One statement: a row another worker claimed meanwhile no longer
+        // matches `claimable` and is skipped.
+        email_outbox::Entity::update_many()
+            .col_expr(Column::ClaimedUntil, Expr::value(until))
+            .col_expr(Column::ClaimedBy, Expr::value(token))
+            .filter(Column::Id.in_subquery(due))
+            .filter(claimable)
+            .exec(&self.db)
+            .await?;
+        email_outbox::Entity::find()
+            .filter(Column::ClaimedBy.eq(token))
+            .filter(Column::Status.eq(PENDING))
+            .order_by_asc(Column::NextAttemptAt)
+            .all(&self.db)
+            .await
+    }
+
+    async fn record(
+        &self,
+        row: email_outbox::Model,
+        result: Result<(), String>,
+    ) -> Result<(), DbErr> {
+        let now = self.clock.now();
+        let attempts = row.attempts + 1;
+        let id = row.id;
+        let mut active = row.into_active_model();
+        active.attempts = Set(attempts);
+        active.claimed_until = Set(None);
+        active.claimed_by = Set(None);
+        match result {
+            Ok(()) => {
+                active.status = Set(SENT.to_owned());
+                active.sent_at = Set(Some(now));
+                tracing::debug!(%id, "mail sent");
+            }
+            Err(error) => {
+                let error: String = error.chars().take(2000).collect();
+                if attempts >= self.policy.max_attempts {
+                    active.status = Set(FAILED.to_owned());
+                    tracing::error!(%id, attempts, %error, "mail failed for good");
+                } else {
+                    let delay = self.policy.delay_after(attempts);
+                    active.next_attempt_at = Set(now + delay);
+                    tracing::warn!(%id, attempts, %error, retry_in = ?delay, "mail not sent; will retry");
+                }
+                active.last_error = Set(Some(error));
+            }
+        }
+        active.update(&self.db).await.map(|_| ())
+    }
+
+    async fn release(&self, row: &email_outbox::Model) -> Result<(), DbErr> {
+        email_outbox::Entity::update_many()
+            .col_expr(
+                Column::ClaimedUntil,
+                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+            )
+            .col_expr(Column::ClaimedBy, Expr::value(Option::<Uuid>::None))
+            .filter(Column::Id.eq(row.id))
+            .exec(&self.db)
+            .await
+            .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RetryPolicy;
+    use std::time::Duration;
+
+    #[test]
+    fn back_off_doubles_up_to_the_cap() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.delay_after(1), Duration::from_secs(30));
+        assert_eq!(p.delay_after(2), Duration::from_secs(60));
+        assert_eq!(p.delay_after(5), Duration::from_secs(480));
+        assert_eq!(p.delay_after(8), Duration::from_secs(3600));
+        assert_eq!(p.delay_after(40), Duration::from_secs(3600));
+    }
+}

@@ -1,0 +1,37 @@
+//! An invitation to one email address; the ticket is stored only as a hash.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "invitation")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    #[sea_orm(unique)]
+    pub ticket_hash: String,
+    pub invited_email: String,
+    pub invited_display_name: Option<String>,
+    pub inviter_id: Option<Uuid>,
+    #[sea_orm(column_type = "Text")]
+    pub message: Option<String>,
+    pub message_language: Option<String>,
+    pub redirect_url: String,
+    pub user_type: String,
+    pub company_draft: Option<Json>,
+    pub company_id: Option<Uuid>,
+    pub status: String,
+    pub invited_user_id: Option<Uuid>,
+    pub send_count: i32,
+    pub created_at: DateTimeUtc,
+    pub sent_at: Option<DateTimeUtc>,
+    pub expires_at: DateTimeUtc,
+    pub redeemed_at: Option<DateTimeUtc>,
+    pub redeemed_by: Option<Uuid>,
+    pub revoked_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,14 @@
+//! One sea-orm entity per table of the initial migration.
+pub mod audit_event;
+pub mod company;
+pub mod consent;
+pub mod email_outbox;
+pub mod identity;
+pub mod invitation;
+pub mod membership;
+pub mod org_role;
+pub mod organization;
+pub mod session;
+pub mod terms_version;
+pub mod user;
+pub mod verification_code;

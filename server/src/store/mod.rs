@@ -1,0 +1,124 @@
+//! Storage: connecting to SQLite or PostgreSQL, applying migrations, and the
+//! organization that exists from the first start.
+
+pub mod entities;
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    DbBackend, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+use serde_json::json;
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::clock::Clock;
+use entities::organization;
+
+/// Opens the database named by `url`. A SQLite file and its directory are
+/// created when missing, and SQLite runs in WAL mode so readers do not block the writer.
+#[instrument(skip_all, err)]
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let url = sqlite_create_if_missing(url)?;
+    let mut options = ConnectOptions::new(url.clone());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5));
+    if url.starts_with("sqlite::memory:") || url.contains("mode=memory") {
+        // Each connection to an in-memory database is a database of its own.
+        options.max_connections(1);
+    } else if url.starts_with("sqlite:") {
+        options.max_connections(8);
+    } else {
+        options.max_connections(16);
+    }
+    let db = Database::connect(options).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared(
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+        )
+        .await?;
+    }
+    Ok(db)
+}
+
+/// Applies every pending migration; running it again changes nothing.
+#[instrument(skip_all, err)]
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// The organization described by the configuration, created at the first start.
+#[instrument(skip(db, clock), err)]
+pub async fn ensure_default_organization(
+    db: &DatabaseConnection,
+    slug: &str,
+    name: &str,
+    accent_color: &str,
+    clock: &dyn Clock,
+) -> Result<organization::Model, DbErr> {
+    let txn = db.begin().await?;
+    let existing = organization::Entity::find()
+        .filter(organization::Column::Slug.eq(slug))
+        .one(&txn)
+        .await?;
+    let org = match existing {
+        Some(org) => org,
+        None => {
+            organization::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                slug: Set(slug.to_owned()),
+                name: Set(name.to_owned()),
+                accent_color: Set(accent_color.to_owned()),
+                logo_url: Set(None),
+                privacy_url: Set(None),
+                privacy_version: Set("1".to_owned()),
+                default_locale: Set("en".to_owned()),
+                verified_domains: Set(json!([])),
+                redemption_order: Set(json!([
+                    "existing_account",
+                    "federated_domain",
+                    "google",
+                    "microsoft",
+                    "email_otp",
+                    "new_account"
+                ])),
+                email_otp_enabled: Set(true),
+                trusted_domains: Set(json!([])),
+                welcome_links: Set(json!([])),
+                allowed_redirect_prefixes: Set(json!([])),
+                created_at: Set(clock.now()),
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    txn.commit().await?;
+    Ok(org)
+}
+
+/// sqlx opens an existing SQLite file only; Lobby's default file should just appear.
+fn sqlite_create_if_missing(url: &str) -> Result<String, DbErr> {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
+        return Ok(url.to_owned());
+    };
+    if rest.starts_with(":memory:") || url.contains("mode=") {
+        return Ok(url.to_owned());
+    }
+    let path = rest.split('?').next().unwrap_or(rest);
+    if let Some(dir) = std::path::Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    Ok(format!("{url}{sep}mode=rwc"))
+}

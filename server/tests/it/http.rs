@@ -1,0 +1,202 @@
+//! The HTTP surface through the real router: pages, headers, health, language.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use app::branding::Branding;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use lobby::http::{leptos_options, router, AppState};
+use tower::ServiceExt;
+
+use crate::support::db;
+
+async fn app() -> (Router, sea_orm::DatabaseConnection) {
+    let db = db::sqlite().await;
+    let state = AppState {
+        db: db.clone(),
+        leptos_options: leptos_options(
+            std::path::Path::new("target/site"),
+            "127.0.0.1:0".parse().unwrap(),
+        ),
+    };
+    let branding = Branding {
+        org_name: "GFMS".into(),
+        accent_color: "#0a7c3e".into(),
+    };
+    (router(state, branding), db)
+}
+
+async fn get(
+    app: &Router,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::get(uri);
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), 1 << 22)
+        .await
+        .unwrap();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn assert_common_security_headers(headers: &axum::http::HeaderMap) {
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(headers[header::REFERRER_POLICY], "same-origin");
+    assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
+}
+
+#[tokio::test]
+async fn home_page_is_server_rendered_with_branding_and_a_nonce_csp() {
+    let (app, _db) = app().await;
+    let (status, headers, body) = get(&app, "/", &[("accept-language", "en-US,en;q=0.9")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#"<html lang="en">"#));
+    assert!(body.contains("Welcome to GFMS"));
+    assert!(
+        body.contains(":root{--accent:#0a7c3e}"),
+        "accent colour reaches the page"
+    );
+    assert!(body.contains(r#"href="/pkg/lobby.css""#) && body.contains("/pkg/lobby.wasm"));
+    assert_common_security_headers(&headers);
+
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("nonce in CSP");
+    assert!(nonce.len() >= 16);
+    assert!(csp.contains("'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"));
+    // Every inline script carries this response's nonce, and no other.
+    let scripts = body.matches("<script").count();
+    assert!(scripts >= 1);
+    assert_eq!(
+        body.matches(&format!(r#"<script type="module" nonce="{nonce}""#))
+            .count()
+            + body.matches(&format!(r#"<script nonce="{nonce}""#)).count(),
+        scripts
+    );
+
+    let (_, second, _) = get(&app, "/", &[]).await;
+    assert_ne!(
+        second[header::CONTENT_SECURITY_POLICY],
+        headers[header::CONTENT_SECURITY_POLICY],
+        "a fresh nonce per response"
+    );
+}
+
+#[tokio::test]
+async fn language_follows_accept_language_then_the_remembered_choice() {
+    let (app, _db) = app().await;
+    let (_, _, body) = get(&app, "/", &[("accept-language", "ko-KR,ko;q=0.9,en;q=0.5")]).await;
+    assert!(body.contains(r#"<html lang="ko">"#));
+    assert!(body.contains("GFMS에 오신 것을 환영합니다"));
+
+    let (_, _, body) = get(
+        &app,
+        "/",
+        &[
+            ("accept-language", "ko"),
+            ("cookie", "other=1; lobby_lang=en"),
+        ],
+    )
+    .await;
+    assert!(body.contains("Welcome to GFMS"));
+}
+
+#[tokio::test]
+async fn the_language_link_remembers_and_returns_only_to_local_pages() {
+    let (app, _db) = app().await;
+    let (status, headers, _) = get(&app, "/lang/ko?next=/t/gfms/signin", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/t/gfms/signin");
+    let cookie = headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.starts_with("lobby_lang=ko;")
+            && cookie.contains("SameSite=Lax")
+            && cookie.contains("Max-Age=")
+    );
+
+    let (_, headers, _) = get(&app, "/lang/en?next=//evil.example/", &[]).await;
+    assert_eq!(headers[header::LOCATION], "/");
+    let (status, headers, _) = get(&app, "/lang/fr", &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(headers.get(header::SET_COOKIE).is_none());
+}
+
+#[tokio::test]
+async fn unknown_addresses_get_the_404_page() {
+    let (app, _db) = app().await;
+    for uri in ["/no/such/page", "/admin/nothing-here"] {
+        let (status, headers, body) = get(&app, uri, &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(body.contains("Page not found"));
+        assert_common_security_headers(&headers);
+    }
+    let (status, _, body) = get(&app, "/nope", &[("accept-language", "ko")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("페이지를 찾을 수 없습니다"));
+}
+
+#[tokio::test]
+async fn healthz_answers_200_only_while_the_database_answers() {
+    let (app, db) = app().await;
+    let (status, headers, body) = get(&app, "/healthz", &[]).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+    assert_common_security_headers(&headers);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+
+    db.close().await.unwrap();
+    let (status, _, _) = get(&app, "/healthz", &[]).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn shutdown_lets_requests_in_flight_finish() {
+    let slow = Router::new().route(
+        "/slow",
+        axum::routing::get(|| async {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            "finished"
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(lobby::serve(listener, slow, async {
+        let _ = stopped.await;
+    }));
+
+    let request = tokio::spawn(reqwest::get(format!("http://{addr}/slow")));
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    stop.send(()).unwrap();
+    let response = request
+        .await
+        .unwrap()
+        .expect("the request in flight is answered");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "finished");
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .expect("server stops")
+        .unwrap()
+        .unwrap();
+    assert!(
+        reqwest::get(format!("http://{addr}/slow")).await.is_err(),
+        "no new connections after shutdown"
+    );
+}

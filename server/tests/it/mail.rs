@@ -1,0 +1,312 @@
+//! The outbox and its worker, delivering through a real SMTP listener.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use lobby::clock::{Clock, SystemClock};
+use lobby::mail::{enqueue, MailTransport, OutboxWorker, OutgoingEmail, RetryPolicy};
+use lobby::secret::Secret;
+use lobby::store::entities::email_outbox;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+};
+use tokio::sync::watch;
+
+use crate::support::db;
+use crate::support::smtp::SmtpSink;
+
+fn email(to: &str, subject: &str) -> OutgoingEmail {
+    OutgoingEmail {
+        to: to.into(),
+        cc: None,
+        subject: subject.into(),
+        text: format!("{subject}\n\nOpen http://127.0.0.1:3000/invite/abc to continue."),
+        html: None,
+    }
+}
+
+fn worker(db: &DatabaseConnection, transport: MailTransport) -> OutboxWorker {
+    let from: Mailbox = "GFMS <no-reply@gfms.example>".parse().unwrap();
+    let mut w = OutboxWorker::new(db.clone(), transport, from, Arc::new(SystemClock));
+    w.policy = RetryPolicy {
+        base: Duration::from_millis(100),
+        max_delay: Duration::from_secs(1),
+        max_attempts: 20,
+    };
+    w.poll = Duration::from_millis(25);
+    w
+}
+
+fn smtp(sink: &SmtpSink) -> MailTransport {
+    MailTransport::smtp(&Secret::new(sink.url())).unwrap()
+}
+
+fn running() -> watch::Receiver<bool> {
+    // The sender is leaked on purpose: "never stop" for a single pass.
+    let (tx, rx) = watch::channel(false);
+    std::mem::forget(tx);
+    rx
+}
+
+async fn rows(db: &DatabaseConnection) -> Vec<email_outbox::Model> {
+    email_outbox::Entity::find().all(db).await.unwrap()
+}
+
+#[tokio::test]
+async fn queued_mail_arrives_over_smtp_with_html_and_cc() {
+    let db = db::sqlite().await;
+    let sink = SmtpSink::start().await;
+    let id = enqueue(
+        &db,
+        OutgoingEmail {
+            to: "jiwoo@customer.example".into(),
+            cc: Some("boss@customer.example".into()),
+            subject: "You are invited".into(),
+            text: "Plain text body".into(),
+            html: Some("<p>HTML body</p>".into()),
+        },
+        &SystemClock,
+    )
+    .await
+    .unwrap();
+
+    let sent = worker(&db, smtp(&sink))
+        .deliver_due(&running())
+        .await
+        .unwrap();
+    assert_eq!(sent, 1);
+    let got = sink.wait_for(1, Duration::from_secs(5)).await;
+    assert_eq!(got.len(), 1);
+    let m = &got[0];
+    assert_eq!(m.from, "no-reply@gfms.example");
+    assert_eq!(
+        m.to.iter().collect::<HashSet<_>>(),
+        [
+            "jiwoo@customer.example".to_string(),
+            "boss@customer.example".to_string()
+        ]
+        .iter()
+        .collect()
+    );
+    assert_eq!(m.header("Subject").as_deref(), Some("You are invited"));
+    assert_eq!(
+        m.header("From").as_deref(),
+        Some("GFMS <no-reply@gfms.example>")
+    );
+    assert_eq!(m.header("Message-ID"), Some(format!("<{id}@lobby>")));
+    assert!(m.data.contains("multipart/alternative"));
+    assert!(m.data.contains("Plain text body") && m.data.contains("<p>HTML body</p>"));
+
+    let row = &rows(&db).await[0];
+    assert_eq!((row.status.as_str(), row.attempts), ("sent", 1));
+    assert!(row.sent_at.is_some() && row.claimed_by.is_none() && row.last_error.is_none());
+}
+
+#[tokio::test]
+async fn the_outbox_is_written_in_the_callers_transaction() {
+    let db = db::sqlite().await;
+    let txn = db.begin().await.unwrap();
+    enqueue(
+        &txn,
+        email("a@customer.example", "rolled back"),
+        &SystemClock,
+    )
+    .await
+    .unwrap();
+    txn.rollback().await.unwrap();
+    assert_eq!(email_outbox::Entity::find().count(&db).await.unwrap(), 0);
+
+    let txn = db.begin().await.unwrap();
+    enqueue(&txn, email("a@customer.example", "committed"), &SystemClock)
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(email_outbox::Entity::find().count(&db).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn mail_queued_while_smtp_is_down_arrives_after_it_returns() {
+    let db = db::sqlite().await;
+    let (port, received) = SmtpSink::start().await.stop().await;
+    let transport = MailTransport::smtp(&Secret::new(format!("smtp://127.0.0.1:{port}"))).unwrap();
+    let w = worker(&db, transport);
+    enqueue(
+        &db,
+        email("jiwoo@customer.example", "while down"),
+        &SystemClock,
+    )
+    .await
+    .unwrap();
+
+    let before = SystemClock.now();
+    w.deliver_due(&running()).await.unwrap();
+    let row = &rows(&db).await[0];
+    assert_eq!((row.status.as_str(), row.attempts), ("pending", 1));
+    assert!(row.last_error.as_deref().is_some_and(|e| !e.is_empty()));
+    assert!(
+        row.next_attempt_at >= before + chrono::Duration::milliseconds(100),
+        "back-off applied"
+    );
+    assert!(row.claimed_by.is_none());
+
+    let sink = SmtpSink::start_on(port, received).await;
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(w.run(stopped));
+    let got = sink.wait_for(1, Duration::from_secs(10)).await;
+    stop.send(true).unwrap();
+    task.await.unwrap();
+
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].header("Subject").as_deref(), Some("while down"));
+    let row = &rows(&db).await[0];
+    assert_eq!(row.status, "sent");
+    assert!(row.attempts >= 2);
+}
+
+#[tokio::test]
+async fn mail_is_given_up_only_after_the_last_attempt() {
+    let db = db::sqlite().await;
+    let (port, _) = SmtpSink::start().await.stop().await;
+    let mut w = worker(
+        &db,
+        MailTransport::smtp(&Secret::new(format!("smtp://127.0.0.1:{port}"))).unwrap(),
+    );
+    w.policy = RetryPolicy {
+        base: Duration::ZERO,
+        max_delay: Duration::ZERO,
+        max_attempts: 3,
+    };
+    enqueue(&db, email("jiwoo@customer.example", "never"), &SystemClock)
+        .await
+        .unwrap();
+    for expected in ["pending", "pending", "failed"] {
+        w.deliver_due(&running()).await.unwrap();
+        assert_eq!(rows(&db).await[0].status, expected);
+    }
+    w.deliver_due(&running()).await.unwrap();
+    assert_eq!(
+        rows(&db).await[0].attempts,
+        3,
+        "a failed row is not tried again"
+    );
+}
+
+#[tokio::test]
+async fn the_worker_stops_between_messages() {
+    let db = db::sqlite().await;
+    let sink = SmtpSink::start_with_delay(0, Default::default(), Duration::from_millis(300)).await;
+    for i in 0..6 {
+        enqueue(
+            &db,
+            email("jiwoo@customer.example", &format!("message {i}")),
+            &SystemClock,
+        )
+        .await
+        .unwrap();
+    }
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(worker(&db, smtp(&sink)).run(stopped));
+    sink.wait_for(1, Duration::from_secs(10)).await;
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("worker stops")
+        .unwrap();
+
+    let all = rows(&db).await;
+    let sent = all.iter().filter(|r| r.status == "sent").count();
+    let pending: Vec<_> = all.iter().filter(|r| r.status == "pending").collect();
+    assert_eq!(
+        sent,
+        sink.count(),
+        "every delivered message is recorded, and only those"
+    );
+    assert!(
+        sent < 6 && !pending.is_empty(),
+        "it stopped before the end ({sent} sent)"
+    );
+    assert!(
+        pending
+            .iter()
+            .all(|r| r.claimed_by.is_none() && r.attempts == 0),
+        "unsent rows are released untouched"
+    );
+}
+
+#[tokio::test]
+async fn dev_transport_stores_each_message_as_eml() {
+    let db = db::sqlite().await;
+    let dir = std::env::temp_dir().join(format!("lobby-devmail-{}", uuid::Uuid::new_v4()));
+    enqueue(
+        &db,
+        email("jiwoo@customer.example", "Dev message"),
+        &SystemClock,
+    )
+    .await
+    .unwrap();
+    worker(&db, MailTransport::dev(dir.clone()))
+        .deliver_due(&running())
+        .await
+        .unwrap();
+
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].extension().unwrap(), "eml");
+    let eml = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(eml.contains("Subject: Dev message"));
+    assert!(eml.contains("To: jiwoo@customer.example"));
+    assert!(eml.contains("http://127.0.0.1:3000/invite/abc"));
+    assert_eq!(rows(&db).await[0].status, "sent");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Two workers on one database never send the same message twice.
+async fn two_workers_send_each_message_once(db: &DatabaseConnection) {
+    let sink = SmtpSink::start().await;
+    for i in 0..40 {
+        enqueue(
+            db,
+            email(&format!("user{i}@customer.example"), &format!("m{i}")),
+            &SystemClock,
+        )
+        .await
+        .unwrap();
+    }
+    let (a, b) = (worker(db, smtp(&sink)), worker(db, smtp(&sink)));
+    let (mut a, mut b) = (a, b);
+    a.batch = 7;
+    b.batch = 7;
+    let stop = running();
+    for _ in 0..20 {
+        let (x, y) = tokio::join!(a.deliver_due(&stop), b.deliver_due(&stop));
+        if x.unwrap() + y.unwrap() == 0 {
+            break;
+        }
+    }
+    let got = sink.wait_for(40, Duration::from_secs(10)).await;
+    let ids: HashSet<_> = got.iter().filter_map(|m| m.header("Message-ID")).collect();
+    assert_eq!((got.len(), ids.len()), (40, 40));
+    let sent = email_outbox::Entity::find()
+        .filter(email_outbox::Column::Status.eq("sent"))
+        .count(db)
+        .await
+        .unwrap();
+    assert_eq!(sent, 40);
+}
+
+#[tokio::test]
+async fn sqlite_two_workers_send_each_message_once() {
+    two_workers_send_each_message_once(&db::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn postgres_two_workers_send_each_message_once() {
+    if let Some(pg) = db::postgres("two_workers_send_each_message_once").await {
+        two_workers_send_each_message_once(&pg.db).await;
+    }
+}

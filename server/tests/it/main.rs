@@ -1,0 +1,6 @@
+//! Lobby's integration tests: one binary, with a module per area.
+mod http;
+mod mail;
+mod process;
+mod storage;
+mod support;

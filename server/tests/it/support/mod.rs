@@ -1,0 +1,3 @@
+//! Shared test fixtures: databases on both backends and a real SMTP listener.
+pub mod db;
+pub mod smtp;
