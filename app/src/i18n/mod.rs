@@ -67,6 +67,14 @@ impl Locale {
     }
 }
 
+/// The `Set-Cookie` / `document.cookie` value that remembers a language for a year.
+pub fn language_cookie(locale: Locale) -> String {
+    format!(
+        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        locale.code()
+    )
+}
+
 /// Replaces `{name}` placeholders in a translated template.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     let mut out = template.to_owned();
@@ -191,12 +199,4 @@ mod tests {
         );
         assert_eq!(fill("{a}{a}", &[("a", "x")]), "xx");
     }
-}
-
-/// The `Set-Cookie` / `document.cookie` value that remembers a language for a year.
-pub fn language_cookie(locale: Locale) -> String {
-    format!(
-        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        locale.code()
-    )
 }
