@@ -513,6 +513,20 @@ mod tests {
     }
 
     #[test]
+    fn every_setting_is_documented_and_accepted_by_the_file() {
+        let readme = include_str!("../../README.md");
+        for (var, _, _) in SETTINGS {
+            assert!(
+                readme.contains(&format!("| `{var}` |")),
+                "README lacks {var}"
+            );
+            let key = var.trim_start_matches("LOBBY_").to_lowercase();
+            let parsed: Result<FileConfig, _> = toml::from_str(&format!("{key} = \"x\""));
+            assert!(parsed.is_ok(), "lobby.toml does not accept {key}");
+        }
+    }
+
+    #[test]
     fn generated_key_is_kept_between_starts() {
         let dir = std::env::temp_dir().join(format!("lobby-key-{}", uuid::Uuid::new_v4()));
         let first = generated_key(&dir).unwrap();
