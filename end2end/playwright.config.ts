@@ -5,6 +5,8 @@ import path from 'node:path';
 const port = Number(process.env.LOBBY_E2E_PORT ?? 3100);
 const dir = process.env.LOBBY_E2E_DIR ?? path.join(__dirname, 'test-results', 'server');
 const baseURL = `http://127.0.0.1:${port}`;
+const lobby = process.env.LOBBY_BIN ?? '../target/debug/lobby';
+export const ADMIN = { email: 'ada@gfms.example', name: 'Ada Admin', password: 'a calm lake at dawn' };
 
 export default defineConfig({
   testDir: './tests',
@@ -38,8 +40,9 @@ export default defineConfig({
   projects: [{ name: 'chromium' }],
   webServer: [
     {
-      // The built server on a free port, with a fresh SQLite database and dev mail.
-      command: `${process.env.LOBBY_BIN ?? '../target/debug/lobby'} serve`,
+      // The built server on a free port, with a fresh SQLite database and dev mail,
+      // and an admin created the way an operator would: `lobby admin create`.
+      command: `${lobby} admin create --email ${ADMIN.email} --name "${ADMIN.name}" && exec ${lobby} serve`,
       url: `${baseURL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
@@ -54,6 +57,7 @@ export default defineConfig({
         LOBBY_ORG_NAME: 'GFMS',
         LOBBY_ORG_SLUG: 'gfms',
         LOBBY_SECRET_KEY: 'a'.repeat(64),
+        LOBBY_ADMIN_PASSWORD: ADMIN.password,
       },
     },
   ],

@@ -26,6 +26,7 @@ if [ "$profile" = release ]; then
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$pkg/lobby.wasm" -o "$pkg/lobby.wasm"
 fi
 cp style/main.css "$pkg/lobby.css"
+cp style/favicon.svg "$pkg/favicon.svg"
 
 say "building the server ($profile)"
 if [ "$profile" = release ]; then

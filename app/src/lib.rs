@@ -6,9 +6,11 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod api;
 pub mod branding;
 pub mod components;
 pub mod i18n;
+pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 mod shell;
@@ -20,12 +22,13 @@ use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
 use leptos_router::{
     components::{Route, Router, Routes},
-    StaticSegment,
+    SsrMode, StaticSegment,
 };
 
 use crate::branding::Branding;
 use crate::components::language_switcher::LanguageSwitcher;
 use crate::i18n::{fill, Locale};
+use crate::pages::admin::{home::AdminHome, login::AdminLogin};
 use crate::pages::{home::HomePage, not_found::NotFound};
 
 /// The language the page is shown in; the switcher changes it in place.
@@ -63,6 +66,9 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=StaticSegment("") view=HomePage/>
+                    // Fully rendered before sending, so the data is there without JavaScript.
+                    <Route path=StaticSegment("admin") view=AdminHome ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("login")) view=AdminLogin/>
                 </Routes>
             </main>
             <footer class="site-footer">{footer}</footer>

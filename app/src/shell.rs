@@ -33,6 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name=ORG_NAME_META content=branding.org_name.clone()/>
                 <link rel="stylesheet" href=format!("/{}/lobby.css", options.site_pkg_dir)/>
+                <link rel="icon" type="image/svg+xml" href=format!("/{}/favicon.svg", options.site_pkg_dir)/>
                 <style nonce=nonce>{accent}</style>
                 <HydrationScripts options/>
                 <MetaTags/>

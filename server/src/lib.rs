@@ -5,10 +5,12 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod http;
 pub mod mail;
+pub mod operators;
 pub mod secret;
 pub mod store;
 
@@ -37,6 +39,9 @@ pub enum StartError {
     Smtp(#[from] lettre::transport::smtp::Error),
     #[error("server: {0}")]
     Serve(std::io::Error),
+    /// A command refused its input; the message says why.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Serves Lobby on `config.listen` until `shutdown` completes.
@@ -91,6 +96,12 @@ pub async fn run_on(
     let state = http::AppState {
         leptos_options: http::leptos_options(&config.site_root, config.listen),
         db: db.clone(),
+        clock: clock.clone(),
+        organization_id: org.id,
+        cookie: auth::session::SessionCookie {
+            secure: config.public_url.scheme() == "https",
+        },
+        public_origin: config.public_url.origin().ascii_serialization(),
     };
     let branding = Branding {
         org_name: org.name.clone(),

@@ -1,5 +1,6 @@
 //! `lobby`: the command line. `lobby serve` (the default) runs the portal;
-//! `lobby migrate` applies database migrations and exits.
+//! `lobby migrate` applies database migrations and exits; `lobby admin create`
+//! adds an organization admin.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,23 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Manage operators of the organization.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminAction {
+    /// Create an organization admin. The password comes from
+    /// LOBBY_ADMIN_PASSWORD, else from standard input (asked for on a terminal).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -59,6 +77,9 @@ fn main() -> ExitCode {
                 tracing::info!("migrations applied");
                 Ok(())
             }
+            Command::Admin {
+                action: AdminAction::Create { email, name },
+            } => create_admin(&config, email, name).await,
         }
     });
     match result {
@@ -69,6 +90,60 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn create_admin(
+    config: &Config,
+    email: String,
+    name: Option<String>,
+) -> Result<(), lobby::StartError> {
+    use lobby::operators::{create_operator, NewOperator, Role};
+    let password = match std::env::var("LOBBY_ADMIN_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => read_password(&email)?,
+    };
+    let clock = lobby::clock::SystemClock;
+    let db = lobby::store::connect(&config.database_url).await?;
+    lobby::store::migrate(&db).await?;
+    let org = lobby::store::ensure_default_organization(
+        &db,
+        &config.org_slug,
+        &config.org_name,
+        &config.accent_color,
+        &clock,
+    )
+    .await?;
+    let new = NewOperator {
+        organization_id: org.id,
+        email,
+        display_name: name,
+        password: lobby::secret::Secret::new(password),
+        role: Role::Admin,
+        actor: None,
+    };
+    match create_operator(&db, new, &clock).await {
+        Ok(user) => {
+            println!("created admin {} ({}) of {}", user.email, user.id, org.name);
+            Ok(())
+        }
+        Err(e) => Err(lobby::StartError::Refused(e.to_string())),
+    }
+}
+
+/// One line from standard input; on a terminal it is asked for without echo.
+fn read_password(email: &str) -> Result<String, lobby::StartError> {
+    use std::io::{BufRead, IsTerminal};
+    let refused =
+        |e: std::io::Error| lobby::StartError::Refused(format!("cannot read the password: {e}"));
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password(format!("Password for {email}: ")).map_err(refused);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(refused)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 fn init_tracing(format: LogFormat) {

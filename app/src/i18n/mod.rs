@@ -107,6 +107,27 @@ pub struct Strings {
     pub not_found_home_link: &'static str,
     /// `{org}`, `{product}`.
     pub footer_text: &'static str,
+    /// Title of the operator sign-in page.
+    pub admin_login_title: &'static str,
+    pub admin_login_heading: &'static str,
+    /// `{org}`.
+    pub admin_login_intro: &'static str,
+    pub email_label: &'static str,
+    pub password_label: &'static str,
+    pub sign_in_button: &'static str,
+    pub sign_in_failed: &'static str,
+    pub sign_in_rate_limited: &'static str,
+    pub signed_out_notice: &'static str,
+    pub session_expired_notice: &'static str,
+    pub admin_title: &'static str,
+    pub admin_heading: &'static str,
+    /// `{email}`.
+    pub signed_in_as: &'static str,
+    pub sign_out_button: &'static str,
+    /// `{org}`.
+    pub admin_intro: &'static str,
+    pub back_to_sign_in: &'static str,
+    pub loading: &'static str,
 }
 
 #[cfg(test)]
@@ -133,6 +154,23 @@ mod tests {
             ("not_found_text", s.not_found_text),
             ("not_found_home_link", s.not_found_home_link),
             ("footer_text", s.footer_text),
+            ("admin_login_title", s.admin_login_title),
+            ("admin_login_heading", s.admin_login_heading),
+            ("admin_login_intro", s.admin_login_intro),
+            ("email_label", s.email_label),
+            ("password_label", s.password_label),
+            ("sign_in_button", s.sign_in_button),
+            ("sign_in_failed", s.sign_in_failed),
+            ("sign_in_rate_limited", s.sign_in_rate_limited),
+            ("signed_out_notice", s.signed_out_notice),
+            ("session_expired_notice", s.session_expired_notice),
+            ("admin_title", s.admin_title),
+            ("admin_heading", s.admin_heading),
+            ("signed_in_as", s.signed_in_as),
+            ("sign_out_button", s.sign_out_button),
+            ("admin_intro", s.admin_intro),
+            ("back_to_sign_in", s.back_to_sign_in),
+            ("loading", s.loading),
         ]
     }
 

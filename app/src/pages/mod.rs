@@ -1,3 +1,4 @@
 //! One module per route.
+pub mod admin;
 pub mod home;
 pub mod not_found;

@@ -3,15 +3,19 @@
 
 mod health;
 mod language;
+mod operator_session;
+mod origin_check;
 mod security_headers;
 
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 
 use app::branding::Branding;
 use app::{shell, App};
 use axum::extract::FromRef;
-use axum::routing::get;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -19,11 +23,21 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use sea_orm::DatabaseConnection;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
+use uuid::Uuid;
+
+use crate::auth::session::SessionCookie;
+use crate::clock::Clock;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub leptos_options: LeptosOptions,
+    pub clock: Arc<dyn Clock>,
+    /// The organization this server presents (the default one, for now).
+    pub organization_id: Uuid,
+    pub cookie: SessionCookie,
+    /// `LOBBY_PUBLIC_URL`'s origin, e.g. `https://lobby.example.com`.
+    pub public_origin: String,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -54,12 +68,22 @@ pub fn router(state: AppState, branding: Branding) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/lang/{code}", get(language::set_language))
+        .route("/admin/login", post(operator_session::sign_in))
+        .route("/admin/logout", post(operator_session::sign_out))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())
         .nest_service("/pkg", ServeDir::new(pkg_dir))
         .fallback(leptos_axum::render_app_to_stream_with_context(
             context, app_shell,
         ))
-        .layer(axum::middleware::from_fn(security_headers::add))
+        .layer(from_fn_with_state(
+            state.clone(),
+            operator_session::load_operator,
+        ))
+        .layer(from_fn_with_state(
+            state.clone(),
+            origin_check::same_origin_only,
+        ))
+        .layer(from_fn(security_headers::add))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -1,34 +1,54 @@
 //! The HTTP surface through the real router: pages, headers, health, language.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use app::branding::Branding;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
+use lobby::auth::session::SessionCookie;
+use lobby::clock::ManualClock;
 use lobby::http::{leptos_options, router, AppState};
 use tower::ServiceExt;
 
 use crate::support::db;
 
-async fn app() -> (Router, sea_orm::DatabaseConnection) {
+pub const ORIGIN: &str = "http://lobby.test";
+
+/// The real router on in-memory SQLite, with a clock the test controls.
+pub async fn app_with_clock(
+    clock: ManualClock,
+) -> (Router, sea_orm::DatabaseConnection, uuid::Uuid) {
     let db = db::sqlite().await;
+    let org = lobby::store::ensure_default_organization(&db, "gfms", "GFMS", "#0a7c3e", &clock)
+        .await
+        .unwrap();
     let state = AppState {
         db: db.clone(),
         leptos_options: leptos_options(
             std::path::Path::new("target/site"),
             "127.0.0.1:0".parse().unwrap(),
         ),
+        clock: Arc::new(clock),
+        organization_id: org.id,
+        cookie: SessionCookie { secure: false },
+        public_origin: ORIGIN.into(),
     };
     let branding = Branding {
         org_name: "GFMS".into(),
         accent_color: "#0a7c3e".into(),
     };
-    (router(state, branding), db)
+    (router(state, branding), db, org.id)
 }
 
-async fn get(
+async fn app() -> (Router, sea_orm::DatabaseConnection) {
+    let (router, db, _) = app_with_clock(ManualClock::new(chrono::Utc::now())).await;
+    (router, db)
+}
+
+pub async fn get(
     app: &Router,
     uri: &str,
     headers: &[(&str, &str)],
@@ -141,7 +161,7 @@ async fn the_language_link_remembers_and_returns_only_to_local_pages() {
 #[tokio::test]
 async fn unknown_addresses_get_the_404_page() {
     let (app, _db) = app().await;
-    for uri in ["/no/such/page", "/admin/nothing-here"] {
+    for uri in ["/no/such/page", "/t/gfms/nothing-here"] {
         let (status, headers, body) = get(&app, uri, &[]).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
         assert!(body.contains("Page not found"));

@@ -1,6 +1,7 @@
 //! Lobby's integration tests: one binary, with a module per area.
 mod http;
 mod mail;
+mod operator_sign_in;
 mod process;
 mod storage;
 mod support;

@@ -212,3 +212,90 @@ async fn json_logs_on_request() {
         .iter()
         .any(|l| l["fields"]["message"] == "Lobby is listening" && l["level"] == "INFO"));
 }
+
+#[tokio::test]
+async fn admin_create_makes_an_argon2id_admin_and_refuses_bad_input() {
+    use lobby::store::entities::{audit_event, org_role, user};
+    let dir = TempDir::new();
+    let run = |email: &str, password: &str| {
+        lobby(&dir)
+            .env("LOBBY_ORG_SLUG", "gfms")
+            .env("LOBBY_ADMIN_PASSWORD", password)
+            .args([
+                "admin",
+                "create",
+                "--email",
+                email,
+                "--name",
+                "Ada Operator",
+            ])
+            .output()
+            .unwrap()
+    };
+
+    let short = run("ada@gfms.example", "too short");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr)
+        .contains("the password has 9 characters; it needs at least 15"));
+    let common = run("ada@gfms.example", "1qaz2wsx3edc4rfv");
+    assert!(String::from_utf8_lossy(&common.stderr).contains("too common"));
+    let bad_email = run("ada-at-gfms", "a calm lake at dawn");
+    assert!(String::from_utf8_lossy(&bad_email.stderr).contains("not an email address"));
+
+    let ok = run(" Ada@GFMS.example ", "a calm lake at dawn");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("created admin ada@gfms.example"));
+    let again = run("ada@gfms.example", "another calm lake at dusk");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+
+    let db = lobby::store::connect(&dir.db_url()).await.unwrap();
+    let users = user::Entity::find().all(&db).await.unwrap();
+    assert_eq!(users.len(), 1, "refused attempts changed nothing");
+    let ada = &users[0];
+    assert_eq!(ada.display_name.as_deref(), Some("Ada Operator"));
+    assert!(ada
+        .password_hash
+        .as_deref()
+        .unwrap()
+        .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    let roles = org_role::Entity::find().all(&db).await.unwrap();
+    assert_eq!(
+        (roles.len(), roles[0].role.as_str(), roles[0].user_id),
+        (1, "admin", ada.id)
+    );
+    let events = audit_event::Entity::find().all(&db).await.unwrap();
+    assert_eq!(
+        (events.len(), events[0].action.as_str()),
+        (1, "operator.created")
+    );
+}
+
+#[test]
+fn admin_create_reads_the_password_from_stdin() {
+    use std::io::Write;
+    let dir = TempDir::new();
+    let mut child = lobby(&dir)
+        .args(["admin", "create", "--email", "grace@gfms.example"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"piped passphrase of mine\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created admin grace@gfms.example"));
+}

@@ -8,6 +8,7 @@ pub mod invitation;
 pub mod membership;
 pub mod org_role;
 pub mod organization;
+pub mod rate_limit_event;
 pub mod session;
 pub mod terms_version;
 pub mod user;

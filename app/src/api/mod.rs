@@ -1,0 +1,2 @@
+//! Server functions, one file per capability; thin adapters over the server.
+pub mod operator;

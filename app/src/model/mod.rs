@@ -1,0 +1,4 @@
+//! Typed models and validation rules shared by the browser and the server.
+pub mod email;
+pub mod operator;
+pub mod password;

@@ -1,0 +1,15 @@
+//! The operator behind the current request, as the pages see it.
+
+use serde::{Deserialize, Serialize};
+
+/// Put into the request by the server's session layer; read by the pages
+/// through [`crate::api::operator::signed_in_operator`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentOperator {
+    pub email: String,
+    pub display_name: Option<String>,
+    /// `operator` or `admin`.
+    pub role: String,
+    /// The session's CSRF token, carried by every form that changes state.
+    pub csrf: String,
+}

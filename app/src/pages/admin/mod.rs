@@ -1,0 +1,3 @@
+//! The operators' pages under `/admin`.
+pub mod home;
+pub mod login;

@@ -1,0 +1,4 @@
+//! Authentication: passwords, server-side sessions and rate limits.
+pub mod password;
+pub mod rate_limit;
+pub mod session;

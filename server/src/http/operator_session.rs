@@ -1,0 +1,284 @@
+//! Operator sign-in and sign-out, and the layer that puts the signed-in
+//! operator into each request and keeps everyone else out of `/admin`.
+
+use std::net::SocketAddr;
+
+use app::i18n::Locale;
+use app::model::email::normalize_email;
+use app::model::operator::CurrentOperator;
+use axum::extract::{ConnectInfo, FromRequest, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::AppState;
+use crate::auth::rate_limit::{self, SIGN_IN_FAILURES_PER_EMAIL, SIGN_IN_PER_ADDRESS};
+use crate::auth::{password, session};
+use crate::secret::Secret;
+use crate::store::entities::{audit_event, org_role, user};
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+fn internal(e: DbErr) -> Response {
+    tracing::error!(error = %e, "database error");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "5")],
+        "service unavailable",
+    )
+        .into_response()
+}
+
+fn client_address(request: &Request) -> String {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn cookie_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| state.cookie.token_from(v))
+}
+
+/// `POST /admin/login`. Unknown addresses and wrong passwords get the same
+/// redirect after the same argon2 work, so neither reveals which it was.
+pub async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
+    let address = client_address(&request);
+    let headers = request.headers().clone();
+    let Ok(Form(form)) = Form::<SignInForm>::from_request(request, &state).await else {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "expected the fields email and password",
+        )
+            .into_response();
+    };
+    match try_sign_in(&state, &address, &headers, form).await {
+        Ok(response) => response,
+        Err(e) => internal(e),
+    }
+}
+
+async fn try_sign_in(
+    state: &AppState,
+    address: &str,
+    headers: &HeaderMap,
+    form: SignInForm,
+) -> Result<Response, DbErr> {
+    let clock = state.clock.as_ref();
+    let email = normalize_email(&form.email).unwrap_or_else(|_| form.email.trim().to_lowercase());
+    let email_key = format!("operator-sign-in-failure:{email}");
+    let address_ok = rate_limit::hit(
+        &state.db,
+        &format!("operator-sign-in:{address}"),
+        SIGN_IN_PER_ADDRESS,
+        clock,
+    )
+    .await?;
+    if !address_ok
+        || rate_limit::exhausted(&state.db, &email_key, SIGN_IN_FAILURES_PER_EMAIL, clock).await?
+    {
+        tracing::warn!(%address, "operator sign-in rate-limited");
+        return Ok(too_many(headers));
+    }
+
+    let candidate = operator_by_email(state, &email).await?;
+    let stored = candidate
+        .as_ref()
+        .and_then(|(u, _)| u.password_hash.clone());
+    let verified = password::verify(Secret::new(form.password), stored).await;
+    let Some((user, _)) = candidate.filter(|_| verified) else {
+        rate_limit::record(&state.db, &email_key, clock).await?;
+        return Ok(Redirect::to("/admin/login?error=credentials").into_response());
+    };
+
+    rate_limit::clear(&state.db, &email_key).await?;
+    // A new session id at every sign-in; the one presented before is ended.
+    if let Some(old) = cookie_token(state, headers) {
+        session::end(&state.db, &old).await?;
+    }
+    let token = session::start(&state.db, user.id, clock).await?;
+    audit(
+        state,
+        user.id,
+        "operator.signed_in",
+        json!({ "address": address }),
+    )
+    .await?;
+    let mut response = Redirect::to("/admin").into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&state.cookie.set(&token)) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+/// `POST /admin/logout`: ends the session on the server. Needs the session's CSRF token.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let Some(token) = cookie_token(&state, &headers) else {
+        return Redirect::to("/admin/login").into_response();
+    };
+    let result = async {
+        let Some(active) = session::resume(&state.db, &token, state.clock.as_ref()).await? else {
+            return Ok(Redirect::to("/admin/login?notice=expired").into_response());
+        };
+        if !session::same_token(&active.csrf, &form.csrf) {
+            return Ok((StatusCode::FORBIDDEN, "missing or wrong CSRF token").into_response());
+        }
+        session::end(&state.db, &token).await?;
+        audit(&state, active.user_id, "operator.signed_out", json!({})).await?;
+        let mut response = Redirect::to("/admin/login?notice=signed_out").into_response();
+        if let Ok(cookie) = HeaderValue::from_str(&state.cookie.clear()) {
+            response.headers_mut().insert(header::SET_COOKIE, cookie);
+        }
+        Ok(response)
+    }
+    .await;
+    result.unwrap_or_else(internal)
+}
+
+/// Resolves the session cookie into a [`CurrentOperator`] request extension,
+/// and sends anyone without one from `/admin` pages to the sign-in page.
+pub async fn load_operator(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if let Some(token) = cookie_token(&state, request.headers()) {
+        match current(&state, &token).await {
+            Ok(Some(operator)) => {
+                request.extensions_mut().insert(operator);
+            }
+            Ok(None) => {}
+            Err(e) => return internal(e),
+        }
+    }
+    let path = request.uri().path();
+    let protected = (path == "/admin" || path.starts_with("/admin/"))
+        && path != "/admin/login"
+        && path != "/admin/logout";
+    if protected && request.extensions().get::<CurrentOperator>().is_none() {
+        return Redirect::to("/admin/login").into_response();
+    }
+    next.run(request).await
+}
+
+async fn current(state: &AppState, token: &str) -> Result<Option<CurrentOperator>, DbErr> {
+    let Some(active) = session::resume(&state.db, token, state.clock.as_ref()).await? else {
+        return Ok(None);
+    };
+    let Some(user) = user::Entity::find_by_id(active.user_id)
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let role = role_of(state, user.id).await?;
+    Ok(role.map(|role| CurrentOperator {
+        email: user.email,
+        display_name: user.display_name,
+        role,
+        csrf: active.csrf,
+    }))
+}
+
+async fn operator_by_email(
+    state: &AppState,
+    email: &str,
+) -> Result<Option<(user::Model, String)>, DbErr> {
+    let Some(user) = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(role_of(state, user.id).await?.map(|role| (user, role)))
+}
+
+async fn role_of(state: &AppState, user_id: Uuid) -> Result<Option<String>, DbErr> {
+    Ok(org_role::Entity::find()
+        .filter(org_role::Column::UserId.eq(user_id))
+        .filter(org_role::Column::OrganizationId.eq(state.organization_id))
+        .one(&state.db)
+        .await?
+        .map(|r| r.role))
+}
+
+async fn audit(
+    state: &AppState,
+    actor: Uuid,
+    action: &str,
+    details: serde_json::Value,
+) -> Result<(), DbErr> {
+    audit_event::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organization_id: Set(Some(state.organization_id)),
+        actor_id: Set(Some(actor)),
+        action: Set(action.to_owned()),
+        target_type: Set("user".to_owned()),
+        target_id: Set(actor.to_string()),
+        details: Set(details),
+        created_at: Set(state.clock.now()),
+    }
+    .insert(&state.db)
+    .await
+    .map(|_| ())
+}
+
+/// 429 with a short page in the visitor's language and a way back.
+fn too_many(headers: &HeaderMap) -> Response {
+    let cookie = headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| {
+            c.split(';').find_map(|p| {
+                p.trim()
+                    .strip_prefix(&format!("{}=", app::i18n::LANGUAGE_COOKIE))
+                    .map(str::to_owned)
+            })
+        });
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let locale = Locale::negotiate(cookie.as_deref(), accept);
+    let s = locale.strings();
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/lobby.css\"></head><body><main id=\"main\"><section class=\"card narrow\"><h1>{}</h1><p role=\"alert\">{}</p><p><a href=\"/admin/login\">{}</a></p></section></main></body></html>",
+        locale.code(), s.admin_login_title, s.admin_login_heading, s.sign_in_rate_limited, s.back_to_sign_in
+    );
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [
+            (header::RETRY_AFTER, "900"),
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}

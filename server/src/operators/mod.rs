@@ -1,0 +1,142 @@
+//! Operators: the seller's staff who invite customers, and the admins among
+//! them who may change settings.
+
+use app::model::email::{normalize_email, EmailProblem};
+use app::model::password::PasswordProblem;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::auth::password;
+use crate::clock::Clock;
+use crate::secret::Secret;
+use crate::store::entities::{audit_event, org_role, user};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Operator,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Operator => "operator",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateOperatorError {
+    #[error("{}", email_message(*.0))]
+    Email(EmailProblem),
+    #[error("{}", password_message(*.0))]
+    Password(PasswordProblem),
+    #[error("an account with this email address already exists")]
+    Exists,
+    #[error(transparent)]
+    Hash(#[from] password::HashError),
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+}
+
+pub fn email_message(problem: EmailProblem) -> &'static str {
+    match problem {
+        EmailProblem::Empty => "the email address is empty",
+        EmailProblem::TooLong => "the email address is longer than 254 characters",
+        EmailProblem::Malformed => "this is not an email address (expected name@example.com)",
+    }
+}
+
+pub fn password_message(problem: PasswordProblem) -> String {
+    use app::model::password::{MAX_CHARS, MIN_CHARS};
+    match problem {
+        PasswordProblem::TooShort { chars } => {
+            format!("the password has {chars} characters; it needs at least {MIN_CHARS}")
+        }
+        PasswordProblem::TooLong { chars } => {
+            format!("the password has {chars} characters; at most {MAX_CHARS} are allowed")
+        }
+        PasswordProblem::Common => {
+            "the password is too common or too easy to guess; choose another".to_owned()
+        }
+    }
+}
+
+pub struct NewOperator {
+    pub organization_id: Uuid,
+    pub email: String,
+    pub display_name: Option<String>,
+    pub password: Secret<String>,
+    pub role: Role,
+    /// Who creates the operator; `None` for the command line.
+    pub actor: Option<Uuid>,
+}
+
+/// Creates the user with its role and an audit event, all in one transaction.
+pub async fn create_operator(
+    db: &DatabaseConnection,
+    new: NewOperator,
+    clock: &dyn Clock,
+) -> Result<user::Model, CreateOperatorError> {
+    let email = normalize_email(&new.email).map_err(CreateOperatorError::Email)?;
+    let name = new
+        .display_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let context: Vec<&str> = [email.as_str(), "lobby"].into_iter().chain(name).collect();
+    password::acceptable(new.password.expose(), &context).map_err(CreateOperatorError::Password)?;
+    let hash = password::hash(new.password).await?;
+
+    let txn = db.begin().await?;
+    if user::Entity::find()
+        .filter(user::Column::Email.eq(&email))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(CreateOperatorError::Exists);
+    }
+    let now = clock.now();
+    let created = user::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        email: Set(email.clone()),
+        email_verified: Set(true),
+        display_name: Set(name.map(str::to_owned)),
+        locale: Set(None),
+        password_hash: Set(Some(hash)),
+        failed_sign_ins: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    org_role::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organization_id: Set(new.organization_id),
+        user_id: Set(created.id),
+        role: Set(new.role.as_str().to_owned()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit_event::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organization_id: Set(Some(new.organization_id)),
+        actor_id: Set(new.actor),
+        action: Set("operator.created".to_owned()),
+        target_type: Set("user".to_owned()),
+        target_id: Set(created.id.to_string()),
+        details: Set(json!({ "email": email, "role": new.role.as_str() })),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}

@@ -1,0 +1,347 @@
+//! Operators sign in at /admin/login: server-side sessions, CSRF, timeouts,
+//! enumeration resistance and rate limits, through the real router.
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::Router;
+use chrono::Utc;
+use lobby::clock::ManualClock;
+use lobby::operators::{create_operator, NewOperator, Role};
+use lobby::secret::Secret;
+use lobby::store::entities::{audit_event, session};
+use sea_orm::{EntityTrait, PaginatorTrait};
+use tower::ServiceExt;
+
+use crate::http::{app_with_clock, get, ORIGIN};
+
+const PASSWORD: &str = "a calm lake at dawn";
+
+struct Operator {
+    app: Router,
+    db: sea_orm::DatabaseConnection,
+    clock: ManualClock,
+}
+
+async fn setup() -> Operator {
+    let clock = ManualClock::new(Utc::now());
+    let (app, db, org) = app_with_clock(clock.clone()).await;
+    let new = NewOperator {
+        organization_id: org,
+        email: "ada@gfms.example".into(),
+        display_name: Some("Ada".into()),
+        password: Secret::new(PASSWORD.into()),
+        role: Role::Admin,
+        actor: None,
+    };
+    create_operator(&db, new, &clock).await.unwrap();
+    Operator { app, db, clock }
+}
+
+async fn post(
+    app: &Router,
+    uri: &str,
+    form: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, HeaderMap, String) {
+    let mut request =
+        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::from(form.to_owned())).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn form(email: &str, password: &str) -> String {
+    format!(
+        "email={}&password={}",
+        email.replace('@', "%40"),
+        password.replace(' ', "+")
+    )
+}
+
+/// Signs in; returns the `lobby_session=…` pair to send back.
+async fn sign_in(app: &Router, presented: Option<&str>) -> String {
+    let mut headers = vec![("origin", ORIGIN)];
+    if let Some(cookie) = presented {
+        headers.push(("cookie", cookie));
+    }
+    let (status, h, _) = post(
+        app,
+        "/admin/login",
+        &form("ada@gfms.example", PASSWORD),
+        &headers,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(h[header::LOCATION], "/admin");
+    let set = h[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"),
+        "{set}"
+    );
+    assert!(!set.contains("Secure"), "plain http gets no Secure flag");
+    set.split(';').next().unwrap().to_owned()
+}
+
+fn csrf_of(page: &str) -> String {
+    let at =
+        page.find(r#"name="csrf" value=""#).expect("csrf field") + r#"name="csrf" value=""#.len();
+    page[at..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_operator_signs_in_reaches_the_dashboard_and_signs_out() {
+    let op = setup().await;
+    let (status, h, _) = get(&op.app, "/admin", &[]).await;
+    assert_eq!(
+        (status, h[header::LOCATION].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, "/admin/login")
+    );
+
+    let cookie = sign_in(&op.app, None).await;
+    let (status, _, page) = get(&op.app, "/admin", &[("cookie", &cookie)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Signed in as ada@gfms.example"), "{page}");
+    let csrf = csrf_of(&page);
+
+    // Signing out needs the session's CSRF token…
+    let (status, _, _) = post(
+        &op.app,
+        "/admin/logout",
+        "csrf=wrong",
+        &[("origin", ORIGIN), ("cookie", &cookie)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get(&op.app, "/admin", &[("cookie", &cookie)]).await.0,
+        StatusCode::OK,
+        "still signed in"
+    );
+    // …and ends the session on the server, not just in the browser.
+    let (status, h, _) = post(
+        &op.app,
+        "/admin/logout",
+        &format!("csrf={csrf}"),
+        &[("origin", ORIGIN), ("cookie", &cookie)],
+    )
+    .await;
+    assert_eq!(
+        (status, h[header::LOCATION].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, "/admin/login?notice=signed_out")
+    );
+    assert!(h[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    assert_eq!(session::Entity::find().count(&op.db).await.unwrap(), 0);
+    assert_eq!(
+        get(&op.app, "/admin", &[("cookie", &cookie)]).await.0,
+        StatusCode::SEE_OTHER
+    );
+
+    let actions: Vec<String> = audit_event::Entity::find()
+        .all(&op.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(
+        actions.contains(&"operator.signed_in".into())
+            && actions.contains(&"operator.signed_out".into())
+    );
+}
+
+#[tokio::test]
+async fn every_sign_in_gets_a_new_session_id() {
+    let op = setup().await;
+    let first = sign_in(&op.app, None).await;
+    let second = sign_in(&op.app, Some(&first)).await;
+    assert_ne!(first, second);
+    assert_eq!(
+        get(&op.app, "/admin", &[("cookie", &first)]).await.0,
+        StatusCode::SEE_OTHER,
+        "the old id is dead"
+    );
+    assert_eq!(
+        get(&op.app, "/admin", &[("cookie", &second)]).await.0,
+        StatusCode::OK
+    );
+    // The database holds a digest, never the token itself.
+    let token = second.split_once('=').unwrap().1;
+    let rows = session::Entity::find().all(&op.db).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_ne!(rows[0].id, token);
+}
+
+#[tokio::test]
+async fn sessions_end_after_idle_and_absolute_timeouts() {
+    let op = setup().await;
+    let cookie = sign_in(&op.app, None).await;
+    op.clock.advance(chrono::Duration::minutes(29));
+    assert_eq!(
+        get(&op.app, "/admin", &[("cookie", &cookie)]).await.0,
+        StatusCode::OK
+    );
+    op.clock.advance(chrono::Duration::minutes(31));
+    assert_eq!(
+        get(&op.app, "/admin", &[("cookie", &cookie)]).await.0,
+        StatusCode::SEE_OTHER,
+        "30 minutes idle"
+    );
+
+    let cookie = sign_in(&op.app, None).await;
+    for _ in 0..(12 * 3 - 1) {
+        op.clock.advance(chrono::Duration::minutes(20));
+        assert_eq!(
+            get(&op.app, "/admin", &[("cookie", &cookie)]).await.0,
+            StatusCode::OK
+        );
+    }
+    op.clock.advance(chrono::Duration::minutes(20));
+    assert_eq!(
+        get(&op.app, "/admin", &[("cookie", &cookie)]).await.0,
+        StatusCode::SEE_OTHER,
+        "12 hours in all"
+    );
+}
+
+#[tokio::test]
+async fn state_changing_requests_from_other_sites_are_refused() {
+    let op = setup().await;
+    let body = form("ada@gfms.example", PASSWORD);
+    for headers in [
+        vec![("origin", "http://evil.example")],
+        vec![("referer", "http://evil.example/page")],
+        vec![],
+        vec![("origin", "null")],
+    ] {
+        let (status, h, _) = post(&op.app, "/admin/login", &body, &headers).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{headers:?}");
+        assert!(h.get(header::SET_COOKIE).is_none());
+    }
+    let (status, _, _) = post(
+        &op.app,
+        "/admin/login",
+        &body,
+        &[("referer", &format!("{ORIGIN}/admin/login"))],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "a same-site Referer is enough without Origin"
+    );
+    assert_eq!(session::Entity::find().count(&op.db).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn unknown_email_and_wrong_password_get_the_same_answer() {
+    let op = setup().await;
+    let known = post(
+        &op.app,
+        "/admin/login",
+        &form("ada@gfms.example", "not the password at all"),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    let unknown = post(
+        &op.app,
+        "/admin/login",
+        &form("nobody@gfms.example", "not the password at all"),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    assert_eq!(known.0, StatusCode::SEE_OTHER);
+    assert_eq!(
+        (known.0, &known.1[header::LOCATION], &known.2),
+        (unknown.0, &unknown.1[header::LOCATION], &unknown.2)
+    );
+    assert_eq!(known.1[header::LOCATION], "/admin/login?error=credentials");
+    assert!(
+        known.1.get(header::SET_COOKIE).is_none() && unknown.1.get(header::SET_COOKIE).is_none()
+    );
+
+    let (_, _, page) = get(&op.app, "/admin/login?error=credentials", &[]).await;
+    assert!(page.contains("The email address or password is not right"));
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_email_then_the_address() {
+    let op = setup().await;
+    for _ in 0..10 {
+        let (status, _, _) = post(
+            &op.app,
+            "/admin/login",
+            &form("ada@gfms.example", "wrong wrong wrong"),
+            &[("origin", ORIGIN)],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+    // Even the right password waits now, and the answer says why.
+    let (status, h, page) = post(
+        &op.app,
+        "/admin/login",
+        &form("ada@gfms.example", PASSWORD),
+        &[("origin", ORIGIN), ("accept-language", "ko")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(h[header::RETRY_AFTER], "900");
+    assert!(page.contains("로그인 시도가 너무 많습니다"));
+    // The same for an unknown address after as many failures.
+    for _ in 0..10 {
+        post(
+            &op.app,
+            "/admin/login",
+            &form("nobody@gfms.example", "wrong wrong wrong"),
+            &[("origin", ORIGIN)],
+        )
+        .await;
+    }
+    let (status, _, _) = post(
+        &op.app,
+        "/admin/login",
+        &form("nobody@gfms.example", "wrong wrong wrong"),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+
+    // After the window the email may try again.
+    op.clock.advance(chrono::Duration::minutes(16));
+    sign_in(&op.app, None).await;
+
+    // One client address may make 30 attempts per window, whatever the
+    // emails: the sign-in above was the first of them.
+    for i in 1..30 {
+        let (status, _, _) = post(
+            &op.app,
+            "/admin/login",
+            &form(&format!("user{i}@gfms.example"), "wrong wrong wrong"),
+            &[("origin", ORIGIN)],
+        )
+        .await;
+        assert_ne!(status, StatusCode::TOO_MANY_REQUESTS, "attempt {i}");
+    }
+    let (status, _, _) = post(
+        &op.app,
+        "/admin/login",
+        &form("ada@gfms.example", PASSWORD),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
