@@ -3,6 +3,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_tables;
 mod m20261122_000002_rate_limit_events;
+mod m20261122_000003_api_tokens;
+mod m20261122_000004_invitation_tickets;
 
 pub struct Migrator;
 
@@ -12,6 +14,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_tables::Migration),
             Box::new(m20261122_000002_rate_limit_events::Migration),
+            Box::new(m20261122_000003_api_tokens::Migration),
+            Box::new(m20261122_000004_invitation_tickets::Migration),
         ]
     }
 }

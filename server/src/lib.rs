@@ -5,10 +5,12 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod api_tokens;
 pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod http;
+pub mod invitations;
 pub mod mail;
 pub mod operators;
 pub mod secret;

@@ -33,6 +33,27 @@ enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// Manage personal API tokens for the /v1.0 API.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Create a token for an operator; it is printed once and never again.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a token by its id.
+    Revoke {
+        #[arg(long)]
+        id: uuid::Uuid,
+    },
 }
 
 #[derive(Subcommand)]
@@ -80,6 +101,7 @@ fn main() -> ExitCode {
             Command::Admin {
                 action: AdminAction::Create { email, name },
             } => create_admin(&config, email, name).await,
+            Command::Token { action } => manage_tokens(&config, action).await,
         }
     });
     match result {
@@ -127,6 +149,50 @@ async fn create_admin(
             Ok(())
         }
         Err(e) => Err(lobby::StartError::Refused(e.to_string())),
+    }
+}
+
+async fn manage_tokens(config: &Config, action: TokenAction) -> Result<(), lobby::StartError> {
+    let clock = lobby::clock::SystemClock;
+    let db = lobby::store::connect(&config.database_url).await?;
+    lobby::store::migrate(&db).await?;
+    let org = lobby::store::ensure_default_organization(
+        &db,
+        &config.org_slug,
+        &config.org_name,
+        &config.accent_color,
+        &clock,
+    )
+    .await?;
+    match action {
+        TokenAction::Create { email, name } => {
+            let operator = lobby::operators::find_operator(&db, org.id, &email).await?;
+            let Some(operator) = operator else {
+                return Err(lobby::StartError::Refused(format!(
+                    "no operator of {} has the email address {email}",
+                    org.name
+                )));
+            };
+            let created = lobby::api_tokens::create(&db, operator.id, org.id, &name, &clock)
+                .await
+                .map_err(|e| lobby::StartError::Refused(e.to_string()))?;
+            println!("{}", created.token.expose());
+            eprintln!(
+                "token {} for {}: store it now, it is not shown again",
+                created.id, operator.email
+            );
+            Ok(())
+        }
+        TokenAction::Revoke { id } => {
+            if lobby::api_tokens::revoke(&db, id, None, &clock).await? {
+                println!("revoked token {id}");
+                Ok(())
+            } else {
+                Err(lobby::StartError::Refused(format!(
+                    "no live token has the id {id}"
+                )))
+            }
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages, static files, and plain routes, behind the
 //! security headers and request tracing.
 
+mod graph;
 mod health;
 mod language;
 mod operator_session;
@@ -70,6 +71,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .route("/lang/{code}", get(language::set_language))
         .route("/admin/login", post(operator_session::sign_in))
         .route("/admin/logout", post(operator_session::sign_out))
+        .nest("/v1.0", graph::router(state.clone()))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())
         .nest_service("/pkg", ServeDir::new(pkg_dir))
         .fallback(leptos_axum::render_app_to_stream_with_context(

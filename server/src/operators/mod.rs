@@ -140,3 +140,28 @@ pub async fn create_operator(
     txn.commit().await?;
     Ok(created)
 }
+
+/// The user with `email` who is an operator (or admin) of the organization.
+pub async fn find_operator(
+    db: &DatabaseConnection,
+    organization_id: Uuid,
+    email: &str,
+) -> Result<Option<user::Model>, DbErr> {
+    let Ok(email) = normalize_email(email) else {
+        return Ok(None);
+    };
+    let Some(found) = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let is_operator = org_role::Entity::find()
+        .filter(org_role::Column::UserId.eq(found.id))
+        .filter(org_role::Column::OrganizationId.eq(organization_id))
+        .one(db)
+        .await?
+        .is_some();
+    Ok(is_operator.then_some(found))
+}

@@ -1,4 +1,5 @@
 //! Lobby's integration tests: one binary, with a module per area.
+mod api;
 mod http;
 mod mail;
 mod operator_sign_in;

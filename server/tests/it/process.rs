@@ -299,3 +299,69 @@ fn admin_create_reads_the_password_from_stdin() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("created admin grace@gfms.example"));
 }
+
+#[test]
+fn token_create_prints_the_token_once_and_revoke_ends_it() {
+    let dir = TempDir::new();
+    let admin = lobby(&dir)
+        .env("LOBBY_ADMIN_PASSWORD", "a calm lake at dawn")
+        .args(["admin", "create", "--email", "ada@gfms.example"])
+        .output()
+        .unwrap();
+    assert!(admin.status.success());
+
+    let unknown = lobby(&dir)
+        .args([
+            "token",
+            "create",
+            "--email",
+            "nobody@gfms.example",
+            "--name",
+            "x",
+        ])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no operator"));
+
+    let out = lobby(&dir)
+        .args([
+            "token",
+            "create",
+            "--email",
+            "ada@gfms.example",
+            "--name",
+            "CI",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap();
+    let token = token.trim();
+    assert!(
+        token.starts_with("lobby_") && token.len() == 6 + 64,
+        "{token}"
+    );
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(note.contains("not shown again"));
+    let id = note.split_whitespace().nth(1).unwrap().to_owned();
+
+    let revoke = lobby(&dir)
+        .args(["token", "revoke", "--id", &id])
+        .output()
+        .unwrap();
+    assert!(
+        revoke.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revoke.stderr)
+    );
+    let again = lobby(&dir)
+        .args(["token", "revoke", "--id", &id])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+}

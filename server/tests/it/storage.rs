@@ -252,6 +252,41 @@ async fn every_entity_round_trips(db: &DatabaseConnection) {
     )
     .await;
 
+    round_trip::<rate_limit_event::Entity>(
+        db,
+        rate_limit_event::Model {
+            id: Uuid::new_v4(),
+            key: "operator-sign-in:203.0.113.7".into(),
+            at: now,
+        },
+    )
+    .await;
+    round_trip::<api_token::Entity>(
+        db,
+        api_token::Model {
+            id: Uuid::new_v4(),
+            user_id: user,
+            organization_id: org,
+            name: "CI".into(),
+            token_hash: "ab".repeat(32),
+            prefix: "lobby_abcdef".into(),
+            created_at: now,
+            last_used_at: Some(later),
+            revoked_at: Some(later),
+        },
+    )
+    .await;
+    round_trip::<invitation_ticket::Entity>(
+        db,
+        invitation_ticket::Model {
+            ticket_hash: "cd".repeat(32),
+            invitation_id: invitation,
+            created_at: now,
+            replaced_at: Some(later),
+        },
+    )
+    .await;
+
     // The schema's own rules hold: one user per email, one identity per (issuer, subject).
     let duplicate_identity = identity::Model {
         id: Uuid::new_v4(),

@@ -1,10 +1,12 @@
-//! One sea-orm entity per table of the initial migration.
+//! One sea-orm entity per table.
+pub mod api_token;
 pub mod audit_event;
 pub mod company;
 pub mod consent;
 pub mod email_outbox;
 pub mod identity;
 pub mod invitation;
+pub mod invitation_ticket;
 pub mod membership;
 pub mod org_role;
 pub mod organization;

@@ -1,0 +1,85 @@
+//! Errors of the `/v1.0` API in Microsoft Graph's envelope:
+//! `{"error": {"code", "message", "details": [{"target", "message"}]}}`.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use serde_json::json;
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Detail {
+    pub target: String,
+    pub message: String,
+}
+
+#[derive(Debug)]
+pub struct GraphError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub details: Vec<Detail>,
+}
+
+impl GraphError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        GraphError {
+            status,
+            code,
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "A valid bearer token is required: Authorization: Bearer <token>.",
+        )
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "Request_ResourceNotFound",
+            format!("{what} does not exist."),
+        )
+    }
+
+    pub fn unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ServiceNotAvailable",
+            "The service is unavailable; try again shortly.",
+        )
+    }
+}
+
+impl From<sea_orm::DbErr> for GraphError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        tracing::error!(error = %e, "database error in the API");
+        GraphError::unavailable()
+    }
+}
+
+impl IntoResponse for GraphError {
+    fn into_response(self) -> Response {
+        let body = Json(json!({
+            "error": { "code": self.code, "message": self.message, "details": self.details }
+        }));
+        let mut response = (self.status, body).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+        }
+        response
+    }
+}

@@ -1,0 +1,64 @@
+//! The operator REST API under `/v1.0`, shaped like Microsoft Graph: bearer
+//! tokens, JSON in camelCase, Graph's error envelope.
+
+mod error;
+
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Json, Router};
+use sea_orm::EntityTrait;
+use serde_json::json;
+
+pub use error::GraphError;
+
+use super::AppState;
+use crate::api_tokens::{self, ApiCaller};
+use crate::store::entities::user;
+
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/me", get(me))
+        .fallback(|| async { GraphError::not_found("This resource") })
+        .layer(from_fn_with_state(state, bearer))
+}
+
+/// Every `/v1.0` request needs `Authorization: Bearer <token>` of a live token.
+async fn bearer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let presented = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim);
+    let Some(presented) = presented else {
+        return GraphError::unauthenticated().into_response();
+    };
+    match api_tokens::authenticate(&state.db, presented, state.clock.as_ref()).await {
+        Ok(Some(caller)) if caller.organization_id == state.organization_id => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        Ok(_) => GraphError::unauthenticated().into_response(),
+        Err(e) => GraphError::from(e).into_response(),
+    }
+}
+
+/// `GET /v1.0/me`: the operator the token belongs to.
+async fn me(
+    State(state): State<AppState>,
+    Extension(caller): Extension<ApiCaller>,
+) -> Result<Json<serde_json::Value>, GraphError> {
+    let me = user::Entity::find_by_id(caller.user_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(GraphError::unauthenticated)?;
+    Ok(Json(
+        json!({ "id": me.id, "mail": me.email, "displayName": me.display_name }),
+    ))
+}

@@ -1,0 +1,2 @@
+//! Invitations: the redeem ticket now; creation, resend and revocation next.
+pub mod ticket;
