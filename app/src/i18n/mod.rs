@@ -128,6 +128,23 @@ pub struct Strings {
     pub admin_intro: &'static str,
     pub back_to_sign_in: &'static str,
     pub loading: &'static str,
+    /// `{inviter}`, `{org}`.
+    pub email_invite_subject: &'static str,
+    /// `{name}`.
+    pub email_greeting_named: &'static str,
+    pub email_greeting: &'static str,
+    /// `{inviter}`, `{org}`, `{product}`.
+    pub email_invite_line: &'static str,
+    /// `{inviter}`.
+    pub email_message_label: &'static str,
+    pub email_button: &'static str,
+    pub email_fallback: &'static str,
+    /// `{date}`.
+    pub email_expiry: &'static str,
+    /// `{inviter}`, `{contact}`.
+    pub email_contact: &'static str,
+    /// `{org}`, `{email}`.
+    pub email_footer: &'static str,
 }
 
 #[cfg(test)]
@@ -171,6 +188,16 @@ mod tests {
             ("admin_intro", s.admin_intro),
             ("back_to_sign_in", s.back_to_sign_in),
             ("loading", s.loading),
+            ("email_invite_subject", s.email_invite_subject),
+            ("email_greeting_named", s.email_greeting_named),
+            ("email_greeting", s.email_greeting),
+            ("email_invite_line", s.email_invite_line),
+            ("email_message_label", s.email_message_label),
+            ("email_button", s.email_button),
+            ("email_fallback", s.email_fallback),
+            ("email_expiry", s.email_expiry),
+            ("email_contact", s.email_contact),
+            ("email_footer", s.email_footer),
         ]
     }
 

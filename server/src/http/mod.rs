@@ -37,7 +37,8 @@ pub struct AppState {
     /// The organization this server presents (the default one, for now).
     pub organization_id: Uuid,
     pub cookie: SessionCookie,
-    /// `LOBBY_PUBLIC_URL`'s origin, e.g. `https://lobby.example.com`.
+    /// `LOBBY_PUBLIC_URL`, for links, and its origin, e.g. `https://lobby.example.com`.
+    pub public_url: url::Url,
     pub public_origin: String,
 }
 

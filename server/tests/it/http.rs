@@ -35,6 +35,7 @@ pub async fn app_with_clock(
         organization_id: org.id,
         cookie: SessionCookie { secure: false },
         public_origin: ORIGIN.into(),
+        public_url: format!("{ORIGIN}/").parse().unwrap(),
     };
     let branding = Branding {
         org_name: "GFMS".into(),

@@ -1,6 +1,7 @@
 //! Lobby's integration tests: one binary, with a module per area.
 mod api;
 mod http;
+mod invitations_api;
 mod mail;
 mod operator_sign_in;
 mod process;

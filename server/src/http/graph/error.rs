@@ -19,6 +19,8 @@ pub struct GraphError {
     pub code: &'static str,
     pub message: String,
     pub details: Vec<Detail>,
+    /// More members of `error`, e.g. the conflicting invitation's id.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GraphError {
@@ -28,7 +30,13 @@ impl GraphError {
             code,
             message: message.into(),
             details: Vec::new(),
+            extra: Default::default(),
         }
+    }
+
+    pub fn with(mut self, key: &str, value: serde_json::Value) -> Self {
+        self.extra.insert(key.to_owned(), value);
+        self
     }
 
     pub fn unauthenticated() -> Self {
@@ -65,9 +73,12 @@ impl From<sea_orm::DbErr> for GraphError {
 
 impl IntoResponse for GraphError {
     fn into_response(self) -> Response {
-        let body = Json(json!({
-            "error": { "code": self.code, "message": self.message, "details": self.details }
-        }));
+        let mut error =
+            json!({ "code": self.code, "message": self.message, "details": self.details });
+        if let Some(members) = error.as_object_mut() {
+            members.extend(self.extra);
+        }
+        let body = Json(json!({ "error": error }));
         let mut response = (self.status, body).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(

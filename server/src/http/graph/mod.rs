@@ -2,17 +2,18 @@
 //! tokens, JSON in camelCase, Graph's error envelope.
 
 mod error;
+mod invitations;
 
 use axum::extract::{Request, State};
 use axum::http::header;
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use sea_orm::EntityTrait;
 use serde_json::json;
 
-pub use error::GraphError;
+pub use error::{Detail, GraphError};
 
 use super::AppState;
 use crate::api_tokens::{self, ApiCaller};
@@ -21,6 +22,8 @@ use crate::store::entities::user;
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/me", get(me))
+        .route("/invitations", post(invitations::create))
+        .route("/invitations/{id}", get(invitations::get_one))
         .fallback(|| async { GraphError::not_found("This resource") })
         .layer(from_fn_with_state(state, bearer))
 }

@@ -1,0 +1,505 @@
+//! Creating an invitation from an API request.
+
+use app::i18n::Locale;
+use app::model::email::normalize_email;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+
+use super::ticket::{redeem_url, InvitationTicket};
+use super::{status_at, PENDING};
+use crate::clock::Clock;
+use crate::mail::enqueue;
+use crate::mail::templates::{invitation as invitation_email, InvitationEmail};
+use crate::operators::email_message;
+use crate::store::entities::{
+    audit_event, company, invitation, invitation_ticket, membership, org_role, organization, user,
+};
+
+/// The body of `POST /v1.0/invitations`, as Graph names its fields, plus
+/// Lobby's `company`, `companyId` and `expiresInDays`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateRequest {
+    pub invited_user_email_address: Option<String>,
+    pub invite_redirect_url: Option<String>,
+    pub invited_user_display_name: Option<String>,
+    #[serde(default)]
+    pub send_invitation_message: bool,
+    pub invited_user_message_info: Option<MessageInfo>,
+    pub invited_user_type: Option<String>,
+    pub company: Option<Map<String, Value>>,
+    pub company_id: Option<String>,
+    pub expires_in_days: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MessageInfo {
+    pub customized_message_body: Option<String>,
+    pub message_language: Option<String>,
+    #[serde(default)]
+    pub cc_recipients: Vec<Recipient>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recipient {
+    pub email_address: RecipientAddress,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RecipientAddress {
+    pub address: String,
+    pub name: Option<String>,
+}
+
+/// One invalid field: `target` is the request's field name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub target: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("some fields are invalid")]
+    Invalid(Vec<FieldError>),
+    #[error("this email address already has a pending invitation")]
+    PendingInvitation { invitation_id: Uuid },
+    #[error("this email address already belongs to an account in the organization")]
+    ExistingUser { user_id: Uuid },
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+}
+
+const COMPANY_FIELDS: [&str; 8] = [
+    "legalName",
+    "street",
+    "postalCode",
+    "city",
+    "country",
+    "taxId",
+    "phone",
+    "website",
+];
+
+/// A request that passed validation.
+pub struct Valid {
+    email: String,
+    redirect_url: String,
+    display_name: Option<String>,
+    send: bool,
+    message: Option<String>,
+    language: Option<Locale>,
+    cc: Option<String>,
+    user_type: &'static str,
+    company: Option<Value>,
+    company_id: Option<Uuid>,
+    expires_in_days: i64,
+}
+
+/// Checks every field and reports each invalid one, not only the first.
+pub fn validate(
+    req: CreateRequest,
+    allowed_redirects: &[String],
+) -> Result<Valid, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut bad = |target: &str, message: String| {
+        errors.push(FieldError {
+            target: target.into(),
+            message,
+        })
+    };
+
+    let email = match req
+        .invited_user_email_address
+        .as_deref()
+        .map(normalize_email)
+    {
+        None => {
+            bad("invitedUserEmailAddress", "is required".into());
+            None
+        }
+        Some(Err(p)) => {
+            bad("invitedUserEmailAddress", email_message(p).into());
+            None
+        }
+        Some(Ok(e)) => Some(e),
+    };
+
+    let redirect_url = match req.invite_redirect_url.as_deref().map(str::trim) {
+        None | Some("") => {
+            bad("inviteRedirectUrl", "is required".into());
+            None
+        }
+        Some(raw) => match url::Url::parse(raw) {
+            Ok(u)
+                if matches!(u.scheme(), "http" | "https")
+                    && allowed_redirects
+                        .iter()
+                        .any(|p| under_prefix(u.as_str(), p)) =>
+            {
+                Some(u.to_string())
+            }
+            Ok(u) if matches!(u.scheme(), "http" | "https") => {
+                bad(
+                    "inviteRedirectUrl",
+                    format!(
+                        "must start with one of the organization's allowed addresses: {}",
+                        allowed_redirects.join(", ")
+                    ),
+                );
+                None
+            }
+            _ => {
+                bad(
+                    "inviteRedirectUrl",
+                    "must be an absolute http or https URL".into(),
+                );
+                None
+            }
+        },
+    };
+
+    let display_name = req
+        .invited_user_display_name
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty());
+    if display_name
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > 256 || n.chars().any(char::is_control))
+    {
+        bad(
+            "invitedUserDisplayName",
+            "must be at most 256 characters without control characters".into(),
+        );
+    }
+
+    let info = req.invited_user_message_info.unwrap_or_default();
+    let message = info
+        .customized_message_body
+        .map(|m| m.trim().to_owned())
+        .filter(|m| !m.is_empty());
+    if message.as_ref().is_some_and(|m| m.chars().count() > 2000) {
+        bad(
+            "invitedUserMessageInfo.customizedMessageBody",
+            "must be at most 2000 characters".into(),
+        );
+    }
+    let language = match info
+        .message_language
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
+        None => None,
+        Some(code) => match Locale::from_code(code) {
+            Some(l) => Some(l),
+            None => {
+                bad(
+                    "invitedUserMessageInfo.messageLanguage",
+                    "must be en or ko (e.g. en-US, ko-KR)".into(),
+                );
+                None
+            }
+        },
+    };
+    let cc = match info.cc_recipients.as_slice() {
+        [] => None,
+        [one] => match normalize_email(&one.email_address.address) {
+            Ok(address) => Some(address),
+            Err(p) => {
+                bad(
+                    "invitedUserMessageInfo.ccRecipients",
+                    email_message(p).into(),
+                );
+                None
+            }
+        },
+        _ => {
+            bad(
+                "invitedUserMessageInfo.ccRecipients",
+                "at most one recipient is supported".into(),
+            );
+            None
+        }
+    };
+
+    let user_type = match req.invited_user_type.as_deref() {
+        None | Some("Guest") => "Guest",
+        Some("Member") => "Member",
+        Some(_) => {
+            bad("invitedUserType", "must be Guest or Member".into());
+            "Guest"
+        }
+    };
+
+    let expires_in_days = req.expires_in_days.unwrap_or(30);
+    if !(1..=90).contains(&expires_in_days) {
+        bad(
+            "expiresInDays",
+            "must be a whole number from 1 to 90".into(),
+        );
+    }
+
+    let company_id = match req.company_id.as_deref() {
+        None => None,
+        Some(raw) => match Uuid::try_parse(raw) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                bad("companyId", "must be a company id (a UUID)".into());
+                None
+            }
+        },
+    };
+    let company = req.company.map(|draft| {
+        for (key, value) in &draft {
+            let target = format!("company.{key}");
+            if !COMPANY_FIELDS.contains(&key.as_str()) {
+                bad(
+                    &target,
+                    format!(
+                        "is not a company field (expected one of {})",
+                        COMPANY_FIELDS.join(", ")
+                    ),
+                );
+            } else if !value.is_string() && !value.is_null() {
+                bad(&target, "must be text".into());
+            } else if value.as_str().is_some_and(|v| v.chars().count() > 200) {
+                bad(&target, "must be at most 200 characters".into());
+            }
+        }
+        Value::Object(draft)
+    });
+    if company.is_some() && req.company_id.is_some() {
+        bad(
+            "company",
+            "give either company (a new company) or companyId (an existing one), not both".into(),
+        );
+    }
+
+    match (email, redirect_url) {
+        (Some(email), Some(redirect_url)) if errors.is_empty() => Ok(Valid {
+            email,
+            redirect_url,
+            display_name,
+            send: req.send_invitation_message,
+            message,
+            language,
+            cc,
+            user_type,
+            company,
+            company_id,
+            expires_in_days,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// `url` is `prefix` or lies below it (not merely sharing its first characters).
+fn under_prefix(url: &str, prefix: &str) -> bool {
+    url.strip_prefix(prefix).is_some_and(|rest| {
+        prefix.ends_with('/') || rest.is_empty() || rest.starts_with(['/', '?', '#'])
+    })
+}
+
+/// The result: the stored invitation, and the redeem URL (known only now).
+pub struct Created {
+    pub invitation: invitation::Model,
+    pub redeem_url: String,
+}
+
+pub struct Inviter {
+    pub user_id: Uuid,
+    pub name: String,
+    pub email: String,
+}
+
+/// Creates the invitation, the invited user when new, the ticket, the email
+/// (when asked for) and the audit event, in one transaction.
+pub async fn create(
+    db: &DatabaseConnection,
+    org: &organization::Model,
+    inviter: &Inviter,
+    valid: Valid,
+    public_url: &url::Url,
+    clock: &dyn Clock,
+) -> Result<Created, CreateError> {
+    let now = clock.now();
+    let txn = db.begin().await?;
+
+    let pending = invitation::Entity::find()
+        .filter(invitation::Column::OrganizationId.eq(org.id))
+        .filter(invitation::Column::InvitedEmail.eq(&valid.email))
+        .filter(invitation::Column::Status.eq(PENDING))
+        .all(&txn)
+        .await?;
+    if let Some(live) = pending.iter().find(|i| status_at(i, now) == PENDING) {
+        return Err(CreateError::PendingInvitation {
+            invitation_id: live.id,
+        });
+    }
+    let existing = user::Entity::find()
+        .filter(user::Column::Email.eq(&valid.email))
+        .one(&txn)
+        .await?;
+    if let Some(u) = &existing {
+        if belongs_to(&txn, org.id, u.id).await? {
+            return Err(CreateError::ExistingUser { user_id: u.id });
+        }
+    }
+    if let Some(company_id) = valid.company_id {
+        let found = company::Entity::find_by_id(company_id).one(&txn).await?;
+        if found.is_none_or(|c| c.organization_id != org.id) {
+            return Err(CreateError::Invalid(vec![FieldError {
+                target: "companyId".into(),
+                message: "no company of this organization has this id".into(),
+            }]));
+        }
+    }
+
+    let invited_user = match existing {
+        Some(u) => u,
+        None => {
+            user::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                email: Set(valid.email.clone()),
+                email_verified: Set(false),
+                display_name: Set(valid.display_name.clone()),
+                locale: Set(valid.language.map(|l| l.code().to_owned())),
+                password_hash: Set(None),
+                failed_sign_ins: Set(0),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+
+    let ticket = InvitationTicket::generate();
+    let expires_at = now + chrono::Duration::days(valid.expires_in_days);
+    let created = invitation::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organization_id: Set(org.id),
+        ticket_hash: Set(ticket.hash()),
+        invited_email: Set(valid.email.clone()),
+        invited_display_name: Set(valid.display_name.clone()),
+        inviter_id: Set(Some(inviter.user_id)),
+        message: Set(valid.message.clone()),
+        message_language: Set(valid.language.map(|l| l.code().to_owned())),
+        redirect_url: Set(valid.redirect_url.clone()),
+        user_type: Set(valid.user_type.to_owned()),
+        company_draft: Set(valid.company.clone()),
+        company_id: Set(valid.company_id),
+        status: Set(PENDING.to_owned()),
+        invited_user_id: Set(Some(invited_user.id)),
+        send_count: Set(i32::from(valid.send)),
+        created_at: Set(now),
+        sent_at: Set(valid.send.then_some(now)),
+        expires_at: Set(expires_at),
+        redeemed_at: Set(None),
+        redeemed_by: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    invitation_ticket::ActiveModel {
+        ticket_hash: Set(ticket.hash()),
+        invitation_id: Set(created.id),
+        created_at: Set(now),
+        replaced_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+
+    let url = redeem_url(public_url, &ticket);
+    if valid.send {
+        let locale = valid
+            .language
+            .or_else(|| Locale::from_code(&org.default_locale))
+            .unwrap_or_default();
+        let mail = invitation_email(&InvitationEmail {
+            locale,
+            to: &valid.email,
+            cc: valid.cc.as_deref(),
+            invitee_name: valid.display_name.as_deref(),
+            inviter_name: &inviter.name,
+            inviter_email: &inviter.email,
+            org_name: &org.name,
+            accent_color: &org.accent_color,
+            message: valid.message.as_deref(),
+            redeem_url: &url,
+            expires_at,
+        });
+        enqueue(&txn, mail, clock).await?;
+    }
+    audit_event::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organization_id: Set(Some(org.id)),
+        actor_id: Set(Some(inviter.user_id)),
+        action: Set("invitation.created".to_owned()),
+        target_type: Set("invitation".to_owned()),
+        target_id: Set(created.id.to_string()),
+        details: Set(json!({ "email": valid.email, "sent": valid.send, "expiresAt": expires_at })),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(Created {
+        invitation: created,
+        redeem_url: url,
+    })
+}
+
+/// An account "in the organization": an operator of it, a member of one of
+/// its companies, or someone who accepted one of its invitations.
+async fn belongs_to(
+    txn: &impl sea_orm::ConnectionTrait,
+    org: Uuid,
+    user_id: Uuid,
+) -> Result<bool, DbErr> {
+    if org_role::Entity::find()
+        .filter(org_role::Column::OrganizationId.eq(org))
+        .filter(org_role::Column::UserId.eq(user_id))
+        .one(txn)
+        .await?
+        .is_some()
+    {
+        return Ok(true);
+    }
+    let accepted = invitation::Entity::find()
+        .filter(invitation::Column::OrganizationId.eq(org))
+        .filter(
+            Condition::any()
+                .add(invitation::Column::InvitedUserId.eq(user_id))
+                .add(invitation::Column::RedeemedBy.eq(user_id)),
+        )
+        .filter(invitation::Column::Status.eq(super::ACCEPTED))
+        .one(txn)
+        .await?
+        .is_some();
+    if accepted {
+        return Ok(true);
+    }
+    let memberships = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .all(txn)
+        .await?;
+    for m in memberships {
+        if company::Entity::find_by_id(m.company_id)
+            .one(txn)
+            .await?
+            .is_some_and(|c| c.organization_id == org)
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}

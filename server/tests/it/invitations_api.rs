@@ -1,0 +1,343 @@
+//! POST and GET /v1.0/invitations: Graph's shape, validation, conflicts,
+//! tickets that exist only as hashes, and the email in the same transaction.
+
+use axum::http::StatusCode;
+use lobby::store::entities::{audit_event, email_outbox, invitation, invitation_ticket, user};
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::api::{call, setup};
+use crate::http::ORIGIN;
+
+fn minimal(email: &str) -> Value {
+    json!({ "invitedUserEmailAddress": email, "inviteRedirectUrl": format!("{ORIGIN}/welcome") })
+}
+
+#[tokio::test]
+async fn an_invitation_is_created_with_a_ticket_that_is_kept_only_as_a_hash() {
+    let api = setup().await;
+    let mut body = minimal("Jiwoo.Kim@Customer.example");
+    body["invitedUserDisplayName"] = json!("Jiwoo Kim");
+    body["company"] = json!({ "legalName": "Customer AG", "country": "CH" });
+    let (status, _, inv) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{inv}");
+    assert_eq!(inv["status"], "PendingAcceptance");
+    assert_eq!(inv["invitedUserEmailAddress"], "jiwoo.kim@customer.example");
+    assert_eq!(inv["invitedUserDisplayName"], "Jiwoo Kim");
+    assert_eq!(inv["invitedUserType"], "Guest");
+    assert_eq!(inv["sendInvitationMessage"], false);
+    assert_eq!(inv["company"]["legalName"], "Customer AG");
+
+    let url = inv["inviteRedeemUrl"].as_str().unwrap();
+    let ticket = url
+        .strip_prefix(&format!("{ORIGIN}/api/InviteUser?invitationId="))
+        .expect("the seed's URL form");
+    assert_eq!(
+        uuid::Uuid::try_parse(ticket)
+            .unwrap()
+            .hyphenated()
+            .to_string(),
+        ticket,
+        "GUID form"
+    );
+    assert_ne!(
+        ticket,
+        inv["id"].as_str().unwrap(),
+        "the ticket is not the id"
+    );
+
+    let row = invitation::Entity::find()
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let hash = hex::encode(Sha256::digest(ticket.as_bytes()));
+    assert_eq!(row.ticket_hash, hash);
+    assert!(
+        !format!("{row:?}").contains(ticket),
+        "the ticket itself is stored nowhere"
+    );
+    assert_eq!(
+        invitation_ticket::Entity::find_by_id(hash)
+            .one(&api.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .invitation_id,
+        row.id
+    );
+    let expires = chrono::DateTime::parse_from_rfc3339(inv["expiresAt"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (expires.with_timezone(&chrono::Utc) - row.created_at).num_days(),
+        30
+    );
+
+    let invited = user::Entity::find_by_id(row.invited_user_id.unwrap())
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(inv["invitedUser"]["id"], invited.id.to_string());
+    assert!(!invited.email_verified && invited.password_hash.is_none());
+    assert_eq!(
+        email_outbox::Entity::find().count(&api.db).await.unwrap(),
+        0,
+        "sendInvitationMessage defaults to false"
+    );
+    let audit = audit_event::Entity::find().all(&api.db).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "invitation.created"
+        && e.target_id == row.id.to_string()
+        && e.actor_id == Some(api.operator)));
+
+    // GET shows the same invitation, without a redeem URL, and its expiry.
+    let path = format!("/v1.0/invitations/{}", row.id);
+    let (status, _, got) = call(&api.app, "GET", &path, Some(&api.token), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (got["id"].clone(), got["inviteRedeemUrl"].clone()),
+        (inv["id"].clone(), Value::Null)
+    );
+    api.clock.advance(chrono::Duration::days(31));
+    assert_eq!(
+        call(&api.app, "GET", &path, Some(&api.token), None).await.2["status"],
+        "Expired"
+    );
+}
+
+#[tokio::test]
+async fn asking_for_the_message_queues_it_in_the_invitees_language_with_the_cc() {
+    let api = setup().await;
+    let body = json!({
+        "invitedUserEmailAddress": "jiwoo@customer.example",
+        "inviteRedirectUrl": ORIGIN,
+        "invitedUserDisplayName": "김지우",
+        "sendInvitationMessage": true,
+        "invitedUserMessageInfo": {
+            "customizedMessageBody": "<b>환영합니다</b>",
+            "messageLanguage": "ko-KR",
+            "ccRecipients": [{ "emailAddress": { "address": "Boss@Customer.example", "name": "Boss" } }]
+        },
+        "expiresInDays": 7
+    });
+    let (status, _, inv) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{inv}");
+    assert_eq!(inv["sendInvitationMessage"], true);
+    let mails = email_outbox::Entity::find().all(&api.db).await.unwrap();
+    assert_eq!(mails.len(), 1);
+    let mail = &mails[0];
+    assert_eq!(mail.to_address, "jiwoo@customer.example");
+    assert_eq!(mail.cc_address.as_deref(), Some("boss@customer.example"));
+    assert_eq!(mail.subject, "Ops Bot님이 GFMS에 초대했습니다");
+    assert!(
+        mail.body_text.contains("김지우님, 안녕하세요.")
+            && mail
+                .body_text
+                .contains(inv["inviteRedeemUrl"].as_str().unwrap())
+    );
+    assert!(mail
+        .body_html
+        .as_deref()
+        .unwrap()
+        .contains("&lt;b&gt;환영합니다&lt;/b&gt;"));
+}
+
+#[tokio::test]
+async fn every_invalid_field_is_reported_and_nothing_is_written() {
+    let api = setup().await;
+    let body = json!({
+        "invitedUserEmailAddress": "not-an-address",
+        "inviteRedirectUrl": "http://lobby.test.evil.example/",
+        "invitedUserType": "Admin",
+        "expiresInDays": 91,
+        "invitedUserMessageInfo": {
+            "messageLanguage": "fr",
+            "ccRecipients": [
+                { "emailAddress": { "address": "a@customer.example" } },
+                { "emailAddress": { "address": "b@customer.example" } }
+            ]
+        },
+        "company": { "legalName": "Customer AG", "color": "red" },
+        "companyId": "not-a-uuid"
+    });
+    let (status, _, err) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["error"]["code"], "InvalidField");
+    let targets: Vec<&str> = err["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["target"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "invitedUserEmailAddress",
+        "inviteRedirectUrl",
+        "invitedUserType",
+        "expiresInDays",
+        "invitedUserMessageInfo.messageLanguage",
+        "invitedUserMessageInfo.ccRecipients",
+        "company.color",
+        "companyId",
+        "company",
+    ] {
+        assert!(
+            targets.contains(&expected),
+            "no detail for {expected}: {targets:?}"
+        );
+    }
+    assert!(err["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| !d["message"].as_str().unwrap().is_empty()));
+
+    let (status, _, err) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        err["error"]["details"].as_array().unwrap().len(),
+        2,
+        "both required fields: {err}"
+    );
+
+    assert_eq!(invitation::Entity::find().count(&api.db).await.unwrap(), 0);
+    assert_eq!(
+        user::Entity::find().count(&api.db).await.unwrap(),
+        1,
+        "only the operator"
+    );
+}
+
+#[tokio::test]
+async fn malformed_bodies_get_400() {
+    let api = setup().await;
+    let (status, _, err) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(json!({"invitedUserEmailAdress": "typo@customer.example"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(err["error"]["code"], "BadRequest");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("invitedUserEmailAdress"),
+        "names the unknown field: {err}"
+    );
+    let (status, _, _) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(json!({"expiresInDays": "ten"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn inviting_again_is_a_conflict_with_the_way_out() {
+    let api = setup().await;
+    let (_, _, first) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(minimal("jiwoo@customer.example")),
+    )
+    .await;
+    let (status, _, err) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(minimal("JIWOO@customer.example")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(err["error"]["code"], "InvitationPending");
+    assert_eq!(err["error"]["existingInvitationId"], first["id"]);
+    assert_eq!(err["error"]["possibleActions"], json!(["resend", "revoke"]));
+
+    let (status, _, err) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(minimal("ops@gfms.example")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(err["error"]["code"], "UserExists");
+    assert_eq!(err["error"]["existingUserId"], api.operator.to_string());
+    assert_eq!(invitation::Entity::find().count(&api.db).await.unwrap(), 1);
+
+    // An expired invitation is no obstacle to a new one.
+    api.clock.advance(chrono::Duration::days(31));
+    let (status, _, second) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(minimal("jiwoo@customer.example")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        second["invitedUser"]["id"], first["invitedUser"]["id"],
+        "the same invited user"
+    );
+}
+
+#[tokio::test]
+async fn the_api_needs_a_token_and_hides_other_ids() {
+    let api = setup().await;
+    let (status, _, _) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        None,
+        Some(minimal("jiwoo@customer.example")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    for path in [
+        "/v1.0/invitations/6f0e2c39-0000-4000-8000-000000000000",
+        "/v1.0/invitations/not-an-id",
+    ] {
+        let (status, _, err) = call(&api.app, "GET", path, Some(&api.token), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(err["error"]["code"], "Request_ResourceNotFound");
+    }
+}
