@@ -420,24 +420,16 @@ pub async fn create(
 
     let url = redeem_url(public_url, &ticket);
     if valid.send {
-        let locale = valid
-            .language
-            .or_else(|| Locale::from_code(&org.default_locale))
-            .unwrap_or_default();
-        let mail = invitation_email(&InvitationEmail {
-            locale,
-            to: &valid.email,
-            cc: valid.cc.as_deref(),
-            invitee_name: valid.display_name.as_deref(),
-            inviter_name: &inviter.name,
-            inviter_email: &inviter.email,
-            org_name: &org.name,
-            accent_color: &org.accent_color,
-            message: valid.message.as_deref(),
-            redeem_url: &url,
-            expires_at,
-        });
-        enqueue(&txn, mail, clock).await?;
+        queue_email(
+            &txn,
+            org,
+            inviter,
+            &created,
+            &url,
+            valid.cc.as_deref(),
+            clock,
+        )
+        .await?;
     }
     audit_event::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -456,6 +448,38 @@ pub async fn create(
         invitation: created,
         redeem_url: url,
     })
+}
+
+/// Queues the invitation email for `row` in the caller's transaction.
+pub(crate) async fn queue_email(
+    txn: &impl sea_orm::ConnectionTrait,
+    org: &organization::Model,
+    inviter: &Inviter,
+    row: &invitation::Model,
+    url: &str,
+    cc: Option<&str>,
+    clock: &dyn Clock,
+) -> Result<(), DbErr> {
+    let locale = row
+        .message_language
+        .as_deref()
+        .and_then(Locale::from_code)
+        .or_else(|| Locale::from_code(&org.default_locale))
+        .unwrap_or_default();
+    let mail = invitation_email(&InvitationEmail {
+        locale,
+        to: &row.invited_email,
+        cc,
+        invitee_name: row.invited_display_name.as_deref(),
+        inviter_name: &inviter.name,
+        inviter_email: &inviter.email,
+        org_name: &org.name,
+        accent_color: &org.accent_color,
+        message: row.message.as_deref(),
+        redeem_url: url,
+        expires_at: row.expires_at,
+    });
+    enqueue(txn, mail, clock).await.map(|_| ())
 }
 
 /// An account "in the organization": an operator of it, a member of one of

@@ -1,7 +1,9 @@
 //! Invitations: validated requests, creation in one transaction with its
-//! ticket, email and audit event, and how an invitation looks from outside.
+//! ticket, email and audit event; listing, resending, revoking; and how an
+//! invitation's status looks from outside.
 
 pub mod create;
+pub mod manage;
 pub mod ticket;
 
 use chrono::{DateTime, Utc};

@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::http::app_with_clock;
+use crate::http::app_on;
 
 pub struct Api {
     pub app: Router,
@@ -25,8 +25,12 @@ pub struct Api {
 }
 
 pub async fn setup() -> Api {
+    setup_on(crate::support::db::sqlite().await).await
+}
+
+pub async fn setup_on(db: sea_orm::DatabaseConnection) -> Api {
     let clock = ManualClock::new(Utc::now());
-    let (app, db, org) = app_with_clock(clock.clone()).await;
+    let (app, db, org) = app_on(db, clock.clone()).await;
     let new = NewOperator {
         organization_id: org,
         email: "ops@gfms.example".into(),

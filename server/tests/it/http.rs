@@ -21,7 +21,14 @@ pub const ORIGIN: &str = "http://lobby.test";
 pub async fn app_with_clock(
     clock: ManualClock,
 ) -> (Router, sea_orm::DatabaseConnection, uuid::Uuid) {
-    let db = db::sqlite().await;
+    app_on(db::sqlite().await, clock).await
+}
+
+/// The real router on `db` (already migrated), with a clock the test controls.
+pub async fn app_on(
+    db: sea_orm::DatabaseConnection,
+    clock: ManualClock,
+) -> (Router, sea_orm::DatabaseConnection, uuid::Uuid) {
     let org = lobby::store::ensure_default_organization(&db, "gfms", "GFMS", "#0a7c3e", &clock)
         .await
         .unwrap();

@@ -7,16 +7,29 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::api::{call, setup};
+use crate::api::{call, setup, setup_on};
 use crate::http::ORIGIN;
+use crate::support::db;
 
 fn minimal(email: &str) -> Value {
     json!({ "invitedUserEmailAddress": email, "inviteRedirectUrl": format!("{ORIGIN}/welcome") })
 }
 
 #[tokio::test]
-async fn an_invitation_is_created_with_a_ticket_that_is_kept_only_as_a_hash() {
-    let api = setup().await;
+async fn sqlite_an_invitation_is_created_with_a_ticket_that_is_kept_only_as_a_hash() {
+    created_with_a_ticket_kept_only_as_a_hash(setup().await).await;
+}
+
+#[tokio::test]
+async fn postgres_an_invitation_is_created_with_a_ticket_that_is_kept_only_as_a_hash() {
+    if let Some(pg) =
+        db::postgres("an_invitation_is_created_with_a_ticket_that_is_kept_only_as_a_hash").await
+    {
+        created_with_a_ticket_kept_only_as_a_hash(setup_on(pg.db.clone()).await).await;
+    }
+}
+
+async fn created_with_a_ticket_kept_only_as_a_hash(api: crate::api::Api) {
     let mut body = minimal("Jiwoo.Kim@Customer.example");
     body["invitedUserDisplayName"] = json!("Jiwoo Kim");
     body["company"] = json!({ "legalName": "Customer AG", "country": "CH" });
@@ -339,5 +352,274 @@ async fn the_api_needs_a_token_and_hides_other_ids() {
         let (status, _, err) = call(&api.app, "GET", path, Some(&api.token), None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(err["error"]["code"], "Request_ResourceNotFound");
+    }
+}
+
+async fn invite(api: &crate::api::Api, email: &str) -> Value {
+    let (status, _, inv) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(minimal(email)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{inv}");
+    inv
+}
+
+fn path_of(link: &str) -> String {
+    link.strip_prefix(ORIGIN).unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn sqlite_the_list_pages_newest_first_and_filters() {
+    list_pages_newest_first_and_filters(setup().await).await;
+}
+
+#[tokio::test]
+async fn postgres_the_list_pages_newest_first_and_filters() {
+    if let Some(pg) = db::postgres("the_list_pages_newest_first_and_filters").await {
+        list_pages_newest_first_and_filters(setup_on(pg.db.clone()).await).await;
+    }
+}
+
+async fn list_pages_newest_first_and_filters(api: crate::api::Api) {
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(
+            invite(&api, &format!("user{i}@customer.example")).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    // All five share one creation instant here: the cursor must still be exact.
+    let mut seen = Vec::new();
+    let mut path = "/v1.0/invitations?$top=2".to_owned();
+    let mut pages = 0;
+    loop {
+        let (status, _, page) = call(&api.app, "GET", &path, Some(&api.token), None).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        pages += 1;
+        seen.extend(
+            page["value"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_str().unwrap().to_owned()),
+        );
+        match page["@odata.nextLink"].as_str() {
+            Some(link) => path = path_of(link),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 5, "every invitation once: {seen:?}");
+
+    let revoked = &ids[1];
+    let (status, _, _) = call(
+        &api.app,
+        "POST",
+        &format!("/v1.0/invitations/{revoked}/revoke"),
+        Some(&api.token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let count = |body: Value| body["value"].as_array().unwrap().len();
+    assert_eq!(
+        count(
+            call(
+                &api.app,
+                "GET",
+                "/v1.0/invitations?status=Revoked",
+                Some(&api.token),
+                None
+            )
+            .await
+            .2
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            call(
+                &api.app,
+                "GET",
+                "/v1.0/invitations?status=PendingAcceptance",
+                Some(&api.token),
+                None
+            )
+            .await
+            .2
+        ),
+        4
+    );
+    assert_eq!(
+        count(
+            call(
+                &api.app,
+                "GET",
+                "/v1.0/invitations?email=USER3@customer.example",
+                Some(&api.token),
+                None
+            )
+            .await
+            .2
+        ),
+        1
+    );
+    api.clock.advance(chrono::Duration::days(31));
+    assert_eq!(
+        count(
+            call(
+                &api.app,
+                "GET",
+                "/v1.0/invitations?status=Expired",
+                Some(&api.token),
+                None
+            )
+            .await
+            .2
+        ),
+        4
+    );
+
+    for bad in [
+        "/v1.0/invitations?status=Bogus",
+        "/v1.0/invitations?$top=0",
+        "/v1.0/invitations?$top=101",
+        "/v1.0/invitations?$skiptoken=garbage",
+    ] {
+        let (status, _, err) = call(&api.app, "GET", bad, Some(&api.token), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {err}");
+        assert_eq!(err["error"]["code"], "BadRequest");
+    }
+}
+
+#[tokio::test]
+async fn sqlite_resending_replaces_the_ticket_and_sends_again() {
+    resending_replaces_the_ticket_and_sends_again(setup().await).await;
+}
+
+#[tokio::test]
+async fn postgres_resending_replaces_the_ticket_and_sends_again() {
+    if let Some(pg) = db::postgres("resending_replaces_the_ticket_and_sends_again").await {
+        resending_replaces_the_ticket_and_sends_again(setup_on(pg.db.clone()).await).await;
+    }
+}
+
+async fn resending_replaces_the_ticket_and_sends_again(api: crate::api::Api) {
+    let first = invite(&api, "jiwoo@customer.example").await;
+    let id = first["id"].as_str().unwrap();
+    let old_ticket = first["inviteRedeemUrl"]
+        .as_str()
+        .unwrap()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    api.clock.advance(chrono::Duration::days(40));
+    let (status, _, resent) = call(
+        &api.app,
+        "POST",
+        &format!("/v1.0/invitations/{id}/resend"),
+        Some(&api.token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{resent}");
+    assert_eq!(
+        resent["status"], "PendingAcceptance",
+        "an expired invitation lives again"
+    );
+    let new_url = resent["inviteRedeemUrl"].as_str().unwrap();
+    assert_ne!(new_url, first["inviteRedeemUrl"].as_str().unwrap());
+
+    let old_hash = hex::encode(Sha256::digest(old_ticket.as_bytes()));
+    let old = invitation_ticket::Entity::find_by_id(old_hash)
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        old.replaced_at.is_some(),
+        "the old ticket is recognised as replaced"
+    );
+    let mails = email_outbox::Entity::find().all(&api.db).await.unwrap();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].body_text.contains(new_url));
+    let row = invitation::Entity::find()
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.send_count, 1);
+    assert!(audit_event::Entity::find()
+        .all(&api.db)
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.action == "invitation.resent"));
+}
+
+#[tokio::test]
+async fn revoking_is_final_and_idempotent() {
+    let api = setup().await;
+    let id = invite(&api, "jiwoo@customer.example").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for _ in 0..2 {
+        let (status, _, body) = call(
+            &api.app,
+            "POST",
+            &format!("/v1.0/invitations/{id}/revoke"),
+            Some(&api.token),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (StatusCode::OK, Some("Revoked"))
+        );
+    }
+    let (status, _, err) = call(
+        &api.app,
+        "POST",
+        &format!("/v1.0/invitations/{id}/resend"),
+        Some(&api.token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(err["error"]["code"], "InvitationStateConflict");
+    assert_eq!(
+        email_outbox::Entity::find().count(&api.db).await.unwrap(),
+        0
+    );
+    let revocations = audit_event::Entity::find()
+        .all(&api.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "invitation.revoked")
+        .count();
+    assert_eq!(revocations, 1, "the second revoke changed nothing");
+    for action in ["resend", "revoke"] {
+        let (status, _, _) = call(
+            &api.app,
+            "POST",
+            &format!("/v1.0/invitations/6f0e2c39-0000-4000-8000-000000000000/{action}"),
+            Some(&api.token),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }

@@ -22,8 +22,13 @@ use crate::store::entities::user;
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/me", get(me))
-        .route("/invitations", post(invitations::create))
+        .route(
+            "/invitations",
+            post(invitations::create).get(invitations::list),
+        )
         .route("/invitations/{id}", get(invitations::get_one))
+        .route("/invitations/{id}/resend", post(invitations::resend))
+        .route("/invitations/{id}/revoke", post(invitations::revoke))
         .fallback(|| async { GraphError::not_found("This resource") })
         .layer(from_fn_with_state(state, bearer))
 }

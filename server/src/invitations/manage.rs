@@ -1,0 +1,257 @@
+//! Listing, resending and revoking invitations.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::create::{queue_email, Inviter};
+use super::ticket::{redeem_url, InvitationTicket};
+use super::{status_at, ACCEPTED, EXPIRED, PENDING, REVOKED};
+use crate::clock::Clock;
+use crate::store::entities::{audit_event, invitation, invitation_ticket, organization};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ManageError {
+    #[error("no such invitation")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(&'static str),
+    #[error("{0}")]
+    BadQuery(String),
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+}
+
+/// A page of the list: newest first; `cursor` continues after a row.
+pub struct ListQuery {
+    pub status: Option<String>,
+    pub email: Option<String>,
+    pub top: u64,
+    pub cursor: Option<String>,
+}
+
+pub struct Page {
+    pub rows: Vec<invitation::Model>,
+    /// Pass back as `cursor` for the next page; `None` on the last one.
+    pub next: Option<String>,
+}
+
+/// The cursor is the last row's creation time and id: stable while rows are added.
+fn encode_cursor(row: &invitation::Model) -> String {
+    format!("{}_{}", row.created_at.timestamp_micros(), row.id.simple())
+}
+
+fn decode_cursor(raw: &str) -> Option<(chrono::DateTime<chrono::Utc>, Uuid)> {
+    let (micros, id) = raw.split_once('_')?;
+    Some((
+        chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?,
+        Uuid::try_parse(id).ok()?,
+    ))
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    org: Uuid,
+    q: ListQuery,
+    clock: &dyn Clock,
+) -> Result<Page, ManageError> {
+    let now = clock.now();
+    let mut select = invitation::Entity::find().filter(invitation::Column::OrganizationId.eq(org));
+    select = match q.status.as_deref() {
+        None => select,
+        Some(PENDING) => select
+            .filter(invitation::Column::Status.eq(PENDING))
+            .filter(invitation::Column::ExpiresAt.gt(now)),
+        Some(EXPIRED) => select
+            .filter(invitation::Column::Status.eq(PENDING))
+            .filter(invitation::Column::ExpiresAt.lte(now)),
+        Some(s @ (ACCEPTED | REVOKED)) => select.filter(invitation::Column::Status.eq(s)),
+        Some(other) => {
+            return Err(ManageError::BadQuery(format!(
+                "status must be PendingAcceptance, Accepted, Expired or Revoked, not {other:?}"
+            )))
+        }
+    };
+    if let Some(email) = q.email.as_deref() {
+        select = select.filter(invitation::Column::InvitedEmail.eq(email.trim().to_lowercase()));
+    }
+    if let Some(raw) = q.cursor.as_deref() {
+        let (at, id) = decode_cursor(raw)
+            .ok_or_else(|| ManageError::BadQuery("the paging token is not valid".into()))?;
+        select = select.filter(
+            Condition::any()
+                .add(invitation::Column::CreatedAt.lt(at))
+                .add(
+                    Condition::all()
+                        .add(invitation::Column::CreatedAt.eq(at))
+                        .add(invitation::Column::Id.lt(id)),
+                ),
+        );
+    }
+    let mut rows = select
+        .order_by_desc(invitation::Column::CreatedAt)
+        .order_by_desc(invitation::Column::Id)
+        .limit(q.top + 1)
+        .all(db)
+        .await?;
+    let more = rows.len() as u64 > q.top;
+    rows.truncate(q.top as usize);
+    let next = if more {
+        rows.last().map(encode_cursor)
+    } else {
+        None
+    };
+    Ok(Page { rows, next })
+}
+
+async fn find(
+    txn: &impl sea_orm::ConnectionTrait,
+    org: Uuid,
+    id: Uuid,
+) -> Result<invitation::Model, ManageError> {
+    invitation::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .filter(|i| i.organization_id == org)
+        .ok_or(ManageError::NotFound)
+}
+
+pub struct Resent {
+    pub invitation: invitation::Model,
+    pub redeem_url: String,
+}
+
+/// A new ticket (the old one is then recognised as replaced), a new validity
+/// period as long as the first, and the email again.
+pub async fn resend(
+    db: &DatabaseConnection,
+    org: &organization::Model,
+    inviter: &Inviter,
+    id: Uuid,
+    public_url: &url::Url,
+    clock: &dyn Clock,
+) -> Result<Resent, ManageError> {
+    let now = clock.now();
+    let txn = db.begin().await?;
+    let row = find(&txn, org.id, id).await?;
+    match status_at(&row, now) {
+        ACCEPTED => {
+            return Err(ManageError::Conflict(
+                "the invitation was accepted; reset the redemption to invite again",
+            ))
+        }
+        REVOKED => {
+            return Err(ManageError::Conflict(
+                "the invitation was revoked; create a new one",
+            ))
+        }
+        _ => {}
+    }
+    invitation_ticket::Entity::update_many()
+        .col_expr(invitation_ticket::Column::ReplacedAt, Expr::value(now))
+        .filter(invitation_ticket::Column::InvitationId.eq(row.id))
+        .filter(invitation_ticket::Column::ReplacedAt.is_null())
+        .exec(&txn)
+        .await?;
+    let ticket = InvitationTicket::generate();
+    invitation_ticket::ActiveModel {
+        ticket_hash: Set(ticket.hash()),
+        invitation_id: Set(row.id),
+        created_at: Set(now),
+        replaced_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    let validity = (row.expires_at - row.created_at).max(chrono::Duration::days(1));
+    let send_count = row.send_count + 1;
+    let mut active = row.into_active_model();
+    active.ticket_hash = Set(ticket.hash());
+    active.send_count = Set(send_count);
+    active.sent_at = Set(Some(now));
+    active.expires_at = Set(now + validity);
+    let updated = active.update(&txn).await?;
+    let url = redeem_url(public_url, &ticket);
+    queue_email(&txn, org, inviter, &updated, &url, None, clock).await?;
+    audit(
+        &txn,
+        org.id,
+        inviter.user_id,
+        "invitation.resent",
+        updated.id,
+        json!({ "sendCount": send_count }),
+        clock,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Resent {
+        invitation: updated,
+        redeem_url: url,
+    })
+}
+
+/// Revokes a pending or expired invitation; revoking twice changes nothing.
+pub async fn revoke(
+    db: &DatabaseConnection,
+    org: Uuid,
+    actor: Uuid,
+    id: Uuid,
+    clock: &dyn Clock,
+) -> Result<invitation::Model, ManageError> {
+    let now = clock.now();
+    let txn = db.begin().await?;
+    let row = find(&txn, org, id).await?;
+    match row.status.as_str() {
+        REVOKED => return Ok(row),
+        ACCEPTED => {
+            return Err(ManageError::Conflict(
+                "the invitation was accepted; it can no longer be revoked",
+            ))
+        }
+        _ => {}
+    }
+    let mut active = row.into_active_model();
+    active.status = Set(REVOKED.to_owned());
+    active.revoked_at = Set(Some(now));
+    let updated = active.update(&txn).await?;
+    audit(
+        &txn,
+        org,
+        actor,
+        "invitation.revoked",
+        updated.id,
+        json!({}),
+        clock,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+async fn audit(
+    txn: &impl sea_orm::ConnectionTrait,
+    org: Uuid,
+    actor: Uuid,
+    action: &str,
+    id: Uuid,
+    details: serde_json::Value,
+    clock: &dyn Clock,
+) -> Result<(), DbErr> {
+    audit_event::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organization_id: Set(Some(org)),
+        actor_id: Set(Some(actor)),
+        action: Set(action.to_owned()),
+        target_type: Set("invitation".to_owned()),
+        target_id: Set(id.to_string()),
+        details: Set(details),
+        created_at: Set(clock.now()),
+    }
+    .insert(txn)
+    .await
+    .map(|_| ())
+}
