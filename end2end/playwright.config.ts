@@ -3,7 +3,9 @@ import path from 'node:path';
 
 // `make test` passes these; running `npx playwright test` by hand needs them too.
 const port = Number(process.env.LOBBY_E2E_PORT ?? 3100);
-const dir = process.env.LOBBY_E2E_DIR ?? path.join(__dirname, 'test-results', 'server');
+export const E2E_DIR = process.env.LOBBY_E2E_DIR ?? path.join(__dirname, 'test-results', 'server');
+const dir = E2E_DIR;
+const smtpPort = Number(process.env.LOBBY_E2E_SMTP_PORT ?? 2625);
 const baseURL = `http://127.0.0.1:${port}`;
 const lobby = process.env.LOBBY_BIN ?? '../target/debug/lobby';
 export const ADMIN = { email: 'ada@gfms.example', name: 'Ada Admin', password: 'a calm lake at dawn' };
@@ -42,7 +44,10 @@ export default defineConfig({
     {
       // The built server on a free port, with a fresh SQLite database and dev mail,
       // and an admin created the way an operator would: `lobby admin create`.
-      command: `${lobby} admin create --email ${ADMIN.email} --name "${ADMIN.name}" && exec ${lobby} serve`,
+      // An API token for the API tests is made the same way: `lobby token create`.
+      command:
+        `mkdir -p ${dir} && ${lobby} admin create --email ${ADMIN.email} --name "${ADMIN.name}"` +
+        ` && ${lobby} token create --email ${ADMIN.email} --name e2e > ${dir}/token && exec ${lobby} serve`,
       url: `${baseURL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
@@ -58,6 +63,9 @@ export default defineConfig({
         LOBBY_ORG_SLUG: 'gfms',
         LOBBY_SECRET_KEY: 'a'.repeat(64),
         LOBBY_ADMIN_PASSWORD: ADMIN.password,
+        // The tests' own SMTP server (support/smtp-sink.ts) receives every email.
+        LOBBY_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        LOBBY_MAIL_FROM: 'no-reply@gfms.example',
       },
     },
   ],
