@@ -13,6 +13,8 @@ pub mod i18n;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod ports;
+#[cfg(feature = "ssr")]
 mod shell;
 
 #[cfg(feature = "ssr")]
@@ -28,7 +30,7 @@ use leptos_router::{
 use crate::branding::Branding;
 use crate::components::language_switcher::LanguageSwitcher;
 use crate::i18n::{fill, Locale};
-use crate::pages::admin::{home::AdminHome, login::AdminLogin};
+use crate::pages::admin::{home::AdminHome, invitations::AdminInvitations, login::AdminLogin};
 use crate::pages::{home::HomePage, not_found::NotFound};
 
 /// The language the page is shown in; the switcher changes it in place.
@@ -69,6 +71,11 @@ pub fn App() -> impl IntoView {
                     // Fully rendered before sending, so the data is there without JavaScript.
                     <Route path=StaticSegment("admin") view=AdminHome ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("login")) view=AdminLogin/>
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("invitations"))
+                        view=AdminInvitations
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
             <footer class="site-footer">{footer}</footer>

@@ -1,2 +1,3 @@
 //! Server functions, one file per capability; thin adapters over the server.
+pub mod invitations;
 pub mod operator;

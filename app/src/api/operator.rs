@@ -6,7 +6,7 @@ use crate::model::operator::CurrentOperator;
 
 /// The signed-in operator, or `None`. The server's session layer has already
 /// resolved the session cookie and put the operator into the request.
-#[server]
+#[server(endpoint = "signed_in_operator")]
 pub async fn signed_in_operator() -> Result<Option<CurrentOperator>, ServerFnError> {
     let parts = use_context::<http::request::Parts>();
     Ok(parts.and_then(|p| p.extensions.get::<CurrentOperator>().cloned()))

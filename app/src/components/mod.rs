@@ -1,2 +1,3 @@
 //! Reusable pieces of the UI.
+pub mod admin_nav;
 pub mod language_switcher;

@@ -145,6 +145,29 @@ pub struct Strings {
     pub email_contact: &'static str,
     /// `{org}`, `{email}`.
     pub email_footer: &'static str,
+    /// Label of the dashboard's navigation.
+    pub admin_nav_label: &'static str,
+    pub admin_nav_home: &'static str,
+    pub admin_nav_invitations: &'static str,
+    pub invitations_title: &'static str,
+    pub invitations_heading: &'static str,
+    /// `{org}`.
+    pub invitations_caption: &'static str,
+    pub invitations_filter_label: &'static str,
+    pub status_all: &'static str,
+    pub status_pending: &'static str,
+    pub status_accepted: &'static str,
+    pub status_expired: &'static str,
+    pub status_revoked: &'static str,
+    pub column_email: &'static str,
+    pub column_name: &'static str,
+    pub column_status: &'static str,
+    pub column_inviter: &'static str,
+    pub column_created: &'static str,
+    pub column_expires: &'static str,
+    pub next_page: &'static str,
+    pub no_invitations: &'static str,
+    pub load_failed: &'static str,
 }
 
 #[cfg(test)]
@@ -198,6 +221,27 @@ mod tests {
             ("email_expiry", s.email_expiry),
             ("email_contact", s.email_contact),
             ("email_footer", s.email_footer),
+            ("admin_nav_label", s.admin_nav_label),
+            ("admin_nav_home", s.admin_nav_home),
+            ("admin_nav_invitations", s.admin_nav_invitations),
+            ("invitations_title", s.invitations_title),
+            ("invitations_heading", s.invitations_heading),
+            ("invitations_caption", s.invitations_caption),
+            ("invitations_filter_label", s.invitations_filter_label),
+            ("status_all", s.status_all),
+            ("status_pending", s.status_pending),
+            ("status_accepted", s.status_accepted),
+            ("status_expired", s.status_expired),
+            ("status_revoked", s.status_revoked),
+            ("column_email", s.column_email),
+            ("column_name", s.column_name),
+            ("column_status", s.column_status),
+            ("column_inviter", s.column_inviter),
+            ("column_created", s.column_created),
+            ("column_expires", s.column_expires),
+            ("next_page", s.next_page),
+            ("no_invitations", s.no_invitations),
+            ("load_failed", s.load_failed),
         ]
     }
 

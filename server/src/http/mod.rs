@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages, static files, and plain routes, behind the
 //! security headers and request tracing.
 
+mod dashboard;
 mod graph;
 mod health;
 mod language;
@@ -13,6 +14,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use app::branding::Branding;
+use app::ports::DashboardPort;
 use app::{shell, App};
 use axum::extract::FromRef;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -57,11 +59,50 @@ pub fn leptos_options(site_root: &Path, listen: SocketAddr) -> LeptosOptions {
         .build()
 }
 
+/// Unknown addresses: the 404 page for GET and HEAD, a plain 404 otherwise
+/// (rendering pages is for reading them).
+fn not_found<F, Fut>(
+    render: F,
+) -> impl Fn(
+    axum::extract::Request,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = axum::response::Response> + Send>>
+       + Clone
+       + Send
+       + Sync
+       + 'static
+where
+    F: Fn(axum::extract::Request) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = axum::response::Response> + Send + 'static,
+{
+    move |request: axum::extract::Request| {
+        let render = render.clone();
+        Box::pin(async move {
+            if matches!(
+                *request.method(),
+                axum::http::Method::GET | axum::http::Method::HEAD
+            ) {
+                render(request).await
+            } else {
+                use axum::response::IntoResponse;
+                (axum::http::StatusCode::NOT_FOUND, "not found").into_response()
+            }
+        })
+    }
+}
+
 pub fn router(state: AppState, branding: Branding) -> Router {
     let options = state.leptos_options.clone();
     let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let routes = generate_route_list(App);
-    let context = move || provide_context(branding.clone());
+    let dashboard = DashboardPort(Arc::new(dashboard::DashboardService {
+        db: state.db.clone(),
+        clock: state.clock.clone(),
+        organization_id: state.organization_id,
+    }));
+    let context = move || {
+        provide_context(branding.clone());
+        provide_context(dashboard.clone());
+    };
     let app_shell = {
         let options = options.clone();
         move || shell(options.clone())
@@ -75,9 +116,9 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .nest("/v1.0", graph::router(state.clone()))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())
         .nest_service("/pkg", ServeDir::new(pkg_dir))
-        .fallback(leptos_axum::render_app_to_stream_with_context(
+        .fallback(not_found(leptos_axum::render_app_to_stream_with_context(
             context, app_shell,
-        ))
+        )))
         .layer(from_fn_with_state(
             state.clone(),
             operator_session::load_operator,

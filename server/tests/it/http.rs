@@ -175,6 +175,13 @@ async fn unknown_addresses_get_the_404_page() {
         assert!(body.contains("Page not found"));
         assert_common_security_headers(&headers);
     }
+    // Other methods get a plain 404; pages are rendered only for reading.
+    let request = Request::post("/no/such/page")
+        .header("origin", ORIGIN)
+        .body(Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let (status, _, body) = get(&app, "/nope", &[("accept-language", "ko")]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains("페이지를 찾을 수 없습니다"));

@@ -345,3 +345,81 @@ async fn repeated_failures_lock_the_email_then_the_address() {
     .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn the_dashboard_lists_invitations_by_status_for_operators_only() {
+    let op = setup().await;
+    let org = lobby::store::entities::organization::Entity::find()
+        .one(&op.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let ada = lobby::store::entities::user::Entity::find()
+        .one(&op.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let inviter = lobby::invitations::create::Inviter {
+        user_id: ada.id,
+        name: "Ada".into(),
+        email: ada.email.clone(),
+    };
+    for email in ["first@customer.example", "second@customer.example"] {
+        let request: lobby::invitations::create::CreateRequest =
+            serde_json::from_value(serde_json::json!({
+                "invitedUserEmailAddress": email, "inviteRedirectUrl": format!("{ORIGIN}/")
+            }))
+            .unwrap();
+        let valid = lobby::invitations::create::validate(request, &[format!("{ORIGIN}/")])
+            .ok()
+            .unwrap();
+        let public: url::Url = format!("{ORIGIN}/").parse().unwrap();
+        lobby::invitations::create::create(&op.db, &org, &inviter, valid, &public, &op.clock)
+            .await
+            .unwrap();
+    }
+    let second = lobby::store::entities::invitation::Entity::find()
+        .all(&op.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.invited_email.starts_with("second"))
+        .unwrap();
+    lobby::invitations::manage::revoke(&op.db, org.id, ada.id, second.id, &op.clock)
+        .await
+        .unwrap();
+
+    let cookie = sign_in(&op.app, None).await;
+    let (status, _, page) = get(&op.app, "/admin/invitations", &[("cookie", &cookie)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("first@customer.example") && page.contains("second@customer.example"),
+        "{page}"
+    );
+    assert!(page.contains(">Pending<") && page.contains(">Revoked<") && page.contains(">Ada<"));
+    let (_, _, revoked) = get(
+        &op.app,
+        "/admin/invitations?status=Revoked",
+        &[("cookie", &cookie)],
+    )
+    .await;
+    assert!(
+        revoked.contains("second@customer.example") && !revoked.contains("first@customer.example")
+    );
+    let (_, _, korean) = get(
+        &op.app,
+        "/admin/invitations",
+        &[("cookie", &cookie), ("accept-language", "ko")],
+    )
+    .await;
+    assert!(korean.contains(">대기 중<") && korean.contains(">취소됨<"));
+
+    // Neither the page nor its server function serves anyone else.
+    assert_eq!(
+        get(&op.app, "/admin/invitations", &[]).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (status, _, body) = post(&op.app, "/api/list_invitations", "", &[("origin", ORIGIN)]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(!body.contains("customer.example"));
+}

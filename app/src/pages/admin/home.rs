@@ -6,6 +6,7 @@ use leptos_meta::Title;
 
 use crate::api::operator::signed_in_operator;
 use crate::branding::Branding;
+use crate::components::admin_nav::AdminNav;
 use crate::i18n::fill;
 use crate::use_locale;
 
@@ -18,6 +19,7 @@ pub fn AdminHome() -> impl IntoView {
 
     view! {
         <Title text=move || t().admin_title/>
+        <AdminNav/>
         <section class="card" aria-labelledby="admin-heading">
             <h1 id="admin-heading">{move || t().admin_heading}</h1>
             <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>

@@ -1,3 +1,4 @@
 //! The operators' pages under `/admin`.
 pub mod home;
+pub mod invitations;
 pub mod login;

@@ -1,0 +1,22 @@
+//! The dashboard's navigation, shown on every `/admin` page.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::use_locale;
+
+#[component]
+pub fn AdminNav() -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().strings();
+    let path = use_location().pathname;
+    let current = move |href: &'static str| move || (path.get() == href).then_some("page");
+    view! {
+        <nav class="admin-nav" aria-label=move || t().admin_nav_label>
+            <ul>
+                <li><a href="/admin" aria-current=current("/admin")>{move || t().admin_nav_home}</a></li>
+                <li><a href="/admin/invitations" aria-current=current("/admin/invitations")>{move || t().admin_nav_invitations}</a></li>
+            </ul>
+        </nav>
+    }
+}

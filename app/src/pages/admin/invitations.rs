@@ -1,0 +1,136 @@
+//! `/admin/invitations`: the organization's invitations with their status,
+//! filtered by status and paged; plain links, so it works without JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::invitations::list_invitations;
+use crate::branding::Branding;
+use crate::components::admin_nav::AdminNav;
+use crate::i18n::{fill, Strings};
+use crate::model::invitation::{InvitationRow, STATUSES};
+use crate::use_locale;
+
+/// The translated name of a status.
+pub fn status_name(s: &'static Strings, status: &str) -> &'static str {
+    match status {
+        "PendingAcceptance" => s.status_pending,
+        "Accepted" => s.status_accepted,
+        "Expired" => s.status_expired,
+        "Revoked" => s.status_revoked,
+        _ => s.status_all,
+    }
+}
+
+fn list_href(status: Option<&str>, cursor: Option<&str>) -> String {
+    let mut query = Vec::new();
+    if let Some(s) = status {
+        query.push(format!("status={s}"));
+    }
+    if let Some(c) = cursor {
+        query.push(format!("cursor={c}"));
+    }
+    if query.is_empty() {
+        "/admin/invitations".to_owned()
+    } else {
+        format!("/admin/invitations?{}", query.join("&"))
+    }
+}
+
+#[component]
+pub fn AdminInvitations() -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().strings();
+    let org = use_context::<Branding>().unwrap_or_default().org_name;
+    let query = use_query_map();
+    let status = move || {
+        query
+            .read()
+            .get("status")
+            .filter(|s| STATUSES.contains(&s.as_str()))
+    };
+    let cursor = move || query.read().get("cursor");
+    let page = Resource::new(
+        move || (status(), cursor()),
+        |(status, cursor)| list_invitations(status, cursor),
+    );
+
+    let filters = move || {
+        let current = status();
+        std::iter::once(None)
+            .chain(STATUSES.iter().map(|s| Some(*s)))
+            .map(|s| {
+                let selected = current.as_deref() == s;
+                view! {
+                    <li>
+                        <a href=list_href(s, None) aria-current=selected.then_some("page")>
+                            {move || s.map(|s| status_name(t(), s)).unwrap_or(t().status_all)}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let row = move |r: InvitationRow| {
+        let status = r.status.clone();
+        let badge = format!("badge status-{}", status.to_lowercase());
+        view! {
+            <tr>
+                <td>{r.email}</td>
+                <td>{r.display_name.unwrap_or_default()}</td>
+                <td><span class=badge>{move || status_name(t(), &status)}</span></td>
+                <td>{r.inviter.unwrap_or_default()}</td>
+                <td>{r.created_at}</td>
+                <td>{r.expires_at}</td>
+            </tr>
+        }
+    };
+
+    view! {
+        <Title text=move || t().invitations_title/>
+        <AdminNav/>
+        <section class="card wide" aria-labelledby="invitations-heading">
+            <h1 id="invitations-heading">{move || t().invitations_heading}</h1>
+            <nav class="filters" aria-label=move || t().invitations_filter_label>
+                <ul>{filters}</ul>
+            </nav>
+            <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+                {move || {
+                    let org = org.clone();
+                    // Read before the await: reactive reads must not happen after it.
+                    let current = status();
+                    Suspend::new(async move {
+                    match page.await {
+                        Err(_) => view! { <p class="notice alert" role="alert">{move || t().load_failed}</p> }.into_any(),
+                        Ok(p) if p.rows.is_empty() => view! { <p>{move || t().no_invitations}</p> }.into_any(),
+                        Ok(p) => {
+                            let next = p.next.map(|c| list_href(current.as_deref(), Some(&c)));
+                            view! {
+                                <div class="table-scroll" role="region" aria-labelledby="invitations-caption" tabindex="0">
+                                    <table>
+                                        <caption id="invitations-caption">{move || fill(t().invitations_caption, &[("org", &org)])}</caption>
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{move || t().column_email}</th>
+                                                <th scope="col">{move || t().column_name}</th>
+                                                <th scope="col">{move || t().column_status}</th>
+                                                <th scope="col">{move || t().column_inviter}</th>
+                                                <th scope="col">{move || t().column_created}</th>
+                                                <th scope="col">{move || t().column_expires}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>{p.rows.into_iter().map(row).collect_view()}</tbody>
+                                    </table>
+                                </div>
+                                {next.map(|href| view! { <p><a href=href rel="next">{move || t().next_page}</a></p> })}
+                            }
+                                .into_any()
+                        }
+                    }
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}

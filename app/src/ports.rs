@@ -1,0 +1,29 @@
+//! What the server provides to the server functions (hexagonal "ports"):
+//! traits implemented in the `server` crate and handed over as context.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use crate::model::invitation::InvitationPage;
+
+pub type PortFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Why a port could not answer; the cause is logged on the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PortError {
+    BadRequest,
+    Unavailable,
+}
+
+/// The operator dashboard's data.
+pub trait Dashboard: Send + Sync + 'static {
+    fn invitations(
+        &self,
+        status: Option<String>,
+        cursor: Option<String>,
+    ) -> PortFuture<'_, Result<InvitationPage, PortError>>;
+}
+
+#[derive(Clone)]
+pub struct DashboardPort(pub Arc<dyn Dashboard>);

@@ -1,0 +1,48 @@
+// The dashboard's invitation list: invitations made through the API appear
+// with their status, and the status filter works in the hydrated page.
+import { test, expect } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ADMIN, E2E_DIR } from '../playwright.config';
+
+test.use({ locale: 'en-US' });
+
+test('an operator sees invitations with their status and filters them', async ({ page, request, baseURL }, testInfo) => {
+  const token = fs.readFileSync(path.join(E2E_DIR, 'token'), 'utf8').trim();
+  const headers = { authorization: `Bearer ${token}` };
+  const stamp = Date.now();
+  const pendingEmail = `pending.${stamp}@customer.example`;
+  const revokedEmail = `revoked.${stamp}@customer.example`;
+  for (const email of [pendingEmail, revokedEmail]) {
+    const res = await request.post('/v1.0/invitations', { headers, data: { invitedUserEmailAddress: email, inviteRedirectUrl: `${baseURL}/` } });
+    expect(res.status()).toBe(201);
+    if (email === revokedEmail) {
+      const { id } = await res.json();
+      expect((await request.post(`/v1.0/invitations/${id}/revoke`, { headers })).status()).toBe(200);
+    }
+  }
+
+  await page.goto('/admin/login');
+  await page.getByLabel('Email address').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+  await page.waitForLoadState('networkidle');
+
+  await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Invitations' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Invitations');
+  const table = page.getByRole('table', { name: /Invitations of GFMS/ });
+  await expect(table.getByRole('row', { name: new RegExp(pendingEmail) })).toContainText('Pending');
+  await expect(table.getByRole('row', { name: new RegExp(revokedEmail) })).toContainText('Revoked');
+  await expect(table.getByRole('row', { name: new RegExp(pendingEmail) })).toContainText(ADMIN.name);
+
+  await page.getByRole('navigation', { name: 'Filter by status' }).getByRole('link', { name: 'Revoked' }).click();
+  await expect(page).toHaveURL(/status=Revoked/);
+  await expect(table.getByRole('row', { name: new RegExp(revokedEmail) })).toBeVisible();
+  await expect(table.getByRole('row', { name: new RegExp(pendingEmail) })).toHaveCount(0);
+
+  await page.setViewportSize({ width: 360, height: 740 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: testInfo.outputPath('invitations-360.png'), fullPage: true });
+});
