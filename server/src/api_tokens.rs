@@ -4,7 +4,7 @@
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -56,7 +56,7 @@ pub async fn create(
     let token = format!("{PREFIX}{}", hex::encode(rand::random::<[u8; 32]>()));
     let id = Uuid::new_v4();
     let now = clock.now();
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     api_token::ActiveModel {
         id: Set(id),
         user_id: Set(user_id),
@@ -94,7 +94,7 @@ pub async fn revoke(
     actor: Option<Uuid>,
     clock: &dyn Clock,
 ) -> Result<bool, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let Some(row) = api_token::Entity::find_by_id(token_id).one(&txn).await? else {
         return Ok(false);
     };

@@ -4,7 +4,7 @@ use app::i18n::Locale;
 use app::model::email::normalize_email;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -331,7 +331,7 @@ pub async fn create(
     clock: &dyn Clock,
 ) -> Result<Created, CreateError> {
     let now = clock.now();
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
 
     let pending = invitation::Entity::find()
         .filter(invitation::Column::OrganizationId.eq(org.id))

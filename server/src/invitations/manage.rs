@@ -3,7 +3,7 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -137,7 +137,7 @@ pub async fn resend(
     clock: &dyn Clock,
 ) -> Result<Resent, ManageError> {
     let now = clock.now();
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let row = find(&txn, org.id, id).await?;
     match status_at(&row, now) {
         ACCEPTED => {
@@ -203,7 +203,7 @@ pub async fn revoke(
     clock: &dyn Clock,
 ) -> Result<invitation::Model, ManageError> {
     let now = clock.now();
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let row = find(&txn, org, id).await?;
     match row.status.as_str() {
         REVOKED => return Ok(row),

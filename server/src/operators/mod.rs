@@ -5,7 +5,6 @@ use app::model::email::{normalize_email, EmailProblem};
 use app::model::password::PasswordProblem;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -93,7 +92,7 @@ pub async fn create_operator(
     password::acceptable(new.password.expose(), &context).map_err(CreateOperatorError::Password)?;
     let hash = password::hash(new.password).await?;
 
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     if user::Entity::find()
         .filter(user::Column::Email.eq(&email))
         .one(&txn)

@@ -8,7 +8,8 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
-    DbBackend, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait,
+    DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, Set, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 use serde_json::json;
 use tracing::instrument;
@@ -45,6 +46,18 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Ok(db)
 }
 
+/// Starts a transaction that will write. On SQLite it takes the write lock at
+/// once (`BEGIN IMMEDIATE`): a transaction that reads first and writes later
+/// would otherwise fail with "database is locked" when another connection
+/// wrote in between, instead of waiting its turn. PostgreSQL ignores the mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
+}
+
 /// Applies every pending migration; running it again changes nothing.
 #[instrument(skip_all, err)]
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
@@ -60,7 +73,7 @@ pub async fn ensure_default_organization(
     accent_color: &str,
     clock: &dyn Clock,
 ) -> Result<organization::Model, DbErr> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let existing = organization::Entity::find()
         .filter(organization::Column::Slug.eq(slug))
         .one(&txn)

@@ -623,3 +623,36 @@ async fn revoking_is_final_and_idempotent() {
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }
+
+/// On a SQLite file with its connection pool, concurrent creations all succeed:
+/// write transactions wait for the write lock instead of failing "database is locked".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_creations_on_a_sqlite_file_all_succeed() {
+    let dir = std::env::temp_dir().join(format!("lobby-concurrent-{}", uuid::Uuid::new_v4()));
+    let db = lobby::store::connect(&format!("sqlite://{}/lobby.db", dir.display()))
+        .await
+        .unwrap();
+    lobby::store::migrate(&db).await.unwrap();
+    let api = setup_on(db).await;
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let app = api.app.clone();
+        let token = api.token.clone();
+        calls.spawn(async move {
+            call(
+                &app,
+                "POST",
+                "/v1.0/invitations",
+                Some(&token),
+                Some(minimal(&format!("c{i}@customer.example"))),
+            )
+            .await
+        });
+    }
+    while let Some(result) = calls.join_next().await {
+        let (status, _, body) = result.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    assert_eq!(invitation::Entity::find().count(&api.db).await.unwrap(), 20);
+    let _ = std::fs::remove_dir_all(dir);
+}
