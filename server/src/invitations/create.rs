@@ -22,37 +22,49 @@ use crate::store::entities::{
 
 /// The body of `POST /v1.0/invitations`, as Graph names its fields, plus
 /// Lobby's `company`, `companyId` and `expiresInDays`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateRequest {
+    /// Required. The invitee's address.
     pub invited_user_email_address: Option<String>,
+    /// Required. Where the invitee lands after redemption; must lie under one of
+    /// the organization's allowed redirect prefixes.
     pub invite_redirect_url: Option<String>,
     pub invited_user_display_name: Option<String>,
+    /// Queue the invitation email (default false, as in Graph).
     #[serde(default)]
     pub send_invitation_message: bool,
     pub invited_user_message_info: Option<MessageInfo>,
+    /// `Guest` (default) or `Member`.
     pub invited_user_type: Option<String>,
+    /// A company draft: legalName, street, postalCode, city, country, taxId, phone, website (all text).
+    #[schema(value_type = Option<Object>)]
     pub company: Option<Map<String, Value>>,
+    /// An existing company of the organization to join (instead of `company`).
     pub company_id: Option<String>,
+    /// 1 to 90, default 30.
     pub expires_in_days: Option<i64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MessageInfo {
+    /// At most 2000 characters; shown as text, never as markup.
     pub customized_message_body: Option<String>,
+    /// `en` or `ko` (region tags such as `ko-KR` are accepted).
     pub message_language: Option<String>,
+    /// At most one recipient of a copy.
     #[serde(default)]
     pub cc_recipients: Vec<Recipient>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Recipient {
     pub email_address: RecipientAddress,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RecipientAddress {
     pub address: String,
     pub name: Option<String>,

@@ -656,3 +656,70 @@ async fn concurrent_creations_on_a_sqlite_file_all_succeed() {
     assert_eq!(invitation::Entity::find().count(&api.db).await.unwrap(), 20);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_what_is_served() {
+    let api = setup().await;
+    let (status, _, doc) = call(&api.app, "GET", "/v1.0/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK, "served without a token");
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+
+    let served = [
+        ("/v1.0/me", "get"),
+        ("/v1.0/invitations", "post"),
+        ("/v1.0/invitations", "get"),
+        ("/v1.0/invitations/{id}", "get"),
+        ("/v1.0/invitations/{id}/resend", "post"),
+        ("/v1.0/invitations/{id}/revoke", "post"),
+    ];
+    let mut documented = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| ["get", "post", "put", "patch", "delete"].contains(&k.as_str()))
+        {
+            documented.push((path.clone(), method.clone()));
+        }
+    }
+    documented.sort();
+    let mut expected: Vec<(String, String)> = served
+        .iter()
+        .map(|(p, m)| (p.to_string(), m.to_string()))
+        .collect();
+    expected.sort();
+    assert_eq!(documented, expected);
+    assert!(doc["components"]["securitySchemes"]["bearer"]["scheme"]
+        .as_str()
+        .is_some_and(|s| s.eq_ignore_ascii_case("bearer")));
+
+    // The schema's properties are exactly the keys of a real answer.
+    let (_, _, created) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(minimal("schema@customer.example")),
+    )
+    .await;
+    let mut keys: Vec<&String> = created.as_object().unwrap().keys().collect();
+    let props = doc["components"]["schemas"]["Invitation"]["properties"]
+        .as_object()
+        .unwrap();
+    let mut documented_keys: Vec<&String> = props.keys().collect();
+    keys.sort();
+    documented_keys.sort();
+    assert_eq!(keys, documented_keys);
+    let request_props: Vec<&String> = doc["components"]["schemas"]["CreateRequest"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert!(
+        request_props
+            .iter()
+            .any(|k| *k == "invitedUserEmailAddress")
+            && request_props.iter().any(|k| *k == "expiresInDays")
+    );
+}

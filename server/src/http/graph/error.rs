@@ -7,10 +7,23 @@ use axum::Json;
 use serde::Serialize;
 use serde_json::json;
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Detail {
     pub target: String,
     pub message: String,
+}
+
+/// The error envelope as the OpenAPI document describes it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+    pub details: Vec<Detail>,
 }
 
 #[derive(Debug)]

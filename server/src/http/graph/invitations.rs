@@ -4,11 +4,13 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
+use chrono::{DateTime, Utc};
 use sea_orm::EntityTrait;
+use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::{Detail, GraphError};
+use super::{Detail, ErrorEnvelope, GraphError};
 use crate::api_tokens::ApiCaller;
 use crate::http::AppState;
 use crate::invitations::create::{self, CreateError, CreateRequest, Inviter};
@@ -18,30 +20,75 @@ use crate::store::entities::{invitation, organization, user};
 
 /// The invitation as the API shows it. The redeem URL exists only in the
 /// answer that created the ticket: Lobby keeps nothing but the ticket's hash.
-pub fn to_json(
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Invitation {
+    pub id: Uuid,
+    /// Only in the answers of create and resend; `null` otherwise.
+    pub invite_redeem_url: Option<String>,
+    pub invited_user_email_address: String,
+    pub invited_user_display_name: Option<String>,
+    pub invite_redirect_url: String,
+    pub send_invitation_message: bool,
+    pub invited_user_message_info: MessageInfoOut,
+    pub invited_user_type: String,
+    pub invited_user: InvitedUser,
+    /// `PendingAcceptance`, `Accepted`, `Expired` or `Revoked`.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    #[schema(value_type = Option<Object>)]
+    pub company: Option<Value>,
+    pub company_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageInfoOut {
+    pub customized_message_body: Option<String>,
+    pub message_language: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct InvitedUser {
+    pub id: Option<Uuid>,
+}
+
+/// A page of invitations, newest first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct InvitationList {
+    pub value: Vec<Invitation>,
+    /// The next page's address, while more remain.
+    #[serde(rename = "@odata.nextLink", skip_serializing_if = "Option::is_none")]
+    pub next_link: Option<String>,
+}
+
+pub fn to_resource(
     row: &invitation::Model,
-    now: chrono::DateTime<chrono::Utc>,
+    now: DateTime<Utc>,
     redeem_url: Option<&str>,
-) -> Value {
-    json!({
-        "id": row.id,
-        "inviteRedeemUrl": redeem_url,
-        "invitedUserEmailAddress": row.invited_email,
-        "invitedUserDisplayName": row.invited_display_name,
-        "inviteRedirectUrl": row.redirect_url,
-        "sendInvitationMessage": row.send_count > 0,
-        "invitedUserMessageInfo": {
-            "customizedMessageBody": row.message,
-            "messageLanguage": row.message_language,
+) -> Invitation {
+    Invitation {
+        id: row.id,
+        invite_redeem_url: redeem_url.map(str::to_owned),
+        invited_user_email_address: row.invited_email.clone(),
+        invited_user_display_name: row.invited_display_name.clone(),
+        invite_redirect_url: row.redirect_url.clone(),
+        send_invitation_message: row.send_count > 0,
+        invited_user_message_info: MessageInfoOut {
+            customized_message_body: row.message.clone(),
+            message_language: row.message_language.clone(),
         },
-        "invitedUserType": row.user_type,
-        "invitedUser": { "id": row.invited_user_id },
-        "status": status_at(row, now),
-        "createdAt": row.created_at,
-        "expiresAt": row.expires_at,
-        "company": row.company_draft,
-        "companyId": row.company_id,
-    })
+        invited_user_type: row.user_type.clone(),
+        invited_user: InvitedUser {
+            id: row.invited_user_id,
+        },
+        status: status_at(row, now).to_owned(),
+        created_at: row.created_at,
+        expires_at: row.expires_at,
+        company: row.company_draft.clone(),
+        company_id: row.company_id,
+    }
 }
 
 fn invalid(errors: Vec<create::FieldError>) -> GraphError {
@@ -60,12 +107,25 @@ fn invalid(errors: Vec<create::FieldError>) -> GraphError {
     e
 }
 
-/// `POST /v1.0/invitations`
+/// Invite someone.
+#[utoipa::path(
+    post,
+    path = "/v1.0/invitations",
+    request_body = CreateRequest,
+    responses(
+        (status = 201, description = "Created; the answer carries inviteRedeemUrl", body = Invitation),
+        (status = 400, description = "Malformed JSON or unknown fields", body = ErrorEnvelope),
+        (status = 401, description = "No valid bearer token", body = ErrorEnvelope),
+        (status = 409, description = "A pending invitation or an account exists (existingInvitationId / existingUserId, possibleActions)", body = ErrorEnvelope),
+        (status = 422, description = "Invalid fields, one detail each", body = ErrorEnvelope),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<ApiCaller>,
     body: Result<Json<CreateRequest>, JsonRejection>,
-) -> Result<(StatusCode, Json<Value>), GraphError> {
+) -> Result<(StatusCode, Json<Invitation>), GraphError> {
     let Json(request) = body.map_err(|rejection| {
         GraphError::new(
             StatusCode::BAD_REQUEST,
@@ -101,7 +161,7 @@ pub async fn create(
     match create::create(&state.db, &org, &inviter, valid, &state.public_url, state.clock.as_ref()).await {
         Ok(created) => Ok((
             StatusCode::CREATED,
-            Json(to_json(&created.invitation, state.clock.now(), Some(&created.redeem_url))),
+            Json(to_resource(&created.invitation, state.clock.now(), Some(&created.redeem_url))),
         )),
         Err(CreateError::Invalid(errors)) => Err(invalid(errors)),
         Err(CreateError::PendingInvitation { invitation_id }) => Err(GraphError::new(
@@ -122,27 +182,44 @@ pub async fn create(
     }
 }
 
-/// `GET /v1.0/invitations/{id}`
+/// One invitation.
+#[utoipa::path(
+    get,
+    path = "/v1.0/invitations/{id}",
+    params(("id" = Uuid, Path, description = "The invitation's id")),
+    responses(
+        (status = 200, body = Invitation),
+        (status = 401, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn get_one(
     State(state): State<AppState>,
     Extension(caller): Extension<ApiCaller>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, GraphError> {
+) -> Result<Json<Invitation>, GraphError> {
     let id = Uuid::try_parse(&id).map_err(|_| GraphError::not_found("The invitation"))?;
     let row = invitation::Entity::find_by_id(id)
         .one(&state.db)
         .await?
         .filter(|i| i.organization_id == caller.organization_id)
         .ok_or_else(|| GraphError::not_found("The invitation"))?;
-    Ok(Json(to_json(&row, state.clock.now(), None)))
+    Ok(Json(to_resource(&row, state.clock.now(), None)))
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// `PendingAcceptance`, `Accepted`, `Expired` or `Revoked`.
     status: Option<String>,
+    /// The invited address, exactly (case does not matter).
     email: Option<String>,
+    /// Page size, 1 to 100 (default 50).
     #[serde(rename = "$top")]
+    #[param(value_type = Option<u32>)]
     top: Option<String>,
+    /// From a previous page's `@odata.nextLink`.
     #[serde(rename = "$skiptoken")]
     skiptoken: Option<String>,
 }
@@ -162,13 +239,23 @@ fn from_manage(e: ManageError) -> GraphError {
     }
 }
 
-/// `GET /v1.0/invitations?status=&email=&$top=&$skiptoken=`: newest first,
-/// with `@odata.nextLink` while more remain.
+/// The organization's invitations, newest first, with `@odata.nextLink` while more remain.
+#[utoipa::path(
+    get,
+    path = "/v1.0/invitations",
+    params(ListParams),
+    responses(
+        (status = 200, body = InvitationList),
+        (status = 400, description = "Bad status, $top or $skiptoken", body = ErrorEnvelope),
+        (status = 401, body = ErrorEnvelope),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<ApiCaller>,
     params: Result<Query<ListParams>, QueryRejection>,
-) -> Result<Json<Value>, GraphError> {
+) -> Result<Json<InvitationList>, GraphError> {
     let Query(params) = params.map_err(|r| bad_request(r.body_text()))?;
     let top = match params.top.as_deref() {
         None => 50,
@@ -193,12 +280,15 @@ pub async fn list(
     .await
     .map_err(from_manage)?;
     let now = state.clock.now();
-    let value: Vec<Value> = page
+    let value = page
         .rows
         .iter()
-        .map(|row| to_json(row, now, None))
+        .map(|row| to_resource(row, now, None))
         .collect();
-    let mut body = json!({ "value": value });
+    let mut body = InvitationList {
+        value,
+        next_link: None,
+    };
     if let Some(next) = page.next {
         let mut link = state
             .public_url
@@ -215,7 +305,7 @@ pub async fn list(
             pairs.append_pair("$top", &top.to_string());
             pairs.append_pair("$skiptoken", &next);
         }
-        body["@odata.nextLink"] = json!(link.to_string());
+        body.next_link = Some(link.to_string());
     }
     Ok(Json(body))
 }
@@ -240,12 +330,25 @@ async fn inviter_for(
     Ok((org, inviter))
 }
 
-/// `POST /v1.0/invitations/{id}/resend`: a new ticket and the email again.
+/// Send again: a new ticket (the old link then counts as replaced), a new
+/// validity period as long as the first, and the email.
+#[utoipa::path(
+    post,
+    path = "/v1.0/invitations/{id}/resend",
+    params(("id" = Uuid, Path, description = "The invitation's id")),
+    responses(
+        (status = 200, description = "Resent; the answer carries the new inviteRedeemUrl", body = Invitation),
+        (status = 401, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "Accepted or revoked", body = ErrorEnvelope),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn resend(
     State(state): State<AppState>,
     Extension(caller): Extension<ApiCaller>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, GraphError> {
+) -> Result<Json<Invitation>, GraphError> {
     let id = Uuid::try_parse(&id).map_err(|_| GraphError::not_found("The invitation"))?;
     let (org, inviter) = inviter_for(&state, &caller).await?;
     let resent = manage::resend(
@@ -258,19 +361,31 @@ pub async fn resend(
     )
     .await
     .map_err(from_manage)?;
-    Ok(Json(to_json(
+    Ok(Json(to_resource(
         &resent.invitation,
         state.clock.now(),
         Some(&resent.redeem_url),
     )))
 }
 
-/// `POST /v1.0/invitations/{id}/revoke`
+/// Revoke; revoking twice changes nothing.
+#[utoipa::path(
+    post,
+    path = "/v1.0/invitations/{id}/revoke",
+    params(("id" = Uuid, Path, description = "The invitation's id")),
+    responses(
+        (status = 200, body = Invitation),
+        (status = 401, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "Already accepted", body = ErrorEnvelope),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn revoke(
     State(state): State<AppState>,
     Extension(caller): Extension<ApiCaller>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, GraphError> {
+) -> Result<Json<Invitation>, GraphError> {
     let id = Uuid::try_parse(&id).map_err(|_| GraphError::not_found("The invitation"))?;
     let row = manage::revoke(
         &state.db,
@@ -281,5 +396,5 @@ pub async fn revoke(
     )
     .await
     .map_err(from_manage)?;
-    Ok(Json(to_json(&row, state.clock.now(), None)))
+    Ok(Json(to_resource(&row, state.clock.now(), None)))
 }

@@ -3,6 +3,7 @@
 
 mod error;
 mod invitations;
+mod openapi;
 
 use axum::extract::{Request, State};
 use axum::http::header;
@@ -11,9 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use sea_orm::EntityTrait;
-use serde_json::json;
 
-pub use error::{Detail, GraphError};
+pub use error::{Detail, ErrorEnvelope, GraphError};
 
 use super::AppState;
 use crate::api_tokens::{self, ApiCaller};
@@ -31,6 +31,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/invitations/{id}/revoke", post(invitations::revoke))
         .fallback(|| async { GraphError::not_found("This resource") })
         .layer(from_fn_with_state(state, bearer))
+        // Added after the layer: the document needs no token.
+        .route("/openapi.json", get(openapi::document))
 }
 
 /// Every `/v1.0` request needs `Authorization: Bearer <token>` of a live token.
@@ -57,16 +59,33 @@ async fn bearer(State(state): State<AppState>, mut request: Request, next: Next)
     }
 }
 
-/// `GET /v1.0/me`: the operator the token belongs to.
+/// The operator a token belongs to.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub id: uuid::Uuid,
+    pub mail: String,
+    pub display_name: Option<String>,
+}
+
+/// The operator the token belongs to.
+#[utoipa::path(
+    get,
+    path = "/v1.0/me",
+    responses((status = 200, body = Me), (status = 401, body = ErrorEnvelope)),
+    security(("bearer" = []))
+)]
 async fn me(
     State(state): State<AppState>,
     Extension(caller): Extension<ApiCaller>,
-) -> Result<Json<serde_json::Value>, GraphError> {
+) -> Result<Json<Me>, GraphError> {
     let me = user::Entity::find_by_id(caller.user_id)
         .one(&state.db)
         .await?
         .ok_or_else(GraphError::unauthenticated)?;
-    Ok(Json(
-        json!({ "id": me.id, "mail": me.email, "displayName": me.display_name }),
-    ))
+    Ok(Json(Me {
+        id: me.id,
+        mail: me.email,
+        display_name: me.display_name,
+    }))
 }

@@ -1,0 +1,40 @@
+//! The OpenAPI 3 document of `/v1.0`, generated from the handlers and types
+//! that serve it, at `/v1.0/openapi.json`.
+
+use axum::Json;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::error::{Detail, ErrorBody, ErrorEnvelope};
+use super::invitations::{self, Invitation, InvitationList, InvitedUser, MessageInfoOut};
+use super::Me;
+use crate::invitations::create::{CreateRequest, MessageInfo, Recipient, RecipientAddress};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Lobby API", version = "1.0", description = "Invitations, shaped like Microsoft Graph's invitation resource."),
+    paths(super::me, invitations::create, invitations::list, invitations::get_one, invitations::resend, invitations::revoke),
+    components(schemas(
+        CreateRequest, MessageInfo, Recipient, RecipientAddress, Invitation, MessageInfoOut, InvitedUser,
+        InvitationList, Me, ErrorEnvelope, ErrorBody, Detail
+    )),
+    modifiers(&BearerToken)
+)]
+pub struct ApiDoc;
+
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// `GET /v1.0/openapi.json`, open to all: it describes, it grants nothing.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
