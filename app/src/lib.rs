@@ -30,7 +30,10 @@ use leptos_router::{
 use crate::branding::Branding;
 use crate::components::language_switcher::LanguageSwitcher;
 use crate::i18n::{fill, Locale};
-use crate::pages::admin::{home::AdminHome, invitations::AdminInvitations, login::AdminLogin};
+use crate::pages::admin::{
+    home::AdminHome, invitations::AdminInvitations, login::AdminLogin,
+    new_invitation::NewInvitation,
+};
 use crate::pages::{home::HomePage, not_found::NotFound};
 
 /// The language the page is shown in; the switcher changes it in place.
@@ -74,6 +77,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("invitations"))
                         view=AdminInvitations
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("invitations"), StaticSegment("new"))
+                        view=NewInvitation
                         ssr=SsrMode::Async
                     />
                 </Routes>

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use crate::model::invitation::InvitationPage;
+use crate::model::invitation::{InvitationPage, NewInvitationForm, NewInvitationOutcome};
 
 pub type PortFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -23,6 +23,12 @@ pub trait Dashboard: Send + Sync + 'static {
         status: Option<String>,
         cursor: Option<String>,
     ) -> PortFuture<'_, Result<InvitationPage, PortError>>;
+    /// Creates an invitation on behalf of the signed-in operator `inviter_email`.
+    fn create_invitation(
+        &self,
+        inviter_email: String,
+        form: NewInvitationForm,
+    ) -> PortFuture<'_, Result<NewInvitationOutcome, PortError>>;
 }
 
 #[derive(Clone)]

@@ -4,6 +4,7 @@ import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ADMIN, E2E_DIR } from '../playwright.config';
+import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
 
 test.use({ locale: 'en-US' });
 
@@ -45,4 +46,51 @@ test('an operator sees invitations with their status and filters them', async ({
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: testInfo.outputPath('invitations-360.png'), fullPage: true });
+});
+
+test.describe('the New invitation form', () => {
+  let sink: Sink;
+  test.beforeAll(() => { sink = startSmtpSink(); });
+  test.afterAll(() => stopSmtpSink(sink));
+
+  test('validates as the operator types and sends the invitation', async ({ page }) => {
+    await page.goto('/admin/login');
+    await page.getByLabel('Email address').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'New invitation' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Invite a customer');
+    await page.waitForLoadState('networkidle');
+
+    const create = page.getByRole('button', { name: 'Create invitation' });
+    const email = page.getByLabel('Email address of the invitee');
+    await expect(create).toBeDisabled();
+    const grey = await create.evaluate((b) => getComputedStyle(b).backgroundColor);
+
+    await email.fill('jiwoo@customer');
+    await email.blur();
+    await expect(page.getByText('Enter an email address like name@example.com.')).toBeVisible();
+    await expect(email).toHaveAttribute('aria-invalid', 'true');
+    await expect(create).toBeDisabled();
+
+    const to = `form.${Date.now()}@customer.example`;
+    await email.fill(to);
+    await expect(page.getByText('Enter an email address like name@example.com.')).toHaveCount(0);
+    await expect(create).toBeEnabled();
+    const orange = await create.evaluate((b) => getComputedStyle(b).backgroundColor);
+    expect(orange).toBe('rgb(242, 107, 33)'); // the accent colour, #f26b21
+    expect(orange).not.toBe(grey);
+
+    await page.getByLabel('Name (optional)').fill('Jiwoo Kim');
+    await page.getByLabel('Language of the invitation email').selectOption('ko');
+    const delivered = sink.captureOne(to, { wait: 15_000 });
+    await create.click();
+
+    await expect(page.getByRole('status')).toContainText(`Invitation created for ${to}.`);
+    const link = await page.getByLabel('Invitation link (shown only now)').inputValue();
+    expect(link).toMatch(/\/api\/InviteUser\?invitationId=[0-9a-f-]{36}$/);
+    const { email: mail } = await delivered;
+    expect(mail.headers.subject).toBe(`${ADMIN.name}님이 GFMS에 초대했습니다`);
+    expect(mail.body).toContain(link);
+  });
 });

@@ -16,6 +16,7 @@ pub fn AdminNav() -> impl IntoView {
             <ul>
                 <li><a href="/admin" aria-current=current("/admin")>{move || t().admin_nav_home}</a></li>
                 <li><a href="/admin/invitations" aria-current=current("/admin/invitations")>{move || t().admin_nav_invitations}</a></li>
+                <li><a href="/admin/invitations/new" aria-current=current("/admin/invitations/new")>{move || t().new_invitation_link}</a></li>
             </ul>
         </nav>
     }

@@ -24,3 +24,37 @@ pub struct InvitationPage {
     /// The cursor of the next page, if any.
     pub next: Option<String>,
 }
+
+/// The dashboard's "New invitation" form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewInvitationForm {
+    pub email: String,
+    pub display_name: String,
+    /// `en` or `ko`.
+    pub language: String,
+    pub message: String,
+    /// A checkbox: absent when unchecked.
+    #[serde(default)]
+    pub send_email: bool,
+}
+
+/// What became of a submitted form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NewInvitationOutcome {
+    Created {
+        id: String,
+        email: String,
+        redeem_url: String,
+        sent: bool,
+    },
+    /// Fields the server refused, by form field name.
+    Invalid {
+        fields: Vec<String>,
+    },
+    PendingExists {
+        invitation_id: String,
+    },
+    AccountExists,
+}
+
+pub const MESSAGE_MAX_CHARS: usize = 2000;

@@ -13,3 +13,12 @@ pub struct CurrentOperator {
     /// The session's CSRF token, carried by every form that changes state.
     pub csrf: String,
 }
+
+/// Compares two tokens in time independent of where they differ.
+pub fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use app::model::invitation::{InvitationPage, InvitationRow};
+use app::model::invitation::{
+    InvitationPage, InvitationRow, NewInvitationForm, NewInvitationOutcome,
+};
 use app::ports::{Dashboard, PortError, PortFuture};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -13,12 +15,30 @@ use uuid::Uuid;
 use crate::clock::Clock;
 use crate::invitations::manage::{self, ListQuery, ManageError};
 use crate::invitations::status_at;
-use crate::store::entities::user;
+use crate::store::entities::{organization, user};
 
 pub struct DashboardService {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
     pub organization_id: Uuid,
+    pub public_url: url::Url,
+}
+
+fn unavailable(e: impl std::fmt::Display) -> PortError {
+    tracing::error!(error = %e, "dashboard: storage failed");
+    PortError::Unavailable
+}
+
+/// The form's field for an API field the server refused.
+fn form_field(target: &str) -> String {
+    match target {
+        "invitedUserEmailAddress" => "email",
+        "invitedUserDisplayName" => "display_name",
+        "invitedUserMessageInfo.messageLanguage" => "language",
+        "invitedUserMessageInfo.customizedMessageBody" => "message",
+        other => other,
+    }
+    .to_owned()
 }
 
 const PAGE_SIZE: u64 = 25;
@@ -79,6 +99,79 @@ impl Dashboard for DashboardService {
                 rows,
                 next: page.next,
             })
+        })
+    }
+
+    fn create_invitation(
+        &self,
+        inviter_email: String,
+        form: NewInvitationForm,
+    ) -> PortFuture<'_, Result<NewInvitationOutcome, PortError>> {
+        Box::pin(async move {
+            use crate::invitations::create::{
+                self, CreateError, CreateRequest, Inviter, MessageInfo,
+            };
+            let org = organization::Entity::find_by_id(self.organization_id)
+                .one(&self.db)
+                .await
+                .map_err(unavailable)?
+                .ok_or(PortError::Unavailable)?;
+            let inviter = crate::operators::find_operator(&self.db, org.id, &inviter_email)
+                .await
+                .map_err(unavailable)?
+                .ok_or(PortError::BadRequest)?;
+            let request = CreateRequest {
+                invited_user_email_address: Some(form.email),
+                invite_redirect_url: Some(self.public_url.to_string()),
+                invited_user_display_name: Some(form.display_name),
+                send_invitation_message: form.send_email,
+                invited_user_message_info: Some(MessageInfo {
+                    customized_message_body: Some(form.message),
+                    message_language: Some(form.language),
+                    cc_recipients: Vec::new(),
+                }),
+                ..CreateRequest::default()
+            };
+            let refused = |errors: Vec<create::FieldError>| NewInvitationOutcome::Invalid {
+                fields: errors.iter().map(|e| form_field(&e.target)).collect(),
+            };
+            let valid = match create::validate(request, &[self.public_url.to_string()]) {
+                Ok(valid) => valid,
+                Err(errors) => return Ok(refused(errors)),
+            };
+            let inviter = Inviter {
+                user_id: inviter.id,
+                name: inviter
+                    .display_name
+                    .clone()
+                    .unwrap_or_else(|| inviter.email.clone()),
+                email: inviter.email,
+            };
+            match create::create(
+                &self.db,
+                &org,
+                &inviter,
+                valid,
+                &self.public_url,
+                self.clock.as_ref(),
+            )
+            .await
+            {
+                Ok(created) => Ok(NewInvitationOutcome::Created {
+                    id: created.invitation.id.to_string(),
+                    email: created.invitation.invited_email.clone(),
+                    redeem_url: created.redeem_url,
+                    sent: created.invitation.send_count > 0,
+                }),
+                Err(CreateError::Invalid(errors)) => Ok(refused(errors)),
+                Err(CreateError::PendingInvitation { invitation_id }) => {
+                    Ok(NewInvitationOutcome::PendingExists {
+                        invitation_id: invitation_id.to_string(),
+                    })
+                }
+                Err(CreateError::ExistingUser { .. }) => Ok(NewInvitationOutcome::AccountExists),
+                Err(CreateError::Database(e)) => Err(unavailable(e)),
+            }
         })
     }
 }

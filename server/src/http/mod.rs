@@ -98,6 +98,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         db: state.db.clone(),
         clock: state.clock.clone(),
         organization_id: state.organization_id,
+        public_url: state.public_url.clone(),
     }));
     let context = move || {
         provide_context(branding.clone());

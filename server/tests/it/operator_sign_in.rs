@@ -423,3 +423,86 @@ async fn the_dashboard_lists_invitations_by_status_for_operators_only() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(!body.contains("customer.example"));
 }
+
+#[tokio::test]
+async fn the_new_invitation_form_creates_through_the_same_rules_with_csrf() {
+    let op = setup().await;
+    let cookie = sign_in(&op.app, None).await;
+    let (_, _, page) = get(&op.app, "/admin/invitations/new", &[("cookie", &cookie)]).await;
+    assert!(
+        page.contains("Invite a customer") && page.contains(r#"name="form[email]""#),
+        "{page}"
+    );
+    let csrf = csrf_of(&page);
+    let form = |csrf: &str, email: &str| {
+        format!("csrf={csrf}&form[email]={}&form[display_name]=Jiwoo&form[language]=ko&form[message]=Hi&form[send_email]=true", email.replace('@', "%40"))
+    };
+    let with_session = [
+        ("origin", ORIGIN),
+        ("cookie", cookie.as_str()),
+        ("accept", "application/json"),
+    ];
+
+    let (status, _, _) = post(
+        &op.app,
+        "/api/create_invitation",
+        &form("wrong", "jiwoo@customer.example"),
+        &with_session,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the session's CSRF token is required"
+    );
+    let (status, _, _) = post(
+        &op.app,
+        "/api/create_invitation",
+        &form(&csrf, "jiwoo@customer.example"),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "and a session");
+
+    let (status, _, body) = post(
+        &op.app,
+        "/api/create_invitation",
+        &form(&csrf, "Jiwoo@Customer.example"),
+        &with_session,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let outcome: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(outcome["Created"]["email"], "jiwoo@customer.example");
+    assert!(outcome["Created"]["redeem_url"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{ORIGIN}/api/InviteUser?invitationId=")));
+    assert_eq!(outcome["Created"]["sent"], true);
+    let mail = lobby::store::entities::email_outbox::Entity::find()
+        .one(&op.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(mail.subject, "Ada님이 GFMS에 초대했습니다");
+
+    let (_, _, body) = post(
+        &op.app,
+        "/api/create_invitation",
+        &form(&csrf, "jiwoo@customer.example"),
+        &with_session,
+    )
+    .await;
+    assert!(body.contains("PendingExists"), "{body}");
+    let (_, _, body) = post(
+        &op.app,
+        "/api/create_invitation",
+        &form(&csrf, "not-an-email"),
+        &with_session,
+    )
+    .await;
+    assert!(
+        body.contains("Invalid") && body.contains("\"email\""),
+        "{body}"
+    );
+}

@@ -2,3 +2,4 @@
 pub mod home;
 pub mod invitations;
 pub mod login;
+pub mod new_invitation;

@@ -1,0 +1,157 @@
+//! `/admin/invitations/new`: invite one customer. Every field is checked as
+//! the operator types, by the same rules the server applies; the button stays
+//! disabled until all is valid. The answer shows the invitation link once.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::invitations::CreateInvitation;
+use crate::api::operator::signed_in_operator;
+use crate::branding::Branding;
+use crate::components::admin_nav::AdminNav;
+use crate::i18n::{fill, Locale, Strings};
+use crate::model::email::{normalize_email, EmailProblem};
+use crate::model::invitation::{NewInvitationOutcome, MESSAGE_MAX_CHARS};
+use crate::use_locale;
+
+fn email_error(s: &'static Strings, raw: &str) -> Option<&'static str> {
+    match normalize_email(raw) {
+        Ok(_) => None,
+        Err(EmailProblem::Empty) => Some(s.error_email_required),
+        Err(EmailProblem::TooLong) => Some(s.error_email_too_long),
+        Err(EmailProblem::Malformed) => Some(s.error_email_invalid),
+    }
+}
+
+#[component]
+pub fn NewInvitation() -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().strings();
+    let org = use_context::<Branding>().unwrap_or_default().org_name;
+    let operator = Resource::new(|| (), |_| signed_in_operator());
+    let action = ServerAction::<CreateInvitation>::new();
+
+    let email = RwSignal::new(String::new());
+    let email_touched = RwSignal::new(false);
+    let name = RwSignal::new(String::new());
+    let message = RwSignal::new(String::new());
+    let language = RwSignal::new(locale.get_untracked().code().to_owned());
+
+    let email_problem = Memo::new(move |_| email_error(t(), &email.get()));
+    let name_problem =
+        Memo::new(move |_| (name.get().chars().count() > 256).then(|| t().error_name_too_long));
+    let message_problem = Memo::new(move |_| {
+        (message.get().chars().count() > MESSAGE_MAX_CHARS).then(|| {
+            fill(
+                t().error_message_too_long,
+                &[("max", &MESSAGE_MAX_CHARS.to_string())],
+            )
+        })
+    });
+    let valid = move || {
+        email_problem.get().is_none()
+            && name_problem.get().is_none()
+            && message_problem.get().is_none()
+    };
+    let show_email_problem = move || email_touched.get().then(|| email_problem.get()).flatten();
+
+    let outcome = move || {
+        let s = t();
+        let org = org.clone();
+        action.value().get().map(|result| match result {
+            Ok(NewInvitationOutcome::Created { email, redeem_url, sent, .. }) => view! {
+                <div class="notice" role="status">
+                    <p>{fill(s.invitation_created, &[("email", &email)])}</p>
+                    {sent.then(|| view! { <p>{s.invitation_email_queued}</p> })}
+                    <label for="redeem-url">{s.invitation_link_label}</label>
+                    <input id="redeem-url" readonly=true value=redeem_url/>
+                </div>
+            }
+            .into_any(),
+            Ok(NewInvitationOutcome::PendingExists { .. }) => {
+                view! { <p class="notice alert" role="alert">{s.error_pending_exists}</p> }.into_any()
+            }
+            Ok(NewInvitationOutcome::AccountExists) => {
+                view! { <p class="notice alert" role="alert">{fill(s.error_account_exists, &[("org", &org)])}</p> }.into_any()
+            }
+            Ok(NewInvitationOutcome::Invalid { .. }) => {
+                view! { <p class="notice alert" role="alert">{s.error_server_invalid}</p> }.into_any()
+            }
+            Err(_) => view! { <p class="notice alert" role="alert">{s.error_try_again}</p> }.into_any(),
+        })
+    };
+
+    view! {
+        <Title text=move || t().new_invitation_title/>
+        <AdminNav/>
+        <section class="card narrow" aria-labelledby="new-invitation-heading">
+            <h1 id="new-invitation-heading">{move || t().new_invitation_heading}</h1>
+            {outcome}
+            <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+                {move || Suspend::new(async move {
+                    let csrf = operator.await.ok().flatten().map(|o| o.csrf).unwrap_or_default();
+                    view! {
+                        <ActionForm action=action attr:class="stack" attr:novalidate=true>
+                            <input type="hidden" name="csrf" value=csrf/>
+                            <label for="invitee-email">{move || t().field_invitee_email}</label>
+                            <input
+                                id="invitee-email"
+                                name="form[email]"
+                                type="email"
+                                autocomplete="off"
+                                required=true
+                                prop:value=email
+                                on:input=move |ev| email.set(event_target_value(&ev))
+                                on:blur=move |_| email_touched.set(true)
+                                aria-invalid=move || show_email_problem().is_some().to_string()
+                                aria-describedby="invitee-email-error"
+                            />
+                            <p id="invitee-email-error" class="field-error" aria-live="polite">{show_email_problem}</p>
+                            <label for="display-name">{move || t().field_display_name}</label>
+                            <input
+                                id="display-name"
+                                name="form[display_name]"
+                                prop:value=name
+                                on:input=move |ev| name.set(event_target_value(&ev))
+                                aria-invalid=move || name_problem.get().is_some().to_string()
+                                aria-describedby="display-name-error"
+                            />
+                            <p id="display-name-error" class="field-error" aria-live="polite">{move || name_problem.get()}</p>
+                            <label for="language">{move || t().field_language}</label>
+                            <select id="language" name="form[language]" on:change=move |ev| language.set(event_target_value(&ev))>
+                                {Locale::ALL
+                                    .into_iter()
+                                    .map(|l| {
+                                        let label = move || match l {
+                                            Locale::En => t().language_en,
+                                            Locale::Ko => t().language_ko,
+                                        };
+                                        view! { <option value=l.code() selected=move || language.get() == l.code()>{label}</option> }
+                                    })
+                                    .collect_view()}
+                            </select>
+                            <label for="message">{move || t().field_message}</label>
+                            <textarea
+                                id="message"
+                                name="form[message]"
+                                rows="4"
+                                prop:value=message
+                                on:input=move |ev| message.set(event_target_value(&ev))
+                                aria-invalid=move || message_problem.get().is_some().to_string()
+                                aria-describedby="message-error"
+                            ></textarea>
+                            <p id="message-error" class="field-error" aria-live="polite">{move || message_problem.get()}</p>
+                            <label class="checkbox">
+                                <input type="checkbox" name="form[send_email]" value="true" checked=true/>
+                                {move || t().field_send_email}
+                            </label>
+                            <button type="submit" class="primary" disabled=move || !valid() || action.pending().get()>
+                                {move || t().create_invitation_button}
+                            </button>
+                        </ActionForm>
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
