@@ -24,15 +24,15 @@ use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
 use leptos_router::{
     components::{Route, Router, Routes},
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
 };
 
 use crate::branding::Branding;
 use crate::components::language_switcher::LanguageSwitcher;
 use crate::i18n::{fill, Locale};
 use crate::pages::admin::{
-    home::AdminHome, invitations::AdminInvitations, login::AdminLogin,
-    new_invitation::NewInvitation,
+    home::AdminHome, invitation_detail::InvitationDetailPage, invitations::AdminInvitations,
+    login::AdminLogin, new_invitation::NewInvitation,
 };
 use crate::pages::{home::HomePage, not_found::NotFound};
 
@@ -82,6 +82,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("invitations"), StaticSegment("new"))
                         view=NewInvitation
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("invitations"), ParamSegment("id"))
+                        view=InvitationDetailPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

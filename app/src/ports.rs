@@ -5,7 +5,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use crate::model::invitation::{InvitationPage, NewInvitationForm, NewInvitationOutcome};
+use crate::model::invitation::{
+    InvitationActionOutcome, InvitationDetail, InvitationPage, NewInvitationForm,
+    NewInvitationOutcome,
+};
 
 pub type PortFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -29,6 +32,17 @@ pub trait Dashboard: Send + Sync + 'static {
         inviter_email: String,
         form: NewInvitationForm,
     ) -> PortFuture<'_, Result<NewInvitationOutcome, PortError>>;
+    fn invitation_detail(
+        &self,
+        id: String,
+    ) -> PortFuture<'_, Result<Option<InvitationDetail>, PortError>>;
+    /// `resend` true sends again; false revokes. On behalf of `operator_email`.
+    fn act_on_invitation(
+        &self,
+        operator_email: String,
+        id: String,
+        resend: bool,
+    ) -> PortFuture<'_, Result<InvitationActionOutcome, PortError>>;
 }
 
 #[derive(Clone)]

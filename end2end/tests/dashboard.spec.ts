@@ -94,3 +94,32 @@ test.describe('the New invitation form', () => {
     expect(mail.body).toContain(link);
   });
 });
+
+test('an operator resends and revokes an invitation from its page and sees its timeline', async ({ page, request, baseURL }) => {
+  const token = fs.readFileSync(path.join(E2E_DIR, 'token'), 'utf8').trim();
+  const email = `detail.${Date.now()}@customer.example`;
+  const res = await request.post('/v1.0/invitations', {
+    headers: { authorization: `Bearer ${token}` },
+    data: { invitedUserEmailAddress: email, inviteRedirectUrl: `${baseURL}/` },
+  });
+  expect(res.status()).toBe(201);
+
+  await page.goto('/admin/login');
+  await page.getByLabel('Email address').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.goto('/admin/invitations');
+  await page.getByRole('link', { name: email }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Invitation for ${email}`);
+  await page.waitForLoadState('networkidle');
+
+  await page.getByRole('button', { name: 'Send again' }).click();
+  await expect(page.getByRole('status')).toContainText('Sent again with a new link');
+  expect(await page.getByLabel('Invitation link (shown only now)').inputValue()).toMatch(/invitationId=[0-9a-f-]{36}$/);
+  await expect(page.locator('.timeline li')).toHaveCount(2);
+
+  await page.getByRole('button', { name: 'Revoke' }).click();
+  await expect(page.getByRole('status')).toContainText('The invitation is revoked.');
+  await expect(page.locator('.timeline li')).toHaveCount(3);
+  await expect(page.getByRole('button', { name: 'Revoke' })).toHaveCount(0);
+});

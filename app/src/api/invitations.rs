@@ -2,7 +2,10 @@
 
 use leptos::prelude::*;
 
-use crate::model::invitation::{InvitationPage, NewInvitationForm, NewInvitationOutcome};
+use crate::model::invitation::{
+    InvitationActionOutcome, InvitationDetail, InvitationPage, NewInvitationForm,
+    NewInvitationOutcome,
+};
 
 /// A page of the organization's invitations, newest first. Operators only.
 #[server(endpoint = "list_invitations")]
@@ -35,20 +38,73 @@ pub async fn create_invitation(
     csrf: String,
     form: NewInvitationForm,
 ) -> Result<NewInvitationOutcome, ServerFnError> {
-    use crate::model::operator::{same_token, CurrentOperator};
-    use crate::ports::DashboardPort;
+    let operator = operator_with(Some(&csrf))?;
+    dashboard()?
+        .0
+        .create_invitation(operator.email, form)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
 
+/// The signed-in operator, if the request carries `csrf` of their session.
+#[cfg(feature = "ssr")]
+fn operator_with(
+    csrf: Option<&str>,
+) -> Result<crate::model::operator::CurrentOperator, ServerFnError> {
+    use crate::model::operator::{same_token, CurrentOperator};
     let operator = use_context::<http::request::Parts>()
         .and_then(|p| p.extensions.get::<CurrentOperator>().cloned());
-    let Some(operator) = operator.filter(|o| same_token(&o.csrf, &csrf)) else {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(http::StatusCode::FORBIDDEN);
+    match operator {
+        Some(o) if csrf.is_none_or(|c| same_token(&o.csrf, c)) => Ok(o),
+        _ => {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(http::StatusCode::FORBIDDEN);
+            }
+            Err(ServerFnError::new("sign in first"))
         }
-        return Err(ServerFnError::new("sign in first"));
-    };
-    let port = use_context::<DashboardPort>().ok_or_else(|| ServerFnError::new("unavailable"))?;
-    port.0
-        .create_invitation(operator.email, form)
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn dashboard() -> Result<crate::ports::DashboardPort, ServerFnError> {
+    use_context::<crate::ports::DashboardPort>().ok_or_else(|| ServerFnError::new("unavailable"))
+}
+
+/// One invitation and its timeline. Operators only.
+#[server(endpoint = "get_invitation_detail")]
+pub async fn get_invitation_detail(id: String) -> Result<Option<InvitationDetail>, ServerFnError> {
+    operator_with(None)?;
+    dashboard()?
+        .0
+        .invitation_detail(id)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// Sends an invitation again. Needs the session's CSRF token.
+#[server(endpoint = "resend_invitation")]
+pub async fn resend_invitation(
+    csrf: String,
+    id: String,
+) -> Result<InvitationActionOutcome, ServerFnError> {
+    let operator = operator_with(Some(&csrf))?;
+    dashboard()?
+        .0
+        .act_on_invitation(operator.email, id, true)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// Revokes an invitation. Needs the session's CSRF token.
+#[server(endpoint = "revoke_invitation")]
+pub async fn revoke_invitation(
+    csrf: String,
+    id: String,
+) -> Result<InvitationActionOutcome, ServerFnError> {
+    let operator = operator_with(Some(&csrf))?;
+    dashboard()?
+        .0
+        .act_on_invitation(operator.email, id, false)
         .await
         .map_err(|e| ServerFnError::new(format!("{e:?}")))
 }

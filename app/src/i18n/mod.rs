@@ -194,6 +194,22 @@ pub struct Strings {
     pub invitation_link_label: &'static str,
     pub language_en: &'static str,
     pub language_ko: &'static str,
+    pub detail_title: &'static str,
+    /// `{email}`.
+    pub detail_heading: &'static str,
+    pub detail_emails_sent: &'static str,
+    pub timeline_heading: &'static str,
+    pub resend_button: &'static str,
+    pub revoke_button: &'static str,
+    pub action_resent: &'static str,
+    pub action_revoked: &'static str,
+    pub action_not_possible: &'static str,
+    pub invitation_not_found: &'static str,
+    pub event_created: &'static str,
+    pub event_resent: &'static str,
+    pub event_revoked: &'static str,
+    pub event_other: &'static str,
+    pub back_to_list: &'static str,
 }
 
 #[cfg(test)]
@@ -291,6 +307,21 @@ mod tests {
             ("invitation_link_label", s.invitation_link_label),
             ("language_en", s.language_en),
             ("language_ko", s.language_ko),
+            ("detail_title", s.detail_title),
+            ("detail_heading", s.detail_heading),
+            ("detail_emails_sent", s.detail_emails_sent),
+            ("timeline_heading", s.timeline_heading),
+            ("resend_button", s.resend_button),
+            ("revoke_button", s.revoke_button),
+            ("action_resent", s.action_resent),
+            ("action_revoked", s.action_revoked),
+            ("action_not_possible", s.action_not_possible),
+            ("invitation_not_found", s.invitation_not_found),
+            ("event_created", s.event_created),
+            ("event_resent", s.event_resent),
+            ("event_revoked", s.event_revoked),
+            ("event_other", s.event_other),
+            ("back_to_list", s.back_to_list),
         ]
     }
 

@@ -58,3 +58,32 @@ pub enum NewInvitationOutcome {
 }
 
 pub const MESSAGE_MAX_CHARS: usize = 2000;
+
+/// One invitation with what happened to it, oldest event first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationDetail {
+    pub row: InvitationRow,
+    pub send_count: i32,
+    pub timeline: Vec<TimelineEvent>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    /// `YYYY-MM-DD HH:MM` in UTC.
+    pub at: String,
+    /// The audit action, e.g. `invitation.created`.
+    pub action: String,
+    pub actor: Option<String>,
+}
+
+/// What became of a Resend or Revoke from the dashboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationActionOutcome {
+    Resent {
+        redeem_url: String,
+    },
+    Revoked,
+    /// Not possible in the invitation's state (accepted, revoked).
+    NotPossible,
+    NotFound,
+}

@@ -5,17 +5,18 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use app::model::invitation::{
-    InvitationPage, InvitationRow, NewInvitationForm, NewInvitationOutcome,
+    InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, NewInvitationForm,
+    NewInvitationOutcome, TimelineEvent,
 };
 use app::ports::{Dashboard, PortError, PortFuture};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::invitations::manage::{self, ListQuery, ManageError};
 use crate::invitations::status_at;
-use crate::store::entities::{organization, user};
+use crate::store::entities::{audit_event, invitation, organization, user};
 
 pub struct DashboardService {
     pub db: DatabaseConnection,
@@ -171,6 +172,122 @@ impl Dashboard for DashboardService {
                 }
                 Err(CreateError::ExistingUser { .. }) => Ok(NewInvitationOutcome::AccountExists),
                 Err(CreateError::Database(e)) => Err(unavailable(e)),
+            }
+        })
+    }
+
+    fn invitation_detail(
+        &self,
+        id: String,
+    ) -> PortFuture<'_, Result<Option<InvitationDetail>, PortError>> {
+        Box::pin(async move {
+            let Ok(id) = Uuid::try_parse(&id) else {
+                return Ok(None);
+            };
+            let Some(row) = invitation::Entity::find_by_id(id)
+                .one(&self.db)
+                .await
+                .map_err(unavailable)?
+                .filter(|i| i.organization_id == self.organization_id)
+            else {
+                return Ok(None);
+            };
+            let events = audit_event::Entity::find()
+                .filter(audit_event::Column::TargetType.eq("invitation"))
+                .filter(audit_event::Column::TargetId.eq(id.to_string()))
+                .order_by_asc(audit_event::Column::CreatedAt)
+                .all(&self.db)
+                .await
+                .map_err(unavailable)?;
+            let people: Vec<Uuid> = events
+                .iter()
+                .filter_map(|e| e.actor_id)
+                .chain(row.inviter_id)
+                .collect();
+            let names: HashMap<Uuid, String> = user::Entity::find()
+                .filter(user::Column::Id.is_in(people))
+                .all(&self.db)
+                .await
+                .map_err(unavailable)?
+                .into_iter()
+                .map(|u| (u.id, u.display_name.unwrap_or(u.email)))
+                .collect();
+            let now = self.clock.now();
+            Ok(Some(InvitationDetail {
+                row: InvitationRow {
+                    id: row.id.to_string(),
+                    email: row.invited_email.clone(),
+                    display_name: row.invited_display_name.clone(),
+                    status: status_at(&row, now).to_owned(),
+                    inviter: row.inviter_id.and_then(|i| names.get(&i).cloned()),
+                    created_at: minutes(row.created_at),
+                    expires_at: minutes(row.expires_at),
+                },
+                send_count: row.send_count,
+                timeline: events
+                    .into_iter()
+                    .map(|e| TimelineEvent {
+                        at: minutes(e.created_at),
+                        action: e.action,
+                        actor: e.actor_id.and_then(|a| names.get(&a).cloned()),
+                    })
+                    .collect(),
+            }))
+        })
+    }
+
+    fn act_on_invitation(
+        &self,
+        operator_email: String,
+        id: String,
+        resend: bool,
+    ) -> PortFuture<'_, Result<InvitationActionOutcome, PortError>> {
+        Box::pin(async move {
+            use crate::invitations::create::Inviter;
+            let Ok(id) = Uuid::try_parse(&id) else {
+                return Ok(InvitationActionOutcome::NotFound);
+            };
+            let org = organization::Entity::find_by_id(self.organization_id)
+                .one(&self.db)
+                .await
+                .map_err(unavailable)?
+                .ok_or(PortError::Unavailable)?;
+            let operator = crate::operators::find_operator(&self.db, org.id, &operator_email)
+                .await
+                .map_err(unavailable)?
+                .ok_or(PortError::BadRequest)?;
+            let result = if resend {
+                let inviter = Inviter {
+                    user_id: operator.id,
+                    name: operator
+                        .display_name
+                        .clone()
+                        .unwrap_or_else(|| operator.email.clone()),
+                    email: operator.email.clone(),
+                };
+                manage::resend(
+                    &self.db,
+                    &org,
+                    &inviter,
+                    id,
+                    &self.public_url,
+                    self.clock.as_ref(),
+                )
+                .await
+                .map(|r| InvitationActionOutcome::Resent {
+                    redeem_url: r.redeem_url,
+                })
+            } else {
+                manage::revoke(&self.db, org.id, operator.id, id, self.clock.as_ref())
+                    .await
+                    .map(|_| InvitationActionOutcome::Revoked)
+            };
+            match result {
+                Ok(outcome) => Ok(outcome),
+                Err(ManageError::NotFound) => Ok(InvitationActionOutcome::NotFound),
+                Err(ManageError::Conflict(_)) => Ok(InvitationActionOutcome::NotPossible),
+                Err(ManageError::BadQuery(_)) => Err(PortError::BadRequest),
+                Err(ManageError::Database(e)) => Err(unavailable(e)),
             }
         })
     }

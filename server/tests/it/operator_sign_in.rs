@@ -506,3 +506,97 @@ async fn the_new_invitation_form_creates_through_the_same_rules_with_csrf() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn an_invitation_is_resent_and_revoked_from_its_page_with_its_timeline() {
+    let op = setup().await;
+    let cookie = sign_in(&op.app, None).await;
+    let (_, _, page) = get(&op.app, "/admin/invitations/new", &[("cookie", &cookie)]).await;
+    let csrf = csrf_of(&page);
+    let with_session = [
+        ("origin", ORIGIN),
+        ("cookie", cookie.as_str()),
+        ("accept", "application/json"),
+    ];
+    let form = format!("csrf={csrf}&form[email]=jiwoo%40customer.example&form[display_name]=&form[language]=en&form[message]=");
+    let (_, _, body) = post(&op.app, "/api/create_invitation", &form, &with_session).await;
+    let created: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let id = created["Created"]["id"].as_str().unwrap().to_owned();
+
+    let (status, _, page) = get(
+        &op.app,
+        &format!("/admin/invitations/{id}"),
+        &[("cookie", &cookie)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Invitation for jiwoo@customer.example")
+            && page.contains(">Send again<")
+            && page.contains(">Revoke<")
+    );
+
+    let (_, _, body) = post(
+        &op.app,
+        "/api/resend_invitation",
+        &format!("csrf=wrong&id={id}"),
+        &with_session,
+    )
+    .await;
+    assert!(
+        !body.contains("Resent"),
+        "a wrong CSRF token changes nothing: {body}"
+    );
+    let (_, _, body) = post(
+        &op.app,
+        "/api/resend_invitation",
+        &format!("csrf={csrf}&id={id}"),
+        &with_session,
+    )
+    .await;
+    assert!(
+        body.contains("Resent") && body.contains("/api/InviteUser?invitationId="),
+        "{body}"
+    );
+    let (_, _, body) = post(
+        &op.app,
+        "/api/revoke_invitation",
+        &format!("csrf={csrf}&id={id}"),
+        &with_session,
+    )
+    .await;
+    assert!(body.contains("Revoked"), "{body}");
+    let (_, _, body) = post(
+        &op.app,
+        "/api/resend_invitation",
+        &format!("csrf={csrf}&id={id}"),
+        &with_session,
+    )
+    .await;
+    assert!(body.contains("NotPossible"), "{body}");
+
+    let (_, _, page) = get(
+        &op.app,
+        &format!("/admin/invitations/{id}"),
+        &[("cookie", &cookie)],
+    )
+    .await;
+    let created_at = page.find(">Created<").expect("created event");
+    let resent_at = page.find(">Sent again<").expect("resent event");
+    let revoked_at = page.rfind(">Revoked<").expect("revoked event");
+    assert!(
+        created_at < resent_at && resent_at < revoked_at,
+        "oldest first"
+    );
+    assert!(
+        !page.contains(r#"name="id""#),
+        "no actions on a revoked invitation"
+    );
+    let (_, _, missing) = get(
+        &op.app,
+        "/admin/invitations/6f0e2c39-0000-4000-8000-000000000000",
+        &[("cookie", &cookie)],
+    )
+    .await;
+    assert!(missing.contains("There is no such invitation."));
+}

@@ -77,7 +77,7 @@ pub fn AdminInvitations() -> impl IntoView {
         let badge = format!("badge status-{}", status.to_lowercase());
         view! {
             <tr>
-                <td>{r.email}</td>
+                <td><a href=format!("/admin/invitations/{}", r.id)>{r.email}</a></td>
                 <td>{r.display_name.unwrap_or_default()}</td>
                 <td><span class=badge>{move || status_name(t(), &status)}</span></td>
                 <td>{r.inviter.unwrap_or_default()}</td>

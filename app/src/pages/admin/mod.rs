@@ -1,5 +1,6 @@
 //! The operators' pages under `/admin`.
 pub mod home;
+pub mod invitation_detail;
 pub mod invitations;
 pub mod login;
 pub mod new_invitation;
