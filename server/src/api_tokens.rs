@@ -12,7 +12,8 @@ use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::secret::Secret;
-use crate::store::entities::{api_token, audit_event, org_role};
+use crate::store::audit::{self, AuditEntry};
+use crate::store::entities::{api_token, org_role};
 
 const PREFIX: &str = "lobby_";
 
@@ -173,17 +174,13 @@ async fn audit(
     details: serde_json::Value,
     clock: &dyn Clock,
 ) -> Result<(), DbErr> {
-    audit_event::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        organization_id: Set(Some(organization_id)),
-        actor_id: Set(Some(actor)),
-        action: Set(action.to_owned()),
-        target_type: Set("api_token".to_owned()),
-        target_id: Set(token_id.to_string()),
-        details: Set(details),
-        created_at: Set(clock.now()),
-    }
-    .insert(db)
-    .await
-    .map(|_| ())
+    let entry = AuditEntry {
+        organization_id: Some(organization_id),
+        actor_id: Some(actor),
+        action,
+        target_type: "api_token",
+        target_id: token_id.to_string(),
+        details,
+    };
+    audit::record(db, entry, clock).await
 }

@@ -68,16 +68,7 @@ pub async fn run_on(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let db = store::connect(&config.database_url).await?;
-    store::migrate(&db).await?;
-    let org = store::ensure_default_organization(
-        &db,
-        &config.org_slug,
-        &config.org_name,
-        &config.accent_color,
-        clock.as_ref(),
-    )
-    .await?;
+    let (db, org) = store::open(&config, clock.as_ref()).await?;
 
     let transport = match &config.smtp_url {
         Some(url) => MailTransport::smtp(url)?,

@@ -125,16 +125,7 @@ async fn create_admin(
         Err(_) => read_password(&email)?,
     };
     let clock = lobby::clock::SystemClock;
-    let db = lobby::store::connect(&config.database_url).await?;
-    lobby::store::migrate(&db).await?;
-    let org = lobby::store::ensure_default_organization(
-        &db,
-        &config.org_slug,
-        &config.org_name,
-        &config.accent_color,
-        &clock,
-    )
-    .await?;
+    let (db, org) = lobby::store::open(config, &clock).await?;
     let new = NewOperator {
         organization_id: org.id,
         email,
@@ -154,16 +145,7 @@ async fn create_admin(
 
 async fn manage_tokens(config: &Config, action: TokenAction) -> Result<(), lobby::StartError> {
     let clock = lobby::clock::SystemClock;
-    let db = lobby::store::connect(&config.database_url).await?;
-    lobby::store::migrate(&db).await?;
-    let org = lobby::store::ensure_default_organization(
-        &db,
-        &config.org_slug,
-        &config.org_name,
-        &config.accent_color,
-        &clock,
-    )
-    .await?;
+    let (db, org) = lobby::store::open(config, &clock).await?;
     match action {
         TokenAction::Create { email, name } => {
             let operator = lobby::operators::find_operator(&db, org.id, &email).await?;

@@ -11,7 +11,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -20,7 +20,8 @@ use super::AppState;
 use crate::auth::rate_limit::{self, SIGN_IN_FAILURES_PER_EMAIL, SIGN_IN_PER_ADDRESS};
 use crate::auth::{password, session};
 use crate::secret::Secret;
-use crate::store::entities::{audit_event, org_role, user};
+use crate::store::audit::{self, AuditEntry};
+use crate::store::entities::{org_role, user};
 
 #[derive(Deserialize)]
 pub struct SignInForm {
@@ -232,19 +233,15 @@ async fn audit(
     action: &str,
     details: serde_json::Value,
 ) -> Result<(), DbErr> {
-    audit_event::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        organization_id: Set(Some(state.organization_id)),
-        actor_id: Set(Some(actor)),
-        action: Set(action.to_owned()),
-        target_type: Set("user".to_owned()),
-        target_id: Set(actor.to_string()),
-        details: Set(details),
-        created_at: Set(state.clock.now()),
-    }
-    .insert(&state.db)
-    .await
-    .map(|_| ())
+    let entry = AuditEntry {
+        organization_id: Some(state.organization_id),
+        actor_id: Some(actor),
+        action,
+        target_type: "user",
+        target_id: actor.to_string(),
+        details,
+    };
+    audit::record(&state.db, entry, state.clock.as_ref()).await
 }
 
 /// 429 with a short page in the visitor's language and a way back.

@@ -16,8 +16,9 @@ use crate::clock::Clock;
 use crate::mail::enqueue;
 use crate::mail::templates::{invitation as invitation_email, InvitationEmail};
 use crate::operators::email_message;
+use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{
-    audit_event, company, invitation, invitation_ticket, membership, org_role, organization, user,
+    company, invitation, invitation_ticket, membership, org_role, organization, user,
 };
 
 /// The body of `POST /v1.0/invitations`, as Graph names its fields, plus
@@ -443,18 +444,15 @@ pub async fn create(
         )
         .await?;
     }
-    audit_event::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        organization_id: Set(Some(org.id)),
-        actor_id: Set(Some(inviter.user_id)),
-        action: Set("invitation.created".to_owned()),
-        target_type: Set("invitation".to_owned()),
-        target_id: Set(created.id.to_string()),
-        details: Set(json!({ "email": valid.email, "sent": valid.send, "expiresAt": expires_at })),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
+    let entry = AuditEntry {
+        organization_id: Some(org.id),
+        actor_id: Some(inviter.user_id),
+        action: "invitation.created",
+        target_type: "invitation",
+        target_id: created.id.to_string(),
+        details: json!({ "email": valid.email, "sent": valid.send, "expiresAt": expires_at }),
+    };
+    audit::record(&txn, entry, clock).await?;
     txn.commit().await?;
     Ok(Created {
         invitation: created,

@@ -12,7 +12,8 @@ use super::create::{queue_email, Inviter};
 use super::ticket::{redeem_url, InvitationTicket};
 use super::{status_at, ACCEPTED, EXPIRED, PENDING, REVOKED};
 use crate::clock::Clock;
-use crate::store::entities::{audit_event, invitation, invitation_ticket, organization};
+use crate::store::audit::{self, AuditEntry};
+use crate::store::entities::{invitation, invitation_ticket, organization};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ManageError {
@@ -241,17 +242,13 @@ async fn audit(
     details: serde_json::Value,
     clock: &dyn Clock,
 ) -> Result<(), DbErr> {
-    audit_event::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        organization_id: Set(Some(org)),
-        actor_id: Set(Some(actor)),
-        action: Set(action.to_owned()),
-        target_type: Set("invitation".to_owned()),
-        target_id: Set(id.to_string()),
-        details: Set(details),
-        created_at: Set(clock.now()),
-    }
-    .insert(txn)
-    .await
-    .map(|_| ())
+    let entry = AuditEntry {
+        organization_id: Some(org),
+        actor_id: Some(actor),
+        action,
+        target_type: "invitation",
+        target_id: id.to_string(),
+        details,
+    };
+    audit::record(txn, entry, clock).await
 }

@@ -12,7 +12,8 @@ use uuid::Uuid;
 use crate::auth::password;
 use crate::clock::Clock;
 use crate::secret::Secret;
-use crate::store::entities::{audit_event, org_role, user};
+use crate::store::audit::{self, AuditEntry};
+use crate::store::entities::{org_role, user};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -124,18 +125,15 @@ pub async fn create_operator(
     }
     .insert(&txn)
     .await?;
-    audit_event::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        organization_id: Set(Some(new.organization_id)),
-        actor_id: Set(new.actor),
-        action: Set("operator.created".to_owned()),
-        target_type: Set("user".to_owned()),
-        target_id: Set(created.id.to_string()),
-        details: Set(json!({ "email": email, "role": new.role.as_str() })),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
+    let entry = AuditEntry {
+        organization_id: Some(new.organization_id),
+        actor_id: new.actor,
+        action: "operator.created",
+        target_type: "user",
+        target_id: created.id.to_string(),
+        details: json!({ "email": email, "role": new.role.as_str() }),
+    };
+    audit::record(&txn, entry, clock).await?;
     txn.commit().await?;
     Ok(created)
 }

@@ -1,6 +1,7 @@
 //! Storage: connecting to SQLite or PostgreSQL, applying migrations, and the
 //! organization that exists from the first start.
 
+pub mod audit;
 pub mod entities;
 
 use std::time::Duration;
@@ -111,6 +112,25 @@ pub async fn ensure_default_organization(
     };
     txn.commit().await?;
     Ok(org)
+}
+
+/// What every command starts with: the database, migrated, and the
+/// organization the configuration describes.
+pub async fn open(
+    config: &crate::config::Config,
+    clock: &dyn Clock,
+) -> Result<(DatabaseConnection, organization::Model), DbErr> {
+    let db = connect(&config.database_url).await?;
+    migrate(&db).await?;
+    let org = ensure_default_organization(
+        &db,
+        &config.org_slug,
+        &config.org_name,
+        &config.accent_color,
+        clock,
+    )
+    .await?;
+    Ok((db, org))
 }
 
 /// sqlx opens an existing SQLite file only; Lobby's default file should just appear.
