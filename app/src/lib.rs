@@ -32,7 +32,8 @@ use crate::components::language_switcher::LanguageSwitcher;
 use crate::i18n::{fill, Locale};
 use crate::pages::admin::{
     home::AdminHome, invitation_detail::InvitationDetailPage, invitations::AdminInvitations,
-    login::AdminLogin, new_invitation::NewInvitation,
+    login::AdminLogin, new_invitation::NewInvitation, operators::AdminOperators,
+    set_password::SetPassword,
 };
 use crate::pages::{home::HomePage, not_found::NotFound};
 
@@ -74,6 +75,8 @@ pub fn App() -> impl IntoView {
                     // Fully rendered before sending, so the data is there without JavaScript.
                     <Route path=StaticSegment("admin") view=AdminHome ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("login")) view=AdminLogin/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("operators")) view=AdminOperators ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("set-password")) view=SetPassword ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("invitations"))
                         view=AdminInvitations

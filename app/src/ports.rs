@@ -9,6 +9,7 @@ use crate::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, NewInvitationForm,
     NewInvitationOutcome,
 };
+use crate::model::operator::{AddOperatorForm, AddOperatorOutcome, OperatorRow};
 
 pub type PortFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -43,6 +44,15 @@ pub trait Dashboard: Send + Sync + 'static {
         id: String,
         resend: bool,
     ) -> PortFuture<'_, Result<InvitationActionOutcome, PortError>>;
+    fn operators(&self) -> PortFuture<'_, Result<Vec<OperatorRow>, PortError>>;
+    /// Adds an operator on behalf of the admin `actor_email`, in the admin's language.
+    fn add_operator(
+        &self,
+        actor_email: String,
+        form: AddOperatorForm,
+        locale: String,
+    ) -> PortFuture<'_, Result<AddOperatorOutcome, PortError>>;
+    fn set_password_link_is_live(&self, token: String) -> PortFuture<'_, Result<bool, PortError>>;
 }
 
 #[derive(Clone)]

@@ -22,3 +22,29 @@ pub fn same_token(a: &str, b: &str) -> bool {
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
 }
+
+/// An operator as the dashboard lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorRow {
+    pub email: String,
+    pub display_name: Option<String>,
+    /// `operator` or `admin`.
+    pub role: String,
+    pub has_password: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddOperatorForm {
+    pub email: String,
+    pub display_name: String,
+    /// `operator` or `admin`.
+    pub role: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AddOperatorOutcome {
+    Added { email: String },
+    InvalidEmail,
+    Exists,
+    NotAdmin,
+}

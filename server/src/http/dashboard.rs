@@ -8,6 +8,7 @@ use app::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, NewInvitationForm,
     NewInvitationOutcome, TimelineEvent,
 };
+use app::model::operator::{AddOperatorForm, AddOperatorOutcome, OperatorRow};
 use app::ports::{Dashboard, PortError, PortFuture};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -16,7 +17,7 @@ use uuid::Uuid;
 use crate::clock::Clock;
 use crate::invitations::manage::{self, ListQuery, ManageError};
 use crate::invitations::status_at;
-use crate::store::entities::{audit_event, invitation, organization, user};
+use crate::store::entities::{audit_event, invitation, org_role, organization, user};
 
 pub struct DashboardService {
     pub db: DatabaseConnection,
@@ -289,6 +290,90 @@ impl Dashboard for DashboardService {
                 Err(ManageError::BadQuery(_)) => Err(PortError::BadRequest),
                 Err(ManageError::Database(e)) => Err(unavailable(e)),
             }
+        })
+    }
+
+    fn operators(&self) -> PortFuture<'_, Result<Vec<OperatorRow>, PortError>> {
+        Box::pin(async move {
+            let roles = org_role::Entity::find()
+                .filter(org_role::Column::OrganizationId.eq(self.organization_id))
+                .all(&self.db)
+                .await
+                .map_err(unavailable)?;
+            let ids: Vec<Uuid> = roles.iter().map(|r| r.user_id).collect();
+            let users: HashMap<Uuid, user::Model> = user::Entity::find()
+                .filter(user::Column::Id.is_in(ids))
+                .all(&self.db)
+                .await
+                .map_err(unavailable)?
+                .into_iter()
+                .map(|u| (u.id, u))
+                .collect();
+            let mut rows: Vec<OperatorRow> = roles
+                .into_iter()
+                .filter_map(|r| {
+                    let u = users.get(&r.user_id)?;
+                    Some(OperatorRow {
+                        email: u.email.clone(),
+                        display_name: u.display_name.clone(),
+                        role: r.role,
+                        has_password: u.password_hash.is_some(),
+                    })
+                })
+                .collect();
+            rows.sort_by(|a, b| a.email.cmp(&b.email));
+            Ok(rows)
+        })
+    }
+
+    fn add_operator(
+        &self,
+        actor_email: String,
+        form: AddOperatorForm,
+        locale: String,
+    ) -> PortFuture<'_, Result<AddOperatorOutcome, PortError>> {
+        Box::pin(async move {
+            use crate::operators::{onboarding, CreateOperatorError, Role};
+            let org = organization::Entity::find_by_id(self.organization_id)
+                .one(&self.db)
+                .await
+                .map_err(unavailable)?
+                .ok_or(PortError::Unavailable)?;
+            let actor = crate::operators::find_operator(&self.db, org.id, &actor_email)
+                .await
+                .map_err(unavailable)?
+                .ok_or(PortError::BadRequest)?;
+            let role = Role::parse(&form.role).ok_or(PortError::BadRequest)?;
+            let locale = app::i18n::Locale::from_code(&locale).unwrap_or_default();
+            let name = Some(form.display_name.as_str());
+            match onboarding::add_operator(
+                &self.db,
+                &org,
+                actor.id,
+                &form.email,
+                name,
+                role,
+                locale,
+                &self.public_url,
+                self.clock.as_ref(),
+            )
+            .await
+            {
+                Ok(added) => Ok(AddOperatorOutcome::Added {
+                    email: added.user.email,
+                }),
+                Err(CreateOperatorError::Email(_)) => Ok(AddOperatorOutcome::InvalidEmail),
+                Err(CreateOperatorError::Exists) => Ok(AddOperatorOutcome::Exists),
+                Err(e) => Err(unavailable(e)),
+            }
+        })
+    }
+
+    fn set_password_link_is_live(&self, token: String) -> PortFuture<'_, Result<bool, PortError>> {
+        Box::pin(async move {
+            crate::operators::onboarding::link_is_live(&self.db, &token, self.clock.as_ref())
+                .await
+                .map_err(unavailable)
         })
     }
 }

@@ -114,6 +114,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .route("/lang/{code}", get(language::set_language))
         .route("/admin/login", post(operator_session::sign_in))
         .route("/admin/logout", post(operator_session::sign_out))
+        .route("/admin/set-password", post(operator_session::set_password))
         .nest("/v1.0", graph::router(state.clone()))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())
         .nest_service("/pkg", ServeDir::new(pkg_dir))

@@ -176,9 +176,8 @@ pub async fn load_operator(
         }
     }
     let path = request.uri().path();
-    let protected = (path == "/admin" || path.starts_with("/admin/"))
-        && path != "/admin/login"
-        && path != "/admin/logout";
+    let open = ["/admin/login", "/admin/logout", "/admin/set-password"];
+    let protected = (path == "/admin" || path.starts_with("/admin/")) && !open.contains(&path);
     if protected && request.extensions().get::<CurrentOperator>().is_none() {
         return Redirect::to("/admin/login").into_response();
     }
@@ -278,4 +277,41 @@ fn too_many(headers: &HeaderMap) -> Response {
         body,
     )
         .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct SetPasswordForm {
+    token: String,
+    password: String,
+}
+
+/// `POST /admin/set-password`: the password from a new operator's link.
+pub async fn set_password(
+    State(state): State<AppState>,
+    Form(form): Form<SetPasswordForm>,
+) -> Response {
+    use crate::operators::onboarding::{self, SetPasswordError};
+    use app::model::password::PasswordProblem;
+    let again = |error: &str| {
+        let mut url = url::form_urlencoded::Serializer::new(String::new());
+        url.append_pair("token", &form.token)
+            .append_pair("error", error);
+        Redirect::to(&format!("/admin/set-password?{}", url.finish())).into_response()
+    };
+    match onboarding::set_password(
+        &state.db,
+        &form.token,
+        Secret::new(form.password.clone()),
+        state.clock.as_ref(),
+    )
+    .await
+    {
+        Ok(()) => Redirect::to("/admin/login?notice=password_set").into_response(),
+        Err(SetPasswordError::InvalidLink) => again("link"),
+        Err(SetPasswordError::Password(PasswordProblem::TooShort { .. })) => again("short"),
+        Err(SetPasswordError::Password(PasswordProblem::TooLong { .. })) => again("long"),
+        Err(SetPasswordError::Password(PasswordProblem::Common)) => again("common"),
+        Err(SetPasswordError::Hash(e)) => internal(DbErr::Custom(e.to_string())),
+        Err(SetPasswordError::Database(e)) => internal(e),
+    }
 }

@@ -1,6 +1,8 @@
 //! Operators: the seller's staff who invite customers, and the admins among
 //! them who may change settings.
 
+pub mod onboarding;
+
 use app::model::email::{normalize_email, EmailProblem};
 use app::model::password::PasswordProblem;
 use sea_orm::{
@@ -22,6 +24,14 @@ pub enum Role {
 }
 
 impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "operator" => Some(Role::Operator),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Operator => "operator",

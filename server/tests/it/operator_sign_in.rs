@@ -600,3 +600,213 @@ async fn an_invitation_is_resent_and_revoked_from_its_page_with_its_timeline() {
     .await;
     assert!(missing.contains("There is no such invitation."));
 }
+
+#[tokio::test]
+async fn an_admin_adds_an_operator_who_sets_a_password_with_a_single_use_link() {
+    let op = setup().await;
+    let cookie = sign_in(&op.app, None).await;
+    let (_, _, page) = get(&op.app, "/admin/operators", &[("cookie", &cookie)]).await;
+    assert!(
+        page.contains("ada@gfms.example") && page.contains("Add an operator"),
+        "{page}"
+    );
+    let csrf = csrf_of(&page);
+    let with_session = [
+        ("origin", ORIGIN),
+        ("cookie", cookie.as_str()),
+        ("accept", "application/json"),
+        ("accept-language", "ko"),
+    ];
+    let add = |email: &str| {
+        format!(
+            "csrf={csrf}&form[email]={}&form[display_name]=Grace&form[role]=operator",
+            email.replace('@', "%40")
+        )
+    };
+
+    let (_, _, body) = post(
+        &op.app,
+        "/api/add_operator",
+        &add("Grace@GFMS.example"),
+        &with_session,
+    )
+    .await;
+    assert!(
+        body.contains("Added") && body.contains("grace@gfms.example"),
+        "{body}"
+    );
+    let (_, _, body) = post(
+        &op.app,
+        "/api/add_operator",
+        &add("grace@gfms.example"),
+        &with_session,
+    )
+    .await;
+    assert!(body.contains("Exists"), "{body}");
+
+    let mail = lobby::store::entities::email_outbox::Entity::find()
+        .one(&op.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(mail.to_address, "grace@gfms.example");
+    assert_eq!(
+        mail.subject, "Lobby에서 GFMS에 추가되었습니다",
+        "in the admin's language"
+    );
+    let link = mail
+        .body_text
+        .split_whitespace()
+        .find(|w| w.contains("/admin/set-password?token="))
+        .unwrap()
+        .to_owned();
+    let path = link.strip_prefix(ORIGIN).unwrap().to_owned();
+    let token = path.rsplit('=').next().unwrap().to_owned();
+    let stored = lobby::store::entities::verification_code::Entity::find()
+        .one(&op.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(
+        stored.code_hash, token,
+        "the link's token is stored only as a hash"
+    );
+
+    let (status, _, form) = get(&op.app, &path, &[]).await;
+    assert_eq!(status, StatusCode::OK, "open without a session");
+    assert!(form.contains(r#"name="password""#));
+
+    let (_, h, _) = post(
+        &op.app,
+        "/admin/set-password",
+        &format!("token={token}&password=short"),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    assert!(h[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .ends_with("&error=short"));
+    let (_, h, _) = post(
+        &op.app,
+        "/admin/set-password",
+        &format!("token={token}&password=1qaz2wsx3edc4rfv"),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    assert!(h[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .ends_with("&error=common"));
+    let (_, h, _) = post(
+        &op.app,
+        "/admin/set-password",
+        &format!("token={token}&password=graces+own+quiet+harbour"),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    assert_eq!(h[header::LOCATION], "/admin/login?notice=password_set");
+
+    // The link is used up.
+    let (_, h, _) = post(
+        &op.app,
+        "/admin/set-password",
+        &format!("token={token}&password=another+quiet+harbour+x"),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    assert!(h[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .ends_with("&error=link"));
+    let (_, _, used) = get(&op.app, &path, &[]).await;
+    assert!(used.contains("This link is unknown, was already used"));
+
+    // Grace signs in with it, as an operator who may not add others.
+    let (status, h, _) = post(
+        &op.app,
+        "/admin/login",
+        &form("grace@gfms.example", "graces own quiet harbour"),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    assert_eq!(
+        (status, h[header::LOCATION].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, "/admin")
+    );
+    let grace = h[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, _, page) = get(&op.app, "/admin/operators", &[("cookie", &grace)]).await;
+    assert!(page.contains("Only admins can add operators."));
+    let grace_csrf = csrf_of(&get(&op.app, "/admin", &[("cookie", &grace)]).await.2);
+    let (_, _, body) = post(
+        &op.app,
+        "/api/add_operator",
+        &format!(
+            "csrf={grace_csrf}&form[email]=x%40gfms.example&form[display_name]=&form[role]=admin"
+        ),
+        &[
+            ("origin", ORIGIN),
+            ("cookie", &grace),
+            ("accept", "application/json"),
+        ],
+    )
+    .await;
+    assert!(body.contains("NotAdmin"), "{body}");
+}
+
+#[tokio::test]
+async fn a_set_password_link_expires_after_24_hours() {
+    let op = setup().await;
+    let org = lobby::store::entities::organization::Entity::find()
+        .one(&op.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let public: url::Url = format!("{ORIGIN}/").parse().unwrap();
+    lobby::operators::onboarding::add_operator(
+        &op.db,
+        &org,
+        uuid::Uuid::nil(),
+        "late@gfms.example",
+        None,
+        lobby::operators::Role::Operator,
+        app::i18n::Locale::En,
+        &public,
+        &op.clock,
+    )
+    .await
+    .unwrap();
+    let mail = lobby::store::entities::email_outbox::Entity::find()
+        .one(&op.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let token = mail
+        .body_text
+        .split_whitespace()
+        .find(|w| w.contains("token="))
+        .unwrap()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .to_owned();
+    op.clock
+        .advance(chrono::Duration::hours(24) + chrono::Duration::seconds(1));
+    let (_, h, _) = post(
+        &op.app,
+        "/admin/set-password",
+        &format!("token={token}&password=graces+own+quiet+harbour"),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    assert!(h[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .ends_with("&error=link"));
+}

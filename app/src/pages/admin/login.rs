@@ -23,6 +23,7 @@ pub fn AdminLogin() -> impl IntoView {
             (Some("too_many"), _) => Some(("alert", s.sign_in_rate_limited)),
             (_, Some("signed_out")) => Some(("status", s.signed_out_notice)),
             (_, Some("expired")) => Some(("status", s.session_expired_notice)),
+            (_, Some("password_set")) => Some(("status", s.notice_password_set)),
             _ => None,
         }
     };

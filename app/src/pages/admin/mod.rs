@@ -4,3 +4,5 @@ pub mod invitation_detail;
 pub mod invitations;
 pub mod login;
 pub mod new_invitation;
+pub mod operators;
+pub mod set_password;

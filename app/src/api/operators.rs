@@ -1,0 +1,68 @@
+//! The dashboard's operators page, and the public set-password page's check.
+
+use leptos::prelude::*;
+
+use crate::model::operator::{AddOperatorForm, AddOperatorOutcome, OperatorRow};
+
+#[cfg(feature = "ssr")]
+fn port() -> Result<crate::ports::DashboardPort, ServerFnError> {
+    use_context::<crate::ports::DashboardPort>().ok_or_else(|| ServerFnError::new("unavailable"))
+}
+
+#[cfg(feature = "ssr")]
+fn signed_in(csrf: Option<&str>) -> Result<crate::model::operator::CurrentOperator, ServerFnError> {
+    use crate::model::operator::{same_token, CurrentOperator};
+    let operator = use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<CurrentOperator>().cloned());
+    match operator {
+        Some(o) if csrf.is_none_or(|c| same_token(&o.csrf, c)) => Ok(o),
+        _ => {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(http::StatusCode::FORBIDDEN);
+            }
+            Err(ServerFnError::new("sign in first"))
+        }
+    }
+}
+
+/// The organization's operators. Operators only.
+#[server(endpoint = "list_operators")]
+pub async fn list_operators() -> Result<Vec<OperatorRow>, ServerFnError> {
+    signed_in(None)?;
+    port()?
+        .0
+        .operators()
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// Adds an operator and emails them a set-password link. Admins only, with
+/// the session's CSRF token.
+#[server(endpoint = "add_operator")]
+pub async fn add_operator(
+    csrf: String,
+    form: AddOperatorForm,
+) -> Result<AddOperatorOutcome, ServerFnError> {
+    let me = signed_in(Some(&csrf))?;
+    if me.role != "admin" {
+        return Ok(AddOperatorOutcome::NotAdmin);
+    }
+    // The admin's language, from the request as for any page.
+    let locale = crate::shell::request_locale().code().to_owned();
+    port()?
+        .0
+        .add_operator(me.email, form, locale)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// Whether a set-password link can still be used. Open to all: it reveals
+/// nothing but that.
+#[server(endpoint = "set_password_link_is_live")]
+pub async fn set_password_link_is_live(token: String) -> Result<bool, ServerFnError> {
+    port()?
+        .0
+        .set_password_link_is_live(token)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}

@@ -1,0 +1,129 @@
+//! `/admin/operators`: who operates this Lobby; admins add operators here,
+//! and each new operator receives a link to set a password.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::operator::signed_in_operator;
+use crate::api::operators::{list_operators, AddOperator};
+use crate::branding::Branding;
+use crate::components::admin_nav::AdminNav;
+use crate::i18n::fill;
+use crate::model::email::normalize_email;
+use crate::model::operator::AddOperatorOutcome;
+use crate::use_locale;
+
+#[component]
+pub fn AdminOperators() -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().strings();
+    let org = use_context::<Branding>().unwrap_or_default().org_name;
+    let add = ServerAction::<AddOperator>::new();
+    let operators = Resource::new(move || add.version().get(), |_| list_operators());
+    let me = Resource::new(|| (), |_| signed_in_operator());
+    let email = RwSignal::new(String::new());
+    let email_touched = RwSignal::new(false);
+    let email_valid = Memo::new(move |_| normalize_email(&email.get()).is_ok());
+
+    let outcome = move || {
+        let s = t();
+        add.value().get().map(|result| match result {
+            Ok(AddOperatorOutcome::Added { email }) => {
+                view! { <p class="notice" role="status">{fill(s.operator_added, &[("email", &email)])}</p> }.into_any()
+            }
+            Ok(AddOperatorOutcome::Exists) => view! { <p class="notice alert" role="alert">{s.error_operator_exists}</p> }.into_any(),
+            Ok(AddOperatorOutcome::InvalidEmail) => view! { <p class="notice alert" role="alert">{s.error_email_invalid}</p> }.into_any(),
+            Ok(AddOperatorOutcome::NotAdmin) => view! { <p class="notice alert" role="alert">{s.admins_only}</p> }.into_any(),
+            Err(_) => view! { <p class="notice alert" role="alert">{s.error_try_again}</p> }.into_any(),
+        })
+    };
+
+    view! {
+        <Title text=move || t().operators_title/>
+        <AdminNav/>
+        <section class="card" aria-labelledby="operators-heading">
+            <h1 id="operators-heading">{move || t().operators_heading}</h1>
+            <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+                {move || {
+                    let org = org.clone();
+                    Suspend::new(async move {
+                        let rows = operators.await.unwrap_or_default();
+                        view! {
+                            <div class="table-scroll" role="region" aria-labelledby="operators-caption" tabindex="0">
+                                <table>
+                                    <caption id="operators-caption">{move || fill(t().operators_caption, &[("org", &org)])}</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{move || t().column_email}</th>
+                                            <th scope="col">{move || t().column_name}</th>
+                                            <th scope="col">{move || t().column_role}</th>
+                                            <th scope="col">{move || t().column_password}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {rows
+                                            .into_iter()
+                                            .map(|r| {
+                                                let admin = r.role == "admin";
+                                                view! {
+                                                    <tr>
+                                                        <td>{r.email}</td>
+                                                        <td>{r.display_name.unwrap_or_default()}</td>
+                                                        <td>{move || if admin { t().role_admin } else { t().role_operator }}</td>
+                                                        <td>{move || if r.has_password { t().yes } else { t().no }}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
+        <section class="card narrow" aria-labelledby="add-operator-heading">
+            <h2 id="add-operator-heading">{move || t().add_operator_heading}</h2>
+            {outcome}
+            <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+                {move || Suspend::new(async move {
+                    match me.await.ok().flatten() {
+                        Some(me) if me.role == "admin" => view! {
+                            <ActionForm action=add attr:class="stack" attr:novalidate=true>
+                                <input type="hidden" name="csrf" value=me.csrf/>
+                                <label for="operator-email">{move || t().field_invitee_email}</label>
+                                <input
+                                    id="operator-email"
+                                    name="form[email]"
+                                    type="email"
+                                    required=true
+                                    prop:value=email
+                                    on:input=move |ev| email.set(event_target_value(&ev))
+                                    on:blur=move |_| email_touched.set(true)
+                                    aria-invalid=move || (email_touched.get() && !email_valid.get()).to_string()
+                                    aria-describedby="operator-email-error"
+                                />
+                                <p id="operator-email-error" class="field-error" aria-live="polite">
+                                    {move || (email_touched.get() && !email_valid.get()).then(|| t().error_email_invalid)}
+                                </p>
+                                <label for="operator-name">{move || t().field_display_name}</label>
+                                <input id="operator-name" name="form[display_name]"/>
+                                <label for="operator-role">{move || t().field_role}</label>
+                                <select id="operator-role" name="form[role]">
+                                    <option value="operator" selected=true>{move || t().role_operator}</option>
+                                    <option value="admin">{move || t().role_admin}</option>
+                                </select>
+                                <button type="submit" class="primary" disabled=move || !email_valid.get() || add.pending().get()>
+                                    {move || t().add_operator_button}
+                                </button>
+                            </ActionForm>
+                        }
+                            .into_any(),
+                        _ => view! { <p>{move || t().admins_only}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,233 @@
+//! New operators added by an admin: the account is created without a
+//! password, and a single-use link valid for 24 hours lets its owner set one.
+
+use app::i18n::{fill, Locale};
+use app::model::email::normalize_email;
+use chrono::Duration;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, Set,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::{password_message, CreateOperatorError, Role};
+use crate::auth::{password, session};
+use crate::clock::Clock;
+use crate::mail::{enqueue, templates::escape, OutgoingEmail};
+use crate::secret::Secret;
+use crate::store::audit::{self, AuditEntry};
+use crate::store::entities::{org_role, organization, user, verification_code};
+
+pub const PURPOSE: &str = "operator_set_password";
+pub const LINK_VALIDITY: Duration = Duration::hours(24);
+
+fn digest(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub struct AddedOperator {
+    pub user: user::Model,
+}
+
+/// Adds an operator and queues the set-password email, in one transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_operator(
+    db: &DatabaseConnection,
+    org: &organization::Model,
+    actor: Uuid,
+    email: &str,
+    name: Option<&str>,
+    role: Role,
+    locale: Locale,
+    public_url: &url::Url,
+    clock: &dyn Clock,
+) -> Result<AddedOperator, CreateOperatorError> {
+    let email = normalize_email(email).map_err(CreateOperatorError::Email)?;
+    let name = name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned);
+    let now = clock.now();
+    let txn = crate::store::begin_write(db).await?;
+    if user::Entity::find()
+        .filter(user::Column::Email.eq(&email))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(CreateOperatorError::Exists);
+    }
+    let created = user::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        email: Set(email.clone()),
+        email_verified: Set(false),
+        display_name: Set(name.clone()),
+        locale: Set(Some(locale.code().to_owned())),
+        password_hash: Set(None),
+        failed_sign_ins: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    org_role::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organization_id: Set(org.id),
+        user_id: Set(created.id),
+        role: Set(role.as_str().to_owned()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    verification_code::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        purpose: Set(PURPOSE.to_owned()),
+        email: Set(email.clone()),
+        code_hash: Set(digest(&token)),
+        session_id: Set(None),
+        attempts_left: Set(1),
+        expires_at: Set(now + LINK_VALIDITY),
+        consumed_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let mut link = public_url
+        .join("/admin/set-password")
+        .map_err(|e| DbErr::Custom(e.to_string()))?;
+    link.set_query(Some(&format!("token={token}")));
+    enqueue(
+        &txn,
+        set_password_email(locale, &email, &org.name, link.as_str()),
+        clock,
+    )
+    .await?;
+    let entry = AuditEntry {
+        organization_id: Some(org.id),
+        actor_id: Some(actor),
+        action: "operator.added",
+        target_type: "user",
+        target_id: created.id.to_string(),
+        details: json!({ "email": email, "role": role.as_str() }),
+    };
+    audit::record(&txn, entry, clock).await?;
+    txn.commit().await?;
+    Ok(AddedOperator { user: created })
+}
+
+fn set_password_email(locale: Locale, to: &str, org: &str, link: &str) -> OutgoingEmail {
+    let s = locale.strings();
+    let subject = fill(s.operator_email_subject, &[("org", org)]);
+    let body = fill(s.operator_email_body, &[("org", org)]);
+    let text = format!("{body}\n\n{link}\n\n{}\n", s.operator_email_expiry);
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif\"><p>{}</p><p><a href=\"{link}\">{}</a></p><p>{}</p><p style=\"word-break:break-all\">{link}</p></body></html>",
+        locale.code(),
+        escape(&body),
+        escape(s.operator_email_button),
+        escape(s.operator_email_expiry),
+        link = escape(link),
+    );
+    OutgoingEmail {
+        to: to.to_owned(),
+        cc: None,
+        subject,
+        text,
+        html: Some(html),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetPasswordError {
+    #[error("the link is unknown, used or expired")]
+    InvalidLink,
+    #[error("{}", password_message(*.0))]
+    Password(app::model::password::PasswordProblem),
+    #[error(transparent)]
+    Hash(#[from] password::HashError),
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+}
+
+async fn live_code(
+    db: &impl sea_orm::ConnectionTrait,
+    token: &str,
+    clock: &dyn Clock,
+) -> Result<Option<verification_code::Model>, DbErr> {
+    Ok(verification_code::Entity::find()
+        .filter(verification_code::Column::CodeHash.eq(digest(token)))
+        .filter(verification_code::Column::Purpose.eq(PURPOSE))
+        .filter(verification_code::Column::ConsumedAt.is_null())
+        .one(db)
+        .await?
+        .filter(|c| clock.now() < c.expires_at))
+}
+
+/// Whether `token` is a live set-password link (for showing the form).
+pub async fn link_is_live(
+    db: &DatabaseConnection,
+    token: &str,
+    clock: &dyn Clock,
+) -> Result<bool, DbErr> {
+    Ok(live_code(db, token, clock).await?.is_some())
+}
+
+/// Sets the password for the link's account, uses the link up, and ends
+/// every session the account had.
+pub async fn set_password(
+    db: &DatabaseConnection,
+    token: &str,
+    new_password: Secret<String>,
+    clock: &dyn Clock,
+) -> Result<(), SetPasswordError> {
+    let code = live_code(db, token, clock)
+        .await?
+        .ok_or(SetPasswordError::InvalidLink)?;
+    let account = user::Entity::find()
+        .filter(user::Column::Email.eq(&code.email))
+        .one(db)
+        .await?
+        .ok_or(SetPasswordError::InvalidLink)?;
+    let name = account.display_name.clone().unwrap_or_default();
+    password::acceptable(
+        new_password.expose(),
+        &[account.email.as_str(), name.as_str(), "lobby"],
+    )
+    .map_err(SetPasswordError::Password)?;
+    let hash = password::hash(new_password).await?;
+
+    let now = clock.now();
+    let txn = crate::store::begin_write(db).await?;
+    // Single use, even against a second request racing this one.
+    let used = verification_code::Entity::update_many()
+        .col_expr(verification_code::Column::ConsumedAt, Expr::value(now))
+        .filter(verification_code::Column::Id.eq(code.id))
+        .filter(verification_code::Column::ConsumedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if used.rows_affected != 1 {
+        return Err(SetPasswordError::InvalidLink);
+    }
+    let user_id = account.id;
+    let mut active = account.into_active_model();
+    active.password_hash = Set(Some(hash));
+    active.email_verified = Set(true);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    session::end_all_for(&txn, user_id).await?;
+    let entry = AuditEntry {
+        organization_id: None,
+        actor_id: Some(user_id),
+        action: "operator.password_set",
+        target_type: "user",
+        target_id: user_id.to_string(),
+        details: json!({}),
+    };
+    audit::record(&txn, entry, clock).await?;
+    txn.commit().await?;
+    Ok(())
+}
