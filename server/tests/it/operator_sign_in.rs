@@ -672,9 +672,9 @@ async fn an_admin_adds_an_operator_who_sets_a_password_with_a_single_use_link() 
         "the link's token is stored only as a hash"
     );
 
-    let (status, _, form) = get(&op.app, &path, &[]).await;
+    let (status, _, set_page) = get(&op.app, &path, &[]).await;
     assert_eq!(status, StatusCode::OK, "open without a session");
-    assert!(form.contains(r#"name="password""#));
+    assert!(set_page.contains(r#"name="password""#));
 
     let (_, h, _) = post(
         &op.app,
