@@ -33,7 +33,7 @@ use crate::i18n::{fill, Locale};
 use crate::pages::admin::{
     home::AdminHome, invitation_detail::InvitationDetailPage, invitations::AdminInvitations,
     login::AdminLogin, new_invitation::NewInvitation, operators::AdminOperators,
-    set_password::SetPassword,
+    set_password::SetPassword, tokens::AdminTokens,
 };
 use crate::pages::{home::HomePage, not_found::NotFound};
 
@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("admin") view=AdminHome ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("login")) view=AdminLogin/>
                     <Route path=(StaticSegment("admin"), StaticSegment("operators")) view=AdminOperators ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("tokens")) view=AdminTokens ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("set-password")) view=SetPassword ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("invitations"))

@@ -9,7 +9,9 @@ use crate::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, NewInvitationForm,
     NewInvitationOutcome,
 };
-use crate::model::operator::{AddOperatorForm, AddOperatorOutcome, OperatorRow};
+use crate::model::operator::{
+    AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
+};
 
 pub type PortFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -53,6 +55,15 @@ pub trait Dashboard: Send + Sync + 'static {
         locale: String,
     ) -> PortFuture<'_, Result<AddOperatorOutcome, PortError>>;
     fn set_password_link_is_live(&self, token: String) -> PortFuture<'_, Result<bool, PortError>>;
+    /// The personal API tokens of the operator `owner_email`, newest first.
+    fn tokens(&self, owner_email: String) -> PortFuture<'_, Result<Vec<TokenRow>, PortError>>;
+    /// Creates (`revoke_id` None, with `name`) or revokes one of the owner's tokens.
+    fn change_token(
+        &self,
+        owner_email: String,
+        name: String,
+        revoke_id: Option<String>,
+    ) -> PortFuture<'_, Result<TokenOutcome, PortError>>;
 }
 
 #[derive(Clone)]

@@ -123,3 +123,27 @@ test('an operator resends and revokes an invitation from its page and sees its t
   await expect(page.locator('.timeline li')).toHaveCount(3);
   await expect(page.getByRole('button', { name: 'Revoke' })).toHaveCount(0);
 });
+
+test('an operator creates an API token, uses it, and revokes it', async ({ page, request }) => {
+  await page.goto('/admin/login');
+  await page.getByLabel('Email address').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'API tokens' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your API tokens');
+  await page.waitForLoadState('networkidle');
+
+  const name = `browser ${Date.now()}`;
+  await expect(page.getByRole('button', { name: 'Create token' })).toBeDisabled();
+  await page.getByLabel('Name of the new token').fill(name);
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByRole('status')).toContainText('Copy the token now');
+  const token = await page.getByLabel('New token', { exact: true }).inputValue();
+  const me = await request.get('/v1.0/me', { headers: { authorization: `Bearer ${token}` } });
+  expect(me.status()).toBe(200);
+  expect((await me.json()).mail).toBe(ADMIN.email);
+
+  await page.getByRole('row', { name: new RegExp(name) }).getByRole('button', { name: 'Revoke' }).click();
+  await expect(page.getByRole('status')).toHaveText('The token is revoked.');
+  expect((await request.get('/v1.0/me', { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);
+});

@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::model::operator::{AddOperatorForm, AddOperatorOutcome, OperatorRow};
+use crate::model::operator::{
+    AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
+};
 
 #[cfg(feature = "ssr")]
 fn port() -> Result<crate::ports::DashboardPort, ServerFnError> {
@@ -63,6 +65,39 @@ pub async fn set_password_link_is_live(token: String) -> Result<bool, ServerFnEr
     port()?
         .0
         .set_password_link_is_live(token)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// The signed-in operator's API tokens.
+#[server(endpoint = "list_tokens")]
+pub async fn list_tokens() -> Result<Vec<TokenRow>, ServerFnError> {
+    let me = signed_in(None)?;
+    port()?
+        .0
+        .tokens(me.email)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// Creates a personal API token for the signed-in operator; shown once.
+#[server(endpoint = "create_token")]
+pub async fn create_token(csrf: String, name: String) -> Result<TokenOutcome, ServerFnError> {
+    let me = signed_in(Some(&csrf))?;
+    port()?
+        .0
+        .change_token(me.email, name, None)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// Revokes one of the signed-in operator's tokens.
+#[server(endpoint = "revoke_token")]
+pub async fn revoke_token(csrf: String, id: String) -> Result<TokenOutcome, ServerFnError> {
+    let me = signed_in(Some(&csrf))?;
+    port()?
+        .0
+        .change_token(me.email, String::new(), Some(id))
         .await
         .map_err(|e| ServerFnError::new(format!("{e:?}")))
 }

@@ -48,3 +48,26 @@ pub enum AddOperatorOutcome {
     Exists,
     NotAdmin,
 }
+
+/// One of the operator's personal API tokens, as the dashboard lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRow {
+    pub id: String,
+    pub name: String,
+    /// The token's first characters, to tell tokens apart.
+    pub prefix: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TokenOutcome {
+    /// The token itself, shown this once.
+    Created {
+        token: String,
+    },
+    Revoked,
+    InvalidName,
+    NotFound,
+}

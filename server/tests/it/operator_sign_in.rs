@@ -810,3 +810,88 @@ async fn a_set_password_link_expires_after_24_hours() {
         .unwrap()
         .ends_with("&error=link"));
 }
+
+#[tokio::test]
+async fn operators_create_use_and_revoke_their_own_api_tokens_from_the_dashboard() {
+    let op = setup().await;
+    let cookie = sign_in(&op.app, None).await;
+    let (_, _, page) = get(&op.app, "/admin/tokens", &[("cookie", &cookie)]).await;
+    assert!(page.contains("You have no tokens yet."), "{page}");
+    let csrf = csrf_of(&page);
+    let with_session = [
+        ("origin", ORIGIN),
+        ("cookie", cookie.as_str()),
+        ("accept", "application/json"),
+    ];
+
+    let (_, _, body) = post(
+        &op.app,
+        "/api/create_token",
+        &format!("csrf={csrf}&name="),
+        &with_session,
+    )
+    .await;
+    assert!(body.contains("InvalidName"), "{body}");
+    let (_, _, body) = post(
+        &op.app,
+        "/api/create_token",
+        &format!("csrf=wrong&name=CI"),
+        &with_session,
+    )
+    .await;
+    assert!(
+        !body.contains("Created"),
+        "a wrong CSRF token creates nothing: {body}"
+    );
+    let (_, _, body) = post(
+        &op.app,
+        "/api/create_token",
+        &format!("csrf={csrf}&name=CI+script"),
+        &with_session,
+    )
+    .await;
+    let outcome: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let token = outcome["Created"]["token"].as_str().unwrap().to_owned();
+
+    let me = |token: String| {
+        let app = op.app.clone();
+        async move {
+            let request = axum::http::Request::get("/v1.0/me")
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap();
+            app.oneshot(request).await.unwrap().status()
+        }
+    };
+    assert_eq!(me(token.clone()).await, StatusCode::OK);
+    let (_, _, page) = get(&op.app, "/admin/tokens", &[("cookie", &cookie)]).await;
+    assert!(
+        page.contains("CI script") && page.contains(&token[..12]) && !page.contains(&token),
+        "listed by its start only"
+    );
+    assert!(!page.contains(">Never<"), "its use is recorded");
+
+    let id = lobby::store::entities::api_token::Entity::find()
+        .one(&op.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (_, _, body) = post(
+        &op.app,
+        "/api/revoke_token",
+        &format!("csrf={csrf}&id={id}"),
+        &with_session,
+    )
+    .await;
+    assert!(body.contains("Revoked"), "{body}");
+    assert_eq!(me(token).await, StatusCode::UNAUTHORIZED);
+    let (_, _, body) = post(
+        &op.app,
+        "/api/revoke_token",
+        &format!("csrf={csrf}&id={}", uuid::Uuid::new_v4()),
+        &with_session,
+    )
+    .await;
+    assert!(body.contains("NotFound"), "{body}");
+}

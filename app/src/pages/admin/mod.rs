@@ -6,3 +6,4 @@ pub mod login;
 pub mod new_invitation;
 pub mod operators;
 pub mod set_password;
+pub mod tokens;
