@@ -835,7 +835,7 @@ async fn operators_create_use_and_revoke_their_own_api_tokens_from_the_dashboard
     let (_, _, body) = post(
         &op.app,
         "/api/create_token",
-        &format!("csrf=wrong&name=CI"),
+        "csrf=wrong&name=CI",
         &with_session,
     )
     .await;
