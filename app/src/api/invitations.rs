@@ -38,43 +38,19 @@ pub async fn create_invitation(
     csrf: String,
     form: NewInvitationForm,
 ) -> Result<NewInvitationOutcome, ServerFnError> {
-    let operator = operator_with(Some(&csrf))?;
-    dashboard()?
+    let operator = super::signed_in(Some(&csrf))?;
+    super::dashboard()?
         .0
         .create_invitation(operator.email, form)
         .await
         .map_err(|e| ServerFnError::new(format!("{e:?}")))
 }
 
-/// The signed-in operator, if the request carries `csrf` of their session.
-#[cfg(feature = "ssr")]
-fn operator_with(
-    csrf: Option<&str>,
-) -> Result<crate::model::operator::CurrentOperator, ServerFnError> {
-    use crate::model::operator::{same_token, CurrentOperator};
-    let operator = use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<CurrentOperator>().cloned());
-    match operator {
-        Some(o) if csrf.is_none_or(|c| same_token(&o.csrf, c)) => Ok(o),
-        _ => {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(http::StatusCode::FORBIDDEN);
-            }
-            Err(ServerFnError::new("sign in first"))
-        }
-    }
-}
-
-#[cfg(feature = "ssr")]
-fn dashboard() -> Result<crate::ports::DashboardPort, ServerFnError> {
-    use_context::<crate::ports::DashboardPort>().ok_or_else(|| ServerFnError::new("unavailable"))
-}
-
 /// One invitation and its timeline. Operators only.
 #[server(endpoint = "get_invitation_detail")]
 pub async fn get_invitation_detail(id: String) -> Result<Option<InvitationDetail>, ServerFnError> {
-    operator_with(None)?;
-    dashboard()?
+    super::signed_in(None)?;
+    super::dashboard()?
         .0
         .invitation_detail(id)
         .await
@@ -87,8 +63,8 @@ pub async fn resend_invitation(
     csrf: String,
     id: String,
 ) -> Result<InvitationActionOutcome, ServerFnError> {
-    let operator = operator_with(Some(&csrf))?;
-    dashboard()?
+    let operator = super::signed_in(Some(&csrf))?;
+    super::dashboard()?
         .0
         .act_on_invitation(operator.email, id, true)
         .await
@@ -101,8 +77,8 @@ pub async fn revoke_invitation(
     csrf: String,
     id: String,
 ) -> Result<InvitationActionOutcome, ServerFnError> {
-    let operator = operator_with(Some(&csrf))?;
-    dashboard()?
+    let operator = super::signed_in(Some(&csrf))?;
+    super::dashboard()?
         .0
         .act_on_invitation(operator.email, id, false)
         .await

@@ -6,32 +6,11 @@ use crate::model::operator::{
     AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
 };
 
-#[cfg(feature = "ssr")]
-fn port() -> Result<crate::ports::DashboardPort, ServerFnError> {
-    use_context::<crate::ports::DashboardPort>().ok_or_else(|| ServerFnError::new("unavailable"))
-}
-
-#[cfg(feature = "ssr")]
-fn signed_in(csrf: Option<&str>) -> Result<crate::model::operator::CurrentOperator, ServerFnError> {
-    use crate::model::operator::{same_token, CurrentOperator};
-    let operator = use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<CurrentOperator>().cloned());
-    match operator {
-        Some(o) if csrf.is_none_or(|c| same_token(&o.csrf, c)) => Ok(o),
-        _ => {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(http::StatusCode::FORBIDDEN);
-            }
-            Err(ServerFnError::new("sign in first"))
-        }
-    }
-}
-
 /// The organization's operators. Operators only.
 #[server(endpoint = "list_operators")]
 pub async fn list_operators() -> Result<Vec<OperatorRow>, ServerFnError> {
-    signed_in(None)?;
-    port()?
+    super::signed_in(None)?;
+    super::dashboard()?
         .0
         .operators()
         .await
@@ -45,13 +24,13 @@ pub async fn add_operator(
     csrf: String,
     form: AddOperatorForm,
 ) -> Result<AddOperatorOutcome, ServerFnError> {
-    let me = signed_in(Some(&csrf))?;
+    let me = super::signed_in(Some(&csrf))?;
     if me.role != "admin" {
         return Ok(AddOperatorOutcome::NotAdmin);
     }
     // The admin's language, from the request as for any page.
     let locale = crate::shell::request_locale().code().to_owned();
-    port()?
+    super::dashboard()?
         .0
         .add_operator(me.email, form, locale)
         .await
@@ -62,7 +41,7 @@ pub async fn add_operator(
 /// nothing but that.
 #[server(endpoint = "set_password_link_is_live")]
 pub async fn set_password_link_is_live(token: String) -> Result<bool, ServerFnError> {
-    port()?
+    super::dashboard()?
         .0
         .set_password_link_is_live(token)
         .await
@@ -72,8 +51,8 @@ pub async fn set_password_link_is_live(token: String) -> Result<bool, ServerFnEr
 /// The signed-in operator's API tokens.
 #[server(endpoint = "list_tokens")]
 pub async fn list_tokens() -> Result<Vec<TokenRow>, ServerFnError> {
-    let me = signed_in(None)?;
-    port()?
+    let me = super::signed_in(None)?;
+    super::dashboard()?
         .0
         .tokens(me.email)
         .await
@@ -83,8 +62,8 @@ pub async fn list_tokens() -> Result<Vec<TokenRow>, ServerFnError> {
 /// Creates a personal API token for the signed-in operator; shown once.
 #[server(endpoint = "create_token")]
 pub async fn create_token(csrf: String, name: String) -> Result<TokenOutcome, ServerFnError> {
-    let me = signed_in(Some(&csrf))?;
-    port()?
+    let me = super::signed_in(Some(&csrf))?;
+    super::dashboard()?
         .0
         .change_token(me.email, name, None)
         .await
@@ -94,8 +73,8 @@ pub async fn create_token(csrf: String, name: String) -> Result<TokenOutcome, Se
 /// Revokes one of the signed-in operator's tokens.
 #[server(endpoint = "revoke_token")]
 pub async fn revoke_token(csrf: String, id: String) -> Result<TokenOutcome, ServerFnError> {
-    let me = signed_in(Some(&csrf))?;
-    port()?
+    let me = super::signed_in(Some(&csrf))?;
+    super::dashboard()?
         .0
         .change_token(me.email, String::new(), Some(id))
         .await

@@ -51,6 +51,25 @@ fn minutes(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 
+impl DashboardService {
+    /// The organization, and the signed-in operator acting in it.
+    async fn org_and_operator(
+        &self,
+        email: &str,
+    ) -> Result<(organization::Model, user::Model), PortError> {
+        let org = organization::Entity::find_by_id(self.organization_id)
+            .one(&self.db)
+            .await
+            .map_err(unavailable)?
+            .ok_or(PortError::Unavailable)?;
+        let operator = crate::operators::find_operator(&self.db, org.id, email)
+            .await
+            .map_err(unavailable)?
+            .ok_or(PortError::BadRequest)?;
+        Ok((org, operator))
+    }
+}
+
 impl Dashboard for DashboardService {
     fn invitations(
         &self,
@@ -115,15 +134,7 @@ impl Dashboard for DashboardService {
             use crate::invitations::create::{
                 self, CreateError, CreateRequest, Inviter, MessageInfo,
             };
-            let org = organization::Entity::find_by_id(self.organization_id)
-                .one(&self.db)
-                .await
-                .map_err(unavailable)?
-                .ok_or(PortError::Unavailable)?;
-            let inviter = crate::operators::find_operator(&self.db, org.id, &inviter_email)
-                .await
-                .map_err(unavailable)?
-                .ok_or(PortError::BadRequest)?;
+            let (org, inviter) = self.org_and_operator(&inviter_email).await?;
             let request = CreateRequest {
                 invited_user_email_address: Some(form.email),
                 invite_redirect_url: Some(self.public_url.to_string()),
@@ -250,15 +261,7 @@ impl Dashboard for DashboardService {
             let Ok(id) = Uuid::try_parse(&id) else {
                 return Ok(InvitationActionOutcome::NotFound);
             };
-            let org = organization::Entity::find_by_id(self.organization_id)
-                .one(&self.db)
-                .await
-                .map_err(unavailable)?
-                .ok_or(PortError::Unavailable)?;
-            let operator = crate::operators::find_operator(&self.db, org.id, &operator_email)
-                .await
-                .map_err(unavailable)?
-                .ok_or(PortError::BadRequest)?;
+            let (org, operator) = self.org_and_operator(&operator_email).await?;
             let result = if resend {
                 let inviter = Inviter {
                     user_id: operator.id,
@@ -336,15 +339,7 @@ impl Dashboard for DashboardService {
     ) -> PortFuture<'_, Result<AddOperatorOutcome, PortError>> {
         Box::pin(async move {
             use crate::operators::{onboarding, CreateOperatorError, Role};
-            let org = organization::Entity::find_by_id(self.organization_id)
-                .one(&self.db)
-                .await
-                .map_err(unavailable)?
-                .ok_or(PortError::Unavailable)?;
-            let actor = crate::operators::find_operator(&self.db, org.id, &actor_email)
-                .await
-                .map_err(unavailable)?
-                .ok_or(PortError::BadRequest)?;
+            let (org, actor) = self.org_and_operator(&actor_email).await?;
             let role = Role::parse(&form.role).ok_or(PortError::BadRequest)?;
             let locale = app::i18n::Locale::from_code(&locale).unwrap_or_default();
             let name = Some(form.display_name.as_str());

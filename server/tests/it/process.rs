@@ -176,11 +176,11 @@ async fn serve_creates_the_organization_and_stops_cleanly_on_sigterm() {
         .unwrap();
     assert!(page.contains("Welcome to Acme AG") && page.contains("--accent:#123abc"));
 
-    let (ok, out, _) = server.terminate();
+    let (ok, _, logs) = server.terminate();
     assert!(ok, "exit status 0 after SIGTERM");
     assert!(
-        out.contains("outbox worker stopped") && out.contains("Lobby stopped"),
-        "{out}"
+        logs.contains("outbox worker stopped") && logs.contains("Lobby stopped"),
+        "{logs}"
     );
 
     let db = lobby::store::connect(&dir.db_url()).await.unwrap();
@@ -202,9 +202,9 @@ async fn json_logs_on_request() {
     let mut cmd = lobby(&dir);
     cmd.env("LOBBY_LOG_FORMAT", "json");
     let server = Server::start(cmd);
-    let (ok, out, _) = server.terminate();
+    let (ok, _, logs) = server.terminate();
     assert!(ok);
-    let lines: Vec<serde_json::Value> = out
+    let lines: Vec<serde_json::Value> = logs
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
         .collect();
@@ -324,7 +324,9 @@ fn token_create_prints_the_token_once_and_revoke_ends_it() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no operator"));
 
+    // Without LOBBY_SECRET_KEY a warning is logged; stdout still holds only the token.
     let out = lobby(&dir)
+        .env_remove("LOBBY_SECRET_KEY")
         .args([
             "token",
             "create",
@@ -348,7 +350,12 @@ fn token_create_prints_the_token_once_and_revoke_ends_it() {
     );
     let note = String::from_utf8_lossy(&out.stderr);
     assert!(note.contains("not shown again"));
-    let id = note.split_whitespace().nth(1).unwrap().to_owned();
+    let id = note
+        .lines()
+        .find_map(|l| l.strip_prefix("token "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned();
 
     let revoke = lobby(&dir)
         .args(["token", "revoke", "--id", &id])
