@@ -104,37 +104,13 @@ pub async fn create_operator(
     let hash = password::hash(new.password).await?;
 
     let txn = crate::store::begin_write(db).await?;
-    if user::Entity::find()
-        .filter(user::Column::Email.eq(&email))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
-        return Err(CreateOperatorError::Exists);
-    }
-    let now = clock.now();
-    let created = user::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        email: Set(email.clone()),
-        email_verified: Set(true),
-        display_name: Set(name.map(str::to_owned)),
-        locale: Set(None),
-        password_hash: Set(Some(hash)),
-        failed_sign_ins: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    org_role::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        organization_id: Set(new.organization_id),
-        user_id: Set(created.id),
-        role: Set(new.role.as_str().to_owned()),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
+    let account = Account {
+        email: &email,
+        display_name: name,
+        locale: None,
+        password_hash: Some(hash),
+    };
+    let created = insert_operator(&txn, new.organization_id, account, new.role, clock).await?;
     let entry = AuditEntry {
         organization_id: Some(new.organization_id),
         actor_id: new.actor,
@@ -145,6 +121,59 @@ pub async fn create_operator(
     };
     audit::record(&txn, entry, clock).await?;
     txn.commit().await?;
+    Ok(created)
+}
+
+/// A new operator's account, before it is stored.
+pub(crate) struct Account<'a> {
+    pub email: &'a str,
+    pub display_name: Option<&'a str>,
+    pub locale: Option<&'a str>,
+    /// `None` until the operator sets one from the emailed link.
+    pub password_hash: Option<String>,
+}
+
+/// Stores a user and its role in the organization, on the caller's
+/// transaction; refuses an email address that already has an account.
+pub(crate) async fn insert_operator(
+    txn: &impl sea_orm::ConnectionTrait,
+    organization_id: Uuid,
+    account: Account<'_>,
+    role: Role,
+    clock: &dyn Clock,
+) -> Result<user::Model, CreateOperatorError> {
+    let exists = user::Entity::find()
+        .filter(user::Column::Email.eq(account.email))
+        .one(txn)
+        .await?
+        .is_some();
+    if exists {
+        return Err(CreateOperatorError::Exists);
+    }
+    let now = clock.now();
+    let created = user::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        email: Set(account.email.to_owned()),
+        // An admin-created account is vouched for; an emailed one is proven by the link.
+        email_verified: Set(account.password_hash.is_some()),
+        display_name: Set(account.display_name.map(str::to_owned)),
+        locale: Set(account.locale.map(str::to_owned)),
+        password_hash: Set(account.password_hash),
+        failed_sign_ins: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    org_role::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organization_id: Set(organization_id),
+        user_id: Set(created.id),
+        role: Set(role.as_str().to_owned()),
+        created_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
     Ok(created)
 }
 

@@ -13,13 +13,13 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{password_message, CreateOperatorError, Role};
+use super::{insert_operator, password_message, Account, CreateOperatorError, Role};
 use crate::auth::{password, session};
 use crate::clock::Clock;
 use crate::mail::{enqueue, templates::escape, OutgoingEmail};
 use crate::secret::Secret;
 use crate::store::audit::{self, AuditEntry};
-use crate::store::entities::{org_role, organization, user, verification_code};
+use crate::store::entities::{organization, user, verification_code};
 
 pub const PURPOSE: &str = "operator_set_password";
 pub const LINK_VALIDITY: Duration = Duration::hours(24);
@@ -52,36 +52,13 @@ pub async fn add_operator(
         .map(str::to_owned);
     let now = clock.now();
     let txn = crate::store::begin_write(db).await?;
-    if user::Entity::find()
-        .filter(user::Column::Email.eq(&email))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
-        return Err(CreateOperatorError::Exists);
-    }
-    let created = user::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        email: Set(email.clone()),
-        email_verified: Set(false),
-        display_name: Set(name.clone()),
-        locale: Set(Some(locale.code().to_owned())),
-        password_hash: Set(None),
-        failed_sign_ins: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    org_role::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        organization_id: Set(org.id),
-        user_id: Set(created.id),
-        role: Set(role.as_str().to_owned()),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
+    let account = Account {
+        email: &email,
+        display_name: name.as_deref(),
+        locale: Some(locale.code()),
+        password_hash: None,
+    };
+    let created = insert_operator(&txn, org.id, account, role, clock).await?;
     let token = hex::encode(rand::random::<[u8; 32]>());
     verification_code::ActiveModel {
         id: Set(Uuid::new_v4()),
