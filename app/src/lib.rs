@@ -31,9 +31,10 @@ use crate::branding::Branding;
 use crate::components::language_switcher::LanguageSwitcher;
 use crate::i18n::{fill, Locale};
 use crate::pages::admin::{
-    home::AdminHome, invitation_detail::InvitationDetailPage, invitations::AdminInvitations,
-    login::AdminLogin, new_invitation::NewInvitation, operators::AdminOperators,
-    set_password::SetPassword, tokens::AdminTokens,
+    home::AdminHome, import_detail::ImportDetail, import_upload::ImportUpload,
+    invitation_detail::InvitationDetailPage, invitations::AdminInvitations, login::AdminLogin,
+    new_invitation::NewInvitation, operators::AdminOperators, set_password::SetPassword,
+    tokens::AdminTokens,
 };
 use crate::pages::{home::HomePage, not_found::NotFound};
 
@@ -86,6 +87,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("invitations"), StaticSegment("new"))
                         view=NewInvitation
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("invitations"), StaticSegment("import"))
+                        view=ImportUpload
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("imports"), ParamSegment("id"))
+                        view=ImportDetail
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use crate::model::bulk::{ConfirmOutcome, ImportSummary, ImportView};
 use crate::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, NewInvitationForm,
     NewInvitationOutcome,
@@ -64,6 +65,20 @@ pub trait Dashboard: Send + Sync + 'static {
         name: String,
         revoke_id: Option<String>,
     ) -> PortFuture<'_, Result<TokenOutcome, PortError>>;
+    /// The organization's latest bulk imports.
+    fn imports(&self) -> PortFuture<'_, Result<Vec<ImportSummary>, PortError>>;
+    /// One import and the page of its rows after row number `after`.
+    fn import_view(
+        &self,
+        id: String,
+        after: Option<i32>,
+    ) -> PortFuture<'_, Result<Option<ImportView>, PortError>>;
+    /// Confirms a previewed import on behalf of `operator_email`.
+    fn confirm_import(
+        &self,
+        operator_email: String,
+        id: String,
+    ) -> PortFuture<'_, Result<ConfirmOutcome, PortError>>;
 }
 
 #[derive(Clone)]

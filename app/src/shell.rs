@@ -1,7 +1,7 @@
 //! The HTML document around the app, rendered only on the server: language,
 //! branding, stylesheet and the hydration script under a per-response CSP nonce.
 
-use http::header::{ACCEPT_LANGUAGE, CONTENT_SECURITY_POLICY, COOKIE};
+use http::header::CONTENT_SECURITY_POLICY;
 use http::request::Parts;
 use http::HeaderValue;
 use leptos::nonce::{provide_nonce, use_nonce};
@@ -10,7 +10,7 @@ use leptos_axum::ResponseOptions;
 use leptos_meta::MetaTags;
 
 use crate::branding::{Branding, ORG_NAME_META};
-use crate::i18n::{Locale, LANGUAGE_COOKIE};
+use crate::i18n::Locale;
 use crate::App;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,22 +57,7 @@ pub fn content_security_policy(nonce: &str) -> String {
 
 /// The language of the current request: the remembered choice, else `Accept-Language`.
 pub fn request_locale() -> Locale {
-    let Some(parts) = use_context::<Parts>() else {
-        return Locale::default();
-    };
-    let cookie = parts
-        .headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == LANGUAGE_COOKIE).then(|| value.to_owned())
-        });
-    let accept = parts
-        .headers
-        .get(ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    Locale::negotiate(cookie.as_deref(), accept)
+    use_context::<Parts>()
+        .map(|parts| Locale::of_request(&parts.headers))
+        .unwrap_or_default()
 }

@@ -5,6 +5,7 @@ mod m20261122_000001_create_tables;
 mod m20261122_000002_rate_limit_events;
 mod m20261122_000003_api_tokens;
 mod m20261122_000004_invitation_tickets;
+mod m20261122_000005_bulk_imports;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_rate_limit_events::Migration),
             Box::new(m20261122_000003_api_tokens::Migration),
             Box::new(m20261122_000004_invitation_tickets::Migration),
+            Box::new(m20261122_000005_bulk_imports::Migration),
         ]
     }
 }

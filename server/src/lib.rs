@@ -25,6 +25,7 @@ use tokio::sync::watch;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
+use crate::invitations::bulk::job::BulkRunner;
 use crate::mail::{MailTransport, OutboxWorker};
 
 /// What can stop Lobby from starting or make it stop.
@@ -61,7 +62,8 @@ pub async fn run(
 }
 
 /// Serves Lobby on `listener` until `shutdown` completes: then in-flight
-/// requests finish, the outbox worker stops between two messages, and it returns.
+/// requests finish, the outbox worker stops between two messages, the bulk
+/// import runner between two chunks, and it returns.
 pub async fn run_on(
     listener: TcpListener,
     config: Config,
@@ -84,6 +86,8 @@ pub async fn run_on(
         config.mail_from.clone(),
         clock.clone(),
     );
+    let runner = BulkRunner::new(db.clone(), clock.clone(), config.public_url.clone());
+    let runner = tokio::spawn(runner.run(worker_stop.clone()));
     let worker = tokio::spawn(worker.run(worker_stop));
 
     let state = http::AppState {
@@ -112,6 +116,7 @@ pub async fn run_on(
 
     let _ = stop_worker.send(true);
     let _ = worker.await;
+    let _ = runner.await;
     db.close().await?;
     tracing::info!("Lobby stopped");
     served.map_err(StartError::Serve)

@@ -17,6 +17,7 @@ pub fn AdminNav() -> impl IntoView {
                 <li><a href="/admin" aria-current=current("/admin")>{move || t().admin_nav_home}</a></li>
                 <li><a href="/admin/invitations" aria-current=current("/admin/invitations")>{move || t().admin_nav_invitations}</a></li>
                 <li><a href="/admin/invitations/new" aria-current=current("/admin/invitations/new")>{move || t().new_invitation_link}</a></li>
+                <li><a href="/admin/invitations/import" aria-current=current("/admin/invitations/import")>{move || t().admin_nav_import}</a></li>
                 <li><a href="/admin/operators" aria-current=current("/admin/operators")>{move || t().admin_nav_operators}</a></li>
                 <li><a href="/admin/tokens" aria-current=current("/admin/tokens")>{move || t().admin_nav_tokens}</a></li>
             </ul>

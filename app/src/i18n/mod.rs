@@ -65,6 +65,23 @@ impl Locale {
         }
         best.map(|(_, l)| l).unwrap_or_default()
     }
+
+    /// [`Locale::negotiate`] on a request's `Cookie` and `Accept-Language` headers.
+    #[cfg(feature = "ssr")]
+    pub fn of_request(headers: &http::HeaderMap) -> Locale {
+        use http::header::{ACCEPT_LANGUAGE, COOKIE};
+        let cookie = headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                (name == LANGUAGE_COOKIE).then(|| value.to_owned())
+            });
+        let accept = headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        Locale::negotiate(cookie.as_deref(), accept)
+    }
 }
 
 /// The `Set-Cookie` / `document.cookie` value that remembers a language for a year.
@@ -82,6 +99,26 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
         out = out.replace(&format!("{{{name}}}"), value);
     }
     out
+}
+
+/// What is wrong with a field, from the problem code the server's rules give.
+pub fn problem_message(s: &Strings, problem: &crate::model::bulk::RowProblem) -> String {
+    let text = match problem.code.as_str() {
+        "required" => s.problem_required,
+        "email_invalid" => s.problem_email_invalid,
+        "email_too_long" => s.problem_email_too_long,
+        "name_invalid" => s.problem_name_invalid,
+        "message_too_long" => s.problem_message_too_long,
+        "language_invalid" => s.problem_language_invalid,
+        "too_long" => s.problem_too_long,
+        "extra_fields" => s.problem_extra_fields,
+        "duplicate" => {
+            let row = problem.first_row.unwrap_or_default().to_string();
+            return fill(s.problem_duplicate, &[("row", &row)]);
+        }
+        _ => s.problem_invalid,
+    };
+    text.to_owned()
 }
 
 /// All user-visible strings of the UI. Placeholders are written `{name}`.
@@ -260,6 +297,67 @@ pub struct Strings {
     pub token_revoked_notice: &'static str,
     pub error_token_name: &'static str,
     pub no_tokens: &'static str,
+    pub admin_nav_import: &'static str,
+    pub import_title: &'static str,
+    pub import_heading: &'static str,
+    pub import_intro: &'static str,
+    pub import_limits: &'static str,
+    pub field_csv_file: &'static str,
+    pub upload_button: &'static str,
+    pub recent_imports_caption: &'static str,
+    pub column_file: &'static str,
+    pub column_rows: &'static str,
+    pub column_uploaded: &'static str,
+    pub no_imports: &'static str,
+    pub import_status_preview: &'static str,
+    pub import_status_queued: &'static str,
+    pub import_status_running: &'static str,
+    pub import_status_done: &'static str,
+    pub file_too_large: &'static str,
+    pub file_too_many_rows: &'static str,
+    pub file_empty: &'static str,
+    pub file_not_utf8: &'static str,
+    pub file_malformed: &'static str,
+    pub file_no_email_column: &'static str,
+    pub file_unknown_column: &'static str,
+    pub file_repeated_column: &'static str,
+    pub file_bad_form: &'static str,
+    pub import_detail_title: &'static str,
+    pub import_detail_heading: &'static str,
+    pub import_not_found: &'static str,
+    pub verdicts_caption: &'static str,
+    pub verdict_valid: &'static str,
+    pub verdict_invalid: &'static str,
+    pub verdict_duplicate: &'static str,
+    pub verdict_already_invited: &'static str,
+    pub verdict_existing_user: &'static str,
+    pub same_file_notice: &'static str,
+    pub confirm_import_button: &'static str,
+    pub import_nothing_to_create: &'static str,
+    pub import_queued_notice: &'static str,
+    pub import_already_confirmed: &'static str,
+    pub progress_label: &'static str,
+    pub progress_text: &'static str,
+    pub download_result: &'static str,
+    pub rows_caption: &'static str,
+    pub column_row: &'static str,
+    pub column_verdict: &'static str,
+    pub column_problems: &'static str,
+    pub column_outcome: &'static str,
+    pub outcome_created: &'static str,
+    pub outcome_skipped: &'static str,
+    pub next_rows: &'static str,
+    pub first_rows: &'static str,
+    pub problem_required: &'static str,
+    pub problem_email_invalid: &'static str,
+    pub problem_email_too_long: &'static str,
+    pub problem_name_invalid: &'static str,
+    pub problem_message_too_long: &'static str,
+    pub problem_language_invalid: &'static str,
+    pub problem_too_long: &'static str,
+    pub problem_duplicate: &'static str,
+    pub problem_extra_fields: &'static str,
+    pub problem_invalid: &'static str,
 }
 
 #[cfg(test)]
@@ -418,6 +516,67 @@ mod tests {
             ("token_revoked_notice", s.token_revoked_notice),
             ("error_token_name", s.error_token_name),
             ("no_tokens", s.no_tokens),
+            ("admin_nav_import", s.admin_nav_import),
+            ("import_title", s.import_title),
+            ("import_heading", s.import_heading),
+            ("import_intro", s.import_intro),
+            ("import_limits", s.import_limits),
+            ("field_csv_file", s.field_csv_file),
+            ("upload_button", s.upload_button),
+            ("recent_imports_caption", s.recent_imports_caption),
+            ("column_file", s.column_file),
+            ("column_rows", s.column_rows),
+            ("column_uploaded", s.column_uploaded),
+            ("no_imports", s.no_imports),
+            ("import_status_preview", s.import_status_preview),
+            ("import_status_queued", s.import_status_queued),
+            ("import_status_running", s.import_status_running),
+            ("import_status_done", s.import_status_done),
+            ("file_too_large", s.file_too_large),
+            ("file_too_many_rows", s.file_too_many_rows),
+            ("file_empty", s.file_empty),
+            ("file_not_utf8", s.file_not_utf8),
+            ("file_malformed", s.file_malformed),
+            ("file_no_email_column", s.file_no_email_column),
+            ("file_unknown_column", s.file_unknown_column),
+            ("file_repeated_column", s.file_repeated_column),
+            ("file_bad_form", s.file_bad_form),
+            ("import_detail_title", s.import_detail_title),
+            ("import_detail_heading", s.import_detail_heading),
+            ("import_not_found", s.import_not_found),
+            ("verdicts_caption", s.verdicts_caption),
+            ("verdict_valid", s.verdict_valid),
+            ("verdict_invalid", s.verdict_invalid),
+            ("verdict_duplicate", s.verdict_duplicate),
+            ("verdict_already_invited", s.verdict_already_invited),
+            ("verdict_existing_user", s.verdict_existing_user),
+            ("same_file_notice", s.same_file_notice),
+            ("confirm_import_button", s.confirm_import_button),
+            ("import_nothing_to_create", s.import_nothing_to_create),
+            ("import_queued_notice", s.import_queued_notice),
+            ("import_already_confirmed", s.import_already_confirmed),
+            ("progress_label", s.progress_label),
+            ("progress_text", s.progress_text),
+            ("download_result", s.download_result),
+            ("rows_caption", s.rows_caption),
+            ("column_row", s.column_row),
+            ("column_verdict", s.column_verdict),
+            ("column_problems", s.column_problems),
+            ("column_outcome", s.column_outcome),
+            ("outcome_created", s.outcome_created),
+            ("outcome_skipped", s.outcome_skipped),
+            ("next_rows", s.next_rows),
+            ("first_rows", s.first_rows),
+            ("problem_required", s.problem_required),
+            ("problem_email_invalid", s.problem_email_invalid),
+            ("problem_email_too_long", s.problem_email_too_long),
+            ("problem_name_invalid", s.problem_name_invalid),
+            ("problem_message_too_long", s.problem_message_too_long),
+            ("problem_language_invalid", s.problem_language_invalid),
+            ("problem_too_long", s.problem_too_long),
+            ("problem_duplicate", s.problem_duplicate),
+            ("problem_extra_fields", s.problem_extra_fields),
+            ("problem_invalid", s.problem_invalid),
         ]
     }
 

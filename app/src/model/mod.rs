@@ -1,4 +1,5 @@
 //! Typed models and validation rules shared by the browser and the server.
+pub mod bulk;
 pub mod email;
 pub mod invitation;
 pub mod operator;

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use app::model::bulk::{ConfirmOutcome, ImportSummary, ImportView};
 use app::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, NewInvitationForm,
     NewInvitationOutcome, TimelineEvent,
@@ -17,6 +18,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use uuid::Uuid;
 
 use crate::clock::Clock;
+use crate::invitations::bulk;
 use crate::invitations::manage::{self, ListQuery, ManageError};
 use crate::invitations::status_at;
 use crate::store::entities::{api_token, audit_event, invitation, org_role, organization, user};
@@ -154,14 +156,7 @@ impl Dashboard for DashboardService {
                 Ok(valid) => valid,
                 Err(errors) => return Ok(refused(errors)),
             };
-            let inviter = Inviter {
-                user_id: inviter.id,
-                name: inviter
-                    .display_name
-                    .clone()
-                    .unwrap_or_else(|| inviter.email.clone()),
-                email: inviter.email,
-            };
+            let inviter = Inviter::from_user(&inviter);
             match create::create(
                 &self.db,
                 &org,
@@ -263,14 +258,7 @@ impl Dashboard for DashboardService {
             };
             let (org, operator) = self.org_and_operator(&operator_email).await?;
             let result = if resend {
-                let inviter = Inviter {
-                    user_id: operator.id,
-                    name: operator
-                        .display_name
-                        .clone()
-                        .unwrap_or_else(|| operator.email.clone()),
-                    email: operator.email.clone(),
-                };
+                let inviter = Inviter::from_user(&operator);
                 manage::resend(
                     &self.db,
                     &org,
@@ -449,6 +437,45 @@ impl Dashboard for DashboardService {
                 Ok(false) => Ok(TokenOutcome::NotFound),
                 Err(e) => Err(unavailable(e)),
             }
+        })
+    }
+
+    fn imports(&self) -> PortFuture<'_, Result<Vec<ImportSummary>, PortError>> {
+        Box::pin(async move {
+            bulk::report::recent(&self.db, self.organization_id)
+                .await
+                .map_err(unavailable)
+        })
+    }
+
+    fn import_view(
+        &self,
+        id: String,
+        after: Option<i32>,
+    ) -> PortFuture<'_, Result<Option<ImportView>, PortError>> {
+        Box::pin(async move {
+            let Ok(id) = Uuid::try_parse(&id) else {
+                return Ok(None);
+            };
+            bulk::report::view(&self.db, self.organization_id, id, after)
+                .await
+                .map_err(unavailable)
+        })
+    }
+
+    fn confirm_import(
+        &self,
+        operator_email: String,
+        id: String,
+    ) -> PortFuture<'_, Result<ConfirmOutcome, PortError>> {
+        Box::pin(async move {
+            let Ok(id) = Uuid::try_parse(&id) else {
+                return Ok(ConfirmOutcome::NotFound);
+            };
+            let (org, operator) = self.org_and_operator(&operator_email).await?;
+            bulk::job::confirm(&self.db, org.id, id, operator.id, self.clock.as_ref())
+                .await
+                .map_err(unavailable)
         })
     }
 }

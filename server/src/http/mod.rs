@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages, static files, and plain routes, behind the
 //! security headers and request tracing.
 
+mod bulk_import;
 mod dashboard;
 mod graph;
 mod health;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 use app::branding::Branding;
 use app::ports::DashboardPort;
 use app::{shell, App};
-use axum::extract::FromRef;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use axum::Router;
@@ -115,6 +116,11 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .route("/admin/login", post(operator_session::sign_in))
         .route("/admin/logout", post(operator_session::sign_out))
         .route("/admin/set-password", post(operator_session::set_password))
+        .route(
+            "/admin/invitations/import",
+            post(bulk_import::upload).layer(DefaultBodyLimit::max(bulk_import::BODY_LIMIT)),
+        )
+        .route("/admin/imports/{id}/result.csv", get(bulk_import::result))
         .nest("/v1.0", graph::router(state.clone()))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())
         .nest_service("/pkg", ServeDir::new(pkg_dir))

@@ -245,20 +245,7 @@ async fn audit(
 
 /// 429 with a short page in the visitor's language and a way back.
 fn too_many(headers: &HeaderMap) -> Response {
-    let cookie = headers
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| {
-            c.split(';').find_map(|p| {
-                p.trim()
-                    .strip_prefix(&format!("{}=", app::i18n::LANGUAGE_COOKIE))
-                    .map(str::to_owned)
-            })
-        });
-    let accept = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    let locale = Locale::negotiate(cookie.as_deref(), accept);
+    let locale = Locale::of_request(headers);
     let s = locale.strings();
     let body = format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/lobby.css\"></head><body><main id=\"main\"><section class=\"card narrow\"><h1>{}</h1><p role=\"alert\">{}</p><p><a href=\"/admin/login\">{}</a></p></section></main></body></html>",

@@ -1,10 +1,10 @@
 //! Creating an invitation from an API request.
 
 use app::i18n::Locale;
-use app::model::email::normalize_email;
+use app::model::email::{normalize_email, EmailProblem};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    Set,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter, Set,
 };
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -75,6 +75,8 @@ pub struct RecipientAddress {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub target: String,
+    /// What is wrong, for translation (`i18n::problem_message`).
+    pub code: &'static str,
     pub message: String,
 }
 
@@ -114,6 +116,21 @@ pub struct Valid {
     company: Option<Value>,
     company_id: Option<Uuid>,
     expires_in_days: i64,
+    /// The bulk import that asked for it, if any (for the audit trail).
+    import_id: Option<Uuid>,
+}
+
+impl Valid {
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
+    pub fn from_import(self, import_id: Uuid) -> Valid {
+        Valid {
+            import_id: Some(import_id),
+            ..self
+        }
+    }
 }
 
 /// Checks every field and reports each invalid one, not only the first.
@@ -122,9 +139,10 @@ pub fn validate(
     allowed_redirects: &[String],
 ) -> Result<Valid, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let mut bad = |target: &str, message: String| {
+    let mut bad = |target: &str, code: &'static str, message: String| {
         errors.push(FieldError {
             target: target.into(),
+            code,
             message,
         })
     };
@@ -135,11 +153,15 @@ pub fn validate(
         .map(normalize_email)
     {
         None => {
-            bad("invitedUserEmailAddress", "is required".into());
+            bad("invitedUserEmailAddress", "required", "is required".into());
             None
         }
         Some(Err(p)) => {
-            bad("invitedUserEmailAddress", email_message(p).into());
+            bad(
+                "invitedUserEmailAddress",
+                email_code(p),
+                email_message(p).into(),
+            );
             None
         }
         Some(Ok(e)) => Some(e),
@@ -147,7 +169,7 @@ pub fn validate(
 
     let redirect_url = match req.invite_redirect_url.as_deref().map(str::trim) {
         None | Some("") => {
-            bad("inviteRedirectUrl", "is required".into());
+            bad("inviteRedirectUrl", "required", "is required".into());
             None
         }
         Some(raw) => match url::Url::parse(raw) {
@@ -162,6 +184,7 @@ pub fn validate(
             Ok(u) if matches!(u.scheme(), "http" | "https") => {
                 bad(
                     "inviteRedirectUrl",
+                    "redirect_not_allowed",
                     format!(
                         "must start with one of the organization's allowed addresses: {}",
                         allowed_redirects.join(", ")
@@ -172,6 +195,7 @@ pub fn validate(
             _ => {
                 bad(
                     "inviteRedirectUrl",
+                    "redirect_invalid",
                     "must be an absolute http or https URL".into(),
                 );
                 None
@@ -189,6 +213,7 @@ pub fn validate(
     {
         bad(
             "invitedUserDisplayName",
+            "name_invalid",
             "must be at most 256 characters without control characters".into(),
         );
     }
@@ -201,6 +226,7 @@ pub fn validate(
     if message.as_ref().is_some_and(|m| m.chars().count() > 2000) {
         bad(
             "invitedUserMessageInfo.customizedMessageBody",
+            "message_too_long",
             "must be at most 2000 characters".into(),
         );
     }
@@ -216,6 +242,7 @@ pub fn validate(
             None => {
                 bad(
                     "invitedUserMessageInfo.messageLanguage",
+                    "language_invalid",
                     "must be en or ko (e.g. en-US, ko-KR)".into(),
                 );
                 None
@@ -229,6 +256,7 @@ pub fn validate(
             Err(p) => {
                 bad(
                     "invitedUserMessageInfo.ccRecipients",
+                    email_code(p),
                     email_message(p).into(),
                 );
                 None
@@ -237,6 +265,7 @@ pub fn validate(
         _ => {
             bad(
                 "invitedUserMessageInfo.ccRecipients",
+                "cc_too_many",
                 "at most one recipient is supported".into(),
             );
             None
@@ -247,7 +276,11 @@ pub fn validate(
         None | Some("Guest") => "Guest",
         Some("Member") => "Member",
         Some(_) => {
-            bad("invitedUserType", "must be Guest or Member".into());
+            bad(
+                "invitedUserType",
+                "user_type_invalid",
+                "must be Guest or Member".into(),
+            );
             "Guest"
         }
     };
@@ -256,6 +289,7 @@ pub fn validate(
     if !(1..=90).contains(&expires_in_days) {
         bad(
             "expiresInDays",
+            "expiry_invalid",
             "must be a whole number from 1 to 90".into(),
         );
     }
@@ -265,7 +299,11 @@ pub fn validate(
         Some(raw) => match Uuid::try_parse(raw) {
             Ok(id) => Some(id),
             Err(_) => {
-                bad("companyId", "must be a company id (a UUID)".into());
+                bad(
+                    "companyId",
+                    "company_id_invalid",
+                    "must be a company id (a UUID)".into(),
+                );
                 None
             }
         },
@@ -276,15 +314,16 @@ pub fn validate(
             if !COMPANY_FIELDS.contains(&key.as_str()) {
                 bad(
                     &target,
+                    "unknown_field",
                     format!(
                         "is not a company field (expected one of {})",
                         COMPANY_FIELDS.join(", ")
                     ),
                 );
             } else if !value.is_string() && !value.is_null() {
-                bad(&target, "must be text".into());
+                bad(&target, "not_text", "must be text".into());
             } else if value.as_str().is_some_and(|v| v.chars().count() > 200) {
-                bad(&target, "must be at most 200 characters".into());
+                bad(&target, "too_long", "must be at most 200 characters".into());
             }
         }
         Value::Object(draft)
@@ -292,6 +331,7 @@ pub fn validate(
     if company.is_some() && req.company_id.is_some() {
         bad(
             "company",
+            "company_conflict",
             "give either company (a new company) or companyId (an existing one), not both".into(),
         );
     }
@@ -309,8 +349,17 @@ pub fn validate(
             company,
             company_id,
             expires_in_days,
+            import_id: None,
         }),
         _ => Err(errors),
+    }
+}
+
+fn email_code(problem: EmailProblem) -> &'static str {
+    match problem {
+        EmailProblem::Empty => "required",
+        EmailProblem::TooLong => "email_too_long",
+        EmailProblem::Malformed => "email_invalid",
     }
 }
 
@@ -333,6 +382,20 @@ pub struct Inviter {
     pub email: String,
 }
 
+impl Inviter {
+    /// The operator as invitees see them: by name, else by address.
+    pub fn from_user(operator: &user::Model) -> Inviter {
+        Inviter {
+            user_id: operator.id,
+            name: operator
+                .display_name
+                .clone()
+                .unwrap_or_else(|| operator.email.clone()),
+            email: operator.email.clone(),
+        }
+    }
+}
+
 /// Creates the invitation, the invited user when new, the ticket, the email
 /// (when asked for) and the audit event, in one transaction.
 pub async fn create(
@@ -343,14 +406,29 @@ pub async fn create(
     public_url: &url::Url,
     clock: &dyn Clock,
 ) -> Result<Created, CreateError> {
-    let now = clock.now();
     let txn = crate::store::begin_write(db).await?;
+    let created = create_in(&txn, org, inviter, valid, public_url, clock).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// [`create`] within the caller's transaction. A conflict or refusal returns
+/// before anything is written.
+pub async fn create_in(
+    txn: &DatabaseTransaction,
+    org: &organization::Model,
+    inviter: &Inviter,
+    valid: Valid,
+    public_url: &url::Url,
+    clock: &dyn Clock,
+) -> Result<Created, CreateError> {
+    let now = clock.now();
 
     let pending = invitation::Entity::find()
         .filter(invitation::Column::OrganizationId.eq(org.id))
         .filter(invitation::Column::InvitedEmail.eq(&valid.email))
         .filter(invitation::Column::Status.eq(PENDING))
-        .all(&txn)
+        .all(txn)
         .await?;
     if let Some(live) = pending.iter().find(|i| status_at(i, now) == PENDING) {
         return Err(CreateError::PendingInvitation {
@@ -359,18 +437,19 @@ pub async fn create(
     }
     let existing = user::Entity::find()
         .filter(user::Column::Email.eq(&valid.email))
-        .one(&txn)
+        .one(txn)
         .await?;
     if let Some(u) = &existing {
-        if belongs_to(&txn, org.id, u.id).await? {
+        if belongs_to(txn, org.id, u.id).await? {
             return Err(CreateError::ExistingUser { user_id: u.id });
         }
     }
     if let Some(company_id) = valid.company_id {
-        let found = company::Entity::find_by_id(company_id).one(&txn).await?;
+        let found = company::Entity::find_by_id(company_id).one(txn).await?;
         if found.is_none_or(|c| c.organization_id != org.id) {
             return Err(CreateError::Invalid(vec![FieldError {
                 target: "companyId".into(),
+                code: "company_unknown",
                 message: "no company of this organization has this id".into(),
             }]));
         }
@@ -390,7 +469,7 @@ pub async fn create(
                 created_at: Set(now),
                 updated_at: Set(now),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?
         }
     };
@@ -420,7 +499,7 @@ pub async fn create(
         redeemed_by: Set(None),
         revoked_at: Set(None),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     invitation_ticket::ActiveModel {
         ticket_hash: Set(ticket.hash()),
@@ -428,13 +507,13 @@ pub async fn create(
         created_at: Set(now),
         replaced_at: Set(None),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
 
     let url = redeem_url(public_url, &ticket);
     if valid.send {
         queue_email(
-            &txn,
+            txn,
             org,
             inviter,
             &created,
@@ -450,10 +529,14 @@ pub async fn create(
         action: "invitation.created",
         target_type: "invitation",
         target_id: created.id.to_string(),
-        details: json!({ "email": valid.email, "sent": valid.send, "expiresAt": expires_at }),
+        details: json!({
+            "email": valid.email,
+            "sent": valid.send,
+            "expiresAt": expires_at,
+            "import": valid.import_id,
+        }),
     };
-    audit::record(&txn, entry, clock).await?;
-    txn.commit().await?;
+    audit::record(txn, entry, clock).await?;
     Ok(Created {
         invitation: created,
         redeem_url: url,

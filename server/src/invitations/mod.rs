@@ -2,6 +2,7 @@
 //! ticket, email and audit event; listing, resending, revoking; and how an
 //! invitation's status looks from outside.
 
+pub mod bulk;
 pub mod create;
 pub mod manage;
 pub mod ticket;

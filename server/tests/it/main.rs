@@ -1,5 +1,6 @@
 //! Lobby's integration tests: one binary, with a module per area.
 mod api;
+mod bulk_import;
 mod http;
 mod invitations_api;
 mod mail;

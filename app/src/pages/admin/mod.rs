@@ -1,5 +1,7 @@
 //! The operators' pages under `/admin`.
 pub mod home;
+pub mod import_detail;
+pub mod import_upload;
 pub mod invitation_detail;
 pub mod invitations;
 pub mod login;

@@ -153,11 +153,7 @@ pub async fn create(
         .one(&state.db)
         .await?
         .ok_or_else(GraphError::unauthenticated)?;
-    let inviter = Inviter {
-        user_id: me.id,
-        name: me.display_name.clone().unwrap_or_else(|| me.email.clone()),
-        email: me.email.clone(),
-    };
+    let inviter = Inviter::from_user(&me);
     match create::create(&state.db, &org, &inviter, valid, &state.public_url, state.clock.as_ref()).await {
         Ok(created) => Ok((
             StatusCode::CREATED,
@@ -322,11 +318,7 @@ async fn inviter_for(
         .one(&state.db)
         .await?
         .ok_or_else(GraphError::unauthenticated)?;
-    let inviter = Inviter {
-        user_id: me.id,
-        name: me.display_name.clone().unwrap_or_else(|| me.email.clone()),
-        email: me.email,
-    };
+    let inviter = Inviter::from_user(&me);
     Ok((org, inviter))
 }
 

@@ -1,6 +1,8 @@
 //! One sea-orm entity per table.
 pub mod api_token;
 pub mod audit_event;
+pub mod bulk_import;
+pub mod bulk_import_row;
 pub mod company;
 pub mod consent;
 pub mod email_outbox;

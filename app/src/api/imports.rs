@@ -1,0 +1,42 @@
+//! Bulk imports: the list, one import with its progress, and confirming.
+
+use leptos::prelude::*;
+
+use crate::model::bulk::{ConfirmOutcome, ImportSummary, ImportView};
+
+/// The organization's latest imports. Operators only.
+#[server(endpoint = "list_imports")]
+pub async fn list_imports() -> Result<Vec<ImportSummary>, ServerFnError> {
+    super::signed_in(None)?;
+    super::dashboard()?
+        .0
+        .imports()
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// One import with its counts, progress and a page of rows. Operators only.
+#[server(endpoint = "get_import")]
+pub async fn get_import(
+    id: String,
+    after: Option<i32>,
+) -> Result<Option<ImportView>, ServerFnError> {
+    super::signed_in(None)?;
+    super::dashboard()?
+        .0
+        .import_view(id, after)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// Creates the import's valid rows as invitations, in the background. Needs
+/// the session's CSRF token.
+#[server(endpoint = "confirm_import")]
+pub async fn confirm_import(csrf: String, id: String) -> Result<ConfirmOutcome, ServerFnError> {
+    let operator = super::signed_in(Some(&csrf))?;
+    super::dashboard()?
+        .0
+        .confirm_import(operator.email, id)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}

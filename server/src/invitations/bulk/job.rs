@@ -1,0 +1,308 @@
+//! Confirming an import, and the background job that carries it out: rows are
+//! processed in chunks, each chunk one transaction with its invitations,
+//! emails, audit events and progress, so a crash loses at most the chunk in
+//! flight, and that chunk is simply done again.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::model::bulk::{ConfirmOutcome, ImportStatus, Verdict};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use serde_json::json;
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use super::request_for;
+use crate::clock::Clock;
+use crate::invitations::create::{create_in, validate, CreateError, Inviter};
+use crate::store::audit::{self, AuditEntry};
+use crate::store::entities::bulk_import::{self, Column};
+use crate::store::entities::{bulk_import_row, organization, user};
+
+/// Confirms a previewed import of `org` on behalf of `operator_id`; the job
+/// runner picks it up. Confirming twice queues it once.
+pub async fn confirm(
+    db: &DatabaseConnection,
+    org: Uuid,
+    import_id: Uuid,
+    operator_id: Uuid,
+    clock: &dyn Clock,
+) -> Result<ConfirmOutcome, DbErr> {
+    let txn = crate::store::begin_write(db).await?;
+    let Some(import) = bulk_import::Entity::find_by_id(import_id)
+        .filter(Column::OrganizationId.eq(org))
+        .one(&txn)
+        .await?
+    else {
+        return Ok(ConfirmOutcome::NotFound);
+    };
+    if import.status != ImportStatus::Preview.code() {
+        return Ok(ConfirmOutcome::AlreadyConfirmed);
+    }
+    let valid = bulk_import_row::Entity::find()
+        .filter(bulk_import_row::Column::ImportId.eq(import_id))
+        .filter(bulk_import_row::Column::Verdict.eq(Verdict::Valid.code()))
+        .count(&txn)
+        .await?;
+    if valid == 0 {
+        return Ok(ConfirmOutcome::NothingToCreate);
+    }
+    let now = clock.now();
+    bulk_import::Entity::update_many()
+        .col_expr(Column::Status, Expr::value(ImportStatus::Queued.code()))
+        .col_expr(Column::ConfirmedBy, Expr::value(operator_id))
+        .col_expr(Column::ConfirmedAt, Expr::value(now))
+        .filter(Column::Id.eq(import_id))
+        .exec(&txn)
+        .await?;
+    let entry = AuditEntry {
+        organization_id: Some(org),
+        actor_id: Some(operator_id),
+        action: "bulk_import.confirmed",
+        target_type: "bulk_import",
+        target_id: import_id.to_string(),
+        details: json!({ "validRows": valid }),
+    };
+    audit::record(&txn, entry, clock).await?;
+    txn.commit().await?;
+    Ok(ConfirmOutcome::Queued)
+}
+
+pub struct BulkRunner {
+    pub db: DatabaseConnection,
+    pub clock: Arc<dyn Clock>,
+    pub public_url: url::Url,
+    /// Rows per transaction.
+    pub chunk: u64,
+    /// How long a claim protects an import from other runners.
+    pub claim_for: Duration,
+    /// Pause between looks when nothing is queued.
+    pub poll: Duration,
+}
+
+/// One claimed import and what its rows need.
+struct Claimed {
+    import: bulk_import::Model,
+    token: Uuid,
+    org: organization::Model,
+    inviter: Inviter,
+}
+
+impl BulkRunner {
+    pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, public_url: url::Url) -> Self {
+        BulkRunner {
+            db,
+            clock,
+            public_url,
+            chunk: 250,
+            claim_for: Duration::from_secs(120),
+            poll: Duration::from_secs(1),
+        }
+    }
+
+    /// Runs until `shutdown` turns true; it then stops between two chunks.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            match self.work(&shutdown).await {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "bulk import pass failed; retrying"),
+            }
+            tokio::select! {
+                _ = shutdown.changed() => {}
+                _ = tokio::time::sleep(self.poll) => {}
+            }
+        }
+    }
+
+    /// Claims one confirmed import and works through it until it is done or
+    /// `stop` turns true. Returns whether there was one.
+    pub async fn work(&self, stop: &watch::Receiver<bool>) -> Result<bool, DbErr> {
+        let Some(claimed) = self.claim().await? else {
+            return Ok(false);
+        };
+        tracing::info!(import = %claimed.import.id, "bulk import started");
+        while !*stop.borrow() {
+            if !self.process_chunk(&claimed).await? {
+                self.finish(&claimed).await?;
+                tracing::info!(import = %claimed.import.id, "bulk import done");
+                break;
+            }
+        }
+        Ok(true)
+    }
+
+    async fn claim(&self) -> Result<Option<Claimed>, DbErr> {
+        let now = self.clock.now();
+        let token = Uuid::new_v4();
+        let claimable = Condition::all()
+            .add(Column::Status.is_in([ImportStatus::Queued.code(), ImportStatus::Running.code()]))
+            .add(
+                Condition::any()
+                    .add(Column::ClaimedUntil.is_null())
+                    .add(Column::ClaimedUntil.lt(now)),
+            );
+        let next = Query::select()
+            .column(Column::Id)
+            .from(bulk_import::Entity)
+            .cond_where(claimable.clone())
+            .order_by(Column::ConfirmedAt, Order::Asc)
+            .limit(1)
+            .to_owned();
+        bulk_import::Entity::update_many()
+            .col_expr(Column::Status, Expr::value(ImportStatus::Running.code()))
+            .col_expr(Column::ClaimedBy, Expr::value(token))
+            .col_expr(Column::ClaimedUntil, Expr::value(now + self.claim_for))
+            .filter(Column::Id.in_subquery(next))
+            .filter(claimable)
+            .exec(&self.db)
+            .await?;
+        let Some(import) = bulk_import::Entity::find()
+            .filter(Column::ClaimedBy.eq(token))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let org = organization::Entity::find_by_id(import.organization_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("the import's organization".into()))?;
+        let operator = import.confirmed_by.unwrap_or(import.created_by);
+        let operator = user::Entity::find_by_id(operator)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("the import's operator".into()))?;
+        Ok(Some(Claimed {
+            import,
+            token,
+            org,
+            inviter: Inviter::from_user(&operator),
+        }))
+    }
+
+    /// Processes the next chunk of rows; false when none were left.
+    async fn process_chunk(&self, job: &Claimed) -> Result<bool, DbErr> {
+        let id = job.import.id;
+        let txn = crate::store::begin_write(&self.db).await?;
+        let rows = bulk_import_row::Entity::find()
+            .filter(bulk_import_row::Column::ImportId.eq(id))
+            .filter(bulk_import_row::Column::Outcome.is_null())
+            .order_by_asc(bulk_import_row::Column::RowNumber)
+            .limit(self.chunk)
+            .all(&txn)
+            .await?;
+        if rows.is_empty() {
+            return Ok(false);
+        }
+        let redirect = self.public_url.to_string();
+        let allowed = [redirect.clone()];
+        let mut created = 0;
+        for row in &rows {
+            let mut invitation_id = None;
+            let outcome = if row.verdict != Verdict::Valid.code() {
+                row.verdict.clone()
+            } else {
+                let values = row.fields.as_object().cloned().unwrap_or_default();
+                match validate(request_for(&values, &redirect), &allowed) {
+                    Err(_) => Verdict::Invalid.code().to_owned(),
+                    Ok(valid) => {
+                        let valid = valid.from_import(id);
+                        let clock = self.clock.as_ref();
+                        let url = &self.public_url;
+                        match create_in(&txn, &job.org, &job.inviter, valid, url, clock).await {
+                            Ok(done) => {
+                                created += 1;
+                                invitation_id = Some(done.invitation.id);
+                                "created".to_owned()
+                            }
+                            Err(CreateError::PendingInvitation { .. }) => {
+                                Verdict::AlreadyInvited.code().to_owned()
+                            }
+                            Err(CreateError::ExistingUser { .. }) => {
+                                Verdict::ExistingUser.code().to_owned()
+                            }
+                            Err(CreateError::Invalid(_)) => Verdict::Invalid.code().to_owned(),
+                            Err(CreateError::Database(e)) => return Err(e),
+                        }
+                    }
+                }
+            };
+            bulk_import_row::Entity::update_many()
+                .col_expr(bulk_import_row::Column::Outcome, Expr::value(outcome))
+                .col_expr(
+                    bulk_import_row::Column::InvitationId,
+                    Expr::value(invitation_id),
+                )
+                .filter(bulk_import_row::Column::ImportId.eq(id))
+                .filter(bulk_import_row::Column::RowNumber.eq(row.row_number))
+                .exec(&txn)
+                .await?;
+        }
+        let done = rows.len() as i32;
+        // Progress and a longer claim, only while the claim is still ours.
+        let kept = bulk_import::Entity::update_many()
+            .col_expr(
+                Column::ProcessedRows,
+                Expr::col(Column::ProcessedRows).add(done),
+            )
+            .col_expr(
+                Column::CreatedCount,
+                Expr::col(Column::CreatedCount).add(created),
+            )
+            .col_expr(
+                Column::SkippedCount,
+                Expr::col(Column::SkippedCount).add(done - created),
+            )
+            .col_expr(
+                Column::ClaimedUntil,
+                Expr::value(self.clock.now() + self.claim_for),
+            )
+            .filter(Column::Id.eq(id))
+            .filter(Column::ClaimedBy.eq(job.token))
+            .exec(&txn)
+            .await?;
+        if kept.rows_affected == 0 {
+            return Err(DbErr::Custom("the import's claim was lost".into()));
+        }
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    async fn finish(&self, job: &Claimed) -> Result<(), DbErr> {
+        let txn = crate::store::begin_write(&self.db).await?;
+        bulk_import::Entity::update_many()
+            .col_expr(Column::Status, Expr::value(ImportStatus::Done.code()))
+            .col_expr(Column::FinishedAt, Expr::value(self.clock.now()))
+            .col_expr(
+                Column::ClaimedUntil,
+                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+            )
+            .col_expr(Column::ClaimedBy, Expr::value(Option::<Uuid>::None))
+            .filter(Column::Id.eq(job.import.id))
+            .filter(Column::ClaimedBy.eq(job.token))
+            .exec(&txn)
+            .await?;
+        let totals = bulk_import::Entity::find_by_id(job.import.id)
+            .one(&txn)
+            .await?
+            .map(|i| json!({ "created": i.created_count, "skipped": i.skipped_count }));
+        let entry = AuditEntry {
+            organization_id: Some(job.org.id),
+            actor_id: Some(job.inviter.user_id),
+            action: "bulk_import.finished",
+            target_type: "bulk_import",
+            target_id: job.import.id.to_string(),
+            details: totals.unwrap_or_default(),
+        };
+        audit::record(&txn, entry, self.clock.as_ref()).await?;
+        txn.commit().await
+    }
+}
