@@ -61,10 +61,12 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, FileProblem> {
     }
 
     let mut rows = Vec::new();
+    let mut number = 1; // the header's
     for record in reader.records() {
         let record = record.map_err(|e| FileProblem::Malformed {
             line: error_line(&e),
         })?;
+        number += 1;
         if record.iter().all(|field| field.trim().is_empty()) {
             continue; // Spreadsheets often end a file with empty rows.
         }
@@ -86,7 +88,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, FileProblem> {
             }
         }
         rows.push(CsvRow {
-            line: record.position().map_or(0, |p| p.line()),
+            line: number,
             values,
             extra_fields,
         });
@@ -139,6 +141,16 @@ mod tests {
     }
 
     #[test]
+    fn numbers_rows_as_a_spreadsheet_does_whatever_the_line_ends() {
+        for end in ["\n", "\r\n", "\r"] {
+            let file = ["email", "a@example.com", ",", "b@example.com"].join(end);
+            let rows = parse(file.as_bytes()).unwrap();
+            let numbers: Vec<u64> = rows.iter().map(|r| r.line).collect();
+            assert_eq!(numbers, [2, 4], "line end {end:?}");
+        }
+    }
+
+    #[test]
     fn reads_comma_files_with_a_byte_order_mark() {
         let rows = parse(
             "\u{feff}Email,Display Name,language\na@example.com,Ann,en\nb@example.com,\"Lee, Bo\",ko\n"
@@ -167,7 +179,10 @@ mod tests {
     fn refuses_files_it_cannot_use_and_says_why() {
         assert_eq!(parse(b""), Err(FileProblem::Empty));
         assert_eq!(parse(b"email\n\n"), Err(FileProblem::Empty));
-        assert_eq!(parse(b"Display Name\nAnn\n"), Err(FileProblem::NoEmailColumn));
+        assert_eq!(
+            parse(b"Display Name\nAnn\n"),
+            Err(FileProblem::NoEmailColumn)
+        );
         assert_eq!(
             parse(b"email,fax\na@example.com,1\n"),
             Err(FileProblem::UnknownColumn { name: "fax".into() })
