@@ -6,6 +6,7 @@ mod m20261122_000002_rate_limit_events;
 mod m20261122_000003_api_tokens;
 mod m20261122_000004_invitation_tickets;
 mod m20261122_000005_bulk_imports;
+mod m20261122_000006_invitation_cc_and_reset;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_api_tokens::Migration),
             Box::new(m20261122_000004_invitation_tickets::Migration),
             Box::new(m20261122_000005_bulk_imports::Migration),
+            Box::new(m20261122_000006_invitation_cc_and_reset::Migration),
         ]
     }
 }

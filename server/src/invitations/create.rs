@@ -45,6 +45,18 @@ pub struct CreateRequest {
     pub company_id: Option<String>,
     /// 1 to 90, default 30.
     pub expires_in_days: Option<i64>,
+    /// Invite again someone who already redeemed: their next redemption binds
+    /// a new identity (and this email) to the same user. Needs `invitedUser.id`.
+    #[serde(default)]
+    pub reset_redemption: bool,
+    /// With `resetRedemption`: the user to invite again.
+    pub invited_user: Option<InvitedUserRef>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvitedUserRef {
+    pub id: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -118,6 +130,8 @@ pub struct Valid {
     expires_in_days: i64,
     /// The bulk import that asked for it, if any (for the audit trail).
     import_id: Option<Uuid>,
+    /// The user whose redemption this invitation resets.
+    reset_user: Option<Uuid>,
 }
 
 impl Valid {
@@ -336,6 +350,37 @@ pub fn validate(
         );
     }
 
+    let reset_user = match (req.reset_redemption, req.invited_user.and_then(|u| u.id)) {
+        (false, None) => None,
+        (false, Some(_)) => {
+            bad(
+                "invitedUser.id",
+                "reset_needed",
+                "is only used with resetRedemption: true".into(),
+            );
+            None
+        }
+        (true, None) => {
+            bad(
+                "invitedUser.id",
+                "required",
+                "is required with resetRedemption: the id of the user to invite again".into(),
+            );
+            None
+        }
+        (true, Some(raw)) => match Uuid::try_parse(&raw) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                bad(
+                    "invitedUser.id",
+                    "user_id_invalid",
+                    "must be a user id (a UUID)".into(),
+                );
+                None
+            }
+        },
+    };
+
     match (email, redirect_url) {
         (Some(email), Some(redirect_url)) if errors.is_empty() => Ok(Valid {
             email,
@@ -350,6 +395,7 @@ pub fn validate(
             company_id,
             expires_in_days,
             import_id: None,
+            reset_user,
         }),
         _ => Err(errors),
     }
@@ -435,11 +481,15 @@ pub async fn create_in(
             invitation_id: live.id,
         });
     }
-    let existing = user::Entity::find()
+    let by_email = user::Entity::find()
         .filter(user::Column::Email.eq(&valid.email))
         .one(txn)
         .await?;
-    if let Some(u) = &existing {
+    let existing = match valid.reset_user {
+        None => by_email,
+        Some(id) => Some(reset_target(txn, org.id, id, by_email.as_ref(), now).await?),
+    };
+    if let Some(u) = existing.as_ref().filter(|_| valid.reset_user.is_none()) {
         if belongs_to(txn, org.id, u.id).await? {
             return Err(CreateError::ExistingUser { user_id: u.id });
         }
@@ -498,6 +548,8 @@ pub async fn create_in(
         redeemed_at: Set(None),
         redeemed_by: Set(None),
         revoked_at: Set(None),
+        cc_email: Set(valid.cc.clone()),
+        reset_redemption: Set(valid.reset_user.is_some()),
     }
     .insert(txn)
     .await?;
@@ -512,16 +564,7 @@ pub async fn create_in(
 
     let url = redeem_url(public_url, &ticket);
     if valid.send {
-        queue_email(
-            txn,
-            org,
-            inviter,
-            &created,
-            &url,
-            valid.cc.as_deref(),
-            clock,
-        )
-        .await?;
+        queue_email(txn, org, inviter, &created, &url, clock).await?;
     }
     let entry = AuditEntry {
         organization_id: Some(org.id),
@@ -534,6 +577,7 @@ pub async fn create_in(
             "sent": valid.send,
             "expiresAt": expires_at,
             "import": valid.import_id,
+            "resetRedemption": valid.reset_user.is_some(),
         }),
     };
     audit::record(txn, entry, clock).await?;
@@ -543,14 +587,54 @@ pub async fn create_in(
     })
 }
 
-/// Queues the invitation email for `row` in the caller's transaction.
+/// The user whose redemption is reset: they must exist and belong to the
+/// organization, have no other live invitation, and the new address must not
+/// be another account's.
+async fn reset_target(
+    txn: &DatabaseTransaction,
+    org: Uuid,
+    id: Uuid,
+    by_email: Option<&user::Model>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<user::Model, CreateError> {
+    let unknown = || {
+        CreateError::Invalid(vec![FieldError {
+            target: "invitedUser.id".into(),
+            code: "user_unknown",
+            message: "no user of this organization has this id".into(),
+        }])
+    };
+    let target = user::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(unknown)?;
+    if !belongs_to(txn, org, target.id).await? {
+        return Err(unknown());
+    }
+    if let Some(other) = by_email.filter(|u| u.id != target.id) {
+        return Err(CreateError::ExistingUser { user_id: other.id });
+    }
+    let open = invitation::Entity::find()
+        .filter(invitation::Column::OrganizationId.eq(org))
+        .filter(invitation::Column::InvitedUserId.eq(target.id))
+        .filter(invitation::Column::Status.eq(PENDING))
+        .all(txn)
+        .await?;
+    if let Some(live) = open.iter().find(|i| status_at(i, now) == PENDING) {
+        return Err(CreateError::PendingInvitation {
+            invitation_id: live.id,
+        });
+    }
+    Ok(target)
+}
+
+/// Queues the invitation email for `row` (and its cc) in the caller's transaction.
 pub(crate) async fn queue_email(
     txn: &impl sea_orm::ConnectionTrait,
     org: &organization::Model,
     inviter: &Inviter,
     row: &invitation::Model,
     url: &str,
-    cc: Option<&str>,
     clock: &dyn Clock,
 ) -> Result<(), DbErr> {
     let locale = row
@@ -562,7 +646,7 @@ pub(crate) async fn queue_email(
     let mail = invitation_email(&InvitationEmail {
         locale,
         to: &row.invited_email,
-        cc,
+        cc: row.cc_email.as_deref(),
         invitee_name: row.invited_display_name.as_deref(),
         inviter_name: &inviter.name,
         inviter_email: &inviter.email,

@@ -177,7 +177,7 @@ pub async fn resend(
     active.expires_at = Set(now + validity);
     let updated = active.update(&txn).await?;
     let url = redeem_url(public_url, &ticket);
-    queue_email(&txn, org, inviter, &updated, &url, None, clock).await?;
+    queue_email(&txn, org, inviter, &updated, &url, clock).await?;
     audit(
         &txn,
         org.id,

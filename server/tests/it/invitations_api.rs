@@ -167,6 +167,150 @@ async fn asking_for_the_message_queues_it_in_the_invitees_language_with_the_cc()
         .as_deref()
         .unwrap()
         .contains("&lt;b&gt;환영합니다&lt;/b&gt;"));
+    assert_eq!(
+        inv["invitedUserMessageInfo"]["ccRecipients"],
+        json!([{ "emailAddress": { "address": "boss@customer.example" } }])
+    );
+
+    // Sending again copies the cc recipient again.
+    let id = inv["id"].as_str().unwrap();
+    let uri = format!("/v1.0/invitations/{id}/resend");
+    let (status, _, _) = call(&api.app, "POST", &uri, Some(&api.token), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let mails = email_outbox::Entity::find().all(&api.db).await.unwrap();
+    assert_eq!(mails.len(), 2);
+    assert!(mails
+        .iter()
+        .all(|m| m.cc_address.as_deref() == Some("boss@customer.example")));
+}
+
+#[tokio::test]
+async fn reset_redemption_invites_a_user_of_the_organization_again() {
+    let api = setup().await;
+    let first = invite(&api, "jiwoo@customer.example").await;
+    let user_id = first["invitedUser"]["id"].as_str().unwrap().to_owned();
+    // As if Jiwoo had redeemed it.
+    let row = invitation::Entity::find()
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut accepted: invitation::ActiveModel = row.into();
+    accepted.status = sea_orm::Set("Accepted".into());
+    accepted.redeemed_by = sea_orm::Set(Some(user_id.parse().unwrap()));
+    sea_orm::ActiveModelTrait::update(accepted, &api.db)
+        .await
+        .unwrap();
+
+    let post = |body: Value| {
+        call(
+            &api.app,
+            "POST",
+            "/v1.0/invitations",
+            Some(&api.token),
+            Some(body),
+        )
+    };
+    let (status, _, err) = post(minimal("jiwoo@customer.example")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(err["error"]["existingUserId"], json!(user_id));
+    assert_eq!(err["error"]["possibleActions"], json!(["resetRedemption"]));
+
+    let with = |email: &str, reset: Value, user: Value| {
+        let mut body = minimal(email);
+        body["resetRedemption"] = reset;
+        body["invitedUser"] = user;
+        body
+    };
+    let targets = |err: &Value| -> Vec<String> {
+        err["error"]["details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["target"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (status, _, err) = post(with("jiwoo@customer.example", json!(true), json!({}))).await;
+    assert_eq!(
+        (status, targets(&err)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["invitedUser.id".to_owned()]
+        )
+    );
+    let (status, _, err) = post(with(
+        "jiwoo@customer.example",
+        json!(false),
+        json!({ "id": user_id }),
+    ))
+    .await;
+    assert_eq!(
+        (status, targets(&err)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["invitedUser.id".to_owned()]
+        )
+    );
+    let unknown = json!({ "id": uuid::Uuid::new_v4() });
+    let (status, _, err) = post(with("jiwoo@customer.example", json!(true), unknown)).await;
+    assert_eq!(
+        (status, targets(&err)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["invitedUser.id".to_owned()]
+        )
+    );
+    let (status, _, err) = post(with(
+        "ops@gfms.example",
+        json!(true),
+        json!({ "id": user_id }),
+    ))
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "the new address is another account's"
+    );
+    assert_eq!(err["error"]["existingUserId"], api.operator.to_string());
+    assert_eq!(
+        invitation::Entity::find().count(&api.db).await.unwrap(),
+        1,
+        "refusals write nothing"
+    );
+
+    // The admin changed Jiwoo's address: the same user, to be bound anew.
+    let (status, _, reset) = post(with(
+        "jiwoo.kim@new-customer.example",
+        json!(true),
+        json!({ "id": user_id }),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{reset}");
+    assert_eq!(reset["invitedUser"]["id"], json!(user_id));
+    assert_eq!(reset["resetRedemption"], true);
+    assert_eq!(
+        reset["invitedUserEmailAddress"],
+        "jiwoo.kim@new-customer.example"
+    );
+    let jiwoo =
+        lobby::store::entities::user::Entity::find_by_id(user_id.parse::<uuid::Uuid>().unwrap())
+            .one(&api.db)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(
+        jiwoo.email, "jiwoo@customer.example",
+        "the address changes only when redeemed"
+    );
+
+    let (status, _, err) = post(with(
+        "jiwoo@customer.example",
+        json!(true),
+        json!({ "id": user_id }),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "one live reset at a time");
+    assert_eq!(err["error"]["existingInvitationId"], reset["id"]);
 }
 
 #[tokio::test]

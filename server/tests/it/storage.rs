@@ -160,6 +160,8 @@ async fn every_entity_round_trips(db: &DatabaseConnection) {
             redeemed_at: Some(later),
             redeemed_by: Some(user),
             revoked_at: Some(later),
+            cc_email: Some("assistant@customer.example".into()),
+            reset_redemption: true,
         },
     )
     .await;

@@ -33,6 +33,8 @@ pub struct Invitation {
     pub invited_user_message_info: MessageInfoOut,
     pub invited_user_type: String,
     pub invited_user: InvitedUser,
+    /// The invitation resets an earlier redemption of `invitedUser`.
+    pub reset_redemption: bool,
     /// `PendingAcceptance`, `Accepted`, `Expired` or `Revoked`.
     pub status: String,
     pub created_at: DateTime<Utc>,
@@ -47,6 +49,18 @@ pub struct Invitation {
 pub struct MessageInfoOut {
     pub customized_message_body: Option<String>,
     pub message_language: Option<String>,
+    pub cc_recipients: Vec<RecipientOut>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecipientOut {
+    pub email_address: AddressOut,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AddressOut {
+    pub address: String,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -78,11 +92,21 @@ pub fn to_resource(
         invited_user_message_info: MessageInfoOut {
             customized_message_body: row.message.clone(),
             message_language: row.message_language.clone(),
+            cc_recipients: row
+                .cc_email
+                .iter()
+                .map(|address| RecipientOut {
+                    email_address: AddressOut {
+                        address: address.clone(),
+                    },
+                })
+                .collect(),
         },
         invited_user_type: row.user_type.clone(),
         invited_user: InvitedUser {
             id: row.invited_user_id,
         },
+        reset_redemption: row.reset_redemption,
         status: status_at(row, now).to_owned(),
         created_at: row.created_at,
         expires_at: row.expires_at,

@@ -6,17 +6,21 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::error::{Detail, ErrorBody, ErrorEnvelope};
-use super::invitations::{self, Invitation, InvitationList, InvitedUser, MessageInfoOut};
+use super::invitations::{
+    self, AddressOut, Invitation, InvitationList, InvitedUser, MessageInfoOut, RecipientOut,
+};
 use super::Me;
-use crate::invitations::create::{CreateRequest, MessageInfo, Recipient, RecipientAddress};
+use crate::invitations::create::{
+    CreateRequest, InvitedUserRef, MessageInfo, Recipient, RecipientAddress,
+};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Lobby API", version = "1.0", description = "Invitations, shaped like Microsoft Graph's invitation resource."),
     paths(super::me, invitations::create, invitations::list, invitations::get_one, invitations::resend, invitations::revoke),
     components(schemas(
-        CreateRequest, MessageInfo, Recipient, RecipientAddress, Invitation, MessageInfoOut, InvitedUser,
-        InvitationList, Me, ErrorEnvelope, ErrorBody, Detail
+        CreateRequest, MessageInfo, Recipient, RecipientAddress, InvitedUserRef, Invitation,
+        MessageInfoOut, RecipientOut, AddressOut, InvitedUser, InvitationList, Me, ErrorEnvelope, ErrorBody, Detail
     )),
     modifiers(&BearerToken)
 )]

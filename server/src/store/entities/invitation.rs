@@ -29,6 +29,11 @@ pub struct Model {
     pub redeemed_at: Option<DateTimeUtc>,
     pub redeemed_by: Option<Uuid>,
     pub revoked_at: Option<DateTimeUtc>,
+    /// Who receives a copy of each invitation email.
+    pub cc_email: Option<String>,
+    /// This invitation resets an earlier redemption: the user's next
+    /// redemption binds a new identity (and this email) to the same user.
+    pub reset_redemption: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
