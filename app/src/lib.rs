@@ -14,6 +14,7 @@ pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
+pub mod query;
 #[cfg(feature = "ssr")]
 mod shell;
 

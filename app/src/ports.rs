@@ -25,9 +25,11 @@ pub enum PortError {
 
 /// The operator dashboard's data.
 pub trait Dashboard: Send + Sync + 'static {
+    /// A page of invitations, by status and by text in the email or name.
     fn invitations(
         &self,
         status: Option<String>,
+        search: Option<String>,
         cursor: Option<String>,
     ) -> PortFuture<'_, Result<InvitationPage, PortError>>;
     /// Creates an invitation on behalf of the signed-in operator `inviter_email`.

@@ -11,6 +11,7 @@ use crate::model::invitation::{
 #[server(endpoint = "list_invitations")]
 pub async fn list_invitations(
     status: Option<String>,
+    search: Option<String>,
     cursor: Option<String>,
 ) -> Result<InvitationPage, ServerFnError> {
     use crate::model::operator::CurrentOperator;
@@ -26,7 +27,7 @@ pub async fn list_invitations(
     }
     let port = use_context::<DashboardPort>().ok_or_else(|| ServerFnError::new("unavailable"))?;
     port.0
-        .invitations(status, cursor)
+        .invitations(status, search, cursor)
         .await
         .map_err(|e| ServerFnError::new(format!("{e:?}")))
 }

@@ -1,3 +1,4 @@
 //! Reusable pieces of the UI.
 pub mod admin_nav;
+pub mod copy_button;
 pub mod language_switcher;

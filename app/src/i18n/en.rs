@@ -212,4 +212,11 @@ pub static EN: Strings = Strings {
     problem_duplicate: "repeats row {row}",
     problem_extra_fields: "the row has more fields than the header",
     problem_invalid: "is invalid",
+    copy_link: "Copy link",
+    link_copied: "Link copied",
+    reset_redemption_button: "Reset the redemption and invite again",
+    reset_redemption_intro: "They will sign in anew, possibly with another identity; their account, memberships and company stay.",
+    search_label: "Search by email or name",
+    search_button: "Search",
+    open_pending_invitation: "Open the pending invitation to send it again",
 };

@@ -212,4 +212,11 @@ pub static KO: Strings = Strings {
     problem_duplicate: "{row}행과 중복됩니다",
     problem_extra_fields: "이 행의 항목 수가 머리글보다 많습니다",
     problem_invalid: "유효하지 않습니다",
+    copy_link: "링크 복사",
+    link_copied: "링크를 복사했습니다",
+    reset_redemption_button: "사용 등록을 초기화하고 다시 초대",
+    reset_redemption_intro: "다시 로그인하게 되며 다른 ID를 사용할 수도 있습니다. 계정, 멤버십과 회사 정보는 그대로 유지됩니다.",
+    search_label: "이메일 또는 이름으로 검색",
+    search_button: "검색",
+    open_pending_invitation: "대기 중인 초대를 열어 다시 보내기",
 };

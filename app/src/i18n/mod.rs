@@ -358,6 +358,13 @@ pub struct Strings {
     pub problem_duplicate: &'static str,
     pub problem_extra_fields: &'static str,
     pub problem_invalid: &'static str,
+    pub copy_link: &'static str,
+    pub link_copied: &'static str,
+    pub reset_redemption_button: &'static str,
+    pub reset_redemption_intro: &'static str,
+    pub search_label: &'static str,
+    pub search_button: &'static str,
+    pub open_pending_invitation: &'static str,
 }
 
 #[cfg(test)]
@@ -577,6 +584,13 @@ mod tests {
             ("problem_duplicate", s.problem_duplicate),
             ("problem_extra_fields", s.problem_extra_fields),
             ("problem_invalid", s.problem_invalid),
+            ("copy_link", s.copy_link),
+            ("link_copied", s.link_copied),
+            ("reset_redemption_button", s.reset_redemption_button),
+            ("reset_redemption_intro", s.reset_redemption_intro),
+            ("search_label", s.search_label),
+            ("search_button", s.search_button),
+            ("open_pending_invitation", s.open_pending_invitation),
         ]
     }
 

@@ -132,16 +132,7 @@ pub enum FileProblem {
 impl FileProblem {
     /// The query string the upload form reads its message from.
     pub fn to_query(&self) -> String {
-        let enc = |s: &str| {
-            s.bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect::<String>()
-        };
+        let enc = crate::query::encode;
         match self {
             FileProblem::TooLarge => "error=too_large".into(),
             FileProblem::TooManyRows => "error=too_many_rows".into(),

@@ -36,6 +36,9 @@ pub struct NewInvitationForm {
     /// A checkbox: absent when unchecked.
     #[serde(default)]
     pub send_email: bool,
+    /// Set to invite an existing user again, resetting their redemption.
+    #[serde(default)]
+    pub reset_user_id: String,
 }
 
 /// What became of a submitted form.
@@ -54,7 +57,9 @@ pub enum NewInvitationOutcome {
     PendingExists {
         invitation_id: String,
     },
-    AccountExists,
+    AccountExists {
+        user_id: String,
+    },
 }
 
 pub const MESSAGE_MAX_CHARS: usize = 2000;

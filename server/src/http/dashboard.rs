@@ -76,12 +76,14 @@ impl Dashboard for DashboardService {
     fn invitations(
         &self,
         status: Option<String>,
+        search: Option<String>,
         cursor: Option<String>,
     ) -> PortFuture<'_, Result<InvitationPage, PortError>> {
         Box::pin(async move {
             let query = ListQuery {
                 status,
                 email: None,
+                search,
                 top: PAGE_SIZE,
                 cursor,
             };
@@ -134,7 +136,7 @@ impl Dashboard for DashboardService {
     ) -> PortFuture<'_, Result<NewInvitationOutcome, PortError>> {
         Box::pin(async move {
             use crate::invitations::create::{
-                self, CreateError, CreateRequest, Inviter, MessageInfo,
+                self, CreateError, CreateRequest, InvitedUserRef, Inviter, MessageInfo,
             };
             let (org, inviter) = self.org_and_operator(&inviter_email).await?;
             let request = CreateRequest {
@@ -146,6 +148,10 @@ impl Dashboard for DashboardService {
                     customized_message_body: Some(form.message),
                     message_language: Some(form.language),
                     cc_recipients: Vec::new(),
+                }),
+                reset_redemption: !form.reset_user_id.is_empty(),
+                invited_user: (!form.reset_user_id.is_empty()).then(|| InvitedUserRef {
+                    id: Some(form.reset_user_id.clone()),
                 }),
                 ..CreateRequest::default()
             };
@@ -179,7 +185,11 @@ impl Dashboard for DashboardService {
                         invitation_id: invitation_id.to_string(),
                     })
                 }
-                Err(CreateError::ExistingUser { .. }) => Ok(NewInvitationOutcome::AccountExists),
+                Err(CreateError::ExistingUser { user_id }) => {
+                    Ok(NewInvitationOutcome::AccountExists {
+                        user_id: user_id.to_string(),
+                    })
+                }
                 Err(CreateError::Database(e)) => Err(unavailable(e)),
             }
         })

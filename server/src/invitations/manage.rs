@@ -1,6 +1,6 @@
 //! Listing, resending and revoking invitations.
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -31,6 +31,8 @@ pub enum ManageError {
 pub struct ListQuery {
     pub status: Option<String>,
     pub email: Option<String>,
+    /// Part of the email or display name, without regard to case.
+    pub search: Option<String>,
     pub top: u64,
     pub cursor: Option<String>,
 }
@@ -79,6 +81,25 @@ pub async fn list(
     };
     if let Some(email) = q.email.as_deref() {
         select = select.filter(invitation::Column::InvitedEmail.eq(email.trim().to_lowercase()));
+    }
+    if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let escaped: String = text
+            .to_lowercase()
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        let pattern = format!("%{escaped}%");
+        let contains = |column: invitation::Column| {
+            Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(&pattern).escape('\\'))
+        };
+        select = select.filter(
+            Condition::any()
+                .add(contains(invitation::Column::InvitedEmail))
+                .add(contains(invitation::Column::InvitedDisplayName)),
+        );
     }
     if let Some(raw) = q.cursor.as_deref() {
         let (at, id) = decode_cursor(raw)

@@ -617,6 +617,54 @@ async fn list_pages_newest_first_and_filters(api: crate::api::Api) {
         ),
         1
     );
+    // The dashboard's text search: part of the email or name, any case;
+    // `%` and `_` are plain characters there.
+    let named = json!({
+        "invitedUserEmailAddress": "jiwoo@customer.example",
+        "inviteRedirectUrl": ORIGIN,
+        "invitedUserDisplayName": "Jiwoo KIM_100%",
+    });
+    let (status, _, _) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(named),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let search = |text: &str| {
+        let query = lobby::invitations::manage::ListQuery {
+            status: None,
+            email: None,
+            search: Some(text.to_owned()),
+            top: 50,
+            cursor: None,
+        };
+        let (db, clock, org) = (api.db.clone(), api.clock.clone(), api.org);
+        async move {
+            let page = lobby::invitations::manage::list(&db, org, query, &clock)
+                .await
+                .unwrap();
+            let mut found: Vec<String> = page.rows.into_iter().map(|r| r.invited_email).collect();
+            found.sort();
+            found
+        }
+    };
+    assert_eq!(search("kim").await, ["jiwoo@customer.example"]);
+    assert_eq!(search("_100%").await, ["jiwoo@customer.example"]);
+    assert_eq!(search("USER3@").await, ["user3@customer.example"]);
+    assert_eq!(
+        search("user_").await,
+        Vec::<String>::new(),
+        "_ is not a wildcard"
+    );
+    assert_eq!(
+        search("%").await,
+        ["jiwoo@customer.example"],
+        "% is not a wildcard"
+    );
+    assert_eq!(search("customer").await.len(), 6);
     api.clock.advance(chrono::Duration::days(31));
     assert_eq!(
         count(
@@ -630,7 +678,7 @@ async fn list_pages_newest_first_and_filters(api: crate::api::Api) {
             .await
             .2
         ),
-        4
+        5
     );
 
     for bad in [

@@ -406,6 +406,20 @@ async fn the_dashboard_lists_invitations_by_status_for_operators_only() {
     assert!(
         revoked.contains("second@customer.example") && !revoked.contains("first@customer.example")
     );
+    let (_, _, found) = get(
+        &op.app,
+        "/admin/invitations?q=SECOND",
+        &[("cookie", &cookie)],
+    )
+    .await;
+    assert!(
+        found.contains("second@customer.example") && !found.contains("first@customer.example"),
+        "the text search"
+    );
+    assert!(
+        found.contains(r#"name="q" value="SECOND""#),
+        "keeps what was searched"
+    );
     let (_, _, korean) = get(
         &op.app,
         "/admin/invitations",
@@ -505,6 +519,41 @@ async fn the_new_invitation_form_creates_through_the_same_rules_with_csrf() {
         body.contains("Invalid") && body.contains("\"email\""),
         "{body}"
     );
+
+    // An address with an account: the answer offers to reset its redemption,
+    // and the same form with that user's id invites again.
+    let (_, _, body) = post(
+        &op.app,
+        "/api/create_invitation",
+        &form(&csrf, "ada@gfms.example"),
+        &with_session,
+    )
+    .await;
+    let outcome: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let user_id = outcome["AccountExists"]["user_id"]
+        .as_str()
+        .expect(&body)
+        .to_owned();
+    let reset = format!(
+        "{}&form[reset_user_id]={user_id}",
+        form(&csrf, "ada@gfms.example")
+    );
+    let (_, _, body) = post(&op.app, "/api/create_invitation", &reset, &with_session).await;
+    let outcome: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(outcome["Created"]["email"], "ada@gfms.example", "{body}");
+    let row = lobby::store::entities::invitation::Entity::find_by_id(
+        outcome["Created"]["id"]
+            .as_str()
+            .unwrap()
+            .parse::<uuid::Uuid>()
+            .unwrap(),
+    )
+    .one(&op.db)
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(row.reset_redemption);
+    assert_eq!(row.invited_user_id.map(|u| u.to_string()), Some(user_id));
 }
 
 #[tokio::test]

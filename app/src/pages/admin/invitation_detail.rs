@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::invitations::{get_invitation_detail, ResendInvitation, RevokeInvitation};
 use crate::api::operator::signed_in_operator;
 use crate::components::admin_nav::AdminNav;
+use crate::components::copy_button::CopyButton;
 use crate::i18n::{fill, Strings};
 use crate::model::invitation::InvitationActionOutcome;
 use crate::pages::admin::invitations::status_name;
@@ -55,6 +56,7 @@ pub fn InvitationDetailPage() -> impl IntoView {
                     <p>{s.action_resent}</p>
                     <label for="new-redeem-url">{s.invitation_link_label}</label>
                     <input id="new-redeem-url" readonly=true value=redeem_url/>
+                    <CopyButton target="new-redeem-url"/>
                 </div>
             }
             .into_any(),

@@ -10,6 +10,7 @@ use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
 use crate::i18n::{fill, Strings};
 use crate::model::invitation::{InvitationRow, STATUSES};
+use crate::query::encode;
 use crate::use_locale;
 
 /// The translated name of a status.
@@ -23,10 +24,13 @@ pub fn status_name(s: &'static Strings, status: &str) -> &'static str {
     }
 }
 
-fn list_href(status: Option<&str>, cursor: Option<&str>) -> String {
+fn list_href(status: Option<&str>, search: Option<&str>, cursor: Option<&str>) -> String {
     let mut query = Vec::new();
     if let Some(s) = status {
         query.push(format!("status={s}"));
+    }
+    if let Some(q) = search {
+        query.push(format!("q={}", encode(q)));
     }
     if let Some(c) = cursor {
         query.push(format!("cursor={c}"));
@@ -50,10 +54,17 @@ pub fn AdminInvitations() -> impl IntoView {
             .get("status")
             .filter(|s| STATUSES.contains(&s.as_str()))
     };
+    let search = move || {
+        query
+            .read()
+            .get("q")
+            .map(|q| q.trim().to_owned())
+            .filter(|q| !q.is_empty())
+    };
     let cursor = move || query.read().get("cursor");
     let page = Resource::new(
-        move || (status(), cursor()),
-        |(status, cursor)| list_invitations(status, cursor),
+        move || (status(), search(), cursor()),
+        |(status, search, cursor)| list_invitations(status, search, cursor),
     );
 
     let filters = move || {
@@ -64,7 +75,7 @@ pub fn AdminInvitations() -> impl IntoView {
                 let selected = current.as_deref() == s;
                 view! {
                     <li>
-                        <a href=list_href(s, None) aria-current=selected.then_some("page")>
+                        <a href=list_href(s, search().as_deref(), None) aria-current=selected.then_some("page")>
                             {move || s.map(|s| status_name(t(), s)).unwrap_or(t().status_all)}
                         </a>
                     </li>
@@ -92,6 +103,14 @@ pub fn AdminInvitations() -> impl IntoView {
         <AdminNav/>
         <section class="card wide" aria-labelledby="invitations-heading">
             <h1 id="invitations-heading">{move || t().invitations_heading}</h1>
+            <form class="search" method="get" action="/admin/invitations" role="search">
+                {move || status().map(|s| view! { <input type="hidden" name="status" value=s/> })}
+                <label for="invitation-search">{move || t().search_label}</label>
+                <div class="search-row">
+                    <input id="invitation-search" type="search" name="q" value=search maxlength="200"/>
+                    <button type="submit">{move || t().search_button}</button>
+                </div>
+            </form>
             <nav class="filters" aria-label=move || t().invitations_filter_label>
                 <ul>{filters}</ul>
             </nav>
@@ -100,12 +119,13 @@ pub fn AdminInvitations() -> impl IntoView {
                     let org = org.clone();
                     // Read before the await: reactive reads must not happen after it.
                     let current = status();
+                    let text = search();
                     Suspend::new(async move {
                     match page.await {
                         Err(_) => view! { <p class="notice alert" role="alert">{move || t().load_failed}</p> }.into_any(),
                         Ok(p) if p.rows.is_empty() => view! { <p>{move || t().no_invitations}</p> }.into_any(),
                         Ok(p) => {
-                            let next = p.next.map(|c| list_href(current.as_deref(), Some(&c)));
+                            let next = p.next.map(|c| list_href(current.as_deref(), text.as_deref(), Some(&c)));
                             view! {
                                 <div class="table-scroll" role="region" aria-labelledby="invitations-caption" tabindex="0">
                                     <table>

@@ -9,6 +9,7 @@ use crate::api::invitations::CreateInvitation;
 use crate::api::operator::signed_in_operator;
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
+use crate::components::copy_button::CopyButton;
 use crate::i18n::{fill, Locale, Strings};
 use crate::model::email::{normalize_email, EmailProblem};
 use crate::model::invitation::{NewInvitationOutcome, MESSAGE_MAX_CHARS};
@@ -30,6 +31,26 @@ pub fn NewInvitation() -> impl IntoView {
     let org = use_context::<Branding>().unwrap_or_default().org_name;
     let operator = Resource::new(|| (), |_| signed_in_operator());
     let action = ServerAction::<CreateInvitation>::new();
+    // "Reset the redemption and invite again", offered when the address
+    // belongs to an account already. Only the latest answer is shown.
+    let reset = ServerAction::<CreateInvitation>::new();
+    Effect::new(move |_| {
+        if reset.value().with(Option::is_some) {
+            action.value().set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if action.value().with(Option::is_some) {
+            reset.value().set(None);
+        }
+    });
+    let csrf = move || {
+        operator
+            .get()
+            .and_then(|o| o.ok().flatten())
+            .map(|o| o.csrf)
+            .unwrap_or_default()
+    };
 
     let email = RwSignal::new(String::new());
     let email_touched = RwSignal::new(false);
@@ -58,22 +79,42 @@ pub fn NewInvitation() -> impl IntoView {
     let outcome = move || {
         let s = t();
         let org = org.clone();
-        action.value().get().map(|result| match result {
+        let last = action.value().get().or_else(|| reset.value().get());
+        last.map(|result| match result {
             Ok(NewInvitationOutcome::Created { email, redeem_url, sent, .. }) => view! {
                 <div class="notice" role="status">
                     <p>{fill(s.invitation_created, &[("email", &email)])}</p>
                     {sent.then(|| view! { <p>{s.invitation_email_queued}</p> })}
                     <label for="redeem-url">{s.invitation_link_label}</label>
                     <input id="redeem-url" readonly=true value=redeem_url/>
+                    <CopyButton target="redeem-url"/>
                 </div>
             }
             .into_any(),
-            Ok(NewInvitationOutcome::PendingExists { .. }) => {
-                view! { <p class="notice alert" role="alert">{s.error_pending_exists}</p> }.into_any()
+            Ok(NewInvitationOutcome::PendingExists { invitation_id }) => view! {
+                <div class="notice alert" role="alert">
+                    <p>{s.error_pending_exists}</p>
+                    <p><a href=format!("/admin/invitations/{invitation_id}")>{s.open_pending_invitation}</a></p>
+                </div>
             }
-            Ok(NewInvitationOutcome::AccountExists) => {
-                view! { <p class="notice alert" role="alert">{fill(s.error_account_exists, &[("org", &org)])}</p> }.into_any()
+            .into_any(),
+            Ok(NewInvitationOutcome::AccountExists { user_id }) => view! {
+                <div class="notice alert" role="alert">
+                    <p>{fill(s.error_account_exists, &[("org", &org)])}</p>
+                    <p>{s.reset_redemption_intro}</p>
+                    <ActionForm action=reset>
+                        <input type="hidden" name="csrf" value=csrf()/>
+                        <input type="hidden" name="form[email]" value=email.get_untracked()/>
+                        <input type="hidden" name="form[display_name]" value=name.get_untracked()/>
+                        <input type="hidden" name="form[language]" value=language.get_untracked()/>
+                        <input type="hidden" name="form[message]" value=message.get_untracked()/>
+                        <input type="hidden" name="form[send_email]" value="true"/>
+                        <input type="hidden" name="form[reset_user_id]" value=user_id/>
+                        <button type="submit" disabled=move || reset.pending().get()>{s.reset_redemption_button}</button>
+                    </ActionForm>
+                </div>
             }
+            .into_any(),
             Ok(NewInvitationOutcome::Invalid { .. }) => {
                 view! { <p class="notice alert" role="alert">{s.error_server_invalid}</p> }.into_any()
             }

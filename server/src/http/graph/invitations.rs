@@ -288,6 +288,7 @@ pub async fn list(
     let query = ListQuery {
         status: params.status.clone(),
         email: params.email.clone(),
+        search: None,
         top,
         cursor: params.skiptoken,
     };
