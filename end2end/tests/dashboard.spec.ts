@@ -37,6 +37,13 @@ test('an operator sees invitations with their status and filters them', async ({
   await expect(table.getByRole('row', { name: new RegExp(revokedEmail) })).toContainText('Revoked');
   await expect(table.getByRole('row', { name: new RegExp(pendingEmail) })).toContainText(ADMIN.name);
 
+  await page.getByLabel('Search by email or name').fill(`revoked.${stamp}`);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/q=revoked/);
+  await expect(table.getByRole('row', { name: new RegExp(revokedEmail) })).toBeVisible();
+  await expect(table.getByRole('row', { name: new RegExp(pendingEmail) })).toHaveCount(0);
+  await page.goto('/admin/invitations');
+
   await page.getByRole('navigation', { name: 'Filter by status' }).getByRole('link', { name: 'Revoked' }).click();
   await expect(page).toHaveURL(/status=Revoked/);
   await expect(table.getByRole('row', { name: new RegExp(revokedEmail) })).toBeVisible();
@@ -92,6 +99,32 @@ test.describe('the New invitation form', () => {
     const { email: mail } = await delivered;
     expect(mail.headers.subject).toBe(`${ADMIN.name}님이 GFMS에 초대했습니다`);
     expect(mail.body).toContain(link);
+
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await expect(page.getByRole('button', { name: 'Link copied' })).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+
+    // The same address again: the way to the pending invitation.
+    await create.click();
+    await expect(page.getByRole('alert')).toContainText('already has a pending invitation');
+    await page.getByRole('link', { name: 'Open the pending invitation to send it again' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Invitation for ${to}`);
+  });
+
+  test('offers to reset the redemption of an address that has an account', async ({ page }) => {
+    await page.goto('/admin/login');
+    await page.getByLabel('Email address').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto('/admin/invitations/new');
+    await page.waitForLoadState('networkidle');
+    await page.getByLabel('Email address of the invitee').fill(ADMIN.email);
+    await page.getByLabel('Send the invitation email now').uncheck();
+    await page.getByRole('button', { name: 'Create invitation' }).click();
+    await expect(page.getByRole('alert')).toContainText('already belongs to an account of GFMS');
+    await page.getByRole('button', { name: 'Reset the redemption and invite again' }).click();
+    await expect(page.getByRole('status')).toContainText(`Invitation created for ${ADMIN.email}.`);
   });
 });
 

@@ -57,6 +57,7 @@ pub fn NewInvitation() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let message = RwSignal::new(String::new());
     let language = RwSignal::new(locale.get_untracked().code().to_owned());
+    let send_email = RwSignal::new(true);
 
     let email_problem = Memo::new(move |_| email_error(t(), &email.get()));
     let name_problem =
@@ -108,7 +109,7 @@ pub fn NewInvitation() -> impl IntoView {
                         <input type="hidden" name="form[display_name]" value=name.get_untracked()/>
                         <input type="hidden" name="form[language]" value=language.get_untracked()/>
                         <input type="hidden" name="form[message]" value=message.get_untracked()/>
-                        <input type="hidden" name="form[send_email]" value="true"/>
+                        {send_email.get_untracked().then(|| view! { <input type="hidden" name="form[send_email]" value="true"/> })}
                         <input type="hidden" name="form[reset_user_id]" value=user_id/>
                         <button type="submit" disabled=move || reset.pending().get()>{s.reset_redemption_button}</button>
                     </ActionForm>
@@ -183,7 +184,13 @@ pub fn NewInvitation() -> impl IntoView {
                             ></textarea>
                             <p id="message-error" class="field-error" aria-live="polite">{move || message_problem.get()}</p>
                             <label class="checkbox">
-                                <input type="checkbox" name="form[send_email]" value="true" checked=true/>
+                                <input
+                                    type="checkbox"
+                                    name="form[send_email]"
+                                    value="true"
+                                    checked=true
+                                    on:change=move |ev| send_email.set(event_target_checked(&ev))
+                                />
                                 {move || t().field_send_email}
                             </label>
                             <button type="submit" class="primary" disabled=move || !valid() || action.pending().get()>
