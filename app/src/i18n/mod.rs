@@ -9,6 +9,8 @@ mod ko;
 use serde::{Deserialize, Serialize};
 
 /// Name of the cookie that remembers the language the user picked.
+use crate::model::company::CompanyProblem;
+
 pub const LANGUAGE_COOKIE: &str = "lobby_lang";
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -101,6 +103,25 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
+/// What is wrong with a company field.
+pub fn company_problem_message(s: &Strings, problem: CompanyProblem) -> &'static str {
+    match problem {
+        CompanyProblem::Required => s.company_problem_required,
+        CompanyProblem::TooLong => s.company_problem_too_long,
+        CompanyProblem::ControlCharacters => s.company_problem_control,
+        CompanyProblem::LegalNameLength => s.company_problem_legal_name_length,
+        CompanyProblem::LegalNameNoLetter => s.company_problem_legal_name_letter,
+        CompanyProblem::CountryUnknown => s.company_problem_country,
+        CompanyProblem::PostalCode => s.company_problem_postal_code,
+        CompanyProblem::TaxIdFormat => s.company_problem_tax_id_format,
+        CompanyProblem::TaxIdCheckDigit => s.company_problem_tax_id_check,
+        CompanyProblem::PhoneFormat => s.company_problem_phone,
+        CompanyProblem::PhoneNeedsCountry => s.company_problem_phone_country,
+        CompanyProblem::WebsiteNotHttps => s.company_problem_website_https,
+        CompanyProblem::WebsiteInvalid => s.company_problem_website,
+    }
+}
+
 /// What is wrong with a field, from the problem code the server's rules give.
 pub fn problem_message(s: &Strings, problem: &crate::model::bulk::RowProblem) -> String {
     let text = match problem.code.as_str() {
@@ -112,6 +133,8 @@ pub fn problem_message(s: &Strings, problem: &crate::model::bulk::RowProblem) ->
         "language_invalid" => s.problem_language_invalid,
         "too_long" => s.problem_too_long,
         "extra_fields" => s.problem_extra_fields,
+        other if CompanyProblem::from_code(other).is_some() => CompanyProblem::from_code(other)
+            .map_or(s.problem_invalid, |p| company_problem_message(s, p)),
         "duplicate" => {
             let row = problem.first_row.unwrap_or_default().to_string();
             return fill(s.problem_duplicate, &[("row", &row)]);
@@ -365,6 +388,30 @@ pub struct Strings {
     pub search_label: &'static str,
     pub search_button: &'static str,
     pub open_pending_invitation: &'static str,
+    pub field_legal_name: &'static str,
+    pub field_street: &'static str,
+    pub field_postal_code: &'static str,
+    pub field_city: &'static str,
+    pub field_country: &'static str,
+    pub field_tax_id: &'static str,
+    pub field_phone: &'static str,
+    pub field_website: &'static str,
+    pub company_draft_legend: &'static str,
+    pub choose_country: &'static str,
+    pub hint_example: &'static str,
+    pub company_problem_required: &'static str,
+    pub company_problem_too_long: &'static str,
+    pub company_problem_control: &'static str,
+    pub company_problem_legal_name_length: &'static str,
+    pub company_problem_legal_name_letter: &'static str,
+    pub company_problem_country: &'static str,
+    pub company_problem_postal_code: &'static str,
+    pub company_problem_tax_id_format: &'static str,
+    pub company_problem_tax_id_check: &'static str,
+    pub company_problem_phone: &'static str,
+    pub company_problem_phone_country: &'static str,
+    pub company_problem_website_https: &'static str,
+    pub company_problem_website: &'static str,
 }
 
 #[cfg(test)]
@@ -591,6 +638,48 @@ mod tests {
             ("search_label", s.search_label),
             ("search_button", s.search_button),
             ("open_pending_invitation", s.open_pending_invitation),
+            ("field_legal_name", s.field_legal_name),
+            ("field_street", s.field_street),
+            ("field_postal_code", s.field_postal_code),
+            ("field_city", s.field_city),
+            ("field_country", s.field_country),
+            ("field_tax_id", s.field_tax_id),
+            ("field_phone", s.field_phone),
+            ("field_website", s.field_website),
+            ("company_draft_legend", s.company_draft_legend),
+            ("choose_country", s.choose_country),
+            ("hint_example", s.hint_example),
+            ("company_problem_required", s.company_problem_required),
+            ("company_problem_too_long", s.company_problem_too_long),
+            ("company_problem_control", s.company_problem_control),
+            (
+                "company_problem_legal_name_length",
+                s.company_problem_legal_name_length,
+            ),
+            (
+                "company_problem_legal_name_letter",
+                s.company_problem_legal_name_letter,
+            ),
+            ("company_problem_country", s.company_problem_country),
+            ("company_problem_postal_code", s.company_problem_postal_code),
+            (
+                "company_problem_tax_id_format",
+                s.company_problem_tax_id_format,
+            ),
+            (
+                "company_problem_tax_id_check",
+                s.company_problem_tax_id_check,
+            ),
+            ("company_problem_phone", s.company_problem_phone),
+            (
+                "company_problem_phone_country",
+                s.company_problem_phone_country,
+            ),
+            (
+                "company_problem_website_https",
+                s.company_problem_website_https,
+            ),
+            ("company_problem_website", s.company_problem_website),
         ]
     }
 

@@ -1,5 +1,7 @@
 //! Typed models and validation rules shared by the browser and the server.
 pub mod bulk;
+pub mod company;
+pub mod countries;
 pub mod email;
 pub mod invitation;
 pub mod operator;

@@ -1,6 +1,7 @@
 //! Creating an invitation from an API request.
 
-use app::i18n::Locale;
+use app::i18n::{company_problem_message, Locale};
+use app::model::company::{check_field, CompanyField, Completeness};
 use app::model::email::{normalize_email, EmailProblem};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr,
@@ -103,17 +104,6 @@ pub enum CreateError {
     #[error("database: {0}")]
     Database(#[from] DbErr),
 }
-
-const COMPANY_FIELDS: [&str; 8] = [
-    "legalName",
-    "street",
-    "postalCode",
-    "city",
-    "country",
-    "taxId",
-    "phone",
-    "website",
-];
 
 /// A request that passed validation.
 pub struct Valid {
@@ -323,24 +313,44 @@ pub fn validate(
         },
     };
     let company = req.company.map(|draft| {
+        // The shared rules of `app`, with blanks allowed: the invitee completes them.
+        let country = draft
+            .get("country")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let mut clean = Map::new();
         for (key, value) in &draft {
             let target = format!("company.{key}");
-            if !COMPANY_FIELDS.contains(&key.as_str()) {
+            let field = CompanyField::from_api_name(key);
+            if field.is_none() {
                 bad(
                     &target,
                     "unknown_field",
                     format!(
                         "is not a company field (expected one of {})",
-                        COMPANY_FIELDS.join(", ")
+                        CompanyField::ALL.map(CompanyField::api_name).join(", ")
                     ),
                 );
             } else if !value.is_string() && !value.is_null() {
                 bad(&target, "not_text", "must be text".into());
-            } else if value.as_str().is_some_and(|v| v.chars().count() > 200) {
-                bad(&target, "too_long", "must be at most 200 characters".into());
+            }
+            let (Some(field), Some(text)) = (field, value.as_str()) else {
+                continue;
+            };
+            match check_field(field, text, &country, Completeness::Draft) {
+                Ok(v) if v.is_empty() => {}
+                Ok(v) => {
+                    clean.insert(key.clone(), v.into());
+                }
+                Err(p) => bad(
+                    &target,
+                    p.code(),
+                    company_problem_message(Locale::En.strings(), p).to_owned(),
+                ),
             }
         }
-        Value::Object(draft)
+        Value::Object(clean)
     });
     if company.is_some() && req.company_id.is_some() {
         bad(

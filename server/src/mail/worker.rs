@@ -8,10 +8,11 @@ use std::time::Duration;
 use lettre::message::Mailbox;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, Order, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, Set,
 };
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
 use uuid::Uuid;
 
 use super::outbox::{FAILED, PENDING, SENT};
@@ -57,6 +58,8 @@ pub struct OutboxWorker {
     pub policy: RetryPolicy,
     /// Rows claimed per pass.
     pub batch: u64,
+    /// Messages in flight at once (the SMTP transport pools connections).
+    pub parallel: usize,
     /// How long a claim protects a row from other workers.
     pub claim_for: Duration,
     /// Pause between passes when nothing is due.
@@ -76,7 +79,8 @@ impl OutboxWorker {
             from,
             clock,
             policy: RetryPolicy::default(),
-            batch: 50,
+            batch: 100,
+            parallel: 8,
             claim_for: Duration::from_secs(120),
             poll: Duration::from_millis(500),
         }
@@ -102,20 +106,45 @@ impl OutboxWorker {
         tracing::info!("outbox worker stopped");
     }
 
-    /// One pass: claims up to `batch` due rows and tries each once. Returns how
-    /// many were attempted. Rows not reached before `stop` are released.
+    /// One pass: claims up to `batch` due rows and tries each once, up to
+    /// `parallel` at a time; the outcomes are recorded in one transaction.
+    /// Returns how many were attempted. Rows not started before `stop` are
+    /// released.
     pub async fn deliver_due(&self, stop: &watch::Receiver<bool>) -> Result<usize, DbErr> {
         let claimed = self.claim().await?;
-        let mut attempted = 0;
+        let slots = Arc::new(Semaphore::new(self.parallel.max(1)));
+        let mut sending = JoinSet::new();
+        let mut released = Vec::new();
         for row in claimed {
-            if *stop.borrow() {
-                self.release(&row).await?;
+            let slot = slots.clone().acquire_owned().await;
+            if *stop.borrow() || slot.is_err() {
+                released.push(row.id);
                 continue;
             }
-            let result = self.transport.send(&self.from, &row).await;
-            self.record(row, result).await?;
-            attempted += 1;
+            let (transport, from) = (self.transport.clone(), self.from.clone());
+            sending.spawn(async move {
+                let result = transport.send(&from, &row).await;
+                drop(slot);
+                (row, result)
+            });
         }
+        let mut outcomes = Vec::with_capacity(sending.len());
+        while let Some(done) = sending.join_next().await {
+            match done {
+                Ok(outcome) => outcomes.push(outcome),
+                // A send that panicked keeps its claim; it is retried when the claim expires.
+                Err(e) => tracing::error!(error = %e, "sending a message failed unexpectedly"),
+            }
+        }
+        let attempted = outcomes.len();
+        let txn = crate::store::begin_write(&self.db).await?;
+        for (row, result) in outcomes {
+            self.record(&txn, row, result).await?;
+        }
+        if !released.is_empty() {
+            self.release(&txn, released).await?;
+        }
+        txn.commit().await?;
         Ok(attempted)
     }
 
@@ -157,6 +186,7 @@ impl OutboxWorker {
 
     async fn record(
         &self,
+        txn: &DatabaseTransaction,
         row: email_outbox::Model,
         result: Result<(), String>,
     ) -> Result<(), DbErr> {
@@ -186,18 +216,18 @@ impl OutboxWorker {
                 active.last_error = Set(Some(error));
             }
         }
-        active.update(&self.db).await.map(|_| ())
+        active.update(txn).await.map(|_| ())
     }
 
-    async fn release(&self, row: &email_outbox::Model) -> Result<(), DbErr> {
+    async fn release(&self, txn: &DatabaseTransaction, ids: Vec<Uuid>) -> Result<(), DbErr> {
         email_outbox::Entity::update_many()
             .col_expr(
                 Column::ClaimedUntil,
                 Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
             )
             .col_expr(Column::ClaimedBy, Expr::value(Option::<Uuid>::None))
-            .filter(Column::Id.eq(row.id))
-            .exec(&self.db)
+            .filter(Column::Id.is_in(ids))
+            .exec(txn)
             .await
             .map(|_| ())
     }

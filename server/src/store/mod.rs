@@ -7,9 +7,10 @@ pub mod entities;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
-    DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, Set, SqliteTransactionMode,
+    ActiveModelTrait, ColumnTrait, ConnectOptions, Database, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
 };
 use serde_json::json;
@@ -37,14 +38,24 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     } else {
         options.max_connections(16);
     }
-    let db = Database::connect(options).await?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        db.execute_unprepared(
-            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
-        )
-        .await?;
+    if url.starts_with("sqlite:") {
+        let file = !(url.starts_with("sqlite::memory:") || url.contains("mode=memory"));
+        // On every connection of the pool. WAL with synchronous=NORMAL never
+        // loses a committed transaction when the process dies; only a power
+        // loss can take back the last ones, and each whole (SQLite's advice).
+        options.map_sqlx_sqlite_opts(move |o| {
+            let o = o
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+                .synchronous(SqliteSynchronous::Normal);
+            if file {
+                o.journal_mode(SqliteJournalMode::Wal)
+            } else {
+                o
+            }
+        });
     }
-    Ok(db)
+    Database::connect(options).await
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock at
