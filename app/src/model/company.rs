@@ -44,6 +44,20 @@ impl CompanyField {
         }
     }
 
+    /// The field's name in forms and CSV files.
+    pub fn form_name(self) -> &'static str {
+        match self {
+            CompanyField::LegalName => "legal_name",
+            CompanyField::Street => "street",
+            CompanyField::PostalCode => "postal_code",
+            CompanyField::City => "city",
+            CompanyField::Country => "country",
+            CompanyField::TaxId => "tax_id",
+            CompanyField::Phone => "phone",
+            CompanyField::Website => "website",
+        }
+    }
+
     pub fn from_api_name(name: &str) -> Option<CompanyField> {
         CompanyField::ALL.into_iter().find(|f| f.api_name() == name)
     }
@@ -205,7 +219,7 @@ fn check_postal_code(value: &str, country: &str) -> Result<String, CompanyProble
     let ok = match postal_shapes(country) {
         Some(shapes) => {
             shapes.iter().any(|s| fits(&value, s))
-                && !(country == "ES" && !matches!(value[..2].parse::<u8>(), Ok(1..=52)))
+                && (country != "ES" || matches!(value[..2].parse::<u8>(), Ok(1..=52)))
                 && !(matches!(country, "NL" | "IN") && value.starts_with('0'))
         }
         None => {
@@ -344,7 +358,7 @@ fn luhn_ok(d: &[u32]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Korean business registration number: weights 1 3 7 1 3 7 1 3 5, plus the

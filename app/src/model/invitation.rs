@@ -39,6 +39,39 @@ pub struct NewInvitationForm {
     /// Set to invite an existing user again, resetting their redemption.
     #[serde(default)]
     pub reset_user_id: String,
+    /// The company draft, by [`crate::model::company::CompanyField::form_name`].
+    #[serde(default)]
+    pub legal_name: String,
+    #[serde(default)]
+    pub street: String,
+    #[serde(default)]
+    pub postal_code: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub tax_id: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub website: String,
+}
+
+impl NewInvitationForm {
+    pub fn company_value(&self, field: crate::model::company::CompanyField) -> &str {
+        use crate::model::company::CompanyField::*;
+        match field {
+            LegalName => &self.legal_name,
+            Street => &self.street,
+            PostalCode => &self.postal_code,
+            City => &self.city,
+            Country => &self.country,
+            TaxId => &self.tax_id,
+            Phone => &self.phone,
+            Website => &self.website,
+        }
+    }
 }
 
 /// What became of a submitted form.

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use app::model::bulk::{ConfirmOutcome, ImportSummary, ImportView};
+use app::model::company::CompanyField;
 use app::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, NewInvitationForm,
     NewInvitationOutcome, TimelineEvent,
@@ -42,9 +43,22 @@ fn form_field(target: &str) -> String {
         "invitedUserDisplayName" => "display_name",
         "invitedUserMessageInfo.messageLanguage" => "language",
         "invitedUserMessageInfo.customizedMessageBody" => "message",
-        other => other,
+        other => other
+            .strip_prefix("company.")
+            .and_then(CompanyField::from_api_name)
+            .map_or(other, |f| f.form_name()),
     }
     .to_owned()
+}
+
+/// The form's company fields that were filled in, as the API's draft.
+fn company_draft(form: &NewInvitationForm) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let draft: serde_json::Map<_, _> = CompanyField::ALL
+        .into_iter()
+        .filter(|f| !form.company_value(*f).trim().is_empty())
+        .map(|f| (f.api_name().to_owned(), form.company_value(f).into()))
+        .collect();
+    (!draft.is_empty()).then_some(draft)
 }
 
 const PAGE_SIZE: u64 = 25;
@@ -139,6 +153,7 @@ impl Dashboard for DashboardService {
                 self, CreateError, CreateRequest, InvitedUserRef, Inviter, MessageInfo,
             };
             let (org, inviter) = self.org_and_operator(&inviter_email).await?;
+            let company = company_draft(&form);
             let request = CreateRequest {
                 invited_user_email_address: Some(form.email),
                 invite_redirect_url: Some(self.public_url.to_string()),
@@ -149,6 +164,7 @@ impl Dashboard for DashboardService {
                     message_language: Some(form.language),
                     cc_recipients: Vec::new(),
                 }),
+                company,
                 reset_redemption: !form.reset_user_id.is_empty(),
                 invited_user: (!form.reset_user_id.is_empty()).then(|| InvitedUserRef {
                     id: Some(form.reset_user_id.clone()),

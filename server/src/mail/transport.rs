@@ -5,10 +5,17 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::secret::Secret;
 use crate::store::entities::email_outbox;
+
+/// SMTP connections kept open at most, and so messages in flight at once.
+/// Each connection waits about 40 ms per message (lettre writes the final
+/// `.` apart from the body, and TCP delays the acknowledgement), so
+/// throughput comes from sending on several connections.
+pub const CONNECTIONS: u32 = 16;
 
 pub enum MailTransport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -20,6 +27,7 @@ impl MailTransport {
     pub fn smtp(url: &Secret<String>) -> Result<MailTransport, lettre::transport::smtp::Error> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())?
             .timeout(Some(Duration::from_secs(30)))
+            .pool_config(PoolConfig::new().max_size(CONNECTIONS))
             .build();
         Ok(MailTransport::Smtp(transport))
     }

@@ -6,10 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::message::Mailbox;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, Set,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
@@ -58,7 +58,7 @@ pub struct OutboxWorker {
     pub policy: RetryPolicy,
     /// Rows claimed per pass.
     pub batch: u64,
-    /// Messages in flight at once (the SMTP transport pools connections).
+    /// Messages in flight at once (one per pooled SMTP connection).
     pub parallel: usize,
     /// How long a claim protects a row from other workers.
     pub claim_for: Duration,
@@ -80,7 +80,7 @@ impl OutboxWorker {
             clock,
             policy: RetryPolicy::default(),
             batch: 100,
-            parallel: 8,
+            parallel: super::transport::CONNECTIONS as usize,
             claim_for: Duration::from_secs(120),
             poll: Duration::from_millis(500),
         }
@@ -160,25 +160,31 @@ impl OutboxWorker {
                     .add(Column::ClaimedUntil.is_null())
                     .add(Column::ClaimedUntil.lt(now)),
             );
-        let due = Query::select()
+        let due: Vec<Uuid> = email_outbox::Entity::find()
+            .select_only()
             .column(Column::Id)
-            .from(email_outbox::Entity)
-            .cond_where(claimable.clone())
-            .order_by(Column::NextAttemptAt, Order::Asc)
+            .filter(claimable.clone())
+            .order_by_asc(Column::NextAttemptAt)
             .limit(self.batch)
-            .to_owned();
-        // One statement: a row another worker claimed meanwhile no longer
-        // matches `claimable` and is skipped.
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        if due.is_empty() {
+            return Ok(Vec::new());
+        }
+        // A row another worker claimed meanwhile no longer matches
+        // `claimable` and is skipped. Rows are found by id, not by scanning
+        // for the claim token.
         email_outbox::Entity::update_many()
             .col_expr(Column::ClaimedUntil, Expr::value(until))
             .col_expr(Column::ClaimedBy, Expr::value(token))
-            .filter(Column::Id.in_subquery(due))
+            .filter(Column::Id.is_in(due.clone()))
             .filter(claimable)
             .exec(&self.db)
             .await?;
         email_outbox::Entity::find()
+            .filter(Column::Id.is_in(due))
             .filter(Column::ClaimedBy.eq(token))
-            .filter(Column::Status.eq(PENDING))
             .order_by_asc(Column::NextAttemptAt)
             .all(&self.db)
             .await

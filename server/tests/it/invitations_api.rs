@@ -393,6 +393,85 @@ async fn every_invalid_field_is_reported_and_nothing_is_written() {
 }
 
 #[tokio::test]
+async fn company_drafts_meet_the_shared_rules_and_are_stored_normalized() {
+    let api = setup().await;
+    let mut body = minimal("jiwoo@customer.example");
+    body["company"] = json!({
+        "legalName": "Customer AG",
+        "country": "CH",
+        "postalCode": "80",
+        "taxId": "CHE-116.281.711",
+        "website": "http://customer.example",
+        "phone": "+41 44",
+    });
+    let (status, _, err) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let details: Vec<(String, String)> = err["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["target"].as_str().unwrap().to_owned(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let targets: Vec<&str> = details.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        targets,
+        [
+            "company.phone",
+            "company.postalCode",
+            "company.taxId",
+            "company.website"
+        ],
+        "{err}"
+    );
+    assert!(details
+        .iter()
+        .any(|(_, m)| m == "The check digit does not match. Please check the number."));
+
+    body["company"] = json!({
+        "legalName": " Customer AG ",
+        "country": "ch",
+        "postalCode": "8001",
+        "taxId": "che116281710 mwst",
+        "website": "customer.example",
+        "phone": "044 668 18 00",
+        "street": "",
+    });
+    let (status, _, inv) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{inv}");
+    assert_eq!(
+        inv["company"],
+        json!({
+            "legalName": "Customer AG",
+            "country": "CH",
+            "postalCode": "8001",
+            "taxId": "CHE-116.281.710 MWST",
+            "website": "https://customer.example",
+            "phone": "+41446681800",
+        }),
+        "blank fields are left for the invitee"
+    );
+}
+
+#[tokio::test]
 async fn malformed_bodies_get_400() {
     let api = setup().await;
     let (status, _, err) = call(

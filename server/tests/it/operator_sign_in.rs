@@ -520,6 +520,33 @@ async fn the_new_invitation_form_creates_through_the_same_rules_with_csrf() {
         "{body}"
     );
 
+    // The company draft meets the same rules as in the API.
+    let company = |postal: &str| {
+        format!(
+            "{}&form[legal_name]=Customer+AG&form[country]=DE&form[postal_code]={postal}",
+            form(&csrf, "draft@customer.example")
+        )
+    };
+    let (_, _, body) = post(
+        &op.app,
+        "/api/create_invitation",
+        &company("1011"),
+        &with_session,
+    )
+    .await;
+    assert!(
+        body.contains("Invalid") && body.contains("\"postal_code\""),
+        "{body}"
+    );
+    let (_, _, body) = post(
+        &op.app,
+        "/api/create_invitation",
+        &company("10115"),
+        &with_session,
+    )
+    .await;
+    assert!(body.contains("Created"), "{body}");
+
     // An address with an account: the answer offers to reset its redemption,
     // and the same form with that user's id invites again.
     let (_, _, body) = post(

@@ -61,12 +61,11 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, FileProblem> {
     }
 
     let mut rows = Vec::new();
-    let mut number = 1; // the header's
-    for record in reader.records() {
+    // The header is row 1.
+    for (number, record) in (2..).zip(reader.records()) {
         let record = record.map_err(|e| FileProblem::Malformed {
             line: error_line(&e),
         })?;
-        number += 1;
         if record.iter().all(|field| field.trim().is_empty()) {
             continue; // Spreadsheets often end a file with empty rows.
         }

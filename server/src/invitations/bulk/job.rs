@@ -87,6 +87,8 @@ pub struct BulkRunner {
 /// One claimed import and what its rows need.
 struct Claimed {
     import: bulk_import::Model,
+    /// Rows up to this number are done (chunks commit in row order).
+    done_up_to: i32,
     token: Uuid,
     org: organization::Model,
     inviter: Inviter,
@@ -125,12 +127,12 @@ impl BulkRunner {
     /// Claims one confirmed import and works through it until it is done or
     /// `stop` turns true. Returns whether there was one.
     pub async fn work(&self, stop: &watch::Receiver<bool>) -> Result<bool, DbErr> {
-        let Some(claimed) = self.claim().await? else {
+        let Some(mut claimed) = self.claim().await? else {
             return Ok(false);
         };
         tracing::info!(import = %claimed.import.id, "bulk import started");
         while !*stop.borrow() {
-            if !self.process_chunk(&claimed).await? {
+            if !self.process_chunk(&mut claimed).await? {
                 self.finish(&claimed).await?;
                 tracing::info!(import = %claimed.import.id, "bulk import done");
                 break;
@@ -182,6 +184,7 @@ impl BulkRunner {
             .ok_or_else(|| DbErr::RecordNotFound("the import's operator".into()))?;
         Ok(Some(Claimed {
             import,
+            done_up_to: 0,
             token,
             org,
             inviter: Inviter::from_user(&operator),
@@ -189,12 +192,13 @@ impl BulkRunner {
     }
 
     /// Processes the next chunk of rows; false when none were left.
-    async fn process_chunk(&self, job: &Claimed) -> Result<bool, DbErr> {
+    async fn process_chunk(&self, job: &mut Claimed) -> Result<bool, DbErr> {
         let id = job.import.id;
         let txn = crate::store::begin_write(&self.db).await?;
         let rows = bulk_import_row::Entity::find()
             .filter(bulk_import_row::Column::ImportId.eq(id))
             .filter(bulk_import_row::Column::Outcome.is_null())
+            .filter(bulk_import_row::Column::RowNumber.gt(job.done_up_to))
             .order_by_asc(bulk_import_row::Column::RowNumber)
             .limit(self.chunk)
             .all(&txn)
@@ -273,6 +277,9 @@ impl BulkRunner {
             return Err(DbErr::Custom("the import's claim was lost".into()));
         }
         txn.commit().await?;
+        if let Some(last) = rows.last() {
+            job.done_up_to = last.row_number;
+        }
         Ok(true)
     }
 

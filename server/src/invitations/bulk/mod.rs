@@ -9,21 +9,10 @@ pub mod preview;
 pub mod report;
 
 use app::model::bulk::RowProblem;
+use app::model::company::CompanyField;
 
 use super::create::{CreateRequest, FieldError, MessageInfo};
 use csv_file::CsvRow;
-
-/// CSV columns of the company draft, with the API's names for them.
-const COMPANY_COLUMNS: [(&str, &str); 8] = [
-    ("legal_name", "legalName"),
-    ("street", "street"),
-    ("postal_code", "postalCode"),
-    ("city", "city"),
-    ("country", "country"),
-    ("tax_id", "taxId"),
-    ("phone", "phone"),
-    ("website", "website"),
-];
 
 /// The API request a row stands for, so that rows meet exactly the rules of
 /// `POST /v1.0/invitations`. Bulk invitations always send their email.
@@ -37,9 +26,9 @@ fn request_for(
             .and_then(|v| v.as_str())
             .map(str::to_owned)
     };
-    let company: serde_json::Map<String, serde_json::Value> = COMPANY_COLUMNS
+    let company: serde_json::Map<String, serde_json::Value> = CompanyField::ALL
         .iter()
-        .filter_map(|(column, field)| Some(((*field).to_owned(), text(column)?.into())))
+        .filter_map(|f| Some((f.api_name().to_owned(), text(f.form_name())?.into())))
         .collect();
     CreateRequest {
         invited_user_email_address: Some(text("email").unwrap_or_default()),
@@ -73,8 +62,8 @@ fn problem(error: &FieldError) -> RowProblem {
         "invitedUserMessageInfo.customizedMessageBody" => "message",
         other => other
             .strip_prefix("company.")
-            .and_then(|f| COMPANY_COLUMNS.iter().find(|(_, api)| *api == f))
-            .map_or(other, |(column, _)| column),
+            .and_then(CompanyField::from_api_name)
+            .map_or(other, |f| f.form_name()),
     };
     RowProblem {
         column: column.to_owned(),
