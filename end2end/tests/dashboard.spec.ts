@@ -88,6 +88,25 @@ test.describe('the New invitation form', () => {
     expect(orange).toBe('rgb(242, 107, 33)'); // the accent colour, #f26b21
     expect(orange).not.toBe(grey);
 
+    // The company draft: checked by the same rules as the server's.
+    await page.getByLabel('Legal name').fill('Customer AG');
+    await page.getByLabel('Country').selectOption({ label: 'Switzerland' });
+    await expect(page.getByText('For example 8001')).toBeVisible();
+    const postal = page.getByLabel('Postal code');
+    await postal.fill('80');
+    await postal.blur();
+    await expect(page.getByText('This is not a postal code of the chosen country.')).toBeVisible();
+    await expect(postal).toHaveAttribute('aria-invalid', 'true');
+    await expect(create).toBeDisabled();
+    await postal.fill('8001');
+    await expect(page.getByText('This is not a postal code of the chosen country.')).toHaveCount(0);
+    await page.getByLabel('Tax or VAT number').fill('CHE-116.281.711');
+    await page.getByLabel('Tax or VAT number').blur();
+    await expect(page.getByText('The check digit does not match. Please check the number.')).toBeVisible();
+    await expect(create).toBeDisabled();
+    await page.getByLabel('Tax or VAT number').fill('CHE-116.281.710');
+    await expect(create).toBeEnabled();
+
     await page.getByLabel('Name (optional)').fill('Jiwoo Kim');
     await page.getByLabel('Language of the invitation email').selectOption('ko');
     const delivered = sink.captureOne(to, { wait: 15_000 });
