@@ -36,21 +36,6 @@ fn unavailable(e: impl std::fmt::Display) -> PortError {
     PortError::Unavailable
 }
 
-/// The form's field for an API field the server refused.
-fn form_field(target: &str) -> String {
-    match target {
-        "invitedUserEmailAddress" => "email",
-        "invitedUserDisplayName" => "display_name",
-        "invitedUserMessageInfo.messageLanguage" => "language",
-        "invitedUserMessageInfo.customizedMessageBody" => "message",
-        other => other
-            .strip_prefix("company.")
-            .and_then(CompanyField::from_api_name)
-            .map_or(other, |f| f.form_name()),
-    }
-    .to_owned()
-}
-
 /// The form's company fields that were filled in, as the API's draft.
 fn company_draft(form: &NewInvitationForm) -> Option<serde_json::Map<String, serde_json::Value>> {
     let draft: serde_json::Map<_, _> = CompanyField::ALL
@@ -172,7 +157,7 @@ impl Dashboard for DashboardService {
                 ..CreateRequest::default()
             };
             let refused = |errors: Vec<create::FieldError>| NewInvitationOutcome::Invalid {
-                fields: errors.iter().map(|e| form_field(&e.target)).collect(),
+                fields: errors.iter().map(|e| e.form_name().to_owned()).collect(),
             };
             let valid = match create::validate(request, &[self.public_url.to_string()]) {
                 Ok(valid) => valid,

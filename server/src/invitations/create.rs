@@ -93,6 +93,22 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// The field's name in the dashboard's form and in CSV files.
+    pub fn form_name(&self) -> &str {
+        match self.target.as_str() {
+            "invitedUserEmailAddress" => "email",
+            "invitedUserDisplayName" => "display_name",
+            "invitedUserMessageInfo.messageLanguage" => "language",
+            "invitedUserMessageInfo.customizedMessageBody" => "message",
+            other => other
+                .strip_prefix("company.")
+                .and_then(CompanyField::from_api_name)
+                .map_or(other, |f| f.form_name()),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
     #[error("some fields are invalid")]

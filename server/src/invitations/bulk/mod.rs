@@ -55,18 +55,8 @@ fn stored_values(row: &CsvRow) -> serde_json::Map<String, serde_json::Value> {
 
 /// The CSV column behind an API field the rules refused.
 fn problem(error: &FieldError) -> RowProblem {
-    let column = match error.target.as_str() {
-        "invitedUserEmailAddress" => "email",
-        "invitedUserDisplayName" => "display_name",
-        "invitedUserMessageInfo.messageLanguage" => "language",
-        "invitedUserMessageInfo.customizedMessageBody" => "message",
-        other => other
-            .strip_prefix("company.")
-            .and_then(CompanyField::from_api_name)
-            .map_or(other, |f| f.form_name()),
-    };
     RowProblem {
-        column: column.to_owned(),
+        column: error.form_name().to_owned(),
         code: error.code.to_owned(),
         first_row: None,
     }
