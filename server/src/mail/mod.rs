@@ -2,6 +2,7 @@
 //! that causes it; a worker delivers the rows with retries and back-off.
 
 pub mod outbox;
+mod plain_smtp;
 pub mod templates;
 pub mod transport;
 pub mod worker;

@@ -8,23 +8,29 @@ use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+use super::plain_smtp::PlainSmtp;
 use crate::secret::Secret;
 use crate::store::entities::email_outbox;
 
 /// SMTP connections kept open at most, and so messages in flight at once.
-/// Each connection waits about 40 ms per message (lettre writes the final
-/// `.` apart from the body, and TCP delays the acknowledgement), so
-/// throughput comes from sending on several connections.
 pub const CONNECTIONS: u32 = 16;
 
 pub enum MailTransport {
+    /// A plain relay, over connections without Nagle's delay.
+    Plain(PlainSmtp),
+    /// Anything with TLS or a login: lettre's transport.
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Dev { dir: PathBuf },
+    Dev {
+        dir: PathBuf,
+    },
 }
 
 impl MailTransport {
     /// `smtp://` or `smtps://` with optional `user:password@`; see the README.
     pub fn smtp(url: &Secret<String>) -> Result<MailTransport, lettre::transport::smtp::Error> {
+        if let Some(plain) = PlainSmtp::for_url(url.expose(), CONNECTIONS as usize) {
+            return Ok(MailTransport::Plain(plain));
+        }
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())?
             .timeout(Some(Duration::from_secs(30)))
             .pool_config(PoolConfig::new().max_size(CONNECTIONS))
@@ -40,6 +46,7 @@ impl MailTransport {
     pub async fn send(&self, from: &Mailbox, row: &email_outbox::Model) -> Result<(), String> {
         let message = build_message(from, row)?;
         match self {
+            MailTransport::Plain(plain) => plain.send(&message).await,
             MailTransport::Smtp(smtp) => smtp
                 .send(message)
                 .await
