@@ -45,3 +45,8 @@ impl Clock for ManualClock {
 fn truncate_to_micros(t: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
 }
+
+/// A time as the dashboard shows it: `YYYY-MM-DD HH:MM`, UTC.
+pub fn minutes(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}

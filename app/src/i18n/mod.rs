@@ -133,13 +133,12 @@ pub fn problem_message(s: &Strings, problem: &crate::model::bulk::RowProblem) ->
         "language_invalid" => s.problem_language_invalid,
         "too_long" => s.problem_too_long,
         "extra_fields" => s.problem_extra_fields,
-        other if CompanyProblem::from_code(other).is_some() => CompanyProblem::from_code(other)
-            .map_or(s.problem_invalid, |p| company_problem_message(s, p)),
         "duplicate" => {
             let row = problem.first_row.unwrap_or_default().to_string();
             return fill(s.problem_duplicate, &[("row", &row)]);
         }
-        _ => s.problem_invalid,
+        other => CompanyProblem::from_code(other)
+            .map_or(s.problem_invalid, |p| company_problem_message(s, p)),
     };
     text.to_owned()
 }

@@ -71,3 +71,15 @@ pub enum TokenOutcome {
     InvalidName,
     NotFound,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::same_token;
+
+    #[test]
+    fn tokens_are_compared_in_full() {
+        assert!(same_token("abc", "abc"));
+        assert!(!same_token("abc", "abd"));
+        assert!(!same_token("abc", "abcd"));
+    }
+}

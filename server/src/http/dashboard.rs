@@ -14,11 +14,10 @@ use app::model::operator::{
     AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
 };
 use app::ports::{Dashboard, PortError, PortFuture};
-use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use crate::clock::Clock;
+use crate::clock::{minutes, Clock};
 use crate::invitations::bulk;
 use crate::invitations::manage::{self, ListQuery, ManageError};
 use crate::invitations::status_at;
@@ -47,10 +46,6 @@ fn company_draft(form: &NewInvitationForm) -> Option<serde_json::Map<String, ser
 }
 
 const PAGE_SIZE: u64 = 25;
-
-fn minutes(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
-}
 
 impl DashboardService {
     /// The organization, and the signed-in operator acting in it.

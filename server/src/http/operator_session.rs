@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use app::i18n::Locale;
 use app::model::email::normalize_email;
-use app::model::operator::CurrentOperator;
+use app::model::operator::{same_token, CurrentOperator};
 use axum::extract::{ConnectInfo, FromRequest, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -144,7 +144,7 @@ pub async fn sign_out(
         let Some(active) = session::resume(&state.db, &token, state.clock.as_ref()).await? else {
             return Ok(Redirect::to("/admin/login?notice=expired").into_response());
         };
-        if !session::same_token(&active.csrf, &form.csrf) {
+        if !same_token(&active.csrf, &form.csrf) {
             return Ok((StatusCode::FORBIDDEN, "missing or wrong CSRF token").into_response());
         }
         session::end(&state.db, &token).await?;

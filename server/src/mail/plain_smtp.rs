@@ -75,32 +75,34 @@ impl PlainSmtp {
     pub async fn send(&self, message: &Message) -> Result<(), String> {
         // A pooled connection the server has closed meanwhile fails at once;
         // the message then goes over a new one.
-        let mut result = Err(String::new());
-        let mut connection = None;
         if let Some(mut pooled) = self.pooled() {
-            result = Self::send_on(&mut pooled, message).await;
-            connection = Some(pooled);
-        }
-        if result.is_err() {
-            if let Some(mut broken) = connection.take() {
-                broken.abort().await;
+            if Self::send_on(&mut pooled, message).await.is_ok() {
+                self.give_back(pooled).await;
+                return Ok(());
             }
-            let mut fresh = self.connect().await?;
-            result = Self::send_on(&mut fresh, message).await;
-            connection = Some(fresh);
+            pooled.abort().await;
         }
-        if let Some(mut c) = connection {
-            if result.is_ok() && !c.has_broken() {
-                if let Ok(mut idle) = self.idle.lock() {
-                    if idle.len() < self.max_idle {
-                        idle.push(c);
-                        return result;
-                    }
-                }
-            }
-            c.abort().await;
+        let mut fresh = self.connect().await?;
+        let result = Self::send_on(&mut fresh, message).await;
+        if result.is_ok() {
+            self.give_back(fresh).await;
+        } else {
+            fresh.abort().await;
         }
         result
+    }
+
+    /// Keeps a working connection for the next message, up to `max_idle`.
+    async fn give_back(&self, mut connection: AsyncSmtpConnection) {
+        if !connection.has_broken() {
+            if let Ok(mut idle) = self.idle.lock() {
+                if idle.len() < self.max_idle {
+                    idle.push(connection);
+                    return;
+                }
+            }
+        }
+        connection.abort().await;
     }
 }
 

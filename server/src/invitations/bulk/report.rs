@@ -10,14 +10,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::clock::minutes;
 use crate::store::entities::{bulk_import, bulk_import_row};
 
 /// Rows shown per page of an import.
 pub const ROWS_PER_PAGE: u64 = 100;
-
-fn minutes(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
-}
 
 fn summary(import: &bulk_import::Model) -> ImportSummary {
     ImportSummary {
