@@ -1,11 +1,14 @@
 //! Creating an invitation from an API request.
 
+use std::collections::HashMap;
+
 use app::i18n::{company_problem_message, Locale};
 use app::model::company::{check_field, CompanyField, Completeness};
 use app::model::email::{normalize_email, EmailProblem};
+use chrono::SubsecRound;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, QueryFilter, Set,
+    ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, Set,
 };
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -14,12 +17,13 @@ use uuid::Uuid;
 use super::ticket::{redeem_url, InvitationTicket};
 use super::{status_at, PENDING};
 use crate::clock::Clock;
-use crate::mail::enqueue;
 use crate::mail::templates::{invitation as invitation_email, InvitationEmail};
+use crate::mail::{enqueue, outbox, OutgoingEmail};
 use crate::operators::email_message;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{
-    company, invitation, invitation_ticket, membership, org_role, organization, user,
+    audit_event, company, email_outbox, invitation, invitation_ticket, membership, org_role,
+    organization, user,
 };
 
 /// The body of `POST /v1.0/invitations`, as Graph names its fields, plus
@@ -494,35 +498,169 @@ pub async fn create_in(
     public_url: &url::Url,
     clock: &dyn Clock,
 ) -> Result<Created, CreateError> {
-    let now = clock.now();
+    let mut outcomes = create_many_in(txn, org, inviter, vec![valid], public_url, clock).await?;
+    outcomes
+        .pop()
+        .unwrap_or_else(|| Err(DbErr::Custom("no outcome for the invitation".into()).into()))
+}
 
+/// What is already known about the addresses and users of one batch: live
+/// invitations (by address and by user) and accounts (by address). The batch
+/// adds what it creates, so a later item for the same address is a conflict.
+#[derive(Default)]
+struct Known {
+    pending_by_email: HashMap<String, Uuid>,
+    pending_by_user: HashMap<Uuid, Uuid>,
+    users: HashMap<String, user::Model>,
+}
+
+/// The rows a batch writes, each kind in one statement.
+#[derive(Default)]
+struct Rows {
+    users: Vec<user::ActiveModel>,
+    invitations: Vec<invitation::ActiveModel>,
+    tickets: Vec<invitation_ticket::ActiveModel>,
+    mails: Vec<email_outbox::ActiveModel>,
+    events: Vec<audit_event::ActiveModel>,
+}
+
+/// Creates many invitations in the caller's transaction, each with its own
+/// outcome, as [`create`] would one by one: the lookups and each kind of
+/// insert are one statement for the lot (what makes bulk imports fast). A
+/// refused item writes nothing.
+pub async fn create_many_in(
+    txn: &DatabaseTransaction,
+    org: &organization::Model,
+    inviter: &Inviter,
+    items: Vec<Valid>,
+    public_url: &url::Url,
+    clock: &dyn Clock,
+) -> Result<Vec<Result<Created, CreateError>>, DbErr> {
+    // Microseconds, as PostgreSQL keeps them: the returned rows then equal
+    // the stored ones.
+    let now = clock.now().trunc_subsecs(6);
+    let mut known = known_for(txn, org.id, &items, now).await?;
+    let mut rows = Rows::default();
+    let mut outcomes = Vec::with_capacity(items.len());
+    for valid in items {
+        let existing = match admit(txn, org.id, &valid, &known, now).await {
+            Ok(existing) => existing,
+            Err(CreateError::Database(e)) => return Err(e),
+            Err(refused) => {
+                outcomes.push(Err(refused));
+                continue;
+            }
+        };
+        let invited_user = existing.unwrap_or_else(|| {
+            let new = user::Model {
+                id: Uuid::new_v4(),
+                email: valid.email.clone(),
+                email_verified: false,
+                display_name: valid.display_name.clone(),
+                locale: valid.language.map(|l| l.code().to_owned()),
+                password_hash: None,
+                failed_sign_ins: 0,
+                created_at: now,
+                updated_at: now,
+            };
+            rows.users.push(new.clone().into_active_model());
+            known.users.insert(new.email.clone(), new.clone());
+            new
+        });
+        let created = invitation_row(
+            org,
+            inviter,
+            valid,
+            invited_user.id,
+            public_url,
+            now,
+            &mut rows,
+        );
+        known.pending_by_email.insert(
+            created.invitation.invited_email.clone(),
+            created.invitation.id,
+        );
+        known
+            .pending_by_user
+            .insert(invited_user.id, created.invitation.id);
+        outcomes.push(Ok(created));
+    }
+    user::Entity::insert_many(rows.users)
+        .exec_without_returning(txn)
+        .await?;
+    invitation::Entity::insert_many(rows.invitations)
+        .exec_without_returning(txn)
+        .await?;
+    invitation_ticket::Entity::insert_many(rows.tickets)
+        .exec_without_returning(txn)
+        .await?;
+    email_outbox::Entity::insert_many(rows.mails)
+        .exec_without_returning(txn)
+        .await?;
+    audit_event::Entity::insert_many(rows.events)
+        .exec_without_returning(txn)
+        .await?;
+    Ok(outcomes)
+}
+
+/// The live invitations and the accounts of the batch's addresses.
+async fn known_for(
+    txn: &DatabaseTransaction,
+    org: Uuid,
+    items: &[Valid],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Known, DbErr> {
+    let emails: Vec<&str> = items.iter().map(|v| v.email.as_str()).collect();
+    let mut known = Known::default();
     let pending = invitation::Entity::find()
-        .filter(invitation::Column::OrganizationId.eq(org.id))
-        .filter(invitation::Column::InvitedEmail.eq(&valid.email))
+        .filter(invitation::Column::OrganizationId.eq(org))
+        .filter(invitation::Column::InvitedEmail.is_in(emails.iter().copied()))
         .filter(invitation::Column::Status.eq(PENDING))
         .all(txn)
         .await?;
-    if let Some(live) = pending.iter().find(|i| status_at(i, now) == PENDING) {
-        return Err(CreateError::PendingInvitation {
-            invitation_id: live.id,
-        });
+    for live in pending.iter().filter(|i| status_at(i, now) == PENDING) {
+        known
+            .pending_by_email
+            .entry(live.invited_email.clone())
+            .or_insert(live.id);
     }
-    let by_email = user::Entity::find()
-        .filter(user::Column::Email.eq(&valid.email))
-        .one(txn)
+    let users = user::Entity::find()
+        .filter(user::Column::Email.is_in(emails))
+        .all(txn)
         .await?;
+    known.users = users.into_iter().map(|u| (u.email.clone(), u)).collect();
+    Ok(known)
+}
+
+/// Whether `valid` may be invited: not while a live invitation waits for the
+/// address, nor when it is already an account of the organization, nor for a
+/// company of another. Returns the existing user it invites, if any.
+async fn admit(
+    txn: &DatabaseTransaction,
+    org: Uuid,
+    valid: &Valid,
+    known: &Known,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<user::Model>, CreateError> {
+    if let Some(&invitation_id) = known.pending_by_email.get(&valid.email) {
+        return Err(CreateError::PendingInvitation { invitation_id });
+    }
+    let by_email = known.users.get(&valid.email);
     let existing = match valid.reset_user {
-        None => by_email,
-        Some(id) => Some(reset_target(txn, org.id, id, by_email.as_ref(), now).await?),
+        None => by_email.cloned(),
+        Some(id) => Some(reset_target(txn, org, id, by_email, now).await?),
     };
-    if let Some(u) = existing.as_ref().filter(|_| valid.reset_user.is_none()) {
-        if belongs_to(txn, org.id, u.id).await? {
+    if let Some(u) = &existing {
+        if let Some(&invitation_id) = known.pending_by_user.get(&u.id) {
+            return Err(CreateError::PendingInvitation { invitation_id });
+        }
+        if valid.reset_user.is_none() && belongs_to(txn, org, u.id).await? {
             return Err(CreateError::ExistingUser { user_id: u.id });
         }
     }
     if let Some(company_id) = valid.company_id {
         let found = company::Entity::find_by_id(company_id).one(txn).await?;
-        if found.is_none_or(|c| c.organization_id != org.id) {
+        if found.is_none_or(|c| c.organization_id != org) {
             return Err(CreateError::Invalid(vec![FieldError {
                 target: "companyId".into(),
                 code: "company_unknown",
@@ -530,74 +668,64 @@ pub async fn create_in(
             }]));
         }
     }
+    Ok(existing)
+}
 
-    let invited_user = match existing {
-        Some(u) => u,
-        None => {
-            user::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                email: Set(valid.email.clone()),
-                email_verified: Set(false),
-                display_name: Set(valid.display_name.clone()),
-                locale: Set(valid.language.map(|l| l.code().to_owned())),
-                password_hash: Set(None),
-                failed_sign_ins: Set(0),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(txn)
-            .await?
-        }
-    };
-
+/// The invitation of `valid` for `user_id`, with its ticket, email (when
+/// asked for) and audit event added to `rows`.
+fn invitation_row(
+    org: &organization::Model,
+    inviter: &Inviter,
+    valid: Valid,
+    user_id: Uuid,
+    public_url: &url::Url,
+    now: chrono::DateTime<chrono::Utc>,
+    rows: &mut Rows,
+) -> Created {
     let ticket = InvitationTicket::generate();
     let expires_at = now + chrono::Duration::days(valid.expires_in_days);
-    let created = invitation::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        organization_id: Set(org.id),
+    let invitation = invitation::Model {
+        id: Uuid::new_v4(),
+        organization_id: org.id,
+        ticket_hash: ticket.hash(),
+        invited_email: valid.email.clone(),
+        invited_display_name: valid.display_name,
+        inviter_id: Some(inviter.user_id),
+        message: valid.message,
+        message_language: valid.language.map(|l| l.code().to_owned()),
+        redirect_url: valid.redirect_url,
+        user_type: valid.user_type.to_owned(),
+        company_draft: valid.company,
+        company_id: valid.company_id,
+        status: PENDING.to_owned(),
+        invited_user_id: Some(user_id),
+        send_count: i32::from(valid.send),
+        created_at: now,
+        sent_at: valid.send.then_some(now),
+        expires_at,
+        redeemed_at: None,
+        redeemed_by: None,
+        revoked_at: None,
+        cc_email: valid.cc,
+        reset_redemption: valid.reset_user.is_some(),
+    };
+    rows.tickets.push(invitation_ticket::ActiveModel {
         ticket_hash: Set(ticket.hash()),
-        invited_email: Set(valid.email.clone()),
-        invited_display_name: Set(valid.display_name.clone()),
-        inviter_id: Set(Some(inviter.user_id)),
-        message: Set(valid.message.clone()),
-        message_language: Set(valid.language.map(|l| l.code().to_owned())),
-        redirect_url: Set(valid.redirect_url.clone()),
-        user_type: Set(valid.user_type.to_owned()),
-        company_draft: Set(valid.company.clone()),
-        company_id: Set(valid.company_id),
-        status: Set(PENDING.to_owned()),
-        invited_user_id: Set(Some(invited_user.id)),
-        send_count: Set(i32::from(valid.send)),
-        created_at: Set(now),
-        sent_at: Set(valid.send.then_some(now)),
-        expires_at: Set(expires_at),
-        redeemed_at: Set(None),
-        redeemed_by: Set(None),
-        revoked_at: Set(None),
-        cc_email: Set(valid.cc.clone()),
-        reset_redemption: Set(valid.reset_user.is_some()),
-    }
-    .insert(txn)
-    .await?;
-    invitation_ticket::ActiveModel {
-        ticket_hash: Set(ticket.hash()),
-        invitation_id: Set(created.id),
+        invitation_id: Set(invitation.id),
         created_at: Set(now),
         replaced_at: Set(None),
-    }
-    .insert(txn)
-    .await?;
-
+    });
     let url = redeem_url(public_url, &ticket);
     if valid.send {
-        queue_email(txn, org, inviter, &created, &url, clock).await?;
+        let mail = invitation_mail(org, inviter, &invitation, &url);
+        rows.mails.push(outbox::queued(mail, now));
     }
     let entry = AuditEntry {
         organization_id: Some(org.id),
         actor_id: Some(inviter.user_id),
         action: "invitation.created",
         target_type: "invitation",
-        target_id: created.id.to_string(),
+        target_id: invitation.id.to_string(),
         details: json!({
             "email": valid.email,
             "sent": valid.send,
@@ -606,11 +734,13 @@ pub async fn create_in(
             "resetRedemption": valid.reset_user.is_some(),
         }),
     };
-    audit::record(txn, entry, clock).await?;
-    Ok(Created {
-        invitation: created,
+    rows.events.push(audit::event(entry, now));
+    rows.invitations
+        .push(invitation.clone().into_active_model());
+    Created {
+        invitation,
         redeem_url: url,
-    })
+    }
 }
 
 /// The user whose redemption is reset: they must exist and belong to the
@@ -663,13 +793,24 @@ pub(crate) async fn queue_email(
     url: &str,
     clock: &dyn Clock,
 ) -> Result<(), DbErr> {
+    let mail = invitation_mail(org, inviter, row, url);
+    enqueue(txn, mail, clock).await.map(|_| ())
+}
+
+/// The invitation email for `row`, in its language, else the organization's.
+fn invitation_mail(
+    org: &organization::Model,
+    inviter: &Inviter,
+    row: &invitation::Model,
+    url: &str,
+) -> OutgoingEmail {
     let locale = row
         .message_language
         .as_deref()
         .and_then(Locale::from_code)
         .or_else(|| Locale::from_code(&org.default_locale))
         .unwrap_or_default();
-    let mail = invitation_email(&InvitationEmail {
+    invitation_email(&InvitationEmail {
         locale,
         to: &row.invited_email,
         cc: row.cc_email.as_deref(),
@@ -681,8 +822,7 @@ pub(crate) async fn queue_email(
         message: row.message.as_deref(),
         redeem_url: url,
         expires_at: row.expires_at,
-    });
-    enqueue(txn, mail, clock).await.map(|_| ())
+    })
 }
 
 /// An account "in the organization": an operator of it, a member of one of

@@ -1,5 +1,6 @@
 //! Writing messages to the outbox table.
 
+use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use uuid::Uuid;
 
@@ -29,10 +30,14 @@ pub async fn enqueue(
     email: OutgoingEmail,
     clock: &dyn Clock,
 ) -> Result<Uuid, DbErr> {
-    let now = clock.now();
-    let id = Uuid::new_v4();
+    Ok(queued(email, clock.now()).insert(conn).await?.id)
+}
+
+/// The outbox row for `email`, due at once; for callers that insert many
+/// rows in one statement.
+pub fn queued(email: OutgoingEmail, now: DateTime<Utc>) -> email_outbox::ActiveModel {
     email_outbox::ActiveModel {
-        id: Set(id),
+        id: Set(Uuid::new_v4()),
         to_address: Set(email.to),
         cc_address: Set(email.cc),
         subject: Set(email.subject),
@@ -47,7 +52,4 @@ pub async fn enqueue(
         created_at: Set(now),
         sent_at: Set(None),
     }
-    .insert(conn)
-    .await?;
-    Ok(id)
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::message::Mailbox;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr,
     EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -62,6 +62,10 @@ pub struct OutboxWorker {
     pub parallel: usize,
     /// How long a claim protects a row from other workers.
     pub claim_for: Duration,
+    /// The longest one message may take; a slower send counts as failed. A
+    /// message starts only while its claim outlasts this, so no other worker
+    /// can take it up while it is still being sent.
+    pub send_limit: Duration,
     /// Pause between passes when nothing is due.
     pub poll: Duration,
 }
@@ -79,9 +83,11 @@ impl OutboxWorker {
             from,
             clock,
             policy: RetryPolicy::default(),
-            batch: 100,
+            // Large batches keep the database's share of each message small.
+            batch: 500,
             parallel: super::transport::CONNECTIONS as usize,
-            claim_for: Duration::from_secs(120),
+            claim_for: Duration::from_secs(300),
+            send_limit: Duration::from_secs(60),
             poll: Duration::from_millis(500),
         }
     }
@@ -108,8 +114,8 @@ impl OutboxWorker {
 
     /// One pass: claims up to `batch` due rows and tries each once, up to
     /// `parallel` at a time; the outcomes are recorded in one transaction.
-    /// Returns how many were attempted. Rows not started before `stop` are
-    /// released.
+    /// Returns how many were attempted. Rows not started before `stop`, or
+    /// too late to finish within their claim, are released.
     pub async fn deliver_due(&self, stop: &watch::Receiver<bool>) -> Result<usize, DbErr> {
         let claimed = self.claim().await?;
         let slots = Arc::new(Semaphore::new(self.parallel.max(1)));
@@ -117,13 +123,23 @@ impl OutboxWorker {
         let mut released = Vec::new();
         for row in claimed {
             let slot = slots.clone().acquire_owned().await;
-            if *stop.borrow() || slot.is_err() {
+            let too_late = row
+                .claimed_until
+                .is_none_or(|until| self.clock.now() + self.send_limit > until);
+            if *stop.borrow() || slot.is_err() || too_late {
                 released.push(row.id);
                 continue;
             }
             let (transport, from) = (self.transport.clone(), self.from.clone());
+            let limit = self.send_limit;
             sending.spawn(async move {
-                let result = transport.send(&from, &row).await;
+                let result = match tokio::time::timeout(limit, transport.send(&from, &row)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(format!(
+                        "sending took longer than {} s",
+                        limit.as_secs_f32()
+                    )),
+                };
                 drop(slot);
                 (row, result)
             });
@@ -137,9 +153,14 @@ impl OutboxWorker {
             }
         }
         let attempted = outcomes.len();
+        let (sent, failed): (Vec<_>, Vec<_>) = outcomes.into_iter().partition(|(_, r)| r.is_ok());
         let txn = crate::store::begin_write(&self.db).await?;
-        for (row, result) in outcomes {
-            self.record(&txn, row, result).await?;
+        self.record_sent(&txn, sent.into_iter().map(|(row, _)| row.id).collect())
+            .await?;
+        for (row, result) in failed {
+            if let Err(error) = result {
+                self.record_failure(&txn, row, error).await?;
+            }
         }
         if !released.is_empty() {
             self.release(&txn, released).await?;
@@ -190,11 +211,33 @@ impl OutboxWorker {
             .await
     }
 
-    async fn record(
+    /// Marks the messages the server accepted, in one statement.
+    async fn record_sent(&self, txn: &DatabaseTransaction, ids: Vec<Uuid>) -> Result<(), DbErr> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        tracing::debug!(count = ids.len(), "mail sent");
+        email_outbox::Entity::update_many()
+            .col_expr(Column::Status, Expr::value(SENT))
+            .col_expr(Column::SentAt, Expr::value(self.clock.now()))
+            .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
+            .col_expr(
+                Column::ClaimedUntil,
+                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+            )
+            .col_expr(Column::ClaimedBy, Expr::value(Option::<Uuid>::None))
+            .filter(Column::Id.is_in(ids))
+            .exec(txn)
+            .await
+            .map(|_| ())
+    }
+
+    /// Schedules the next try of a message that was not sent, or gives up.
+    async fn record_failure(
         &self,
         txn: &DatabaseTransaction,
         row: email_outbox::Model,
-        result: Result<(), String>,
+        error: String,
     ) -> Result<(), DbErr> {
         let now = self.clock.now();
         let attempts = row.attempts + 1;
@@ -203,25 +246,16 @@ impl OutboxWorker {
         active.attempts = Set(attempts);
         active.claimed_until = Set(None);
         active.claimed_by = Set(None);
-        match result {
-            Ok(()) => {
-                active.status = Set(SENT.to_owned());
-                active.sent_at = Set(Some(now));
-                tracing::debug!(%id, "mail sent");
-            }
-            Err(error) => {
-                let error: String = error.chars().take(2000).collect();
-                if attempts >= self.policy.max_attempts {
-                    active.status = Set(FAILED.to_owned());
-                    tracing::error!(%id, attempts, %error, "mail failed for good");
-                } else {
-                    let delay = self.policy.delay_after(attempts);
-                    active.next_attempt_at = Set(now + delay);
-                    tracing::warn!(%id, attempts, %error, retry_in = ?delay, "mail not sent; will retry");
-                }
-                active.last_error = Set(Some(error));
-            }
+        let error: String = error.chars().take(2000).collect();
+        if attempts >= self.policy.max_attempts {
+            active.status = Set(FAILED.to_owned());
+            tracing::error!(%id, attempts, %error, "mail failed for good");
+        } else {
+            let delay = self.policy.delay_after(attempts);
+            active.next_attempt_at = Set(now + delay);
+            tracing::warn!(%id, attempts, %error, retry_in = ?delay, "mail not sent; will retry");
         }
+        active.last_error = Set(Some(error));
         active.update(txn).await.map(|_| ())
     }
 

@@ -1,6 +1,7 @@
 //! Audit events: who did what to which object, written on the connection (or
 //! transaction) of the change itself, so the two commit together.
 
+use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde_json::Value;
 use uuid::Uuid;
@@ -25,6 +26,11 @@ pub async fn record(
     entry: AuditEntry<'_>,
     clock: &dyn Clock,
 ) -> Result<(), DbErr> {
+    event(entry, clock.now()).insert(conn).await.map(|_| ())
+}
+
+/// The row for `entry`; for callers that insert many events in one statement.
+pub fn event(entry: AuditEntry<'_>, now: DateTime<Utc>) -> audit_event::ActiveModel {
     audit_event::ActiveModel {
         id: Set(Uuid::new_v4()),
         organization_id: Set(entry.organization_id),
@@ -33,9 +39,6 @@ pub async fn record(
         target_type: Set(entry.target_type.to_owned()),
         target_id: Set(entry.target_id),
         details: Set(entry.details),
-        created_at: Set(clock.now()),
+        created_at: Set(now),
     }
-    .insert(conn)
-    .await
-    .map(|_| ())
 }

@@ -9,8 +9,9 @@ use axum::http::{header, Request, StatusCode};
 use lobby::invitations::bulk::job::{confirm, BulkRunner};
 use lobby::invitations::bulk::preview::{preview, Upload};
 use lobby::invitations::bulk::report::{result_csv, view};
-use lobby::store::entities::{audit_event, email_outbox, invitation, organization};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use lobby::invitations::create::{create_many_in, validate, CreateError, Inviter};
+use lobby::store::entities::{audit_event, email_outbox, invitation, organization, user};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
 use serde_json::json;
 use tower::ServiceExt;
 
@@ -307,6 +308,57 @@ async fn a_job_left_by_a_stopped_runner_is_taken_up_when_its_claim_expires() {
         email_outbox::Entity::find().count(&api.db).await.unwrap(),
         10
     );
+}
+
+/// A batch that names an address twice invites it once: the later item
+/// meets the invitation the earlier one just made, and one account is made.
+#[tokio::test]
+async fn a_batch_invites_each_address_once() {
+    let api = setup().await;
+    let operator = user::Entity::find_by_id(api.operator)
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let redirect = format!("{ORIGIN}/");
+    let item = |email: &str| {
+        let body = json!({ "invitedUserEmailAddress": email, "inviteRedirectUrl": redirect });
+        validate(
+            serde_json::from_value(body).unwrap(),
+            std::slice::from_ref(&redirect),
+        )
+        .ok()
+        .unwrap()
+    };
+    let items = vec![
+        item("kim@customer.example"),
+        item("KIM@customer.example"),
+        item("lee@customer.example"),
+    ];
+    let url = redirect.parse().unwrap();
+    let (org, inviter) = (org(&api).await, Inviter::from_user(&operator));
+    let txn = api.db.begin().await.unwrap();
+    let outcomes = create_many_in(&txn, &org, &inviter, items, &url, &api.clock)
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+
+    let [Ok(kim), Err(CreateError::PendingInvitation { invitation_id }), Ok(_)] = &outcomes[..]
+    else {
+        panic!("unexpected outcomes");
+    };
+    assert_eq!(*invitation_id, kim.invitation.id);
+    let kims = user::Entity::find()
+        .filter(user::Column::Email.eq("kim@customer.example"))
+        .count(&api.db)
+        .await
+        .unwrap();
+    assert_eq!(kims, 1);
+    let stored = invitation::Entity::find_by_id(kim.invitation.id)
+        .one(&api.db)
+        .await
+        .unwrap();
+    assert_eq!(stored.as_ref(), Some(&kim.invitation), "returned as stored");
 }
 
 fn multipart(csrf: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {

@@ -236,6 +236,61 @@ async fn the_worker_stops_between_messages() {
     );
 }
 
+/// A message starts only while its claim outlasts the send limit, so no
+/// second worker can take it up mid-send; the rest are released untouched.
+#[tokio::test]
+async fn no_message_starts_too_late_to_finish_within_its_claim() {
+    let db = db::sqlite().await;
+    let sink = SmtpSink::start_with_delay(0, Default::default(), Duration::from_millis(300)).await;
+    for i in 0..10 {
+        enqueue(
+            &db,
+            email("jiwoo@customer.example", &format!("m{i}")),
+            &SystemClock,
+        )
+        .await
+        .unwrap();
+    }
+    let mut w = worker(&db, smtp(&sink));
+    // Sends start at about 0, 0.3 and 0.6 s; the third would end past the claim.
+    (w.claim_for, w.send_limit, w.parallel) =
+        (Duration::from_secs(1), Duration::from_millis(550), 1);
+    assert_eq!(w.deliver_due(&running()).await.unwrap(), 2);
+
+    let all = rows(&db).await;
+    assert_eq!(all.iter().filter(|r| r.status == "sent").count(), 2);
+    assert_eq!(sink.count(), 2);
+    assert!(
+        all.iter()
+            .filter(|r| r.status == "pending")
+            .all(|r| r.claimed_by.is_none() && r.attempts == 0),
+        "the rest are released untouched"
+    );
+}
+
+#[tokio::test]
+async fn a_send_over_the_limit_counts_as_failed() {
+    let db = db::sqlite().await;
+    let sink = SmtpSink::start_with_delay(0, Default::default(), Duration::from_millis(500)).await;
+    enqueue(&db, email("jiwoo@customer.example", "slow"), &SystemClock)
+        .await
+        .unwrap();
+    let mut w = worker(&db, smtp(&sink));
+    w.send_limit = Duration::from_millis(100);
+    w.deliver_due(&running()).await.unwrap();
+
+    let row = &rows(&db).await[0];
+    assert_eq!((row.status.as_str(), row.attempts), ("pending", 1));
+    assert!(row.claimed_by.is_none());
+    assert!(
+        row.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("longer than")),
+        "{:?}",
+        row.last_error
+    );
+}
+
 #[tokio::test]
 async fn dev_transport_stores_each_message_as_eml() {
     let db = db::sqlite().await;

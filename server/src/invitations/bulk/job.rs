@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::model::bulk::{ConfirmOutcome, ImportStatus, Verdict};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use tokio::sync::watch;
@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::request_for;
 use crate::clock::Clock;
-use crate::invitations::create::{create_in, validate, CreateError, Inviter};
+use crate::invitations::create::{create_many_in, validate, CreateError, Inviter};
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::bulk_import::{self, Column};
 use crate::store::entities::{bulk_import_row, organization, user};
@@ -208,48 +208,43 @@ impl BulkRunner {
         }
         let redirect = self.public_url.to_string();
         let allowed = [redirect.clone()];
-        let mut created = 0;
+        // Each row's outcome: its verdict if it was not valid; else what
+        // creating it gave.
+        let mut outcomes: Vec<(i32, String, Option<Uuid>)> = Vec::with_capacity(rows.len());
+        let mut to_create = Vec::new();
         for row in &rows {
-            let mut invitation_id = None;
+            let values = row.fields.as_object().cloned().unwrap_or_default();
             let outcome = if row.verdict != Verdict::Valid.code() {
                 row.verdict.clone()
+            } else if let Ok(valid) = validate(request_for(&values, &redirect), &allowed) {
+                to_create.push((outcomes.len(), valid.from_import(id)));
+                String::new()
             } else {
-                let values = row.fields.as_object().cloned().unwrap_or_default();
-                match validate(request_for(&values, &redirect), &allowed) {
-                    Err(_) => Verdict::Invalid.code().to_owned(),
-                    Ok(valid) => {
-                        let valid = valid.from_import(id);
-                        let clock = self.clock.as_ref();
-                        let url = &self.public_url;
-                        match create_in(&txn, &job.org, &job.inviter, valid, url, clock).await {
-                            Ok(done) => {
-                                created += 1;
-                                invitation_id = Some(done.invitation.id);
-                                "created".to_owned()
-                            }
-                            Err(CreateError::PendingInvitation { .. }) => {
-                                Verdict::AlreadyInvited.code().to_owned()
-                            }
-                            Err(CreateError::ExistingUser { .. }) => {
-                                Verdict::ExistingUser.code().to_owned()
-                            }
-                            Err(CreateError::Invalid(_)) => Verdict::Invalid.code().to_owned(),
-                            Err(CreateError::Database(e)) => return Err(e),
-                        }
-                    }
-                }
+                Verdict::Invalid.code().to_owned()
             };
-            bulk_import_row::Entity::update_many()
-                .col_expr(bulk_import_row::Column::Outcome, Expr::value(outcome))
-                .col_expr(
-                    bulk_import_row::Column::InvitationId,
-                    Expr::value(invitation_id),
-                )
-                .filter(bulk_import_row::Column::ImportId.eq(id))
-                .filter(bulk_import_row::Column::RowNumber.eq(row.row_number))
-                .exec(&txn)
-                .await?;
+            outcomes.push((row.row_number, outcome, None));
         }
+        let (at, valid): (Vec<usize>, Vec<_>) = to_create.into_iter().unzip();
+        let (org, inviter, url) = (&job.org, &job.inviter, &self.public_url);
+        let results = create_many_in(&txn, org, inviter, valid, url, self.clock.as_ref()).await?;
+        let mut created = 0;
+        for (at, result) in at.into_iter().zip(results) {
+            let (code, invitation) = match result {
+                Ok(done) => {
+                    created += 1;
+                    ("created", Some(done.invitation.id))
+                }
+                Err(CreateError::PendingInvitation { .. }) => {
+                    (Verdict::AlreadyInvited.code(), None)
+                }
+                Err(CreateError::ExistingUser { .. }) => (Verdict::ExistingUser.code(), None),
+                Err(CreateError::Invalid(_)) => (Verdict::Invalid.code(), None),
+                Err(CreateError::Database(e)) => return Err(e),
+            };
+            outcomes[at].1 = code.to_owned();
+            outcomes[at].2 = invitation;
+        }
+        record_outcomes(&txn, id, outcomes).await?;
         let done = rows.len() as i32;
         // Progress and a longer claim, only while the claim is still ours.
         let kept = bulk_import::Entity::update_many()
@@ -312,4 +307,42 @@ impl BulkRunner {
         audit::record(&txn, entry, self.clock.as_ref()).await?;
         txn.commit().await
     }
+}
+
+/// Writes each row's outcome (and invitation) in one statement for the chunk.
+async fn record_outcomes(
+    txn: &DatabaseTransaction,
+    import: Uuid,
+    outcomes: Vec<(i32, String, Option<Uuid>)>,
+) -> Result<(), DbErr> {
+    use bulk_import_row::Column as Row;
+    let Some(first) = outcomes.first().map(|o| o.0) else {
+        return Ok(());
+    };
+    let last = outcomes.last().map_or(first, |o| o.0);
+    let mut outcome = CaseStatement::new();
+    let mut invitation = CaseStatement::new();
+    let mut any_invitation = false;
+    for (number, code, invitation_id) in outcomes {
+        outcome = outcome.case(Row::RowNumber.eq(number), Expr::value(code));
+        if let Some(invitation_id) = invitation_id {
+            invitation = invitation.case(Row::RowNumber.eq(number), Expr::value(invitation_id));
+            any_invitation = true;
+        }
+    }
+    let mut update = bulk_import_row::Entity::update_many().col_expr(
+        Row::Outcome,
+        outcome.finally(Expr::col(Row::Outcome)).into(),
+    );
+    // A CASE needs at least one WHEN.
+    if any_invitation {
+        let invitation = invitation.finally(Expr::col(Row::InvitationId));
+        update = update.col_expr(Row::InvitationId, invitation.into());
+    }
+    update
+        .filter(Row::ImportId.eq(import))
+        .filter(Row::RowNumber.between(first, last))
+        .exec(txn)
+        .await
+        .map(|_| ())
 }
