@@ -37,6 +37,7 @@ use crate::pages::admin::{
     new_invitation::NewInvitation, operators::AdminOperators, set_password::SetPassword,
     tokens::AdminTokens,
 };
+use crate::pages::invite::landing::InvitationLanding;
 use crate::pages::{home::HomePage, not_found::NotFound};
 
 /// The language the page is shown in; the switcher changes it in place.
@@ -74,6 +75,12 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=StaticSegment("") view=HomePage/>
+                    // The invitee's link: complete (and its status set) before sending.
+                    <Route
+                        path=(StaticSegment("invite"), ParamSegment("ticket"))
+                        view=InvitationLanding
+                        ssr=SsrMode::Async
+                    />
                     // Fully rendered before sending, so the data is there without JavaScript.
                     <Route path=StaticSegment("admin") view=AdminHome ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("login")) view=AdminLogin/>

@@ -10,6 +10,7 @@ use crate::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, NewInvitationForm,
     NewInvitationOutcome,
 };
+use crate::model::landing::Landing;
 use crate::model::operator::{
     AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
 };
@@ -85,3 +86,12 @@ pub trait Dashboard: Send + Sync + 'static {
 
 #[derive(Clone)]
 pub struct DashboardPort(pub Arc<dyn Dashboard>);
+
+/// What invitees reach through their link.
+pub trait Redemption: Send + Sync + 'static {
+    /// The page behind an invitation link; `None` for a link that is none.
+    fn landing(&self, ticket: String) -> PortFuture<'_, Result<Option<Landing>, PortError>>;
+}
+
+#[derive(Clone)]
+pub struct RedemptionPort(pub Arc<dyn Redemption>);

@@ -13,6 +13,7 @@ pub mod http;
 pub mod invitations;
 pub mod mail;
 pub mod operators;
+pub mod redemption;
 pub mod secret;
 pub mod store;
 

@@ -3,6 +3,7 @@ pub mod imports;
 pub mod invitations;
 pub mod operator;
 pub mod operators;
+pub mod redemption;
 
 /// The signed-in operator, when the request carries their session and, for
 /// changes, `csrf` equal to the session's token; else 403.

@@ -411,6 +411,39 @@ pub struct Strings {
     pub company_problem_phone_country: &'static str,
     pub company_problem_website_https: &'static str,
     pub company_problem_website: &'static str,
+    pub landing_title: &'static str,
+    /// `{inviter}`, `{org}`.
+    pub landing_heading: &'static str,
+    /// `{email}`.
+    pub landing_for: &'static str,
+    /// `{name}`.
+    pub landing_greeting: &'static str,
+    /// `{org}`.
+    pub landing_steps: &'static str,
+    /// `{date}`.
+    pub landing_valid_until: &'static str,
+    pub link_expired_heading: &'static str,
+    /// `{inviter}`, `{org}`, `{date}`.
+    pub link_expired_body: &'static str,
+    pub link_revoked_heading: &'static str,
+    /// `{inviter}`, `{org}`.
+    pub link_revoked_body: &'static str,
+    pub link_replaced_heading: &'static str,
+    pub link_replaced_body: &'static str,
+    pub link_accepted_heading: &'static str,
+    /// `{date}`, `{org}`.
+    pub link_accepted_body: &'static str,
+    pub new_link_button: &'static str,
+    /// `{inviter}`.
+    pub new_link_hint: &'static str,
+    pub new_link_sent: &'static str,
+    /// `{minutes}`.
+    pub new_link_recent: &'static str,
+    pub new_link_not_offered: &'static str,
+    /// `{invitee}`.
+    pub email_new_link_subject: &'static str,
+    /// `{invitee}`, `{org}`, `{email}`, `{date}`.
+    pub email_new_link_body: &'static str,
 }
 
 #[cfg(test)]
@@ -679,6 +712,27 @@ mod tests {
                 s.company_problem_website_https,
             ),
             ("company_problem_website", s.company_problem_website),
+            ("landing_title", s.landing_title),
+            ("landing_heading", s.landing_heading),
+            ("landing_for", s.landing_for),
+            ("landing_greeting", s.landing_greeting),
+            ("landing_steps", s.landing_steps),
+            ("landing_valid_until", s.landing_valid_until),
+            ("link_expired_heading", s.link_expired_heading),
+            ("link_expired_body", s.link_expired_body),
+            ("link_revoked_heading", s.link_revoked_heading),
+            ("link_revoked_body", s.link_revoked_body),
+            ("link_replaced_heading", s.link_replaced_heading),
+            ("link_replaced_body", s.link_replaced_body),
+            ("link_accepted_heading", s.link_accepted_heading),
+            ("link_accepted_body", s.link_accepted_body),
+            ("new_link_button", s.new_link_button),
+            ("new_link_hint", s.new_link_hint),
+            ("new_link_sent", s.new_link_sent),
+            ("new_link_recent", s.new_link_recent),
+            ("new_link_not_offered", s.new_link_not_offered),
+            ("email_new_link_subject", s.email_new_link_subject),
+            ("email_new_link_body", s.email_new_link_body),
         ]
     }
 

@@ -4,5 +4,6 @@ pub mod company;
 pub mod countries;
 pub mod email;
 pub mod invitation;
+pub mod landing;
 pub mod operator;
 pub mod password;

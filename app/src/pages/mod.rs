@@ -1,4 +1,5 @@
 //! One module per route.
 pub mod admin;
 pub mod home;
+pub mod invite;
 pub mod not_found;

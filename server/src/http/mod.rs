@@ -8,6 +8,7 @@ mod health;
 mod language;
 mod operator_session;
 mod origin_check;
+mod redemption;
 mod security_headers;
 
 use std::net::SocketAddr;
@@ -15,7 +16,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use app::branding::Branding;
-use app::ports::DashboardPort;
+use app::ports::{DashboardPort, RedemptionPort};
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -101,9 +102,14 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         organization_id: state.organization_id,
         public_url: state.public_url.clone(),
     }));
+    let redemption = RedemptionPort(Arc::new(redemption::RedemptionService {
+        db: state.db.clone(),
+        clock: state.clock.clone(),
+    }));
     let context = move || {
         provide_context(branding.clone());
         provide_context(dashboard.clone());
+        provide_context(redemption.clone());
     };
     let app_shell = {
         let options = options.clone();
@@ -121,6 +127,8 @@ pub fn router(state: AppState, branding: Branding) -> Router {
             post(bulk_import::upload).layer(DefaultBodyLimit::max(bulk_import::BODY_LIMIT)),
         )
         .route("/admin/imports/{id}/result.csv", get(bulk_import::result))
+        .route("/api/InviteUser", get(redemption::invite_user))
+        .route("/invite/{ticket}/new-link", post(redemption::new_link))
         .nest("/v1.0", graph::router(state.clone()))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())
         .nest_service("/pkg", ServeDir::new(pkg_dir))

@@ -2,8 +2,8 @@
 
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -174,30 +174,8 @@ pub async fn resend(
         }
         _ => {}
     }
-    invitation_ticket::Entity::update_many()
-        .col_expr(invitation_ticket::Column::ReplacedAt, Expr::value(now))
-        .filter(invitation_ticket::Column::InvitationId.eq(row.id))
-        .filter(invitation_ticket::Column::ReplacedAt.is_null())
-        .exec(&txn)
-        .await?;
-    let ticket = InvitationTicket::generate();
-    invitation_ticket::ActiveModel {
-        ticket_hash: Set(ticket.hash()),
-        invitation_id: Set(row.id),
-        created_at: Set(now),
-        replaced_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    let validity = (row.expires_at - row.created_at).max(chrono::Duration::days(1));
-    let send_count = row.send_count + 1;
-    let mut active = row.into_active_model();
-    active.ticket_hash = Set(ticket.hash());
-    active.send_count = Set(send_count);
-    active.sent_at = Set(Some(now));
-    active.expires_at = Set(now + validity);
-    let updated = active.update(&txn).await?;
-    let url = redeem_url(public_url, &ticket);
+    let (updated, url) = reissue(&txn, row, public_url, now).await?;
+    let send_count = updated.send_count;
     queue_email(&txn, org, inviter, &updated, &url, clock).await?;
     audit(
         &txn,
@@ -214,6 +192,41 @@ pub async fn resend(
         invitation: updated,
         redeem_url: url,
     })
+}
+
+/// Gives the invitation a new ticket (the old one is then recognised as
+/// replaced) and a new validity period as long as the first. Returns the
+/// updated row and its redeem URL; the caller queues the email.
+pub(crate) async fn reissue(
+    txn: &DatabaseTransaction,
+    row: invitation::Model,
+    public_url: &url::Url,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(invitation::Model, String), DbErr> {
+    invitation_ticket::Entity::update_many()
+        .col_expr(invitation_ticket::Column::ReplacedAt, Expr::value(now))
+        .filter(invitation_ticket::Column::InvitationId.eq(row.id))
+        .filter(invitation_ticket::Column::ReplacedAt.is_null())
+        .exec(txn)
+        .await?;
+    let ticket = InvitationTicket::generate();
+    invitation_ticket::ActiveModel {
+        ticket_hash: Set(ticket.hash()),
+        invitation_id: Set(row.id),
+        created_at: Set(now),
+        replaced_at: Set(None),
+    }
+    .insert(txn)
+    .await?;
+    let validity = (row.expires_at - row.created_at).max(chrono::Duration::days(1));
+    let send_count = row.send_count + 1;
+    let mut active = row.into_active_model();
+    active.ticket_hash = Set(ticket.hash());
+    active.send_count = Set(send_count);
+    active.sent_at = Set(Some(now));
+    active.expires_at = Set(now + validity);
+    let updated = active.update(txn).await?;
+    Ok((updated, redeem_url(public_url, &ticket)))
 }
 
 /// Revokes a pending or expired invitation; revoking twice changes nothing.

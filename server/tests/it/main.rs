@@ -3,6 +3,7 @@ mod api;
 mod bulk_import;
 mod http;
 mod invitations_api;
+mod landing;
 mod mail;
 mod operator_sign_in;
 mod process;

@@ -1,0 +1,147 @@
+//! `/invite/{ticket}` (and `/api/InviteUser?invitationId={ticket}`, which
+//! leads here): who invited whom to what, and "Get started now"; or, for a
+//! link that no longer works, what happened and what to do. Rendered on the
+//! server; it works without JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::redemption::invitation_landing;
+use crate::i18n::{fill, Strings};
+use crate::model::landing::{Landing, LinkState, NewLinkOutcome, NEW_LINK_PAUSE_MINUTES};
+use crate::pages::not_found::NotFound;
+use crate::use_locale;
+
+#[component]
+pub fn InvitationLanding() -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().strings();
+    let ticket = move || use_params_map().read().get("ticket").unwrap_or_default();
+    let outcome = move || {
+        use_query_map()
+            .read()
+            .get("new-link")
+            .and_then(|c| NewLinkOutcome::from_code(&c))
+    };
+    let landing = Resource::new(ticket, invitation_landing);
+
+    view! {
+        <Title text=move || t().landing_title/>
+        <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+            {move || {
+                let ticket = ticket();
+                let outcome = outcome();
+                Suspend::new(async move {
+                    match landing.await {
+                        Ok(Some(landing)) => {
+                            view! { <LandingCard landing ticket outcome/> }.into_any()
+                        }
+                        _ => view! { <NotFound/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LandingCard(landing: Landing, ticket: String, outcome: Option<NewLinkOutcome>) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        let s = locale.get().strings();
+        let body = match landing.state {
+            LinkState::Pending => pending(s, &landing, &ticket),
+            _ => ended(s, &landing, &ticket, outcome),
+        };
+        view! {
+            <section class="card narrow" aria-labelledby="landing-heading">
+                {body}
+            </section>
+        }
+    }
+}
+
+/// The invitation can be redeemed: who invited whom, and the way in.
+fn pending(s: &'static Strings, l: &Landing, ticket: &str) -> AnyView {
+    let heading = fill(
+        s.landing_heading,
+        &[("inviter", &l.inviter), ("org", &l.org_name)],
+    );
+    let greeting = l
+        .invitee_name
+        .as_deref()
+        .map(|name| view! { <p>{fill(s.landing_greeting, &[("name", name)])}</p> });
+    let email = l.invited_email.clone().unwrap_or_default();
+    let message = l.message.clone().map(|m| {
+        view! {
+            <figure class="message">
+                <figcaption>{fill(s.email_message_label, &[("inviter", &l.inviter)])}</figcaption>
+                <blockquote>{m}</blockquote>
+            </figure>
+        }
+    });
+    let valid = l
+        .date
+        .as_deref()
+        .map(|d| view! { <p class="hint">{fill(s.landing_valid_until, &[("date", d)])}</p> });
+    view! {
+        <h1 id="landing-heading">{heading}</h1>
+        {greeting}
+        <p>{fill(s.landing_for, &[("email", &email)])}</p>
+        {message}
+        <p>{fill(s.landing_steps, &[("org", &l.org_name)])}</p>
+        <p>
+            <a class="button primary" href=format!("/invite/{ticket}/start")>{s.email_button}</a>
+        </p>
+        {valid}
+    }
+    .into_any()
+}
+
+/// The link no longer works: what happened, and what the invitee can do.
+fn ended(
+    s: &'static Strings,
+    l: &Landing,
+    ticket: &str,
+    outcome: Option<NewLinkOutcome>,
+) -> AnyView {
+    let vars = [
+        ("inviter", l.inviter.as_str()),
+        ("org", l.org_name.as_str()),
+        ("date", l.date.as_deref().unwrap_or("")),
+    ];
+    let (heading, body) = match l.state {
+        LinkState::Expired => (s.link_expired_heading, s.link_expired_body),
+        LinkState::Revoked => (s.link_revoked_heading, s.link_revoked_body),
+        LinkState::Replaced => (s.link_replaced_heading, s.link_replaced_body),
+        LinkState::Accepted | LinkState::Pending => (s.link_accepted_heading, s.link_accepted_body),
+    };
+    let notice = outcome.map(|o| {
+        let minutes = NEW_LINK_PAUSE_MINUTES.to_string();
+        let text = match o {
+            NewLinkOutcome::Sent => s.new_link_sent.to_owned(),
+            NewLinkOutcome::SentRecently => fill(s.new_link_recent, &[("minutes", &minutes)]),
+            NewLinkOutcome::NotOffered => s.new_link_not_offered.to_owned(),
+        };
+        view! { <p class="notice" role="status">{text}</p> }
+    });
+    // After a request the notice says what happened; no second button.
+    let form = (l.state.offers_new_link() && outcome.is_none()).then(|| {
+        view! {
+            <form method="post" action=format!("/invite/{ticket}/new-link") class="stack">
+                <p class="hint" id="new-link-hint">{fill(s.new_link_hint, &vars)}</p>
+                <button type="submit" class="primary" aria-describedby="new-link-hint">
+                    {s.new_link_button}
+                </button>
+            </form>
+        }
+    });
+    view! {
+        <h1 id="landing-heading">{heading}</h1>
+        <p>{fill(body, &vars)}</p>
+        {notice}
+        {form}
+    }
+    .into_any()
+}

@@ -1,0 +1,2 @@
+//! The invitee's pages, from the link in the invitation email.
+pub mod landing;

@@ -1,0 +1,102 @@
+// The invitee's link in a real browser: the page from the email's link (with
+// and without JavaScript, by keyboard, at 360 px), a replaced, a revoked and
+// an unknown link, and "Send me a new link".
+import { test, expect, type APIRequestContext } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ADMIN, E2E_DIR } from '../playwright.config';
+import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
+
+let sink: Sink;
+let token: string;
+test.beforeAll(() => {
+  sink = startSmtpSink();
+  token = fs.readFileSync(path.join(E2E_DIR, 'token'), 'utf8').trim();
+});
+test.afterAll(() => stopSmtpSink(sink));
+
+const auth = () => ({ authorization: `Bearer ${token}` });
+
+/** Invites `to` through the API; the link is the one the email carries. */
+async function invite(request: APIRequestContext, baseURL: string, to: string) {
+  const delivered = sink.captureOne(to, { wait: 15_000 });
+  const response = await request.post('/v1.0/invitations', {
+    headers: auth(),
+    data: {
+      invitedUserEmailAddress: to,
+      inviteRedirectUrl: `${baseURL}/`,
+      invitedUserDisplayName: 'Jiwoo Kim',
+      sendInvitationMessage: true,
+      invitedUserMessageInfo: { customizedMessageBody: 'Welcome <b>aboard</b>!' },
+    },
+  });
+  expect(response.status()).toBe(201);
+  const { email } = await delivered;
+  const link = /https?:\/\/\S+invitationId=[0-9a-f-]{36}/.exec(email.body)![0];
+  return { id: (await response.json()).id as string, link };
+}
+
+test('the link from the email shows who invited whom, without JavaScript too', async ({ browser, request, baseURL }) => {
+  const { link } = await invite(request, baseURL!, 'jiwoo.landing@customer.example');
+  for (const javaScriptEnabled of [false, true]) {
+    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    const response = await page.goto(link);
+    expect(response!.status()).toBe(200);
+    expect(page.url()).toMatch(/\/invite\/[0-9a-f-]{36}$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${ADMIN.name} from GFMS invited you`);
+    await expect(page.getByText('This invitation is for jiwoo.landing@customer.example.')).toBeVisible();
+    await expect(page.locator('blockquote')).toHaveText('Welcome <b>aboard</b>!');
+    const start = page.getByRole('link', { name: 'Get started now' });
+    await expect(start).toBeVisible();
+    // Reachable by keyboard, and nothing wider than the screen.
+    await page.locator('#main').focus();
+    for (let i = 0; i < 10 && !(await start.evaluate((el) => el === document.activeElement)); i++) {
+      await page.keyboard.press('Tab');
+    }
+    await expect(start).toBeFocused();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(360);
+    await context.close();
+  }
+});
+
+test('a replaced link says so and does not send a second link at once', async ({ page, request, baseURL }) => {
+  const to = 'jiwoo.replaced@customer.example';
+  const { id, link } = await invite(request, baseURL!, to);
+  const resent = sink.captureOne(to, { wait: 15_000 });
+  expect((await request.post(`/v1.0/invitations/${id}/resend`, { headers: auth() })).status()).toBe(200);
+  await resent;
+
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('A newer link was sent');
+  await expect(page.getByText(to)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Send me a new link' }).click();
+  // The operator's resend was just now: nothing more is sent.
+  await expect(page.getByRole('status')).toContainText('less than 10 minutes ago');
+  await expect(page.getByRole('button', { name: 'Send me a new link' })).toHaveCount(0);
+});
+
+test('a revoked link and an unknown link', async ({ page, request, baseURL }) => {
+  const { id, link } = await invite(request, baseURL!, 'jiwoo.revoked@customer.example');
+  expect((await request.post(`/v1.0/invitations/${id}/revoke`, { headers: auth() })).status()).toBe(200);
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('This invitation was withdrawn');
+  await expect(page.getByText(`ask ${ADMIN.name} to invite you again`)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Send me a new link' })).toHaveCount(0);
+
+  const unknown = await page.goto('/invite/00000000-0000-4000-8000-000000000000');
+  expect(unknown!.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+  await expect(page.getByText('invited you')).toHaveCount(0);
+});
+
+test('the page speaks Korean to a Korean browser', async ({ browser, request, baseURL }) => {
+  const { link } = await invite(request, baseURL!, 'jiwoo.ko@customer.example');
+  const context = await browser.newContext({ locale: 'ko-KR' });
+  const page = await context.newPage();
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`GFMS의 ${ADMIN.name}님이 초대했습니다`);
+  await expect(page.getByRole('link', { name: '지금 시작하기' })).toBeVisible();
+  await context.close();
+});

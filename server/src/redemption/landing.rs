@@ -1,0 +1,208 @@
+//! What an invitation link shows, and "Send me a new link". A link is found
+//! by its ticket's hash only; anything else about the invitation stays
+//! behind a ticket that is not found.
+
+use app::i18n::{fill, Locale};
+use app::model::landing::{Landing, LinkState, NewLinkOutcome, NEW_LINK_PAUSE_MINUTES};
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QuerySelect};
+use serde_json::json;
+
+use crate::clock::Clock;
+use crate::invitations::create::{queue_email, Inviter};
+use crate::invitations::manage::reissue;
+use crate::invitations::ticket::InvitationTicket;
+use crate::invitations::{status_at, ACCEPTED, EXPIRED, REVOKED};
+use crate::mail::templates::escape;
+use crate::mail::{enqueue, OutgoingEmail};
+use crate::store::audit::{self, AuditEntry};
+use crate::store::entities::{invitation, invitation_ticket, organization, user};
+
+/// The state a link tells: an ended invitation before a replaced link, so
+/// an old link of an accepted or revoked invitation says so.
+pub fn link_state(
+    invitation: &invitation::Model,
+    ticket: &invitation_ticket::Model,
+    now: DateTime<Utc>,
+) -> LinkState {
+    match status_at(invitation, now) {
+        ACCEPTED => LinkState::Accepted,
+        REVOKED => LinkState::Revoked,
+        _ if ticket.replaced_at.is_some() => LinkState::Replaced,
+        EXPIRED => LinkState::Expired,
+        _ => LinkState::Pending,
+    }
+}
+
+/// The invitation behind `raw` (as written in the link), with its ticket.
+async fn find(
+    conn: &impl ConnectionTrait,
+    raw: &str,
+    lock: bool,
+) -> Result<Option<(invitation::Model, invitation_ticket::Model)>, DbErr> {
+    let Some(ticket) = InvitationTicket::parse(raw) else {
+        return Ok(None);
+    };
+    let Some(row) = invitation_ticket::Entity::find_by_id(ticket.hash())
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut query = invitation::Entity::find_by_id(row.invitation_id);
+    if lock {
+        query = query.lock_exclusive();
+    }
+    Ok(query.one(conn).await?.map(|i| (i, row)))
+}
+
+fn shown(date: DateTime<Utc>) -> String {
+    date.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// The page behind the link `raw`; `None` when it is no invitation's.
+pub async fn landing(
+    db: &DatabaseConnection,
+    raw: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Landing>, DbErr> {
+    let Some((invitation, ticket)) = find(db, raw, false).await? else {
+        return Ok(None);
+    };
+    let org = organization::Entity::find_by_id(invitation.organization_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the invitation's organization".into()))?;
+    let inviter = match invitation.inviter_id {
+        Some(id) => user::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let state = link_state(&invitation, &ticket, now);
+    let pending = state == LinkState::Pending;
+    let date = match state {
+        LinkState::Pending | LinkState::Expired => Some(invitation.expires_at),
+        LinkState::Accepted => invitation.redeemed_at,
+        LinkState::Revoked | LinkState::Replaced => None,
+    };
+    Ok(Some(Landing {
+        state,
+        inviter: inviter
+            .map(|u| Inviter::from_user(&u).name)
+            .unwrap_or_else(|| org.name.clone()),
+        org_name: org.name,
+        invited_email: pending.then(|| invitation.invited_email.clone()),
+        invitee_name: invitation.invited_display_name.filter(|_| pending),
+        message: invitation.message.filter(|_| pending),
+        date: date.map(shown),
+    }))
+}
+
+/// "Send me a new link" from the link `raw`: for an expired or replaced
+/// invitation, a new link to the invited address only (never elsewhere),
+/// and a note to the inviter; at most one per [`NEW_LINK_PAUSE_MINUTES`].
+/// `None` when the link is no invitation's.
+pub async fn request_new_link(
+    db: &DatabaseConnection,
+    raw: &str,
+    public_url: &url::Url,
+    clock: &dyn Clock,
+) -> Result<Option<NewLinkOutcome>, DbErr> {
+    let now = clock.now();
+    let txn = crate::store::begin_write(db).await?;
+    let Some((invitation, ticket)) = find(&txn, raw, true).await? else {
+        return Ok(None);
+    };
+    let inviter = match invitation.inviter_id {
+        Some(id) => user::Entity::find_by_id(id).one(&txn).await?,
+        None => None,
+    };
+    let (true, Some(inviter)) = (
+        link_state(&invitation, &ticket, now).offers_new_link(),
+        inviter,
+    ) else {
+        return Ok(Some(NewLinkOutcome::NotOffered));
+    };
+    let pause = chrono::Duration::minutes(NEW_LINK_PAUSE_MINUTES);
+    if invitation.sent_at.is_some_and(|sent| now - sent < pause) {
+        return Ok(Some(NewLinkOutcome::SentRecently));
+    }
+    let org = organization::Entity::find_by_id(invitation.organization_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the invitation's organization".into()))?;
+    let (updated, url) = reissue(&txn, invitation, public_url, now).await?;
+    // Only to the invited address: not even the operator's cc.
+    let to_invitee = invitation::Model {
+        cc_email: None,
+        ..updated.clone()
+    };
+    let as_inviter = Inviter::from_user(&inviter);
+    queue_email(&txn, &org, &as_inviter, &to_invitee, &url, clock).await?;
+    let locale = inviter
+        .locale
+        .as_deref()
+        .and_then(Locale::from_code)
+        .or_else(|| Locale::from_code(&org.default_locale))
+        .unwrap_or_default();
+    let note = NewLinkNote {
+        locale,
+        to: &inviter.email,
+        invitee: updated
+            .invited_display_name
+            .as_deref()
+            .unwrap_or(&updated.invited_email),
+        email: &updated.invited_email,
+        org: &org.name,
+        valid_until: &shown(updated.expires_at),
+    };
+    enqueue(&txn, note.render(), clock).await?;
+    let entry = AuditEntry {
+        organization_id: Some(org.id),
+        actor_id: None,
+        action: "invitation.new_link_requested",
+        target_type: "invitation",
+        target_id: updated.id.to_string(),
+        details: json!({ "sendCount": updated.send_count }),
+    };
+    audit::record(&txn, entry, clock).await?;
+    txn.commit().await?;
+    Ok(Some(NewLinkOutcome::Sent))
+}
+
+/// The inviter's note that their invitee asked for, and got, a new link.
+struct NewLinkNote<'a> {
+    locale: Locale,
+    to: &'a str,
+    invitee: &'a str,
+    email: &'a str,
+    org: &'a str,
+    valid_until: &'a str,
+}
+
+impl NewLinkNote<'_> {
+    fn render(&self) -> OutgoingEmail {
+        let s = self.locale.strings();
+        let subject = fill(s.email_new_link_subject, &[("invitee", self.invitee)]);
+        let body = fill(
+            s.email_new_link_body,
+            &[
+                ("invitee", self.invitee),
+                ("org", self.org),
+                ("email", self.email),
+                ("date", self.valid_until),
+            ],
+        );
+        let html = format!(
+            "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif\"><p>{}</p></body></html>",
+            self.locale.code(),
+            escape(&body)
+        );
+        OutgoingEmail {
+            to: self.to.to_owned(),
+            cc: None,
+            subject,
+            text: format!("{body}\n"),
+            html: Some(html),
+        }
+    }
+}
