@@ -5,7 +5,9 @@
 use app::i18n::{fill, Locale};
 use app::model::landing::{Landing, LinkState, NewLinkOutcome, NEW_LINK_PAUSE_MINUTES};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QuerySelect};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QuerySelect,
+};
 use serde_json::json;
 
 use crate::clock::Clock;
@@ -107,13 +109,30 @@ pub async fn request_new_link(
     public_url: &url::Url,
     clock: &dyn Clock,
 ) -> Result<Option<NewLinkOutcome>, DbErr> {
-    let now = clock.now();
     let txn = crate::store::begin_write(db).await?;
-    let Some((invitation, ticket)) = find(&txn, raw, true).await? else {
+    let outcome = new_link_in(&txn, raw, public_url, clock).await;
+    // Only a link sent writes anything; every other answer rolls back, at
+    // once rather than when the transaction is dropped.
+    if let Ok(Some(NewLinkOutcome::Sent)) = outcome {
+        txn.commit().await?;
+    } else {
+        txn.rollback().await?;
+    }
+    outcome
+}
+
+async fn new_link_in(
+    txn: &DatabaseTransaction,
+    raw: &str,
+    public_url: &url::Url,
+    clock: &dyn Clock,
+) -> Result<Option<NewLinkOutcome>, DbErr> {
+    let now = clock.now();
+    let Some((invitation, ticket)) = find(txn, raw, true).await? else {
         return Ok(None);
     };
     let inviter = match invitation.inviter_id {
-        Some(id) => user::Entity::find_by_id(id).one(&txn).await?,
+        Some(id) => user::Entity::find_by_id(id).one(txn).await?,
         None => None,
     };
     let (true, Some(inviter)) = (
@@ -127,17 +146,17 @@ pub async fn request_new_link(
         return Ok(Some(NewLinkOutcome::SentRecently));
     }
     let org = organization::Entity::find_by_id(invitation.organization_id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("the invitation's organization".into()))?;
-    let (updated, url) = reissue(&txn, invitation, public_url, now).await?;
+    let (updated, url) = reissue(txn, invitation, public_url, now).await?;
     // Only to the invited address: not even the operator's cc.
     let to_invitee = invitation::Model {
         cc_email: None,
         ..updated.clone()
     };
     let as_inviter = Inviter::from_user(&inviter);
-    queue_email(&txn, &org, &as_inviter, &to_invitee, &url, clock).await?;
+    queue_email(txn, &org, &as_inviter, &to_invitee, &url, clock).await?;
     let locale = inviter
         .locale
         .as_deref()
@@ -155,7 +174,7 @@ pub async fn request_new_link(
         org: &org.name,
         valid_until: &shown(updated.expires_at),
     };
-    enqueue(&txn, note.render(), clock).await?;
+    enqueue(txn, note.render(), clock).await?;
     let entry = AuditEntry {
         organization_id: Some(org.id),
         actor_id: None,
@@ -164,8 +183,7 @@ pub async fn request_new_link(
         target_id: updated.id.to_string(),
         details: json!({ "sendCount": updated.send_count }),
     };
-    audit::record(&txn, entry, clock).await?;
-    txn.commit().await?;
+    audit::record(txn, entry, clock).await?;
     Ok(Some(NewLinkOutcome::Sent))
 }
 

@@ -45,8 +45,14 @@ fn ticket_of(url: &str) -> String {
     url.split("invitationId=").nth(1).unwrap().to_owned()
 }
 
+/// A hung request fails the test instead of stalling the suite.
+const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(30);
+
 async fn page(api: &Api, path: &str) -> (StatusCode, String) {
-    let (status, _, body) = get(&api.app, path, &[("accept-language", "en")]).await;
+    let answer = get(&api.app, path, &[("accept-language", "en")]);
+    let (status, _, body) = tokio::time::timeout(ANSWER_WITHIN, answer)
+        .await
+        .unwrap_or_else(|_| panic!("no answer for {path}"));
     (status, body)
 }
 
@@ -55,7 +61,10 @@ async fn post(api: &Api, path: &str) -> (StatusCode, Option<String>) {
         .header(header::ORIGIN, ORIGIN)
         .body(Body::empty())
         .unwrap();
-    let response = api.app.clone().oneshot(request).await.unwrap();
+    let response = tokio::time::timeout(ANSWER_WITHIN, api.app.clone().oneshot(request))
+        .await
+        .unwrap_or_else(|_| panic!("no answer for POST {path}"))
+        .unwrap();
     let location = response
         .headers()
         .get(header::LOCATION)
