@@ -1,4 +1,5 @@
 //! Authentication: passwords, server-side sessions and rate limits.
+pub mod codes;
 pub mod password;
 pub mod rate_limit;
 pub mod session;

@@ -1,6 +1,7 @@
 //! Lobby's integration tests: one binary, with a module per area.
 mod api;
 mod bulk_import;
+mod codes;
 mod http;
 mod invitations_api;
 mod landing;
