@@ -43,11 +43,12 @@ ensure_node_packages() {
 }
 
 ensure_chromium() {
-  if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/nanum ]; then
-    say "installing Debian's chromium and a Korean font (apt-get)"
+  # sqlite3 lets an end2end test move an invitation's expiry into the past.
+  if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/nanum ] || [ ! -x /usr/bin/sqlite3 ]; then
+    say "installing Debian's chromium, a Korean font and sqlite3 (apt-get)"
     local sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-nanum >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-nanum sqlite3 >/dev/null
   fi
 }

@@ -9,7 +9,7 @@ use lettre::message::Mailbox;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, UpdateMany,
 };
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
@@ -217,16 +217,10 @@ impl OutboxWorker {
             return Ok(());
         }
         tracing::debug!(count = ids.len(), "mail sent");
-        email_outbox::Entity::update_many()
+        unclaim(ids)
             .col_expr(Column::Status, Expr::value(SENT))
             .col_expr(Column::SentAt, Expr::value(self.clock.now()))
             .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
-            .col_expr(
-                Column::ClaimedUntil,
-                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-            )
-            .col_expr(Column::ClaimedBy, Expr::value(Option::<Uuid>::None))
-            .filter(Column::Id.is_in(ids))
             .exec(txn)
             .await
             .map(|_| ())
@@ -260,17 +254,19 @@ impl OutboxWorker {
     }
 
     async fn release(&self, txn: &DatabaseTransaction, ids: Vec<Uuid>) -> Result<(), DbErr> {
-        email_outbox::Entity::update_many()
-            .col_expr(
-                Column::ClaimedUntil,
-                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-            )
-            .col_expr(Column::ClaimedBy, Expr::value(Option::<Uuid>::None))
-            .filter(Column::Id.is_in(ids))
-            .exec(txn)
-            .await
-            .map(|_| ())
+        unclaim(ids).exec(txn).await.map(|_| ())
     }
+}
+
+/// An update of the rows `ids` that gives up their claim.
+fn unclaim(ids: Vec<Uuid>) -> UpdateMany<email_outbox::Entity> {
+    email_outbox::Entity::update_many()
+        .col_expr(
+            Column::ClaimedUntil,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .col_expr(Column::ClaimedBy, Expr::value(Option::<Uuid>::None))
+        .filter(Column::Id.is_in(ids))
 }
 
 #[cfg(test)]
