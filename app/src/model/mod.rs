@@ -2,6 +2,7 @@
 pub mod bulk;
 pub mod company;
 pub mod countries;
+pub mod discovery;
 pub mod email;
 pub mod invitation;
 pub mod landing;

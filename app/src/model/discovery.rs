@@ -1,0 +1,234 @@
+//! Which way in an invitee takes (DESIGN §5.2): the organization's order of
+//! methods is walked for the invited address, and the first that applies is
+//! the one step the invitee sees. Shared so that the dashboard's settings
+//! page and the server read and check an order the same way.
+
+use serde::{Deserialize, Serialize};
+
+/// One way to prove who you are, as an organization orders them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Method {
+    /// An account Lobby already has for the address, with whatever it uses.
+    ExistingAccount,
+    /// The organization's own identity provider, chosen by email domain.
+    OrganizationIdp,
+    /// Google, for gmail.com and googlemail.com.
+    Google,
+    /// Microsoft, for the domains configured for it.
+    Microsoft,
+    /// A six-digit code sent to the address.
+    EmailPasscode,
+    /// A new Lobby account: password, then a code to the address.
+    NewAccount,
+}
+
+impl Method {
+    /// Entra's order: the account first, the new account last.
+    pub const DEFAULT_ORDER: [Method; 6] = [
+        Method::ExistingAccount,
+        Method::OrganizationIdp,
+        Method::Google,
+        Method::Microsoft,
+        Method::EmailPasscode,
+        Method::NewAccount,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Method::ExistingAccount => "existing_account",
+            Method::OrganizationIdp => "organization_idp",
+            Method::Google => "google",
+            Method::Microsoft => "microsoft",
+            Method::EmailPasscode => "email_passcode",
+            Method::NewAccount => "new_account",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Method> {
+        Method::DEFAULT_ORDER
+            .into_iter()
+            .find(|m| m.code() == code.trim())
+    }
+}
+
+/// Why a stored or submitted order cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OrderProblem {
+    Unknown(String),
+    Repeated(Method),
+    /// Every method must have its place, so none is dropped by mistake.
+    Missing(Method),
+}
+
+/// Reads an order written as codes separated by commas.
+pub fn parse_order(text: &str) -> Result<Vec<Method>, OrderProblem> {
+    let mut order = Vec::with_capacity(Method::DEFAULT_ORDER.len());
+    for code in text.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        let method = Method::from_code(code).ok_or_else(|| OrderProblem::Unknown(code.into()))?;
+        if order.contains(&method) {
+            return Err(OrderProblem::Repeated(method));
+        }
+        order.push(method);
+    }
+    match Method::DEFAULT_ORDER
+        .into_iter()
+        .find(|m| !order.contains(m))
+    {
+        Some(missing) => Err(OrderProblem::Missing(missing)),
+        None => Ok(order),
+    }
+}
+
+pub fn order_text(order: &[Method]) -> String {
+    order.iter().map(|m| m.code()).collect::<Vec<_>>().join(",")
+}
+
+/// How an existing account signs in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountSignIn {
+    Password,
+    Passcode,
+    /// Through the identity provider it is linked to.
+    Provider,
+}
+
+/// What the server knows about the invited address.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Facts {
+    pub account: Option<AccountSignIn>,
+    /// A federated organization provider lists the address's domain.
+    pub organization_idp: bool,
+    /// Google federation is configured.
+    pub google: bool,
+    /// Microsoft federation is configured for the address's domain.
+    pub microsoft: bool,
+    /// The organization allows email one-time passcodes.
+    pub passcode_enabled: bool,
+}
+
+/// The one step the invitee is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    SignIn(AccountSignIn),
+    OrganizationIdp,
+    Google,
+    Microsoft,
+    EmailPasscode,
+    NewAccount,
+}
+
+fn is_google_mail(email: &str) -> bool {
+    email.rsplit_once('@').is_some_and(|(_, domain)| {
+        domain.eq_ignore_ascii_case("gmail.com") || domain.eq_ignore_ascii_case("googlemail.com")
+    })
+}
+
+/// The first method of `order` that applies to `email`; a new account when
+/// none does (it always can).
+pub fn discover(order: &[Method], email: &str, facts: &Facts) -> Step {
+    order
+        .iter()
+        .find_map(|method| match method {
+            Method::ExistingAccount => facts.account.map(Step::SignIn),
+            Method::OrganizationIdp => facts.organization_idp.then_some(Step::OrganizationIdp),
+            Method::Google => (facts.google && is_google_mail(email)).then_some(Step::Google),
+            Method::Microsoft => facts.microsoft.then_some(Step::Microsoft),
+            Method::EmailPasscode => facts.passcode_enabled.then_some(Step::EmailPasscode),
+            Method::NewAccount => Some(Step::NewAccount),
+        })
+        .unwrap_or(Step::NewAccount)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORDER: [Method; 6] = Method::DEFAULT_ORDER;
+
+    #[test]
+    fn the_default_order_takes_the_first_that_applies() {
+        let all = Facts {
+            account: Some(AccountSignIn::Password),
+            organization_idp: true,
+            google: true,
+            microsoft: true,
+            passcode_enabled: true,
+        };
+        let email = "jiwoo@gmail.com";
+        assert_eq!(
+            discover(&ORDER, email, &all),
+            Step::SignIn(AccountSignIn::Password)
+        );
+        let no_account = Facts {
+            account: None,
+            ..all
+        };
+        assert_eq!(discover(&ORDER, email, &no_account), Step::OrganizationIdp);
+        let no_idp = Facts {
+            organization_idp: false,
+            ..no_account
+        };
+        assert_eq!(discover(&ORDER, email, &no_idp), Step::Google);
+        assert_eq!(
+            discover(&ORDER, "jiwoo@customer.example", &no_idp),
+            Step::Microsoft,
+            "Google only for its own domains"
+        );
+        assert_eq!(discover(&ORDER, "J@GoogleMail.com", &no_idp), Step::Google);
+        let no_microsoft = Facts {
+            microsoft: false,
+            ..no_idp
+        };
+        assert_eq!(
+            discover(&ORDER, "jiwoo@customer.example", &no_microsoft),
+            Step::EmailPasscode
+        );
+        let nothing = Facts::default();
+        assert_eq!(
+            discover(&ORDER, "jiwoo@customer.example", &nothing),
+            Step::NewAccount
+        );
+    }
+
+    #[test]
+    fn an_organization_reorders_the_methods() {
+        let order = parse_order(
+            "email_passcode, existing_account,organization_idp,google,microsoft,new_account",
+        )
+        .unwrap();
+        let facts = Facts {
+            account: Some(AccountSignIn::Provider),
+            passcode_enabled: true,
+            ..Facts::default()
+        };
+        assert_eq!(
+            discover(&order, "a@customer.example", &facts),
+            Step::EmailPasscode
+        );
+        assert_eq!(
+            order_text(&order),
+            "email_passcode,existing_account,organization_idp,google,microsoft,new_account"
+        );
+        assert_eq!(parse_order(&order_text(&ORDER)).unwrap(), ORDER);
+    }
+
+    #[test]
+    fn an_order_names_every_method_once() {
+        assert_eq!(
+            parse_order("google,sms"),
+            Err(OrderProblem::Unknown("sms".into()))
+        );
+        assert_eq!(
+            parse_order("google,google"),
+            Err(OrderProblem::Repeated(Method::Google))
+        );
+        assert_eq!(
+            parse_order("existing_account,organization_idp,google,microsoft,email_passcode"),
+            Err(OrderProblem::Missing(Method::NewAccount))
+        );
+        assert_eq!(
+            parse_order(""),
+            Err(OrderProblem::Missing(Method::ExistingAccount))
+        );
+    }
+}
