@@ -1,15 +1,14 @@
 // The dashboard's invitation list: invitations made through the API appear
 // with their status, and the status filter works in the hydrated page.
 import { test, expect } from '@playwright/test';
-import fs from 'node:fs';
-import path from 'node:path';
-import { ADMIN, E2E_DIR } from '../playwright.config';
+import { ADMIN } from '../playwright.config';
+import { apiToken } from '../support/api-token';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
 
 test.use({ locale: 'en-US' });
 
 test('an operator sees invitations with their status and filters them', async ({ page, request, baseURL }, testInfo) => {
-  const token = fs.readFileSync(path.join(E2E_DIR, 'token'), 'utf8').trim();
+  const token = apiToken();
   const headers = { authorization: `Bearer ${token}` };
   const stamp = Date.now();
   const pendingEmail = `pending.${stamp}@customer.example`;
@@ -148,7 +147,7 @@ test.describe('the New invitation form', () => {
 });
 
 test('an operator resends and revokes an invitation from its page and sees its timeline', async ({ page, request, baseURL }) => {
-  const token = fs.readFileSync(path.join(E2E_DIR, 'token'), 'utf8').trim();
+  const token = apiToken();
   const email = `detail.${Date.now()}@customer.example`;
   const res = await request.post('/v1.0/invitations', {
     headers: { authorization: `Bearer ${token}` },

@@ -1,20 +1,15 @@
 // The invitation API against the running server, and the invitation email as
 // the test's own SMTP server receives it, in English and in Korean.
 import { test, expect } from '@playwright/test';
-import fs from 'node:fs';
-import path from 'node:path';
-import { ADMIN, E2E_DIR } from '../playwright.config';
+import { ADMIN } from '../playwright.config';
+import { bearer } from '../support/api-token';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
 
 let sink: Sink;
-let token: string;
 test.beforeAll(() => {
   sink = startSmtpSink();
-  token = fs.readFileSync(path.join(E2E_DIR, 'token'), 'utf8').trim();
 });
 test.afterAll(() => stopSmtpSink(sink));
-
-const auth = () => ({ authorization: `Bearer ${token}` });
 
 const languages = [
   {
@@ -42,7 +37,7 @@ for (const l of languages) {
     const delivered = sink.captureOne(to, { wait: 15_000 });
     const copied = sink.captureOne(cc, { wait: 15_000 });
     const response = await request.post('/v1.0/invitations', {
-      headers: auth(),
+      headers: bearer(),
       data: {
         invitedUserEmailAddress: to,
         inviteRedirectUrl: `${baseURL}/`,
@@ -77,13 +72,13 @@ for (const l of languages) {
 test('the API answers each failure with its status and Graph error code', async ({ request, baseURL }) => {
   const body = { invitedUserEmailAddress: 'dup@customer.example', inviteRedirectUrl: `${baseURL}/` };
   expect((await request.post('/v1.0/invitations', { data: body })).status()).toBe(401);
-  expect((await request.post('/v1.0/invitations', { headers: auth(), data: body })).status()).toBe(201);
+  expect((await request.post('/v1.0/invitations', { headers: bearer(), data: body })).status()).toBe(201);
 
   const cases: Array<[number, string, Promise<import('@playwright/test').APIResponse>]> = [
-    [409, 'InvitationPending', request.post('/v1.0/invitations', { headers: auth(), data: body })],
-    [422, 'InvalidField', request.post('/v1.0/invitations', { headers: auth(), data: { invitedUserEmailAddress: 'nope' } })],
-    [400, 'BadRequest', request.post('/v1.0/invitations', { headers: { ...auth(), 'content-type': 'application/json' }, data: '{"invitedUserEmailAddress":' })],
-    [404, 'Request_ResourceNotFound', request.get('/v1.0/invitations/00000000-0000-4000-8000-000000000000', { headers: auth() })],
+    [409, 'InvitationPending', request.post('/v1.0/invitations', { headers: bearer(), data: body })],
+    [422, 'InvalidField', request.post('/v1.0/invitations', { headers: bearer(), data: { invitedUserEmailAddress: 'nope' } })],
+    [400, 'BadRequest', request.post('/v1.0/invitations', { headers: { ...bearer(), 'content-type': 'application/json' }, data: '{"invitedUserEmailAddress":' })],
+    [404, 'Request_ResourceNotFound', request.get('/v1.0/invitations/00000000-0000-4000-8000-000000000000', { headers: bearer() })],
     [401, 'InvalidAuthenticationToken', request.get('/v1.0/me', { headers: { authorization: 'Bearer lobby_not_a_token' } })],
   ];
   for (const [status, code, pending] of cases) {

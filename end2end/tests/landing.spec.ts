@@ -3,26 +3,22 @@
 // revoked and an unknown link, and "Send me a new link" over real SMTP.
 import { test, expect, type APIRequestContext } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { ADMIN, E2E_DIR } from '../playwright.config';
+import { bearer } from '../support/api-token';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
 
 let sink: Sink;
-let token: string;
 test.beforeAll(() => {
   sink = startSmtpSink();
-  token = fs.readFileSync(path.join(E2E_DIR, 'token'), 'utf8').trim();
 });
 test.afterAll(() => stopSmtpSink(sink));
-
-const auth = () => ({ authorization: `Bearer ${token}` });
 
 /** Invites `to` through the API; the link is the one the email carries. */
 async function invite(request: APIRequestContext, baseURL: string, to: string) {
   const delivered = sink.captureOne(to, { wait: 15_000 });
   const response = await request.post('/v1.0/invitations', {
-    headers: auth(),
+    headers: bearer(),
     data: {
       invitedUserEmailAddress: to,
       inviteRedirectUrl: `${baseURL}/`,
@@ -66,7 +62,7 @@ test('a replaced link says so and does not send a second link at once', async ({
   const to = 'landing.replaced@customer.example';
   const { id, link } = await invite(request, baseURL!, to);
   const resent = sink.captureOne(to, { wait: 15_000 });
-  expect((await request.post(`/v1.0/invitations/${id}/resend`, { headers: auth() })).status()).toBe(200);
+  expect((await request.post(`/v1.0/invitations/${id}/resend`, { headers: bearer() })).status()).toBe(200);
   await resent;
 
   await page.goto(link);
@@ -80,7 +76,7 @@ test('a replaced link says so and does not send a second link at once', async ({
 
 test('a revoked link and an unknown link', async ({ page, request, baseURL }) => {
   const { id, link } = await invite(request, baseURL!, 'landing.revoked@customer.example');
-  expect((await request.post(`/v1.0/invitations/${id}/revoke`, { headers: auth() })).status()).toBe(200);
+  expect((await request.post(`/v1.0/invitations/${id}/revoke`, { headers: bearer() })).status()).toBe(200);
   await page.goto(link);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('This invitation was withdrawn');
   await expect(page.getByText(`ask ${ADMIN.name} to invite you again`)).toBeVisible();

@@ -43,8 +43,7 @@ pub struct InviteUserQuery {
 /// `GET /api/InviteUser?invitationId={ticket}`: the same page as `/invite/{ticket}`.
 pub async fn invite_user(Query(q): Query<InviteUserQuery>) -> Response {
     let raw = q.invitation_id.unwrap_or_default();
-    let path: String = url::form_urlencoded::byte_serialize(raw.trim().as_bytes()).collect();
-    Redirect::to(&format!("/invite/{path}")).into_response()
+    Redirect::to(&page_of(raw.trim())).into_response()
 }
 
 /// `POST /invite/{ticket}/new-link`, then back to the link's page, which
@@ -55,8 +54,8 @@ pub async fn new_link(State(state): State<AppState>, Path(ticket): Path<String>)
             .await;
     match outcome {
         Ok(Some(outcome)) => {
-            let path: String = url::form_urlencoded::byte_serialize(ticket.as_bytes()).collect();
-            Redirect::to(&format!("/invite/{path}?new-link={}", outcome.code())).into_response()
+            let page = format!("{}?new-link={}", page_of(&ticket), outcome.code());
+            Redirect::to(&page).into_response()
         }
         Ok(None) => (StatusCode::NOT_FOUND, "not found").into_response(),
         Err(e) => {
@@ -64,4 +63,10 @@ pub async fn new_link(State(state): State<AppState>, Path(ticket): Path<String>)
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
     }
+}
+
+/// The page of the link `ticket`, whatever it holds (escaped for the path).
+fn page_of(ticket: &str) -> String {
+    let segment: String = url::form_urlencoded::byte_serialize(ticket.as_bytes()).collect();
+    format!("/invite/{segment}")
 }

@@ -506,7 +506,8 @@ pub async fn create_in(
 
 /// What is already known about the addresses and users of one batch: live
 /// invitations (by address and by user) and accounts (by address). The batch
-/// adds what it creates, so a later item for the same address is a conflict.
+/// adds the invitations it creates, so a later item for the same address or
+/// user is a conflict.
 #[derive(Default)]
 struct Known {
     pending_by_email: HashMap<String, Uuid>,
@@ -564,7 +565,6 @@ pub async fn create_many_in(
                 updated_at: now,
             };
             rows.users.push(new.clone().into_active_model());
-            known.users.insert(new.email.clone(), new.clone());
             new
         });
         let created = invitation_row(

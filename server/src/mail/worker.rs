@@ -153,14 +153,18 @@ impl OutboxWorker {
             }
         }
         let attempted = outcomes.len();
-        let (sent, failed): (Vec<_>, Vec<_>) = outcomes.into_iter().partition(|(_, r)| r.is_ok());
-        let txn = crate::store::begin_write(&self.db).await?;
-        self.record_sent(&txn, sent.into_iter().map(|(row, _)| row.id).collect())
-            .await?;
-        for (row, result) in failed {
-            if let Err(error) = result {
-                self.record_failure(&txn, row, error).await?;
+        let mut sent = Vec::new();
+        let mut failed = Vec::new();
+        for (row, result) in outcomes {
+            match result {
+                Ok(()) => sent.push(row.id),
+                Err(error) => failed.push((row, error)),
             }
+        }
+        let txn = crate::store::begin_write(&self.db).await?;
+        self.record_sent(&txn, sent).await?;
+        for (row, error) in failed {
+            self.record_failure(&txn, row, error).await?;
         }
         if !released.is_empty() {
             self.release(&txn, released).await?;

@@ -36,26 +36,48 @@ pub fn link_state(
     }
 }
 
-/// The invitation behind `raw` (as written in the link), with its ticket.
-async fn find(
-    conn: &impl ConnectionTrait,
-    raw: &str,
-    lock: bool,
-) -> Result<Option<(invitation::Model, invitation_ticket::Model)>, DbErr> {
+/// An invitation as its link finds it.
+struct Link {
+    invitation: invitation::Model,
+    ticket: invitation_ticket::Model,
+    org: organization::Model,
+    /// `None` when the inviting operator no longer exists.
+    inviter: Option<user::Model>,
+}
+
+/// The invitation behind `raw` (as written in the link); `lock` holds it
+/// for the caller's transaction.
+async fn find(conn: &impl ConnectionTrait, raw: &str, lock: bool) -> Result<Option<Link>, DbErr> {
     let Some(ticket) = InvitationTicket::parse(raw) else {
         return Ok(None);
     };
-    let Some(row) = invitation_ticket::Entity::find_by_id(ticket.hash())
+    let Some(ticket) = invitation_ticket::Entity::find_by_id(ticket.hash())
         .one(conn)
         .await?
     else {
         return Ok(None);
     };
-    let mut query = invitation::Entity::find_by_id(row.invitation_id);
+    let mut query = invitation::Entity::find_by_id(ticket.invitation_id);
     if lock {
         query = query.lock_exclusive();
     }
-    Ok(query.one(conn).await?.map(|i| (i, row)))
+    let Some(invitation) = query.one(conn).await? else {
+        return Ok(None);
+    };
+    let org = organization::Entity::find_by_id(invitation.organization_id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the invitation's organization".into()))?;
+    let inviter = match invitation.inviter_id {
+        Some(id) => user::Entity::find_by_id(id).one(conn).await?,
+        None => None,
+    };
+    Ok(Some(Link {
+        invitation,
+        ticket,
+        org,
+        inviter,
+    }))
 }
 
 fn shown(date: DateTime<Utc>) -> String {
@@ -68,16 +90,14 @@ pub async fn landing(
     raw: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Landing>, DbErr> {
-    let Some((invitation, ticket)) = find(db, raw, false).await? else {
+    let Some(Link {
+        invitation,
+        ticket,
+        org,
+        inviter,
+    }) = find(db, raw, false).await?
+    else {
         return Ok(None);
-    };
-    let org = organization::Entity::find_by_id(invitation.organization_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("the invitation's organization".into()))?;
-    let inviter = match invitation.inviter_id {
-        Some(id) => user::Entity::find_by_id(id).one(db).await?,
-        None => None,
     };
     let state = link_state(&invitation, &ticket, now);
     let pending = state == LinkState::Pending;
@@ -128,12 +148,14 @@ async fn new_link_in(
     clock: &dyn Clock,
 ) -> Result<Option<NewLinkOutcome>, DbErr> {
     let now = clock.now();
-    let Some((invitation, ticket)) = find(txn, raw, true).await? else {
+    let Some(Link {
+        invitation,
+        ticket,
+        org,
+        inviter,
+    }) = find(txn, raw, true).await?
+    else {
         return Ok(None);
-    };
-    let inviter = match invitation.inviter_id {
-        Some(id) => user::Entity::find_by_id(id).one(txn).await?,
-        None => None,
     };
     let (true, Some(inviter)) = (
         link_state(&invitation, &ticket, now).offers_new_link(),
@@ -145,10 +167,6 @@ async fn new_link_in(
     if invitation.sent_at.is_some_and(|sent| now - sent < pause) {
         return Ok(Some(NewLinkOutcome::SentRecently));
     }
-    let org = organization::Entity::find_by_id(invitation.organization_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("the invitation's organization".into()))?;
     let (updated, url) = reissue(txn, invitation, public_url, now).await?;
     // Only to the invited address: not even the operator's cc.
     let to_invitee = invitation::Model {

@@ -86,6 +86,20 @@ pub async fn call(
     (status, headers, json)
 }
 
+/// Creates an invitation through the API; it must answer 201.
+pub async fn create_invitation(api: &Api, body: Value) -> Value {
+    let (status, _, inv) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{inv}");
+    inv
+}
+
 fn assert_graph_error(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
     assert_eq!(status, expected, "{body}");
     assert_eq!(body["error"]["code"], code, "{body}");

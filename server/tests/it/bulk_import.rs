@@ -15,7 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Transaction
 use serde_json::json;
 use tower::ServiceExt;
 
-use crate::api::{call, setup, setup_on, Api};
+use crate::api::{create_invitation, setup, setup_on, Api};
 use crate::http::{get, ORIGIN};
 use crate::support::db;
 
@@ -80,15 +80,7 @@ async fn judged_confirmed_and_carried_out_once(api: Api) {
         "invitedUserEmailAddress": "pending@customer.example",
         "inviteRedirectUrl": format!("{ORIGIN}/"),
     });
-    let (status, _, _) = call(
-        &api.app,
-        "POST",
-        "/v1.0/invitations",
-        Some(&api.token),
-        Some(body),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
+    create_invitation(&api, body).await;
 
     let id = upload(&api, FILE.as_bytes()).await;
     let v = view(&api.db, api.org, id, None).await.unwrap().unwrap();

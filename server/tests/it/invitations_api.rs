@@ -7,7 +7,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::api::{call, setup, setup_on};
+use crate::api::{call, create_invitation, setup, setup_on};
 use crate::http::ORIGIN;
 use crate::support::db;
 
@@ -33,15 +33,7 @@ async fn created_with_a_ticket_kept_only_as_a_hash(api: crate::api::Api) {
     let mut body = minimal("Jiwoo.Kim@Customer.example");
     body["invitedUserDisplayName"] = json!("Jiwoo Kim");
     body["company"] = json!({ "legalName": "Customer AG", "country": "CH" });
-    let (status, _, inv) = call(
-        &api.app,
-        "POST",
-        "/v1.0/invitations",
-        Some(&api.token),
-        Some(body),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{inv}");
+    let inv = create_invitation(&api, body).await;
     assert_eq!(inv["status"], "PendingAcceptance");
     assert_eq!(inv["invitedUserEmailAddress"], "jiwoo.kim@customer.example");
     assert_eq!(inv["invitedUserDisplayName"], "Jiwoo Kim");
@@ -140,15 +132,7 @@ async fn asking_for_the_message_queues_it_in_the_invitees_language_with_the_cc()
         },
         "expiresInDays": 7
     });
-    let (status, _, inv) = call(
-        &api.app,
-        "POST",
-        "/v1.0/invitations",
-        Some(&api.token),
-        Some(body),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{inv}");
+    let inv = create_invitation(&api, body).await;
     assert_eq!(inv["sendInvitationMessage"], true);
     let mails = email_outbox::Entity::find().all(&api.db).await.unwrap();
     assert_eq!(mails.len(), 1);
@@ -448,15 +432,7 @@ async fn company_drafts_meet_the_shared_rules_and_are_stored_normalized() {
         "phone": "044 668 18 00",
         "street": "",
     });
-    let (status, _, inv) = call(
-        &api.app,
-        "POST",
-        "/v1.0/invitations",
-        Some(&api.token),
-        Some(body),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{inv}");
+    let inv = create_invitation(&api, body).await;
     assert_eq!(
         inv["company"],
         json!({
@@ -541,15 +517,7 @@ async fn inviting_again_is_a_conflict_with_the_way_out() {
 
     // An expired invitation is no obstacle to a new one.
     api.clock.advance(chrono::Duration::days(31));
-    let (status, _, second) = call(
-        &api.app,
-        "POST",
-        "/v1.0/invitations",
-        Some(&api.token),
-        Some(minimal("jiwoo@customer.example")),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
+    let second = create_invitation(&api, minimal("jiwoo@customer.example")).await;
     assert_eq!(
         second["invitedUser"]["id"], first["invitedUser"]["id"],
         "the same invited user"
@@ -579,16 +547,7 @@ async fn the_api_needs_a_token_and_hides_other_ids() {
 }
 
 async fn invite(api: &crate::api::Api, email: &str) -> Value {
-    let (status, _, inv) = call(
-        &api.app,
-        "POST",
-        "/v1.0/invitations",
-        Some(&api.token),
-        Some(minimal(email)),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{inv}");
-    inv
+    create_invitation(api, minimal(email)).await
 }
 
 fn path_of(link: &str) -> String {
@@ -703,15 +662,7 @@ async fn list_pages_newest_first_and_filters(api: crate::api::Api) {
         "inviteRedirectUrl": ORIGIN,
         "invitedUserDisplayName": "Jiwoo KIM_100%",
     });
-    let (status, _, _) = call(
-        &api.app,
-        "POST",
-        "/v1.0/invitations",
-        Some(&api.token),
-        Some(named),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
+    create_invitation(&api, named).await;
     let search = |text: &str| {
         let query = lobby::invitations::manage::ListQuery {
             status: None,

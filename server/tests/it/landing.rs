@@ -11,7 +11,7 @@ use sea_orm::{
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-use crate::api::{call, setup, setup_on, Api};
+use crate::api::{call, create_invitation, setup, setup_on, Api};
 use crate::http::{get, ORIGIN};
 use crate::support::db;
 
@@ -28,15 +28,7 @@ async fn invite(api: &Api, email: &str) -> (Value, String) {
             "ccRecipients": [{ "emailAddress": { "address": "boss@customer.example" } }]
         }
     });
-    let (status, _, inv) = call(
-        &api.app,
-        "POST",
-        "/v1.0/invitations",
-        Some(&api.token),
-        Some(body),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{inv}");
+    let inv = create_invitation(api, body).await;
     let ticket = ticket_of(inv["inviteRedeemUrl"].as_str().unwrap());
     (inv, ticket)
 }

@@ -50,9 +50,13 @@ fn LandingCard(landing: Landing, ticket: String, outcome: Option<NewLinkOutcome>
     let locale = use_locale();
     move || {
         let s = locale.get().strings();
+        let ended = |heading, body| ended(s, &landing, &ticket, outcome, heading, body);
         let body = match landing.state {
             LinkState::Pending => pending(s, &landing, &ticket),
-            _ => ended(s, &landing, &ticket, outcome),
+            LinkState::Expired => ended(s.link_expired_heading, s.link_expired_body),
+            LinkState::Revoked => ended(s.link_revoked_heading, s.link_revoked_body),
+            LinkState::Replaced => ended(s.link_replaced_heading, s.link_replaced_body),
+            LinkState::Accepted => ended(s.link_accepted_heading, s.link_accepted_body),
         };
         view! {
             <section class="card narrow" aria-labelledby="landing-heading">
@@ -99,24 +103,21 @@ fn pending(s: &'static Strings, l: &Landing, ticket: &str) -> AnyView {
     .into_any()
 }
 
-/// The link no longer works: what happened, and what the invitee can do.
+/// The link no longer works: what happened (`heading`, `body`), and what
+/// the invitee can do.
 fn ended(
     s: &'static Strings,
     l: &Landing,
     ticket: &str,
     outcome: Option<NewLinkOutcome>,
+    heading: &'static str,
+    body: &'static str,
 ) -> AnyView {
     let vars = [
         ("inviter", l.inviter.as_str()),
         ("org", l.org_name.as_str()),
         ("date", l.date.as_deref().unwrap_or("")),
     ];
-    let (heading, body) = match l.state {
-        LinkState::Expired => (s.link_expired_heading, s.link_expired_body),
-        LinkState::Revoked => (s.link_revoked_heading, s.link_revoked_body),
-        LinkState::Replaced => (s.link_replaced_heading, s.link_replaced_body),
-        LinkState::Accepted | LinkState::Pending => (s.link_accepted_heading, s.link_accepted_body),
-    };
     let notice = outcome.map(|o| {
         let minutes = NEW_LINK_PAUSE_MINUTES.to_string();
         let text = match o {
