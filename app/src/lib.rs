@@ -35,9 +35,11 @@ use crate::pages::admin::{
     home::AdminHome, import_detail::ImportDetail, import_upload::ImportUpload,
     invitation_detail::InvitationDetailPage, invitations::AdminInvitations, login::AdminLogin,
     new_invitation::NewInvitation, operators::AdminOperators, set_password::SetPassword,
-    tokens::AdminTokens,
+    settings::AdminSettings, tokens::AdminTokens,
 };
 use crate::pages::invite::landing::InvitationLanding;
+use crate::pages::invite::signed_in::InvitationSignedIn;
+use crate::pages::invite::start::InvitationStart;
 use crate::pages::{home::HomePage, not_found::NotFound};
 
 /// The language the page is shown in; the switcher changes it in place.
@@ -81,11 +83,22 @@ pub fn App() -> impl IntoView {
                         view=InvitationLanding
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("start"))
+                        view=InvitationStart
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("continue"))
+                        view=InvitationSignedIn
+                        ssr=SsrMode::Async
+                    />
                     // Fully rendered before sending, so the data is there without JavaScript.
                     <Route path=StaticSegment("admin") view=AdminHome ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("login")) view=AdminLogin/>
                     <Route path=(StaticSegment("admin"), StaticSegment("operators")) view=AdminOperators ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("tokens")) view=AdminTokens ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettings ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("set-password")) view=SetPassword ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("invitations"))

@@ -6,6 +6,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::model::bulk::{ConfirmOutcome, ImportSummary, ImportView};
+use crate::model::discovery::{Method, SignInSettings};
 use crate::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, NewInvitationForm,
     NewInvitationOutcome,
@@ -14,6 +15,7 @@ use crate::model::landing::Landing;
 use crate::model::operator::{
     AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
 };
+use crate::model::sign_in::{SignedIn, StartPage, Visitor};
 
 pub type PortFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -76,6 +78,15 @@ pub trait Dashboard: Send + Sync + 'static {
         id: String,
         after: Option<i32>,
     ) -> PortFuture<'_, Result<Option<ImportView>, PortError>>;
+    /// How invitees sign in: the order of methods and the passcode switch.
+    fn sign_in_settings(&self) -> PortFuture<'_, Result<SignInSettings, PortError>>;
+    /// Saves them on behalf of the admin `admin_email`.
+    fn save_sign_in_settings(
+        &self,
+        admin_email: String,
+        order: Vec<Method>,
+        passcode_enabled: bool,
+    ) -> PortFuture<'_, Result<(), PortError>>;
     /// Confirms a previewed import on behalf of `operator_email`.
     fn confirm_import(
         &self,
@@ -91,6 +102,20 @@ pub struct DashboardPort(pub Arc<dyn Dashboard>);
 pub trait Redemption: Send + Sync + 'static {
     /// The page behind an invitation link; `None` for a link that is none.
     fn landing(&self, ticket: String) -> PortFuture<'_, Result<Option<Landing>, PortError>>;
+    /// The sign-in step of the link `ticket` for this browser; `None` for a
+    /// link that is none.
+    fn start(
+        &self,
+        ticket: String,
+        visitor: Option<Visitor>,
+    ) -> PortFuture<'_, Result<Option<StartPage>, PortError>>;
+    /// The invitee signed in through the link `ticket`; `None` unless this
+    /// browser is signed in as the invited address.
+    fn signed_in(
+        &self,
+        ticket: String,
+        visitor: Option<Visitor>,
+    ) -> PortFuture<'_, Result<Option<SignedIn>, PortError>>;
 }
 
 #[derive(Clone)]

@@ -96,9 +96,8 @@ pub async fn run_on(
         db: db.clone(),
         clock: clock.clone(),
         organization_id: org.id,
-        cookie: auth::session::SessionCookie {
-            secure: config.public_url.scheme() == "https",
-        },
+        cookie: auth::session::SessionCookie::operator(config.public_url.scheme() == "https"),
+        secret_key: Arc::new(config.secret_key.0.clone()),
         public_origin: config.public_url.origin().ascii_serialization(),
         public_url: config.public_url.clone(),
     };

@@ -4,6 +4,7 @@ pub mod invitations;
 pub mod operator;
 pub mod operators;
 pub mod redemption;
+pub mod settings;
 
 /// The signed-in operator, when the request carries their session and, for
 /// changes, `csrf` equal to the session's token; else 403.

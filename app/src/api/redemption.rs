@@ -1,17 +1,48 @@
-//! The invitee's side: what an invitation link shows.
+//! The invitee's side: what an invitation link shows, and its sign-in step.
 
 use leptos::prelude::*;
 
 use crate::model::landing::Landing;
+use crate::model::sign_in::{SignedIn, StartPage};
+
+#[cfg(feature = "ssr")]
+fn port() -> Result<crate::ports::RedemptionPort, ServerFnError> {
+    use_context::<crate::ports::RedemptionPort>().ok_or_else(|| ServerFnError::new("unavailable"))
+}
+
+/// The customer's session of this request, if any.
+#[cfg(feature = "ssr")]
+fn visitor() -> Option<crate::model::sign_in::Visitor> {
+    use_context::<http::request::Parts>().and_then(|p| p.extensions.get().cloned())
+}
 
 /// What the invitation link `ticket` shows; `None` for a link that is none
 /// (the page then answers 404 and reveals nothing).
 #[server(endpoint = "invitation_landing")]
 pub async fn invitation_landing(ticket: String) -> Result<Option<Landing>, ServerFnError> {
-    let port = use_context::<crate::ports::RedemptionPort>()
-        .ok_or_else(|| ServerFnError::new("unavailable"))?;
-    port.0
+    port()?
+        .0
         .landing(ticket)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// The sign-in step this browser sees for the link `ticket`.
+#[server(endpoint = "invitation_start")]
+pub async fn invitation_start(ticket: String) -> Result<Option<StartPage>, ServerFnError> {
+    port()?
+        .0
+        .start(ticket, visitor())
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// The signed-in invitee of the link `ticket`, if this browser is theirs.
+#[server(endpoint = "invitation_signed_in")]
+pub async fn invitation_signed_in(ticket: String) -> Result<Option<SignedIn>, ServerFnError> {
+    port()?
+        .0
+        .signed_in(ticket, visitor())
         .await
         .map_err(|e| ServerFnError::new(format!("{e:?}")))
 }

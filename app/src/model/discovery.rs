@@ -36,10 +36,11 @@ impl Method {
     pub fn code(self) -> &'static str {
         match self {
             Method::ExistingAccount => "existing_account",
-            Method::OrganizationIdp => "organization_idp",
+            // The codes stored since the first release of the schema.
+            Method::OrganizationIdp => "federated_domain",
             Method::Google => "google",
             Method::Microsoft => "microsoft",
-            Method::EmailPasscode => "email_passcode",
+            Method::EmailPasscode => "email_otp",
             Method::NewAccount => "new_account",
         }
     }
@@ -52,7 +53,7 @@ impl Method {
 }
 
 /// Why a stored or submitted order cannot be used.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OrderProblem {
     Unknown(String),
     Repeated(Method),
@@ -81,6 +82,59 @@ pub fn parse_order(text: &str) -> Result<Vec<Method>, OrderProblem> {
 
 pub fn order_text(order: &[Method]) -> String {
     order.iter().map(|m| m.code()).collect::<Vec<_>>().join(",")
+}
+
+/// How an organization's invitees sign in, as the dashboard shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInSettings {
+    pub order: Vec<Method>,
+    pub passcode_enabled: bool,
+}
+
+/// The settings form: the method at each place, and the passcode checkbox
+/// (sent only when ticked).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInSettingsForm {
+    pub first: String,
+    pub second: String,
+    pub third: String,
+    pub fourth: String,
+    pub fifth: String,
+    pub sixth: String,
+    #[serde(default)]
+    pub passcode: Option<String>,
+}
+
+impl SignInSettingsForm {
+    /// The form's field names of the places, first to last.
+    pub const PLACES: [&'static str; 6] = ["first", "second", "third", "fourth", "fifth", "sixth"];
+
+    pub fn order(&self) -> Result<Vec<Method>, OrderProblem> {
+        parse_order(
+            &[
+                &self.first,
+                &self.second,
+                &self.third,
+                &self.fourth,
+                &self.fifth,
+                &self.sixth,
+            ]
+            .map(String::as_str)
+            .join(","),
+        )
+    }
+
+    pub fn passcode_enabled(&self) -> bool {
+        self.passcode.is_some()
+    }
+}
+
+/// What saving the settings did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SettingsOutcome {
+    Saved,
+    NotAdmin,
+    Invalid(OrderProblem),
 }
 
 /// How an existing account signs in.
@@ -193,7 +247,7 @@ mod tests {
     #[test]
     fn an_organization_reorders_the_methods() {
         let order = parse_order(
-            "email_passcode, existing_account,organization_idp,google,microsoft,new_account",
+            "email_otp, existing_account,federated_domain,google,microsoft,new_account",
         )
         .unwrap();
         let facts = Facts {
@@ -207,9 +261,26 @@ mod tests {
         );
         assert_eq!(
             order_text(&order),
-            "email_passcode,existing_account,organization_idp,google,microsoft,new_account"
+            "email_otp,existing_account,federated_domain,google,microsoft,new_account"
         );
         assert_eq!(parse_order(&order_text(&ORDER)).unwrap(), ORDER);
+    }
+
+    #[test]
+    fn the_settings_form_reads_as_an_order() {
+        let mut form = SignInSettingsForm {
+            first: "email_otp".into(),
+            second: "existing_account".into(),
+            third: "federated_domain".into(),
+            fourth: "google".into(),
+            fifth: "microsoft".into(),
+            sixth: "new_account".into(),
+            passcode: None,
+        };
+        assert_eq!(form.order().unwrap()[0], Method::EmailPasscode);
+        assert!(!form.passcode_enabled());
+        form.sixth = "google".into();
+        assert_eq!(form.order(), Err(OrderProblem::Repeated(Method::Google)));
     }
 
     #[test]
@@ -223,7 +294,7 @@ mod tests {
             Err(OrderProblem::Repeated(Method::Google))
         );
         assert_eq!(
-            parse_order("existing_account,organization_idp,google,microsoft,email_passcode"),
+            parse_order("existing_account,federated_domain,google,microsoft,email_otp"),
             Err(OrderProblem::Missing(Method::NewAccount))
         );
         assert_eq!(

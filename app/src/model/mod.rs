@@ -8,3 +8,4 @@ pub mod invitation;
 pub mod landing;
 pub mod operator;
 pub mod password;
+pub mod sign_in;

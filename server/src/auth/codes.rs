@@ -139,6 +139,32 @@ pub async fn issue(
     })
 }
 
+/// Whether `who` holds a code that can still be entered.
+pub async fn waiting(
+    conn: &impl ConnectionTrait,
+    who: &Request<'_>,
+    clock: &dyn Clock,
+) -> Result<bool, DbErr> {
+    Ok(live(conn, who, clock.now()).await?.is_some())
+}
+
+async fn live(
+    conn: &impl ConnectionTrait,
+    who: &Request<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<verification_code::Model>, DbErr> {
+    verification_code::Entity::find()
+        .filter(Column::Purpose.eq(who.purpose.code()))
+        .filter(Column::Email.eq(who.email))
+        .filter(Column::SessionId.eq(who.session_id))
+        .filter(Column::ConsumedAt.is_null())
+        .filter(Column::ExpiresAt.gt(now))
+        .filter(Column::AttemptsLeft.gt(0))
+        .order_by_desc(Column::CreatedAt)
+        .one(conn)
+        .await
+}
+
 /// Checks `entered` against `who`'s live code. Each step is one guarded
 /// update, so concurrent tries cannot use one code twice or share a try.
 pub async fn check(
@@ -156,17 +182,7 @@ pub async fn check(
         return Ok(Checked::Malformed);
     }
     let now = clock.now();
-    let Some(live) = verification_code::Entity::find()
-        .filter(Column::Purpose.eq(who.purpose.code()))
-        .filter(Column::Email.eq(who.email))
-        .filter(Column::SessionId.eq(who.session_id))
-        .filter(Column::ConsumedAt.is_null())
-        .filter(Column::ExpiresAt.gt(now))
-        .filter(Column::AttemptsLeft.gt(0))
-        .order_by_desc(Column::CreatedAt)
-        .one(conn)
-        .await?
-    else {
+    let Some(live) = live(conn, who, now).await? else {
         return Ok(Checked::NeedNew);
     };
     let usable = Column::Id

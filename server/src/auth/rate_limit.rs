@@ -28,6 +28,32 @@ pub const SIGN_IN_FAILURES_PER_EMAIL: Limit = Limit {
     window: Duration::from_secs(15 * 60),
 };
 
+/// Customers' emailed codes (passcode, address check, reset): codes asked
+/// for per client address and per address emailed (on top of the 60 s
+/// between two codes), and codes entered per client address and per
+/// address (each code also allows only 5 tries).
+pub const CODE_SENDS_PER_ADDRESS: Limit = Limit {
+    max: 20,
+    window: Duration::from_secs(15 * 60),
+};
+pub const CODE_SENDS_PER_EMAIL: Limit = Limit {
+    max: 5,
+    window: Duration::from_secs(15 * 60),
+};
+pub const CODE_CHECKS_PER_ADDRESS: Limit = Limit {
+    max: 50,
+    window: Duration::from_secs(15 * 60),
+};
+pub const CODE_CHECKS_PER_EMAIL: Limit = Limit {
+    max: 25,
+    window: Duration::from_secs(15 * 60),
+};
+
+/// Customers' password sign-in: the same limits as operators' (attempts per
+/// client address, failures per email), and after this many failures in a
+/// row the account takes a reset code, however slowly they came.
+pub const FAILURES_BEFORE_RESET: i32 = 100;
+
 fn since(clock: &dyn Clock, limit: Limit) -> chrono::DateTime<chrono::Utc> {
     clock.now() - chrono::Duration::from_std(limit.window).unwrap_or(chrono::Duration::hours(1))
 }

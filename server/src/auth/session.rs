@@ -1,7 +1,7 @@
 //! Server-side sessions. The cookie holds a random 256-bit token; the
 //! database keeps only its SHA-256, so a leaked database row cannot be used
 //! as a cookie. Sessions end after an idle and an absolute timeout, and on
-//! sign-out on the server.
+//! sign-out on the server. Operators and customers have separate sessions.
 
 use std::time::Duration;
 
@@ -21,18 +21,61 @@ use crate::store::entities::session;
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(12 * 3600);
 
+/// Whom a session is for. Operators and customers sign in differently (a
+/// customer may use an emailed code), so each has its own cookie and a
+/// customer's session never opens the dashboard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Operator,
+    Customer,
+}
+
+impl Audience {
+    fn code(self) -> &'static str {
+        match self {
+            Audience::Operator => "operator",
+            Audience::Customer => "customer",
+        }
+    }
+
+    /// Sessions written before audiences existed are operators'.
+    fn of(row: &session::Model) -> Audience {
+        match row.data["audience"].as_str() {
+            Some("customer") => Audience::Customer,
+            _ => Audience::Operator,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct SessionCookie {
     /// `Secure` and the `__Host-` name prefix when Lobby is served over https.
     pub secure: bool,
+    pub audience: Audience,
 }
 
 impl SessionCookie {
+    pub fn operator(secure: bool) -> SessionCookie {
+        SessionCookie {
+            secure,
+            audience: Audience::Operator,
+        }
+    }
+
+    /// The customers' cookie, served the same way as this one.
+    pub fn for_customers(&self) -> SessionCookie {
+        SessionCookie {
+            secure: self.secure,
+            audience: Audience::Customer,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
-        if self.secure {
-            "__Host-lobby_session"
-        } else {
-            "lobby_session"
+        match (self.audience, self.secure) {
+            (Audience::Operator, true) => "__Host-lobby_session",
+            (Audience::Operator, false) => "lobby_session",
+            (Audience::Customer, true) => "__Host-lobby_visit",
+            (Audience::Customer, false) => "lobby_visit",
         }
     }
 
@@ -59,6 +102,15 @@ impl SessionCookie {
             (name == self.name() && !value.is_empty()).then(|| value.to_owned())
         })
     }
+
+    /// The token from a request's `Cookie` headers, if present.
+    pub fn token_in(&self, headers: &axum::http::HeaderMap) -> Option<String> {
+        headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| self.token_from(v))
+    }
 }
 
 /// A live session and the CSRF token that its forms must carry.
@@ -81,18 +133,28 @@ fn after(now: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
     now + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::hours(1))
 }
 
-/// Starts a session for `user_id`; returns the cookie token (shown only here).
+/// Starts an operator's session for `user_id`; returns the cookie token
+/// (shown only here).
 pub async fn start(
     db: &impl ConnectionTrait,
     user_id: Uuid,
+    clock: &dyn Clock,
+) -> Result<String, DbErr> {
+    insert(db, Some(user_id), json!({ "csrf": random_token() }), clock).await
+}
+
+async fn insert(
+    db: &impl ConnectionTrait,
+    user_id: Option<Uuid>,
+    data: serde_json::Value,
     clock: &dyn Clock,
 ) -> Result<String, DbErr> {
     let now = clock.now();
     let token = random_token();
     session::ActiveModel {
         id: Set(digest(&token)),
-        user_id: Set(Some(user_id)),
-        data: Set(json!({ "csrf": random_token() })),
+        user_id: Set(user_id),
+        data: Set(data),
         created_at: Set(now),
         last_seen_at: Set(now),
         expires_at: Set(after(now, ABSOLUTE_TIMEOUT)),
@@ -102,12 +164,12 @@ pub async fn start(
     Ok(token)
 }
 
-/// The live session for `token`, marking it as seen; expired ones are deleted.
-pub async fn resume(
+/// The live session row for `token`, marked as seen; expired ones are deleted.
+async fn live(
     db: &impl ConnectionTrait,
     token: &str,
     clock: &dyn Clock,
-) -> Result<Option<ActiveSession>, DbErr> {
+) -> Result<Option<session::Model>, DbErr> {
     let now = clock.now();
     let Some(row) = session::Entity::find_by_id(digest(token)).one(db).await? else {
         return Ok(None);
@@ -117,23 +179,122 @@ pub async fn resume(
         session::Entity::delete_by_id(row.id).exec(db).await?;
         return Ok(None);
     }
+    // Writing on every request would be wasteful; a minute's precision is enough.
+    if now - row.last_seen_at > chrono::Duration::seconds(60) {
+        let mut active = row.clone().into_active_model();
+        active.last_seen_at = Set(now);
+        active.update(db).await?;
+    }
+    Ok(Some(row))
+}
+
+/// The live operator session for `token`.
+pub async fn resume(
+    db: &impl ConnectionTrait,
+    token: &str,
+    clock: &dyn Clock,
+) -> Result<Option<ActiveSession>, DbErr> {
+    let Some(row) = live(db, token, clock).await? else {
+        return Ok(None);
+    };
+    if Audience::of(&row) != Audience::Operator {
+        return Ok(None);
+    }
     let (Some(user_id), Some(csrf)) = (row.user_id, row.data["csrf"].as_str().map(str::to_owned))
     else {
         return Ok(None);
     };
-    let id = row.id.clone();
-    // Writing on every request would be wasteful; a minute's precision is enough.
-    if now - row.last_seen_at > chrono::Duration::seconds(60) {
-        let mut active = row.into_active_model();
-        active.last_seen_at = Set(now);
-        active.update(db).await?;
+    Ok(Some(ActiveSession {
+        id: row.id,
+        user_id,
+        csrf,
+    }))
+}
+
+/// A customer's session: from their first step on the invitation's pages,
+/// before anyone is signed in (the emailed codes are bound to it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Visit {
+    pub id: String,
+    /// Set once sign-in has finished.
+    pub user_id: Option<Uuid>,
+    /// What the unfinished steps keep (e.g. a new account waiting for its code).
+    pub data: serde_json::Value,
+}
+
+impl Visit {
+    /// The row as a customer's session; `None` for an operator's.
+    fn of(row: session::Model) -> Option<Visit> {
+        (Audience::of(&row) == Audience::Customer).then_some(Visit {
+            id: row.id,
+            user_id: row.user_id,
+            data: row.data,
+        })
     }
-    Ok(Some(ActiveSession { id, user_id, csrf }))
+}
+
+/// Starts a customer's session, signed in as `user_id` or not yet; returns
+/// the cookie token.
+pub async fn start_visit(
+    db: &impl ConnectionTrait,
+    user_id: Option<Uuid>,
+    clock: &dyn Clock,
+) -> Result<String, DbErr> {
+    let data = json!({ "audience": Audience::Customer.code() });
+    insert(db, user_id, data, clock).await
+}
+
+/// The live customer session for `token`.
+pub async fn resume_visit(
+    db: &impl ConnectionTrait,
+    token: &str,
+    clock: &dyn Clock,
+) -> Result<Option<Visit>, DbErr> {
+    Ok(live(db, token, clock).await?.and_then(Visit::of))
+}
+
+/// The customer session `id` that the session layer has just found live.
+pub async fn visit_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<Visit>, DbErr> {
+    Ok(session::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .and_then(Visit::of))
+}
+
+/// Keeps `value` under `key` in the customer session `id` (`Null` removes it).
+pub async fn set_visit_value(
+    db: &impl ConnectionTrait,
+    visit: &Visit,
+    key: &str,
+    value: serde_json::Value,
+) -> Result<(), DbErr> {
+    let mut data = visit.data.clone();
+    if let Some(map) = data.as_object_mut() {
+        if value.is_null() {
+            map.remove(key);
+        } else {
+            map.insert(key.to_owned(), value);
+        }
+    }
+    session::Entity::update_many()
+        .col_expr(session::Column::Data, sea_orm::sea_query::Expr::value(data))
+        .filter(session::Column::Id.eq(visit.id.as_str()))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 /// Ends the session of `token` on the server.
 pub async fn end(db: &impl ConnectionTrait, token: &str) -> Result<(), DbErr> {
     session::Entity::delete_by_id(digest(token))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Ends the customer session `id` (as [`Visit::id`] holds it).
+pub async fn end_visit(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
+    session::Entity::delete_by_id(id.to_owned())
         .exec(db)
         .await
         .map(|_| ())
@@ -154,12 +315,12 @@ mod tests {
 
     #[test]
     fn cookie_attributes_follow_the_scheme() {
-        let plain = SessionCookie { secure: false };
+        let plain = SessionCookie::operator(false);
         assert_eq!(
             plain.set("t"),
             "lobby_session=t; Path=/; HttpOnly; SameSite=Lax"
         );
-        let https = SessionCookie { secure: true };
+        let https = SessionCookie::operator(true);
         assert_eq!(
             https.set("t"),
             "__Host-lobby_session=t; Path=/; HttpOnly; SameSite=Lax; Secure"
@@ -170,5 +331,8 @@ mod tests {
             Some("abc")
         );
         assert_eq!(plain.token_from("lobby_session=; b=2"), None);
+        let customer = https.for_customers();
+        assert_eq!(customer.name(), "__Host-lobby_visit");
+        assert_eq!(customer.token_from("__Host-lobby_session=abc"), None);
     }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use app::model::bulk::{ConfirmOutcome, ImportSummary, ImportView};
 use app::model::company::CompanyField;
+use app::model::discovery::{Method, SignInSettings};
 use app::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, NewInvitationForm,
     NewInvitationOutcome, TimelineEvent,
@@ -21,6 +22,8 @@ use crate::clock::{minutes, Clock};
 use crate::invitations::bulk;
 use crate::invitations::manage::{self, ListQuery, ManageError};
 use crate::invitations::status_at;
+use crate::redemption::settings;
+use crate::redemption::sign_in::stored_order;
 use crate::store::entities::{api_token, audit_event, invitation, org_role, organization, user};
 
 pub struct DashboardService {
@@ -67,6 +70,41 @@ impl DashboardService {
 }
 
 impl Dashboard for DashboardService {
+    fn sign_in_settings(&self) -> PortFuture<'_, Result<SignInSettings, PortError>> {
+        Box::pin(async move {
+            let org = organization::Entity::find_by_id(self.organization_id)
+                .one(&self.db)
+                .await
+                .map_err(unavailable)?
+                .ok_or(PortError::Unavailable)?;
+            Ok(SignInSettings {
+                order: stored_order(&org),
+                passcode_enabled: org.email_otp_enabled,
+            })
+        })
+    }
+
+    fn save_sign_in_settings(
+        &self,
+        admin_email: String,
+        order: Vec<Method>,
+        passcode_enabled: bool,
+    ) -> PortFuture<'_, Result<(), PortError>> {
+        Box::pin(async move {
+            let (org, admin) = self.org_and_operator(&admin_email).await?;
+            settings::save(
+                &self.db,
+                org.id,
+                admin.id,
+                &order,
+                passcode_enabled,
+                self.clock.as_ref(),
+            )
+            .await
+            .map_err(unavailable)
+        })
+    }
+
     fn invitations(
         &self,
         status: Option<String>,

@@ -2,6 +2,7 @@
 //! security headers and request tracing.
 
 mod bulk_import;
+mod customer;
 mod dashboard;
 mod graph;
 mod health;
@@ -9,6 +10,7 @@ mod language;
 mod operator_session;
 mod origin_check;
 mod redemption;
+mod replies;
 mod security_headers;
 
 use std::net::SocketAddr;
@@ -32,6 +34,7 @@ use uuid::Uuid;
 
 use crate::auth::session::SessionCookie;
 use crate::clock::Clock;
+use crate::secret::Secret;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -40,7 +43,10 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// The organization this server presents (the default one, for now).
     pub organization_id: Uuid,
+    /// The operators' session cookie (`cookie.for_customers()` is the customers').
     pub cookie: SessionCookie,
+    /// Keys the emailed codes' HMACs (and, later, encrypts client secrets).
+    pub secret_key: Arc<Secret<[u8; 32]>>,
     /// `LOBBY_PUBLIC_URL`, for links, and its origin, e.g. `https://lobby.example.com`.
     pub public_url: url::Url,
     pub public_origin: String,
@@ -129,6 +135,25 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .route("/admin/imports/{id}/result.csv", get(bulk_import::result))
         .route("/api/InviteUser", get(redemption::invite_user))
         .route("/invite/{ticket}/new-link", post(redemption::new_link))
+        .route("/invite/{ticket}/passcode", post(customer::send_passcode))
+        .route(
+            "/invite/{ticket}/passcode/verify",
+            post(customer::enter_passcode),
+        )
+        .route("/invite/{ticket}/account", post(customer::create_account))
+        .route(
+            "/invite/{ticket}/account/resend",
+            post(customer::resend_verification),
+        )
+        .route(
+            "/invite/{ticket}/account/verify",
+            post(customer::verify_account),
+        )
+        .route("/invite/{ticket}/password", post(customer::enter_password))
+        .route("/invite/{ticket}/forgot", post(customer::forgot_password))
+        .route("/invite/{ticket}/reset", post(customer::reset_password))
+        .route("/invite/{ticket}/switch", post(customer::switch_account))
+        .route("/signout", post(customer::sign_out))
         .nest("/v1.0", graph::router(state.clone()))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())
         .nest_service("/pkg", ServeDir::new(pkg_dir))
@@ -139,6 +164,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
             state.clone(),
             operator_session::load_operator,
         ))
+        .layer(from_fn_with_state(state.clone(), customer::load_visitor))
         .layer(from_fn_with_state(
             state.clone(),
             origin_check::same_origin_only,

@@ -1,12 +1,9 @@
 //! Operator sign-in and sign-out, and the layer that puts the signed-in
 //! operator into each request and keeps everyone else out of `/admin`.
 
-use std::net::SocketAddr;
-
-use app::i18n::Locale;
 use app::model::email::normalize_email;
 use app::model::operator::{same_token, CurrentOperator};
-use axum::extract::{ConnectInfo, FromRequest, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,6 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::replies::{client_address, internal, too_many};
 use super::AppState;
 use crate::auth::rate_limit::{self, SIGN_IN_FAILURES_PER_EMAIL, SIGN_IN_PER_ADDRESS};
 use crate::auth::{password, session};
@@ -34,30 +32,8 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-fn internal(e: DbErr) -> Response {
-    tracing::error!(error = %e, "database error");
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        [(header::RETRY_AFTER, "5")],
-        "service unavailable",
-    )
-        .into_response()
-}
-
-fn client_address(request: &Request) -> String {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
-}
-
 fn cookie_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| state.cookie.token_from(v))
+    state.cookie.token_in(headers)
 }
 
 /// `POST /admin/login`. Unknown addresses and wrong passwords get the same
@@ -98,7 +74,7 @@ async fn try_sign_in(
         || rate_limit::exhausted(&state.db, &email_key, SIGN_IN_FAILURES_PER_EMAIL, clock).await?
     {
         tracing::warn!(%address, "operator sign-in rate-limited");
-        return Ok(too_many(headers));
+        return Ok(too_many(headers, "/admin/login"));
     }
 
     let candidate = operator_by_email(state, &email).await?;
@@ -241,29 +217,6 @@ async fn audit(
         details,
     };
     audit::record(&state.db, entry, state.clock.as_ref()).await
-}
-
-/// 429 with a short page in the visitor's language and a way back.
-fn too_many(headers: &HeaderMap) -> Response {
-    let locale = Locale::of_request(headers);
-    let s = locale.strings();
-    let body = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/lobby.css\"></head><body><main id=\"main\"><section class=\"card narrow\"><h1>{}</h1><p role=\"alert\">{}</p><p><a href=\"/admin/login\">{}</a></p></section></main></body></html>",
-        locale.code(), s.admin_login_title, s.admin_login_heading, s.sign_in_rate_limited, s.back_to_sign_in
-    );
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        [
-            (header::RETRY_AFTER, "900"),
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'",
-            ),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 #[derive(Deserialize)]

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use app::model::landing::Landing;
+use app::model::sign_in::{SignedIn, StartPage, Visitor};
 use app::ports::{PortError, PortFuture, Redemption};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -13,12 +14,27 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
 use super::AppState;
+use crate::auth::session::{self, Visit};
 use crate::clock::Clock;
-use crate::redemption::landing;
+use crate::redemption::{landing, sign_in};
 
 pub struct RedemptionService {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
+}
+
+fn unavailable(e: sea_orm::DbErr) -> PortError {
+    tracing::error!(error = %e, "redemption: storage failed");
+    PortError::Unavailable
+}
+
+impl RedemptionService {
+    async fn visit(&self, visitor: Option<Visitor>) -> Result<Option<Visit>, sea_orm::DbErr> {
+        match visitor {
+            Some(v) => session::visit_by_id(&self.db, &v.session_id).await,
+            None => Ok(None),
+        }
+    }
 }
 
 impl Redemption for RedemptionService {
@@ -26,10 +42,33 @@ impl Redemption for RedemptionService {
         Box::pin(async move {
             landing::landing(&self.db, &ticket, self.clock.now())
                 .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "landing: storage failed");
-                    PortError::Unavailable
-                })
+                .map_err(unavailable)
+        })
+    }
+
+    fn start(
+        &self,
+        ticket: String,
+        visitor: Option<Visitor>,
+    ) -> PortFuture<'_, Result<Option<StartPage>, PortError>> {
+        Box::pin(async move {
+            let visit = self.visit(visitor).await.map_err(unavailable)?;
+            sign_in::start_page(&self.db, &ticket, visit.as_ref(), self.clock.as_ref())
+                .await
+                .map_err(unavailable)
+        })
+    }
+
+    fn signed_in(
+        &self,
+        ticket: String,
+        visitor: Option<Visitor>,
+    ) -> PortFuture<'_, Result<Option<SignedIn>, PortError>> {
+        Box::pin(async move {
+            let visit = self.visit(visitor).await.map_err(unavailable)?;
+            sign_in::signed_in(&self.db, &ticket, visit.as_ref(), self.clock.as_ref())
+                .await
+                .map_err(unavailable)
         })
     }
 }
@@ -66,7 +105,7 @@ pub async fn new_link(State(state): State<AppState>, Path(ticket): Path<String>)
 }
 
 /// The page of the link `ticket`, whatever it holds (escaped for the path).
-fn page_of(ticket: &str) -> String {
+pub(super) fn page_of(ticket: &str) -> String {
     let segment: String = url::form_urlencoded::byte_serialize(ticket.as_bytes()).collect();
     format!("/invite/{segment}")
 }

@@ -37,17 +37,21 @@ pub fn link_state(
 }
 
 /// An invitation as its link finds it.
-struct Link {
-    invitation: invitation::Model,
-    ticket: invitation_ticket::Model,
-    org: organization::Model,
+pub(crate) struct Link {
+    pub invitation: invitation::Model,
+    pub ticket: invitation_ticket::Model,
+    pub org: organization::Model,
     /// `None` when the inviting operator no longer exists.
-    inviter: Option<user::Model>,
+    pub inviter: Option<user::Model>,
 }
 
 /// The invitation behind `raw` (as written in the link); `lock` holds it
 /// for the caller's transaction.
-async fn find(conn: &impl ConnectionTrait, raw: &str, lock: bool) -> Result<Option<Link>, DbErr> {
+pub(crate) async fn find(
+    conn: &impl ConnectionTrait,
+    raw: &str,
+    lock: bool,
+) -> Result<Option<Link>, DbErr> {
     let Some(ticket) = InvitationTicket::parse(raw) else {
         return Ok(None);
     };

@@ -18,6 +18,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use crate::clock::Clock;
+use app::model::discovery::Method;
 use entities::organization;
 
 /// Opens the database named by `url`. A SQLite file and its directory are
@@ -103,14 +104,7 @@ pub async fn ensure_default_organization(
                 privacy_version: Set("1".to_owned()),
                 default_locale: Set("en".to_owned()),
                 verified_domains: Set(json!([])),
-                redemption_order: Set(json!([
-                    "existing_account",
-                    "federated_domain",
-                    "google",
-                    "microsoft",
-                    "email_otp",
-                    "new_account"
-                ])),
+                redemption_order: Set(json!(Method::DEFAULT_ORDER.map(Method::code))),
                 email_otp_enabled: Set(true),
                 trusted_domains: Set(json!([])),
                 welcome_links: Set(json!([])),

@@ -40,7 +40,8 @@ pub async fn app_on(
         ),
         clock: Arc::new(clock),
         organization_id: org.id,
-        cookie: SessionCookie { secure: false },
+        cookie: SessionCookie::operator(false),
+        secret_key: Arc::new(lobby::secret::Secret::new([7; 32])),
         public_origin: ORIGIN.into(),
         public_url: format!("{ORIGIN}/").parse().unwrap(),
     };

@@ -8,5 +8,6 @@ mod landing;
 mod mail;
 mod operator_sign_in;
 mod process;
+mod sign_in;
 mod storage;
 mod support;

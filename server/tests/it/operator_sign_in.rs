@@ -971,3 +971,151 @@ async fn operators_create_use_and_revoke_their_own_api_tokens_from_the_dashboard
     .await;
     assert!(body.contains("NotFound"), "{body}");
 }
+
+#[tokio::test]
+async fn an_admin_orders_the_sign_in_methods_and_switches_passcodes() {
+    use lobby::store::entities::{audit_event, organization};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let op = setup().await;
+    let cookie = sign_in(&op.app, None).await;
+    let (status, _, page) = get(&op.app, "/admin/settings", &[("cookie", &cookie)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("How invitees sign in"), "{page}");
+    assert!(page.contains(r#"name="form[first]""#) && page.contains(r#"name="form[passcode]""#));
+    let csrf = csrf_of(&page);
+    let with_session = [
+        ("origin", ORIGIN),
+        ("cookie", cookie.as_str()),
+        ("accept", "application/json"),
+    ];
+    let save = |csrf: &str, order: [&str; 6], passcode: bool| {
+        let places = ["first", "second", "third", "fourth", "fifth", "sixth"];
+        let mut form = format!("csrf={csrf}");
+        for (place, method) in places.iter().zip(order) {
+            form.push_str(&format!("&form[{place}]={method}"));
+        }
+        if passcode {
+            form.push_str("&form[passcode]=on");
+        }
+        form
+    };
+    let stored = || async {
+        organization::Entity::find()
+            .one(&op.db)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let before = stored().await;
+    assert!(before.email_otp_enabled);
+
+    // One method in two places: a clear answer, nothing saved.
+    let twice = [
+        "google",
+        "existing_account",
+        "federated_domain",
+        "google",
+        "email_otp",
+        "new_account",
+    ];
+    let (status, _, body) = post(
+        &op.app,
+        "/api/save_sign_in_settings",
+        &save(&csrf, twice, false),
+        &with_session,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let outcome: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(outcome["Invalid"]["Repeated"], "Google");
+    assert_eq!(stored().await, before);
+
+    let order = [
+        "new_account",
+        "existing_account",
+        "federated_domain",
+        "google",
+        "microsoft",
+        "email_otp",
+    ];
+    let (status, _, _) = post(
+        &op.app,
+        "/api/save_sign_in_settings",
+        &save("wrong", order, false),
+        &with_session,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the session's CSRF token");
+    let (_, _, body) = post(
+        &op.app,
+        "/api/save_sign_in_settings",
+        &save(&csrf, order, false),
+        &with_session,
+    )
+    .await;
+    assert_eq!(body, r#""Saved""#);
+    let after = stored().await;
+    assert!(!after.email_otp_enabled);
+    assert_eq!(after.redemption_order, serde_json::json!(order));
+    let event = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("organization.sign_in_settings_changed"))
+        .one(&op.db)
+        .await
+        .unwrap()
+        .expect("an audit event");
+    assert_eq!(event.details["before"]["emailOtpEnabled"], true);
+    assert_eq!(event.details["after"]["order"][0], "new_account");
+
+    // The page shows what is stored.
+    let (_, _, page) = get(&op.app, "/admin/settings", &[("cookie", &cookie)]).await;
+    assert!(
+        page.contains(r#"<option value="new_account" selected"#),
+        "{page}"
+    );
+    assert!(!page.contains(r#"value="on" checked"#));
+
+    // Operators who are not admins see the settings but cannot change them.
+    let new = NewOperator {
+        organization_id: after.id,
+        email: "bo@gfms.example".into(),
+        display_name: None,
+        password: Secret::new(PASSWORD.into()),
+        role: Role::Operator,
+        actor: None,
+    };
+    create_operator(&op.db, new, &op.clock).await.unwrap();
+    let (_, h, _) = post(
+        &op.app,
+        "/admin/login",
+        &form("bo@gfms.example", PASSWORD),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    let bo = h[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, _, page) = get(&op.app, "/admin/settings", &[("cookie", &bo)]).await;
+    assert!(page.contains("An existing Lobby account") && !page.contains(r#"name="form[first]""#));
+    let bo_session = [
+        ("origin", ORIGIN),
+        ("cookie", bo.as_str()),
+        ("accept", "application/json"),
+    ];
+    let bo_csrf = {
+        let (_, _, page) = get(&op.app, "/admin/tokens", &[("cookie", &bo)]).await;
+        csrf_of(&page)
+    };
+    let (_, _, body) = post(
+        &op.app,
+        "/api/save_sign_in_settings",
+        &save(&bo_csrf, twice, true),
+        &bo_session,
+    )
+    .await;
+    assert_eq!(body, r#""NotAdmin""#);
+    assert_eq!(stored().await, after);
+}

@@ -8,4 +8,5 @@ pub mod login;
 pub mod new_invitation;
 pub mod operators;
 pub mod set_password;
+pub mod settings;
 pub mod tokens;

@@ -1,2 +1,4 @@
 //! The invitee's pages, from the link in the invitation email.
 pub mod landing;
+pub mod signed_in;
+pub mod start;

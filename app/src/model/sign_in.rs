@@ -1,0 +1,165 @@
+//! The invitee's sign-in (DESIGN §5.2–5.3): what `/invite/{ticket}/start`
+//! shows, and what the last form post said. The forms are plain posts, so
+//! their outcome travels in the query string as a [`Notice`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::discovery::Step;
+
+/// The customer's browser session, put into the request by the server's
+/// session layer (a cookie apart from the operators').
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Visitor {
+    pub session_id: String,
+    /// Set once sign-in has finished.
+    pub user_id: Option<String>,
+}
+
+/// A code this browser asked for and has not used yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Pending {
+    /// The one-time passcode that signs in.
+    Passcode,
+    /// The code that proves a new account's address.
+    VerifyEmail,
+    /// The code that allows a new password.
+    ResetPassword,
+}
+
+/// The step an invitee is shown, for the invited address only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInStep {
+    pub org_name: String,
+    pub invited_email: String,
+    pub step: Step,
+    pub pending: Option<Pending>,
+}
+
+/// What `/invite/{ticket}/start` leads to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StartPage {
+    Step(SignInStep),
+    /// Signed in as the invited address: on to the first unfinished step.
+    Continue,
+    /// Signed in with another address: the invitation is not theirs.
+    OtherAccount {
+        signed_in_as: String,
+        invited_email: String,
+    },
+    /// The invitation can no longer be redeemed: its link's page says why.
+    Ended,
+}
+
+/// Where a signed-in invitee stands (consent and company come next).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub org_name: String,
+    pub email: String,
+    pub display_name: Option<String>,
+}
+
+/// What the last sign-in form did, as the page tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Notice {
+    CodeSent,
+    /// A code went out less than a minute ago; wait this many seconds.
+    TooSoon {
+        wait: i64,
+    },
+    WrongCode {
+        left: i32,
+    },
+    /// Not six digits; no try was used.
+    MalformedCode,
+    /// No live code: used, expired, out of tries, or never asked for here.
+    NeedNewCode,
+    PasswordShort,
+    PasswordLong,
+    PasswordCommon,
+    /// The password does not match (or there is no such account).
+    WrongPassword,
+    /// Too many failed passwords: a reset code is needed.
+    Locked,
+    PasswordChanged,
+}
+
+impl Notice {
+    /// The query string that carries this notice.
+    pub fn query(self) -> String {
+        match self {
+            Notice::CodeSent => "notice=code-sent".into(),
+            Notice::TooSoon { wait } => format!("notice=too-soon&wait={wait}"),
+            Notice::WrongCode { left } => format!("notice=wrong-code&left={left}"),
+            Notice::MalformedCode => "notice=malformed-code".into(),
+            Notice::NeedNewCode => "notice=need-new-code".into(),
+            Notice::PasswordShort => "notice=password-short".into(),
+            Notice::PasswordLong => "notice=password-long".into(),
+            Notice::PasswordCommon => "notice=password-common".into(),
+            Notice::WrongPassword => "notice=wrong-password".into(),
+            Notice::Locked => "notice=locked".into(),
+            Notice::PasswordChanged => "notice=password-changed".into(),
+        }
+    }
+
+    /// Reads the query's `notice`, with its `wait` or `left` number.
+    pub fn from_query(notice: &str, number: Option<&str>) -> Option<Notice> {
+        let n = || number.and_then(|n| n.parse::<i64>().ok());
+        Some(match notice {
+            "code-sent" => Notice::CodeSent,
+            "too-soon" => Notice::TooSoon {
+                wait: n().unwrap_or(60).clamp(1, 60),
+            },
+            "wrong-code" => Notice::WrongCode {
+                left: n().unwrap_or(0).clamp(0, 5) as i32,
+            },
+            "malformed-code" => Notice::MalformedCode,
+            "need-new-code" => Notice::NeedNewCode,
+            "password-short" => Notice::PasswordShort,
+            "password-long" => Notice::PasswordLong,
+            "password-common" => Notice::PasswordCommon,
+            "wrong-password" => Notice::WrongPassword,
+            "locked" => Notice::Locked,
+            "password-changed" => Notice::PasswordChanged,
+            _ => return None,
+        })
+    }
+
+    /// Whether it reports something the invitee must fix.
+    pub fn is_problem(self) -> bool {
+        !matches!(self, Notice::CodeSent | Notice::PasswordChanged)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_round_trip_through_the_query_string() {
+        let all = [
+            Notice::CodeSent,
+            Notice::TooSoon { wait: 42 },
+            Notice::WrongCode { left: 3 },
+            Notice::MalformedCode,
+            Notice::NeedNewCode,
+            Notice::PasswordShort,
+            Notice::PasswordLong,
+            Notice::PasswordCommon,
+            Notice::WrongPassword,
+            Notice::Locked,
+            Notice::PasswordChanged,
+        ];
+        for notice in all {
+            let query = notice.query();
+            let mut pairs = query.split('&').map(|p| p.split_once('=').unwrap().1);
+            let (name, number) = (pairs.next().unwrap(), pairs.next());
+            assert_eq!(Notice::from_query(name, number), Some(notice), "{query}");
+        }
+        assert_eq!(Notice::from_query("x", None), None);
+        // Numbers from the address bar stay within what the rules allow.
+        assert_eq!(
+            Notice::from_query("wrong-code", Some("99")),
+            Some(Notice::WrongCode { left: 5 })
+        );
+    }
+}

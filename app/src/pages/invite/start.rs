@@ -1,0 +1,288 @@
+//! `/invite/{ticket}/start`: the one sign-in step that applies to the
+//! invited address (DESIGN §5.2), or the page that says this browser is
+//! signed in as someone else. Every form is a plain post, so the page works
+//! without JavaScript; with it, the password field says live whether the
+//! password meets the rules.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::redemption::invitation_start;
+use crate::i18n::{fill, Strings};
+use crate::model::discovery::{AccountSignIn, Step};
+use crate::model::password::{check_password, PasswordProblem, MIN_CHARS};
+use crate::model::sign_in::{Notice, Pending, SignInStep, StartPage};
+use crate::pages::not_found::NotFound;
+use crate::use_locale;
+
+#[component]
+pub fn InvitationStart() -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().strings();
+    let ticket = move || use_params_map().read().get("ticket").unwrap_or_default();
+    let notice = move || {
+        let query = use_query_map().read();
+        let number = query.get("wait").or_else(|| query.get("left"));
+        query
+            .get("notice")
+            .and_then(|n| Notice::from_query(&n, number.as_deref()))
+    };
+    let page = Resource::new(ticket, invitation_start);
+
+    view! {
+        <Title text=move || t().start_title/>
+        <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+            {move || {
+                let ticket = ticket();
+                let notice = notice();
+                Suspend::new(async move {
+                    match page.await {
+                        Ok(Some(StartPage::Step(step))) => {
+                            view! { <StepCard step ticket notice/> }.into_any()
+                        }
+                        Ok(Some(StartPage::OtherAccount { signed_in_as, invited_email })) => {
+                            view! { <OtherAccount ticket signed_in_as invited_email/> }.into_any()
+                        }
+                        Ok(Some(StartPage::Continue)) => {
+                            view! { <Redirect path=format!("/invite/{ticket}/continue")/> }.into_any()
+                        }
+                        Ok(Some(StartPage::Ended)) => {
+                            view! { <Redirect path=format!("/invite/{ticket}")/> }.into_any()
+                        }
+                        _ => view! { <NotFound/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Signed in with another address: the invitation is not theirs to redeem.
+#[component]
+fn OtherAccount(ticket: String, signed_in_as: String, invited_email: String) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        let s = locale.get().strings();
+        let vars = [
+            ("current", signed_in_as.as_str()),
+            ("email", invited_email.as_str()),
+        ];
+        view! {
+            <section class="card narrow" aria-labelledby="start-heading">
+                <h1 id="start-heading">{s.other_account_heading}</h1>
+                <p>{fill(s.other_account_body, &vars)}</p>
+                <form method="post" action=format!("/invite/{ticket}/switch")>
+                    <button type="submit" class="primary">{s.switch_account_button}</button>
+                </form>
+            </section>
+        }
+    }
+}
+
+#[component]
+fn StepCard(step: SignInStep, ticket: String, notice: Option<Notice>) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        let s = locale.get().strings();
+        let email = step.invited_email.as_str();
+        let at = |path: &str| format!("/invite/{ticket}/{path}");
+        let (heading, body) = match (step.step, step.pending) {
+            (
+                Step::EmailPasscode | Step::SignIn(AccountSignIn::Passcode),
+                Some(Pending::Passcode),
+            ) => (
+                s.passcode_heading,
+                code_form(s, email, at("passcode/verify"), at("passcode")),
+            ),
+            (Step::EmailPasscode | Step::SignIn(AccountSignIn::Passcode), _) => (
+                s.passcode_heading,
+                send_form(
+                    fill(s.passcode_intro, &[("email", email)]),
+                    at("passcode"),
+                    s.passcode_send_button,
+                ),
+            ),
+            (Step::NewAccount, Some(Pending::VerifyEmail)) => (
+                s.verify_heading,
+                code_form(s, email, at("account/verify"), at("account/resend")),
+            ),
+            (Step::NewAccount, _) => (s.account_heading, new_account_form(s, &step, at("account"))),
+            (Step::SignIn(AccountSignIn::Password), Some(Pending::ResetPassword)) => (
+                s.reset_heading,
+                reset_form(s, &step, at("reset"), at("forgot")),
+            ),
+            (Step::SignIn(AccountSignIn::Password), _) => (
+                s.password_heading,
+                password_form(s, at("password"), at("forgot")),
+            ),
+            // No identity provider can be configured yet, so discovery
+            // never ends here.
+            (
+                Step::OrganizationIdp
+                | Step::Google
+                | Step::Microsoft
+                | Step::SignIn(AccountSignIn::Provider),
+                _,
+            ) => (
+                s.provider_heading,
+                view! { <p>{s.provider_unavailable}</p> }.into_any(),
+            ),
+        };
+        view! {
+            <section class="card narrow" aria-labelledby="start-heading">
+                <h1 id="start-heading">{heading}</h1>
+                <p>{fill(s.landing_for, &[("email", email)])}</p>
+                {notice.map(|n| notice_view(s, n, email))}
+                {body}
+            </section>
+        }
+    }
+}
+
+fn notice_view(s: &'static Strings, notice: Notice, email: &str) -> AnyView {
+    let text = match notice {
+        Notice::CodeSent => fill(s.notice_code_sent, &[("email", email)]),
+        Notice::TooSoon { wait } => fill(s.notice_too_soon, &[("wait", &wait.to_string())]),
+        Notice::WrongCode { left: 0 } => s.notice_wrong_code_last.to_owned(),
+        Notice::WrongCode { left } => fill(s.notice_wrong_code, &[("left", &left.to_string())]),
+        Notice::MalformedCode => s.notice_malformed_code.to_owned(),
+        Notice::NeedNewCode => s.notice_need_new_code.to_owned(),
+        Notice::PasswordShort => s.error_password_short.to_owned(),
+        Notice::PasswordLong => s.error_password_long.to_owned(),
+        Notice::PasswordCommon => s.error_password_common.to_owned(),
+        Notice::WrongPassword => s.notice_wrong_password.to_owned(),
+        Notice::Locked => s.notice_locked.to_owned(),
+        Notice::PasswordChanged => s.notice_password_changed.to_owned(),
+    };
+    if notice.is_problem() {
+        view! { <p class="notice alert" role="alert">{text}</p> }.into_any()
+    } else {
+        view! { <p class="notice" role="status">{text}</p> }.into_any()
+    }
+}
+
+/// One button that asks for a code.
+fn send_form(intro: String, action: String, label: &'static str) -> AnyView {
+    view! {
+        <p>{intro}</p>
+        <form method="post" action=action>
+            <button type="submit" class="primary">{label}</button>
+        </form>
+    }
+    .into_any()
+}
+
+fn code_input(s: &'static Strings, email: &str) -> impl IntoView {
+    view! {
+        <label for="code">{s.code_label}</label>
+        <input
+            id="code"
+            name="code"
+            type="text"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            pattern="[0-9 ]{6,7}"
+            maxlength="7"
+            required=true
+            aria-describedby="code-hint"
+        />
+        <p id="code-hint" class="hint">{fill(s.code_hint, &[("email", email)])}</p>
+    }
+}
+
+/// The code that was emailed, and a way to ask for a new one.
+fn code_form(s: &'static Strings, email: &str, verify: String, resend: String) -> AnyView {
+    view! {
+        <form method="post" action=verify class="stack">
+            {code_input(s, email)}
+            <button type="submit" class="primary">{s.code_submit}</button>
+        </form>
+        <form method="post" action=resend class="stack">
+            <button type="submit">{s.code_resend_button}</button>
+        </form>
+    }
+    .into_any()
+}
+
+fn new_account_form(s: &'static Strings, step: &SignInStep, action: String) -> AnyView {
+    view! {
+        <p>{fill(s.account_intro, &[("email", &step.invited_email)])}</p>
+        <form method="post" action=action class="stack">
+            <NewPassword context=vec![step.invited_email.clone(), step.org_name.clone()]/>
+            <button type="submit" class="primary">{s.account_button}</button>
+        </form>
+    }
+    .into_any()
+}
+
+fn password_form(s: &'static Strings, action: String, forgot: String) -> AnyView {
+    view! {
+        <form method="post" action=action class="stack">
+            <label for="password">{s.password_label}</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" required=true/>
+            <button type="submit" class="primary">{s.sign_in_button}</button>
+        </form>
+        <form method="post" action=forgot class="stack">
+            <button type="submit">{s.forgot_button}</button>
+        </form>
+    }
+    .into_any()
+}
+
+fn reset_form(s: &'static Strings, step: &SignInStep, action: String, resend: String) -> AnyView {
+    view! {
+        <p>{fill(s.reset_intro, &[("email", &step.invited_email)])}</p>
+        <form method="post" action=action class="stack">
+            {code_input(s, &step.invited_email)}
+            <NewPassword context=vec![step.invited_email.clone(), step.org_name.clone()]/>
+            <button type="submit" class="primary">{s.reset_button}</button>
+        </form>
+        <form method="post" action=resend class="stack">
+            <button type="submit">{s.code_resend_button}</button>
+        </form>
+    }
+    .into_any()
+}
+
+/// A new password with live feedback from the same rule the server applies
+/// (the server also checks its bundled list of common passwords).
+#[component]
+fn NewPassword(context: Vec<String>) -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().strings();
+    let value = RwSignal::new(String::new());
+    let feedback = move || {
+        let s = t();
+        let password = value.get();
+        if password.is_empty() {
+            return s.password_hint.to_owned();
+        }
+        let words: Vec<&str> = context.iter().map(String::as_str).collect();
+        match check_password(&password, &words, |_| false) {
+            Ok(()) => s.password_feedback_ok.to_owned(),
+            Err(PasswordProblem::TooShort { chars }) => fill(
+                s.password_feedback_short,
+                &[("n", &(MIN_CHARS - chars).to_string())],
+            ),
+            Err(PasswordProblem::TooLong { .. }) => s.error_password_long.to_owned(),
+            Err(PasswordProblem::Common) => s.error_password_common.to_owned(),
+        }
+    };
+    view! {
+        <label for="new-password">{move || t().field_new_password}</label>
+        <input
+            id="new-password"
+            name="password"
+            type="password"
+            autocomplete="new-password"
+            required=true
+            minlength="15"
+            maxlength="256"
+            aria-describedby="password-feedback"
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
+        <p id="password-feedback" class="hint" aria-live="polite">{feedback}</p>
+    }
+}

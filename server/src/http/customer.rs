@@ -1,0 +1,244 @@
+//! The invitee's sign-in forms under `/invite/{ticket}/`, as plain posts
+//! that lead back to a page (303), and the layer that puts the customer's
+//! session into each request. A browser gets its session at its first form,
+//! since the emailed codes are bound to it; signing in replaces it.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+
+use app::i18n::Locale;
+use app::model::sign_in::Visitor;
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+
+use super::redemption::page_of;
+use super::replies::{internal, too_many};
+use super::AppState;
+use crate::auth::codes::Purpose;
+use crate::auth::session::{self, Visit};
+use crate::redemption::sign_in::{self, Context, Outcome, StepForm};
+use crate::secret::Secret;
+
+/// Puts the customer's live session, if any, into the request: as [`Visit`]
+/// for these handlers and as [`Visitor`] for the pages.
+pub async fn load_visitor(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let cookie = state.cookie.for_customers();
+    if let Some(token) = cookie.token_in(request.headers()) {
+        match session::resume_visit(&state.db, &token, state.clock.as_ref()).await {
+            Ok(Some(visit)) => {
+                request.extensions_mut().insert(Visitor {
+                    session_id: visit.id.clone(),
+                    user_id: visit.user_id.map(|id| id.to_string()),
+                });
+                request.extensions_mut().insert(visit);
+            }
+            Ok(None) => {}
+            Err(e) => return internal(e),
+        }
+    }
+    next.run(request).await
+}
+
+/// Who is asking: their address (for the rate limits), language (for the
+/// emails) and session.
+pub struct Client {
+    address: String,
+    locale: Locale,
+    headers: HeaderMap,
+    visit: Option<Visit>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(Client {
+            address: parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_else(|| "unknown".to_owned()),
+            locale: Locale::of_request(&parts.headers),
+            headers: parts.headers.clone(),
+            visit: parts.extensions.get::<Visit>().cloned(),
+        })
+    }
+}
+
+/// A missing field reads as empty, which the rules then answer in words.
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn send_passcode(s: State<AppState>, t: Path<String>, c: Client) -> Response {
+    run(s, t, c, StepForm::SendCode(Purpose::SignIn)).await
+}
+
+pub async fn enter_passcode(
+    s: State<AppState>,
+    t: Path<String>,
+    c: Client,
+    Form(f): Form<CodeForm>,
+) -> Response {
+    run(s, t, c, StepForm::Passcode(f.code)).await
+}
+
+pub async fn create_account(
+    s: State<AppState>,
+    t: Path<String>,
+    c: Client,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    run(s, t, c, StepForm::CreateAccount(Secret::new(f.password))).await
+}
+
+pub async fn resend_verification(s: State<AppState>, t: Path<String>, c: Client) -> Response {
+    run(s, t, c, StepForm::SendCode(Purpose::VerifyEmail)).await
+}
+
+pub async fn verify_account(
+    s: State<AppState>,
+    t: Path<String>,
+    c: Client,
+    Form(f): Form<CodeForm>,
+) -> Response {
+    run(s, t, c, StepForm::VerifyAccount(f.code)).await
+}
+
+pub async fn enter_password(
+    s: State<AppState>,
+    t: Path<String>,
+    c: Client,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    run(s, t, c, StepForm::Password(Secret::new(f.password))).await
+}
+
+pub async fn forgot_password(s: State<AppState>, t: Path<String>, c: Client) -> Response {
+    run(s, t, c, StepForm::SendCode(Purpose::ResetPassword)).await
+}
+
+pub async fn reset_password(
+    s: State<AppState>,
+    t: Path<String>,
+    c: Client,
+    Form(f): Form<ResetForm>,
+) -> Response {
+    run(s, t, c, StepForm::Reset(f.code, Secret::new(f.password))).await
+}
+
+async fn run(
+    State(state): State<AppState>,
+    Path(ticket): Path<String>,
+    client: Client,
+    form: StepForm,
+) -> Response {
+    let result = async {
+        // The first form of a browser starts its session.
+        let (visit, new_token) = match client.visit.clone() {
+            Some(visit) => (visit, None),
+            None => {
+                let token = session::start_visit(&state.db, None, state.clock.as_ref()).await?;
+                let visit = session::resume_visit(&state.db, &token, state.clock.as_ref())
+                    .await?
+                    .ok_or_else(|| sea_orm::DbErr::RecordNotFound("new session".into()))?;
+                (visit, Some(token))
+            }
+        };
+        let ctx = Context {
+            db: &state.db,
+            key: state.secret_key.expose(),
+            clock: state.clock.as_ref(),
+            address: &client.address,
+            locale: client.locale,
+        };
+        let outcome = sign_in::submit(&ctx, &ticket, &visit, form).await?;
+        Ok::<_, sea_orm::DbErr>(respond(&state, &ticket, &client, outcome, new_token))
+    }
+    .await;
+    result.unwrap_or_else(internal)
+}
+
+fn with_cookie(mut response: Response, cookie: String) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+fn respond(
+    state: &AppState,
+    ticket: &str,
+    client: &Client,
+    outcome: Outcome,
+    new_token: Option<String>,
+) -> Response {
+    let cookie = state.cookie.for_customers();
+    let start = format!("{}/start", page_of(ticket));
+    let response = match outcome {
+        Outcome::Notice(notice) => {
+            Redirect::to(&format!("{start}?{}", notice.query())).into_response()
+        }
+        Outcome::SignedIn { token } => {
+            let next = format!("{}/continue", page_of(ticket));
+            return with_cookie(Redirect::to(&next).into_response(), cookie.set(&token));
+        }
+        Outcome::NotFound => (StatusCode::NOT_FOUND, "not found").into_response(),
+        Outcome::Start => Redirect::to(&start).into_response(),
+        Outcome::RateLimited => too_many(&client.headers, &start),
+    };
+    match new_token {
+        Some(token) => with_cookie(response, cookie.set(&token)),
+        None => response,
+    }
+}
+
+/// "Sign out and continue" from the page for another account's browser.
+pub async fn switch_account(
+    State(state): State<AppState>,
+    Path(ticket): Path<String>,
+    client: Client,
+) -> Response {
+    let start = format!("{}/start", page_of(&ticket));
+    sign_out_to(&state, client, &start).await
+}
+
+/// `POST /signout`: ends the customer's session on the server.
+pub async fn sign_out(State(state): State<AppState>, client: Client) -> Response {
+    sign_out_to(&state, client, "/").await
+}
+
+async fn sign_out_to(state: &AppState, client: Client, to: &str) -> Response {
+    if let Some(visit) = client.visit {
+        if let Err(e) = session::end_visit(&state.db, &visit.id).await {
+            return internal(e);
+        }
+    }
+    let cookie = state.cookie.for_customers();
+    with_cookie(Redirect::to(to).into_response(), cookie.clear())
+}

@@ -1,0 +1,57 @@
+//! An organization's sign-in settings (DESIGN §5.2): the order in which
+//! discovery tries the methods, and whether emailed passcodes are offered.
+
+use app::model::discovery::Method;
+use sea_orm::{
+    ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, QuerySelect, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::sign_in::stored_order;
+use crate::clock::Clock;
+use crate::store::audit::{self, AuditEntry};
+use crate::store::entities::organization;
+
+fn codes(order: &[Method]) -> Vec<&'static str> {
+    order.iter().map(|m| m.code()).collect()
+}
+
+/// Saves `order` (already checked to name every method once) and the
+/// passcode switch, with an audit event that holds the before and after.
+pub async fn save(
+    db: &DatabaseConnection,
+    organization_id: Uuid,
+    admin_id: Uuid,
+    order: &[Method],
+    passcode_enabled: bool,
+    clock: &dyn Clock,
+) -> Result<(), DbErr> {
+    let txn = crate::store::begin_write(db).await?;
+    let org = organization::Entity::find_by_id(organization_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("organization".into()))?;
+    let before = json!({
+        "order": codes(&stored_order(&org)),
+        "emailOtpEnabled": org.email_otp_enabled,
+    });
+    let mut row = org.into_active_model();
+    row.redemption_order = Set(json!(codes(order)));
+    row.email_otp_enabled = Set(passcode_enabled);
+    row.update(&txn).await?;
+    let entry = AuditEntry {
+        organization_id: Some(organization_id),
+        actor_id: Some(admin_id),
+        action: "organization.sign_in_settings_changed",
+        target_type: "organization",
+        target_id: organization_id.to_string(),
+        details: json!({
+            "before": before,
+            "after": { "order": codes(order), "emailOtpEnabled": passcode_enabled },
+        }),
+    };
+    audit::record(&txn, entry, clock).await?;
+    txn.commit().await
+}

@@ -1,0 +1,679 @@
+//! An invitee proves who they are (DESIGN §5.2–5.3). The step shown is the
+//! first of the organization's order that applies to the invited address,
+//! and every way in ends signed in as the account that owns that address:
+//! codes go only to it, and passwords are those of its account. So a
+//! forwarded link is no use to anyone else.
+
+use app::i18n::{fill, Locale};
+use app::model::discovery::{discover, AccountSignIn, Facts, Method, Step};
+use app::model::password::PasswordProblem;
+use app::model::sign_in::{Notice, Pending, SignInStep, SignedIn, StartPage};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::landing::{find, link_state, Link};
+use crate::auth::codes::{self, Checked, Issued, Purpose};
+use crate::auth::rate_limit::{self, Limit};
+use crate::auth::session::{self, Visit};
+use crate::auth::{password, rate_limit::FAILURES_BEFORE_RESET};
+use crate::clock::Clock;
+use crate::mail::templates::escape;
+use crate::mail::{enqueue, OutgoingEmail};
+use crate::secret::Secret;
+use crate::store::audit::{self, AuditEntry};
+use crate::store::entities::{identity, organization, user};
+
+/// What a sign-in form needs besides its own fields.
+pub struct Context<'a> {
+    pub db: &'a DatabaseConnection,
+    /// Keys the codes' HMACs.
+    pub key: &'a [u8; 32],
+    pub clock: &'a dyn Clock,
+    /// The client's IP address, for the rate limits.
+    pub address: &'a str,
+    /// The page's language, for the emails.
+    pub locale: Locale,
+}
+
+/// What a sign-in form did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Back to the step, saying this.
+    Notice(Notice),
+    /// Signed in: this token replaces the browser's session cookie.
+    SignedIn {
+        token: String,
+    },
+    /// The link is no invitation's.
+    NotFound,
+    /// The form does not fit the step (any more): back to the step.
+    Start,
+    RateLimited,
+}
+
+/// The order an organization keeps; one that does not read as a whole
+/// order (edited by hand, say) falls back to the default.
+pub fn stored_order(org: &organization::Model) -> Vec<Method> {
+    let codes: Vec<&str> = org
+        .redemption_order
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    app::model::discovery::parse_order(&codes.join(","))
+        .unwrap_or_else(|_| Method::DEFAULT_ORDER.to_vec())
+}
+
+async fn user_by_email(
+    conn: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(conn)
+        .await
+}
+
+/// How the account of `user` signs in, if it is one yet. Inviting creates
+/// the user; it becomes an account with a password, a linked identity, or
+/// an address proven by a code.
+async fn account_of(
+    conn: &impl ConnectionTrait,
+    user: Option<&user::Model>,
+) -> Result<Option<AccountSignIn>, DbErr> {
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    if user.password_hash.is_some() {
+        return Ok(Some(AccountSignIn::Password));
+    }
+    let linked = identity::Entity::find()
+        .filter(identity::Column::UserId.eq(user.id))
+        .count(conn)
+        .await?;
+    Ok(if linked > 0 {
+        Some(AccountSignIn::Provider)
+    } else if user.email_verified {
+        Some(AccountSignIn::Passcode)
+    } else {
+        None
+    })
+}
+
+/// The step for the invited address.
+async fn step_for(
+    conn: &impl ConnectionTrait,
+    org: &organization::Model,
+    email: &str,
+) -> Result<Step, DbErr> {
+    let user = user_by_email(conn, email).await?;
+    let facts = Facts {
+        account: account_of(conn, user.as_ref()).await?,
+        // Identity providers are not configurable yet; until they are, no
+        // federated step applies.
+        organization_idp: false,
+        google: false,
+        microsoft: false,
+        passcode_enabled: org.email_otp_enabled,
+    };
+    Ok(discover(&stored_order(org), email, &facts))
+}
+
+/// The purpose of the code the step sends, if it sends one.
+fn purpose_of(step: Step) -> Option<Purpose> {
+    match step {
+        Step::EmailPasscode | Step::SignIn(AccountSignIn::Passcode) => Some(Purpose::SignIn),
+        Step::NewAccount => Some(Purpose::VerifyEmail),
+        Step::SignIn(AccountSignIn::Password) => Some(Purpose::ResetPassword),
+        _ => None,
+    }
+}
+
+/// The pending invitation of the link, or what to do instead.
+async fn invitation_of(
+    conn: &impl ConnectionTrait,
+    raw: &str,
+    clock: &dyn Clock,
+) -> Result<Result<Link, Outcome>, DbErr> {
+    let Some(link) = find(conn, raw, false).await? else {
+        return Ok(Err(Outcome::NotFound));
+    };
+    if link_state(&link.invitation, &link.ticket, clock.now())
+        != app::model::landing::LinkState::Pending
+    {
+        return Ok(Err(Outcome::Start));
+    }
+    Ok(Ok(link))
+}
+
+/// The pending invitation of the link and its step, for a browser that is
+/// not signed in yet; anything else goes back to the step page, which says
+/// what applies (continue, or switch account).
+async fn open_step(
+    ctx: &Context<'_>,
+    raw: &str,
+    visit: &Visit,
+) -> Result<Result<(Link, Step), Outcome>, DbErr> {
+    let link = match invitation_of(ctx.db, raw, ctx.clock).await? {
+        Ok(link) => link,
+        Err(outcome) => return Ok(Err(outcome)),
+    };
+    if visit.user_id.is_some() {
+        return Ok(Err(Outcome::Start));
+    }
+    let step = step_for(ctx.db, &link.org, &link.invitation.invited_email).await?;
+    Ok(Ok((link, step)))
+}
+
+/// A new account waiting for its code: its address and password hash, kept
+/// in the browser's session until the code arrives.
+const NEW_ACCOUNT: &str = "new_account";
+
+fn new_account_hash(visit: &Visit, email: &str) -> Option<String> {
+    let waiting = &visit.data[NEW_ACCOUNT];
+    (waiting["email"].as_str() == Some(email))
+        .then(|| waiting["hash"].as_str().map(str::to_owned))
+        .flatten()
+}
+
+/// What `/invite/{ticket}/start` shows this browser; `None` for an unknown link.
+pub async fn start_page(
+    db: &DatabaseConnection,
+    raw: &str,
+    visit: Option<&Visit>,
+    clock: &dyn Clock,
+) -> Result<Option<StartPage>, DbErr> {
+    let link = match invitation_of(db, raw, clock).await? {
+        Ok(link) => link,
+        Err(Outcome::NotFound) => return Ok(None),
+        Err(_) => return Ok(Some(StartPage::Ended)),
+    };
+    let email = link.invitation.invited_email.clone();
+    if let Some(user_id) = visit.and_then(|v| v.user_id) {
+        if let Some(user) = user::Entity::find_by_id(user_id).one(db).await? {
+            return Ok(Some(if user.email == email {
+                StartPage::Continue
+            } else {
+                StartPage::OtherAccount {
+                    signed_in_as: user.email,
+                    invited_email: email,
+                }
+            }));
+        }
+    }
+    let step = step_for(db, &link.org, &email).await?;
+    let pending = match (visit, purpose_of(step)) {
+        (Some(visit), Some(purpose)) => {
+            let who = codes::Request {
+                purpose,
+                email: &email,
+                session_id: &visit.id,
+            };
+            let needs_account = purpose == Purpose::VerifyEmail;
+            let waiting = codes::waiting(db, &who, clock).await?
+                && (!needs_account || new_account_hash(visit, &email).is_some());
+            waiting.then_some(match purpose {
+                Purpose::SignIn => Pending::Passcode,
+                Purpose::VerifyEmail => Pending::VerifyEmail,
+                Purpose::ResetPassword => Pending::ResetPassword,
+            })
+        }
+        _ => None,
+    };
+    Ok(Some(StartPage::Step(SignInStep {
+        org_name: link.org.name,
+        invited_email: email,
+        step,
+        pending,
+    })))
+}
+
+/// The invitee signed in through `raw`, if this browser is theirs.
+pub async fn signed_in(
+    db: &DatabaseConnection,
+    raw: &str,
+    visit: Option<&Visit>,
+    clock: &dyn Clock,
+) -> Result<Option<SignedIn>, DbErr> {
+    let Some(user_id) = visit.and_then(|v| v.user_id) else {
+        return Ok(None);
+    };
+    let Ok(link) = invitation_of(db, raw, clock).await? else {
+        return Ok(None);
+    };
+    let Some(user) = user::Entity::find_by_id(user_id).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(
+        (user.email == link.invitation.invited_email).then_some(SignedIn {
+            org_name: link.org.name,
+            email: user.email,
+            display_name: user.display_name,
+        }),
+    )
+}
+
+/// Counts one request under both keys; `false` when either is over its limit.
+async fn within(
+    ctx: &Context<'_>,
+    by_address: (&str, Limit),
+    by_email: (&str, Limit),
+) -> Result<bool, DbErr> {
+    let address_ok = rate_limit::hit(ctx.db, by_address.0, by_address.1, ctx.clock).await?;
+    let email_ok = rate_limit::hit(ctx.db, by_email.0, by_email.1, ctx.clock).await?;
+    Ok(address_ok && email_ok)
+}
+
+/// A sign-in form of the link's step page.
+pub enum StepForm {
+    /// "Email me a code", "Send a new code", "Forgot your password?".
+    SendCode(Purpose),
+    Passcode(String),
+    CreateAccount(Secret<String>),
+    VerifyAccount(String),
+    Password(Secret<String>),
+    /// The reset code and the new password.
+    Reset(String, Secret<String>),
+}
+
+/// Takes `form` from the step page of the link `raw`, for a browser not
+/// yet signed in, when the form fits the link's step.
+pub async fn submit(
+    ctx: &Context<'_>,
+    raw: &str,
+    visit: &Visit,
+    form: StepForm,
+) -> Result<Outcome, DbErr> {
+    let (link, step) = match open_step(ctx, raw, visit).await? {
+        Ok(open) => open,
+        Err(outcome) => return Ok(outcome),
+    };
+    let open = (&link, step);
+    match form {
+        StepForm::SendCode(purpose) => send_code(ctx, open, visit, purpose).await,
+        StepForm::Passcode(code) => enter_passcode(ctx, open, visit, &code).await,
+        StepForm::CreateAccount(password) => create_account(ctx, open, visit, password).await,
+        StepForm::VerifyAccount(code) => verify_account(ctx, open, visit, &code).await,
+        StepForm::Password(password) => enter_password(ctx, open, visit, password).await,
+        StepForm::Reset(code, password) => reset_password(ctx, open, visit, &code, password).await,
+    }
+}
+
+/// "Email me a code", "Send a new code" and "Forgot your password?": a code
+/// for the step's purpose, to the invited address only.
+async fn send_code(
+    ctx: &Context<'_>,
+    (link, step): (&Link, Step),
+    visit: &Visit,
+    purpose: Purpose,
+) -> Result<Outcome, DbErr> {
+    let email = link.invitation.invited_email.as_str();
+    let fits = purpose_of(step) == Some(purpose)
+        && (purpose != Purpose::VerifyEmail || new_account_hash(visit, email).is_some());
+    if !fits {
+        return Ok(Outcome::Start);
+    }
+    let allowed = within(
+        ctx,
+        (
+            &format!("code-send:{}", ctx.address),
+            rate_limit::CODE_SENDS_PER_ADDRESS,
+        ),
+        (
+            &format!("code-send-to:{email}"),
+            rate_limit::CODE_SENDS_PER_EMAIL,
+        ),
+    )
+    .await?;
+    if !allowed {
+        return Ok(Outcome::RateLimited);
+    }
+    let who = codes::Request {
+        purpose,
+        email,
+        session_id: &visit.id,
+    };
+    let txn = crate::store::begin_write(ctx.db).await?;
+    let issued = codes::issue(&txn, ctx.key, &who, ctx.clock).await?;
+    let notice = match issued {
+        Issued::Code { code, .. } => {
+            let mail = CodeEmail {
+                locale: ctx.locale,
+                to: email,
+                org: &link.org.name,
+                purpose,
+                code: &code,
+            };
+            enqueue(&txn, mail.render(), ctx.clock).await?;
+            Notice::CodeSent
+        }
+        Issued::TooSoon { wait_seconds } => Notice::TooSoon { wait: wait_seconds },
+    };
+    txn.commit().await?;
+    Ok(Outcome::Notice(notice))
+}
+
+/// The entered code, under the per-address and per-email limits; the
+/// notice to show unless it was accepted.
+async fn check_code(
+    ctx: &Context<'_>,
+    purpose: Purpose,
+    email: &str,
+    visit: &Visit,
+    entered: &str,
+) -> Result<Result<(), Outcome>, DbErr> {
+    let who = &codes::Request {
+        purpose,
+        email,
+        session_id: &visit.id,
+    };
+    let allowed = within(
+        ctx,
+        (
+            &format!("code-check:{}", ctx.address),
+            rate_limit::CODE_CHECKS_PER_ADDRESS,
+        ),
+        (
+            &format!("code-check-for:{}", who.email),
+            rate_limit::CODE_CHECKS_PER_EMAIL,
+        ),
+    )
+    .await?;
+    if !allowed {
+        return Ok(Err(Outcome::RateLimited));
+    }
+    Ok(
+        match codes::check(ctx.db, ctx.key, who, entered, ctx.clock).await? {
+            Checked::Accepted => Ok(()),
+            Checked::Wrong { attempts_left } => Err(Outcome::Notice(Notice::WrongCode {
+                left: attempts_left,
+            })),
+            Checked::Malformed => Err(Outcome::Notice(Notice::MalformedCode)),
+            Checked::NeedNew => Err(Outcome::Notice(Notice::NeedNewCode)),
+        },
+    )
+}
+
+/// The one-time passcode: signs in as the invited address's account.
+async fn enter_passcode(
+    ctx: &Context<'_>,
+    (link, step): (&Link, Step),
+    visit: &Visit,
+    entered: &str,
+) -> Result<Outcome, DbErr> {
+    let email = link.invitation.invited_email.clone();
+    if purpose_of(step) != Some(Purpose::SignIn) {
+        return Ok(Outcome::Start);
+    }
+    if let Err(outcome) = check_code(ctx, Purpose::SignIn, &email, visit, entered).await? {
+        return Ok(outcome);
+    }
+    finish(ctx, link, visit, Proof::Passcode).await
+}
+
+/// "Create account": checks the password and keeps its hash with the
+/// browser's session, then sends the code that proves the address. No
+/// account exists until that code comes back.
+async fn create_account(
+    ctx: &Context<'_>,
+    (link, step): (&Link, Step),
+    visit: &Visit,
+    new_password: Secret<String>,
+) -> Result<Outcome, DbErr> {
+    let email = link.invitation.invited_email.clone();
+    if step != Step::NewAccount {
+        return Ok(Outcome::Start);
+    }
+    let hash = match hash_new_password(&new_password, &email, &link.org).await? {
+        Ok(hash) => hash,
+        Err(notice) => return Ok(Outcome::Notice(notice)),
+    };
+    let waiting = json!({ "email": email, "hash": hash });
+    session::set_visit_value(ctx.db, visit, NEW_ACCOUNT, waiting.clone()).await?;
+    let mut visit = visit.clone();
+    visit.data[NEW_ACCOUNT] = waiting;
+    send_code(ctx, (link, step), &visit, Purpose::VerifyEmail).await
+}
+
+/// The rule check, then the argon2 hash; a broken rule is the notice to show.
+async fn hash_new_password(
+    new_password: &Secret<String>,
+    email: &str,
+    org: &organization::Model,
+) -> Result<Result<String, Notice>, DbErr> {
+    let context = [email, org.name.as_str(), org.slug.as_str(), "lobby"];
+    if let Err(problem) = password::acceptable(new_password.expose(), &context) {
+        return Ok(Err(match problem {
+            PasswordProblem::TooShort { .. } => Notice::PasswordShort,
+            PasswordProblem::TooLong { .. } => Notice::PasswordLong,
+            PasswordProblem::Common => Notice::PasswordCommon,
+        }));
+    }
+    password::hash(new_password.clone())
+        .await
+        .map(Ok)
+        .map_err(|e| DbErr::Custom(e.to_string()))
+}
+
+/// The code of a new account: the account now exists, with its password.
+async fn verify_account(
+    ctx: &Context<'_>,
+    (link, step): (&Link, Step),
+    visit: &Visit,
+    entered: &str,
+) -> Result<Outcome, DbErr> {
+    let email = link.invitation.invited_email.clone();
+    let hash = new_account_hash(visit, &email);
+    let (Step::NewAccount, Some(hash)) = (step, hash) else {
+        return Ok(Outcome::Start);
+    };
+    if let Err(outcome) = check_code(ctx, Purpose::VerifyEmail, &email, visit, entered).await? {
+        return Ok(outcome);
+    }
+    finish(ctx, link, visit, Proof::NewAccount { hash }).await
+}
+
+/// A returning account's password. Failures count per client address, per
+/// email, and in a row on the account, which after
+/// [`FAILURES_BEFORE_RESET`] takes a reset code.
+async fn enter_password(
+    ctx: &Context<'_>,
+    (link, step): (&Link, Step),
+    visit: &Visit,
+    entered: Secret<String>,
+) -> Result<Outcome, DbErr> {
+    let email = link.invitation.invited_email.clone();
+    if step != Step::SignIn(AccountSignIn::Password) {
+        return Ok(Outcome::Start);
+    }
+    let failures_key = format!("password-failure:{email}");
+    let address_ok = rate_limit::hit(
+        ctx.db,
+        &format!("password:{}", ctx.address),
+        rate_limit::SIGN_IN_PER_ADDRESS,
+        ctx.clock,
+    )
+    .await?;
+    if !address_ok
+        || rate_limit::exhausted(
+            ctx.db,
+            &failures_key,
+            rate_limit::SIGN_IN_FAILURES_PER_EMAIL,
+            ctx.clock,
+        )
+        .await?
+    {
+        return Ok(Outcome::RateLimited);
+    }
+    let Some(user) = user_by_email(ctx.db, &email).await? else {
+        return Ok(Outcome::Start);
+    };
+    if user.failed_sign_ins >= FAILURES_BEFORE_RESET {
+        return Ok(Outcome::Notice(Notice::Locked));
+    }
+    if !password::verify(entered, user.password_hash.clone()).await {
+        rate_limit::record(ctx.db, &failures_key, ctx.clock).await?;
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::FailedSignIns,
+                Expr::col(user::Column::FailedSignIns).add(1),
+            )
+            .filter(user::Column::Id.eq(user.id))
+            .exec(ctx.db)
+            .await?;
+        let locked = user.failed_sign_ins + 1 >= FAILURES_BEFORE_RESET;
+        return Ok(Outcome::Notice(if locked {
+            Notice::Locked
+        } else {
+            Notice::WrongPassword
+        }));
+    }
+    rate_limit::clear(ctx.db, &failures_key).await?;
+    finish(ctx, link, visit, Proof::Password).await
+}
+
+/// "Forgot your password?", second half: the reset code with a new
+/// password. The account's other sessions end.
+async fn reset_password(
+    ctx: &Context<'_>,
+    (link, step): (&Link, Step),
+    visit: &Visit,
+    entered: &str,
+    new_password: Secret<String>,
+) -> Result<Outcome, DbErr> {
+    let email = link.invitation.invited_email.clone();
+    if step != Step::SignIn(AccountSignIn::Password) {
+        return Ok(Outcome::Start);
+    }
+    // The password first, so that a code is used up only for a change.
+    let hash = match hash_new_password(&new_password, &email, &link.org).await? {
+        Ok(hash) => hash,
+        Err(notice) => return Ok(Outcome::Notice(notice)),
+    };
+    if let Err(outcome) = check_code(ctx, Purpose::ResetPassword, &email, visit, entered).await? {
+        return Ok(outcome);
+    }
+    finish(ctx, link, visit, Proof::Reset { hash }).await
+}
+
+/// How the invitee proved the address.
+enum Proof {
+    Passcode,
+    Password,
+    NewAccount { hash: String },
+    Reset { hash: String },
+}
+
+impl Proof {
+    fn method(&self) -> &'static str {
+        match self {
+            Proof::Passcode => "email_otp",
+            Proof::Password => "password",
+            Proof::NewAccount { .. } => "new_account",
+            Proof::Reset { .. } => "password_reset",
+        }
+    }
+}
+
+/// Signs the invitee in as the invited address's account: the account
+/// takes what the proof brings, the browser's session is replaced by a new
+/// one (a new id at sign-in), and an audit event is written, all at once.
+async fn finish(
+    ctx: &Context<'_>,
+    link: &Link,
+    visit: &Visit,
+    proof: Proof,
+) -> Result<Outcome, DbErr> {
+    let now = ctx.clock.now();
+    let email = &link.invitation.invited_email;
+    let txn = crate::store::begin_write(ctx.db).await?;
+    let user = match user_by_email(&txn, email).await? {
+        Some(user) => user,
+        // Inviting creates the user; this is for one removed since.
+        None => {
+            user::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                email: Set(email.clone()),
+                email_verified: Set(false),
+                display_name: Set(link.invitation.invited_display_name.clone()),
+                locale: Set(None),
+                password_hash: Set(None),
+                failed_sign_ins: Set(0),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    let user_id = user.id;
+    let mut account = user.into_active_model();
+    account.email_verified = Set(true);
+    account.updated_at = Set(now);
+    match &proof {
+        Proof::NewAccount { hash } | Proof::Reset { hash } => {
+            account.password_hash = Set(Some(hash.clone()));
+            account.failed_sign_ins = Set(0);
+        }
+        Proof::Password => account.failed_sign_ins = Set(0),
+        Proof::Passcode => {}
+    }
+    account.update(&txn).await?;
+    if matches!(proof, Proof::Reset { .. }) {
+        session::end_all_for(&txn, user_id).await?;
+    }
+    session::end_visit(&txn, &visit.id).await?;
+    let token = session::start_visit(&txn, Some(user_id), ctx.clock).await?;
+    let entry = AuditEntry {
+        organization_id: Some(link.org.id),
+        actor_id: Some(user_id),
+        action: "customer.signed_in",
+        target_type: "invitation",
+        target_id: link.invitation.id.to_string(),
+        details: json!({ "method": proof.method(), "address": ctx.address }),
+    };
+    audit::record(&txn, entry, ctx.clock).await?;
+    txn.commit().await?;
+    Ok(Outcome::SignedIn { token })
+}
+
+/// The email that carries a code, in the page's language.
+struct CodeEmail<'a> {
+    locale: Locale,
+    to: &'a str,
+    org: &'a str,
+    purpose: Purpose,
+    code: &'a Secret<String>,
+}
+
+impl CodeEmail<'_> {
+    fn render(&self) -> OutgoingEmail {
+        let s = self.locale.strings();
+        let (subject, intro) = match self.purpose {
+            Purpose::SignIn => (s.email_code_subject_sign_in, s.email_code_intro_sign_in),
+            Purpose::VerifyEmail => (s.email_code_subject_verify, s.email_code_intro_verify),
+            Purpose::ResetPassword => (s.email_code_subject_reset, s.email_code_intro_reset),
+        };
+        let org = [("org", self.org)];
+        let (subject, intro) = (fill(subject, &org), fill(intro, &org));
+        let code = self.code.expose();
+        let html = format!(
+            "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif\"><p>{}</p><p style=\"font-size:28px;letter-spacing:4px;font-weight:bold\">{}</p><p>{}</p></body></html>",
+            self.locale.code(),
+            escape(&intro),
+            escape(code),
+            escape(s.email_code_body)
+        );
+        OutgoingEmail {
+            to: self.to.to_owned(),
+            cc: None,
+            subject,
+            text: format!("{intro}\n\n    {code}\n\n{}\n", s.email_code_body),
+            html: Some(html),
+        }
+    }
+}

@@ -1,0 +1,627 @@
+//! The invitee's sign-in through the real router: the step discovery
+//! picks, the emailed passcode, a new account with its code, a returning
+//! password, "forgot password", sessions, and binding to the invited address.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use lobby::store::entities::{audit_event, email_outbox, org_role, organization, session, user};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde_json::json;
+use tower::ServiceExt;
+
+use crate::api::{create_invitation, setup, setup_on, Api};
+use crate::http::ORIGIN;
+use crate::support::db;
+
+const JIWOO: &str = "jiwoo.kim@customer.example";
+const MINH: &str = "minh.tran@other.example";
+const PASSWORD: &str = "seven blue herons over the river";
+/// A line of every email that carries a code.
+const CODE_EMAIL: &str = "It works once, for 10 minutes.";
+
+/// Invites `email`; returns the link's ticket.
+async fn invite(api: &Api, email: &str) -> String {
+    let inv = create_invitation(
+        api,
+        json!({
+            "invitedUserEmailAddress": email,
+            "inviteRedirectUrl": "http://lobby.test/welcome",
+        }),
+    )
+    .await;
+    let url = inv["inviteRedeemUrl"].as_str().unwrap();
+    url.split("invitationId=").nth(1).unwrap().to_owned()
+}
+
+/// One browser: it keeps the customer cookie as a browser would.
+struct Browser<'a> {
+    api: &'a Api,
+    cookie: Option<String>,
+}
+
+struct Answer {
+    status: StatusCode,
+    location: String,
+    body: String,
+}
+
+impl<'a> Browser<'a> {
+    fn new(api: &'a Api) -> Self {
+        Browser { api, cookie: None }
+    }
+
+    async fn send(&mut self, request: axum::http::request::Builder, body: Body) -> Answer {
+        let mut request = request.header("accept-language", "en");
+        if let Some(c) = &self.cookie {
+            request = request.header(header::COOKIE, format!("lobby_visit={c}"));
+        }
+        let request = request.body(body).unwrap();
+        let asked = format!("{} {}", request.method(), request.uri());
+        let answer = self.api.app.clone().oneshot(request);
+        let response = tokio::time::timeout(std::time::Duration::from_secs(30), answer)
+            .await
+            .unwrap_or_else(|_| panic!("no answer within 30 s to {asked}"))
+            .unwrap();
+        for value in response.headers().get_all(header::SET_COOKIE) {
+            let value = value.to_str().unwrap();
+            if let Some(rest) = value.strip_prefix("lobby_visit=") {
+                let token = rest.split(';').next().unwrap();
+                self.cookie = (!token.is_empty()).then(|| token.to_owned());
+            }
+        }
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 22)
+            .await
+            .unwrap();
+        Answer {
+            status,
+            location,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Answer {
+        self.send(Request::get(path), Body::empty()).await
+    }
+
+    /// A form post from one of the site's pages.
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let request = Request::post(path)
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        self.send(request, Body::from(body)).await
+    }
+}
+
+/// The code in the latest email to `to`.
+async fn latest_code(api: &Api, to: &str) -> String {
+    let mail = email_outbox::Entity::find()
+        .filter(email_outbox::Column::ToAddress.eq(to))
+        .filter(email_outbox::Column::BodyText.contains(CODE_EMAIL))
+        .order_by_desc(email_outbox::Column::CreatedAt)
+        .one(&api.db)
+        .await
+        .unwrap()
+        .expect("a code email");
+    mail.body_text
+        .split_whitespace()
+        .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
+        .expect("six digits in the email")
+        .to_owned()
+}
+
+async fn code_emails(api: &Api) -> Vec<email_outbox::Model> {
+    email_outbox::Entity::find()
+        .filter(email_outbox::Column::BodyText.contains(CODE_EMAIL))
+        .all(&api.db)
+        .await
+        .unwrap()
+}
+
+fn wrong(code: &str) -> String {
+    let n: u32 = code.parse().unwrap();
+    format!("{:06}", (n + 1) % 1_000_000)
+}
+
+async fn account(api: &Api, email: &str) -> user::Model {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn passcodes_off(api: &Api) {
+    organization::Entity::update_many()
+        .col_expr(organization::Column::EmailOtpEnabled, Expr::value(false))
+        .exec(&api.db)
+        .await
+        .unwrap();
+}
+
+/// Signs `browser` in through `ticket` with the emailed passcode.
+async fn sign_in_with_passcode(browser: &mut Browser<'_>, ticket: &str, email: &str) {
+    browser
+        .post(&format!("/invite/{ticket}/passcode"), &[])
+        .await;
+    let code = latest_code(browser.api, email).await;
+    let answer = browser
+        .post(
+            &format!("/invite/{ticket}/passcode/verify"),
+            &[("code", &code)],
+        )
+        .await;
+    assert_eq!(answer.location, format!("/invite/{ticket}/continue"));
+}
+
+#[tokio::test]
+async fn the_passcode_signs_in_the_invited_address() {
+    passcode_signs_in(setup().await).await;
+}
+
+#[tokio::test]
+async fn postgres_the_passcode_signs_in_the_invited_address() {
+    if let Some(pg) = db::postgres("the_passcode_signs_in_the_invited_address").await {
+        passcode_signs_in(setup_on(pg.db.clone()).await).await;
+    }
+}
+
+async fn passcode_signs_in(api: Api) {
+    let ticket = invite(&api, JIWOO).await;
+    let start = format!("/invite/{ticket}/start");
+    let mut browser = Browser::new(&api);
+
+    // Passcodes are on by default, and the invitee has no account yet.
+    let page = browser.get(&start).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Sign in with a code"), "{}", page.body);
+    assert!(page
+        .body
+        .contains(&format!("This invitation is for {JIWOO}.")));
+    assert!(page.body.contains("Email me a code"));
+    assert!(!page.body.contains("Create your account"), "only one step");
+
+    // The first form starts the browser's session.
+    let sent = browser
+        .post(&format!("/invite/{ticket}/passcode"), &[])
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    assert_eq!(sent.location, format!("{start}?notice=code-sent"));
+    let anonymous = browser.cookie.clone().expect("a session cookie");
+    let mails = code_emails(&api).await;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to_address, JIWOO);
+    assert_eq!(mails[0].subject, "Your sign-in code for GFMS");
+    let code = latest_code(&api, JIWOO).await;
+
+    let page = browser.get(&format!("{start}?notice=code-sent")).await;
+    assert!(page.body.contains(r#"autocomplete="one-time-code""#));
+    assert!(page.body.contains("A code is on its way to"));
+
+    let verify = format!("/invite/{ticket}/passcode/verify");
+    let answer = browser.post(&verify, &[("code", &wrong(&code))]).await;
+    assert_eq!(answer.location, format!("{start}?notice=wrong-code&left=4"));
+    let page = browser.get(&answer.location).await;
+    assert!(page.body.contains("That code is not right. 4 tries left."));
+    let answer = browser.post(&verify, &[("code", "12a")]).await;
+    assert_eq!(answer.location, format!("{start}?notice=malformed-code"));
+
+    let answer = browser.post(&verify, &[("code", &code)]).await;
+    assert_eq!(answer.location, format!("/invite/{ticket}/continue"));
+    let signed_in = browser.cookie.clone().unwrap();
+    assert_ne!(signed_in, anonymous, "a new session id at sign-in");
+    assert!(account(&api, JIWOO).await.email_verified);
+
+    let page = browser.get(&format!("/invite/{ticket}/continue")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("You are signed in"));
+    assert!(page.body.contains(&format!("Signed in as {JIWOO}")));
+    // Following the link again continues.
+    let again = browser.get(&start).await;
+    assert_eq!(again.location, format!("/invite/{ticket}/continue"));
+
+    // The session before sign-in is gone.
+    let mut old = Browser::new(&api);
+    old.cookie = Some(anonymous);
+    let page = old.get(&format!("/invite/{ticket}/continue")).await;
+    assert_eq!(page.location, start);
+
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("customer.signed_in"))
+        .all(&api.db)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].details["method"], "email_otp");
+
+    // Sign-out ends the session on the server, not only in the browser.
+    let kept = browser.cookie.clone();
+    let out = browser.post("/signout", &[]).await;
+    assert_eq!(out.location, "/");
+    assert_eq!(browser.cookie, None);
+    old.cookie = kept;
+    let page = old.get(&format!("/invite/{ticket}/continue")).await;
+    assert_eq!(page.location, start);
+    // Having proven the address, the invitee now has an account that
+    // signs in with a passcode.
+    let page = old.get(&start).await;
+    assert!(page.body.contains("Sign in with a code"));
+}
+
+#[tokio::test]
+async fn a_code_works_only_for_the_browser_that_asked_and_for_five_tries() {
+    let api = setup().await;
+    let ticket = invite(&api, JIWOO).await;
+    let start = format!("/invite/{ticket}/start");
+    let verify = format!("/invite/{ticket}/passcode/verify");
+    let mut owner = Browser::new(&api);
+    owner.post(&format!("/invite/{ticket}/passcode"), &[]).await;
+    let code = latest_code(&api, JIWOO).await;
+
+    // Someone else with the code (the forwarded email, say) gets nowhere.
+    let mut other = Browser::new(&api);
+    other.get(&start).await;
+    let answer = other.post(&verify, &[("code", &code)]).await;
+    assert_eq!(answer.location, format!("{start}?notice=need-new-code"));
+
+    // The owner's five tries are untouched; then the code is spent.
+    for left in (0..5).rev() {
+        let answer = owner.post(&verify, &[("code", &wrong(&code))]).await;
+        assert_eq!(
+            answer.location,
+            format!("{start}?notice=wrong-code&left={left}")
+        );
+    }
+    let page = owner
+        .get(&format!("{start}?notice=wrong-code&left=0"))
+        .await;
+    assert!(page.body.contains("it has no tries left"));
+    let answer = owner.post(&verify, &[("code", &code)]).await;
+    assert_eq!(answer.location, format!("{start}?notice=need-new-code"));
+
+    // A new code only after a minute.
+    let resend = format!("/invite/{ticket}/passcode");
+    let answer = owner.post(&resend, &[]).await;
+    assert!(
+        answer
+            .location
+            .starts_with(&format!("{start}?notice=too-soon&wait=")),
+        "{}",
+        answer.location
+    );
+    assert_eq!(code_emails(&api).await.len(), 1);
+    api.clock.advance(chrono::Duration::seconds(61));
+    let answer = owner.post(&resend, &[]).await;
+    assert_eq!(answer.location, format!("{start}?notice=code-sent"));
+    let fresh = latest_code(&api, JIWOO).await;
+    let answer = owner.post(&verify, &[("code", &fresh)]).await;
+    assert_eq!(answer.location, format!("/invite/{ticket}/continue"));
+
+    // And a code is good for 10 minutes.
+    let other_ticket = invite(&api, MINH).await;
+    let mut late = Browser::new(&api);
+    late.post(&format!("/invite/{other_ticket}/passcode"), &[])
+        .await;
+    let code = latest_code(&api, MINH).await;
+    api.clock.advance(chrono::Duration::minutes(10));
+    let answer = late
+        .post(
+            &format!("/invite/{other_ticket}/passcode/verify"),
+            &[("code", &code)],
+        )
+        .await;
+    assert!(answer.location.ends_with("notice=need-new-code"));
+}
+
+#[tokio::test]
+async fn codes_are_rate_limited_per_email() {
+    let api = setup().await;
+    let ticket = invite(&api, JIWOO).await;
+    let send = format!("/invite/{ticket}/passcode");
+    let mut browser = Browser::new(&api);
+    for _ in 0..5 {
+        let answer = browser.post(&send, &[]).await;
+        assert!(answer.location.ends_with("notice=code-sent"));
+        api.clock.advance(chrono::Duration::seconds(61));
+    }
+    // A sixth within 15 minutes, from a fresh browser too.
+    let mut fresh = Browser::new(&api);
+    let answer = fresh.post(&send, &[]).await;
+    assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(answer.body.contains("Too many attempts"));
+    assert_eq!(code_emails(&api).await.len(), 5);
+}
+
+#[tokio::test]
+async fn a_new_account_exists_only_once_its_code_is_entered() {
+    let api = setup().await;
+    passcodes_off(&api).await;
+    let ticket = invite(&api, JIWOO).await;
+    let start = format!("/invite/{ticket}/start");
+    let create = format!("/invite/{ticket}/account");
+    let mut browser = Browser::new(&api);
+
+    let page = browser.get(&start).await;
+    assert!(page.body.contains("Create your account"), "{}", page.body);
+    assert!(page.body.contains(r#"autocomplete="new-password""#));
+    assert!(!page.body.contains("Email me a code"));
+
+    // The rules, with nothing kept or sent.
+    for (password, notice) in [
+        ("too short", "password-short"),
+        ("abcabcabcabcabcabc", "password-common"),
+        ("jiwoo.kim customer.example", "password-common"),
+    ] {
+        let answer = browser.post(&create, &[("password", password)]).await;
+        assert_eq!(answer.location, format!("{start}?notice={notice}"));
+    }
+    assert!(code_emails(&api).await.is_empty());
+
+    let answer = browser.post(&create, &[("password", PASSWORD)]).await;
+    assert_eq!(answer.location, format!("{start}?notice=code-sent"));
+    let mails = code_emails(&api).await;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].subject, "Confirm your email address for GFMS");
+    assert_eq!(
+        account(&api, JIWOO).await.password_hash,
+        None,
+        "no account before the code"
+    );
+    let page = browser.get(&start).await;
+    assert!(page.body.contains("Confirm your email address"));
+
+    let code = latest_code(&api, JIWOO).await;
+    let verify = format!("/invite/{ticket}/account/verify");
+    let answer = browser.post(&verify, &[("code", &code)]).await;
+    assert_eq!(answer.location, format!("/invite/{ticket}/continue"));
+    let jiwoo = account(&api, JIWOO).await;
+    assert!(jiwoo.email_verified);
+    assert!(jiwoo.password_hash.unwrap().starts_with("$argon2id$"));
+
+    // Next time, from another browser, the account's password.
+    let mut later = Browser::new(&api);
+    let page = later.get(&start).await;
+    assert!(page.body.contains("Welcome back"), "{}", page.body);
+    let answer = later
+        .post(
+            &format!("/invite/{ticket}/password"),
+            &[("password", "not the password at all")],
+        )
+        .await;
+    assert_eq!(answer.location, format!("{start}?notice=wrong-password"));
+    let answer = later
+        .post(
+            &format!("/invite/{ticket}/password"),
+            &[("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(answer.location, format!("/invite/{ticket}/continue"));
+}
+
+/// Creates JIWOO's account with [`PASSWORD`] through the page; returns the
+/// signed-in browser's cookie.
+async fn with_account(api: &Api, ticket: &str) -> Option<String> {
+    passcodes_off(api).await;
+    let mut browser = Browser::new(api);
+    browser
+        .post(
+            &format!("/invite/{ticket}/account"),
+            &[("password", PASSWORD)],
+        )
+        .await;
+    let code = latest_code(api, JIWOO).await;
+    browser
+        .post(
+            &format!("/invite/{ticket}/account/verify"),
+            &[("code", &code)],
+        )
+        .await;
+    browser.cookie
+}
+
+#[tokio::test]
+async fn a_reset_code_sets_a_new_password_and_ends_the_other_sessions() {
+    let api = setup().await;
+    let ticket = invite(&api, JIWOO).await;
+    let start = format!("/invite/{ticket}/start");
+    let elsewhere = with_account(&api, &ticket).await;
+
+    // A hundred failures in a row, however slow, lock the password.
+    user::Entity::update_many()
+        .col_expr(user::Column::FailedSignIns, Expr::value(99))
+        .exec(&api.db)
+        .await
+        .unwrap();
+    let mut browser = Browser::new(&api);
+    let password = format!("/invite/{ticket}/password");
+    let answer = browser
+        .post(&password, &[("password", "wrong wrong wrong wrong")])
+        .await;
+    assert_eq!(answer.location, format!("{start}?notice=locked"));
+    let answer = browser.post(&password, &[("password", PASSWORD)]).await;
+    assert_eq!(answer.location, format!("{start}?notice=locked"));
+
+    api.clock.advance(chrono::Duration::seconds(61));
+    let answer = browser.post(&format!("/invite/{ticket}/forgot"), &[]).await;
+    assert_eq!(answer.location, format!("{start}?notice=code-sent"));
+    let page = browser.get(&start).await;
+    assert!(page.body.contains("Choose a new password"));
+    let code = latest_code(&api, JIWOO).await;
+    let reset = format!("/invite/{ticket}/reset");
+    let new_password = "a quiet harbour under falling snow";
+    // A weak password uses up no code.
+    let answer = browser
+        .post(&reset, &[("code", &code), ("password", "short")])
+        .await;
+    assert_eq!(answer.location, format!("{start}?notice=password-short"));
+    let answer = browser
+        .post(&reset, &[("code", &code), ("password", new_password)])
+        .await;
+    assert_eq!(answer.location, format!("/invite/{ticket}/continue"));
+    assert_eq!(account(&api, JIWOO).await.failed_sign_ins, 0);
+
+    // The browser signed in before the reset is signed out.
+    let mut before = Browser::new(&api);
+    before.cookie = elsewhere;
+    let page = before.get(&format!("/invite/{ticket}/continue")).await;
+    assert_eq!(page.location, start);
+    let answer = before.post(&password, &[("password", new_password)]).await;
+    assert_eq!(answer.location, format!("/invite/{ticket}/continue"));
+}
+
+#[tokio::test]
+async fn a_forwarded_link_is_no_use_to_another_account() {
+    let api = setup().await;
+    let jiwoo_ticket = invite(&api, JIWOO).await;
+    let minh_ticket = invite(&api, MINH).await;
+    let start = format!("/invite/{jiwoo_ticket}/start");
+
+    // Minh signs in through Minh's own invitation, then opens Jiwoo's link.
+    let mut minh = Browser::new(&api);
+    sign_in_with_passcode(&mut minh, &minh_ticket, MINH).await;
+    let page = minh.get(&start).await;
+    assert!(page.body.contains("This invitation is for another address"));
+    assert!(page.body.contains(&format!(
+        "You are signed in as {MINH}, but this invitation is for {JIWOO}."
+    )));
+    let page = minh.get(&format!("/invite/{jiwoo_ticket}/continue")).await;
+    assert_eq!(page.location, start, "not signed in for Jiwoo's invitation");
+
+    // Signed in as Minh, no form of Jiwoo's link does anything: no code
+    // to anyone, no account, no password tried.
+    let before = code_emails(&api).await.len();
+    api.clock.advance(chrono::Duration::seconds(61));
+    for (form, fields) in [
+        ("passcode", vec![]),
+        ("passcode/verify", vec![("code", "123456")]),
+        ("account", vec![("password", PASSWORD)]),
+        ("password", vec![("password", PASSWORD)]),
+        ("forgot", vec![]),
+    ] {
+        let answer = minh
+            .post(&format!("/invite/{jiwoo_ticket}/{form}"), &fields)
+            .await;
+        assert_eq!(answer.location, start, "{form}");
+    }
+    assert_eq!(code_emails(&api).await.len(), before);
+    assert_eq!(account(&api, JIWOO).await.password_hash, None);
+
+    // Switching account signs Minh out; the step is then Jiwoo's.
+    let answer = minh
+        .post(&format!("/invite/{jiwoo_ticket}/switch"), &[])
+        .await;
+    assert_eq!(answer.location, start);
+    assert_eq!(minh.cookie, None);
+    let page = minh.get(&start).await;
+    assert!(page.body.contains("Sign in with a code"));
+
+    // A code Minh got for Minh's own sign-in does not open Jiwoo's link.
+    let mut minh = Browser::new(&api);
+    minh.post(&format!("/invite/{minh_ticket}/passcode"), &[])
+        .await;
+    let minh_code = latest_code(&api, MINH).await;
+    let answer = minh
+        .post(
+            &format!("/invite/{jiwoo_ticket}/passcode/verify"),
+            &[("code", &minh_code)],
+        )
+        .await;
+    assert_eq!(answer.location, format!("{start}?notice=need-new-code"));
+
+    // With passcodes off, Jiwoo's link asks for an account for Jiwoo's
+    // address, and its code goes there.
+    passcodes_off(&api).await;
+    let mut stranger = Browser::new(&api);
+    let answer = stranger
+        .post(
+            &format!("/invite/{jiwoo_ticket}/account"),
+            &[("password", PASSWORD)],
+        )
+        .await;
+    assert!(answer.location.ends_with("notice=code-sent"));
+    let to_jiwoo = code_emails(&api)
+        .await
+        .into_iter()
+        .filter(|m| m.to_address == JIWOO)
+        .count();
+    assert_eq!(to_jiwoo, 1, "the account's code went to Jiwoo");
+    assert_eq!(
+        stranger
+            .get(&format!("/invite/{jiwoo_ticket}/continue"))
+            .await
+            .location,
+        start
+    );
+}
+
+#[tokio::test]
+async fn a_customer_session_never_opens_the_dashboard_and_forms_need_the_site() {
+    let api = setup().await;
+    // A customer who is also an operator signs in by passcode.
+    let ticket = invite(&api, JIWOO).await;
+    let mut browser = Browser::new(&api);
+    sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
+    org_role::ActiveModel {
+        user_id: Set(account(&api, JIWOO).await.id),
+        organization_id: Set(api.org),
+        role: Set("admin".into()),
+        id: Set(uuid::Uuid::new_v4()),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(&api.db)
+    .await
+    .unwrap();
+    let token = browser.cookie.clone().unwrap();
+    let request = Request::get("/admin")
+        .header(header::COOKIE, format!("lobby_session={token}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = api.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], "/admin/login");
+    let sessions = session::Entity::find().all(&api.db).await.unwrap();
+    assert!(sessions.iter().all(|s| s.data["audience"] == "customer"));
+
+    // A form posted from another site changes nothing.
+    let request = Request::post(format!("/invite/{ticket}/passcode"))
+        .header(header::ORIGIN, "https://evil.example")
+        .body(Body::empty())
+        .unwrap();
+    let response = api.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(code_emails(&api).await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_unknown_or_ended_link_has_no_sign_in() {
+    let api = setup().await;
+    let mut browser = Browser::new(&api);
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    let page = browser.get(&format!("/invite/{unknown}/start")).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let answer = browser
+        .post(&format!("/invite/{unknown}/passcode"), &[])
+        .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert!(code_emails(&api).await.is_empty());
+
+    let ticket = invite(&api, JIWOO).await;
+    api.clock.advance(chrono::Duration::days(31));
+    let page = browser.get(&format!("/invite/{ticket}/start")).await;
+    assert_eq!(page.location, format!("/invite/{ticket}"));
+    let answer = browser
+        .post(&format!("/invite/{ticket}/passcode"), &[])
+        .await;
+    assert_eq!(answer.location, format!("/invite/{ticket}/start"));
+    assert!(code_emails(&api).await.is_empty());
+}
