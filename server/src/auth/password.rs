@@ -2,11 +2,12 @@
 //! p = 1), always on a blocking thread so sign-ins never stall the runtime,
 //! and the check against the bundled common-password list.
 
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{Arc, Mutex, OnceLock};
+
 use app::model::password::{check_password, PasswordProblem};
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{rand_core::OsRng, Output, PasswordHash, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use crate::secret::Secret;
 
@@ -14,49 +15,142 @@ pub const MEMORY_KIB: u32 = 19 * 1024;
 pub const ITERATIONS: u32 = 2;
 pub const PARALLELISM: u32 = 1;
 
-fn argon2() -> Argon2<'static> {
+fn params() -> Params {
     // The parameters are constants within argon2's limits.
-    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+    Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).unwrap_or_default()
+}
+
+fn argon2() -> Argon2<'static> {
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params())
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum HashError {
     #[error("password hashing failed: {0}")]
     Hash(String),
-    #[error("password hashing task failed: {0}")]
-    Task(#[from] tokio::task::JoinError),
+}
+
+/// Work for a hashing thread, given that thread's argon2 memory.
+type Job = Box<dyn FnOnce(&mut [Block]) + Send>;
+
+/// Hashes run on one thread per core, each reusing its own 19 MiB of
+/// argon2 memory. Memory stays flat under any load (a fresh 19 MiB per
+/// hash, spread over the runtime's blocking threads, kept hundreds of MB
+/// resident), no more hashes run at once than there are cores, and the
+/// async runtime never waits on one.
+fn hashing_threads() -> &'static Mutex<Sender<Job>> {
+    static JOBS: OnceLock<Mutex<Sender<Job>>> = OnceLock::new();
+    JOBS.get_or_init(|| {
+        let (jobs, queue) = channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        for i in 0..cores {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || {
+                    let mut memory = vec![Block::default(); params().block_count()];
+                    loop {
+                        let job = match queue.lock() {
+                            Ok(queue) => queue.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(&mut memory),
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a password hashing thread");
+            }
+        }
+        Mutex::new(jobs)
+    })
+}
+
+/// Runs `work` on a hashing thread; `None` if none is running.
+async fn on_hashing_thread<T: Send + 'static>(
+    work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
+) -> Option<T> {
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move |memory| {
+        let _ = answer.send(work(memory));
+    });
+    hashing_threads().lock().ok()?.send(job).ok()?;
+    answered.await.ok()
 }
 
 /// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) for `password`.
 pub async fn hash(password: Secret<String>) -> Result<String, HashError> {
-    tokio::task::spawn_blocking(move || {
+    let failed = |e: argon2::password_hash::Error| HashError::Hash(e.to_string());
+    on_hashing_thread(move |memory| {
         let salt = SaltString::generate(&mut OsRng);
+        let mut raw = [0u8; 64];
+        let salt_bytes = salt.as_salt().decode_b64(&mut raw).map_err(failed)?;
+        let mut out = [0u8; 32];
         argon2()
-            .hash_password(password.expose().as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| HashError::Hash(e.to_string()))
+            .hash_password_into_with_memory(
+                password.expose().as_bytes(),
+                salt_bytes,
+                &mut out,
+                memory,
+            )
+            .map_err(|e| HashError::Hash(e.to_string()))?;
+        let output = Output::new(&out).map_err(failed)?;
+        Ok(format!(
+            "$argon2id$v=19$m={MEMORY_KIB},t={ITERATIONS},p={PARALLELISM}${}${output}",
+            salt.as_str()
+        ))
     })
-    .await?
+    .await
+    .unwrap_or_else(|| Err(HashError::Hash("no hashing thread".into())))
 }
 
 /// Whether `password` matches `stored`. Without a stored hash (no such
 /// account) it verifies against a fixed hash, so the answer takes as long
 /// either way and timing does not reveal whether an account exists.
 pub async fn verify(password: Secret<String>, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
+    on_hashing_thread(move |memory| {
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
         let Ok(parsed) = PasswordHash::new(&phc) else {
             return false;
         };
-        let matches = argon2()
-            .verify_password(password.expose().as_bytes(), &parsed)
-            .is_ok();
+        let matches = matches(&parsed, password.expose().as_bytes(), memory);
         known && matches
     })
     .await
     .unwrap_or(false)
+}
+
+/// Recomputes `parsed` for `password` in `memory`; hashes made at other
+/// parameters go the library's own (allocating) way.
+fn matches(parsed: &PasswordHash<'_>, password: &[u8], memory: &mut [Block]) -> bool {
+    let ours = params();
+    let same_parameters = parsed.algorithm == Algorithm::Argon2id.ident()
+        && parsed.version == Some(Version::V0x13 as u32)
+        && Params::try_from(parsed).is_ok_and(|p| {
+            (p.m_cost(), p.t_cost(), p.p_cost()) == (ours.m_cost(), ours.t_cost(), ours.p_cost())
+        });
+    if !same_parameters {
+        return argon2().verify_password(password, parsed).is_ok();
+    }
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let mut raw = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut raw) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    if argon2()
+        .hash_password_into_with_memory(password, salt, &mut out, memory)
+        .is_err()
+    {
+        return false;
+    }
+    app::model::operator::same_token(&hex::encode(out), &hex::encode(expected.as_bytes()))
 }
 
 /// A hash at the same parameters, of a password nobody knows.
@@ -114,6 +208,36 @@ mod tests {
             .await
             .unwrap();
         assert_ne!(phc, again, "a fresh salt each time");
+    }
+
+    #[tokio::test]
+    async fn hashes_made_by_the_library_verify_too() {
+        use argon2::password_hash::PasswordHasher;
+        let salt = SaltString::generate(&mut OsRng);
+        let lighter = Params::new(8 * 1024, 1, 1, None).unwrap();
+        for argon in [
+            argon2(),
+            Argon2::new(Algorithm::Argon2id, Version::V0x13, lighter),
+        ] {
+            let phc = argon
+                .hash_password(b"correct horse battery staple", &salt)
+                .unwrap()
+                .to_string();
+            assert!(
+                verify(
+                    Secret::new("correct horse battery staple".into()),
+                    Some(phc.clone())
+                )
+                .await
+            );
+            assert!(
+                !verify(
+                    Secret::new("correct horse battery stapled".into()),
+                    Some(phc)
+                )
+                .await
+            );
+        }
     }
 
     #[tokio::test]
