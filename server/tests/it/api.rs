@@ -11,7 +11,6 @@ use lobby::secret::Secret;
 use lobby::store::entities::{api_token, org_role};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
-use tower::ServiceExt;
 
 use crate::http::app_on;
 
@@ -71,11 +70,7 @@ pub async fn call(
         }
         None => Body::empty(),
     };
-    let response = app
-        .clone()
-        .oneshot(request.body(body).unwrap())
-        .await
-        .unwrap();
+    let response = crate::http::answer(app, request.body(body).unwrap()).await;
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)

@@ -57,6 +57,16 @@ async fn app() -> (Router, sea_orm::DatabaseConnection) {
     (router, db)
 }
 
+/// The router's answer to `request`; a request that hangs fails the test
+/// (naming itself) instead of stalling the suite.
+pub async fn answer(app: &Router, request: Request<Body>) -> axum::response::Response {
+    let asked = format!("{} {}", request.method(), request.uri());
+    tokio::time::timeout(Duration::from_secs(30), app.clone().oneshot(request))
+        .await
+        .unwrap_or_else(|_| panic!("no answer within 30 s to {asked}"))
+        .unwrap()
+}
+
 pub async fn get(
     app: &Router,
     uri: &str,
@@ -66,11 +76,7 @@ pub async fn get(
     for (k, v) in headers {
         request = request.header(*k, *v);
     }
-    let response = app
-        .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    let response = answer(app, request.body(Body::empty()).unwrap()).await;
     let status = response.status();
     let headers = response.headers().clone();
     let body = axum::body::to_bytes(response.into_body(), 1 << 22)

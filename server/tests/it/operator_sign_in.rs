@@ -48,11 +48,8 @@ async fn post(
     for (k, v) in headers {
         request = request.header(*k, *v);
     }
-    let response = app
-        .clone()
-        .oneshot(request.body(Body::from(form.to_owned())).unwrap())
-        .await
-        .unwrap();
+    let response =
+        crate::http::answer(app, request.body(Body::from(form.to_owned())).unwrap()).await;
     let status = response.status();
     let headers = response.headers().clone();
     let body = axum::body::to_bytes(response.into_body(), 1 << 20)
