@@ -3,6 +3,9 @@
 //! 127.0.0.1, with the same job runner and outbox worker `lobby serve` runs.
 //! Prints rows/s, mails/s and the total. Run it with `bench/bulk_import.sh`.
 
+#[path = "support/bench_db.rs"]
+#[allow(dead_code)]
+mod bench_db;
 #[path = "../tests/it/support/smtp.rs"]
 #[allow(dead_code)]
 mod smtp;
@@ -15,7 +18,6 @@ use lobby::clock::{Clock, SystemClock};
 use lobby::invitations::bulk::job::{confirm, BulkRunner};
 use lobby::invitations::bulk::preview::{preview, Upload};
 use lobby::mail::{MailTransport, OutboxWorker};
-use lobby::operators::{create_operator, NewOperator, Role};
 use lobby::secret::Secret;
 use lobby::store::entities::{bulk_import, email_outbox};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -26,27 +28,14 @@ async fn main() {
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(50_000);
-    let dir = std::env::temp_dir().join(format!("lobby-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!("sqlite://{}/lobby.db", dir.display());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let db = lobby::store::connect(&url).await.expect("database");
-    lobby::store::migrate(&db).await.expect("migrations");
-    let org =
-        lobby::store::ensure_default_organization(&db, "gfms", "GFMS", "#f26b21", clock.as_ref())
-            .await
-            .expect("organization");
-    let operator = NewOperator {
-        organization_id: org.id,
-        email: "bench@gfms.example".into(),
-        display_name: Some("Bench".into()),
-        password: Secret::new("a calm lake at dawn".into()),
-        role: Role::Admin,
-        actor: None,
-    };
-    let operator = create_operator(&db, operator, clock.as_ref())
-        .await
-        .expect("operator");
+    let bench_db::BenchDb {
+        dir,
+        db,
+        org,
+        operator,
+        ..
+    } = bench_db::fresh("bench", clock.as_ref()).await;
     let public_url: url::Url = "http://127.0.0.1:3000/".parse().expect("url");
 
     let mut file = String::from("email,display_name,language,message\n");

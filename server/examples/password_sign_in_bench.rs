@@ -8,13 +8,15 @@
 //! limit applies as it would to many customers. Run it with
 //! `bench/password_sign_in.sh`.
 
+#[path = "support/bench_db.rs"]
+mod bench_db;
+
 use std::net::IpAddr;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lobby::clock::{Clock, SystemClock};
-use lobby::operators::{create_operator, NewOperator, Role};
 use lobby::secret::Secret;
 use lobby::store::entities::user;
 use sea_orm::sea_query::Expr;
@@ -48,29 +50,16 @@ async fn main() {
     let lobby_bin = std::env::var("LOBBY_BIN").expect("LOBBY_BIN: the release lobby binary");
     let port = 3900 + (std::process::id() % 90) as u16;
     let base = format!("http://127.0.0.1:{port}");
-    let dir = std::env::temp_dir().join(format!("lobby-sign-in-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let database = format!("sqlite://{}/lobby.db", dir.display());
 
     // The organization, an operator and an API token, as `lobby` would make them.
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let db = lobby::store::connect(&database).await.expect("database");
-    lobby::store::migrate(&db).await.expect("migrations");
-    let org =
-        lobby::store::ensure_default_organization(&db, "gfms", "GFMS", "#f26b21", clock.as_ref())
-            .await
-            .expect("organization");
-    let operator = NewOperator {
-        organization_id: org.id,
-        email: "bench@gfms.example".into(),
-        display_name: Some("Bench".into()),
-        password: Secret::new("a calm lake at dawn".into()),
-        role: Role::Admin,
-        actor: None,
-    };
-    let operator = create_operator(&db, operator, clock.as_ref())
-        .await
-        .expect("operator");
+    let bench_db::BenchDb {
+        dir,
+        url: database,
+        db,
+        org,
+        operator,
+    } = bench_db::fresh("sign-in-bench", clock.as_ref()).await;
     let token = lobby::api_tokens::create(&db, operator.id, org.id, "bench", clock.as_ref())
         .await
         .expect("token");

@@ -4,11 +4,10 @@
 //! since the emailed codes are bound to it; signing in replaces it.
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
 
 use app::i18n::Locale;
 use app::model::sign_in::Visitor;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, Request, State};
+use axum::extract::{FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -17,7 +16,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::redemption::page_of;
-use super::replies::{internal, too_many};
+use super::replies::{client_address, internal, too_many};
 use super::AppState;
 use crate::auth::codes::Purpose;
 use crate::auth::session::{self, Visit};
@@ -62,11 +61,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
         Ok(Client {
-            address: parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_else(|| "unknown".to_owned()),
+            address: client_address(&parts.extensions),
             locale: Locale::of_request(&parts.headers),
             headers: parts.headers.clone(),
             visit: parts.extensions.get::<Visit>().cloned(),

@@ -39,7 +39,7 @@ fn cookie_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
 /// `POST /admin/login`. Unknown addresses and wrong passwords get the same
 /// redirect after the same argon2 work, so neither reveals which it was.
 pub async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
-    let address = client_address(&request);
+    let address = client_address(request.extensions());
     let headers = request.headers().clone();
     let Ok(Form(form)) = Form::<SignInForm>::from_request(request, &state).await else {
         return (

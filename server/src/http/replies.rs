@@ -4,7 +4,8 @@
 use std::net::SocketAddr;
 
 use app::i18n::Locale;
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::ConnectInfo;
+use axum::http::Extensions;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sea_orm::DbErr;
@@ -21,9 +22,8 @@ pub fn internal(e: DbErr) -> Response {
 }
 
 /// The peer's IP address, which the rate limits count by.
-pub fn client_address(request: &Request) -> String {
-    request
-        .extensions()
+pub fn client_address(extensions: &Extensions) -> String {
+    extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".to_owned())

@@ -317,6 +317,17 @@ async fn send_code(
     if !fits {
         return Ok(Outcome::Start);
     }
+    mail_code(ctx, link, visit, purpose).await
+}
+
+/// A code for `purpose` to the invited address, within the send limits.
+async fn mail_code(
+    ctx: &Context<'_>,
+    link: &Link,
+    visit: &Visit,
+    purpose: Purpose,
+) -> Result<Outcome, DbErr> {
+    let email = link.invitation.invited_email.as_str();
     let allowed = within(
         ctx,
         (
@@ -405,11 +416,11 @@ async fn enter_passcode(
     visit: &Visit,
     entered: &str,
 ) -> Result<Outcome, DbErr> {
-    let email = link.invitation.invited_email.clone();
+    let email = link.invitation.invited_email.as_str();
     if purpose_of(step) != Some(Purpose::SignIn) {
         return Ok(Outcome::Start);
     }
-    if let Err(outcome) = check_code(ctx, Purpose::SignIn, &email, visit, entered).await? {
+    if let Err(outcome) = check_code(ctx, Purpose::SignIn, email, visit, entered).await? {
         return Ok(outcome);
     }
     finish(ctx, link, visit, Proof::Passcode).await
@@ -424,19 +435,17 @@ async fn create_account(
     visit: &Visit,
     new_password: Secret<String>,
 ) -> Result<Outcome, DbErr> {
-    let email = link.invitation.invited_email.clone();
+    let email = link.invitation.invited_email.as_str();
     if step != Step::NewAccount {
         return Ok(Outcome::Start);
     }
-    let hash = match hash_new_password(&new_password, &email, &link.org).await? {
+    let hash = match hash_new_password(&new_password, email, &link.org).await? {
         Ok(hash) => hash,
         Err(notice) => return Ok(Outcome::Notice(notice)),
     };
     let waiting = json!({ "email": email, "hash": hash });
-    session::set_visit_value(ctx.db, visit, NEW_ACCOUNT, waiting.clone()).await?;
-    let mut visit = visit.clone();
-    visit.data[NEW_ACCOUNT] = waiting;
-    send_code(ctx, (link, step), &visit, Purpose::VerifyEmail).await
+    session::set_visit_value(ctx.db, visit, NEW_ACCOUNT, waiting).await?;
+    mail_code(ctx, link, visit, Purpose::VerifyEmail).await
 }
 
 /// The rule check, then the argon2 hash; a broken rule is the notice to show.
@@ -466,12 +475,12 @@ async fn verify_account(
     visit: &Visit,
     entered: &str,
 ) -> Result<Outcome, DbErr> {
-    let email = link.invitation.invited_email.clone();
-    let hash = new_account_hash(visit, &email);
+    let email = link.invitation.invited_email.as_str();
+    let hash = new_account_hash(visit, email);
     let (Step::NewAccount, Some(hash)) = (step, hash) else {
         return Ok(Outcome::Start);
     };
-    if let Err(outcome) = check_code(ctx, Purpose::VerifyEmail, &email, visit, entered).await? {
+    if let Err(outcome) = check_code(ctx, Purpose::VerifyEmail, email, visit, entered).await? {
         return Ok(outcome);
     }
     finish(ctx, link, visit, Proof::NewAccount { hash }).await
@@ -486,7 +495,7 @@ async fn enter_password(
     visit: &Visit,
     entered: Secret<String>,
 ) -> Result<Outcome, DbErr> {
-    let email = link.invitation.invited_email.clone();
+    let email = link.invitation.invited_email.as_str();
     if step != Step::SignIn(AccountSignIn::Password) {
         return Ok(Outcome::Start);
     }
@@ -509,7 +518,7 @@ async fn enter_password(
     {
         return Ok(Outcome::RateLimited);
     }
-    let Some(user) = user_by_email(ctx.db, &email).await? else {
+    let Some(user) = user_by_email(ctx.db, email).await? else {
         return Ok(Outcome::Start);
     };
     if user.failed_sign_ins >= FAILURES_BEFORE_RESET {
@@ -545,16 +554,16 @@ async fn reset_password(
     entered: &str,
     new_password: Secret<String>,
 ) -> Result<Outcome, DbErr> {
-    let email = link.invitation.invited_email.clone();
+    let email = link.invitation.invited_email.as_str();
     if step != Step::SignIn(AccountSignIn::Password) {
         return Ok(Outcome::Start);
     }
     // The password first, so that a code is used up only for a change.
-    let hash = match hash_new_password(&new_password, &email, &link.org).await? {
+    let hash = match hash_new_password(&new_password, email, &link.org).await? {
         Ok(hash) => hash,
         Err(notice) => return Ok(Outcome::Notice(notice)),
     };
-    if let Err(outcome) = check_code(ctx, Purpose::ResetPassword, &email, visit, entered).await? {
+    if let Err(outcome) = check_code(ctx, Purpose::ResetPassword, email, visit, entered).await? {
         return Ok(outcome);
     }
     finish(ctx, link, visit, Proof::Reset { hash }).await
