@@ -92,8 +92,10 @@ pub struct SignInSettings {
 }
 
 /// The settings form: the method at each place, and the passcode checkbox
-/// (sent only when ticked).
+/// (sent only when ticked). A place left out reads as empty, so the answer
+/// names the method that has no place.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SignInSettingsForm {
     pub first: String,
     pub second: String,
@@ -101,7 +103,6 @@ pub struct SignInSettingsForm {
     pub fourth: String,
     pub fifth: String,
     pub sixth: String,
-    #[serde(default)]
     pub passcode: Option<String>,
 }
 

@@ -1026,6 +1026,19 @@ async fn an_admin_orders_the_sign_in_methods_and_switches_passcodes() {
     let outcome: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(outcome["Invalid"]["Repeated"], "Google");
     assert_eq!(stored().await, before);
+    // A place left out is named too.
+    let without_sixth = save(&csrf, twice, false).replace("&form[sixth]=new_account", "");
+    let (status, _, body) = post(
+        &op.app,
+        "/api/save_sign_in_settings",
+        &without_sixth.replace("form[fourth]=google", "form[fourth]=microsoft"),
+        &with_session,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let outcome: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(outcome["Invalid"]["Missing"], "NewAccount", "{body}");
+    assert_eq!(stored().await, before);
 
     let order = [
         "new_account",
