@@ -10,6 +10,39 @@ const baseURL = `http://127.0.0.1:${port}`;
 const lobby = process.env.LOBBY_BIN ?? '../target/debug/lobby';
 export const ADMIN = { email: 'ada@gfms.example', name: 'Ada Admin', password: 'a calm lake at dawn' };
 
+// Real OpenID providers on loopback (support/oidc-idp.mjs): a customer
+// organization's, "Google", "Microsoft" (multi-tenant), and one that the
+// key-rotation test starts itself.
+const idpPorts = (process.env.LOBBY_E2E_IDP_PORTS ?? '4011,4012,4013,4014').split(',').map(Number);
+export const IDP_CLIENT = { id: 'lobby-e2e', secret: 'e2e-client-secret-do-not-show' };
+export const MICROSOFT_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+export const IDPS = {
+  contoso: `http://127.0.0.1:${idpPorts[0]}`,
+  google: `http://127.0.0.1:${idpPorts[1]}`,
+  microsoft: `http://127.0.0.1:${idpPorts[2]}`,
+  rotating: `http://127.0.0.1:${idpPorts[3]}`,
+};
+export const CALLBACK = `${baseURL}/auth/callback`;
+/** The environment of support/oidc-idp.mjs for a provider on `port`. */
+export function idpEnv(port: number, extra: Record<string, string> = {}) {
+  return {
+    ...(process.env as Record<string, string>),
+    IDP_PORT: String(port),
+    IDP_CLIENT_ID: IDP_CLIENT.id,
+    IDP_CLIENT_SECRET: IDP_CLIENT.secret,
+    IDP_REDIRECT_URI: CALLBACK,
+    ...extra,
+  };
+}
+const idp = (port: number, extra: Record<string, string> = {}) => ({
+  command: 'exec node support/oidc-idp.mjs',
+  url: `http://127.0.0.1:${port}${extra.IDP_TENANT ? '/common/v2.0' : ''}/.well-known/openid-configuration`,
+  reuseExistingServer: false,
+  timeout: 30_000,
+  stdout: 'ignore' as const,
+  env: idpEnv(port, extra),
+});
+
 export default defineConfig({
   testDir: './tests',
   timeout: 30_000,
@@ -41,6 +74,9 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium' }],
   webServer: [
+    idp(idpPorts[0]),
+    idp(idpPorts[1]),
+    idp(idpPorts[2], { IDP_TENANT: MICROSOFT_TENANT, IDP_NO_EMAIL_VERIFIED: '1' }),
     {
       // The built server on a free port, with a fresh SQLite database and dev mail,
       // and an admin created the way an operator would: `lobby admin create`.

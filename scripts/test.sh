@@ -46,10 +46,11 @@ if scripts/build.sh debug; then
   free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
   port="$(free_port)"
   smtp_port="$(free_port)"
+  idp_ports="$(free_port),$(free_port),$(free_port),$(free_port)"
   set +e
   (cd end2end && \
     LOBBY_BIN="$CARGO_TARGET_DIR/debug/lobby" LOBBY_SITE_ROOT="$SITE_ROOT" LOBBY_E2E_DIR="$e2e_dir" \
-    LOBBY_E2E_PORT="$port" LOBBY_E2E_SMTP_PORT="$smtp_port" PLAYWRIGHT_JSON_OUTPUT_NAME="$logs/e2e.json" \
+    LOBBY_E2E_PORT="$port" LOBBY_E2E_SMTP_PORT="$smtp_port" LOBBY_E2E_IDP_PORTS="$idp_ports" PLAYWRIGHT_JSON_OUTPUT_NAME="$logs/e2e.json" \
     npx playwright test --reporter=list,json)
   set -e
   if [ -s "$logs/e2e.json" ]; then

@@ -34,8 +34,8 @@ use crate::i18n::{fill, Locale};
 use crate::pages::admin::{
     home::AdminHome, import_detail::ImportDetail, import_upload::ImportUpload,
     invitation_detail::InvitationDetailPage, invitations::AdminInvitations, login::AdminLogin,
-    new_invitation::NewInvitation, operators::AdminOperators, set_password::SetPassword,
-    settings::AdminSettings, tokens::AdminTokens,
+    new_invitation::NewInvitation, operators::AdminOperators, providers::AdminProviders,
+    set_password::SetPassword, settings::AdminSettings, tokens::AdminTokens,
 };
 use crate::pages::invite::landing::InvitationLanding;
 use crate::pages::invite::signed_in::InvitationSignedIn;
@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("operators")) view=AdminOperators ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("tokens")) view=AdminTokens ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettings ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("providers")) view=AdminProviders ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("set-password")) view=SetPassword ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("invitations"))

@@ -15,6 +15,7 @@ use crate::model::landing::Landing;
 use crate::model::operator::{
     AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
 };
+use crate::model::providers::{NewProvider, ProviderProblem, ProvidersView};
 use crate::model::sign_in::{SignedIn, StartPage, Visitor};
 
 pub type PortFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -87,6 +88,20 @@ pub trait Dashboard: Send + Sync + 'static {
         order: Vec<Method>,
         passcode_enabled: bool,
     ) -> PortFuture<'_, Result<(), PortError>>;
+    /// The organization's identity providers, without their secrets.
+    fn providers(&self) -> PortFuture<'_, Result<ProvidersView, PortError>>;
+    /// Adds a checked provider on behalf of the admin `admin_email`.
+    fn add_provider(
+        &self,
+        admin_email: String,
+        provider: NewProvider,
+    ) -> PortFuture<'_, Result<Result<(), Vec<ProviderProblem>>, PortError>>;
+    /// Removes provider `id`; `false` when there is no such provider.
+    fn remove_provider(
+        &self,
+        admin_email: String,
+        id: String,
+    ) -> PortFuture<'_, Result<bool, PortError>>;
     /// Confirms a previewed import on behalf of `operator_email`.
     fn confirm_import(
         &self,

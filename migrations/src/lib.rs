@@ -7,6 +7,7 @@ mod m20261122_000003_api_tokens;
 mod m20261122_000004_invitation_tickets;
 mod m20261122_000005_bulk_imports;
 mod m20261122_000006_invitation_cc_and_reset;
+mod m20261201_000007_identity_providers;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_invitation_tickets::Migration),
             Box::new(m20261122_000005_bulk_imports::Migration),
             Box::new(m20261122_000006_invitation_cc_and_reset::Migration),
+            Box::new(m20261201_000007_identity_providers::Migration),
         ]
     }
 }

@@ -9,11 +9,13 @@ pub mod api_tokens;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod federation;
 pub mod http;
 pub mod invitations;
 pub mod mail;
 pub mod operators;
 pub mod redemption;
+pub mod sealed;
 pub mod secret;
 pub mod store;
 
@@ -91,7 +93,14 @@ pub async fn run_on(
     let runner = tokio::spawn(runner.run(worker_stop.clone()));
     let worker = tokio::spawn(worker.run(worker_stop));
 
+    let callback = config
+        .public_url
+        .join(http::CALLBACK_PATH)
+        .map_err(|e| StartError::Refused(format!("LOBBY_PUBLIC_URL: {e}")))?;
+    let federation = federation::oidc::Federation::new(callback.as_str())
+        .map_err(|e| StartError::Refused(e.to_string()))?;
     let state = http::AppState {
+        federation: Arc::new(federation),
         leptos_options: http::leptos_options(&config.site_root, config.listen),
         db: db.clone(),
         clock: clock.clone(),

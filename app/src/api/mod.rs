@@ -3,6 +3,7 @@ pub mod imports;
 pub mod invitations;
 pub mod operator;
 pub mod operators;
+pub mod providers;
 pub mod redemption;
 pub mod settings;
 

@@ -21,6 +21,7 @@ pub fn AdminNav() -> impl IntoView {
                 <li><a href="/admin/operators" aria-current=current("/admin/operators")>{move || t().admin_nav_operators}</a></li>
                 <li><a href="/admin/tokens" aria-current=current("/admin/tokens")>{move || t().admin_nav_tokens}</a></li>
                 <li><a href="/admin/settings" aria-current=current("/admin/settings")>{move || t().admin_nav_settings}</a></li>
+                <li><a href="/admin/providers" aria-current=current("/admin/providers")>{move || t().admin_nav_providers}</a></li>
             </ul>
         </nav>
     }

@@ -8,4 +8,5 @@ pub mod invitation;
 pub mod landing;
 pub mod operator;
 pub mod password;
+pub mod providers;
 pub mod sign_in;

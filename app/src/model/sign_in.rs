@@ -33,6 +33,10 @@ pub struct SignInStep {
     pub invited_email: String,
     pub step: Step,
     pub pending: Option<Pending>,
+    /// The identity provider a federated step signs in with, by name.
+    pub provider: Option<String>,
+    /// The address the provider signed in, when it was not the invited one.
+    pub signed_in_elsewhere: Option<String>,
 }
 
 /// What `/invite/{ticket}/start` leads to.
@@ -81,6 +85,18 @@ pub enum Notice {
     /// Too many failed passwords: a reset code is needed.
     Locked,
     PasswordChanged,
+    /// The provider signed in another address (named on the page).
+    ProviderOtherAccount,
+    /// The provider does not vouch for the invited address.
+    ProviderUnverified,
+    /// The provider shared no email address.
+    ProviderNoEmail,
+    /// The invitee cancelled at the provider.
+    ProviderCancelled,
+    /// The provider's answer did not hold up (expired, forged, refused).
+    ProviderFailed,
+    /// The provider could not be reached.
+    ProviderUnavailable,
 }
 
 impl Notice {
@@ -98,6 +114,12 @@ impl Notice {
             Notice::WrongPassword => "notice=wrong-password".into(),
             Notice::Locked => "notice=locked".into(),
             Notice::PasswordChanged => "notice=password-changed".into(),
+            Notice::ProviderOtherAccount => "notice=provider-other-account".into(),
+            Notice::ProviderUnverified => "notice=provider-unverified".into(),
+            Notice::ProviderNoEmail => "notice=provider-no-email".into(),
+            Notice::ProviderCancelled => "notice=provider-cancelled".into(),
+            Notice::ProviderFailed => "notice=provider-failed".into(),
+            Notice::ProviderUnavailable => "notice=provider-unavailable".into(),
         }
     }
 
@@ -120,6 +142,12 @@ impl Notice {
             "wrong-password" => Notice::WrongPassword,
             "locked" => Notice::Locked,
             "password-changed" => Notice::PasswordChanged,
+            "provider-other-account" => Notice::ProviderOtherAccount,
+            "provider-unverified" => Notice::ProviderUnverified,
+            "provider-no-email" => Notice::ProviderNoEmail,
+            "provider-cancelled" => Notice::ProviderCancelled,
+            "provider-failed" => Notice::ProviderFailed,
+            "provider-unavailable" => Notice::ProviderUnavailable,
             _ => return None,
         })
     }
@@ -148,6 +176,12 @@ mod tests {
             Notice::WrongPassword,
             Notice::Locked,
             Notice::PasswordChanged,
+            Notice::ProviderOtherAccount,
+            Notice::ProviderUnverified,
+            Notice::ProviderNoEmail,
+            Notice::ProviderCancelled,
+            Notice::ProviderFailed,
+            Notice::ProviderUnavailable,
         ];
         for notice in all {
             let query = notice.query();

@@ -7,11 +7,11 @@ use std::convert::Infallible;
 
 use app::i18n::Locale;
 use app::model::sign_in::Visitor;
-use axum::extract::{FromRequestParts, Path, Request, State};
+use axum::extract::{FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 
@@ -20,6 +20,7 @@ use super::replies::{client_address, internal, too_many};
 use super::AppState;
 use crate::auth::codes::Purpose;
 use crate::auth::session::{self, Visit};
+use crate::redemption::federated::{self, Begin, Callback, Completed};
 use crate::redemption::sign_in::{self, Context, Outcome, StepForm};
 use crate::secret::Secret;
 
@@ -147,6 +148,32 @@ pub async fn reset_password(
     run(s, t, c, StepForm::Reset(f.code, Secret::new(f.password))).await
 }
 
+/// The browser's session; its first form starts one (with the new token
+/// to set).
+async fn visit_of(
+    state: &AppState,
+    client: &Client,
+) -> Result<(Visit, Option<String>), sea_orm::DbErr> {
+    if let Some(visit) = client.visit.clone() {
+        return Ok((visit, None));
+    }
+    let token = session::start_visit(&state.db, None, state.clock.as_ref()).await?;
+    let visit = session::resume_visit(&state.db, &token, state.clock.as_ref())
+        .await?
+        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("new session".into()))?;
+    Ok((visit, Some(token)))
+}
+
+fn context<'a>(state: &'a AppState, client: &'a Client) -> Context<'a> {
+    Context {
+        db: &state.db,
+        key: state.secret_key.expose(),
+        clock: state.clock.as_ref(),
+        address: &client.address,
+        locale: client.locale,
+    }
+}
+
 async fn run(
     State(state): State<AppState>,
     Path(ticket): Path<String>,
@@ -154,29 +181,83 @@ async fn run(
     form: StepForm,
 ) -> Response {
     let result = async {
-        // The first form of a browser starts its session.
-        let (visit, new_token) = match client.visit.clone() {
-            Some(visit) => (visit, None),
-            None => {
-                let token = session::start_visit(&state.db, None, state.clock.as_ref()).await?;
-                let visit = session::resume_visit(&state.db, &token, state.clock.as_ref())
-                    .await?
-                    .ok_or_else(|| sea_orm::DbErr::RecordNotFound("new session".into()))?;
-                (visit, Some(token))
-            }
-        };
-        let ctx = Context {
-            db: &state.db,
-            key: state.secret_key.expose(),
-            clock: state.clock.as_ref(),
-            address: &client.address,
-            locale: client.locale,
-        };
+        let (visit, new_token) = visit_of(&state, &client).await?;
+        let ctx = context(&state, &client);
         let outcome = sign_in::submit(&ctx, &ticket, &visit, form).await?;
         Ok::<_, sea_orm::DbErr>(respond(&state, &ticket, &client, outcome, new_token))
     }
     .await;
     result.unwrap_or_else(internal)
+}
+
+#[derive(Deserialize)]
+pub struct FederatedQuery {
+    /// Sent by "Use another account": the provider asks who signs in.
+    again: Option<String>,
+}
+
+/// `GET /invite/{ticket}/federated`, "Continue with …": off to the step's
+/// identity provider. A link rather than a form, since pages allow forms
+/// to post to this site only; starting a flow only points this browser's
+/// session at the provider.
+pub async fn begin_federated(
+    State(state): State<AppState>,
+    Path(ticket): Path<String>,
+    client: Client,
+    Query(form): Query<FederatedQuery>,
+) -> Response {
+    let result = async {
+        let (visit, new_token) = visit_of(&state, &client).await?;
+        let ctx = context(&state, &client);
+        let begun = federated::begin(
+            &ctx,
+            &state.federation,
+            &ticket,
+            &visit,
+            form.again.is_some(),
+        )
+        .await?;
+        let response = match begun {
+            Begin::Redirect(url) => Redirect::to(&url).into_response(),
+            Begin::Outcome(outcome) => respond(&state, &ticket, &client, outcome, None),
+        };
+        Ok::<_, sea_orm::DbErr>(match new_token {
+            Some(token) => with_cookie(response, state.cookie.for_customers().set(&token)),
+            None => response,
+        })
+    }
+    .await;
+    result.unwrap_or_else(internal)
+}
+
+/// `GET /auth/callback`: the provider's answer, for the flow this browser
+/// started; a page that says so when there is none.
+pub async fn federated_callback(
+    State(state): State<AppState>,
+    client: Client,
+    Query(callback): Query<Callback>,
+) -> Response {
+    let ctx = context(&state, &client);
+    let completed =
+        federated::complete(&ctx, &state.federation, client.visit.as_ref(), callback).await;
+    match completed {
+        Ok(Completed::Done { ticket, outcome }) => respond(&state, &ticket, &client, outcome, None),
+        Ok(Completed::NoFlow) => no_flow_page(client.locale),
+        Err(e) => internal(e),
+    }
+}
+
+/// The callback without a flow: nothing to do but start again from the link.
+fn no_flow_page(locale: Locale) -> Response {
+    let s = locale.strings();
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title></head><body><main><h1>{}</h1><p>{}</p></main></body></html>",
+        locale.code(),
+        s.no_flow_heading,
+        s.no_flow_heading,
+        s.no_flow_body
+    );
+    (StatusCode::BAD_REQUEST, Html(page)).into_response()
 }
 
 fn with_cookie(mut response: Response, cookie: String) -> Response {

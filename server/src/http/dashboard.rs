@@ -14,11 +14,13 @@ use app::model::invitation::{
 use app::model::operator::{
     AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
 };
+use app::model::providers::{NewProvider, ProviderProblem, ProvidersView};
 use app::ports::{Dashboard, PortError, PortFuture};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::clock::{minutes, Clock};
+use crate::federation::providers;
 use crate::invitations::bulk;
 use crate::invitations::manage::{self, ListQuery, ManageError};
 use crate::invitations::status_at;
@@ -31,6 +33,8 @@ pub struct DashboardService {
     pub clock: Arc<dyn Clock>,
     pub organization_id: Uuid,
     pub public_url: url::Url,
+    /// Seals identity providers' client secrets.
+    pub secret_key: Arc<crate::secret::Secret<[u8; 32]>>,
 }
 
 fn unavailable(e: impl std::fmt::Display) -> PortError {
@@ -81,6 +85,59 @@ impl Dashboard for DashboardService {
                 order: stored_order(&org),
                 passcode_enabled: org.email_otp_enabled,
             })
+        })
+    }
+
+    fn providers(&self) -> PortFuture<'_, Result<ProvidersView, PortError>> {
+        Box::pin(async move {
+            let rows = providers::list(&self.db, self.organization_id)
+                .await
+                .map_err(unavailable)?;
+            let redirect_uri = self
+                .public_url
+                .join(crate::http::CALLBACK_PATH)
+                .map_err(unavailable)?;
+            Ok(ProvidersView {
+                providers: rows.iter().map(providers::row).collect(),
+                redirect_uri: redirect_uri.to_string(),
+            })
+        })
+    }
+
+    fn add_provider(
+        &self,
+        admin_email: String,
+        provider: NewProvider,
+    ) -> PortFuture<'_, Result<Result<(), Vec<ProviderProblem>>, PortError>> {
+        Box::pin(async move {
+            let (org, admin) = self.org_and_operator(&admin_email).await?;
+            let added = providers::add(
+                &self.db,
+                self.secret_key.expose(),
+                self.clock.as_ref(),
+                org.id,
+                admin.id,
+                provider,
+            )
+            .await
+            .map_err(unavailable)?;
+            Ok(added.map(|_| ()))
+        })
+    }
+
+    fn remove_provider(
+        &self,
+        admin_email: String,
+        id: String,
+    ) -> PortFuture<'_, Result<bool, PortError>> {
+        Box::pin(async move {
+            let (org, admin) = self.org_and_operator(&admin_email).await?;
+            let Ok(id) = id.parse::<Uuid>() else {
+                return Ok(false);
+            };
+            providers::remove(&self.db, self.clock.as_ref(), org.id, admin.id, id)
+                .await
+                .map_err(unavailable)
         })
     }
 

@@ -45,8 +45,10 @@ pub struct AppState {
     pub organization_id: Uuid,
     /// The operators' session cookie (`cookie.for_customers()` is the customers').
     pub cookie: SessionCookie,
-    /// Keys the emailed codes' HMACs (and, later, encrypts client secrets).
+    /// Keys the emailed codes' HMACs and seals providers' client secrets.
     pub secret_key: Arc<Secret<[u8; 32]>>,
+    /// The OpenID Connect relying party, with its providers' cached keys.
+    pub federation: Arc<crate::federation::oidc::Federation>,
     /// `LOBBY_PUBLIC_URL`, for links, and its origin, e.g. `https://lobby.example.com`.
     pub public_url: url::Url,
     pub public_origin: String,
@@ -57,6 +59,10 @@ impl FromRef<AppState> for LeptosOptions {
         state.leptos_options.clone()
     }
 }
+
+/// Where identity providers send the browser back; each provider is
+/// registered with `<public URL>/auth/callback`.
+pub const CALLBACK_PATH: &str = "/auth/callback";
 
 pub fn leptos_options(site_root: &Path, listen: SocketAddr) -> LeptosOptions {
     LeptosOptions::builder()
@@ -107,6 +113,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         clock: state.clock.clone(),
         organization_id: state.organization_id,
         public_url: state.public_url.clone(),
+        secret_key: state.secret_key.clone(),
     }));
     let redemption = RedemptionPort(Arc::new(redemption::RedemptionService {
         db: state.db.clone(),
@@ -153,6 +160,8 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .route("/invite/{ticket}/forgot", post(customer::forgot_password))
         .route("/invite/{ticket}/reset", post(customer::reset_password))
         .route("/invite/{ticket}/switch", post(customer::switch_account))
+        .route("/invite/{ticket}/federated", get(customer::begin_federated))
+        .route(CALLBACK_PATH, get(customer::federated_callback))
         .route("/signout", post(customer::sign_out))
         .nest("/v1.0", graph::router(state.clone()))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())

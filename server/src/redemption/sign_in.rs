@@ -11,22 +11,25 @@ use app::model::sign_in::{Notice, Pending, SignInStep, SignedIn, StartPage};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+    IntoActiveModel, QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
 
+use super::federated;
 use super::landing::{find, link_state, Link};
 use crate::auth::codes::{self, Checked, Issued, Purpose};
 use crate::auth::rate_limit::{self, Limit};
 use crate::auth::session::{self, Visit};
 use crate::auth::{password, rate_limit::FAILURES_BEFORE_RESET};
 use crate::clock::Clock;
+use crate::federation::oidc::VerifiedIdentity;
+use crate::federation::providers;
 use crate::mail::templates::escape;
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::secret::Secret;
 use crate::store::audit::{self, AuditEntry};
-use crate::store::entities::{identity, organization, user};
+use crate::store::entities::{identity, identity_provider, organization, user};
 
 /// What a sign-in form needs besides its own fields.
 pub struct Context<'a> {
@@ -78,30 +81,40 @@ async fn user_by_email(
         .await
 }
 
-/// How the account of `user` signs in, if it is one yet. Inviting creates
-/// the user; it becomes an account with a password, a linked identity, or
-/// an address proven by a code.
+/// How the account of `user` signs in, if it is one yet, and through which
+/// of `providers` when it is linked to one. Inviting creates the user; it
+/// becomes an account with a password, a linked identity, or an address
+/// proven by a code.
 async fn account_of(
     conn: &impl ConnectionTrait,
     user: Option<&user::Model>,
-) -> Result<Option<AccountSignIn>, DbErr> {
+    providers: &[identity_provider::Model],
+) -> Result<(Option<AccountSignIn>, Option<identity_provider::Model>), DbErr> {
     let Some(user) = user else {
-        return Ok(None);
+        return Ok((None, None));
     };
     if user.password_hash.is_some() {
-        return Ok(Some(AccountSignIn::Password));
+        return Ok((Some(AccountSignIn::Password), None));
     }
     let linked = identity::Entity::find()
         .filter(identity::Column::UserId.eq(user.id))
-        .count(conn)
+        .all(conn)
         .await?;
-    Ok(if linked > 0 {
-        Some(AccountSignIn::Provider)
-    } else if user.email_verified {
-        Some(AccountSignIn::Passcode)
-    } else {
-        None
+    // A provider removed since no longer signs its identities in.
+    let provider = linked
+        .iter()
+        .find_map(|i| providers.iter().find(|p| p.id.to_string() == i.provider));
+    Ok(match provider {
+        Some(provider) => (Some(AccountSignIn::Provider), Some(provider.clone())),
+        None if user.email_verified => (Some(AccountSignIn::Passcode), None),
+        None => (None, None),
     })
+}
+
+/// The step for an invited address, with the provider it signs in through.
+pub(super) struct Found {
+    pub step: Step,
+    pub provider: Option<identity_provider::Model>,
 }
 
 /// The step for the invited address.
@@ -109,18 +122,27 @@ async fn step_for(
     conn: &impl ConnectionTrait,
     org: &organization::Model,
     email: &str,
-) -> Result<Step, DbErr> {
+) -> Result<Found, DbErr> {
     let user = user_by_email(conn, email).await?;
+    let configured = providers::list(conn, org.id).await?;
+    let (account, linked) = account_of(conn, user.as_ref(), &configured).await?;
+    let candidates = providers::candidates(&configured, email);
     let facts = Facts {
-        account: account_of(conn, user.as_ref()).await?,
-        // Identity providers are not configurable yet; until they are, no
-        // federated step applies.
-        organization_idp: false,
-        google: false,
-        microsoft: false,
+        account,
+        organization_idp: candidates.organization_idp.is_some(),
+        google: candidates.google.is_some(),
+        microsoft: candidates.microsoft.is_some(),
         passcode_enabled: org.email_otp_enabled,
     };
-    Ok(discover(&stored_order(org), email, &facts))
+    let step = discover(&stored_order(org), email, &facts);
+    let provider = match step {
+        Step::SignIn(AccountSignIn::Provider) => linked,
+        Step::OrganizationIdp => candidates.organization_idp,
+        Step::Google => candidates.google,
+        Step::Microsoft => candidates.microsoft,
+        _ => None,
+    };
+    Ok(Found { step, provider })
 }
 
 /// The purpose of the code the step sends, if it sends one.
@@ -153,11 +175,11 @@ async fn invitation_of(
 /// The pending invitation of the link and its step, for a browser that is
 /// not signed in yet; anything else goes back to the step page, which says
 /// what applies (continue, or switch account).
-async fn open_step(
+pub(super) async fn open_step(
     ctx: &Context<'_>,
     raw: &str,
     visit: &Visit,
-) -> Result<Result<(Link, Step), Outcome>, DbErr> {
+) -> Result<Result<(Link, Found), Outcome>, DbErr> {
     let link = match invitation_of(ctx.db, raw, ctx.clock).await? {
         Ok(link) => link,
         Err(outcome) => return Ok(Err(outcome)),
@@ -165,8 +187,8 @@ async fn open_step(
     if visit.user_id.is_some() {
         return Ok(Err(Outcome::Start));
     }
-    let step = step_for(ctx.db, &link.org, &link.invitation.invited_email).await?;
-    Ok(Ok((link, step)))
+    let found = step_for(ctx.db, &link.org, &link.invitation.invited_email).await?;
+    Ok(Ok((link, found)))
 }
 
 /// A new account waiting for its code: its address and password hash, kept
@@ -205,7 +227,7 @@ pub async fn start_page(
             }));
         }
     }
-    let step = step_for(db, &link.org, &email).await?;
+    let Found { step, provider } = step_for(db, &link.org, &email).await?;
     let pending = match (visit, purpose_of(step)) {
         (Some(visit), Some(purpose)) => {
             let who = codes::Request {
@@ -224,11 +246,14 @@ pub async fn start_page(
         }
         _ => None,
     };
+    let signed_in_elsewhere = visit.and_then(|v| federated::elsewhere(v, raw));
     Ok(Some(StartPage::Step(SignInStep {
         org_name: link.org.name,
         invited_email: email,
         step,
         pending,
+        provider: provider.map(|p| p.display_name),
+        signed_in_elsewhere,
     })))
 }
 
@@ -288,11 +313,11 @@ pub async fn submit(
     visit: &Visit,
     form: StepForm,
 ) -> Result<Outcome, DbErr> {
-    let (link, step) = match open_step(ctx, raw, visit).await? {
+    let (link, found) = match open_step(ctx, raw, visit).await? {
         Ok(open) => open,
         Err(outcome) => return Ok(outcome),
     };
-    let open = (&link, step);
+    let open = (&link, found.step);
     match form {
         StepForm::SendCode(purpose) => send_code(ctx, open, visit, purpose).await,
         StepForm::Passcode(code) => enter_passcode(ctx, open, visit, &code).await,
@@ -570,11 +595,20 @@ async fn reset_password(
 }
 
 /// How the invitee proved the address.
-enum Proof {
+pub(super) enum Proof {
     Passcode,
     Password,
-    NewAccount { hash: String },
-    Reset { hash: String },
+    NewAccount {
+        hash: String,
+    },
+    Reset {
+        hash: String,
+    },
+    /// A provider's verified identity; linked to the account unless it is already.
+    Provider {
+        provider_id: Uuid,
+        identity: VerifiedIdentity,
+    },
 }
 
 impl Proof {
@@ -584,6 +618,7 @@ impl Proof {
             Proof::Password => "password",
             Proof::NewAccount { .. } => "new_account",
             Proof::Reset { .. } => "password_reset",
+            Proof::Provider { .. } => "federated",
         }
     }
 }
@@ -591,7 +626,7 @@ impl Proof {
 /// Signs the invitee in as the invited address's account: the account
 /// takes what the proof brings, the browser's session is replaced by a new
 /// one (a new id at sign-in), and an audit event is written, all at once.
-async fn finish(
+pub(super) async fn finish(
     ctx: &Context<'_>,
     link: &Link,
     visit: &Visit,
@@ -630,8 +665,16 @@ async fn finish(
         }
         Proof::Password => account.failed_sign_ins = Set(0),
         Proof::Passcode => {}
+        Proof::Provider { .. } => {}
     }
     account.update(&txn).await?;
+    if let Proof::Provider {
+        provider_id,
+        identity,
+    } = &proof
+    {
+        federated::link_identity(&txn, user_id, *provider_id, identity, ctx.clock).await?;
+    }
     if matches!(proof, Proof::Reset { .. }) {
         session::end_all_for(&txn, user_id).await?;
     }

@@ -44,6 +44,9 @@ pub async fn app_on(
         secret_key: Arc::new(lobby::secret::Secret::new([7; 32])),
         public_origin: ORIGIN.into(),
         public_url: format!("{ORIGIN}/").parse().unwrap(),
+        federation: Arc::new(
+            lobby::federation::oidc::Federation::new(&format!("{ORIGIN}/auth/callback")).unwrap(),
+        ),
     };
     let branding = Branding {
         org_name: "GFMS".into(),

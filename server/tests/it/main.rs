@@ -8,6 +8,7 @@ mod landing;
 mod mail;
 mod operator_sign_in;
 mod process;
+mod providers;
 mod sign_in;
 mod storage;
 mod support;

@@ -14,15 +14,15 @@ use tower::ServiceExt;
 
 use crate::http::{app_with_clock, get, ORIGIN};
 
-const PASSWORD: &str = "a calm lake at dawn";
+pub(crate) const PASSWORD: &str = "a calm lake at dawn";
 
-struct Operator {
-    app: Router,
-    db: sea_orm::DatabaseConnection,
-    clock: ManualClock,
+pub(crate) struct Operator {
+    pub app: Router,
+    pub db: sea_orm::DatabaseConnection,
+    pub clock: ManualClock,
 }
 
-async fn setup() -> Operator {
+pub(crate) async fn setup() -> Operator {
     let clock = ManualClock::new(Utc::now());
     let (app, db, org) = app_with_clock(clock.clone()).await;
     let new = NewOperator {
@@ -37,7 +37,7 @@ async fn setup() -> Operator {
     Operator { app, db, clock }
 }
 
-async fn post(
+pub(crate) async fn post(
     app: &Router,
     uri: &str,
     form: &str,
@@ -58,7 +58,7 @@ async fn post(
     (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
-fn form(email: &str, password: &str) -> String {
+pub(crate) fn form(email: &str, password: &str) -> String {
     format!(
         "email={}&password={}",
         email.replace('@', "%40"),
@@ -67,7 +67,7 @@ fn form(email: &str, password: &str) -> String {
 }
 
 /// Signs in; returns the `lobby_session=…` pair to send back.
-async fn sign_in(app: &Router, presented: Option<&str>) -> String {
+pub(crate) async fn sign_in(app: &Router, presented: Option<&str>) -> String {
     let mut headers = vec![("origin", ORIGIN)];
     if let Some(cookie) = presented {
         headers.push(("cookie", cookie));
@@ -90,7 +90,7 @@ async fn sign_in(app: &Router, presented: Option<&str>) -> String {
     set.split(';').next().unwrap().to_owned()
 }
 
-fn csrf_of(page: &str) -> String {
+pub(crate) fn csrf_of(page: &str) -> String {
     let at =
         page.find(r#"name="csrf" value=""#).expect("csrf field") + r#"name="csrf" value=""#.len();
     page[at..].split('"').next().unwrap().to_owned()

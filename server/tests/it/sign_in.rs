@@ -6,7 +6,9 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use lobby::store::entities::{audit_event, email_outbox, org_role, organization, session, user};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
 use serde_json::json;
 use tower::ServiceExt;
 
@@ -624,4 +626,175 @@ async fn an_unknown_or_ended_link_has_no_sign_in() {
         .await;
     assert_eq!(answer.location, format!("/invite/{ticket}/start"));
     assert!(code_emails(&api).await.is_empty());
+}
+
+/// Adds an identity provider for the organization as an admin would.
+async fn add_provider(api: &Api, kind: &str, issuer: &str, domains: &str) {
+    let form = app::model::providers::ProviderForm {
+        kind: kind.into(),
+        display_name: "Contoso ID".into(),
+        issuer: issuer.into(),
+        client_id: "lobby".into(),
+        client_secret: "secret".into(),
+        domains: domains.into(),
+        authoritative: None,
+    };
+    let key = [7u8; 32];
+    lobby::federation::providers::add(
+        &api.db,
+        &key,
+        &api.clock,
+        api.org,
+        api.operator,
+        form.check().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+}
+
+#[tokio::test]
+async fn an_address_in_a_providers_domains_signs_in_there_and_nothing_else_is_offered() {
+    let api = setup().await;
+    // Nothing listens on port 9 of this machine: the provider is down.
+    add_provider(&api, "oidc", "http://127.0.0.1:9", "contoso.example").await;
+    let ticket = invite(&api, "ann@contoso.example").await;
+    let mut browser = Browser::new(&api);
+    let page = browser.get(&format!("/invite/{ticket}/start")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Sign in with your account"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(&format!(r#"href="/invite/{ticket}/federated""#))
+            && page.body.contains("Continue with Contoso ID"),
+        "{}",
+        page.body
+    );
+    // The passcode step is not this address's: nothing is sent.
+    let answer = browser
+        .post(&format!("/invite/{ticket}/passcode"), &[])
+        .await;
+    assert_eq!(answer.location, format!("/invite/{ticket}/start"));
+    assert!(code_emails(&api).await.is_empty());
+    // A provider that cannot be reached gets a clear answer.
+    let answer = browser.get(&format!("/invite/{ticket}/federated")).await;
+    assert_eq!(
+        answer.location,
+        format!("/invite/{ticket}/start?notice=provider-unavailable")
+    );
+    let page = browser.get(&answer.location).await;
+    assert!(
+        page.body
+            .contains("Contoso ID cannot be reached right now."),
+        "{}",
+        page.body
+    );
+
+    // Other addresses still get their own step.
+    let other = invite(&api, JIWOO).await;
+    let page = browser.get(&format!("/invite/{other}/start")).await;
+    assert!(page.body.contains("Email me a code"), "{}", page.body);
+    assert!(!page.body.contains("Continue with"));
+}
+
+#[tokio::test]
+async fn a_provider_callback_without_this_browsers_flow_does_nothing() {
+    let api = setup().await;
+    let mut browser = Browser::new(&api);
+    for query in ["code=abc&state=forged", "error=access_denied&state=x", ""] {
+        let answer = browser.get(&format!("/auth/callback?{query}")).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(
+            answer.body.contains("This sign-in is no longer valid"),
+            "{}",
+            answer.body
+        );
+    }
+    assert_eq!(
+        session::Entity::find().count(&api.db).await.unwrap(),
+        0,
+        "no session is started for it"
+    );
+}
+
+#[tokio::test]
+async fn the_provider_client_follows_no_redirects() {
+    use axum::response::Redirect;
+    use axum::routing::get;
+    use axum::Json;
+    // One server, two issuers: one answers its discovery document, the
+    // other only redirects to one.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let document = |issuer: String| {
+        json!({
+            "issuer": issuer,
+            "authorization_endpoint": format!("{issuer}/auth"),
+            "token_endpoint": format!("{issuer}/token"),
+            "jwks_uri": format!("{issuer}/jwks"),
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+        })
+    };
+    let (direct, moved) = (format!("{origin}/direct"), format!("{origin}/moved"));
+    let (direct_doc, moved_doc) = (document(direct.clone()), document(moved.clone()));
+    let idp = axum::Router::new()
+        .route(
+            "/direct/.well-known/openid-configuration",
+            get(move || async move { Json(direct_doc) }),
+        )
+        .route(
+            "/moved/.well-known/openid-configuration",
+            get(|| async { Redirect::temporary("/elsewhere") }),
+        )
+        .route("/elsewhere", get(move || async move { Json(moved_doc) }))
+        .route(
+            "/direct/jwks",
+            get(|| async { Json(json!({ "keys": [] })) }),
+        )
+        .route("/moved/jwks", get(|| async { Json(json!({ "keys": [] })) }));
+    let server = tokio::spawn(async move { axum::serve(listener, idp).await });
+
+    let api = setup().await;
+    add_provider(&api, "oidc", &direct, "direct.example").await;
+    let form = app::model::providers::ProviderForm {
+        kind: "oidc".into(),
+        display_name: "Moved ID".into(),
+        issuer: moved.clone(),
+        client_id: "lobby".into(),
+        client_secret: "secret".into(),
+        domains: "moved.example".into(),
+        authoritative: None,
+    };
+    lobby::federation::providers::add(
+        &api.db,
+        &[7; 32],
+        &api.clock,
+        api.org,
+        api.operator,
+        form.check().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let mut browser = Browser::new(&api);
+    let ticket = invite(&api, "ann@direct.example").await;
+    let answer = browser.get(&format!("/invite/{ticket}/federated")).await;
+    assert!(
+        answer.location.starts_with(&format!("{direct}/auth?")),
+        "{}",
+        answer.location
+    );
+    let ticket = invite(&api, "ann@moved.example").await;
+    let answer = browser.get(&format!("/invite/{ticket}/federated")).await;
+    assert_eq!(
+        answer.location,
+        format!("/invite/{ticket}/start?notice=provider-unavailable")
+    );
+    server.abort();
 }

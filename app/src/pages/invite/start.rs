@@ -117,8 +117,6 @@ fn StepCard(step: SignInStep, ticket: String, notice: Option<Notice>) -> impl In
                 s.password_heading,
                 password_form(s, at("password"), at("forgot")),
             ),
-            // No identity provider can be configured yet, so discovery
-            // never ends here.
             (
                 Step::OrganizationIdp
                 | Step::Google
@@ -127,21 +125,24 @@ fn StepCard(step: SignInStep, ticket: String, notice: Option<Notice>) -> impl In
                 _,
             ) => (
                 s.provider_heading,
-                view! { <p>{s.provider_unavailable}</p> }.into_any(),
+                provider_form(s, &step, notice, at("federated")),
             ),
         };
         view! {
             <section class="card narrow" aria-labelledby="start-heading">
                 <h1 id="start-heading">{heading}</h1>
                 <p>{fill(s.landing_for, &[("email", email)])}</p>
-                {notice.map(|n| notice_view(s, n, email))}
+                {notice.map(|n| notice_view(s, n, &step))}
                 {body}
             </section>
         }
     }
 }
 
-fn notice_view(s: &'static Strings, notice: Notice, email: &str) -> AnyView {
+fn notice_view(s: &'static Strings, notice: Notice, step: &SignInStep) -> AnyView {
+    let email = step.invited_email.as_str();
+    let provider = step.provider.as_deref().unwrap_or_default();
+    let with_provider = |text: &str| fill(text, &[("provider", provider), ("email", email)]);
     let text = match notice {
         Notice::CodeSent => fill(s.notice_code_sent, &[("email", email)]),
         Notice::TooSoon { wait } => fill(s.notice_too_soon, &[("wait", &wait.to_string())]),
@@ -155,12 +156,60 @@ fn notice_view(s: &'static Strings, notice: Notice, email: &str) -> AnyView {
         Notice::WrongPassword => s.notice_wrong_password.to_owned(),
         Notice::Locked => s.notice_locked.to_owned(),
         Notice::PasswordChanged => s.notice_password_changed.to_owned(),
+        Notice::ProviderOtherAccount => match &step.signed_in_elsewhere {
+            Some(current) => fill(
+                s.notice_provider_other,
+                &[("current", current), ("email", email)],
+            ),
+            None => s.notice_provider_failed.to_owned(),
+        },
+        Notice::ProviderUnverified => with_provider(s.notice_provider_unverified),
+        Notice::ProviderNoEmail => with_provider(s.notice_provider_no_email),
+        Notice::ProviderCancelled => s.notice_provider_cancelled.to_owned(),
+        Notice::ProviderFailed => s.notice_provider_failed.to_owned(),
+        Notice::ProviderUnavailable => with_provider(s.notice_provider_unavailable),
     };
     if notice.is_problem() {
         view! { <p class="notice alert" role="alert">{text}</p> }.into_any()
     } else {
         view! { <p class="notice" role="status">{text}</p> }.into_any()
     }
+}
+
+/// "Continue with …" to the step's provider; after it signed in someone
+/// else, "Use another … account" makes the provider ask who signs in.
+fn provider_form(
+    s: &'static Strings,
+    step: &SignInStep,
+    notice: Option<Notice>,
+    action: String,
+) -> AnyView {
+    let Some(provider) = step.provider.as_deref() else {
+        return view! { <p>{s.provider_unavailable}</p> }.into_any();
+    };
+    let name = [
+        ("provider", provider),
+        ("email", step.invited_email.as_str()),
+    ];
+    let again = notice == Some(Notice::ProviderOtherAccount);
+    let label = if again {
+        fill(s.provider_again_button, &name)
+    } else {
+        fill(s.provider_button, &name)
+    };
+    // A link, not a form: the page's form-action policy allows only this
+    // site, and the answer redirects to the provider. `external` keeps the
+    // router from handling it in the page.
+    let href = if again {
+        format!("{action}?again=1")
+    } else {
+        action
+    };
+    view! {
+        <p>{fill(s.provider_intro, &name)}</p>
+        <p><a class="button primary" href=href rel="external">{label}</a></p>
+    }
+    .into_any()
 }
 
 /// One button that asks for a code.

@@ -7,6 +7,7 @@ pub mod company;
 pub mod consent;
 pub mod email_outbox;
 pub mod identity;
+pub mod identity_provider;
 pub mod invitation;
 pub mod invitation_ticket;
 pub mod membership;

@@ -1,0 +1,57 @@
+//! The dashboard's identity providers: listed for operators, added and
+//! removed by admins. Client secrets go in and never come back out.
+
+use leptos::prelude::*;
+
+use crate::model::providers::{ProviderForm, ProviderOutcome, ProvidersView};
+
+/// The organization's providers and the redirect URI to register. Operators only.
+#[server(endpoint = "identity_providers")]
+pub async fn load_providers() -> Result<ProvidersView, ServerFnError> {
+    super::signed_in(None)?;
+    super::dashboard()?
+        .0
+        .providers()
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// Adds a provider. Admins only, with the session's CSRF token.
+#[server(endpoint = "add_identity_provider")]
+pub async fn add_provider(
+    csrf: String,
+    form: ProviderForm,
+) -> Result<ProviderOutcome, ServerFnError> {
+    let me = super::signed_in(Some(&csrf))?;
+    if me.role != "admin" {
+        return Ok(ProviderOutcome::NotAdmin);
+    }
+    let provider = match form.check() {
+        Ok(provider) => provider,
+        Err(problems) => return Ok(ProviderOutcome::Invalid(problems)),
+    };
+    let added = super::dashboard()?
+        .0
+        .add_provider(me.email, provider)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+    Ok(match added {
+        Ok(()) => ProviderOutcome::Saved,
+        Err(problems) => ProviderOutcome::Invalid(problems),
+    })
+}
+
+/// Removes a provider. Admins only, with the session's CSRF token.
+#[server(endpoint = "remove_identity_provider")]
+pub async fn remove_provider(csrf: String, id: String) -> Result<ProviderOutcome, ServerFnError> {
+    let me = super::signed_in(Some(&csrf))?;
+    if me.role != "admin" {
+        return Ok(ProviderOutcome::NotAdmin);
+    }
+    super::dashboard()?
+        .0
+        .remove_provider(me.email, id)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+    Ok(ProviderOutcome::Removed)
+}

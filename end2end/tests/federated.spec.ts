@@ -1,0 +1,240 @@
+// Federated sign-in against real OpenID providers on loopback (npm
+// oidc-provider): an admin adds a customer organization's provider,
+// "Google" and "Microsoft" (multi-tenant, tokens checked against their
+// `tid`) in the dashboard; invitees then sign in through the one their
+// address leads to. Each path also meets the wrong account, and a provider
+// that rotates its signing keys is followed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { ADMIN, IDPS, IDP_CLIENT, idpEnv } from '../playwright.config';
+import { bearer } from '../support/api-token';
+import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
+
+test.describe.configure({ mode: 'serial' });
+
+let sink: Sink;
+test.beforeAll(() => {
+  sink = startSmtpSink();
+});
+test.afterAll(() => stopSmtpSink(sink));
+
+/** Invites `to` through the API; returns the link the email carries. */
+async function invite(request: APIRequestContext, baseURL: string, to: string) {
+  const delivered = sink.captureOne(to, { wait: 15_000 });
+  const response = await request.post('/v1.0/invitations', {
+    headers: bearer(),
+    data: { invitedUserEmailAddress: to, inviteRedirectUrl: `${baseURL}/`, sendInvitationMessage: true },
+  });
+  expect(response.status()).toBe(201);
+  const { email } = await delivered;
+  return /https?:\/\/\S+invitationId=[0-9a-f-]{36}/.exec(email.body)![0];
+}
+
+/** From the email's link to the provider's login page, through "Continue with `provider`". */
+async function toProvider(page: Page, link: string, provider: string) {
+  await page.goto(link);
+  await page.getByRole('link', { name: 'Get started now' }).click();
+  await page.getByRole('link', { name: `Continue with ${provider}` }).click();
+}
+
+/** Signs in at the test provider's login page as `login` (any password works there). */
+async function providerLogin(page: Page, login: string) {
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill('any password');
+  await page.getByRole('button', { name: 'Sign-in' }).click();
+}
+
+async function expectSignedIn(page: Page, email: string) {
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('You are signed in');
+  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
+  expect(page.url()).toMatch(/\/invite\/[0-9a-f-]{36}\/continue$/);
+}
+
+async function expectWrongAccount(page: Page, signedInAs: string, invited: string) {
+  await expect(page.getByRole('alert')).toHaveText(
+    `You signed in as ${signedInAs}, but this invitation is for ${invited}. Sign in as ${invited} instead.`,
+  );
+}
+
+async function addProvider(page: Page, p: { kind: string; name: string; issuer?: string; domains?: string; owns?: boolean }) {
+  await page.getByLabel('Type').selectOption({ label: p.kind });
+  await page.getByLabel('Name invitees see').fill(p.name);
+  if (p.issuer) await page.getByLabel('Issuer URL').fill(p.issuer);
+  await page.getByLabel('Client ID').fill(IDP_CLIENT.id);
+  await page.getByLabel('Client secret').fill(IDP_CLIENT.secret);
+  await page.getByLabel('Email domains').fill(p.domains ?? '');
+  if (p.owns) await page.getByLabel(/This provider owns these domains/).check();
+  await page.getByRole('button', { name: 'Add provider' }).click();
+}
+
+test('an admin adds providers in the dashboard; presets fill in the issuer and the secret is never shown again', async ({ page }) => {
+  await page.goto('/admin/login');
+  await page.getByLabel('Email address').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+  await page.waitForLoadState('networkidle');
+  await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Identity providers' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Identity providers');
+  await expect(page.locator('#redirect-uri')).toHaveText(/\/auth\/callback$/);
+  await expect(page.getByText('No identity providers yet.')).toBeVisible();
+
+  // The presets fill in the real issuers; here they are pointed at the test providers.
+  await page.getByLabel('Type').selectOption({ label: 'Microsoft' });
+  await expect(page.getByLabel('Issuer URL')).toHaveValue('https://login.microsoftonline.com/{tenantid}/v2.0');
+  await page.getByLabel('Type').selectOption({ label: 'Google' });
+  await expect(page.getByLabel('Issuer URL')).toHaveValue('https://accounts.google.com');
+
+  await addProvider(page, { kind: "A customer organization's OpenID provider", name: 'Contoso ID', issuer: IDPS.contoso, domains: 'contoso.example' });
+  await expect(page.getByRole('status')).toHaveText('The provider is added. It applies to the next sign-in.');
+  await addProvider(page, { kind: 'Google', name: 'Google', issuer: IDPS.google });
+  await expect(page.getByRole('status')).toHaveText(/The provider is added/);
+  await addProvider(page, { kind: 'Microsoft', name: 'Microsoft', issuer: `${IDPS.microsoft}/{tenantid}/v2.0`, domains: 'fabrikam.example', owns: true });
+  await expect(page.getByRole('status')).toHaveText(/The provider is added/);
+  await addProvider(page, { kind: "A customer organization's OpenID provider", name: 'Rotating ID', issuer: IDPS.rotating, domains: 'rotate.example' });
+  await expect(page.getByRole('status')).toHaveText(/The provider is added/);
+
+  // Wrong input is refused field by field, and nothing is added.
+  await addProvider(page, { kind: 'Google', name: 'Google again', issuer: 'http://accounts.google.example' });
+  await expect(page.getByRole('alert')).toContainText('Enter the issuer as an https URL');
+  await addProvider(page, { kind: 'Google', name: 'Google again', issuer: IDPS.google });
+  await expect(page.getByRole('alert')).toHaveText('Google is configured already. Remove it first to replace it.');
+
+  const list = page.getByRole('list', { name: 'Configured identity providers' });
+  await expect(list.getByRole('listitem')).toHaveCount(4);
+  await expect(list).toContainText('gmail.com, googlemail.com');
+  await expect(list).toContainText(`${IDPS.microsoft}/{tenantid}/v2.0`);
+  await page.reload();
+  await expect(page.getByRole('list', { name: 'Configured identity providers' }).getByRole('listitem')).toHaveCount(4);
+  expect(await page.content()).not.toContain(IDP_CLIENT.secret);
+});
+
+test("a customer organization's provider signs its people in, and signs them in again as returning accounts", async ({ page, browser, request, baseURL }) => {
+  const to = 'ann@contoso.example';
+  const link = await invite(request, baseURL!, to);
+  await page.goto(link);
+  await page.getByRole('link', { name: 'Get started now' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in with your account');
+  await expect(page.getByText(`Sign in with your Contoso ID account for ${to}.`)).toBeVisible();
+  await page.getByRole('link', { name: 'Continue with Contoso ID' }).click();
+  await page.waitForURL(`${IDPS.contoso}/**`);
+  let callback = '';
+  page.on('request', (r) => {
+    if (r.url().includes('/auth/callback')) callback = r.url();
+  });
+  await providerLogin(page, to);
+  await expectSignedIn(page, to);
+
+  // The callback's code and state work once.
+  expect(callback).toContain('state=');
+  await page.goto(callback);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('This sign-in is no longer valid');
+
+  // Another browser: the account now signs in with its linked identity.
+  const again = await (await browser.newContext()).newPage();
+  await toProvider(again, link, 'Contoso ID');
+  await providerLogin(again, to);
+  await expectSignedIn(again, to);
+});
+
+test("the organization's provider signing in someone else redeems nothing, and offers another account", async ({ page, request, baseURL }) => {
+  const to = 'bo@contoso.example';
+  const link = await invite(request, baseURL!, to);
+  await toProvider(page, link, 'Contoso ID');
+  await providerLogin(page, 'mallory@contoso.example');
+  await expectWrongAccount(page, 'mallory@contoso.example', to);
+  // The provider is asked to let the invitee choose again (prompt=login).
+  // An identity Lobby knows already is still someone else's.
+  await page.getByRole('link', { name: 'Use another Contoso ID account' }).click();
+  await providerLogin(page, 'ann@contoso.example');
+  await expectWrongAccount(page, 'ann@contoso.example', to);
+  await page.getByRole('link', { name: 'Use another Contoso ID account' }).click();
+  await providerLogin(page, to);
+  await expectSignedIn(page, to);
+});
+
+test('Google signs in gmail.com addresses it vouches for, and nobody else', async ({ page, browser, request, baseURL }) => {
+  const to = 'jiwoo.e2e@gmail.com';
+  const link = await invite(request, baseURL!, to);
+  await page.goto(link);
+  await page.getByRole('link', { name: 'Get started now' }).click();
+  await page.getByRole('link', { name: 'Continue with Google' }).click();
+  await page.waitForURL(`${IDPS.google}/**`);
+  await page.getByRole('link', { name: '[ Cancel ]' }).click();
+  await expect(page.getByRole('alert')).toHaveText('You cancelled the sign-in. You can start again whenever you like.');
+
+  await page.getByRole('link', { name: 'Continue with Google' }).click();
+  await providerLogin(page, 'someone.else@gmail.com');
+  await expectWrongAccount(page, 'someone.else@gmail.com', to);
+
+  const fresh = await (await browser.newContext()).newPage();
+  await toProvider(fresh, link, 'Google');
+  await providerLogin(fresh, to);
+  await expectSignedIn(fresh, to);
+
+  // An address the provider marks unverified proves nothing.
+  const unverified = 'unverified.kim@gmail.com';
+  const other = await (await browser.newContext()).newPage();
+  await toProvider(other, await invite(request, baseURL!, unverified), 'Google');
+  await providerLogin(other, unverified);
+  await expect(other.getByRole('alert')).toContainText(`Google has not confirmed that ${unverified} is your address`);
+  await expect(other.getByRole('heading', { level: 1 })).toHaveText('Sign in with your account');
+});
+
+test("Microsoft's multi-tenant tokens sign in its domains, checked against their tenant", async ({ page, browser, request, baseURL }) => {
+  const to = 'min@fabrikam.example';
+  const link = await invite(request, baseURL!, to);
+  await toProvider(page, link, 'Microsoft');
+  await page.waitForURL(`${IDPS.microsoft}/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0/**`);
+  await providerLogin(page, 'eve@fabrikam.example');
+  await expectWrongAccount(page, 'eve@fabrikam.example', to);
+
+  // No email_verified from Microsoft: the admin marked it as owning fabrikam.example.
+  const fresh = await (await browser.newContext()).newPage();
+  await toProvider(fresh, link, 'Microsoft');
+  await providerLogin(fresh, to);
+  await expectSignedIn(fresh, to);
+});
+
+/** Starts the rotating provider signing with key `kid`; resolves once it answers. */
+async function startRotatingIdp(kid: string): Promise<ChildProcess> {
+  const port = Number(new URL(IDPS.rotating).port);
+  const child = spawn('node', ['support/oidc-idp.mjs'], { env: idpEnv(port, { IDP_KID: kid }), stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    try {
+      const res = await fetch(`${IDPS.rotating}/.well-known/openid-configuration`);
+      if (res.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('the rotating provider did not start');
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+test('a provider that rotates its signing keys is followed: the unknown key id makes Lobby fetch its keys again', async ({ browser, request, baseURL }) => {
+  let idp = await startRotatingIdp('key-one');
+  try {
+    const first = await (await browser.newContext()).newPage();
+    await toProvider(first, await invite(request, baseURL!, 'r1@rotate.example'), 'Rotating ID');
+    await providerLogin(first, 'r1@rotate.example');
+    await expectSignedIn(first, 'r1@rotate.example');
+
+    await stop(idp);
+    idp = await startRotatingIdp('key-two');
+    const second = await (await browser.newContext()).newPage();
+    await toProvider(second, await invite(request, baseURL!, 'r2@rotate.example'), 'Rotating ID');
+    await providerLogin(second, 'r2@rotate.example');
+    await expectSignedIn(second, 'r2@rotate.example');
+  } finally {
+    await stop(idp);
+  }
+});

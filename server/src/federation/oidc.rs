@@ -1,0 +1,369 @@
+//! The OpenID Connect relying party: the authorization-code flow with PKCE,
+//! `state` and `nonce`, and ID tokens checked for signature, `iss`, `aud`,
+//! `exp` and `nonce`. Each provider's discovery document and keys are
+//! cached, and fetched again after an hour or when a token names a key the
+//! cache does not hold (the provider rotated its keys). The HTTP client
+//! follows no redirects.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use app::model::providers::TENANT_PLACEHOLDER;
+use openidconnect::core::{
+    CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreIdTokenVerifier,
+    CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
+    CoreProviderMetadata,
+};
+use openidconnect::{
+    reqwest, AdditionalClaims, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret,
+    CsrfToken, IdToken, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    SignatureVerificationError, TokenResponse,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::secret::Secret;
+
+/// How long a discovery document is trusted before it is fetched again.
+const METADATA_TTL: Duration = Duration::from_secs(3600);
+/// How long any request to a provider may take.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One provider as the flow needs it: its secret opened for this use.
+pub struct ProviderClient {
+    pub id: Uuid,
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Secret<String>,
+}
+
+/// The claim Microsoft's multi-tenant tokens add: the tenant that signed in.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct TenantClaim {
+    #[serde(default)]
+    tid: Option<String>,
+}
+
+impl AdditionalClaims for TenantClaim {}
+
+type LobbyIdToken = IdToken<
+    TenantClaim,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJwsSigningAlgorithm,
+>;
+
+/// Where to send the browser, and what to keep for its return.
+pub struct Authorization {
+    pub url: String,
+    pub state: String,
+    pub nonce: String,
+    pub pkce_verifier: String,
+}
+
+/// Who the provider says signed in, from a verified ID token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedIdentity {
+    pub issuer: String,
+    pub subject: String,
+    pub email: Option<String>,
+    pub email_verified: Option<bool>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FederationError {
+    /// The provider could not be reached or answered nonsense.
+    #[error("provider unavailable: {0}")]
+    Unavailable(String),
+    /// The provider's answer does not hold up: a refused code, a token
+    /// with a bad signature, issuer, audience, expiry or nonce.
+    #[error("rejected: {0}")]
+    Rejected(String),
+}
+
+struct Discovered {
+    metadata: CoreProviderMetadata,
+    fetched: Instant,
+}
+
+/// The relying party, shared by all requests.
+pub struct Federation {
+    http: reqwest::Client,
+    redirect_uri: RedirectUrl,
+    cache: Mutex<HashMap<Uuid, Arc<Discovered>>>,
+}
+
+impl Federation {
+    /// `redirect_uri` is Lobby's callback, as registered with every provider.
+    pub fn new(redirect_uri: &str) -> Result<Federation, FederationError> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .map_err(|e| FederationError::Unavailable(e.to_string()))?;
+        let redirect_uri = RedirectUrl::new(redirect_uri.to_owned())
+            .map_err(|e| FederationError::Unavailable(e.to_string()))?;
+        Ok(Federation {
+            http,
+            redirect_uri,
+            cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The provider's metadata with its keys, from the cache unless stale
+    /// or `refresh` is asked for.
+    async fn metadata(
+        &self,
+        provider: &ProviderClient,
+        refresh: bool,
+    ) -> Result<Arc<Discovered>, FederationError> {
+        if !refresh {
+            let cached = self
+                .cache
+                .lock()
+                .ok()
+                .and_then(|c| c.get(&provider.id).cloned());
+            if let Some(found) = cached.filter(|d| d.fetched.elapsed() < METADATA_TTL) {
+                return Ok(found);
+            }
+        }
+        let metadata = self.discover(&provider.issuer).await?;
+        let discovered = Arc::new(Discovered {
+            metadata,
+            fetched: Instant::now(),
+        });
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(provider.id, discovered.clone());
+        }
+        Ok(discovered)
+    }
+
+    /// Fetches the discovery document and its keys. A multi-tenant issuer
+    /// (with `{tenantid}`) publishes its document under the `common` tenant,
+    /// with the template as its issuer.
+    async fn discover(&self, issuer: &str) -> Result<CoreProviderMetadata, FederationError> {
+        let unavailable = |e: String| FederationError::Unavailable(format!("{issuer}: {e}"));
+        if !issuer.contains(TENANT_PLACEHOLDER) {
+            let url = IssuerUrl::new(issuer.to_owned()).map_err(|e| unavailable(e.to_string()))?;
+            return CoreProviderMetadata::discover_async(url, &self.http)
+                .await
+                .map_err(|e| unavailable(e.to_string()));
+        }
+        let document = format!(
+            "{}/.well-known/openid-configuration",
+            issuer.replace(TENANT_PLACEHOLDER, "common")
+        );
+        let response = self
+            .http
+            .get(&document)
+            .send()
+            .await
+            .map_err(|e| unavailable(e.to_string()))?;
+        if !response.status().is_success() {
+            return Err(unavailable(format!("{document}: {}", response.status())));
+        }
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| unavailable(e.to_string()))?;
+        let metadata: CoreProviderMetadata =
+            serde_json::from_slice(&body).map_err(|e| unavailable(e.to_string()))?;
+        if metadata.issuer().as_str() != issuer {
+            return Err(unavailable(format!(
+                "the document names issuer {}",
+                metadata.issuer().as_str()
+            )));
+        }
+        let keys = CoreJsonWebKeySet::fetch_async(metadata.jwks_uri(), &self.http)
+            .await
+            .map_err(|e| unavailable(e.to_string()))?;
+        Ok(metadata.set_jwks(keys))
+    }
+
+    fn client(
+        &self,
+        metadata: &CoreProviderMetadata,
+        provider: &ProviderClient,
+    ) -> openidconnect::core::CoreClient<
+        openidconnect::EndpointSet,
+        openidconnect::EndpointNotSet,
+        openidconnect::EndpointNotSet,
+        openidconnect::EndpointNotSet,
+        openidconnect::EndpointMaybeSet,
+        openidconnect::EndpointMaybeSet,
+    > {
+        CoreClient::from_provider_metadata(
+            metadata.clone(),
+            ClientId::new(provider.client_id.clone()),
+            Some(ClientSecret::new(provider.client_secret.expose().clone())),
+        )
+        .set_redirect_uri(self.redirect_uri.clone())
+    }
+
+    /// The provider's authorization URL for a new flow. `login_hint` fills
+    /// in the invited address; `ask_again` makes the provider ask who is
+    /// signing in instead of reusing its session.
+    pub async fn authorize(
+        &self,
+        provider: &ProviderClient,
+        login_hint: &str,
+        ask_again: Option<CoreAuthPrompt>,
+    ) -> Result<Authorization, FederationError> {
+        let discovered = self.metadata(provider, false).await?;
+        let client = self.client(&discovered.metadata, provider);
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let mut request = client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
+            .add_scope(Scope::new("email".into()))
+            .add_scope(Scope::new("profile".into()))
+            .add_extra_param("login_hint", login_hint)
+            .set_pkce_challenge(challenge);
+        if let Some(prompt) = ask_again {
+            request = request.add_prompt(prompt);
+        }
+        let (url, state, nonce) = request.url();
+        Ok(Authorization {
+            url: url.to_string(),
+            state: state.secret().clone(),
+            nonce: nonce.secret().clone(),
+            pkce_verifier: verifier.secret().clone(),
+        })
+    }
+
+    /// Exchanges the returned code and verifies the ID token it brings.
+    pub async fn redeem(
+        &self,
+        provider: &ProviderClient,
+        code: &str,
+        pkce_verifier: &str,
+        nonce: &str,
+    ) -> Result<VerifiedIdentity, FederationError> {
+        let discovered = self.metadata(provider, false).await?;
+        let client = self.client(&discovered.metadata, provider);
+        let response = client
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .map_err(|e| FederationError::Unavailable(e.to_string()))?
+            .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_owned()))
+            .request_async(&self.http)
+            .await
+            .map_err(|e| FederationError::Rejected(format!("token request: {e}")))?;
+        let raw = response
+            .id_token()
+            .ok_or_else(|| FederationError::Rejected("no ID token".into()))?
+            .to_string();
+        let token: LobbyIdToken = raw
+            .parse()
+            .map_err(|e| FederationError::Rejected(format!("ID token: {e}")))?;
+        let nonce = Nonce::new(nonce.to_owned());
+        match verify(&discovered.metadata, provider, &token, &nonce) {
+            Err(ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::NoMatchingKey,
+            )) => {
+                // A key the cache does not know: the provider may have
+                // rotated its keys since the cache was filled.
+                let fresh = self.metadata(provider, false).await?;
+                verify(&fresh.metadata, provider, &token, &nonce)
+            }
+            checked => checked,
+        }
+        .map_err(|e| FederationError::Rejected(format!("ID token: {e}")))
+    }
+}
+
+/// Only signatures by the provider's published keys count: HMAC with the
+/// client secret and `none` are never accepted.
+fn asymmetric(alg: &CoreJwsSigningAlgorithm) -> bool {
+    !matches!(
+        alg,
+        CoreJwsSigningAlgorithm::HmacSha256
+            | CoreJwsSigningAlgorithm::HmacSha384
+            | CoreJwsSigningAlgorithm::HmacSha512
+            | CoreJwsSigningAlgorithm::None
+    )
+}
+
+fn verify(
+    metadata: &CoreProviderMetadata,
+    provider: &ProviderClient,
+    token: &LobbyIdToken,
+    nonce: &Nonce,
+) -> Result<VerifiedIdentity, ClaimsVerificationError> {
+    let algs: Vec<CoreJwsSigningAlgorithm> = metadata
+        .id_token_signing_alg_values_supported()
+        .iter()
+        .filter(|a| asymmetric(a))
+        .cloned()
+        .collect();
+    let multi_tenant = provider.issuer.contains(TENANT_PLACEHOLDER);
+    let verifier = CoreIdTokenVerifier::new_public_client(
+        ClientId::new(provider.client_id.clone()),
+        metadata.issuer().clone(),
+        metadata.jwks().clone(),
+    )
+    .set_allowed_algs(algs)
+    .require_issuer_match(!multi_tenant);
+    let claims = token.claims(&verifier, nonce)?;
+    let issuer = claims.issuer().as_str().to_owned();
+    if multi_tenant {
+        let tid = claims
+            .additional_claims()
+            .tid
+            .as_deref()
+            .unwrap_or_default();
+        if tenant_issuer(&provider.issuer, tid).as_deref() != Some(issuer.as_str()) {
+            return Err(ClaimsVerificationError::InvalidIssuer(format!(
+                "{issuer} is not the issuer of tenant {tid:?}"
+            )));
+        }
+    }
+    Ok(VerifiedIdentity {
+        issuer,
+        subject: claims.subject().as_str().to_owned(),
+        email: claims.email().map(|e| e.as_str().to_owned()),
+        email_verified: claims.email_verified(),
+        name: claims
+            .name()
+            .and_then(|n| n.get(None))
+            .map(|n| n.as_str().to_owned()),
+    })
+}
+
+/// The issuer a multi-tenant template names for tenant `tid`; none for a
+/// tenant id that is not one (Microsoft's are GUIDs).
+pub fn tenant_issuer(template: &str, tid: &str) -> Option<String> {
+    let plausible = !tid.is_empty()
+        && tid.len() <= 64
+        && tid.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    plausible.then(|| template.replace(TENANT_PLACEHOLDER, tid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tenant_fills_in_the_template_only_with_a_tenant_id() {
+        let template = "https://login.microsoftonline.com/{tenantid}/v2.0";
+        assert_eq!(
+            tenant_issuer(template, "9188040d-6c67-4c5b-b112-36a304b66dad").as_deref(),
+            Some("https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0")
+        );
+        for bad in ["", "../evil", "a/b", "x.example"] {
+            assert_eq!(tenant_issuer(template, bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_asymmetric_signatures_count() {
+        assert!(asymmetric(&CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256));
+        assert!(asymmetric(&CoreJwsSigningAlgorithm::EcdsaP256Sha256));
+        assert!(!asymmetric(&CoreJwsSigningAlgorithm::HmacSha256));
+        assert!(!asymmetric(&CoreJwsSigningAlgorithm::None));
+    }
+}

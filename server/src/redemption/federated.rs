@@ -1,0 +1,280 @@
+//! Signing in through an identity provider (DESIGN §5.2–5.3): the step's
+//! provider only, one flow per browser session, bound to it by `state`,
+//! and used once. The identity is found by (issuer, subject), never by
+//! email alone; a new identity is linked only when the provider vouches
+//! for the invited address.
+
+use app::model::discovery::{AccountSignIn, Step};
+use app::model::operator::same_token;
+use app::model::providers::ProviderKind;
+use app::model::sign_in::Notice;
+use openidconnect::core::CoreAuthPrompt;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::sign_in::{finish, open_step, Context, Found, Outcome, Proof};
+use crate::auth::session::{self, Visit};
+use crate::clock::Clock;
+use crate::federation::oidc::{Federation, FederationError, VerifiedIdentity};
+use crate::federation::{check_email, providers, EmailCheck};
+use crate::store::entities::{identity, user};
+
+/// The flow under way, in the browser's session.
+const FLOW: &str = "federated";
+/// The address a provider signed in when it was not the invited one.
+const ELSEWHERE: &str = "federated_elsewhere";
+/// How long the browser may stay at the provider.
+const FLOW_MINUTES: i64 = 10;
+
+/// What "Continue with …" leads to.
+pub enum Begin {
+    /// To the provider.
+    Redirect(String),
+    Outcome(Outcome),
+}
+
+fn is_federated(step: Step) -> bool {
+    matches!(
+        step,
+        Step::OrganizationIdp
+            | Step::Google
+            | Step::Microsoft
+            | Step::SignIn(AccountSignIn::Provider)
+    )
+}
+
+/// Starts the flow with the provider of the link's step. `ask_again`
+/// (after the provider signed in someone else) makes the provider ask who
+/// is signing in.
+pub async fn begin(
+    ctx: &Context<'_>,
+    federation: &Federation,
+    raw: &str,
+    visit: &Visit,
+    ask_again: bool,
+) -> Result<Begin, DbErr> {
+    let (link, Found { step, provider }) = match open_step(ctx, raw, visit).await? {
+        Ok(open) => open,
+        Err(outcome) => return Ok(Begin::Outcome(outcome)),
+    };
+    let (true, Some(provider)) = (is_federated(step), provider) else {
+        return Ok(Begin::Outcome(Outcome::Start));
+    };
+    let unavailable = Begin::Outcome(Outcome::Notice(Notice::ProviderUnavailable));
+    let Some(client) = providers::client_of(&provider, ctx.key) else {
+        return Ok(unavailable);
+    };
+    let prompt = ask_again.then(|| match providers::kind_of(&provider) {
+        ProviderKind::Google => CoreAuthPrompt::SelectAccount,
+        _ => CoreAuthPrompt::Login,
+    });
+    let email = &link.invitation.invited_email;
+    let authorization = match federation.authorize(&client, email, prompt).await {
+        Ok(authorization) => authorization,
+        Err(e) => {
+            tracing::warn!(provider = %provider.id, error = %e, "federated sign-in cannot start");
+            return Ok(unavailable);
+        }
+    };
+    let flow = json!({
+        "ticket": raw,
+        "provider": provider.id.to_string(),
+        "state": authorization.state,
+        "nonce": authorization.nonce,
+        "verifier": authorization.pkce_verifier,
+        "started": ctx.clock.now().timestamp(),
+    });
+    session::set_visit_value(ctx.db, visit, FLOW, flow).await?;
+    Ok(Begin::Redirect(authorization.url))
+}
+
+/// What the provider sent back to `/auth/callback`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Callback {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+    /// RFC 9207: the issuer that answers, against mix-ups between providers.
+    pub iss: Option<String>,
+}
+
+/// Where the callback leads.
+pub enum Completed {
+    /// No flow of this browser matches: not started here, used already,
+    /// or a forged `state`.
+    NoFlow,
+    /// Back to the link's pages with this outcome.
+    Done { ticket: String, outcome: Outcome },
+}
+
+/// Takes the provider's answer for the flow this browser started.
+pub async fn complete(
+    ctx: &Context<'_>,
+    federation: &Federation,
+    visit: Option<&Visit>,
+    callback: Callback,
+) -> Result<Completed, DbErr> {
+    let Some(visit) = visit else {
+        return Ok(Completed::NoFlow);
+    };
+    let flow = &visit.data[FLOW];
+    let field = |name: &str| flow[name].as_str().map(str::to_owned);
+    let (Some(ticket), Some(provider_id), Some(state), Some(nonce), Some(verifier)) = (
+        field("ticket"),
+        field("provider").and_then(|p| p.parse::<Uuid>().ok()),
+        field("state"),
+        field("nonce"),
+        field("verifier"),
+    ) else {
+        return Ok(Completed::NoFlow);
+    };
+    if !same_token(&state, callback.state.as_deref().unwrap_or_default()) {
+        return Ok(Completed::NoFlow);
+    }
+    // One use: whatever happens next, this flow is over.
+    let mut rest = visit.clone();
+    if let Some(map) = rest.data.as_object_mut() {
+        map.remove(FLOW);
+    }
+    session::set_visit_value(ctx.db, &rest, ELSEWHERE, serde_json::Value::Null).await?;
+    let done = |outcome| {
+        Ok(Completed::Done {
+            ticket: ticket.clone(),
+            outcome,
+        })
+    };
+    let notice = |n| done(Outcome::Notice(n));
+    let started = flow["started"].as_i64().unwrap_or_default();
+    if ctx.clock.now().timestamp() - started > FLOW_MINUTES * 60 {
+        return notice(Notice::ProviderFailed);
+    }
+    match callback.error.as_deref() {
+        Some("access_denied") => return notice(Notice::ProviderCancelled),
+        Some(other) => {
+            tracing::info!(error = other, "the provider ended the sign-in");
+            return notice(Notice::ProviderFailed);
+        }
+        None => {}
+    }
+    let (link, Found { step, provider }) = match open_step(ctx, &ticket, &rest).await? {
+        Ok(open) => open,
+        Err(outcome) => return done(outcome),
+    };
+    // The step may have changed while the browser was away.
+    let Some(provider) = provider.filter(|p| is_federated(step) && p.id == provider_id) else {
+        return done(Outcome::Start);
+    };
+    let Some(client) = providers::client_of(&provider, ctx.key) else {
+        return notice(Notice::ProviderUnavailable);
+    };
+    let multi_tenant = provider
+        .issuer
+        .contains(app::model::providers::TENANT_PLACEHOLDER);
+    if let Some(iss) = &callback.iss {
+        if !multi_tenant && iss != &provider.issuer {
+            tracing::warn!(%iss, expected = %provider.issuer, "callback from another issuer");
+            return notice(Notice::ProviderFailed);
+        }
+    }
+    let code = callback.code.unwrap_or_default();
+    let identity = match federation.redeem(&client, &code, &verifier, &nonce).await {
+        Ok(identity) => identity,
+        Err(e @ FederationError::Unavailable(_)) => {
+            tracing::warn!(provider = %provider.id, error = %e, "federated sign-in failed");
+            return notice(Notice::ProviderUnavailable);
+        }
+        Err(e) => {
+            tracing::warn!(provider = %provider.id, error = %e, "federated sign-in refused");
+            return notice(Notice::ProviderFailed);
+        }
+    };
+    let invited = link.invitation.invited_email.as_str();
+    let known = identity::Entity::find()
+        .filter(identity::Column::Issuer.eq(identity.issuer.as_str()))
+        .filter(identity::Column::Subject.eq(identity.subject.as_str()))
+        .one(ctx.db)
+        .await?;
+    if let Some(known) = known {
+        let owner = user::Entity::find_by_id(known.user_id).one(ctx.db).await?;
+        let owner_email = owner.map(|u| u.email).unwrap_or_default();
+        if owner_email != invited {
+            return signed_in_elsewhere(ctx, &rest, &ticket, owner_email).await;
+        }
+    } else {
+        let authoritative = provider
+            .authoritative
+            .then(|| providers::domains_of(&provider));
+        match check_email(&identity, invited, authoritative.as_deref()) {
+            EmailCheck::Proven => {}
+            EmailCheck::Other(email) => {
+                return signed_in_elsewhere(ctx, &rest, &ticket, email).await
+            }
+            EmailCheck::Unverified => return notice(Notice::ProviderUnverified),
+            EmailCheck::Missing => return notice(Notice::ProviderNoEmail),
+        }
+    }
+    let proof = Proof::Provider {
+        provider_id: provider.id,
+        identity,
+    };
+    let outcome = finish(ctx, &link, &rest, proof).await?;
+    done(outcome)
+}
+
+/// Remembers which address the provider signed in, for the page that says
+/// the invitation is for another one.
+async fn signed_in_elsewhere(
+    ctx: &Context<'_>,
+    visit: &Visit,
+    ticket: &str,
+    email: String,
+) -> Result<Completed, DbErr> {
+    let value = json!({ "ticket": ticket, "email": email });
+    session::set_visit_value(ctx.db, visit, ELSEWHERE, value).await?;
+    Ok(Completed::Done {
+        ticket: ticket.to_owned(),
+        outcome: Outcome::Notice(Notice::ProviderOtherAccount),
+    })
+}
+
+/// The address a provider signed in on this browser for the link `raw`,
+/// when it was not the invited one.
+pub fn elsewhere(visit: &Visit, raw: &str) -> Option<String> {
+    let value = &visit.data[ELSEWHERE];
+    (value["ticket"].as_str() == Some(raw))
+        .then(|| value["email"].as_str().map(str::to_owned))
+        .flatten()
+}
+
+/// Links a provider's identity to the user, unless it is linked already.
+pub(super) async fn link_identity(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    provider_id: Uuid,
+    verified: &VerifiedIdentity,
+    clock: &dyn Clock,
+) -> Result<(), DbErr> {
+    let linked = identity::Entity::find()
+        .filter(identity::Column::Issuer.eq(verified.issuer.as_str()))
+        .filter(identity::Column::Subject.eq(verified.subject.as_str()))
+        .one(conn)
+        .await?;
+    if linked.is_some() {
+        return Ok(());
+    }
+    identity::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user_id),
+        provider: Set(provider_id.to_string()),
+        issuer: Set(verified.issuer.clone()),
+        subject: Set(verified.subject.clone()),
+        email: Set(verified.email.clone()),
+        created_at: Set(clock.now()),
+    }
+    .insert(conn)
+    .await
+    .map(|_| ())
+}
