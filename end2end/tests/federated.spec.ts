@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { ADMIN, IDPS, IDP_CLIENT, idpEnv } from '../playwright.config';
-import { bearer } from '../support/api-token';
+import { invite as inviteThrough } from '../support/invite';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
 
 test.describe.configure({ mode: 'serial' });
@@ -20,14 +20,7 @@ test.afterAll(() => stopSmtpSink(sink));
 
 /** Invites `to` through the API; returns the link the email carries. */
 async function invite(request: APIRequestContext, baseURL: string, to: string) {
-  const delivered = sink.captureOne(to, { wait: 15_000 });
-  const response = await request.post('/v1.0/invitations', {
-    headers: bearer(),
-    data: { invitedUserEmailAddress: to, inviteRedirectUrl: `${baseURL}/`, sendInvitationMessage: true },
-  });
-  expect(response.status()).toBe(201);
-  const { email } = await delivered;
-  return /https?:\/\/\S+invitationId=[0-9a-f-]{36}/.exec(email.body)![0];
+  return (await inviteThrough(sink, request, baseURL, to)).link;
 }
 
 /** From the email's link to the provider's login page, through "Continue with `provider`". */
@@ -67,7 +60,7 @@ async function addProvider(page: Page, p: { kind: string; name: string; issuer?:
   await page.getByRole('button', { name: 'Add provider' }).click();
 }
 
-test('an admin adds providers in the dashboard; presets fill in the issuer and the secret is never shown again', async ({ page }) => {
+test('an admin adds providers in the dashboard; presets fill in the issuer and the secret is never shown again', async ({ page }, testInfo) => {
   await page.goto('/admin/login');
   await page.getByLabel('Email address').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
@@ -87,6 +80,9 @@ test('an admin adds providers in the dashboard; presets fill in the issuer and t
 
   await addProvider(page, { kind: "A customer organization's OpenID provider", name: 'Contoso ID', issuer: IDPS.contoso, domains: 'contoso.example' });
   await expect(page.getByRole('status')).toHaveText('The provider is added. It applies to the next sign-in.');
+  // The form starts empty again: the secret does not stay in the page.
+  await expect(page.getByLabel('Client secret')).toHaveValue('');
+  await expect(page.getByLabel('Name invitees see')).toHaveValue('');
   await addProvider(page, { kind: 'Google', name: 'Google', issuer: IDPS.google });
   await expect(page.getByRole('status')).toHaveText(/The provider is added/);
   await addProvider(page, { kind: 'Microsoft', name: 'Microsoft', issuer: `${IDPS.microsoft}/{tenantid}/v2.0`, domains: 'fabrikam.example', owns: true });
@@ -102,21 +98,32 @@ test('an admin adds providers in the dashboard; presets fill in the issuer and t
 
   const list = page.getByRole('list', { name: 'Configured identity providers' });
   await expect(list.getByRole('listitem')).toHaveCount(4);
+  await expect(list.getByRole('listitem').filter({ hasText: 'Microsoft' })).toContainText('Trusted for its domains');
+  await expect(list.getByRole('listitem').filter({ hasText: 'Rotating ID' })).not.toContainText('Trusted for its domains');
   await expect(list).toContainText('gmail.com, googlemail.com');
   await expect(list).toContainText(`${IDPS.microsoft}/{tenantid}/v2.0`);
   await page.reload();
   await expect(page.getByRole('list', { name: 'Configured identity providers' }).getByRole('listitem')).toHaveCount(4);
   expect(await page.content()).not.toContain(IDP_CLIENT.secret);
+
+  await page.setViewportSize({ width: 360, height: 740 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: testInfo.outputPath('providers-360.png'), fullPage: true });
 });
 
 test("a customer organization's provider signs its people in, and signs them in again as returning accounts", async ({ page, browser, request, baseURL }) => {
   const to = 'ann@contoso.example';
   const link = await invite(request, baseURL!, to);
+  await page.setViewportSize({ width: 360, height: 740 });
   await page.goto(link);
   await page.getByRole('link', { name: 'Get started now' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in with your account');
   await expect(page.getByText(`Sign in with your Contoso ID account for ${to}.`)).toBeVisible();
-  await page.getByRole('link', { name: 'Continue with Contoso ID' }).click();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  // By keyboard: the step's one action takes the focus and Enter.
+  await page.getByRole('link', { name: 'Continue with Contoso ID' }).focus();
+  await page.keyboard.press('Enter');
   await page.waitForURL(`${IDPS.contoso}/**`);
   let callback = '';
   page.on('request', (r) => {

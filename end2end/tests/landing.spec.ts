@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { ADMIN, E2E_DIR } from '../playwright.config';
 import { bearer } from '../support/api-token';
+import { invite as inviteThrough } from '../support/invite';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
 
 let sink: Sink;
@@ -15,22 +16,11 @@ test.beforeAll(() => {
 test.afterAll(() => stopSmtpSink(sink));
 
 /** Invites `to` through the API; the link is the one the email carries. */
-async function invite(request: APIRequestContext, baseURL: string, to: string) {
-  const delivered = sink.captureOne(to, { wait: 15_000 });
-  const response = await request.post('/v1.0/invitations', {
-    headers: bearer(),
-    data: {
-      invitedUserEmailAddress: to,
-      inviteRedirectUrl: `${baseURL}/`,
-      invitedUserDisplayName: 'Jiwoo Kim',
-      sendInvitationMessage: true,
-      invitedUserMessageInfo: { customizedMessageBody: 'Welcome <b>aboard</b>!' },
-    },
+function invite(request: APIRequestContext, baseURL: string, to: string) {
+  return inviteThrough(sink, request, baseURL, to, {
+    invitedUserDisplayName: 'Jiwoo Kim',
+    invitedUserMessageInfo: { customizedMessageBody: 'Welcome <b>aboard</b>!' },
   });
-  expect(response.status()).toBe(201);
-  const { email } = await delivered;
-  const link = /https?:\/\/\S+invitationId=[0-9a-f-]{36}/.exec(email.body)![0];
-  return { id: (await response.json()).id as string, link };
 }
 
 test('the link from the email shows who invited whom, without JavaScript too', async ({ browser, request, baseURL }) => {

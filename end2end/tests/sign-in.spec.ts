@@ -5,7 +5,7 @@
 // someone else.
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { ADMIN } from '../playwright.config';
-import { bearer } from '../support/api-token';
+import { invite as inviteThrough } from '../support/invite';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
 
 let sink: Sink;
@@ -16,14 +16,7 @@ test.afterAll(() => stopSmtpSink(sink));
 
 /** Invites `to` through the API; returns the link the email carries. */
 async function invite(request: APIRequestContext, baseURL: string, to: string) {
-  const delivered = sink.captureOne(to, { wait: 15_000 });
-  const response = await request.post('/v1.0/invitations', {
-    headers: bearer(),
-    data: { invitedUserEmailAddress: to, inviteRedirectUrl: `${baseURL}/`, sendInvitationMessage: true },
-  });
-  expect(response.status()).toBe(201);
-  const { email } = await delivered;
-  return /https?:\/\/\S+invitationId=[0-9a-f-]{36}/.exec(email.body)![0];
+  return (await inviteThrough(sink, request, baseURL, to)).link;
 }
 
 /** Waits for the next email to `to` while `act` runs; returns its six digits. */

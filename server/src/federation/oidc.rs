@@ -267,7 +267,7 @@ impl Federation {
             )) => {
                 // A key the cache does not know: the provider may have
                 // rotated its keys since the cache was filled.
-                let fresh = self.metadata(provider, false).await?;
+                let fresh = self.metadata(provider, true).await?;
                 verify(&fresh.metadata, provider, &token, &nonce)
             }
             checked => checked,
@@ -346,6 +346,223 @@ pub fn tenant_issuer(template: &str, tid: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{Duration, Utc};
+    use openidconnect::core::{
+        CoreJsonWebKey, CoreResponseType, CoreRsaPrivateSigningKey, CoreSubjectIdentifierType,
+    };
+    use openidconnect::{
+        Audience, AuthUrl, EmptyAdditionalProviderMetadata, EndUserEmail, IdTokenClaims,
+        JsonWebKeyId, JsonWebKeySetUrl, PrivateSigningKey, ResponseTypes, StandardClaims,
+        SubjectIdentifier,
+    };
+
+    /// A key made for these tests only.
+    const TEST_KEY: &str = include_str!("test-signing-key.pem");
+    const ISSUER: &str = "https://idp.contoso.example";
+    const TENANT: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
+
+    fn signing_key(kid: &str) -> CoreRsaPrivateSigningKey {
+        CoreRsaPrivateSigningKey::from_pem(TEST_KEY, Some(JsonWebKeyId::new(kid.into()))).unwrap()
+    }
+
+    /// The provider's published metadata, with its keys.
+    fn metadata(issuer: &str, keys: Vec<CoreJsonWebKey>) -> CoreProviderMetadata {
+        CoreProviderMetadata::new(
+            IssuerUrl::new(issuer.into()).unwrap(),
+            AuthUrl::new(format!("{ISSUER}/auth")).unwrap(),
+            JsonWebKeySetUrl::new(format!("{ISSUER}/jwks")).unwrap(),
+            vec![ResponseTypes::new(vec![CoreResponseType::Code])],
+            vec![CoreSubjectIdentifierType::Public],
+            vec![
+                CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+                CoreJwsSigningAlgorithm::HmacSha256,
+            ],
+            EmptyAdditionalProviderMetadata {},
+        )
+        .set_jwks(CoreJsonWebKeySet::new(keys))
+    }
+
+    fn provider(issuer: &str) -> ProviderClient {
+        ProviderClient {
+            id: Uuid::nil(),
+            issuer: issuer.into(),
+            client_id: "lobby".into(),
+            client_secret: Secret::new("client-secret".into()),
+        }
+    }
+
+    /// What a token says; each test changes one thing.
+    struct Token {
+        iss: String,
+        aud: String,
+        expires_in: Duration,
+        nonce: String,
+        tid: Option<String>,
+        kid: &'static str,
+    }
+
+    impl Default for Token {
+        fn default() -> Self {
+            Token {
+                iss: ISSUER.into(),
+                aud: "lobby".into(),
+                expires_in: Duration::minutes(5),
+                nonce: "n-0S6_WzA2Mj".into(),
+                tid: None,
+                kid: "key-1",
+            }
+        }
+    }
+
+    impl Token {
+        fn sign(&self) -> LobbyIdToken {
+            let now = Utc::now();
+            let claims = IdTokenClaims::new(
+                IssuerUrl::new(self.iss.clone()).unwrap(),
+                vec![Audience::new(self.aud.clone())],
+                now + self.expires_in,
+                now - Duration::minutes(1),
+                StandardClaims::new(SubjectIdentifier::new("subject-1".into()))
+                    .set_email(Some(EndUserEmail::new("ann@contoso.example".into())))
+                    .set_email_verified(Some(true)),
+                TenantClaim {
+                    tid: self.tid.clone(),
+                },
+            )
+            .set_nonce(Some(Nonce::new(self.nonce.clone())));
+            LobbyIdToken::new(
+                claims,
+                &signing_key(self.kid),
+                CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+                None,
+                None,
+            )
+            .unwrap()
+        }
+    }
+
+    fn check(
+        meta: &CoreProviderMetadata,
+        p: &ProviderClient,
+        token: &Token,
+    ) -> Result<VerifiedIdentity, ClaimsVerificationError> {
+        verify(meta, p, &token.sign(), &Nonce::new("n-0S6_WzA2Mj".into()))
+    }
+
+    #[test]
+    fn an_id_token_counts_only_with_its_signature_issuer_audience_expiry_and_nonce() {
+        let keys = vec![signing_key("key-1").as_verification_key()];
+        let meta = metadata(ISSUER, keys);
+        let p = provider(ISSUER);
+        let ok = check(&meta, &p, &Token::default()).unwrap();
+        assert_eq!(
+            (
+                ok.issuer.as_str(),
+                ok.subject.as_str(),
+                ok.email.as_deref(),
+                ok.email_verified
+            ),
+            (ISSUER, "subject-1", Some("ann@contoso.example"), Some(true))
+        );
+
+        let wrong = |token: Token| check(&meta, &p, &token).unwrap_err();
+        assert!(matches!(
+            wrong(Token {
+                iss: "https://evil.example".into(),
+                ..Token::default()
+            }),
+            ClaimsVerificationError::InvalidIssuer(_)
+        ));
+        assert!(matches!(
+            wrong(Token {
+                aud: "another-client".into(),
+                ..Token::default()
+            }),
+            ClaimsVerificationError::InvalidAudience(_)
+        ));
+        assert!(matches!(
+            wrong(Token {
+                expires_in: Duration::minutes(-2),
+                ..Token::default()
+            }),
+            ClaimsVerificationError::Expired(_)
+        ));
+        assert!(matches!(
+            wrong(Token {
+                nonce: "another-flow".into(),
+                ..Token::default()
+            }),
+            ClaimsVerificationError::InvalidNonce(_)
+        ));
+        assert!(matches!(
+            wrong(Token {
+                kid: "key-2",
+                ..Token::default()
+            }),
+            ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::NoMatchingKey
+            )
+        ));
+
+        // A token signed by another key under the published key's id.
+        let token = Token::default().sign().to_string();
+        let (head_body, _) = token.rsplit_once('.').unwrap();
+        let forged: LobbyIdToken = format!("{head_body}.AAAA").parse().unwrap();
+        let nonce = Nonce::new("n-0S6_WzA2Mj".into());
+        assert!(matches!(
+            verify(&meta, &p, &forged, &nonce),
+            Err(ClaimsVerificationError::SignatureVerification(_))
+        ));
+        // An unsigned token (`alg: none`) with the same claims.
+        let body = head_body.split_once('.').unwrap().1;
+        let none_header = "eyJhbGciOiJub25lIn0"; // {"alg":"none"}
+        let accepted = format!("{none_header}.{body}.")
+            .parse::<LobbyIdToken>()
+            .ok()
+            .and_then(|unsigned| verify(&meta, &p, &unsigned, &nonce).ok());
+        assert_eq!(accepted, None);
+    }
+
+    #[test]
+    fn a_multi_tenant_token_names_the_issuer_of_its_own_tenant() {
+        let template = "https://login.microsoftonline.com/{tenantid}/v2.0";
+        let keys = vec![signing_key("key-1").as_verification_key()];
+        let meta = metadata(template, keys);
+        let p = provider(template);
+        let tenant_issuer = format!("https://login.microsoftonline.com/{TENANT}/v2.0");
+        let ok = check(
+            &meta,
+            &p,
+            &Token {
+                iss: tenant_issuer.clone(),
+                tid: Some(TENANT.into()),
+                ..Token::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(ok.issuer, tenant_issuer);
+        for (iss, tid) in [
+            (tenant_issuer.as_str(), None),
+            (
+                tenant_issuer.as_str(),
+                Some("00000000-0000-0000-0000-000000000001"),
+            ),
+            ("https://evil.example/v2.0", Some(TENANT)),
+        ] {
+            let token = Token {
+                iss: iss.into(),
+                tid: tid.map(str::to_owned),
+                ..Token::default()
+            };
+            assert!(
+                matches!(
+                    check(&meta, &p, &token),
+                    Err(ClaimsVerificationError::InvalidIssuer(_))
+                ),
+                "{iss} {tid:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_tenant_fills_in_the_template_only_with_a_tenant_id() {

@@ -14,7 +14,7 @@ use tower::ServiceExt;
 
 use crate::http::{app_with_clock, get, ORIGIN};
 
-pub(crate) const PASSWORD: &str = "a calm lake at dawn";
+const PASSWORD: &str = "a calm lake at dawn";
 
 pub(crate) struct Operator {
     pub app: Router,
@@ -58,7 +58,7 @@ pub(crate) async fn post(
     (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
-pub(crate) fn form(email: &str, password: &str) -> String {
+fn form(email: &str, password: &str) -> String {
     format!(
         "email={}&password={}",
         email.replace('@', "%40"),
@@ -88,6 +88,41 @@ pub(crate) async fn sign_in(app: &Router, presented: Option<&str>) -> String {
     );
     assert!(!set.contains("Secure"), "plain http gets no Secure flag");
     set.split(';').next().unwrap().to_owned()
+}
+
+/// Adds an operator who is not an admin and signs them in; their session
+/// cookie and its CSRF token.
+pub(crate) async fn non_admin_signed_in(op: &Operator, email: &str) -> (String, String) {
+    let org = lobby::store::entities::organization::Entity::find()
+        .one(&op.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let new = NewOperator {
+        organization_id: org.id,
+        email: email.into(),
+        display_name: None,
+        password: Secret::new(PASSWORD.into()),
+        role: Role::Operator,
+        actor: None,
+    };
+    create_operator(&op.db, new, &op.clock).await.unwrap();
+    let (_, h, _) = post(
+        &op.app,
+        "/admin/login",
+        &form(email, PASSWORD),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    let cookie = h[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, _, page) = get(&op.app, "/admin/tokens", &[("cookie", &cookie)]).await;
+    (cookie.clone(), csrf_of(&page))
 }
 
 pub(crate) fn csrf_of(page: &str) -> String {
@@ -1085,29 +1120,7 @@ async fn an_admin_orders_the_sign_in_methods_and_switches_passcodes() {
     assert!(!page.contains(r#"value="on" checked"#));
 
     // Operators who are not admins see the settings but cannot change them.
-    let new = NewOperator {
-        organization_id: after.id,
-        email: "bo@gfms.example".into(),
-        display_name: None,
-        password: Secret::new(PASSWORD.into()),
-        role: Role::Operator,
-        actor: None,
-    };
-    create_operator(&op.db, new, &op.clock).await.unwrap();
-    let (_, h, _) = post(
-        &op.app,
-        "/admin/login",
-        &form("bo@gfms.example", PASSWORD),
-        &[("origin", ORIGIN)],
-    )
-    .await;
-    let bo = h[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let (bo, bo_csrf) = non_admin_signed_in(&op, "bo@gfms.example").await;
     let (_, _, page) = get(&op.app, "/admin/settings", &[("cookie", &bo)]).await;
     assert!(page.contains("An existing Lobby account") && !page.contains(r#"name="form[first]""#));
     let bo_session = [
@@ -1115,10 +1128,6 @@ async fn an_admin_orders_the_sign_in_methods_and_switches_passcodes() {
         ("cookie", bo.as_str()),
         ("accept", "application/json"),
     ];
-    let bo_csrf = {
-        let (_, _, page) = get(&op.app, "/admin/tokens", &[("cookie", &bo)]).await;
-        csrf_of(&page)
-    };
     let (_, _, body) = post(
         &op.app,
         "/api/save_sign_in_settings",

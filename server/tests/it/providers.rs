@@ -3,14 +3,12 @@
 //! client secret sealed under the server key and never shown or logged
 //! again; operators who are not admins only look.
 
-use axum::http::{header, StatusCode};
-use lobby::operators::{create_operator, NewOperator, Role};
-use lobby::secret::Secret;
+use axum::http::StatusCode;
 use lobby::store::entities::{audit_event, identity_provider};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::http::{get, ORIGIN};
-use crate::operator_sign_in::{csrf_of, form, post, setup, sign_in, PASSWORD};
+use crate::operator_sign_in::{csrf_of, non_admin_signed_in, post, setup, sign_in};
 
 const SECRET: &str = "the-client-secret-4f1c";
 
@@ -145,38 +143,12 @@ async fn an_admin_adds_and_removes_providers_and_the_secret_never_comes_back() {
     }
 
     // Operators who are not admins see the providers but change nothing.
-    let new = NewOperator {
-        organization_id: contoso.organization_id,
-        email: "bo@gfms.example".into(),
-        display_name: None,
-        password: Secret::new(PASSWORD.into()),
-        role: Role::Operator,
-        actor: None,
-    };
-    create_operator(&op.db, new, &op.clock).await.unwrap();
-    let (_, h, _) = post(
-        &op.app,
-        "/admin/login",
-        &form("bo@gfms.example", PASSWORD),
-        &[("origin", ORIGIN)],
-    )
-    .await;
-    let bo = h[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let (bo, bo_csrf) = non_admin_signed_in(&op, "bo@gfms.example").await;
     let (_, _, page) = get(&op.app, "/admin/providers", &[("cookie", &bo)]).await;
     assert!(
         page.contains("Contoso ID") && !page.contains("Add provider"),
         "{page}"
     );
-    let bo_csrf = {
-        let (_, _, page) = get(&op.app, "/admin/tokens", &[("cookie", &bo)]).await;
-        csrf_of(&page)
-    };
     let bo_session = [
         ("origin", ORIGIN),
         ("cookie", bo.as_str()),

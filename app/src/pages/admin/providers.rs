@@ -168,6 +168,17 @@ fn AddProviderForm(csrf: String, add: ServerAction<AddProvider>) -> impl IntoVie
     let locale = use_locale();
     let t = move || locale.get().strings();
     let issuer = RwSignal::new(String::new());
+    // Once a provider is added the form starts empty again: no secret stays
+    // in the page, and nothing carries over to the next provider.
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(ProviderOutcome::Saved)) = add.value().get() {
+            if let Some(form) = form_ref.get() {
+                form.reset();
+            }
+            issuer.set(String::new());
+        }
+    });
     // Choosing a preset fills in its issuer, unless one was typed.
     let choose = move |ev| {
         let Some(kind) = ProviderKind::from_code(&event_target_value(&ev)) else {
@@ -185,7 +196,7 @@ fn AddProviderForm(csrf: String, add: ServerAction<AddProvider>) -> impl IntoVie
         .collect_view();
     view! {
         <h2 id="add-provider-heading">{move || t().provider_add_heading}</h2>
-        <ActionForm action=add attr:class="stack" attr:aria-labelledby="add-provider-heading">
+        <ActionForm action=add node_ref=form_ref attr:class="stack" attr:aria-labelledby="add-provider-heading">
             <input type="hidden" name="csrf" value=csrf/>
             <label for="provider-kind">{move || t().provider_kind_label}</label>
             <select id="provider-kind" name="form[kind]" on:change=choose>{options}</select>
