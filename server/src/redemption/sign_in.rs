@@ -247,10 +247,16 @@ pub async fn start_page(
         _ => None,
     };
     let signed_in_elsewhere = visit.and_then(|v| federated::elsewhere(v, raw));
+    // A passcode is a passcode to the page, so its data does not tell
+    // whether the address has an account.
+    let shown = match step {
+        Step::SignIn(AccountSignIn::Passcode) => Step::EmailPasscode,
+        other => other,
+    };
     Ok(Some(StartPage::Step(SignInStep {
         org_name: link.org.name,
         invited_email: email,
-        step,
+        step: shown,
         pending,
         provider: provider.map(|p| p.display_name),
         signed_in_elsewhere,

@@ -798,3 +798,66 @@ async fn the_provider_client_follows_no_redirects() {
     );
     server.abort();
 }
+
+#[tokio::test]
+async fn the_code_endpoints_answer_alike_whether_the_address_has_an_account_or_not() {
+    let api = setup().await;
+    // Jiwoo's address has an account (proven with a passcode); Minh's has none.
+    let jiwoo = invite(&api, JIWOO).await;
+    sign_in_with_passcode(&mut Browser::new(&api), &jiwoo, JIWOO).await;
+    // Past the resend pause of that code.
+    api.clock.advance(chrono::Duration::seconds(61));
+    let minh = invite(&api, MINH).await;
+    assert!(account(&api, JIWOO).await.email_verified);
+    assert!(!account(&api, MINH).await.email_verified);
+
+    let mut answers = Vec::new();
+    for (ticket, email) in [(&jiwoo, JIWOO), (&minh, MINH)] {
+        // What differs by design: the link, the address it names, and
+        // each page's script nonce.
+        let same = |text: &str| {
+            let text = text
+                .replace(ticket.as_str(), "TICKET")
+                .replace(email, "EMAIL");
+            // The nonce is in `nonce` and `crossorigin` attributes.
+            ["nonce=\"", "crossorigin=\""]
+                .iter()
+                .fold(text, |text, attribute| {
+                    let mut parts = text.split(attribute);
+                    let mut kept = parts.next().unwrap_or_default().to_owned();
+                    for part in parts {
+                        kept.push_str(part.split_once('"').map_or("", |(_, rest)| rest));
+                    }
+                    kept
+                })
+        };
+        let mut browser = Browser::new(&api);
+        let mut seen = Vec::new();
+        let start = browser.get(&format!("/invite/{ticket}/start")).await;
+        seen.push((start.status, same(&start.location), same(&start.body)));
+        let sent = browser
+            .post(&format!("/invite/{ticket}/passcode"), &[])
+            .await;
+        seen.push((sent.status, same(&sent.location), same(&sent.body)));
+        let wrong = format!(
+            "{:06}",
+            (latest_code(&api, email).await.parse::<u32>().unwrap() + 1) % 1_000_000
+        );
+        for code in [wrong.as_str(), "12345"] {
+            let answer = browser
+                .post(
+                    &format!("/invite/{ticket}/passcode/verify"),
+                    &[("code", code)],
+                )
+                .await;
+            seen.push((answer.status, same(&answer.location), same(&answer.body)));
+            let page = browser.get(&answer.location).await;
+            seen.push((page.status, String::new(), same(&page.body)));
+        }
+        answers.push(seen);
+    }
+    assert_eq!(answers[0].len(), 6);
+    for (known, unknown) in answers[0].iter().zip(&answers[1]) {
+        assert_eq!(known, unknown);
+    }
+}
