@@ -11,6 +11,7 @@ use crate::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, NewInvitationForm,
     NewInvitationOutcome,
 };
+use crate::model::journey::ConsentView;
 use crate::model::landing::Landing;
 use crate::model::operator::{
     AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
@@ -131,6 +132,13 @@ pub trait Redemption: Send + Sync + 'static {
         ticket: String,
         visitor: Option<Visitor>,
     ) -> PortFuture<'_, Result<Option<SignedIn>, PortError>>;
+    /// The terms step of the link `ticket`, or the step to go to instead;
+    /// `None` for an unknown link.
+    fn consent(
+        &self,
+        ticket: String,
+        visitor: Option<Visitor>,
+    ) -> PortFuture<'_, Result<Option<ConsentView>, PortError>>;
 }
 
 #[derive(Clone)]

@@ -37,10 +37,11 @@ async function providerLogin(page: Page, login: string) {
   await page.getByRole('button', { name: 'Sign-in' }).click();
 }
 
+/** Signed in as `email`: the invitee is at the terms step of their invitation. */
 async function expectSignedIn(page: Page, email: string) {
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('You are signed in');
-  await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
-  expect(page.url()).toMatch(/\/invite\/[0-9a-f-]{36}\/continue$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Privacy and terms of GFMS');
+  await expect(page.getByText(`your email address, ${email}`)).toBeVisible();
+  expect(page.url()).toMatch(/\/invite\/[0-9a-f-]{36}\/consent$/);
 }
 
 async function expectWrongAccount(page: Page, signedInAs: string, invited: string) {

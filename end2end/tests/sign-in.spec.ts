@@ -48,16 +48,26 @@ test('the emailed passcode signs the invitee in, without JavaScript; following t
   const code = await codeFrom(to, () => page.getByRole('button', { name: 'Email me a code' }).click());
   await expect(page.getByRole('status')).toContainText(`A code is on its way to ${to}`);
   await enterCode(page, code);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('You are signed in');
-  await expect(page.getByText(`Signed in as ${to}`)).toBeVisible();
-  expect(page.url()).toMatch(/\/invite\/[0-9a-f-]{36}\/continue$/);
+  // Signed in, the invitee is at the terms step.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Privacy and terms of GFMS');
+  await expect(page.getByText('Step 3 of 5')).toBeVisible();
+  await expect(page.getByText(`your email address, ${to}`)).toBeVisible();
+  expect(page.url()).toMatch(/\/invite\/[0-9a-f-]{36}\/consent$/);
 
+  // Following the link again continues there; declining keeps the invitation open.
   await start(page, link);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Privacy and terms of GFMS');
+  await page.getByRole('button', { name: 'Decline' }).click();
+  await expect(page.getByRole('status')).toContainText('You declined, so nothing was shared with GFMS.');
+  await page.getByRole('button', { name: 'Accept' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('You are signed in');
+  await expect(page.getByText('Step 4 of 5')).toBeVisible();
+  await expect(page.getByText(`Signed in as ${to}`)).toBeVisible();
+
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/$/);
   await page.goto(link.replace(/\/api\/InviteUser\?invitationId=/, '/invite/') + '/continue');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in with a code');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('This invitation was already accepted');
 });
 
 test('five wrong codes use a code up, and a new one comes only after a minute', async ({ page, request, baseURL }) => {
@@ -116,7 +126,7 @@ test('with passcodes off, a new account: live password rules, then the emailed c
     const code = await codeFrom(to, () => invitee.getByRole('button', { name: 'Create account' }).click());
     await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('Confirm your email address');
     await enterCode(invitee, code);
-    await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('You are signed in');
+    await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('Privacy and terms of GFMS');
     const width = await invitee.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(360);
     await context.close();
@@ -128,7 +138,7 @@ test('with passcodes off, a new account: live password rules, then the emailed c
     await expect(again.getByRole('heading', { level: 1 })).toHaveText('Welcome back');
     await again.getByLabel('Password', { exact: true }).fill('seven blue herons over the river');
     await again.getByRole('button', { name: 'Sign in' }).click();
-    await expect(again.getByRole('heading', { level: 1 })).toHaveText('You are signed in');
+    await expect(again.getByRole('heading', { level: 1 })).toHaveText('Privacy and terms of GFMS');
     await later.close();
   } finally {
     await page.goto('/admin/settings');
@@ -147,7 +157,7 @@ test('a forwarded link opened while signed in as someone else offers to switch a
   await start(page, myLink);
   const code = await codeFrom(mine, () => page.getByRole('button', { name: 'Email me a code' }).click());
   await enterCode(page, code);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('You are signed in');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Privacy and terms of GFMS');
 
   await start(page, theirLink);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('This invitation is for another address');

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::model::journey::ConsentView;
 use crate::model::landing::Landing;
 use crate::model::sign_in::{SignedIn, StartPage};
 
@@ -43,6 +44,16 @@ pub async fn invitation_signed_in(ticket: String) -> Result<Option<SignedIn>, Se
     port()?
         .0
         .signed_in(ticket, visitor())
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// The terms step of the link `ticket` for this browser.
+#[server(endpoint = "invitation_consent")]
+pub async fn invitation_consent(ticket: String) -> Result<Option<ConsentView>, ServerFnError> {
+    port()?
+        .0
+        .consent(ticket, visitor())
         .await
         .map_err(|e| ServerFnError::new(format!("{e:?}")))
 }

@@ -2,3 +2,4 @@
 pub mod admin_nav;
 pub mod copy_button;
 pub mod language_switcher;
+pub mod step_indicator;

@@ -5,6 +5,7 @@ pub mod countries;
 pub mod discovery;
 pub mod email;
 pub mod invitation;
+pub mod journey;
 pub mod landing;
 pub mod operator;
 pub mod password;

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::discovery::Step;
+use crate::model::journey::Stage;
 
 /// The customer's browser session, put into the request by the server's
 /// session layer (a cookie apart from the operators').
@@ -13,6 +14,8 @@ pub struct Visitor {
     pub session_id: String,
     /// Set once sign-in has finished.
     pub user_id: Option<String>,
+    /// The client's address, for what the journey records (consent).
+    pub address: String,
 }
 
 /// A code this browser asked for and has not used yet.
@@ -60,6 +63,8 @@ pub struct SignedIn {
     pub org_name: String,
     pub email: String,
     pub display_name: Option<String>,
+    /// The step the invitee is at.
+    pub stage: Stage,
 }
 
 /// What the last sign-in form did, as the page tells it.

@@ -21,6 +21,7 @@ use super::AppState;
 use crate::auth::codes::Purpose;
 use crate::auth::session::{self, Visit};
 use crate::redemption::federated::{self, Begin, Callback, Completed};
+use crate::redemption::journey::{self, Decided, Decision};
 use crate::redemption::sign_in::{self, Context, Outcome, StepForm};
 use crate::secret::Secret;
 
@@ -35,9 +36,11 @@ pub async fn load_visitor(
     if let Some(token) = cookie.token_in(request.headers()) {
         match session::resume_visit(&state.db, &token, state.clock.as_ref()).await {
             Ok(Some(visit)) => {
+                let address = client_address(request.extensions());
                 request.extensions_mut().insert(Visitor {
                     session_id: visit.id.clone(),
                     user_id: visit.user_id.map(|id| id.to_string()),
+                    address,
                 });
                 request.extensions_mut().insert(visit);
             }
@@ -317,4 +320,46 @@ async fn sign_out_to(state: &AppState, client: Client, to: &str) -> Response {
     }
     let cookie = state.cookie.for_customers();
     with_cookie(Redirect::to(to).into_response(), cookie.clear())
+}
+
+/// The terms step's form: Accept or Decline, with the versions it showed.
+#[derive(Deserialize)]
+pub struct ConsentForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    privacy_version: String,
+    #[serde(default)]
+    terms_version: i32,
+}
+
+/// `POST /invite/{ticket}/consent`: Accept goes on to the next step;
+/// Decline leaves the invitation open and the page says how to come back.
+pub async fn decide_consent(
+    State(state): State<AppState>,
+    Path(ticket): Path<String>,
+    client: Client,
+    Form(form): Form<ConsentForm>,
+) -> Response {
+    let ctx = context(&state, &client);
+    let decision = Decision {
+        accept: form.decision == "accept",
+        privacy_version: form.privacy_version,
+        terms_version: form.terms_version,
+        user_agent: client
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|ua| ua.to_str().ok())
+            .map(str::to_owned),
+    };
+    match journey::decide(&ctx, &ticket, client.visit.as_ref(), decision).await {
+        Ok(Decided::Next(stage) | Decided::Elsewhere(stage)) => {
+            Redirect::to(&stage.path(&ticket)).into_response()
+        }
+        Ok(Decided::Declined) => {
+            Redirect::to(&format!("{}/consent?declined=1", page_of(&ticket))).into_response()
+        }
+        Ok(Decided::NotFound) => (StatusCode::NOT_FOUND, "not found").into_response(),
+        Err(e) => internal(e),
+    }
 }

@@ -118,6 +118,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
     let redemption = RedemptionPort(Arc::new(redemption::RedemptionService {
         db: state.db.clone(),
         clock: state.clock.clone(),
+        secret_key: state.secret_key.clone(),
     }));
     let context = move || {
         provide_context(branding.clone());
@@ -160,6 +161,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .route("/invite/{ticket}/forgot", post(customer::forgot_password))
         .route("/invite/{ticket}/reset", post(customer::reset_password))
         .route("/invite/{ticket}/switch", post(customer::switch_account))
+        .route("/invite/{ticket}/consent", post(customer::decide_consent))
         .route("/invite/{ticket}/federated", get(customer::begin_federated))
         .route(CALLBACK_PATH, get(customer::federated_callback))
         .route("/signout", post(customer::sign_out))

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use app::model::journey::ConsentView;
 use app::model::landing::Landing;
 use app::model::sign_in::{SignedIn, StartPage, Visitor};
 use app::ports::{PortError, PortFuture, Redemption};
@@ -16,11 +17,13 @@ use serde::Deserialize;
 use super::AppState;
 use crate::auth::session::{self, Visit};
 use crate::clock::Clock;
-use crate::redemption::{landing, sign_in};
+use crate::redemption::sign_in::Context;
+use crate::redemption::{journey, landing, sign_in};
 
 pub struct RedemptionService {
     pub db: DatabaseConnection,
     pub clock: Arc<dyn Clock>,
+    pub secret_key: Arc<crate::secret::Secret<[u8; 32]>>,
 }
 
 fn unavailable(e: sea_orm::DbErr) -> PortError {
@@ -29,10 +32,20 @@ fn unavailable(e: sea_orm::DbErr) -> PortError {
 }
 
 impl RedemptionService {
-    async fn visit(&self, visitor: Option<Visitor>) -> Result<Option<Visit>, sea_orm::DbErr> {
+    async fn visit(&self, visitor: &Option<Visitor>) -> Result<Option<Visit>, sea_orm::DbErr> {
         match visitor {
             Some(v) => session::visit_by_id(&self.db, &v.session_id).await,
             None => Ok(None),
+        }
+    }
+
+    fn context<'a>(&'a self, visitor: &'a Option<Visitor>) -> Context<'a> {
+        Context {
+            db: &self.db,
+            key: self.secret_key.expose(),
+            clock: self.clock.as_ref(),
+            address: visitor.as_ref().map_or("", |v| v.address.as_str()),
+            locale: app::i18n::Locale::En,
         }
     }
 }
@@ -52,7 +65,7 @@ impl Redemption for RedemptionService {
         visitor: Option<Visitor>,
     ) -> PortFuture<'_, Result<Option<StartPage>, PortError>> {
         Box::pin(async move {
-            let visit = self.visit(visitor).await.map_err(unavailable)?;
+            let visit = self.visit(&visitor).await.map_err(unavailable)?;
             sign_in::start_page(&self.db, &ticket, visit.as_ref(), self.clock.as_ref())
                 .await
                 .map_err(unavailable)
@@ -65,8 +78,32 @@ impl Redemption for RedemptionService {
         visitor: Option<Visitor>,
     ) -> PortFuture<'_, Result<Option<SignedIn>, PortError>> {
         Box::pin(async move {
-            let visit = self.visit(visitor).await.map_err(unavailable)?;
-            sign_in::signed_in(&self.db, &ticket, visit.as_ref(), self.clock.as_ref())
+            let visit = self.visit(&visitor).await.map_err(unavailable)?;
+            let ctx = self.context(&visitor);
+            let place = journey::place(&ctx, &ticket, visit.as_ref())
+                .await
+                .map_err(unavailable)?;
+            Ok(match place {
+                Some(journey::Place::At { link, user, stage }) => Some(SignedIn {
+                    org_name: link.org.name,
+                    email: user.email,
+                    display_name: user.display_name,
+                    stage,
+                }),
+                _ => None,
+            })
+        })
+    }
+
+    fn consent(
+        &self,
+        ticket: String,
+        visitor: Option<Visitor>,
+    ) -> PortFuture<'_, Result<Option<ConsentView>, PortError>> {
+        Box::pin(async move {
+            let visit = self.visit(&visitor).await.map_err(unavailable)?;
+            let ctx = self.context(&visitor);
+            journey::consent_view(&ctx, &ticket, visit.as_ref())
                 .await
                 .map_err(unavailable)
         })

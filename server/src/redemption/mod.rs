@@ -2,6 +2,8 @@
 //! new link when it no longer works, and signing in to redeem it.
 
 pub mod federated;
+pub mod journey;
 pub mod landing;
 pub mod settings;
 pub mod sign_in;
+pub mod terms;

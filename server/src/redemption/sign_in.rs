@@ -7,7 +7,7 @@
 use app::i18n::{fill, Locale};
 use app::model::discovery::{discover, AccountSignIn, Facts, Method, Step};
 use app::model::password::PasswordProblem;
-use app::model::sign_in::{Notice, Pending, SignInStep, SignedIn, StartPage};
+use app::model::sign_in::{Notice, Pending, SignInStep, StartPage};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -212,7 +212,18 @@ pub async fn start_page(
     let link = match invitation_of(db, raw, clock).await? {
         Ok(link) => link,
         Err(Outcome::NotFound) => return Ok(None),
-        Err(_) => return Ok(Some(StartPage::Ended)),
+        Err(_) => {
+            // Who redeemed an accepted invitation goes on where they are.
+            let user_id = visit.and_then(|v| v.user_id);
+            let redeemer = find(db, raw, false).await?.is_some_and(|l| {
+                l.invitation.redeemed_by.is_some() && l.invitation.redeemed_by == user_id
+            });
+            return Ok(Some(if redeemer {
+                StartPage::Continue
+            } else {
+                StartPage::Ended
+            }));
+        }
     };
     let email = link.invitation.invited_email.clone();
     if let Some(user_id) = visit.and_then(|v| v.user_id) {
@@ -261,31 +272,6 @@ pub async fn start_page(
         provider: provider.map(|p| p.display_name),
         signed_in_elsewhere,
     })))
-}
-
-/// The invitee signed in through `raw`, if this browser is theirs.
-pub async fn signed_in(
-    db: &DatabaseConnection,
-    raw: &str,
-    visit: Option<&Visit>,
-    clock: &dyn Clock,
-) -> Result<Option<SignedIn>, DbErr> {
-    let Some(user_id) = visit.and_then(|v| v.user_id) else {
-        return Ok(None);
-    };
-    let Ok(link) = invitation_of(db, raw, clock).await? else {
-        return Ok(None);
-    };
-    let Some(user) = user::Entity::find_by_id(user_id).one(db).await? else {
-        return Ok(None);
-    };
-    Ok(
-        (user.email == link.invitation.invited_email).then_some(SignedIn {
-            org_name: link.org.name,
-            email: user.email,
-            display_name: user.display_name,
-        }),
-    )
 }
 
 /// Counts one request under both keys; `false` when either is over its limit.

@@ -4,6 +4,7 @@ mod bulk_import;
 mod codes;
 mod http;
 mod invitations_api;
+mod journey;
 mod landing;
 mod mail;
 mod operator_sign_in;

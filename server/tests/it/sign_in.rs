@@ -23,7 +23,7 @@ const PASSWORD: &str = "seven blue herons over the river";
 const CODE_EMAIL: &str = "It works once, for 10 minutes.";
 
 /// Invites `email`; returns the link's ticket.
-async fn invite(api: &Api, email: &str) -> String {
+pub(crate) async fn invite(api: &Api, email: &str) -> String {
     let inv = create_invitation(
         api,
         json!({
@@ -37,24 +37,26 @@ async fn invite(api: &Api, email: &str) -> String {
 }
 
 /// One browser: it keeps the customer cookie as a browser would.
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     api: &'a Api,
-    cookie: Option<String>,
+    pub cookie: Option<String>,
 }
 
-struct Answer {
-    status: StatusCode,
-    location: String,
-    body: String,
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub location: String,
+    pub body: String,
 }
 
 impl<'a> Browser<'a> {
-    fn new(api: &'a Api) -> Self {
+    pub fn new(api: &'a Api) -> Self {
         Browser { api, cookie: None }
     }
 
     async fn send(&mut self, request: axum::http::request::Builder, body: Body) -> Answer {
-        let mut request = request.header("accept-language", "en");
+        let mut request = request
+            .header("accept-language", "en")
+            .header("user-agent", "lobby-tests");
         if let Some(c) = &self.cookie {
             request = request.header(header::COOKIE, format!("lobby_visit={c}"));
         }
@@ -88,12 +90,12 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Answer {
+    pub async fn get(&mut self, path: &str) -> Answer {
         self.send(Request::get(path), Body::empty()).await
     }
 
     /// A form post from one of the site's pages.
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(form)
             .finish();
@@ -152,7 +154,7 @@ async fn passcodes_off(api: &Api) {
 }
 
 /// Signs `browser` in through `ticket` with the emailed passcode.
-async fn sign_in_with_passcode(browser: &mut Browser<'_>, ticket: &str, email: &str) {
+pub(crate) async fn sign_in_with_passcode(browser: &mut Browser<'_>, ticket: &str, email: &str) {
     browser
         .post(&format!("/invite/{ticket}/passcode"), &[])
         .await;
@@ -224,10 +226,17 @@ async fn passcode_signs_in(api: Api) {
     assert_ne!(signed_in, anonymous, "a new session id at sign-in");
     assert!(account(&api, JIWOO).await.email_verified);
 
+    // Signed in, the invitee goes on to the terms step.
     let page = browser.get(&format!("/invite/{ticket}/continue")).await;
+    assert_eq!(page.location, format!("/invite/{ticket}/consent"));
+    let page = browser.get(&page.location).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("You are signed in"));
-    assert!(page.body.contains(&format!("Signed in as {JIWOO}")));
+    assert!(
+        page.body.contains("Privacy and terms of GFMS"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!("your email address, {JIWOO}")));
     // Following the link again continues.
     let again = browser.get(&start).await;
     assert_eq!(again.location, format!("/invite/{ticket}/continue"));

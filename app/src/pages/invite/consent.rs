@@ -1,0 +1,95 @@
+//! `/invite/{ticket}/consent`: the organization's privacy statement and
+//! current terms of use, with Accept and Decline (DESIGN §5, step 4). Plain
+//! form posts, so it works without JavaScript. Declining leaves the
+//! invitation open; the page says how to come back.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::redemption::invitation_consent;
+use crate::components::step_indicator::StepIndicator;
+use crate::i18n::fill;
+use crate::model::journey::{ConsentPage, ConsentView, Stage};
+use crate::pages::not_found::NotFound;
+use crate::use_locale;
+
+#[component]
+pub fn InvitationConsent() -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().strings();
+    let ticket = move || use_params_map().read().get("ticket").unwrap_or_default();
+    let declined = move || use_query_map().read().get("declined").is_some();
+    let page = Resource::new(ticket, invitation_consent);
+
+    view! {
+        <Title text=move || t().consent_title/>
+        <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+            {move || {
+                let ticket = ticket();
+                let declined = declined();
+                Suspend::new(async move {
+                    match page.await {
+                        Ok(Some(ConsentView::Show(consent))) => {
+                            view! { <ConsentCard consent ticket declined/> }.into_any()
+                        }
+                        Ok(Some(ConsentView::Elsewhere(stage))) => {
+                            view! { <Redirect path=stage.path(&ticket)/> }.into_any()
+                        }
+                        _ => view! { <NotFound/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ConsentCard(consent: ConsentPage, ticket: String, declined: bool) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        let s = locale.get().strings();
+        let org = [("org", consent.org_name.as_str())];
+        let privacy = consent.privacy_url.clone().map(|url| {
+            view! {
+                <p>
+                    <a href=url rel="external noopener" target="_blank">{fill(s.consent_privacy_link, &org)}</a>
+                </p>
+            }
+        });
+        let terms = consent.terms_html.clone().map(|html| {
+            view! {
+                <h2 id="terms-heading">{s.consent_terms_heading}</h2>
+                <div class="terms" role="region" aria-labelledby="terms-heading" tabindex="0" inner_html=html></div>
+            }
+        });
+        let declined_notice = declined.then(|| {
+            view! { <p class="notice" role="status">{fill(s.consent_declined, &org)}</p> }
+        });
+        view! {
+            <section class="card narrow" aria-labelledby="consent-heading">
+                <StepIndicator stage=Stage::Consent/>
+                <h1 id="consent-heading">{fill(s.consent_heading, &org)}</h1>
+                {declined_notice}
+                <p>{fill(s.consent_intro, &org)}</p>
+                <h2>{fill(s.consent_shared_heading, &org)}</h2>
+                <ul>
+                    <li>{s.consent_shared_name}</li>
+                    <li>{fill(s.consent_shared_email, &[("email", consent.invited_email.as_str())])}</li>
+                </ul>
+                {privacy}
+                {terms}
+                <form method="post" action=format!("/invite/{ticket}/consent") class="actions">
+                    <input type="hidden" name="privacy_version" value=consent.privacy_version.clone()/>
+                    <input type="hidden" name="terms_version" value=consent.terms_version.to_string()/>
+                    <button type="submit" name="decision" value="accept" class="primary">{s.consent_accept}</button>
+                    <button type="submit" name="decision" value="decline">{s.consent_decline}</button>
+                </form>
+                <form method="post" action="/signout">
+                    <button type="submit">{s.sign_out_button}</button>
+                </form>
+            </section>
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! After sign-in (DESIGN §5, steps 4–6): the invitee accepts the
+//! organization's privacy statement and current terms of use, which
+//! accepts the invitation (Graph's `Accepted`); then the company; then the
+//! welcome page. The server decides the step, so no later step is reached
+//! before an earlier one (ASVS 5.0 2.3.1).
+
+use app::model::journey::{ConsentPage, ConsentView, Stage};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::landing::{find, link_state, Link};
+use super::sign_in::Context;
+use crate::auth::session::Visit;
+use crate::invitations::{ACCEPTED, PENDING};
+use crate::store::audit::{self, AuditEntry};
+use crate::store::entities::{consent, invitation, membership, terms_version, user};
+
+/// A signed-in invitee's place in the journey of their link.
+pub(crate) enum Place {
+    /// Not (or no longer) this browser's to continue: the sign-in step
+    /// says what applies.
+    SignIn,
+    At {
+        link: Box<Link>,
+        user: user::Model,
+        stage: Stage,
+    },
+}
+
+/// The organization's current terms of use; `None` before any is published.
+async fn current_terms(
+    conn: &impl ConnectionTrait,
+    org_id: Uuid,
+) -> Result<Option<terms_version::Model>, DbErr> {
+    terms_version::Entity::find()
+        .filter(terms_version::Column::OrganizationId.eq(org_id))
+        .order_by_desc(terms_version::Column::Version)
+        .one(conn)
+        .await
+}
+
+/// Whether the user accepted the organization's current privacy statement
+/// and terms.
+async fn consented(
+    conn: &impl ConnectionTrait,
+    link: &Link,
+    user_id: Uuid,
+    terms: i32,
+) -> Result<bool, DbErr> {
+    let found = consent::Entity::find()
+        .filter(consent::Column::UserId.eq(user_id))
+        .filter(consent::Column::OrganizationId.eq(link.org.id))
+        .filter(consent::Column::PrivacyVersion.eq(link.org.privacy_version.as_str()))
+        .filter(consent::Column::TermsVersion.eq(terms))
+        .count(conn)
+        .await?;
+    Ok(found > 0)
+}
+
+/// Where the browser's invitee stands on the link `raw`. An invitee who
+/// accepted these terms before (for another invitation of the same
+/// organization) is not asked again: the invitation is accepted here.
+pub(crate) async fn place(
+    ctx: &Context<'_>,
+    raw: &str,
+    visit: Option<&Visit>,
+) -> Result<Option<Place>, DbErr> {
+    let Some(link) = find(ctx.db, raw, false).await? else {
+        return Ok(None);
+    };
+    let Some(user_id) = visit.and_then(|v| v.user_id) else {
+        return Ok(Some(Place::SignIn));
+    };
+    let Some(user) = user::Entity::find_by_id(user_id).one(ctx.db).await? else {
+        return Ok(Some(Place::SignIn));
+    };
+    let state = link_state(&link.invitation, &link.ticket, ctx.clock.now());
+    let theirs = user.email == link.invitation.invited_email
+        && match state {
+            app::model::landing::LinkState::Pending => true,
+            app::model::landing::LinkState::Accepted => {
+                link.invitation.redeemed_by == Some(user.id)
+            }
+            _ => false,
+        };
+    if !theirs {
+        return Ok(Some(Place::SignIn));
+    }
+    let terms = current_terms(ctx.db, link.org.id).await?;
+    let terms = terms.map_or(0, |t| t.version);
+    let stage = if !consented(ctx.db, &link, user.id, terms).await? {
+        Stage::Consent
+    } else {
+        if link.invitation.status == PENDING {
+            let txn = crate::store::begin_write(ctx.db).await?;
+            accept_invitation(&txn, ctx, &link, user.id, false).await?;
+            txn.commit().await?;
+        }
+        if link.invitation.company_id.is_some() {
+            Stage::Welcome
+        } else {
+            Stage::Company
+        }
+    };
+    Ok(Some(Place::At {
+        link: Box::new(link),
+        user,
+        stage,
+    }))
+}
+
+/// The terms step of the link `raw` for this browser; `None` for an
+/// unknown link.
+pub async fn consent_view(
+    ctx: &Context<'_>,
+    raw: &str,
+    visit: Option<&Visit>,
+) -> Result<Option<ConsentView>, DbErr> {
+    Ok(match place(ctx, raw, visit).await? {
+        None => None,
+        Some(Place::SignIn) => Some(ConsentView::Elsewhere(Stage::SignIn)),
+        Some(Place::At { stage, .. }) if stage != Stage::Consent => {
+            Some(ConsentView::Elsewhere(stage))
+        }
+        Some(Place::At { link, .. }) => {
+            let terms = current_terms(ctx.db, link.org.id).await?;
+            Some(ConsentView::Show(ConsentPage {
+                org_name: link.org.name.clone(),
+                invited_email: link.invitation.invited_email.clone(),
+                privacy_url: link.org.privacy_url.clone(),
+                privacy_version: link.org.privacy_version.clone(),
+                terms_version: terms.as_ref().map_or(0, |t| t.version),
+                terms_html: terms.map(|t| super::terms::render(&t.body_markdown)),
+            }))
+        }
+    })
+}
+
+/// The invitee's answer on the terms step.
+pub struct Decision {
+    pub accept: bool,
+    /// The versions the page showed; an answer to other versions than the
+    /// current ones shows the page again.
+    pub privacy_version: String,
+    pub terms_version: i32,
+    pub user_agent: Option<String>,
+}
+
+/// What the answer did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Decided {
+    /// Accepted: on to this step.
+    Next(Stage),
+    /// Declined: the invitation stays open.
+    Declined,
+    /// Not the terms step (any more): to this step.
+    Elsewhere(Stage),
+    NotFound,
+}
+
+/// Records the answer of the signed-in invitee on the terms step of `raw`.
+pub async fn decide(
+    ctx: &Context<'_>,
+    raw: &str,
+    visit: Option<&Visit>,
+    decision: Decision,
+) -> Result<Decided, DbErr> {
+    let (link, user) = match place(ctx, raw, visit).await? {
+        None => return Ok(Decided::NotFound),
+        Some(Place::SignIn) => return Ok(Decided::Elsewhere(Stage::SignIn)),
+        Some(Place::At { stage, .. }) if stage != Stage::Consent => {
+            return Ok(Decided::Elsewhere(stage))
+        }
+        Some(Place::At { link, user, .. }) => (link, user),
+    };
+    let terms = current_terms(ctx.db, link.org.id)
+        .await?
+        .map_or(0, |t| t.version);
+    if decision.privacy_version != link.org.privacy_version || decision.terms_version != terms {
+        return Ok(Decided::Elsewhere(Stage::Consent));
+    }
+    let txn = crate::store::begin_write(ctx.db).await?;
+    if !decision.accept {
+        let entry = AuditEntry {
+            organization_id: Some(link.org.id),
+            actor_id: Some(user.id),
+            action: "customer.consent_declined",
+            target_type: "invitation",
+            target_id: link.invitation.id.to_string(),
+            details: json!({ "terms_version": terms }),
+        };
+        audit::record(&txn, entry, ctx.clock).await?;
+        txn.commit().await?;
+        return Ok(Decided::Declined);
+    }
+    consent::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user.id),
+        organization_id: Set(link.org.id),
+        privacy_version: Set(link.org.privacy_version.clone()),
+        terms_version: Set(terms),
+        automatic: Set(false),
+        client_address: Set(Some(ctx.address.to_owned())),
+        user_agent: Set(decision.user_agent.map(|ua| ua.chars().take(512).collect())),
+        accepted_at: Set(ctx.clock.now()),
+    }
+    .insert(&txn)
+    .await?;
+    accept_invitation(&txn, ctx, &link, user.id, true).await?;
+    txn.commit().await?;
+    Ok(Decided::Next(if link.invitation.company_id.is_some() {
+        Stage::Welcome
+    } else {
+        Stage::Company
+    }))
+}
+
+/// Sets the invitation to `Accepted`, redeemed by the user, unless it is
+/// already; an invitation to an existing company makes the user a member.
+async fn accept_invitation(
+    conn: &impl ConnectionTrait,
+    ctx: &Context<'_>,
+    link: &Link,
+    user_id: Uuid,
+    asked: bool,
+) -> Result<(), DbErr> {
+    let now = ctx.clock.now();
+    let accepted = invitation::Entity::update_many()
+        .col_expr(
+            invitation::Column::Status,
+            sea_orm::sea_query::Expr::value(ACCEPTED),
+        )
+        .col_expr(
+            invitation::Column::RedeemedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .col_expr(
+            invitation::Column::RedeemedBy,
+            sea_orm::sea_query::Expr::value(user_id),
+        )
+        .filter(invitation::Column::Id.eq(link.invitation.id))
+        .filter(invitation::Column::Status.eq(PENDING))
+        .exec(conn)
+        .await?
+        .rows_affected;
+    if accepted == 0 {
+        return Ok(());
+    }
+    if let Some(company_id) = link.invitation.company_id {
+        let member = membership::Entity::find()
+            .filter(membership::Column::CompanyId.eq(company_id))
+            .filter(membership::Column::UserId.eq(user_id))
+            .count(conn)
+            .await?;
+        if member == 0 {
+            membership::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                company_id: Set(company_id),
+                user_id: Set(user_id),
+                role: Set("member".to_owned()),
+                created_at: Set(now),
+            }
+            .insert(conn)
+            .await?;
+        }
+    }
+    let entry = AuditEntry {
+        organization_id: Some(link.org.id),
+        actor_id: Some(user_id),
+        action: "invitation.accepted",
+        target_type: "invitation",
+        target_id: link.invitation.id.to_string(),
+        details: json!({
+            "consent": if asked { "given" } else { "given before" },
+            "address": ctx.address,
+        }),
+    };
+    audit::record(conn, entry, ctx.clock).await
+}
