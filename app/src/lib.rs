@@ -37,6 +37,7 @@ use crate::pages::admin::{
     new_invitation::NewInvitation, operators::AdminOperators, providers::AdminProviders,
     set_password::SetPassword, settings::AdminSettings, tokens::AdminTokens,
 };
+use crate::pages::invite::company::InvitationCompany;
 use crate::pages::invite::consent::InvitationConsent;
 use crate::pages::invite::landing::InvitationLanding;
 use crate::pages::invite::signed_in::InvitationSignedIn;
@@ -92,6 +93,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("consent"))
                         view=InvitationConsent
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("company"))
+                        view=InvitationCompany
                         ssr=SsrMode::Async
                     />
                     <Route

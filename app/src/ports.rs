@@ -11,7 +11,7 @@ use crate::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, NewInvitationForm,
     NewInvitationOutcome,
 };
-use crate::model::journey::ConsentView;
+use crate::model::journey::{CompanyView, ConsentView};
 use crate::model::landing::Landing;
 use crate::model::operator::{
     AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
@@ -132,6 +132,13 @@ pub trait Redemption: Send + Sync + 'static {
         ticket: String,
         visitor: Option<Visitor>,
     ) -> PortFuture<'_, Result<Option<SignedIn>, PortError>>;
+    /// The company step of the link `ticket`, or the step to go to instead;
+    /// `None` for an unknown link.
+    fn company(
+        &self,
+        ticket: String,
+        visitor: Option<Visitor>,
+    ) -> PortFuture<'_, Result<Option<CompanyView>, PortError>>;
     /// The terms step of the link `ticket`, or the step to go to instead;
     /// `None` for an unknown link.
     fn consent(

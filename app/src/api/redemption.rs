@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::journey::ConsentView;
+use crate::model::journey::{CompanyView, ConsentView};
 use crate::model::landing::Landing;
 use crate::model::sign_in::{SignedIn, StartPage};
 
@@ -54,6 +54,16 @@ pub async fn invitation_consent(ticket: String) -> Result<Option<ConsentView>, S
     port()?
         .0
         .consent(ticket, visitor())
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// The company step of the link `ticket` for this browser.
+#[server(endpoint = "invitation_company")]
+pub async fn invitation_company(ticket: String) -> Result<Option<CompanyView>, ServerFnError> {
+    port()?
+        .0
+        .company(ticket, visitor())
         .await
         .map_err(|e| ServerFnError::new(format!("{e:?}")))
 }

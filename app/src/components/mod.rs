@@ -1,5 +1,6 @@
 //! Reusable pieces of the UI.
 pub mod admin_nav;
+pub mod company_fields;
 pub mod copy_button;
 pub mod language_switcher;
 pub mod step_indicator;

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::company::{check_field, CompanyField, CompanyProblem, Completeness};
+
 /// The steps of redeeming an invitation, as the step indicator counts them;
 /// the invitation's own page is step 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +35,8 @@ impl Stage {
         let page = match self {
             Stage::SignIn => "start",
             Stage::Consent => "consent",
-            Stage::Company | Stage::Welcome => "continue",
+            Stage::Company => "company",
+            Stage::Welcome => "continue",
         };
         format!("/invite/{ticket}/{page}")
     }
@@ -60,6 +63,59 @@ pub enum ConsentView {
     Elsewhere(Stage),
 }
 
+/// What the company step shows: the seller's draft, or what the invitee
+/// sent when the server found a problem in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyPage {
+    pub org_name: String,
+    /// Every field, in [`CompanyField::ALL`]'s order.
+    pub values: Vec<(CompanyField, String)>,
+    /// The values come back from the server, which found problems: every
+    /// field shows its message at once.
+    pub resubmitted: bool,
+}
+
+/// The company step, or the step to go to instead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CompanyView {
+    Show(CompanyPage),
+    Elsewhere(Stage),
+}
+
+/// A link the organization offers on its welcome page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WelcomeLink {
+    pub label: String,
+    pub url: String,
+}
+
+/// Each field of a company with its value, in [`CompanyField::ALL`]'s order.
+pub type CompanyValues = Vec<(CompanyField, String)>;
+/// The fields of a company that have a problem, each with its problem.
+pub type CompanyProblems = Vec<(CompanyField, CompanyProblem)>;
+
+/// The company as the invitee submits it: every field checked as complete
+/// company data, by the rules the page runs as the invitee types. The
+/// values as stored, or one problem per field that has one.
+pub fn check_company(
+    value_of: impl Fn(CompanyField) -> String,
+) -> Result<CompanyValues, CompanyProblems> {
+    let country = value_of(CompanyField::Country);
+    let mut values = Vec::new();
+    let mut problems = Vec::new();
+    for field in CompanyField::ALL {
+        match check_field(field, &value_of(field), &country, Completeness::Complete) {
+            Ok(value) => values.push((field, value)),
+            Err(problem) => problems.push((field, problem)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(values)
+    } else {
+        Err(problems)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +133,32 @@ mod tests {
         assert_eq!(Stage::Welcome.number(), Stage::STEPS);
         assert_eq!(Stage::Consent.path("t"), "/invite/t/consent");
         assert_eq!(Stage::SignIn.path("t"), "/invite/t/start");
+        assert_eq!(Stage::Company.path("t"), "/invite/t/company");
+    }
+
+    #[test]
+    fn a_company_is_complete_or_has_a_problem_per_field() {
+        let complete = |f: CompanyField| {
+            match f {
+                CompanyField::LegalName => "Hanbit Trading Co., Ltd.",
+                CompanyField::Street => "12 Teheran-ro",
+                CompanyField::PostalCode => "06234",
+                CompanyField::City => "Seoul",
+                CompanyField::Country => "kr",
+                _ => "",
+            }
+            .to_owned()
+        };
+        let values = check_company(complete).unwrap();
+        assert_eq!(values.len(), CompanyField::ALL.len());
+        assert!(values.contains(&(CompanyField::Country, "KR".to_owned())));
+        let problems = check_company(|f| match f {
+            CompanyField::LegalName => "1".to_owned(),
+            CompanyField::Website => "http://x.example".to_owned(),
+            other => complete(other),
+        })
+        .unwrap_err();
+        let fields: Vec<_> = problems.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, [CompanyField::LegalName, CompanyField::Website]);
     }
 }

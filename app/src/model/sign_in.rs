@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::discovery::Step;
-use crate::model::journey::Stage;
+use crate::model::journey::{Stage, WelcomeLink};
 
 /// The customer's browser session, put into the request by the server's
 /// session layer (a cookie apart from the operators').
@@ -65,6 +65,10 @@ pub struct SignedIn {
     pub display_name: Option<String>,
     /// The step the invitee is at.
     pub stage: Stage,
+    /// The company the invitation made them a member of, once there is one.
+    pub company_name: Option<String>,
+    /// The organization's links for the welcome page.
+    pub links: Vec<WelcomeLink>,
 }
 
 /// What the last sign-in form did, as the page tells it.

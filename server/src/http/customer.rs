@@ -21,9 +21,10 @@ use super::AppState;
 use crate::auth::codes::Purpose;
 use crate::auth::session::{self, Visit};
 use crate::redemption::federated::{self, Begin, Callback, Completed};
-use crate::redemption::journey::{self, Decided, Decision};
+use crate::redemption::journey::{self, CompanyOutcome, Decided, Decision};
 use crate::redemption::sign_in::{self, Context, Outcome, StepForm};
 use crate::secret::Secret;
+use app::model::journey::Stage;
 
 /// Puts the customer's live session, if any, into the request: as [`Visit`]
 /// for these handlers and as [`Visitor`] for the pages.
@@ -360,6 +361,48 @@ pub async fn decide_consent(
             Redirect::to(&format!("{}/consent?declined=1", page_of(&ticket))).into_response()
         }
         Ok(Decided::NotFound) => (StatusCode::NOT_FOUND, "not found").into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+/// `POST /invite/{ticket}/company`: the company as the invitee confirmed it.
+/// Invalid data changes nothing and is answered `422` with one message per
+/// field; a browser's form is sent back to its page, which shows the
+/// messages (so the step works without JavaScript).
+pub async fn submit_company(
+    State(state): State<AppState>,
+    Path(ticket): Path<String>,
+    client: Client,
+    Form(fields): Form<std::collections::HashMap<String, String>>,
+) -> Response {
+    let ctx = context(&state, &client);
+    let from_page = client
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let created =
+        journey::create_company(&ctx, &ticket, client.visit.as_ref(), &fields, from_page).await;
+    match created {
+        Ok(CompanyOutcome::Next(stage) | CompanyOutcome::Elsewhere(stage)) => {
+            Redirect::to(&stage.path(&ticket)).into_response()
+        }
+        Ok(CompanyOutcome::Invalid(_)) if from_page => {
+            Redirect::to(&Stage::Company.path(&ticket)).into_response()
+        }
+        Ok(CompanyOutcome::Invalid(problems)) => {
+            let s = client.locale.strings();
+            let errors: serde_json::Map<String, serde_json::Value> = problems
+                .into_iter()
+                .map(|(field, problem)| {
+                    let message = app::i18n::company_problem_message(s, problem);
+                    (field.form_name().to_owned(), message.into())
+                })
+                .collect();
+            let body = serde_json::json!({ "errors": errors });
+            (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(body)).into_response()
+        }
+        Ok(CompanyOutcome::NotFound) => (StatusCode::NOT_FOUND, "not found").into_response(),
         Err(e) => internal(e),
     }
 }

@@ -104,10 +104,20 @@ where
     }
 }
 
+/// The app's routes, listed once per process. Listing them renders the app
+/// with resource loading switched off for the whole process, so a page
+/// rendered meanwhile (by another router, as in the tests) would wait for
+/// its data forever (leptos#4773).
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState, branding: Branding) -> Router {
     let options = state.leptos_options.clone();
     let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let dashboard = DashboardPort(Arc::new(dashboard::DashboardService {
         db: state.db.clone(),
         clock: state.clock.clone(),
@@ -162,6 +172,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .route("/invite/{ticket}/reset", post(customer::reset_password))
         .route("/invite/{ticket}/switch", post(customer::switch_account))
         .route("/invite/{ticket}/consent", post(customer::decide_consent))
+        .route("/invite/{ticket}/company", post(customer::submit_company))
         .route("/invite/{ticket}/federated", get(customer::begin_federated))
         .route(CALLBACK_PATH, get(customer::federated_callback))
         .route("/signout", post(customer::sign_out))

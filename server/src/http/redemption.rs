@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use app::model::journey::ConsentView;
+use app::model::journey::{CompanyView, ConsentView};
 use app::model::landing::Landing;
 use app::model::sign_in::{SignedIn, StartPage, Visitor};
 use app::ports::{PortError, PortFuture, Redemption};
@@ -83,15 +83,34 @@ impl Redemption for RedemptionService {
             let place = journey::place(&ctx, &ticket, visit.as_ref())
                 .await
                 .map_err(unavailable)?;
-            Ok(match place {
-                Some(journey::Place::At { link, user, stage }) => Some(SignedIn {
-                    org_name: link.org.name,
-                    email: user.email,
-                    display_name: user.display_name,
-                    stage,
-                }),
-                _ => None,
-            })
+            let Some(journey::Place::At { link, user, stage }) = place else {
+                return Ok(None);
+            };
+            let (company_name, links) = journey::welcome(&self.db, &link)
+                .await
+                .map_err(unavailable)?;
+            Ok(Some(SignedIn {
+                org_name: link.org.name.clone(),
+                email: user.email,
+                display_name: user.display_name,
+                stage,
+                company_name,
+                links,
+            }))
+        })
+    }
+
+    fn company(
+        &self,
+        ticket: String,
+        visitor: Option<Visitor>,
+    ) -> PortFuture<'_, Result<Option<CompanyView>, PortError>> {
+        Box::pin(async move {
+            let visit = self.visit(&visitor).await.map_err(unavailable)?;
+            let ctx = self.context(&visitor);
+            journey::company_view(&ctx, &ticket, visit.as_ref())
+                .await
+                .map_err(unavailable)
         })
     }
 

@@ -4,7 +4,10 @@
 //! welcome page. The server decides the step, so no later step is reached
 //! before an earlier one (ASVS 5.0 2.3.1).
 
-use app::model::journey::{ConsentPage, ConsentView, Stage};
+use app::model::company::{CompanyField, CompanyProblem};
+use app::model::journey::{
+    check_company, CompanyPage, CompanyView, ConsentPage, ConsentView, Stage, WelcomeLink,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
@@ -17,7 +20,7 @@ use super::sign_in::Context;
 use crate::auth::session::Visit;
 use crate::invitations::{ACCEPTED, PENDING};
 use crate::store::audit::{self, AuditEntry};
-use crate::store::entities::{consent, invitation, membership, terms_version, user};
+use crate::store::entities::{company, consent, invitation, membership, terms_version, user};
 
 /// A signed-in invitee's place in the journey of their link.
 pub(crate) enum Place {
@@ -280,4 +283,199 @@ async fn accept_invitation(
         }),
     };
     audit::record(conn, entry, ctx.clock).await
+}
+
+/// A company form the server refused, kept in the browser's session so the
+/// page shows it again with its messages (for browsers without JavaScript).
+const REFUSED_COMPANY: &str = "refused_company";
+
+/// The company step of the link `raw` for this browser; `None` for an
+/// unknown link.
+pub async fn company_view(
+    ctx: &Context<'_>,
+    raw: &str,
+    visit: Option<&Visit>,
+) -> Result<Option<CompanyView>, DbErr> {
+    let link = match place(ctx, raw, visit).await? {
+        None => return Ok(None),
+        Some(Place::SignIn) => return Ok(Some(CompanyView::Elsewhere(Stage::SignIn))),
+        Some(Place::At { stage, .. }) if stage != Stage::Company => {
+            return Ok(Some(CompanyView::Elsewhere(stage)))
+        }
+        Some(Place::At { link, .. }) => link,
+    };
+    let refused = visit
+        .map(|v| &v.data[REFUSED_COMPANY])
+        .filter(|r| r["ticket"].as_str() == Some(raw));
+    let (source, resubmitted) = match refused {
+        Some(refused) => (refused["values"].clone(), true),
+        None => (
+            link.invitation.company_draft.clone().unwrap_or_default(),
+            false,
+        ),
+    };
+    let values = CompanyField::ALL
+        .into_iter()
+        .map(|f| {
+            let value = source[f.api_name()].as_str().unwrap_or_default();
+            (f, value.to_owned())
+        })
+        .collect();
+    Ok(Some(CompanyView::Show(CompanyPage {
+        org_name: link.org.name.clone(),
+        values,
+        resubmitted,
+    })))
+}
+
+/// What submitting the company did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CompanyOutcome {
+    /// Created (or created already by an earlier submit): on to this step.
+    Next(Stage),
+    /// One problem per field that has one; nothing was written.
+    Invalid(Vec<(CompanyField, CompanyProblem)>),
+    /// Not the company step (any more, or yet): to this step.
+    Elsewhere(Stage),
+    NotFound,
+}
+
+/// Creates the invitee's company from the submitted fields: the company,
+/// the invitee's `company_admin` membership and the invitation's link to it
+/// commit together, and a second submit finds the company made by the first.
+/// `keep_refused` keeps refused values for the page to show again.
+pub async fn create_company(
+    ctx: &Context<'_>,
+    raw: &str,
+    visit: Option<&Visit>,
+    submitted: &std::collections::HashMap<String, String>,
+    keep_refused: bool,
+) -> Result<CompanyOutcome, DbErr> {
+    let (link, user) = match place(ctx, raw, visit).await? {
+        None => return Ok(CompanyOutcome::NotFound),
+        Some(Place::SignIn) => return Ok(CompanyOutcome::Elsewhere(Stage::SignIn)),
+        Some(Place::At { stage, .. }) if stage != Stage::Company => {
+            return Ok(CompanyOutcome::Elsewhere(stage))
+        }
+        Some(Place::At { link, user, .. }) => (link, user),
+    };
+    let value_of = |f: CompanyField| submitted.get(f.form_name()).cloned().unwrap_or_default();
+    let values = match check_company(value_of) {
+        Ok(values) => values,
+        Err(problems) => {
+            if let Some(visit) = visit.filter(|_| keep_refused) {
+                let kept: serde_json::Map<String, serde_json::Value> = CompanyField::ALL
+                    .into_iter()
+                    .map(|f| (f.api_name().to_owned(), value_of(f).into()))
+                    .collect();
+                let refused = json!({ "ticket": raw, "values": kept });
+                crate::auth::session::set_visit_value(ctx.db, visit, REFUSED_COMPANY, refused)
+                    .await?;
+            }
+            return Ok(CompanyOutcome::Invalid(problems));
+        }
+    };
+    let value = |f: CompanyField| {
+        values
+            .iter()
+            .find(|(field, _)| *field == f)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let optional = |f: CompanyField| Some(value(f)).filter(|v| !v.is_empty());
+    let txn = crate::store::begin_write(ctx.db).await?;
+    // The invitation, locked: a second submit waits here, then finds the company.
+    let Some(locked) = find(&txn, raw, true).await? else {
+        return Ok(CompanyOutcome::NotFound);
+    };
+    if locked.invitation.company_id.is_some() {
+        return Ok(CompanyOutcome::Next(Stage::Welcome));
+    }
+    let now = ctx.clock.now();
+    let company_id = Uuid::new_v4();
+    company::ActiveModel {
+        id: Set(company_id),
+        organization_id: Set(link.org.id),
+        legal_name: Set(value(CompanyField::LegalName)),
+        street: Set(value(CompanyField::Street)),
+        postal_code: Set(value(CompanyField::PostalCode)),
+        city: Set(value(CompanyField::City)),
+        country: Set(value(CompanyField::Country)),
+        tax_id: Set(optional(CompanyField::TaxId)),
+        phone: Set(optional(CompanyField::Phone)),
+        website: Set(optional(CompanyField::Website)),
+        created_by: Set(Some(user.id)),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    membership::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        company_id: Set(company_id),
+        user_id: Set(user.id),
+        role: Set("company_admin".to_owned()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    invitation::Entity::update_many()
+        .col_expr(
+            invitation::Column::CompanyId,
+            sea_orm::sea_query::Expr::value(company_id),
+        )
+        .filter(invitation::Column::Id.eq(link.invitation.id))
+        .exec(&txn)
+        .await?;
+    let entry = AuditEntry {
+        organization_id: Some(link.org.id),
+        actor_id: Some(user.id),
+        action: "company.created",
+        target_type: "company",
+        target_id: company_id.to_string(),
+        details: json!({
+            "invitation": link.invitation.id.to_string(),
+            "legal_name": value(CompanyField::LegalName),
+            "country": value(CompanyField::Country),
+        }),
+    };
+    audit::record(&txn, entry, ctx.clock).await?;
+    if let Some(visit) = visit {
+        crate::auth::session::set_visit_value(
+            &txn,
+            visit,
+            REFUSED_COMPANY,
+            serde_json::Value::Null,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(CompanyOutcome::Next(Stage::Welcome))
+}
+
+/// The company the invitation made the invitee a member of, by name, and
+/// the organization's links for the welcome page.
+pub(crate) async fn welcome(
+    conn: &impl ConnectionTrait,
+    link: &Link,
+) -> Result<(Option<String>, Vec<WelcomeLink>), DbErr> {
+    let company = match link.invitation.company_id {
+        Some(id) => company::Entity::find_by_id(id).one(conn).await?,
+        None => None,
+    };
+    let links = link
+        .org
+        .welcome_links
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .filter_map(|l| {
+                    Some(WelcomeLink {
+                        label: l["label"].as_str()?.to_owned(),
+                        url: l["url"].as_str()?.to_owned(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok((company.map(|c| c.legal_name), links))
 }

@@ -95,8 +95,9 @@ async fn the_terms_come_first_and_accepting_them_accepts_the_invitation() {
         ("privacy_version", "1"),
         ("terms_version", "1"),
     ];
+    let company_page = format!("/invite/{ticket}/company");
     let answer = browser.post(&consent_page, &accept).await;
-    assert_eq!(answer.location, continue_page);
+    assert_eq!(answer.location, company_page, "on to the company");
     let given = consent::Entity::find().all(&api.db).await.unwrap();
     assert_eq!(given.len(), 1);
     let invitation = the_invitation(&api).await;
@@ -120,15 +121,16 @@ async fn the_terms_come_first_and_accepting_them_accepts_the_invitation() {
         .unwrap();
     assert_eq!(accepted, 1);
 
-    // The terms step is behind the invitee now; the next step shows where they are.
-    assert_eq!(browser.get(&consent_page).await.location, continue_page);
-    let page = browser.get(&continue_page).await;
+    // The terms step is behind the invitee now; the next step is where they are.
+    assert_eq!(browser.get(&consent_page).await.location, company_page);
+    assert_eq!(browser.get(&continue_page).await.location, company_page);
+    let page = browser.get(&company_page).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Step 4 of 5"), "{}", page.body);
     // Accepting again changes nothing.
     assert_eq!(
         browser.post(&consent_page, &accept).await.location,
-        continue_page
+        company_page
     );
     assert_eq!(consent::Entity::find().count(&api.db).await.unwrap(), 1);
     // The link's start leads the redeemer on, not to the "accepted" page.
@@ -147,7 +149,162 @@ async fn the_terms_come_first_and_accepting_them_accepts_the_invitation() {
     ];
     assert_eq!(
         browser.post(&consent_page, &accept_2).await.location,
-        continue_page
+        company_page
     );
     assert_eq!(consent::Entity::find().count(&api.db).await.unwrap(), 2);
+}
+
+/// Invites Jiwoo with the company the seller registered; returns the ticket.
+async fn invite_with_company(api: &Api) -> String {
+    let inv = crate::api::create_invitation(
+        api,
+        serde_json::json!({
+            "invitedUserEmailAddress": JIWOO,
+            "inviteRedirectUrl": "http://lobby.test/welcome",
+            "company": { "legalName": "Customer AG", "street": "Bahnhofstrasse 1", "city": "Zürich", "country": "CH" },
+        }),
+    )
+    .await;
+    let url = inv["inviteRedeemUrl"].as_str().unwrap();
+    url.split("invitationId=").nth(1).unwrap().to_owned()
+}
+
+const ACCEPT: [(&str, &str); 3] = [
+    ("decision", "accept"),
+    ("privacy_version", "1"),
+    ("terms_version", "0"),
+];
+
+/// A complete company as the form sends it.
+fn company_form<'a>(postal_code: &'a str, tax_id: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("legal_name", "Customer AG"),
+        ("street", "Bahnhofstrasse 1"),
+        ("postal_code", postal_code),
+        ("city", "Zürich"),
+        ("country", "CH"),
+        ("tax_id", tax_id),
+        ("phone", ""),
+        ("website", ""),
+    ]
+}
+
+#[tokio::test]
+async fn the_company_comes_after_the_terms_and_is_created_once_with_its_admin() {
+    use lobby::store::entities::{company, membership};
+    let api = setup().await;
+    let ticket = invite_with_company(&api).await;
+    let company_page = format!("/invite/{ticket}/company");
+    let mut browser = Browser::new(&api);
+    sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
+
+    // Before the terms, no company: the page and its form lead to the terms.
+    assert_eq!(
+        browser.get(&company_page).await.location,
+        format!("/invite/{ticket}/consent")
+    );
+    let early = browser.post(&company_page, &company_form("8001", "")).await;
+    assert_eq!(early.location, format!("/invite/{ticket}/consent"));
+    assert_eq!(company::Entity::find().count(&api.db).await.unwrap(), 0);
+
+    let answer = browser
+        .post(&format!("/invite/{ticket}/consent"), &ACCEPT)
+        .await;
+    assert_eq!(answer.location, company_page);
+    // The seller's draft fills the form; the postal code is missing.
+    let page = browser.get(&company_page).await;
+    assert!(page.body.contains("Step 4 of 5"), "{}", page.body);
+    assert!(
+        page.body.contains(r#"value="Customer AG""#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("CREATE COMPANY"));
+
+    // A request past the page with invalid data: 422, one message per field, nothing written.
+    let request = axum::http::Request::post(&company_page)
+        .header("origin", crate::http::ORIGIN)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .header(
+            "cookie",
+            format!("lobby_visit={}", browser.cookie.clone().unwrap()),
+        )
+        .body(axum::body::Body::from(
+            "legal_name=1&street=&postal_code=80&city=Z%C3%BCrich&country=CH&tax_id=CHE-12",
+        ))
+        .unwrap();
+    let response = crate::http::answer(&api.app, request).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+        .await
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let errors = body["errors"].as_object().unwrap();
+    let mut fields: Vec<_> = errors.keys().map(String::as_str).collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        ["legal_name", "postal_code", "street", "tax_id"],
+        "{body}"
+    );
+    assert!(errors
+        .values()
+        .all(|m| m.as_str().is_some_and(|m| !m.is_empty())));
+    assert_eq!(company::Entity::find().count(&api.db).await.unwrap(), 0);
+
+    // A browser's invalid form comes back to the page, which shows it with its messages.
+    let answer = browser.post(&company_page, &company_form("80", "")).await;
+    assert_eq!(answer.location, company_page);
+    let page = browser.get(&company_page).await;
+    assert!(
+        page.body.contains("Some details need fixing."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"value="80""#), "{}", page.body);
+
+    // Valid: the company, its admin and the invitation's link, once, however often it is sent.
+    let valid = company_form("8001", "CHE-123.456.788");
+    let valid: Vec<_> = valid
+        .into_iter()
+        .map(|(k, v)| (k, if k == "tax_id" { "" } else { v }))
+        .collect();
+    let answer = browser.post(&company_page, &valid).await;
+    assert_eq!(answer.location, format!("/invite/{ticket}/continue"));
+    let again = browser.post(&company_page, &valid).await;
+    assert_eq!(again.location, format!("/invite/{ticket}/continue"));
+    let companies = company::Entity::find().all(&api.db).await.unwrap();
+    assert_eq!(companies.len(), 1);
+    assert_eq!(
+        (
+            companies[0].legal_name.as_str(),
+            companies[0].postal_code.as_str(),
+            companies[0].country.as_str()
+        ),
+        ("Customer AG", "8001", "CH")
+    );
+    let members = membership::Entity::find().all(&api.db).await.unwrap();
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0].role, "company_admin");
+    assert_eq!(the_invitation(&api).await.company_id, Some(companies[0].id));
+
+    // The welcome page, and no way back to the company step.
+    let page = browser.get(&format!("/invite/{ticket}/continue")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Step 5 of 5") && page.body.contains("Welcome, "),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("You are now set up for Customer AG at GFMS."),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        browser.get(&company_page).await.location,
+        format!("/invite/{ticket}/continue")
+    );
 }

@@ -56,7 +56,8 @@ impl<'a> Browser<'a> {
     async fn send(&mut self, request: axum::http::request::Builder, body: Body) -> Answer {
         let mut request = request
             .header("accept-language", "en")
-            .header("user-agent", "lobby-tests");
+            .header("user-agent", "lobby-tests")
+            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8");
         if let Some(c) = &self.cookie {
             request = request.header(header::COOKIE, format!("lobby_visit={c}"));
         }

@@ -9,11 +9,10 @@ use crate::api::invitations::CreateInvitation;
 use crate::api::operator::signed_in_operator;
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
+use crate::components::company_fields::{company_input, CompanyInput};
 use crate::components::copy_button::CopyButton;
-use crate::i18n::{company_problem_message, fill, Locale, Strings};
-use crate::model::company::{
-    check_field, countries_by_name, postal_example, tax_example, CompanyField, Completeness,
-};
+use crate::i18n::{fill, Locale, Strings};
+use crate::model::company::{check_field, CompanyField, Completeness};
 use crate::model::email::{normalize_email, EmailProblem};
 use crate::model::invitation::{NewInvitationOutcome, MESSAGE_MAX_CHARS};
 use crate::use_locale;
@@ -24,89 +23,6 @@ fn email_error(s: &'static Strings, raw: &str) -> Option<&'static str> {
         Err(EmailProblem::Empty) => Some(s.error_email_required),
         Err(EmailProblem::TooLong) => Some(s.error_email_too_long),
         Err(EmailProblem::Malformed) => Some(s.error_email_invalid),
-    }
-}
-
-fn company_label(s: &'static Strings, field: CompanyField) -> &'static str {
-    match field {
-        CompanyField::LegalName => s.field_legal_name,
-        CompanyField::Street => s.field_street,
-        CompanyField::PostalCode => s.field_postal_code,
-        CompanyField::City => s.field_city,
-        CompanyField::Country => s.field_country,
-        CompanyField::TaxId => s.field_tax_id,
-        CompanyField::Phone => s.field_phone,
-        CompanyField::Website => s.field_website,
-    }
-}
-
-/// One field of the company draft: checked as it is typed by the shared
-/// rules, its message shown once the field was left.
-fn company_input(
-    field: CompanyField,
-    value: RwSignal<String>,
-    touched: RwSignal<bool>,
-    country: RwSignal<String>,
-    locale: RwSignal<Locale>,
-) -> impl IntoView {
-    let t = move || locale.get().strings();
-    let id = format!("company-{}", field.form_name());
-    let error_id = format!("{id}-error");
-    let name = format!("form[{}]", field.form_name());
-    let problem = move || {
-        let p = check_field(field, &value.get(), &country.get(), Completeness::Draft).err()?;
-        touched.get().then(|| company_problem_message(t(), p))
-    };
-    let example = move || {
-        let c = country.get();
-        let example = match field {
-            CompanyField::PostalCode => postal_example(&c),
-            CompanyField::TaxId => tax_example(&c),
-            _ => None,
-        }?;
-        Some(fill(t().hint_example, &[("example", example)]))
-    };
-    let control = if field == CompanyField::Country {
-        let options = move || {
-            countries_by_name(locale.get())
-                .into_iter()
-                .map(|(code, name)| view! { <option value=code selected=move || value.get() == code>{name}</option> })
-                .collect_view()
-        };
-        view! {
-            <select
-                id=id.clone()
-                name=name
-                on:change=move |ev| {
-                    value.set(event_target_value(&ev));
-                    touched.set(true);
-                }
-                aria-describedby=error_id.clone()
-            >
-                <option value="">{move || t().choose_country}</option>
-                {options}
-            </select>
-        }
-        .into_any()
-    } else {
-        view! {
-            <input
-                id=id.clone()
-                name=name
-                prop:value=value
-                on:input=move |ev| value.set(event_target_value(&ev))
-                on:blur=move |_| touched.set(true)
-                aria-invalid=move || problem().is_some().to_string()
-                aria-describedby=error_id.clone()
-            />
-        }
-        .into_any()
-    };
-    view! {
-        <label for=id>{move || company_label(t(), field)}</label>
-        {control}
-        <p class="field-hint">{example}</p>
-        <p id=error_id class="field-error" aria-live="polite">{problem}</p>
     }
 }
 
@@ -287,7 +203,14 @@ pub fn NewInvitation() -> impl IntoView {
                                 {company
                                     .into_iter()
                                     .map(|(field, value, touched)| {
-                                        company_input(field, value, touched, country, locale)
+                                        company_input(CompanyInput {
+                                            field,
+                                            value,
+                                            touched,
+                                            country,
+                                            completeness: Completeness::Draft,
+                                            name: format!("form[{}]", field.form_name()),
+                                        })
                                     })
                                     .collect_view()}
                             </fieldset>

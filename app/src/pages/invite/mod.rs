@@ -1,4 +1,5 @@
 //! The invitee's pages, from the link in the invitation email.
+pub mod company;
 pub mod consent;
 pub mod landing;
 pub mod signed_in;

@@ -1,7 +1,7 @@
-//! `/invite/{ticket}/continue`: where a signed-in invitee goes on: to the
-//! terms step until they are accepted; after them, until the company and
-//! welcome steps exist, it says where the invitee stands. Anyone else is
-//! sent to the sign-in step, which tells them what applies.
+//! `/invite/{ticket}/continue`: where a signed-in invitee goes on. Until
+//! the terms are accepted and the company exists, it leads to that step;
+//! then it is the welcome page, with the organization's links. Anyone else
+//! is sent to the sign-in step, which tells them what applies.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,17 +23,19 @@ pub fn InvitationSignedIn() -> impl IntoView {
     let page = Resource::new(ticket, invitation_signed_in);
 
     view! {
-        <Title text=move || t().signed_in_title/>
+        <Title text=move || t().welcome_title/>
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || {
                 let ticket = ticket();
                 Suspend::new(async move {
                     match page.await {
-                        Ok(Some(SignedIn { stage: Stage::Consent, .. })) => {
-                            view! { <Redirect path=Stage::Consent.path(&ticket)/> }.into_any()
+                        Ok(Some(welcome @ SignedIn { stage: Stage::Welcome, .. })) => {
+                            view! { <Welcome welcome/> }.into_any()
                         }
-                        Ok(Some(signed_in)) => view! { <SignedInCard signed_in/> }.into_any(),
-                        _ => view! { <Redirect path=format!("/invite/{ticket}/start")/> }.into_any(),
+                        Ok(Some(SignedIn { stage, .. })) => {
+                            view! { <Redirect path=stage.path(&ticket)/> }.into_any()
+                        }
+                        _ => view! { <Redirect path=Stage::SignIn.path(&ticket)/> }.into_any(),
                     }
                 })
             }}
@@ -41,27 +43,36 @@ pub fn InvitationSignedIn() -> impl IntoView {
     }
 }
 
+/// The last step: a greeting, the company, and the organization's links.
 #[component]
-fn SignedInCard(signed_in: SignedIn) -> impl IntoView {
+fn Welcome(welcome: SignedIn) -> impl IntoView {
     let locale = use_locale();
     move || {
         let s = locale.get().strings();
-        let greeting = signed_in
-            .display_name
-            .as_deref()
-            .map(|name| view! { <p>{fill(s.landing_greeting, &[("name", name)])}</p> });
-        let org = [("org", signed_in.org_name.as_str())];
-        let next = match signed_in.stage {
-            Stage::Welcome => fill(s.signed_in_accepted, &org),
-            _ => fill(s.signed_in_next, &org),
-        };
+        let name = welcome.display_name.as_deref().unwrap_or(&welcome.email);
+        let org = welcome.org_name.as_str();
+        let company = welcome.company_name.as_deref().map(|company| {
+            view! { <p>{fill(s.welcome_company, &[("company", company), ("org", org)])}</p> }
+        });
+        let links = (!welcome.links.is_empty()).then(|| {
+            view! {
+                <h2 id="welcome-links">{s.welcome_links_heading}</h2>
+                <ul aria-labelledby="welcome-links">
+                    {welcome
+                        .links
+                        .iter()
+                        .map(|l| view! { <li><a href=l.url.clone() rel="external">{l.label.clone()}</a></li> })
+                        .collect_view()}
+                </ul>
+            }
+        });
         view! {
-            <section class="card narrow" aria-labelledby="signed-in-heading">
-                <StepIndicator stage=signed_in.stage/>
-                <h1 id="signed-in-heading">{s.signed_in_heading}</h1>
-                {greeting}
-                <p>{fill(s.signed_in_as, &[("email", &signed_in.email)])}</p>
-                <p>{next}</p>
+            <section class="card narrow" aria-labelledby="welcome-heading">
+                <StepIndicator stage=Stage::Welcome/>
+                <h1 id="welcome-heading">{fill(s.welcome_heading, &[("name", name)])}</h1>
+                {company}
+                <p>{fill(s.signed_in_as, &[("email", &welcome.email)])}</p>
+                {links}
                 <form method="post" action="/signout">
                     <button type="submit">{s.sign_out_button}</button>
                 </form>

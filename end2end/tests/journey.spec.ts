@@ -1,0 +1,95 @@
+// The invitee's whole way after the link, in Chromium: sign in with a
+// passcode, accept the terms, confirm the company the seller registered
+// (CREATE COMPANY grey and disabled until every field is valid, then in the
+// accent colour), and the welcome page; and the terms and company steps
+// without JavaScript, where the server says what is wrong.
+import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { invite as inviteThrough } from '../support/invite';
+import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
+
+let sink: Sink;
+test.beforeAll(() => {
+  sink = startSmtpSink();
+});
+test.afterAll(() => stopSmtpSink(sink));
+
+const GREY = 'rgb(196, 199, 204)';
+const ORANGE = 'rgb(242, 107, 33)'; // the default accent colour, #f26b21
+
+/** Invites `to` with a company draft that lacks its postal code. */
+async function invite(request: APIRequestContext, baseURL: string, to: string) {
+  const company = { legalName: 'Customer AG', street: 'Bahnhofstrasse 1', city: 'Zürich', country: 'CH' };
+  return (await inviteThrough(sink, request, baseURL, to, { company })).link;
+}
+
+/** From the email's link, signed in with the emailed passcode, to the terms step. */
+async function signIn(page: Page, link: string, to: string) {
+  await page.goto(link);
+  await page.getByRole('link', { name: 'Get started now' }).click();
+  const delivered = sink.captureOne(to, { wait: 15_000 });
+  await page.getByRole('button', { name: 'Email me a code' }).click();
+  const { email } = await delivered;
+  await page.getByLabel('6-digit code').fill(/\b(\d{6})\b/.exec(email.body)![1]);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Privacy and terms of GFMS');
+}
+
+async function background(page: Page, name: string) {
+  return page.getByRole('button', { name }).evaluate((b) => getComputedStyle(b).backgroundColor);
+}
+
+test('terms, then the company with live checks, then the welcome page', async ({ page, request, baseURL }) => {
+  const to = 'journey.live@customer.example';
+  await signIn(page, await invite(request, baseURL!, to), to);
+  await expect(page.getByText('Step 3 of 5')).toBeVisible();
+  await page.getByRole('button', { name: 'Accept' }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your company');
+  await expect(page.getByText('Step 4 of 5')).toBeVisible();
+  await expect(page.getByLabel('Legal name')).toHaveValue('Customer AG');
+  const create = page.getByRole('button', { name: 'CREATE COMPANY' });
+  await expect(create).toBeDisabled();
+  expect(await background(page, 'CREATE COMPANY')).toBe(GREY);
+
+  // Enter while something is invalid: to the first field to fix, with its message.
+  await page.getByLabel('Legal name').press('Enter');
+  await expect(page.getByLabel('Postal code')).toBeFocused();
+  await expect(page.locator('#company-postal_code-error')).toHaveText('This field is required.');
+  await expect(page).toHaveURL(/\/company$/);
+
+  await page.getByLabel('Postal code').fill('80');
+  await page.getByLabel('Postal code').blur();
+  await expect(page.locator('#company-postal_code-error')).toHaveText('This is not a postal code of the chosen country.');
+  await expect(create).toBeDisabled();
+  await page.getByLabel('Postal code').fill('8001');
+  await expect(create).toBeEnabled();
+  await expect(page.locator('#company-postal_code-error')).toHaveText('');
+  expect(await background(page, 'CREATE COMPANY')).toBe(ORANGE);
+
+  await create.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${to}`);
+  await expect(page.getByText('Step 5 of 5')).toBeVisible();
+  await expect(page.getByText('You are now set up for Customer AG at GFMS.')).toBeVisible();
+  // Back to an earlier step's page: the welcome page again.
+  await page.goto(page.url().replace(/\/continue$/, '/company'));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${to}`);
+});
+
+test('without JavaScript the terms and company steps work, and the server says what is wrong', async ({ browser, request, baseURL }) => {
+  const to = 'journey.nojs@customer.example';
+  const link = await invite(request, baseURL!, to);
+  const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  await signIn(page, link, to);
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your company');
+
+  await page.getByRole('button', { name: 'CREATE COMPANY' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Some details need fixing. Each field says what is wrong.');
+  await expect(page.locator('#company-postal_code-error')).toHaveText('This field is required.');
+  await expect(page.getByLabel('Legal name')).toHaveValue('Customer AG');
+
+  await page.getByLabel('Postal code').fill('8001');
+  await page.getByRole('button', { name: 'CREATE COMPANY' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${to}`);
+  await expect(page.getByText('You are now set up for Customer AG at GFMS.')).toBeVisible();
+});
