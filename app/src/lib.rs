@@ -35,7 +35,7 @@ use crate::pages::admin::{
     home::AdminHome, import_detail::ImportDetail, import_upload::ImportUpload,
     invitation_detail::InvitationDetailPage, invitations::AdminInvitations, login::AdminLogin,
     new_invitation::NewInvitation, operators::AdminOperators, providers::AdminProviders,
-    set_password::SetPassword, settings::AdminSettings, tokens::AdminTokens,
+    set_password::SetPassword, settings::AdminSettings, terms::AdminTerms, tokens::AdminTokens,
 };
 use crate::pages::invite::company::InvitationCompany;
 use crate::pages::invite::consent::InvitationConsent;
@@ -112,6 +112,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("tokens")) view=AdminTokens ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettings ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("providers")) view=AdminProviders ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("terms")) view=AdminTerms ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("set-password")) view=SetPassword ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("invitations"))

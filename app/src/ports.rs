@@ -18,6 +18,7 @@ use crate::model::operator::{
 };
 use crate::model::providers::{NewProvider, ProviderProblem, ProvidersView};
 use crate::model::sign_in::{SignedIn, StartPage, Visitor};
+use crate::model::terms::TermsView;
 
 pub type PortFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -103,6 +104,15 @@ pub trait Dashboard: Send + Sync + 'static {
         admin_email: String,
         id: String,
     ) -> PortFuture<'_, Result<bool, PortError>>;
+    /// The current terms of use and the number of consents.
+    fn terms(&self) -> PortFuture<'_, Result<TermsView, PortError>>;
+    /// Publishes checked terms as the next version for the admin
+    /// `admin_email`; the new version's number.
+    fn publish_terms(
+        &self,
+        admin_email: String,
+        markdown: String,
+    ) -> PortFuture<'_, Result<i32, PortError>>;
     /// Confirms a previewed import on behalf of `operator_email`.
     fn confirm_import(
         &self,

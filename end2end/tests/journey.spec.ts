@@ -1,9 +1,11 @@
 // The invitee's whole way after the link, in Chromium: sign in with a
 // passcode, accept the terms, confirm the company the seller registered
 // (CREATE COMPANY grey and disabled until every field is valid, then in the
-// accent colour), and the welcome page; and the terms and company steps
-// without JavaScript, where the server says what is wrong.
+// accent colour), and the welcome page; the terms and company steps
+// without JavaScript, where the server says what is wrong; and new terms
+// published in the dashboard, accepted again at the next visit.
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { ADMIN } from '../playwright.config';
 import { invite as inviteThrough } from '../support/invite';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
 
@@ -92,4 +94,39 @@ test('without JavaScript the terms and company steps work, and the server says w
   await page.getByRole('button', { name: 'CREATE COMPANY' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${to}`);
   await expect(page.getByText('You are now set up for Customer AG at GFMS.')).toBeVisible();
+});
+
+test('an admin publishes new terms; the invitee accepts them at the next visit, and the consents download', async ({ browser, page, request, baseURL }) => {
+  // The invitee signs in and accepts the terms of the moment.
+  const to = 'journey.terms@customer.example';
+  const invitee = await (await browser.newContext()).newPage();
+  await signIn(invitee, await invite(request, baseURL!, to), to);
+  await invitee.getByRole('button', { name: 'Accept' }).click();
+  await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('Your company');
+
+  // An admin publishes a new version in the dashboard.
+  await page.goto('/admin/login');
+  await page.getByLabel('Email address').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+  await page.waitForLoadState('networkidle');
+  await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Terms of use' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Terms of use');
+  await page.getByLabel('Terms of use for a new version (Markdown)').fill('## Rules of GFMS\n\nBe **kind** to each other. <b>no html</b>');
+  await page.getByRole('button', { name: 'Publish as a new version' }).click();
+  await expect(page.getByRole('status')).toHaveText(/Version \d+ is published\. Invitees accept it at their next visit\./);
+  await expect(page.getByRole('region', { name: /Version \d+, published/ })).toContainText('Be kind to each other. <b>no html</b>');
+
+  // The invitee's next page is the terms step again, with the new text.
+  await invitee.reload();
+  await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('Privacy and terms of GFMS');
+  await expect(invitee.getByRole('heading', { name: 'Rules of GFMS' })).toBeVisible();
+  await invitee.getByRole('button', { name: 'Accept' }).click();
+  await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('Your company');
+
+  // Both consents are in the export.
+  await page.reload();
+  const csv = await (await page.request.get('/admin/consents.csv')).text();
+  expect(csv.split('\n').filter((line) => line.includes(`,${to},`))).toHaveLength(2);
 });

@@ -6,6 +6,7 @@ pub mod operators;
 pub mod providers;
 pub mod redemption;
 pub mod settings;
+pub mod terms;
 
 /// The signed-in operator, when the request carries their session and, for
 /// changes, `csrf` equal to the session's token; else 403.

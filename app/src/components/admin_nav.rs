@@ -22,6 +22,7 @@ pub fn AdminNav() -> impl IntoView {
                 <li><a href="/admin/tokens" aria-current=current("/admin/tokens")>{move || t().admin_nav_tokens}</a></li>
                 <li><a href="/admin/settings" aria-current=current("/admin/settings")>{move || t().admin_nav_settings}</a></li>
                 <li><a href="/admin/providers" aria-current=current("/admin/providers")>{move || t().admin_nav_providers}</a></li>
+                <li><a href="/admin/terms" aria-current=current("/admin/terms")>{move || t().admin_nav_terms}</a></li>
             </ul>
         </nav>
     }

@@ -11,3 +11,4 @@ pub mod operator;
 pub mod password;
 pub mod providers;
 pub mod sign_in;
+pub mod terms;

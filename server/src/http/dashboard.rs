@@ -15,6 +15,7 @@ use app::model::operator::{
     AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
 };
 use app::model::providers::{NewProvider, ProviderProblem, ProvidersView};
+use app::model::terms::TermsView;
 use app::ports::{Dashboard, PortError, PortFuture};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -24,8 +25,8 @@ use crate::federation::providers;
 use crate::invitations::bulk;
 use crate::invitations::manage::{self, ListQuery, ManageError};
 use crate::invitations::status_at;
-use crate::redemption::settings;
 use crate::redemption::sign_in::stored_order;
+use crate::redemption::{consents, settings};
 use crate::store::entities::{api_token, audit_event, invitation, org_role, organization, user};
 
 pub struct DashboardService {
@@ -136,6 +137,27 @@ impl Dashboard for DashboardService {
                 return Ok(false);
             };
             providers::remove(&self.db, self.clock.as_ref(), org.id, admin.id, id)
+                .await
+                .map_err(unavailable)
+        })
+    }
+
+    fn terms(&self) -> PortFuture<'_, Result<TermsView, PortError>> {
+        Box::pin(async move {
+            consents::view(&self.db, self.organization_id)
+                .await
+                .map_err(unavailable)
+        })
+    }
+
+    fn publish_terms(
+        &self,
+        admin_email: String,
+        markdown: String,
+    ) -> PortFuture<'_, Result<i32, PortError>> {
+        Box::pin(async move {
+            let (org, admin) = self.org_and_operator(&admin_email).await?;
+            consents::publish(&self.db, org.id, admin.id, markdown, self.clock.as_ref())
                 .await
                 .map_err(unavailable)
         })
@@ -578,5 +600,30 @@ impl Dashboard for DashboardService {
                 .await
                 .map_err(unavailable)
         })
+    }
+}
+
+/// `GET /admin/consents.csv`: every consent given to the organization, for
+/// operators (the admin area's layer admits only them).
+pub async fn consents_csv(
+    axum::extract::State(state): axum::extract::State<super::AppState>,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    match consents::csv(&state.db, state.organization_id).await {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"consents.csv\"",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            // The byte order mark makes spreadsheets read the file as UTF-8.
+            format!("\u{feff}{csv}"),
+        )
+            .into_response(),
+        Err(e) => super::replies::internal(e),
     }
 }

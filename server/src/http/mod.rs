@@ -151,6 +151,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
             post(bulk_import::upload).layer(DefaultBodyLimit::max(bulk_import::BODY_LIMIT)),
         )
         .route("/admin/imports/{id}/result.csv", get(bulk_import::result))
+        .route("/admin/consents.csv", get(dashboard::consents_csv))
         .route("/api/InviteUser", get(redemption::invite_user))
         .route("/invite/{ticket}/new-link", post(redemption::new_link))
         .route("/invite/{ticket}/passcode", post(customer::send_passcode))

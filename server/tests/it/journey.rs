@@ -308,3 +308,101 @@ async fn the_company_comes_after_the_terms_and_is_created_once_with_its_admin() 
         format!("/invite/{ticket}/continue")
     );
 }
+
+#[tokio::test]
+async fn an_admin_publishes_terms_and_the_consents_export_as_csv() {
+    use lobby::operators::{create_operator, NewOperator, Role};
+    use lobby::store::entities::user;
+    let api = setup().await;
+    let ada = NewOperator {
+        organization_id: api.org,
+        email: "ada@gfms.example".into(),
+        display_name: Some("Ada".into()),
+        password: lobby::secret::Secret::new("a calm lake at dawn".into()),
+        role: Role::Admin,
+        actor: None,
+    };
+    create_operator(&api.db, ada, &api.clock).await.unwrap();
+    let cookie = crate::operator_sign_in::sign_in(&api.app, None).await;
+    let (status, _, page) =
+        crate::http::get(&api.app, "/admin/terms", &[("cookie", &cookie)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("No terms of use are published yet"), "{page}");
+    let csrf = crate::operator_sign_in::csrf_of(&page);
+    let session = [
+        ("origin", crate::http::ORIGIN),
+        ("cookie", cookie.as_str()),
+        ("accept", "application/json"),
+    ];
+    let publish = |markdown: &str| {
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("csrf", csrf.as_str()), ("markdown", markdown)])
+            .finish()
+    };
+    let (_, _, body) =
+        crate::operator_sign_in::post(&api.app, "/api/publish_terms", &publish("  "), &session)
+            .await;
+    assert_eq!(body, r#""Empty""#);
+    let (_, _, body) = crate::operator_sign_in::post(
+        &api.app,
+        "/api/publish_terms",
+        &publish("# Rules\n\nBe kind."),
+        &session,
+    )
+    .await;
+    assert_eq!(body, r#"{"Published":{"version":1}}"#);
+    let published = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("terms.published"))
+        .count(&api.db)
+        .await
+        .unwrap();
+    assert_eq!(published, 1);
+
+    // The invitee accepts version 1; a name that reads as a formula stays text in the export.
+    let ticket = invite(&api, JIWOO).await;
+    let mut browser = Browser::new(&api);
+    sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
+    let page = browser.get(&format!("/invite/{ticket}/consent")).await;
+    assert!(page.body.contains("<h1>Rules</h1>"), "{}", page.body);
+    let accept = [
+        ("decision", "accept"),
+        ("privacy_version", "1"),
+        ("terms_version", "1"),
+    ];
+    browser
+        .post(&format!("/invite/{ticket}/consent"), &accept)
+        .await;
+    let mut jiwoo: user::ActiveModel = user::Entity::find()
+        .filter(user::Column::Email.eq(JIWOO))
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    jiwoo.display_name = Set(Some("=HYPERLINK(\"x\")".into()));
+    jiwoo.update(&api.db).await.unwrap();
+
+    let (status, headers, csv) =
+        crate::http::get(&api.app, "/admin/consents.csv", &[("cookie", &cookie)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next(),
+        Some("accepted_at,email,name,privacy_version,terms_version,automatic,client_address,user_agent")
+    );
+    let row = lines.next().unwrap();
+    assert!(row.contains(&format!(",{JIWOO},")), "{row}");
+    assert!(row.contains(r#","'=HYPERLINK(""x"")","#), "{row}");
+    assert!(
+        row.contains(",1,1,false,") && row.ends_with(",lobby-tests"),
+        "{row}"
+    );
+    assert_eq!(lines.next(), None);
+    // Only for operators.
+    let (status, _, _) = crate::http::get(&api.app, "/admin/consents.csv", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}

@@ -10,4 +10,5 @@ pub mod operators;
 pub mod providers;
 pub mod set_password;
 pub mod settings;
+pub mod terms;
 pub mod tokens;

@@ -177,7 +177,7 @@ pub async fn result_csv(
 
 /// A value a spreadsheet would run as a formula gets a leading apostrophe
 /// (OWASP's advice against CSV injection).
-fn spreadsheet_safe(value: &str) -> String {
+pub fn spreadsheet_safe(value: &str) -> String {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

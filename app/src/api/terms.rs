@@ -1,0 +1,35 @@
+//! The dashboard's terms of use: shown to operators, published by admins.
+
+use leptos::prelude::*;
+
+use crate::model::terms::{TermsOutcome, TermsView};
+
+/// The current terms and how many consents there are. Operators only.
+#[server(endpoint = "terms_of_use")]
+pub async fn load_terms() -> Result<TermsView, ServerFnError> {
+    super::signed_in(None)?;
+    super::dashboard()?
+        .0
+        .terms()
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// Publishes `markdown` as the next version. Admins only, with the
+/// session's CSRF token.
+#[server(endpoint = "publish_terms")]
+pub async fn publish_terms(csrf: String, markdown: String) -> Result<TermsOutcome, ServerFnError> {
+    let me = super::signed_in(Some(&csrf))?;
+    if me.role != "admin" {
+        return Ok(TermsOutcome::NotAdmin);
+    }
+    if let Some(problem) = crate::model::terms::terms_problem(&markdown) {
+        return Ok(problem);
+    }
+    let version = super::dashboard()?
+        .0
+        .publish_terms(me.email, markdown)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+    Ok(TermsOutcome::Published { version })
+}

@@ -1,0 +1,118 @@
+//! `/admin/terms`: the organization's terms of use. Operators see the
+//! current version as invitees do and download the consents given; admins
+//! publish a new version, which every invitee accepts at their next visit.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::operator::signed_in_operator;
+use crate::api::terms::{load_terms, PublishTerms};
+use crate::components::admin_nav::AdminNav;
+use crate::i18n::fill;
+use crate::model::terms::{terms_problem, TermsOutcome, TERMS_MAX_CHARS};
+use crate::use_locale;
+
+#[component]
+pub fn AdminTerms() -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().strings();
+    let publish = ServerAction::<PublishTerms>::new();
+    let terms = Resource::new(move || publish.version().get(), |_| load_terms());
+    let me = Resource::new(|| (), |_| signed_in_operator());
+
+    let outcome = move || {
+        let s = t();
+        publish.value().get().map(|result| match result {
+            Ok(TermsOutcome::Published { version }) => view! {
+                <p class="notice" role="status">{fill(s.terms_published, &[("version", &version.to_string())])}</p>
+            }
+            .into_any(),
+            Ok(TermsOutcome::NotAdmin) => {
+                view! { <p class="notice alert" role="alert">{s.admins_only}</p> }.into_any()
+            }
+            Ok(TermsOutcome::Empty) => {
+                view! { <p class="notice alert" role="alert">{s.terms_empty}</p> }.into_any()
+            }
+            Ok(TermsOutcome::TooLong { max }) => view! {
+                <p class="notice alert" role="alert">{fill(s.terms_too_long, &[("max", &max.to_string())])}</p>
+            }
+            .into_any(),
+            Err(_) => {
+                view! { <p class="notice alert" role="alert">{s.error_try_again}</p> }.into_any()
+            }
+        })
+    };
+
+    view! {
+        <Title text=move || t().terms_admin_title/>
+        <AdminNav/>
+        <section class="card" aria-labelledby="terms-admin-heading">
+            <h1 id="terms-admin-heading">{move || t().terms_admin_heading}</h1>
+            <p>{move || t().terms_admin_intro}</p>
+            {outcome}
+            <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+                {move || Suspend::new(async move {
+                    let (Ok(view), me) = (terms.await, me.await.ok().flatten()) else {
+                        return view! { <p class="notice alert" role="alert">{move || t().error_try_again}</p> }.into_any();
+                    };
+                    let consents = view.consents.to_string();
+                    let current = match view.current.clone() {
+                        Some(current) => {
+                            let heading = move || fill(t().terms_current, &[("version", &current.version.to_string()), ("date", &current.published_at)]);
+                            view! {
+                                <h2 id="terms-current">{heading}</h2>
+                                <div class="terms" role="region" aria-labelledby="terms-current" tabindex="0" inner_html=current.html.clone()></div>
+                            }
+                            .into_any()
+                        }
+                        None => view! { <p>{move || t().terms_none}</p> }.into_any(),
+                    };
+                    let draft = view.current.map(|c| c.markdown).unwrap_or_default();
+                    let form = match me.filter(|m| m.role == "admin") {
+                        Some(me) => view! { <PublishForm csrf=me.csrf draft publish/> }.into_any(),
+                        None => view! { <p class="hint">{move || t().admins_only}</p> }.into_any(),
+                    };
+                    view! {
+                        {current}
+                        <p>
+                            <a href="/admin/consents.csv" rel="external" download="">
+                                {move || fill(t().terms_consents_download, &[("count", &consents)])}
+                            </a>
+                        </p>
+                        {form}
+                    }
+                    .into_any()
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn PublishForm(csrf: String, draft: String, publish: ServerAction<PublishTerms>) -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().strings();
+    let text = RwSignal::new(draft.clone());
+    let problem = Memo::new(move |_| terms_problem(&text.get()));
+    view! {
+        <ActionForm action=publish attr:class="stack">
+            <input type="hidden" name="csrf" value=csrf/>
+            <label for="terms-markdown">{move || t().terms_new_label}</label>
+            <textarea
+                id="terms-markdown"
+                name="markdown"
+                rows="12"
+                maxlength=TERMS_MAX_CHARS.to_string()
+                prop:value=text
+                on:input=move |ev| text.set(event_target_value(&ev))
+                aria-describedby="terms-markdown-hint"
+            >
+                {draft}
+            </textarea>
+            <p id="terms-markdown-hint" class="hint">{move || t().terms_new_hint}</p>
+            <button type="submit" class="primary" disabled=move || problem.get().is_some() || publish.pending().get()>
+                {move || t().terms_publish_button}
+            </button>
+        </ActionForm>
+    }
+}
