@@ -11,7 +11,7 @@ use crate::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, NewInvitationForm,
     NewInvitationOutcome,
 };
-use crate::model::journey::{CompanyView, ConsentView};
+use crate::model::journey::{CompanyView, ConsentView, WelcomeLink};
 use crate::model::landing::Landing;
 use crate::model::operator::{
     AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
@@ -104,6 +104,14 @@ pub trait Dashboard: Send + Sync + 'static {
         admin_email: String,
         id: String,
     ) -> PortFuture<'_, Result<bool, PortError>>;
+    /// The links of the customers' welcome page.
+    fn welcome_links(&self) -> PortFuture<'_, Result<Vec<WelcomeLink>, PortError>>;
+    /// Saves them on behalf of the admin `admin_email`.
+    fn save_welcome_links(
+        &self,
+        admin_email: String,
+        links: Vec<WelcomeLink>,
+    ) -> PortFuture<'_, Result<(), PortError>>;
     /// The current terms of use and the number of consents.
     fn terms(&self) -> PortFuture<'_, Result<TermsView, PortError>>;
     /// Publishes checked terms as the next version for the admin

@@ -96,7 +96,7 @@ test('without JavaScript the terms and company steps work, and the server says w
   await expect(page.getByText('You are now set up for Customer AG at GFMS.')).toBeVisible();
 });
 
-test('an admin publishes new terms; the invitee accepts them at the next visit, and the consents download', async ({ browser, page, request, baseURL }) => {
+test('an admin publishes new terms, accepted again at the next visit; the consents download; the welcome links', async ({ browser, page, request, baseURL }) => {
   // The invitee signs in and accepts the terms of the moment.
   const to = 'journey.terms@customer.example';
   const invitee = await (await browser.newContext()).newPage();
@@ -129,4 +129,15 @@ test('an admin publishes new terms; the invitee accepts them at the next visit, 
   await page.reload();
   const csv = await (await page.request.get('/admin/consents.csv')).text();
   expect(csv.split('\n').filter((line) => line.includes(`,${to},`))).toHaveLength(2);
+
+  // The links an admin sets are on the invitee's welcome page.
+  await page.goto('/admin/settings');
+  await page.waitForLoadState('networkidle');
+  await page.getByLabel('Links, one a line: label | https://address').fill('Service requests | https://support.gfms.example/new');
+  await page.getByRole('button', { name: 'Save links' }).click();
+  await expect(page.getByRole('status')).toHaveText('The links are saved.');
+  await invitee.getByLabel('Postal code').fill('8001');
+  await invitee.getByRole('button', { name: 'CREATE COMPANY' }).click();
+  await expect(invitee.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${to}`);
+  await expect(invitee.getByRole('link', { name: 'Service requests' })).toHaveAttribute('href', 'https://support.gfms.example/new');
 });

@@ -37,3 +37,39 @@ pub async fn save_sign_in_settings(
         .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
     Ok(SettingsOutcome::Saved)
 }
+
+/// The links of the customers' welcome page, as the form shows them. Operators only.
+#[server(endpoint = "welcome_links")]
+pub async fn load_welcome_links() -> Result<String, ServerFnError> {
+    super::signed_in(None)?;
+    let links = super::dashboard()?
+        .0
+        .welcome_links()
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+    Ok(crate::model::journey::welcome_links_text(&links))
+}
+
+/// Saves the welcome page's links, one `label | https://address` a line.
+/// Admins only, with the session's CSRF token.
+#[server(endpoint = "save_welcome_links")]
+pub async fn save_welcome_links(
+    csrf: String,
+    links: String,
+) -> Result<crate::model::journey::LinksOutcome, ServerFnError> {
+    use crate::model::journey::{parse_welcome_links, LinksOutcome};
+    let me = super::signed_in(Some(&csrf))?;
+    if me.role != "admin" {
+        return Ok(LinksOutcome::NotAdmin);
+    }
+    let links = match parse_welcome_links(&links) {
+        Ok(links) => links,
+        Err((line, problem)) => return Ok(LinksOutcome::Invalid { line, problem }),
+    };
+    super::dashboard()?
+        .0
+        .save_welcome_links(me.email, links)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+    Ok(LinksOutcome::Saved)
+}

@@ -89,6 +89,68 @@ pub struct WelcomeLink {
     pub url: String,
 }
 
+/// At most this many links on the welcome page.
+pub const WELCOME_LINKS_MAX: usize = 10;
+
+/// Why a line of the welcome links cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkProblem {
+    /// Not "label | https://address".
+    Shape,
+    LabelLength,
+    /// Not an https address.
+    Address,
+    TooMany,
+}
+
+/// Reads the welcome links as admins write them, one a line:
+/// `label | https://address`. Blank lines are skipped; a problem names its
+/// line (from 1).
+pub fn parse_welcome_links(text: &str) -> Result<Vec<WelcomeLink>, (usize, LinkProblem)> {
+    let mut links = Vec::new();
+    for (n, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())) {
+        if line.is_empty() {
+            continue;
+        }
+        let (label, url) = line.rsplit_once('|').ok_or((n, LinkProblem::Shape))?;
+        let label = label.trim();
+        if !(1..=80).contains(&label.chars().count()) {
+            return Err((n, LinkProblem::LabelLength));
+        }
+        let url = url.trim();
+        if !url.to_ascii_lowercase().starts_with("https://") {
+            return Err((n, LinkProblem::Address));
+        }
+        let url = check_field(CompanyField::Website, url, "", Completeness::Draft)
+            .map_err(|_| (n, LinkProblem::Address))?;
+        if links.len() == WELCOME_LINKS_MAX {
+            return Err((n, LinkProblem::TooMany));
+        }
+        links.push(WelcomeLink {
+            label: label.to_owned(),
+            url,
+        });
+    }
+    Ok(links)
+}
+
+/// The links as the form shows them.
+pub fn welcome_links_text(links: &[WelcomeLink]) -> String {
+    links
+        .iter()
+        .map(|l| format!("{} | {}", l.label, l.url))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What saving the welcome links did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinksOutcome {
+    Saved,
+    NotAdmin,
+    Invalid { line: usize, problem: LinkProblem },
+}
+
 /// Each field of a company with its value, in [`CompanyField::ALL`]'s order.
 pub type CompanyValues = Vec<(CompanyField, String)>;
 /// The fields of a company that have a problem, each with its problem.
@@ -134,6 +196,37 @@ mod tests {
         assert_eq!(Stage::Consent.path("t"), "/invite/t/consent");
         assert_eq!(Stage::SignIn.path("t"), "/invite/t/start");
         assert_eq!(Stage::Company.path("t"), "/invite/t/company");
+    }
+
+    #[test]
+    fn welcome_links_are_label_and_https_address_a_line() {
+        let links = parse_welcome_links(
+            "Service requests | https://support.gfms.example/new\n\n  Docs|https://docs.gfms.example ",
+        )
+        .unwrap();
+        assert_eq!(links.len(), 2);
+        assert_eq!(links[1].label, "Docs");
+        assert_eq!(links[1].url, "https://docs.gfms.example");
+        assert_eq!(welcome_links_text(&links).lines().count(), 2);
+        assert_eq!(parse_welcome_links(&welcome_links_text(&links)), Ok(links));
+        for (text, problem) in [
+            ("Docs https://docs.example", (1, LinkProblem::Shape)),
+            (" | https://docs.example", (1, LinkProblem::LabelLength)),
+            (
+                "ok | https://a.example\nDocs | http://docs.example",
+                (2, LinkProblem::Address),
+            ),
+            ("Docs | javascript:alert(1)", (1, LinkProblem::Address)),
+        ] {
+            assert_eq!(parse_welcome_links(text), Err(problem), "{text}");
+        }
+        let eleven = (0..11)
+            .map(|i| format!("L{i} | https://l{i}.example"))
+            .collect::<Vec<_>>();
+        assert_eq!(
+            parse_welcome_links(&eleven.join("\n")),
+            Err((11, LinkProblem::TooMany))
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ use app::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, NewInvitationForm,
     NewInvitationOutcome, TimelineEvent,
 };
+use app::model::journey::WelcomeLink;
 use app::model::operator::{
     AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
 };
@@ -137,6 +138,30 @@ impl Dashboard for DashboardService {
                 return Ok(false);
             };
             providers::remove(&self.db, self.clock.as_ref(), org.id, admin.id, id)
+                .await
+                .map_err(unavailable)
+        })
+    }
+
+    fn welcome_links(&self) -> PortFuture<'_, Result<Vec<WelcomeLink>, PortError>> {
+        Box::pin(async move {
+            let org = organization::Entity::find_by_id(self.organization_id)
+                .one(&self.db)
+                .await
+                .map_err(unavailable)?
+                .ok_or(PortError::Unavailable)?;
+            Ok(serde_json::from_value(org.welcome_links).unwrap_or_default())
+        })
+    }
+
+    fn save_welcome_links(
+        &self,
+        admin_email: String,
+        links: Vec<WelcomeLink>,
+    ) -> PortFuture<'_, Result<(), PortError>> {
+        Box::pin(async move {
+            let (org, admin) = self.org_and_operator(&admin_email).await?;
+            settings::save_welcome_links(&self.db, org.id, admin.id, &links, self.clock.as_ref())
                 .await
                 .map_err(unavailable)
         })

@@ -1,7 +1,9 @@
 //! An organization's sign-in settings (DESIGN §5.2): the order in which
-//! discovery tries the methods, and whether emailed passcodes are offered.
+//! discovery tries the methods, and whether emailed passcodes are offered;
+//! and the links its customers find on their welcome page.
 
 use app::model::discovery::Method;
+use app::model::journey::WelcomeLink;
 use sea_orm::{
     ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, QuerySelect, Set,
 };
@@ -51,6 +53,38 @@ pub async fn save(
             "before": before,
             "after": { "order": codes(order), "emailOtpEnabled": passcode_enabled },
         }),
+    };
+    audit::record(&txn, entry, clock).await?;
+    txn.commit().await
+}
+
+/// Saves the links of the customers' welcome page (already checked), with
+/// an audit event that holds the before and after.
+pub async fn save_welcome_links(
+    db: &DatabaseConnection,
+    organization_id: Uuid,
+    admin_id: Uuid,
+    links: &[WelcomeLink],
+    clock: &dyn Clock,
+) -> Result<(), DbErr> {
+    let txn = crate::store::begin_write(db).await?;
+    let org = organization::Entity::find_by_id(organization_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("organization".into()))?;
+    let before = org.welcome_links.clone();
+    let after = json!(links);
+    let mut row = org.into_active_model();
+    row.welcome_links = Set(after.clone());
+    row.update(&txn).await?;
+    let entry = AuditEntry {
+        organization_id: Some(organization_id),
+        actor_id: Some(admin_id),
+        action: "organization.welcome_links_changed",
+        target_type: "organization",
+        target_id: organization_id.to_string(),
+        details: json!({ "before": before, "after": after }),
     };
     audit::record(&txn, entry, clock).await?;
     txn.commit().await

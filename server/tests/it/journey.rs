@@ -154,6 +154,26 @@ async fn the_terms_come_first_and_accepting_them_accepts_the_invitation() {
     assert_eq!(consent::Entity::find().count(&api.db).await.unwrap(), 2);
 }
 
+/// An admin signed in to the dashboard: the session cookie and its CSRF token.
+async fn admin_session(api: &Api) -> (String, String) {
+    use lobby::operators::{create_operator, NewOperator, Role};
+    let ada = NewOperator {
+        organization_id: api.org,
+        email: "ada@gfms.example".into(),
+        display_name: Some("Ada".into()),
+        password: lobby::secret::Secret::new("a calm lake at dawn".into()),
+        role: Role::Admin,
+        actor: None,
+    };
+    create_operator(&api.db, ada, &api.clock).await.unwrap();
+    let cookie = crate::operator_sign_in::sign_in(&api.app, None).await;
+    let (status, _, page) =
+        crate::http::get(&api.app, "/admin/settings", &[("cookie", &cookie)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = crate::operator_sign_in::csrf_of(&page);
+    (cookie, csrf)
+}
+
 /// Invites Jiwoo with the company the seller registered; returns the ticket.
 async fn invite_with_company(api: &Api) -> String {
     let inv = crate::api::create_invitation(
@@ -311,24 +331,11 @@ async fn the_company_comes_after_the_terms_and_is_created_once_with_its_admin() 
 
 #[tokio::test]
 async fn an_admin_publishes_terms_and_the_consents_export_as_csv() {
-    use lobby::operators::{create_operator, NewOperator, Role};
     use lobby::store::entities::user;
     let api = setup().await;
-    let ada = NewOperator {
-        organization_id: api.org,
-        email: "ada@gfms.example".into(),
-        display_name: Some("Ada".into()),
-        password: lobby::secret::Secret::new("a calm lake at dawn".into()),
-        role: Role::Admin,
-        actor: None,
-    };
-    create_operator(&api.db, ada, &api.clock).await.unwrap();
-    let cookie = crate::operator_sign_in::sign_in(&api.app, None).await;
-    let (status, _, page) =
-        crate::http::get(&api.app, "/admin/terms", &[("cookie", &cookie)]).await;
-    assert_eq!(status, StatusCode::OK);
+    let (cookie, csrf) = admin_session(&api).await;
+    let (_, _, page) = crate::http::get(&api.app, "/admin/terms", &[("cookie", &cookie)]).await;
     assert!(page.contains("No terms of use are published yet"), "{page}");
-    let csrf = crate::operator_sign_in::csrf_of(&page);
     let session = [
         ("origin", crate::http::ORIGIN),
         ("cookie", cookie.as_str()),
@@ -405,4 +412,78 @@ async fn an_admin_publishes_terms_and_the_consents_export_as_csv() {
     // Only for operators.
     let (status, _, _) = crate::http::get(&api.app, "/admin/consents.csv", &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn admins_set_the_welcome_pages_links_line_by_line() {
+    use lobby::store::entities::organization;
+    let api = setup().await;
+    let (cookie, csrf) = admin_session(&api).await;
+    let session = [
+        ("origin", crate::http::ORIGIN),
+        ("cookie", cookie.as_str()),
+        ("accept", "application/json"),
+    ];
+    let save = |links: &str| {
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("csrf", csrf.as_str()), ("links", links)])
+            .finish()
+    };
+    let links =
+        "Service requests | https://support.gfms.example/new\nDocs | http://docs.gfms.example";
+    let (_, _, body) =
+        crate::operator_sign_in::post(&api.app, "/api/save_welcome_links", &save(links), &session)
+            .await;
+    assert_eq!(body, r#"{"Invalid":{"line":2,"problem":"Address"}}"#);
+    let stored = || async {
+        organization::Entity::find_by_id(api.org)
+            .one(&api.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .welcome_links
+    };
+    assert_eq!(stored().await, serde_json::json!([]));
+    let links = links.replace("http://", "https://");
+    let (_, _, body) =
+        crate::operator_sign_in::post(&api.app, "/api/save_welcome_links", &save(&links), &session)
+            .await;
+    assert_eq!(body, r#""Saved""#);
+    assert_eq!(
+        stored().await,
+        serde_json::json!([
+            { "label": "Service requests", "url": "https://support.gfms.example/new" },
+            { "label": "Docs", "url": "https://docs.gfms.example" },
+        ])
+    );
+    let changed = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("organization.welcome_links_changed"))
+        .count(&api.db)
+        .await
+        .unwrap();
+    assert_eq!(changed, 1);
+    let (_, _, page) = crate::http::get(&api.app, "/admin/settings", &[("cookie", &cookie)]).await;
+    assert!(page.contains("Docs | https://docs.gfms.example"), "{page}");
+
+    // The invitee's welcome page shows them.
+    let ticket = invite_with_company(&api).await;
+    let mut browser = Browser::new(&api);
+    sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
+    browser
+        .post(&format!("/invite/{ticket}/consent"), &ACCEPT)
+        .await;
+    browser
+        .post(
+            &format!("/invite/{ticket}/company"),
+            &company_form("8001", ""),
+        )
+        .await;
+    let page = browser.get(&format!("/invite/{ticket}/continue")).await;
+    assert!(
+        page.body.contains(
+            r#"<a href="https://support.gfms.example/new" rel="external">Service requests</a>"#
+        ),
+        "{}",
+        page.body
+    );
 }

@@ -12,3 +12,4 @@ pub mod set_password;
 pub mod settings;
 pub mod terms;
 pub mod tokens;
+pub mod welcome_links;

@@ -13,6 +13,7 @@ use crate::i18n::{fill, Strings};
 use crate::model::discovery::{
     parse_order, Method, OrderProblem, SettingsOutcome, SignInSettings, SignInSettingsForm,
 };
+use crate::pages::admin::welcome_links::WelcomeLinks;
 use crate::use_locale;
 
 pub fn method_name(s: &Strings, method: Method) -> &'static str {
@@ -74,10 +75,16 @@ pub fn AdminSettings() -> impl IntoView {
                         return view! { <p class="notice alert" role="alert">{move || t().error_try_again}</p> }.into_any();
                     };
                     match me {
-                        Some(me) if me.role == "admin" => {
-                            view! { <SettingsForm current csrf=me.csrf save/> }.into_any()
+                        Some(me) if me.role == "admin" => view! {
+                            <SettingsForm current csrf=me.csrf.clone() save/>
+                            <WelcomeLinks csrf=Some(me.csrf)/>
                         }
-                        _ => view! { <SettingsSummary current/> }.into_any(),
+                        .into_any(),
+                        _ => view! {
+                            <SettingsSummary current/>
+                            <WelcomeLinks csrf=None/>
+                        }
+                        .into_any(),
                     }
                 })}
             </Suspense>
