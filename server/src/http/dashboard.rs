@@ -57,16 +57,21 @@ fn company_draft(form: &NewInvitationForm) -> Option<serde_json::Map<String, ser
 const PAGE_SIZE: u64 = 25;
 
 impl DashboardService {
+    /// The organization this dashboard runs.
+    async fn org(&self) -> Result<organization::Model, PortError> {
+        organization::Entity::find_by_id(self.organization_id)
+            .one(&self.db)
+            .await
+            .map_err(unavailable)?
+            .ok_or(PortError::Unavailable)
+    }
+
     /// The organization, and the signed-in operator acting in it.
     async fn org_and_operator(
         &self,
         email: &str,
     ) -> Result<(organization::Model, user::Model), PortError> {
-        let org = organization::Entity::find_by_id(self.organization_id)
-            .one(&self.db)
-            .await
-            .map_err(unavailable)?
-            .ok_or(PortError::Unavailable)?;
+        let org = self.org().await?;
         let operator = crate::operators::find_operator(&self.db, org.id, email)
             .await
             .map_err(unavailable)?
@@ -78,11 +83,7 @@ impl DashboardService {
 impl Dashboard for DashboardService {
     fn sign_in_settings(&self) -> PortFuture<'_, Result<SignInSettings, PortError>> {
         Box::pin(async move {
-            let org = organization::Entity::find_by_id(self.organization_id)
-                .one(&self.db)
-                .await
-                .map_err(unavailable)?
-                .ok_or(PortError::Unavailable)?;
+            let org = self.org().await?;
             Ok(SignInSettings {
                 order: stored_order(&org),
                 passcode_enabled: org.email_otp_enabled,
@@ -145,11 +146,7 @@ impl Dashboard for DashboardService {
 
     fn welcome_links(&self) -> PortFuture<'_, Result<Vec<WelcomeLink>, PortError>> {
         Box::pin(async move {
-            let org = organization::Entity::find_by_id(self.organization_id)
-                .one(&self.db)
-                .await
-                .map_err(unavailable)?
-                .ok_or(PortError::Unavailable)?;
+            let org = self.org().await?;
             Ok(serde_json::from_value(org.welcome_links).unwrap_or_default())
         })
     }
