@@ -487,3 +487,59 @@ async fn admins_set_the_welcome_pages_links_line_by_line() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn an_invitation_to_an_existing_company_skips_its_step_and_makes_a_member() {
+    use lobby::store::entities::{company, membership};
+    let api = setup().await;
+    let ticket = invite(&api, JIWOO).await;
+    // The seller's customer exists already; the invitation names it.
+    let existing = company::ActiveModel {
+        id: Set(uuid::Uuid::new_v4()),
+        organization_id: Set(api.org),
+        legal_name: Set("Hanbit Trading".into()),
+        street: Set("12 Teheran-ro".into()),
+        postal_code: Set("06234".into()),
+        city: Set("Seoul".into()),
+        country: Set("KR".into()),
+        tax_id: Set(None),
+        phone: Set(None),
+        website: Set(None),
+        created_by: Set(None),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(&api.db)
+    .await
+    .unwrap();
+    let mut row: invitation::ActiveModel = the_invitation(&api).await.into();
+    row.company_id = Set(Some(existing.id));
+    row.update(&api.db).await.unwrap();
+
+    let mut browser = Browser::new(&api);
+    sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
+    let answer = browser
+        .post(&format!("/invite/{ticket}/consent"), &ACCEPT)
+        .await;
+    assert_eq!(answer.location, format!("/invite/{ticket}/continue"));
+    let members = membership::Entity::find().all(&api.db).await.unwrap();
+    assert_eq!(members.len(), 1);
+    assert_eq!(
+        (members[0].company_id, members[0].role.as_str()),
+        (existing.id, "member")
+    );
+    assert_eq!(company::Entity::find().count(&api.db).await.unwrap(), 1);
+    let page = browser.get(&answer.location).await;
+    assert!(
+        page.body
+            .contains("You are now set up for Hanbit Trading at GFMS."),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        browser
+            .get(&format!("/invite/{ticket}/company"))
+            .await
+            .location,
+        format!("/invite/{ticket}/continue")
+    );
+}
