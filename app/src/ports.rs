@@ -11,7 +11,7 @@ use crate::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, NewInvitationForm,
     NewInvitationOutcome,
 };
-use crate::model::journey::{CompanyView, ConsentView, WelcomeLink};
+use crate::model::journey::{CompanyView, ConsentView, Privacy, WelcomeLink};
 use crate::model::landing::Landing;
 use crate::model::operator::{
     AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
@@ -104,6 +104,14 @@ pub trait Dashboard: Send + Sync + 'static {
         admin_email: String,
         id: String,
     ) -> PortFuture<'_, Result<bool, PortError>>;
+    /// The privacy statement invitees accept.
+    fn privacy(&self) -> PortFuture<'_, Result<Privacy, PortError>>;
+    /// Saves it (already checked) on behalf of the admin `admin_email`.
+    fn save_privacy(
+        &self,
+        admin_email: String,
+        privacy: Privacy,
+    ) -> PortFuture<'_, Result<(), PortError>>;
     /// The links of the customers' welcome page.
     fn welcome_links(&self) -> PortFuture<'_, Result<Vec<WelcomeLink>, PortError>>;
     /// Saves them on behalf of the admin `admin_email`.

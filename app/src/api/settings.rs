@@ -73,3 +73,39 @@ pub async fn save_welcome_links(
         .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
     Ok(LinksOutcome::Saved)
 }
+
+/// The privacy statement invitees accept. Operators only.
+#[server(endpoint = "privacy_statement")]
+pub async fn load_privacy() -> Result<crate::model::journey::Privacy, ServerFnError> {
+    super::signed_in(None)?;
+    super::dashboard()?
+        .0
+        .privacy()
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
+/// Saves the privacy statement's address and version; a new version asks
+/// every invitee again. Admins only, with the session's CSRF token.
+#[server(endpoint = "save_privacy_statement")]
+pub async fn save_privacy(
+    csrf: String,
+    url: String,
+    version: String,
+) -> Result<crate::model::journey::PrivacyOutcome, ServerFnError> {
+    use crate::model::journey::{check_privacy, PrivacyOutcome};
+    let me = super::signed_in(Some(&csrf))?;
+    if me.role != "admin" {
+        return Ok(PrivacyOutcome::NotAdmin);
+    }
+    let privacy = match check_privacy(&url, &version) {
+        Ok(privacy) => privacy,
+        Err(problem) => return Ok(PrivacyOutcome::Invalid(problem)),
+    };
+    super::dashboard()?
+        .0
+        .save_privacy(me.email, privacy)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+    Ok(PrivacyOutcome::Saved)
+}

@@ -151,6 +151,58 @@ pub enum LinksOutcome {
     Invalid { line: usize, problem: LinkProblem },
 }
 
+/// The privacy statement invitees accept: where it is, and its version
+/// (a new version asks every invitee again).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Privacy {
+    pub url: Option<String>,
+    pub version: String,
+}
+
+/// Why a privacy statement setting cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PrivacyProblem {
+    /// Not an https address.
+    Address,
+    /// Not 1 to 20 letters, digits, dots, dashes or underscores.
+    Version,
+}
+
+/// What saving the privacy statement did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PrivacyOutcome {
+    Saved,
+    NotAdmin,
+    Invalid(PrivacyProblem),
+}
+
+/// Checks the privacy statement's address (may be left empty) and version.
+pub fn check_privacy(url: &str, version: &str) -> Result<Privacy, PrivacyProblem> {
+    let url = url.trim();
+    let url = if url.is_empty() {
+        None
+    } else if url.to_ascii_lowercase().starts_with("https://") {
+        Some(
+            check_field(CompanyField::Website, url, "", Completeness::Draft)
+                .map_err(|_| PrivacyProblem::Address)?,
+        )
+    } else {
+        return Err(PrivacyProblem::Address);
+    };
+    let version = version.trim();
+    let version_ok = (1..=20).contains(&version.chars().count())
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if !version_ok {
+        return Err(PrivacyProblem::Version);
+    }
+    Ok(Privacy {
+        url,
+        version: version.to_owned(),
+    })
+}
+
 /// Each field of a company with its value, in [`CompanyField::ALL`]'s order.
 pub type CompanyValues = Vec<(CompanyField, String)>;
 /// The fields of a company that have a problem, each with its problem.
@@ -196,6 +248,30 @@ mod tests {
         assert_eq!(Stage::Consent.path("t"), "/invite/t/consent");
         assert_eq!(Stage::SignIn.path("t"), "/invite/t/start");
         assert_eq!(Stage::Company.path("t"), "/invite/t/company");
+    }
+
+    #[test]
+    fn a_privacy_statement_is_an_https_address_with_a_version() {
+        assert_eq!(
+            check_privacy(" https://gfms.example/privacy ", "2026-12"),
+            Ok(Privacy {
+                url: Some("https://gfms.example/privacy".into()),
+                version: "2026-12".into()
+            })
+        );
+        assert_eq!(check_privacy("", "1").map(|p| p.url), Ok(None));
+        assert_eq!(
+            check_privacy("http://gfms.example/privacy", "1"),
+            Err(PrivacyProblem::Address)
+        );
+        assert_eq!(
+            check_privacy("https://gfms.example", " "),
+            Err(PrivacyProblem::Version)
+        );
+        assert_eq!(
+            check_privacy("https://gfms.example", "v 2"),
+            Err(PrivacyProblem::Version)
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use app::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, NewInvitationForm,
     NewInvitationOutcome, TimelineEvent,
 };
-use app::model::journey::WelcomeLink;
+use app::model::journey::{Privacy, WelcomeLink};
 use app::model::operator::{
     AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
 };
@@ -139,6 +139,29 @@ impl Dashboard for DashboardService {
                 return Ok(false);
             };
             providers::remove(&self.db, self.clock.as_ref(), org.id, admin.id, id)
+                .await
+                .map_err(unavailable)
+        })
+    }
+
+    fn privacy(&self) -> PortFuture<'_, Result<Privacy, PortError>> {
+        Box::pin(async move {
+            let org = self.org().await?;
+            Ok(Privacy {
+                url: org.privacy_url,
+                version: org.privacy_version,
+            })
+        })
+    }
+
+    fn save_privacy(
+        &self,
+        admin_email: String,
+        privacy: Privacy,
+    ) -> PortFuture<'_, Result<(), PortError>> {
+        Box::pin(async move {
+            let (org, admin) = self.org_and_operator(&admin_email).await?;
+            settings::save_privacy(&self.db, org.id, admin.id, &privacy, self.clock.as_ref())
                 .await
                 .map_err(unavailable)
         })

@@ -1,9 +1,10 @@
 //! An organization's sign-in settings (DESIGN §5.2): the order in which
 //! discovery tries the methods, and whether emailed passcodes are offered;
-//! and the links its customers find on their welcome page.
+//! the privacy statement invitees accept; and the links its customers find
+//! on their welcome page.
 
 use app::model::discovery::Method;
-use app::model::journey::WelcomeLink;
+use app::model::journey::{Privacy, WelcomeLink};
 use sea_orm::{
     ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, QuerySelect, Set,
 };
@@ -85,6 +86,42 @@ pub async fn save_welcome_links(
         target_type: "organization",
         target_id: organization_id.to_string(),
         details: json!({ "before": before, "after": after }),
+    };
+    audit::record(&txn, entry, clock).await?;
+    txn.commit().await
+}
+
+/// Saves the privacy statement's address and version (already checked),
+/// with an audit event that holds the before and after. Consents name the
+/// version, so a new one asks every invitee again.
+pub async fn save_privacy(
+    db: &DatabaseConnection,
+    organization_id: Uuid,
+    admin_id: Uuid,
+    privacy: &Privacy,
+    clock: &dyn Clock,
+) -> Result<(), DbErr> {
+    let txn = crate::store::begin_write(db).await?;
+    let org = organization::Entity::find_by_id(organization_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("organization".into()))?;
+    let before = json!({ "url": org.privacy_url, "version": org.privacy_version });
+    let mut row = org.into_active_model();
+    row.privacy_url = Set(privacy.url.clone());
+    row.privacy_version = Set(privacy.version.clone());
+    row.update(&txn).await?;
+    let entry = AuditEntry {
+        organization_id: Some(organization_id),
+        actor_id: Some(admin_id),
+        action: "organization.privacy_statement_changed",
+        target_type: "organization",
+        target_id: organization_id.to_string(),
+        details: json!({
+            "before": before,
+            "after": { "url": privacy.url, "version": privacy.version },
+        }),
     };
     audit::record(&txn, entry, clock).await?;
     txn.commit().await

@@ -543,3 +543,76 @@ async fn an_invitation_to_an_existing_company_skips_its_step_and_makes_a_member(
         format!("/invite/{ticket}/continue")
     );
 }
+
+#[tokio::test]
+async fn the_privacy_statement_is_linked_and_a_new_version_asks_again() {
+    let api = setup().await;
+    let (cookie, csrf) = admin_session(&api).await;
+    let session = [
+        ("origin", crate::http::ORIGIN),
+        ("cookie", cookie.as_str()),
+        ("accept", "application/json"),
+    ];
+    let save = |url: &str, version: &str| {
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("csrf", csrf.as_str()), ("url", url), ("version", version)])
+            .finish()
+    };
+    let post = |body: String| {
+        let app = api.app.clone();
+        async move {
+            crate::operator_sign_in::post(&app, "/api/save_privacy_statement", &body, &session)
+                .await
+                .2
+        }
+    };
+    assert_eq!(
+        post(save("http://gfms.example/privacy", "2")).await,
+        r#"{"Invalid":"Address"}"#
+    );
+    assert_eq!(
+        post(save("https://gfms.example/privacy", "2")).await,
+        r#""Saved""#
+    );
+    let changed = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("organization.privacy_statement_changed"))
+        .count(&api.db)
+        .await
+        .unwrap();
+    assert_eq!(changed, 1);
+
+    let ticket = invite(&api, JIWOO).await;
+    let consent_page = format!("/invite/{ticket}/consent");
+    let mut browser = Browser::new(&api);
+    sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
+    let page = browser.get(&consent_page).await;
+    assert!(
+        page.body.contains(r#"href="https://gfms.example/privacy""#)
+            && page.body.contains("Read the privacy statement of GFMS"),
+        "{}",
+        page.body
+    );
+    let accept = [
+        ("decision", "accept"),
+        ("privacy_version", "2"),
+        ("terms_version", "0"),
+    ];
+    let company_page = format!("/invite/{ticket}/company");
+    assert_eq!(
+        browser.post(&consent_page, &accept).await.location,
+        company_page
+    );
+    assert_eq!(
+        consent::Entity::find()
+            .one(&api.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .privacy_version,
+        "2"
+    );
+
+    // A new version of the privacy statement: the invitee is asked again.
+    post(save("https://gfms.example/privacy", "3")).await;
+    assert_eq!(browser.get(&company_page).await.location, consent_page);
+}

@@ -7,6 +7,7 @@ pub mod invitations;
 pub mod login;
 pub mod new_invitation;
 pub mod operators;
+pub mod privacy;
 pub mod providers;
 pub mod set_password;
 pub mod settings;

@@ -13,6 +13,7 @@ use crate::i18n::{fill, Strings};
 use crate::model::discovery::{
     parse_order, Method, OrderProblem, SettingsOutcome, SignInSettings, SignInSettingsForm,
 };
+use crate::pages::admin::privacy::PrivacyStatement;
 use crate::pages::admin::welcome_links::WelcomeLinks;
 use crate::use_locale;
 
@@ -77,11 +78,13 @@ pub fn AdminSettings() -> impl IntoView {
                     match me {
                         Some(me) if me.role == "admin" => view! {
                             <SettingsForm current csrf=me.csrf.clone() save/>
+                            <PrivacyStatement csrf=Some(me.csrf.clone())/>
                             <WelcomeLinks csrf=Some(me.csrf)/>
                         }
                         .into_any(),
                         _ => view! {
                             <SettingsSummary current/>
+                            <PrivacyStatement csrf=None/>
                             <WelcomeLinks csrf=None/>
                         }
                         .into_any(),
