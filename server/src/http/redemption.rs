@@ -83,7 +83,10 @@ impl Redemption for RedemptionService {
             let place = journey::place(&ctx, &ticket, visit.as_ref())
                 .await
                 .map_err(unavailable)?;
-            let Some(journey::Place::At { link, user, stage }) = place else {
+            let Some(journey::Place::At {
+                link, user, stage, ..
+            }) = place
+            else {
                 return Ok(None);
             };
             let (company_name, links) = journey::welcome(&self.db, &link)

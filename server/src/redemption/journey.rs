@@ -31,6 +31,8 @@ pub(crate) enum Place {
         link: Box<Link>,
         user: user::Model,
         stage: Stage,
+        /// The organization's current terms of use, if it published any.
+        terms: Option<Box<terms_version::Model>>,
     },
 }
 
@@ -93,9 +95,9 @@ pub(crate) async fn place(
     if !theirs {
         return Ok(Some(Place::SignIn));
     }
-    let terms = current_terms(ctx.db, link.org.id).await?;
-    let terms = terms.map_or(0, |t| t.version);
-    let stage = if !consented(ctx.db, &link, user.id, terms).await? {
+    let terms = current_terms(ctx.db, link.org.id).await?.map(Box::new);
+    let version = terms.as_ref().map_or(0, |t| t.version);
+    let stage = if !consented(ctx.db, &link, user.id, version).await? {
         Stage::Consent
     } else {
         if link.invitation.status == PENDING {
@@ -113,6 +115,7 @@ pub(crate) async fn place(
         link: Box::new(link),
         user,
         stage,
+        terms,
     }))
 }
 
@@ -129,17 +132,14 @@ pub async fn consent_view(
         Some(Place::At { stage, .. }) if stage != Stage::Consent => {
             Some(ConsentView::Elsewhere(stage))
         }
-        Some(Place::At { link, .. }) => {
-            let terms = current_terms(ctx.db, link.org.id).await?;
-            Some(ConsentView::Show(ConsentPage {
-                org_name: link.org.name.clone(),
-                invited_email: link.invitation.invited_email.clone(),
-                privacy_url: link.org.privacy_url.clone(),
-                privacy_version: link.org.privacy_version.clone(),
-                terms_version: terms.as_ref().map_or(0, |t| t.version),
-                terms_html: terms.map(|t| super::terms::render(&t.body_markdown)),
-            }))
-        }
+        Some(Place::At { link, terms, .. }) => Some(ConsentView::Show(ConsentPage {
+            org_name: link.org.name.clone(),
+            invited_email: link.invitation.invited_email.clone(),
+            privacy_url: link.org.privacy_url.clone(),
+            privacy_version: link.org.privacy_version.clone(),
+            terms_version: terms.as_ref().map_or(0, |t| t.version),
+            terms_html: terms.map(|t| super::terms::render(&t.body_markdown)),
+        })),
     })
 }
 
@@ -172,17 +172,16 @@ pub async fn decide(
     visit: Option<&Visit>,
     decision: Decision,
 ) -> Result<Decided, DbErr> {
-    let (link, user) = match place(ctx, raw, visit).await? {
+    let (link, user, terms) = match place(ctx, raw, visit).await? {
         None => return Ok(Decided::NotFound),
         Some(Place::SignIn) => return Ok(Decided::Elsewhere(Stage::SignIn)),
         Some(Place::At { stage, .. }) if stage != Stage::Consent => {
             return Ok(Decided::Elsewhere(stage))
         }
-        Some(Place::At { link, user, .. }) => (link, user),
+        Some(Place::At {
+            link, user, terms, ..
+        }) => (link, user, terms.map_or(0, |t| t.version)),
     };
-    let terms = current_terms(ctx.db, link.org.id)
-        .await?
-        .map_or(0, |t| t.version);
     if decision.privacy_version != link.org.privacy_version || decision.terms_version != terms {
         return Ok(Decided::Elsewhere(Stage::Consent));
     }

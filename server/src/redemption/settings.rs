@@ -8,7 +8,7 @@ use app::model::journey::{Privacy, WelcomeLink};
 use sea_orm::{
     ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, QuerySelect, Set,
 };
-use serde_json::json;
+use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::sign_in::stored_order;
@@ -18,6 +18,43 @@ use crate::store::entities::organization;
 
 fn codes(order: &[Method]) -> Vec<&'static str> {
     order.iter().map(|m| m.code()).collect()
+}
+
+/// Who changes which organization, and what the audit trail calls it.
+struct Change<'a> {
+    pub organization_id: Uuid,
+    pub admin_id: Uuid,
+    pub action: &'static str,
+    pub clock: &'a dyn Clock,
+}
+
+/// Changes the organization with `apply` (which returns the before and
+/// after for the audit event) and records the event, in one transaction
+/// with the row locked.
+async fn change(
+    db: &DatabaseConnection,
+    who: Change<'_>,
+    apply: impl FnOnce(&mut organization::ActiveModel, &organization::Model) -> (Value, Value),
+) -> Result<(), DbErr> {
+    let txn = crate::store::begin_write(db).await?;
+    let org = organization::Entity::find_by_id(who.organization_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("organization".into()))?;
+    let mut row = org.clone().into_active_model();
+    let (before, after) = apply(&mut row, &org);
+    row.update(&txn).await?;
+    let entry = AuditEntry {
+        organization_id: Some(who.organization_id),
+        actor_id: Some(who.admin_id),
+        action: who.action,
+        target_type: "organization",
+        target_id: who.organization_id.to_string(),
+        details: json!({ "before": before, "after": after }),
+    };
+    audit::record(&txn, entry, who.clock).await?;
+    txn.commit().await
 }
 
 /// Saves `order` (already checked to name every method once) and the
@@ -30,33 +67,21 @@ pub async fn save(
     passcode_enabled: bool,
     clock: &dyn Clock,
 ) -> Result<(), DbErr> {
-    let txn = crate::store::begin_write(db).await?;
-    let org = organization::Entity::find_by_id(organization_id)
-        .lock_exclusive()
-        .one(&txn)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("organization".into()))?;
-    let before = json!({
-        "order": codes(&stored_order(&org)),
-        "emailOtpEnabled": org.email_otp_enabled,
-    });
-    let mut row = org.into_active_model();
-    row.redemption_order = Set(json!(codes(order)));
-    row.email_otp_enabled = Set(passcode_enabled);
-    row.update(&txn).await?;
-    let entry = AuditEntry {
-        organization_id: Some(organization_id),
-        actor_id: Some(admin_id),
+    let who = Change {
+        organization_id,
+        admin_id,
         action: "organization.sign_in_settings_changed",
-        target_type: "organization",
-        target_id: organization_id.to_string(),
-        details: json!({
-            "before": before,
-            "after": { "order": codes(order), "emailOtpEnabled": passcode_enabled },
-        }),
+        clock,
     };
-    audit::record(&txn, entry, clock).await?;
-    txn.commit().await
+    change(db, who, |row, org| {
+        row.redemption_order = Set(json!(codes(order)));
+        row.email_otp_enabled = Set(passcode_enabled);
+        (
+            json!({ "order": codes(&stored_order(org)), "emailOtpEnabled": org.email_otp_enabled }),
+            json!({ "order": codes(order), "emailOtpEnabled": passcode_enabled }),
+        )
+    })
+    .await
 }
 
 /// Saves the links of the customers' welcome page (already checked), with
@@ -68,27 +93,18 @@ pub async fn save_welcome_links(
     links: &[WelcomeLink],
     clock: &dyn Clock,
 ) -> Result<(), DbErr> {
-    let txn = crate::store::begin_write(db).await?;
-    let org = organization::Entity::find_by_id(organization_id)
-        .lock_exclusive()
-        .one(&txn)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("organization".into()))?;
-    let before = org.welcome_links.clone();
-    let after = json!(links);
-    let mut row = org.into_active_model();
-    row.welcome_links = Set(after.clone());
-    row.update(&txn).await?;
-    let entry = AuditEntry {
-        organization_id: Some(organization_id),
-        actor_id: Some(admin_id),
+    let who = Change {
+        organization_id,
+        admin_id,
         action: "organization.welcome_links_changed",
-        target_type: "organization",
-        target_id: organization_id.to_string(),
-        details: json!({ "before": before, "after": after }),
+        clock,
     };
-    audit::record(&txn, entry, clock).await?;
-    txn.commit().await
+    change(db, who, |row, org| {
+        let after = json!(links);
+        row.welcome_links = Set(after.clone());
+        (org.welcome_links.clone(), after)
+    })
+    .await
 }
 
 /// Saves the privacy statement's address and version (already checked),
@@ -101,28 +117,19 @@ pub async fn save_privacy(
     privacy: &Privacy,
     clock: &dyn Clock,
 ) -> Result<(), DbErr> {
-    let txn = crate::store::begin_write(db).await?;
-    let org = organization::Entity::find_by_id(organization_id)
-        .lock_exclusive()
-        .one(&txn)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("organization".into()))?;
-    let before = json!({ "url": org.privacy_url, "version": org.privacy_version });
-    let mut row = org.into_active_model();
-    row.privacy_url = Set(privacy.url.clone());
-    row.privacy_version = Set(privacy.version.clone());
-    row.update(&txn).await?;
-    let entry = AuditEntry {
-        organization_id: Some(organization_id),
-        actor_id: Some(admin_id),
+    let who = Change {
+        organization_id,
+        admin_id,
         action: "organization.privacy_statement_changed",
-        target_type: "organization",
-        target_id: organization_id.to_string(),
-        details: json!({
-            "before": before,
-            "after": { "url": privacy.url, "version": privacy.version },
-        }),
+        clock,
     };
-    audit::record(&txn, entry, clock).await?;
-    txn.commit().await
+    change(db, who, |row, org| {
+        row.privacy_url = Set(privacy.url.clone());
+        row.privacy_version = Set(privacy.version.clone());
+        (
+            json!({ "url": org.privacy_url, "version": org.privacy_version }),
+            json!({ "url": privacy.url, "version": privacy.version }),
+        )
+    })
+    .await
 }

@@ -154,8 +154,32 @@ async fn the_terms_come_first_and_accepting_them_accepts_the_invitation() {
     assert_eq!(consent::Entity::find().count(&api.db).await.unwrap(), 2);
 }
 
-/// An admin signed in to the dashboard: the session cookie and its CSRF token.
-async fn admin_session(api: &Api) -> (String, String) {
+/// An admin signed in to the dashboard.
+struct Admin {
+    cookie: String,
+    csrf: String,
+}
+
+impl Admin {
+    /// A dashboard server function, called with the session and its CSRF
+    /// token as the page would; its JSON answer.
+    async fn call(&self, api: &Api, endpoint: &str, fields: &[(&str, &str)]) -> String {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("csrf", &self.csrf)
+            .extend_pairs(fields)
+            .finish();
+        let session = [
+            ("origin", crate::http::ORIGIN),
+            ("cookie", self.cookie.as_str()),
+            ("accept", "application/json"),
+        ];
+        crate::operator_sign_in::post(&api.app, endpoint, &body, &session)
+            .await
+            .2
+    }
+}
+
+async fn admin_session(api: &Api) -> Admin {
     use lobby::operators::{create_operator, NewOperator, Role};
     let ada = NewOperator {
         organization_id: api.org,
@@ -171,7 +195,7 @@ async fn admin_session(api: &Api) -> (String, String) {
         crate::http::get(&api.app, "/admin/settings", &[("cookie", &cookie)]).await;
     assert_eq!(status, StatusCode::OK);
     let csrf = crate::operator_sign_in::csrf_of(&page);
-    (cookie, csrf)
+    Admin { cookie, csrf }
 }
 
 /// Invites Jiwoo with the company the seller registered; returns the ticket.
@@ -333,31 +357,26 @@ async fn the_company_comes_after_the_terms_and_is_created_once_with_its_admin() 
 async fn an_admin_publishes_terms_and_the_consents_export_as_csv() {
     use lobby::store::entities::user;
     let api = setup().await;
-    let (cookie, csrf) = admin_session(&api).await;
+    let admin = admin_session(&api).await;
+    let cookie = admin.cookie.clone();
     let (_, _, page) = crate::http::get(&api.app, "/admin/terms", &[("cookie", &cookie)]).await;
     assert!(page.contains("No terms of use are published yet"), "{page}");
-    let session = [
-        ("origin", crate::http::ORIGIN),
-        ("cookie", cookie.as_str()),
-        ("accept", "application/json"),
-    ];
-    let publish = |markdown: &str| {
-        url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([("csrf", csrf.as_str()), ("markdown", markdown)])
-            .finish()
-    };
-    let (_, _, body) =
-        crate::operator_sign_in::post(&api.app, "/api/publish_terms", &publish("  "), &session)
-            .await;
-    assert_eq!(body, r#""Empty""#);
-    let (_, _, body) = crate::operator_sign_in::post(
-        &api.app,
-        "/api/publish_terms",
-        &publish("# Rules\n\nBe kind."),
-        &session,
-    )
-    .await;
-    assert_eq!(body, r#"{"Published":{"version":1}}"#);
+    assert_eq!(
+        admin
+            .call(&api, "/api/publish_terms", &[("markdown", "  ")])
+            .await,
+        r#""Empty""#
+    );
+    assert_eq!(
+        admin
+            .call(
+                &api,
+                "/api/publish_terms",
+                &[("markdown", "# Rules\n\nBe kind.")]
+            )
+            .await,
+        r#"{"Published":{"version":1}}"#
+    );
     let published = audit_event::Entity::find()
         .filter(audit_event::Column::Action.eq("terms.published"))
         .count(&api.db)
@@ -418,23 +437,16 @@ async fn an_admin_publishes_terms_and_the_consents_export_as_csv() {
 async fn admins_set_the_welcome_pages_links_line_by_line() {
     use lobby::store::entities::organization;
     let api = setup().await;
-    let (cookie, csrf) = admin_session(&api).await;
-    let session = [
-        ("origin", crate::http::ORIGIN),
-        ("cookie", cookie.as_str()),
-        ("accept", "application/json"),
-    ];
-    let save = |links: &str| {
-        url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([("csrf", csrf.as_str()), ("links", links)])
-            .finish()
-    };
+    let admin = admin_session(&api).await;
+    let cookie = admin.cookie.clone();
     let links =
         "Service requests | https://support.gfms.example/new\nDocs | http://docs.gfms.example";
-    let (_, _, body) =
-        crate::operator_sign_in::post(&api.app, "/api/save_welcome_links", &save(links), &session)
-            .await;
-    assert_eq!(body, r#"{"Invalid":{"line":2,"problem":"Address"}}"#);
+    assert_eq!(
+        admin
+            .call(&api, "/api/save_welcome_links", &[("links", links)])
+            .await,
+        r#"{"Invalid":{"line":2,"problem":"Address"}}"#
+    );
     let stored = || async {
         organization::Entity::find_by_id(api.org)
             .one(&api.db)
@@ -445,9 +457,9 @@ async fn admins_set_the_welcome_pages_links_line_by_line() {
     };
     assert_eq!(stored().await, serde_json::json!([]));
     let links = links.replace("http://", "https://");
-    let (_, _, body) =
-        crate::operator_sign_in::post(&api.app, "/api/save_welcome_links", &save(&links), &session)
-            .await;
+    let body = admin
+        .call(&api, "/api/save_welcome_links", &[("links", &links)])
+        .await;
     assert_eq!(body, r#""Saved""#);
     assert_eq!(
         stored().await,
@@ -547,31 +559,25 @@ async fn an_invitation_to_an_existing_company_skips_its_step_and_makes_a_member(
 #[tokio::test]
 async fn the_privacy_statement_is_linked_and_a_new_version_asks_again() {
     let api = setup().await;
-    let (cookie, csrf) = admin_session(&api).await;
-    let session = [
-        ("origin", crate::http::ORIGIN),
-        ("cookie", cookie.as_str()),
-        ("accept", "application/json"),
-    ];
-    let save = |url: &str, version: &str| {
-        url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([("csrf", csrf.as_str()), ("url", url), ("version", version)])
-            .finish()
-    };
-    let post = |body: String| {
-        let app = api.app.clone();
-        async move {
-            crate::operator_sign_in::post(&app, "/api/save_privacy_statement", &body, &session)
-                .await
-                .2
-        }
-    };
+    let admin = admin_session(&api).await;
     assert_eq!(
-        post(save("http://gfms.example/privacy", "2")).await,
+        admin
+            .call(
+                &api,
+                "/api/save_privacy_statement",
+                &[("url", "http://gfms.example/privacy"), ("version", "2")]
+            )
+            .await,
         r#"{"Invalid":"Address"}"#
     );
     assert_eq!(
-        post(save("https://gfms.example/privacy", "2")).await,
+        admin
+            .call(
+                &api,
+                "/api/save_privacy_statement",
+                &[("url", "https://gfms.example/privacy"), ("version", "2")]
+            )
+            .await,
         r#""Saved""#
     );
     let changed = audit_event::Entity::find()
@@ -613,6 +619,12 @@ async fn the_privacy_statement_is_linked_and_a_new_version_asks_again() {
     );
 
     // A new version of the privacy statement: the invitee is asked again.
-    post(save("https://gfms.example/privacy", "3")).await;
+    admin
+        .call(
+            &api,
+            "/api/save_privacy_statement",
+            &[("url", "https://gfms.example/privacy"), ("version", "3")],
+        )
+        .await;
     assert_eq!(browser.get(&company_page).await.location, consent_page);
 }
