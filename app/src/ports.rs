@@ -120,6 +120,14 @@ pub trait Dashboard: Send + Sync + 'static {
         admin_email: String,
         links: Vec<WelcomeLink>,
     ) -> PortFuture<'_, Result<(), PortError>>;
+    /// The domains whose invitees are redeemed without the terms step.
+    fn trusted_domains(&self) -> PortFuture<'_, Result<Vec<String>, PortError>>;
+    /// Saves them (already checked) on behalf of the admin `admin_email`.
+    fn save_trusted_domains(
+        &self,
+        admin_email: String,
+        domains: Vec<String>,
+    ) -> PortFuture<'_, Result<(), PortError>>;
     /// The current terms of use and the number of consents.
     fn terms(&self) -> PortFuture<'_, Result<TermsView, PortError>>;
     /// Publishes checked terms as the next version for the admin

@@ -109,3 +109,39 @@ pub async fn save_privacy(
         .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
     Ok(PrivacyOutcome::Saved)
 }
+
+/// The domains whose invitees are redeemed without the terms step, one a
+/// line as the form shows them. Operators only.
+#[server(endpoint = "trusted_domains")]
+pub async fn load_trusted_domains() -> Result<String, ServerFnError> {
+    super::signed_in(None)?;
+    let domains = super::dashboard()?
+        .0
+        .trusted_domains()
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+    Ok(domains.join("\n"))
+}
+
+/// Saves the trusted domains. Admins only, with the session's CSRF token.
+#[server(endpoint = "save_trusted_domains")]
+pub async fn save_trusted_domains(
+    csrf: String,
+    domains: String,
+) -> Result<crate::model::journey::TrustedOutcome, ServerFnError> {
+    use crate::model::journey::{parse_trusted_domains, TrustedOutcome};
+    let me = super::signed_in(Some(&csrf))?;
+    if me.role != "admin" {
+        return Ok(TrustedOutcome::NotAdmin);
+    }
+    let domains = match parse_trusted_domains(&domains) {
+        Ok(domains) => domains,
+        Err(entry) => return Ok(TrustedOutcome::Invalid(entry)),
+    };
+    super::dashboard()?
+        .0
+        .save_trusted_domains(me.email, domains)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+    Ok(TrustedOutcome::Saved)
+}

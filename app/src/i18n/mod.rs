@@ -612,6 +612,18 @@ pub struct Strings {
     pub order_repeated: &'static str,
     pub order_missing: &'static str,
     pub order_unknown: &'static str,
+    pub trusted_heading: &'static str,
+    pub trusted_intro: &'static str,
+    pub trusted_label: &'static str,
+    pub trusted_hint: &'static str,
+    pub trusted_save_button: &'static str,
+    pub trusted_saved: &'static str,
+    pub trusted_problem_domain: &'static str,
+    pub email_automatic_subject: &'static str,
+    pub email_automatic_intro: &'static str,
+    pub email_automatic_privacy: &'static str,
+    pub email_automatic_terms: &'static str,
+    pub email_automatic_footer: &'static str,
 }
 
 #[cfg(test)]
@@ -1075,6 +1087,18 @@ mod tests {
             ("order_repeated", s.order_repeated),
             ("order_missing", s.order_missing),
             ("order_unknown", s.order_unknown),
+            ("trusted_heading", s.trusted_heading),
+            ("trusted_intro", s.trusted_intro),
+            ("trusted_label", s.trusted_label),
+            ("trusted_hint", s.trusted_hint),
+            ("trusted_save_button", s.trusted_save_button),
+            ("trusted_saved", s.trusted_saved),
+            ("trusted_problem_domain", s.trusted_problem_domain),
+            ("email_automatic_subject", s.email_automatic_subject),
+            ("email_automatic_intro", s.email_automatic_intro),
+            ("email_automatic_privacy", s.email_automatic_privacy),
+            ("email_automatic_terms", s.email_automatic_terms),
+            ("email_automatic_footer", s.email_automatic_footer),
         ]
     }
 

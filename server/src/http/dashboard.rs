@@ -167,6 +167,32 @@ impl Dashboard for DashboardService {
         })
     }
 
+    fn trusted_domains(&self) -> PortFuture<'_, Result<Vec<String>, PortError>> {
+        Box::pin(async move {
+            let org = self.org().await?;
+            Ok(serde_json::from_value(org.trusted_domains).unwrap_or_default())
+        })
+    }
+
+    fn save_trusted_domains(
+        &self,
+        admin_email: String,
+        domains: Vec<String>,
+    ) -> PortFuture<'_, Result<(), PortError>> {
+        Box::pin(async move {
+            let (org, admin) = self.org_and_operator(&admin_email).await?;
+            settings::save_trusted_domains(
+                &self.db,
+                org.id,
+                admin.id,
+                &domains,
+                self.clock.as_ref(),
+            )
+            .await
+            .map_err(unavailable)
+        })
+    }
+
     fn welcome_links(&self) -> PortFuture<'_, Result<Vec<WelcomeLink>, PortError>> {
         Box::pin(async move {
             let org = self.org().await?;

@@ -543,7 +543,7 @@ pub async fn create_many_in(
     let mut known = known_for(txn, org.id, &items, now).await?;
     let mut rows = Rows::default();
     let mut outcomes = Vec::with_capacity(items.len());
-    for valid in items {
+    for mut valid in items {
         let existing = match admit(txn, org.id, &valid, &known, now).await {
             Ok(existing) => existing,
             Err(CreateError::Database(e)) => return Err(e),
@@ -552,6 +552,11 @@ pub async fn create_many_in(
                 continue;
             }
         };
+        // A reset keeps the user's company: the redemption joins it again
+        // rather than asking for a new one.
+        if let (Some(user_id), None, None) = (valid.reset_user, &valid.company, valid.company_id) {
+            valid.company_id = company_in(txn, org.id, user_id).await?;
+        }
         let invited_user = existing.unwrap_or_else(|| {
             let new = user::Model {
                 id: Uuid::new_v4(),
@@ -855,6 +860,15 @@ async fn belongs_to(
     if accepted {
         return Ok(true);
     }
+    Ok(company_in(txn, org, user_id).await?.is_some())
+}
+
+/// A company of the organization that the user is a member of.
+async fn company_in(
+    txn: &impl sea_orm::ConnectionTrait,
+    org: Uuid,
+    user_id: Uuid,
+) -> Result<Option<Uuid>, DbErr> {
     let memberships = membership::Entity::find()
         .filter(membership::Column::UserId.eq(user_id))
         .all(txn)
@@ -865,8 +879,8 @@ async fn belongs_to(
             .await?
             .is_some_and(|c| c.organization_id == org)
         {
-            return Ok(true);
+            return Ok(Some(m.company_id));
         }
     }
-    Ok(false)
+    Ok(None)
 }

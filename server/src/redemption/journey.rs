@@ -15,6 +15,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::automatic;
 use super::landing::{find, link_state, Link};
 use super::sign_in::Context;
 use crate::auth::session::Visit;
@@ -97,12 +98,22 @@ pub(crate) async fn place(
     }
     let terms = current_terms(ctx.db, link.org.id).await?.map(Box::new);
     let version = terms.as_ref().map_or(0, |t| t.version);
-    let stage = if !consented(ctx.db, &link, user.id, version).await? {
+    let given = consented(ctx.db, &link, user.id, version).await?;
+    let automatic = !given && automatic::applies(&link.org, &user.email);
+    let stage = if !given && !automatic {
         Stage::Consent
     } else {
-        if link.invitation.status == PENDING {
+        if link.invitation.status == PENDING || automatic {
             let txn = crate::store::begin_write(ctx.db).await?;
-            accept_invitation(&txn, ctx, &link, user.id, false).await?;
+            // Locked, so that two requests record one automatic consent.
+            find(&txn, raw, true).await?;
+            let consent = if automatic && !consented(&txn, &link, user.id, version).await? {
+                automatic::consent(&txn, ctx, &link, &user, terms.as_deref()).await?;
+                Consent::Automatic
+            } else {
+                Consent::GivenBefore
+            };
+            accept_invitation(&txn, ctx, &link, user.id, consent).await?;
             txn.commit().await?;
         }
         if link.invitation.company_id.is_some() {
@@ -212,13 +223,24 @@ pub async fn decide(
     }
     .insert(&txn)
     .await?;
-    accept_invitation(&txn, ctx, &link, user.id, true).await?;
+    accept_invitation(&txn, ctx, &link, user.id, Consent::Given).await?;
     txn.commit().await?;
     Ok(Decided::Next(if link.invitation.company_id.is_some() {
         Stage::Welcome
     } else {
         Stage::Company
     }))
+}
+
+/// How the invitee came to accept the current terms, for the audit trail.
+#[derive(Clone, Copy)]
+enum Consent {
+    /// On the terms step, just now.
+    Given,
+    /// For an earlier invitation of the organization.
+    GivenBefore,
+    /// On their behalf: their domain is trusted.
+    Automatic,
 }
 
 /// Sets the invitation to `Accepted`, redeemed by the user, unless it is
@@ -228,7 +250,7 @@ async fn accept_invitation(
     ctx: &Context<'_>,
     link: &Link,
     user_id: Uuid,
-    asked: bool,
+    consent: Consent,
 ) -> Result<(), DbErr> {
     let now = ctx.clock.now();
     let accepted = invitation::Entity::update_many()
@@ -277,7 +299,12 @@ async fn accept_invitation(
         target_type: "invitation",
         target_id: link.invitation.id.to_string(),
         details: json!({
-            "consent": if asked { "given" } else { "given before" },
+            "consent": match consent {
+                Consent::Given => "given",
+                Consent::GivenBefore => "given before",
+                Consent::Automatic => "automatic",
+            },
+            "privacy_version": link.org.privacy_version,
             "address": ctx.address,
         }),
     };

@@ -1,7 +1,8 @@
 //! An organization's sign-in settings (DESIGN §5.2): the order in which
 //! discovery tries the methods, and whether emailed passcodes are offered;
-//! the privacy statement invitees accept; and the links its customers find
-//! on their welcome page.
+//! the privacy statement invitees accept; the trusted domains whose
+//! invitees skip that step; and the links its customers find on their
+//! welcome page.
 
 use app::model::discovery::Method;
 use app::model::journey::{Privacy, WelcomeLink};
@@ -130,6 +131,30 @@ pub async fn save_privacy(
             json!({ "url": org.privacy_url, "version": org.privacy_version }),
             json!({ "url": privacy.url, "version": privacy.version }),
         )
+    })
+    .await
+}
+
+/// Saves the trusted domains (already checked), with an audit event that
+/// holds the before and after. Invitees at these domains are redeemed
+/// without the terms step and told so by email.
+pub async fn save_trusted_domains(
+    db: &DatabaseConnection,
+    organization_id: Uuid,
+    admin_id: Uuid,
+    domains: &[String],
+    clock: &dyn Clock,
+) -> Result<(), DbErr> {
+    let who = Change {
+        organization_id,
+        admin_id,
+        action: "organization.trusted_domains_changed",
+        clock,
+    };
+    change(db, who, |row, org| {
+        let after = json!(domains);
+        row.trusted_domains = Set(after.clone());
+        (org.trusted_domains.clone(), after)
     })
     .await
 }

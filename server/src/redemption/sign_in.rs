@@ -29,7 +29,7 @@ use crate::mail::templates::escape;
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::secret::Secret;
 use crate::store::audit::{self, AuditEntry};
-use crate::store::entities::{identity, identity_provider, organization, user};
+use crate::store::entities::{identity, identity_provider, invitation, organization, user};
 
 /// What a sign-in form needs besides its own fields.
 pub struct Context<'a> {
@@ -117,13 +117,22 @@ pub(super) struct Found {
     pub provider: Option<identity_provider::Model>,
 }
 
-/// The step for the invited address.
-async fn step_for(
-    conn: &impl ConnectionTrait,
-    org: &organization::Model,
-    email: &str,
-) -> Result<Found, DbErr> {
-    let user = user_by_email(conn, email).await?;
+/// The user whose redemption the invitation resets, if it resets one: that
+/// user signs in anew, so their account's sign-in is not offered.
+fn reset_user(invitation: &invitation::Model) -> Option<Uuid> {
+    invitation
+        .reset_redemption
+        .then_some(invitation.invited_user_id)
+        .flatten()
+}
+
+/// The step for the invited address of `link`.
+async fn step_for(conn: &impl ConnectionTrait, link: &Link) -> Result<Found, DbErr> {
+    let (org, email) = (&link.org, link.invitation.invited_email.as_str());
+    let user = match reset_user(&link.invitation) {
+        Some(_) => None,
+        None => user_by_email(conn, email).await?,
+    };
     let configured = providers::list(conn, org.id).await?;
     let (account, linked) = account_of(conn, user.as_ref(), &configured).await?;
     let candidates = providers::candidates(&configured, email);
@@ -187,7 +196,7 @@ pub(super) async fn open_step(
     if visit.user_id.is_some() {
         return Ok(Err(Outcome::Start));
     }
-    let found = step_for(ctx.db, &link.org, &link.invitation.invited_email).await?;
+    let found = step_for(ctx.db, &link).await?;
     Ok(Ok((link, found)))
 }
 
@@ -238,7 +247,7 @@ pub async fn start_page(
             }));
         }
     }
-    let Found { step, provider } = step_for(db, &link.org, &email).await?;
+    let Found { step, provider } = step_for(db, &link).await?;
     let pending = match (visit, purpose_of(step)) {
         (Some(visit), Some(purpose)) => {
             let who = codes::Request {
@@ -627,7 +636,12 @@ pub(super) async fn finish(
     let now = ctx.clock.now();
     let email = &link.invitation.invited_email;
     let txn = crate::store::begin_write(ctx.db).await?;
-    let user = match user_by_email(&txn, email).await? {
+    let reset = reset_user(&link.invitation);
+    let found = match reset {
+        Some(id) => user::Entity::find_by_id(id).one(&txn).await?,
+        None => user_by_email(&txn, email).await?,
+    };
+    let user = match found {
         Some(user) => user,
         // Inviting creates the user; this is for one removed since.
         None => {
@@ -647,9 +661,20 @@ pub(super) async fn finish(
         }
     };
     let user_id = user.id;
+    let earlier_email = user.email.clone();
     let mut account = user.into_active_model();
     account.email_verified = Set(true);
     account.updated_at = Set(now);
+    if reset.is_some() {
+        // A reset binds what proved the address now, and only that: the
+        // account's earlier password and identities no longer sign it in.
+        account.email = Set(email.clone());
+        account.password_hash = Set(None);
+        identity::Entity::delete_many()
+            .filter(identity::Column::UserId.eq(user_id))
+            .exec(&txn)
+            .await?;
+    }
     match &proof {
         Proof::NewAccount { hash } | Proof::Reset { hash } => {
             account.password_hash = Set(Some(hash.clone()));
@@ -667,7 +692,7 @@ pub(super) async fn finish(
     {
         federated::link_identity(&txn, user_id, *provider_id, identity, ctx.clock).await?;
     }
-    if matches!(proof, Proof::Reset { .. }) {
+    if reset.is_some() || matches!(proof, Proof::Reset { .. }) {
         session::end_all_for(&txn, user_id).await?;
     }
     session::end_visit(&txn, &visit.id).await?;
@@ -678,7 +703,11 @@ pub(super) async fn finish(
         action: "customer.signed_in",
         target_type: "invitation",
         target_id: link.invitation.id.to_string(),
-        details: json!({ "method": proof.method(), "address": ctx.address }),
+        details: json!({
+            "method": proof.method(),
+            "address": ctx.address,
+            "reset_from": reset.map(|_| earlier_email),
+        }),
     };
     audit::record(&txn, entry, ctx.clock).await?;
     txn.commit().await?;

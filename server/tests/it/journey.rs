@@ -628,3 +628,232 @@ async fn the_privacy_statement_is_linked_and_a_new_version_asks_again() {
         .await;
     assert_eq!(browser.get(&company_page).await.location, consent_page);
 }
+
+#[tokio::test]
+async fn a_reset_redemption_binds_the_new_address_and_keeps_the_user_and_company() {
+    use crate::sign_in::{account, latest_code, with_account, PASSWORD};
+    use lobby::store::entities::{identity, membership, user};
+    let api = setup().await;
+    let ticket = invite_with_company(&api).await;
+    let mut first = Browser::new(&api);
+    first.cookie = with_account(&api, &ticket).await;
+    first
+        .post(&format!("/invite/{ticket}/consent"), &ACCEPT)
+        .await;
+    let made = first
+        .post(
+            &format!("/invite/{ticket}/company"),
+            &company_form("8001", ""),
+        )
+        .await;
+    assert_eq!(made.location, format!("/invite/{ticket}/continue"));
+    let jiwoo = account(&api, JIWOO).await;
+    // As if Jiwoo had also signed in through a provider once.
+    identity::ActiveModel {
+        id: Set(uuid::Uuid::new_v4()),
+        user_id: Set(jiwoo.id),
+        provider: Set(uuid::Uuid::new_v4().to_string()),
+        issuer: Set("https://idp.customer.example".into()),
+        subject: Set("jiwoo-1".into()),
+        email: Set(Some(JIWOO.into())),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(&api.db)
+    .await
+    .unwrap();
+
+    // The admin resets the redemption with Jiwoo's new address.
+    const NEW: &str = "jiwoo@new-customer.example";
+    let reset = crate::api::create_invitation(
+        &api,
+        serde_json::json!({
+            "invitedUserEmailAddress": NEW,
+            "inviteRedirectUrl": "http://lobby.test/welcome",
+            "resetRedemption": true,
+            "invitedUser": { "id": jiwoo.id },
+        }),
+    )
+    .await;
+    assert_eq!(reset["invitedUser"]["id"], jiwoo.id.to_string());
+    let url = reset["inviteRedeemUrl"].as_str().unwrap();
+    let new_ticket = url.split("invitationId=").nth(1).unwrap().to_owned();
+
+    // The new address signs in anew: the old password is not asked for,
+    // the step is a new account for the new address.
+    let mut second = Browser::new(&api);
+    let start = second.get(&format!("/invite/{new_ticket}/start")).await;
+    assert!(start.body.contains(NEW), "{}", start.body);
+    assert!(start
+        .body
+        .contains(&format!("/invite/{new_ticket}/account")));
+    assert!(!start
+        .body
+        .contains(&format!("/invite/{new_ticket}/password")));
+    let new_password = "a lantern on the northern pier";
+    second
+        .post(
+            &format!("/invite/{new_ticket}/account"),
+            &[("password", new_password)],
+        )
+        .await;
+    let code = latest_code(&api, NEW).await;
+    let answer = second
+        .post(
+            &format!("/invite/{new_ticket}/account/verify"),
+            &[("code", &code)],
+        )
+        .await;
+    assert_eq!(answer.location, format!("/invite/{new_ticket}/continue"));
+
+    // The same user, now at the new address, with a new password and no old identity.
+    let after = user::Entity::find_by_id(jiwoo.id)
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.email, NEW);
+    assert!(after.email_verified);
+    assert_ne!(after.password_hash, jiwoo.password_hash);
+    assert!(
+        !lobby::auth::password::verify(
+            lobby::secret::Secret::new(PASSWORD.into()),
+            after.password_hash.clone()
+        )
+        .await
+    );
+    assert_eq!(
+        user::Entity::find()
+            .filter(user::Column::Email.eq(JIWOO))
+            .count(&api.db)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(identity::Entity::find().count(&api.db).await.unwrap(), 0);
+
+    // Terms already accepted, company kept: straight to the welcome page.
+    let welcome = second.get(&format!("/invite/{new_ticket}/continue")).await;
+    assert_eq!(welcome.status, StatusCode::OK, "{}", welcome.location);
+    assert!(welcome.body.contains("Customer AG"), "{}", welcome.body);
+    let memberships = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(jiwoo.id))
+        .all(&api.db)
+        .await
+        .unwrap();
+    assert_eq!(memberships.len(), 1);
+    assert_eq!(memberships[0].role, "company_admin");
+    let reset_row = invitation::Entity::find_by_id(
+        reset["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap(),
+    )
+    .one(&api.db)
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(reset_row.status, "Accepted");
+    assert_eq!(reset_row.redeemed_by, Some(jiwoo.id));
+
+    // The browser signed in before the reset is signed out.
+    let old = first.get(&format!("/invite/{ticket}/continue")).await;
+    assert_eq!(old.location, format!("/invite/{ticket}/start"));
+}
+
+#[tokio::test]
+async fn invitees_from_trusted_domains_skip_the_terms_and_are_told_by_email() {
+    use lobby::store::entities::{email_outbox, organization};
+    let api = setup().await;
+    let admin = admin_session(&api).await;
+    let save = |domains: &'static str| {
+        let admin = &admin;
+        let api = &api;
+        async move {
+            admin
+                .call(api, "/api/save_trusted_domains", &[("domains", domains)])
+                .await
+        }
+    };
+    let trusted = || async {
+        organization::Entity::find_by_id(api.org)
+            .one(&api.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .trusted_domains
+    };
+    // A list with something that is no domain changes nothing.
+    assert_eq!(
+        save("customer.example, not a domain!").await,
+        r#"{"Invalid":"not"}"#
+    );
+    assert_eq!(trusted().await, serde_json::json!([]));
+    assert_eq!(
+        save("Customer.Example\nsupplier.example").await,
+        r#""Saved""#
+    );
+    assert_eq!(
+        trusted().await,
+        serde_json::json!(["customer.example", "supplier.example"])
+    );
+    publish_terms(&api, 1, "Be **kind**.").await;
+
+    let ticket = invite(&api, JIWOO).await;
+    let mut browser = Browser::new(&api);
+    sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
+    let company_page = format!("/invite/{ticket}/company");
+    let consent_page = format!("/invite/{ticket}/consent");
+    assert_eq!(
+        browser
+            .get(&format!("/invite/{ticket}/continue"))
+            .await
+            .location,
+        company_page,
+        "no terms step"
+    );
+    assert_eq!(browser.get(&consent_page).await.location, company_page);
+    let given = consent::Entity::find().all(&api.db).await.unwrap();
+    assert_eq!(given.len(), 1);
+    assert!(given[0].automatic);
+    assert_eq!(
+        (given[0].privacy_version.as_str(), given[0].terms_version),
+        ("1", 1)
+    );
+    assert_eq!(the_invitation(&api).await.status, "Accepted");
+    let told = || async {
+        email_outbox::Entity::find()
+            .filter(email_outbox::Column::ToAddress.eq(JIWOO))
+            .filter(email_outbox::Column::Subject.eq("You have joined GFMS"))
+            .all(&api.db)
+            .await
+            .unwrap()
+    };
+    let mails = told().await;
+    assert_eq!(
+        mails.len(),
+        1,
+        "one email, however often the page is opened"
+    );
+    assert!(mails[0].body_text.contains("Terms of use, version 1:"));
+    assert!(mails[0].body_text.contains("Be **kind**."));
+    assert!(mails[0]
+        .body_html
+        .as_deref()
+        .unwrap()
+        .contains("<strong>kind</strong>"));
+    let accepted = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("invitation.accepted"))
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(accepted.details["consent"], "automatic");
+
+    // New terms: accepted on the invitee's behalf again, and told again.
+    publish_terms(&api, 2, "Be **kinder**.").await;
+    assert_eq!(browser.get(&consent_page).await.location, company_page);
+    assert_eq!(told().await.len(), 2);
+    assert_eq!(consent::Entity::find().count(&api.db).await.unwrap(), 2);
+
+    // Off the list, the terms step is back.
+    assert_eq!(save("supplier.example").await, r#""Saved""#);
+    publish_terms(&api, 3, "Be kindest.").await;
+    assert_eq!(browser.get(&company_page).await.location, consent_page);
+}

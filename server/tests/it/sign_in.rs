@@ -18,7 +18,7 @@ use crate::support::db;
 
 const JIWOO: &str = "jiwoo.kim@customer.example";
 const MINH: &str = "minh.tran@other.example";
-const PASSWORD: &str = "seven blue herons over the river";
+pub(crate) const PASSWORD: &str = "seven blue herons over the river";
 /// A line of every email that carries a code.
 const CODE_EMAIL: &str = "It works once, for 10 minutes.";
 
@@ -108,7 +108,7 @@ impl<'a> Browser<'a> {
 }
 
 /// The code in the latest email to `to`.
-async fn latest_code(api: &Api, to: &str) -> String {
+pub(crate) async fn latest_code(api: &Api, to: &str) -> String {
     let mail = email_outbox::Entity::find()
         .filter(email_outbox::Column::ToAddress.eq(to))
         .filter(email_outbox::Column::BodyText.contains(CODE_EMAIL))
@@ -137,7 +137,7 @@ fn wrong(code: &str) -> String {
     format!("{:06}", (n + 1) % 1_000_000)
 }
 
-async fn account(api: &Api, email: &str) -> user::Model {
+pub(crate) async fn account(api: &Api, email: &str) -> user::Model {
     user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .one(&api.db)
@@ -422,7 +422,7 @@ async fn a_new_account_exists_only_once_its_code_is_entered() {
 
 /// Creates JIWOO's account with [`PASSWORD`] through the page; returns the
 /// signed-in browser's cookie.
-async fn with_account(api: &Api, ticket: &str) -> Option<String> {
+pub(crate) async fn with_account(api: &Api, ticket: &str) -> Option<String> {
     passcodes_off(api).await;
     let mut browser = Browser::new(api);
     browser

@@ -13,4 +13,5 @@ pub mod set_password;
 pub mod settings;
 pub mod terms;
 pub mod tokens;
+pub mod trusted_domains;
 pub mod welcome_links;

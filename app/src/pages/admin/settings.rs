@@ -14,6 +14,7 @@ use crate::model::discovery::{
     parse_order, Method, OrderProblem, SettingsOutcome, SignInSettings, SignInSettingsForm,
 };
 use crate::pages::admin::privacy::PrivacyStatement;
+use crate::pages::admin::trusted_domains::TrustedDomains;
 use crate::pages::admin::welcome_links::WelcomeLinks;
 use crate::use_locale;
 
@@ -79,12 +80,14 @@ pub fn AdminSettings() -> impl IntoView {
                         Some(me) if me.role == "admin" => view! {
                             <SettingsForm current csrf=me.csrf.clone() save/>
                             <PrivacyStatement csrf=Some(me.csrf.clone())/>
+                            <TrustedDomains csrf=Some(me.csrf.clone())/>
                             <WelcomeLinks csrf=Some(me.csrf)/>
                         }
                         .into_any(),
                         _ => view! {
                             <SettingsSummary current/>
                             <PrivacyStatement csrf=None/>
+                            <TrustedDomains csrf=None/>
                             <WelcomeLinks csrf=None/>
                         }
                         .into_any(),

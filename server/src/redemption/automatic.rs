@@ -1,0 +1,103 @@
+//! Automatic redemption (DESIGN §5, step 4): an invitee whose address is at
+//! one of the organization's trusted domains is not shown the terms step.
+//! The consent is recorded as automatic, naming the versions in force, and
+//! the invitee is emailed what applies instead.
+
+use app::i18n::fill;
+use app::model::journey::is_trusted;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use uuid::Uuid;
+
+use super::landing::Link;
+use super::sign_in::Context;
+use crate::mail::templates::escape;
+use crate::mail::{enqueue, OutgoingEmail};
+use crate::store::entities::{consent, organization, terms_version, user};
+
+/// Whether the invitee at `email` is redeemed without the terms step.
+pub(super) fn applies(org: &organization::Model, email: &str) -> bool {
+    let trusted: Vec<String> =
+        serde_json::from_value(org.trusted_domains.clone()).unwrap_or_default();
+    is_trusted(&trusted, email)
+}
+
+/// Records the automatic consent of `user` to the current versions and
+/// queues the email that tells them, in the caller's transaction.
+pub(super) async fn consent(
+    conn: &impl ConnectionTrait,
+    ctx: &Context<'_>,
+    link: &Link,
+    user: &user::Model,
+    terms: Option<&terms_version::Model>,
+) -> Result<(), DbErr> {
+    consent::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user.id),
+        organization_id: Set(link.org.id),
+        privacy_version: Set(link.org.privacy_version.clone()),
+        terms_version: Set(terms.map_or(0, |t| t.version)),
+        automatic: Set(true),
+        client_address: Set(Some(ctx.address.to_owned())),
+        user_agent: Set(None),
+        accepted_at: Set(ctx.clock.now()),
+    }
+    .insert(conn)
+    .await?;
+    enqueue(
+        conn,
+        notification(ctx, &link.org, &user.email, terms),
+        ctx.clock,
+    )
+    .await
+    .map(|_| ())
+}
+
+/// The email that replaces the terms step: what was accepted on the
+/// invitee's behalf, with the terms' text.
+fn notification(
+    ctx: &Context<'_>,
+    org: &organization::Model,
+    to: &str,
+    terms: Option<&terms_version::Model>,
+) -> OutgoingEmail {
+    let s = ctx.locale.strings();
+    let with_org = [("org", org.name.as_str())];
+    let subject = fill(s.email_automatic_subject, &with_org);
+    let intro = fill(s.email_automatic_intro, &with_org);
+    let footer = fill(s.email_automatic_footer, &with_org);
+    let privacy = fill(
+        s.email_automatic_privacy,
+        &[("version", org.privacy_version.as_str())],
+    );
+    let privacy_url = org.privacy_url.clone().unwrap_or_default();
+    let mut text = format!("{intro}\n\n{privacy}\n{privacy_url}\n");
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif\"><p>{}</p><p>{}<br><a href=\"{}\">{}</a></p>",
+        ctx.locale.code(),
+        escape(&intro),
+        escape(&privacy),
+        escape(&privacy_url),
+        escape(&privacy_url),
+    );
+    if let Some(terms) = terms {
+        let heading = fill(
+            s.email_automatic_terms,
+            &[("version", &terms.version.to_string())],
+        );
+        text.push_str(&format!("\n{heading}\n\n{}\n", terms.body_markdown));
+        html.push_str(&format!(
+            "<p>{}</p><div>{}</div>",
+            escape(&heading),
+            super::terms::render(&terms.body_markdown)
+        ));
+    }
+    text.push_str(&format!("\n{footer}\n"));
+    html.push_str(&format!("<p>{}</p></body></html>", escape(&footer)));
+    OutgoingEmail {
+        to: to.to_owned(),
+        cc: None,
+        subject,
+        text,
+        html: Some(html),
+    }
+}
