@@ -37,6 +37,7 @@ use crate::pages::admin::{
     new_invitation::NewInvitation, operators::AdminOperators, providers::AdminProviders,
     set_password::SetPassword, settings::AdminSettings, terms::AdminTerms, tokens::AdminTokens,
 };
+use crate::pages::direct::{CommonSignIn, OrganizationSignIn};
 use crate::pages::invite::company::InvitationCompany;
 use crate::pages::invite::consent::InvitationConsent;
 use crate::pages::invite::landing::InvitationLanding;
@@ -79,6 +80,12 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=StaticSegment("") view=HomePage/>
+                    <Route path=StaticSegment("signin") view=CommonSignIn/>
+                    <Route
+                        path=(StaticSegment("t"), ParamSegment("slug"), StaticSegment("signin"))
+                        view=OrganizationSignIn
+                        ssr=SsrMode::Async
+                    />
                     // The invitee's link: complete (and its status set) before sending.
                     <Route
                         path=(StaticSegment("invite"), ParamSegment("ticket"))

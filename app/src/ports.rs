@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use crate::model::bulk::{ConfirmOutcome, ImportSummary, ImportView};
 use crate::model::discovery::{Method, SignInSettings};
+use crate::model::domains::DomainKind;
 use crate::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, NewInvitationForm,
     NewInvitationOutcome,
@@ -120,14 +121,16 @@ pub trait Dashboard: Send + Sync + 'static {
         admin_email: String,
         links: Vec<WelcomeLink>,
     ) -> PortFuture<'_, Result<(), PortError>>;
-    /// The domains whose invitees are redeemed without the terms step.
-    fn trusted_domains(&self) -> PortFuture<'_, Result<Vec<String>, PortError>>;
-    /// Saves them (already checked) on behalf of the admin `admin_email`.
-    fn save_trusted_domains(
+    /// The organization's own or trusted domains.
+    fn domains(&self, kind: DomainKind) -> PortFuture<'_, Result<Vec<String>, PortError>>;
+    /// Saves a list (already checked) on behalf of the admin `admin_email`;
+    /// an own domain that another organization has is returned instead.
+    fn save_domains(
         &self,
         admin_email: String,
+        kind: DomainKind,
         domains: Vec<String>,
-    ) -> PortFuture<'_, Result<(), PortError>>;
+    ) -> PortFuture<'_, Result<Result<(), String>, PortError>>;
     /// The current terms of use and the number of consents.
     fn terms(&self) -> PortFuture<'_, Result<TermsView, PortError>>;
     /// Publishes checked terms as the next version for the admin
@@ -152,6 +155,8 @@ pub struct DashboardPort(pub Arc<dyn Dashboard>);
 pub trait Redemption: Send + Sync + 'static {
     /// The page behind an invitation link; `None` for a link that is none.
     fn landing(&self, ticket: String) -> PortFuture<'_, Result<Option<Landing>, PortError>>;
+    /// The name of the organization with the slug; `None` for none.
+    fn organization_name(&self, slug: String) -> PortFuture<'_, Result<Option<String>, PortError>>;
     /// The sign-in step of the link `ticket` for this browser; `None` for a
     /// link that is none.
     fn start(

@@ -28,6 +28,17 @@ pub async fn invitation_landing(ticket: String) -> Result<Option<Landing>, Serve
         .map_err(|e| ServerFnError::new(format!("{e:?}")))
 }
 
+/// The name of the organization whose sign-in `/t/{slug}/signin` is;
+/// `None` for a slug that is none.
+#[server(endpoint = "organization_name")]
+pub async fn organization_name(slug: String) -> Result<Option<String>, ServerFnError> {
+    port()?
+        .0
+        .organization_name(slug)
+        .await
+        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+}
+
 /// The sign-in step this browser sees for the link `ticket`.
 #[server(endpoint = "invitation_start")]
 pub async fn invitation_start(ticket: String) -> Result<Option<StartPage>, ServerFnError> {

@@ -110,38 +110,44 @@ pub async fn save_privacy(
     Ok(PrivacyOutcome::Saved)
 }
 
-/// The domains whose invitees are redeemed without the terms step, one a
-/// line as the form shows them. Operators only.
-#[server(endpoint = "trusted_domains")]
-pub async fn load_trusted_domains() -> Result<String, ServerFnError> {
+/// The organization's own or trusted domains, one a line as the form shows
+/// them. Operators only.
+#[server(endpoint = "domains")]
+pub async fn load_domains(
+    kind: crate::model::domains::DomainKind,
+) -> Result<String, ServerFnError> {
     super::signed_in(None)?;
     let domains = super::dashboard()?
         .0
-        .trusted_domains()
+        .domains(kind)
         .await
         .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
     Ok(domains.join("\n"))
 }
 
-/// Saves the trusted domains. Admins only, with the session's CSRF token.
-#[server(endpoint = "save_trusted_domains")]
-pub async fn save_trusted_domains(
+/// Saves the own or trusted domains. Admins only, with the session's CSRF token.
+#[server(endpoint = "save_domains")]
+pub async fn save_domains(
     csrf: String,
+    kind: crate::model::domains::DomainKind,
     domains: String,
-) -> Result<crate::model::journey::TrustedOutcome, ServerFnError> {
-    use crate::model::journey::{parse_trusted_domains, TrustedOutcome};
+) -> Result<crate::model::domains::DomainsOutcome, ServerFnError> {
+    use crate::model::domains::{parse_domain_list, DomainsOutcome};
     let me = super::signed_in(Some(&csrf))?;
     if me.role != "admin" {
-        return Ok(TrustedOutcome::NotAdmin);
+        return Ok(DomainsOutcome::NotAdmin);
     }
-    let domains = match parse_trusted_domains(&domains) {
+    let domains = match parse_domain_list(&domains) {
         Ok(domains) => domains,
-        Err(entry) => return Ok(TrustedOutcome::Invalid(entry)),
+        Err(entry) => return Ok(DomainsOutcome::Invalid(entry)),
     };
-    super::dashboard()?
+    let saved = super::dashboard()?
         .0
-        .save_trusted_domains(me.email, domains)
+        .save_domains(me.email, kind, domains)
         .await
         .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
-    Ok(TrustedOutcome::Saved)
+    Ok(match saved {
+        Ok(()) => DomainsOutcome::Saved,
+        Err(taken) => DomainsOutcome::Taken(taken),
+    })
 }

@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::company::{check_field, CompanyField, CompanyProblem, Completeness};
-use crate::model::providers::{domain_of, parse_domains, ProviderProblem};
 
 /// The steps of redeeming an invitation, as the step indicator counts them;
 /// the invitation's own page is step 1.
@@ -204,31 +203,6 @@ pub fn check_privacy(url: &str, version: &str) -> Result<Privacy, PrivacyProblem
     })
 }
 
-/// What saving the trusted domains did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TrustedOutcome {
-    Saved,
-    NotAdmin,
-    /// This entry is not a domain.
-    Invalid(String),
-}
-
-/// The trusted domains of a list (commas, spaces or lines between them),
-/// lower case and each once; the first entry that is no domain otherwise.
-pub fn parse_trusted_domains(text: &str) -> Result<Vec<String>, String> {
-    parse_domains(text).map_err(|problem| match problem {
-        ProviderProblem::Domain(entry) => entry,
-        other => format!("{other:?}"),
-    })
-}
-
-/// Whether an invitee at `email` is redeemed automatically: their address
-/// is at one of the organization's trusted domains (not a subdomain of one).
-pub fn is_trusted(trusted: &[String], email: &str) -> bool {
-    let domain = domain_of(email).map(str::to_lowercase);
-    domain.is_some_and(|d| trusted.contains(&d))
-}
-
 /// Each field of a company with its value, in [`CompanyField::ALL`]'s order.
 pub type CompanyValues = Vec<(CompanyField, String)>;
 /// The fields of a company that have a problem, each with its problem.
@@ -274,24 +248,6 @@ mod tests {
         assert_eq!(Stage::Consent.path("t"), "/invite/t/consent");
         assert_eq!(Stage::SignIn.path("t"), "/invite/t/start");
         assert_eq!(Stage::Company.path("t"), "/invite/t/company");
-    }
-
-    #[test]
-    fn trusted_domains_are_whole_domains_of_the_address() {
-        let trusted =
-            parse_trusted_domains("Partner.example, @supplier.example\npartner.example").unwrap();
-        assert_eq!(trusted, ["partner.example", "supplier.example"]);
-        assert!(is_trusted(&trusted, "kim@partner.example"));
-        assert!(is_trusted(&trusted, "kim@Supplier.Example"));
-        assert!(!is_trusted(&trusted, "kim@eu.partner.example"));
-        assert!(!is_trusted(&trusted, "kim@partner.example.evil.example"));
-        assert!(!is_trusted(&trusted, "partner.example"));
-        assert_eq!(
-            parse_trusted_domains("partner.example, not a domain!"),
-            Err("not".into())
-        );
-        assert_eq!(parse_trusted_domains("x@@y"), Err("x@@y".into()));
-        assert_eq!(parse_trusted_domains(" \n"), Ok(vec![]));
     }
 
     #[test]

@@ -40,6 +40,9 @@ pub struct Landing {
     /// When it expires (pending), expired (expired) or was accepted
     /// (accepted), as `YYYY-MM-DD HH:MM UTC`.
     pub date: Option<String>,
+    /// An accepted invitation whose redeemer can sign in through the link
+    /// to go on (their account is still at the invited address).
+    pub sign_in: bool,
 }
 
 /// What "Send me a new link" did; the page shows it from the query string.

@@ -3,6 +3,7 @@ pub mod bulk;
 pub mod company;
 pub mod countries;
 pub mod discovery;
+pub mod domains;
 pub mod email;
 pub mod invitation;
 pub mod journey;

@@ -24,6 +24,10 @@ pub fn HomePage() -> impl IntoView {
             <p>{with_org(|s| s.home_intro)}</p>
             <h2>{move || t().home_invited_heading}</h2>
             <p>{move || t().home_invited_text}</p>
+            <p>
+                {move || t().home_sign_in}" "
+                <a href="/signin">{move || t().direct_common_heading}</a>
+            </p>
             <h2 id="steps-heading">{move || t().home_steps_label}</h2>
             <ol class="steps" aria-labelledby="steps-heading">
                 <li>{move || t().home_step_sign_in}</li>

@@ -55,9 +55,9 @@ pub async fn load_visitor(
 /// Who is asking: their address (for the rate limits), language (for the
 /// emails) and session.
 pub struct Client {
-    address: String,
-    locale: Locale,
-    headers: HeaderMap,
+    pub(super) address: String,
+    pub(super) locale: Locale,
+    pub(super) headers: HeaderMap,
     visit: Option<Visit>,
 }
 

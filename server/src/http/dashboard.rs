@@ -7,6 +7,7 @@ use std::sync::Arc;
 use app::model::bulk::{ConfirmOutcome, ImportSummary, ImportView};
 use app::model::company::CompanyField;
 use app::model::discovery::{Method, SignInSettings};
+use app::model::domains::DomainKind;
 use app::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, NewInvitationForm,
     NewInvitationOutcome, TimelineEvent,
@@ -167,29 +168,25 @@ impl Dashboard for DashboardService {
         })
     }
 
-    fn trusted_domains(&self) -> PortFuture<'_, Result<Vec<String>, PortError>> {
+    fn domains(&self, kind: DomainKind) -> PortFuture<'_, Result<Vec<String>, PortError>> {
         Box::pin(async move {
             let org = self.org().await?;
-            Ok(serde_json::from_value(org.trusted_domains).unwrap_or_default())
+            Ok(settings::domains(&org, kind))
         })
     }
 
-    fn save_trusted_domains(
+    fn save_domains(
         &self,
         admin_email: String,
+        kind: DomainKind,
         domains: Vec<String>,
-    ) -> PortFuture<'_, Result<(), PortError>> {
+    ) -> PortFuture<'_, Result<Result<(), String>, PortError>> {
         Box::pin(async move {
             let (org, admin) = self.org_and_operator(&admin_email).await?;
-            settings::save_trusted_domains(
-                &self.db,
-                org.id,
-                admin.id,
-                &domains,
-                self.clock.as_ref(),
-            )
-            .await
-            .map_err(unavailable)
+            let who = (org.id, admin.id);
+            settings::save_domains(&self.db, who, kind, &domains, self.clock.as_ref())
+                .await
+                .map_err(unavailable)
         })
     }
 

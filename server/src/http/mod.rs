@@ -4,6 +4,7 @@
 mod bulk_import;
 mod customer;
 mod dashboard;
+mod direct;
 mod graph;
 mod health;
 mod language;
@@ -177,6 +178,8 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .route("/invite/{ticket}/federated", get(customer::begin_federated))
         .route(CALLBACK_PATH, get(customer::federated_callback))
         .route("/signout", post(customer::sign_out))
+        .route("/signin", post(direct::find_organization))
+        .route("/t/{slug}/signin", post(direct::request_link))
         .nest("/v1.0", graph::router(state.clone()))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())
         .nest_service("/pkg", ServeDir::new(pkg_dir))

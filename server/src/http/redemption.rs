@@ -59,6 +59,15 @@ impl Redemption for RedemptionService {
         })
     }
 
+    fn organization_name(&self, slug: String) -> PortFuture<'_, Result<Option<String>, PortError>> {
+        Box::pin(async move {
+            let org = crate::redemption::direct::by_slug(&self.db, &slug)
+                .await
+                .map_err(unavailable)?;
+            Ok(org.map(|o| o.name))
+        })
+    }
+
     fn start(
         &self,
         ticket: String,

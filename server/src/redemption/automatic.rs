@@ -4,7 +4,7 @@
 //! the invitee is emailed what applies instead.
 
 use app::i18n::fill;
-use app::model::journey::is_trusted;
+use app::model::domains::{is_at, DomainKind};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use uuid::Uuid;
 
@@ -16,9 +16,7 @@ use crate::store::entities::{consent, organization, terms_version, user};
 
 /// Whether the invitee at `email` is redeemed without the terms step.
 pub(super) fn applies(org: &organization::Model, email: &str) -> bool {
-    let trusted: Vec<String> =
-        serde_json::from_value(org.trusted_domains.clone()).unwrap_or_default();
-    is_trusted(&trusted, email)
+    is_at(&super::settings::domains(org, DomainKind::Trusted), email)
 }
 
 /// Records the automatic consent of `user` to the current versions and

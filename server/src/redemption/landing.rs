@@ -105,6 +105,7 @@ pub async fn landing(
     };
     let state = link_state(&invitation, &ticket, now);
     let pending = state == LinkState::Pending;
+    let sign_in = state == LinkState::Accepted && redeemer_at_invited(db, &invitation).await?;
     let date = match state {
         LinkState::Pending | LinkState::Expired => Some(invitation.expires_at),
         LinkState::Accepted => invitation.redeemed_at,
@@ -120,7 +121,21 @@ pub async fn landing(
         invitee_name: invitation.invited_display_name.filter(|_| pending),
         message: invitation.message.filter(|_| pending),
         date: date.map(shown),
+        sign_in,
     }))
+}
+
+/// Whether the account that redeemed the invitation is still at the
+/// invited address, and so can sign in through the link to go on.
+pub(crate) async fn redeemer_at_invited(
+    conn: &impl ConnectionTrait,
+    invitation: &invitation::Model,
+) -> Result<bool, DbErr> {
+    let Some(id) = invitation.redeemed_by else {
+        return Ok(false);
+    };
+    let redeemer = user::Entity::find_by_id(id).one(conn).await?;
+    Ok(redeemer.is_some_and(|u| u.email == invitation.invited_email))
 }
 
 /// "Send me a new link" from the link `raw`: for an expired or replaced

@@ -3,6 +3,7 @@
 
 pub mod automatic;
 pub mod consents;
+pub mod direct;
 pub mod federated;
 pub mod journey;
 pub mod landing;

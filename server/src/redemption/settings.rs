@@ -1,13 +1,15 @@
 //! An organization's sign-in settings (DESIGN §5.2): the order in which
 //! discovery tries the methods, and whether emailed passcodes are offered;
-//! the privacy statement invitees accept; the trusted domains whose
-//! invitees skip that step; and the links its customers find on their
-//! welcome page.
+//! the privacy statement invitees accept; its own domains and the trusted
+//! domains whose invitees skip that step; and the links its customers find
+//! on their welcome page.
 
 use app::model::discovery::Method;
+use app::model::domains::DomainKind;
 use app::model::journey::{Privacy, WelcomeLink};
 use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QuerySelect, Set,
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -135,26 +137,55 @@ pub async fn save_privacy(
     .await
 }
 
-/// Saves the trusted domains (already checked), with an audit event that
-/// holds the before and after. Invitees at these domains are redeemed
-/// without the terms step and told so by email.
-pub async fn save_trusted_domains(
+/// The organization's own or trusted domains.
+pub fn domains(org: &organization::Model, kind: DomainKind) -> Vec<String> {
+    let list = match kind {
+        DomainKind::Own => &org.verified_domains,
+        DomainKind::Trusted => &org.trusted_domains,
+    };
+    serde_json::from_value(list.clone()).unwrap_or_default()
+}
+
+/// Saves a list of domains (already checked), with an audit event that
+/// holds the before and after. An own domain belongs to one organization:
+/// one that another has is returned and nothing changes.
+pub async fn save_domains(
     db: &DatabaseConnection,
-    organization_id: Uuid,
-    admin_id: Uuid,
-    domains: &[String],
+    (organization_id, admin_id): (Uuid, Uuid),
+    kind: DomainKind,
+    list: &[String],
     clock: &dyn Clock,
-) -> Result<(), DbErr> {
+) -> Result<Result<(), String>, DbErr> {
+    if kind == DomainKind::Own {
+        let others = organization::Entity::find()
+            .filter(organization::Column::Id.ne(organization_id))
+            .all(db)
+            .await?;
+        let taken = list
+            .iter()
+            .find(|d| others.iter().any(|o| domains(o, kind).contains(d)));
+        if let Some(taken) = taken {
+            return Ok(Err(taken.clone()));
+        }
+    }
     let who = Change {
         organization_id,
         admin_id,
-        action: "organization.trusted_domains_changed",
+        action: match kind {
+            DomainKind::Own => "organization.domains_changed",
+            DomainKind::Trusted => "organization.trusted_domains_changed",
+        },
         clock,
     };
     change(db, who, |row, org| {
-        let after = json!(domains);
-        row.trusted_domains = Set(after.clone());
-        (org.trusted_domains.clone(), after)
+        let after = json!(list);
+        let before = json!(domains(org, kind));
+        match kind {
+            DomainKind::Own => row.verified_domains = Set(after.clone()),
+            DomainKind::Trusted => row.trusted_domains = Set(after.clone()),
+        }
+        (before, after)
     })
     .await
+    .map(Ok)
 }

@@ -17,7 +17,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::federated;
-use super::landing::{find, link_state, Link};
+use super::landing::{find, link_state, redeemer_at_invited, Link};
 use crate::auth::codes::{self, Checked, Issued, Purpose};
 use crate::auth::rate_limit::{self, Limit};
 use crate::auth::session::{self, Visit};
@@ -25,6 +25,7 @@ use crate::auth::{password, rate_limit::FAILURES_BEFORE_RESET};
 use crate::clock::Clock;
 use crate::federation::oidc::VerifiedIdentity;
 use crate::federation::providers;
+use crate::invitations::PENDING;
 use crate::mail::templates::escape;
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::secret::Secret;
@@ -120,10 +121,8 @@ pub(super) struct Found {
 /// The user whose redemption the invitation resets, if it resets one: that
 /// user signs in anew, so their account's sign-in is not offered.
 fn reset_user(invitation: &invitation::Model) -> Option<Uuid> {
-    invitation
-        .reset_redemption
-        .then_some(invitation.invited_user_id)
-        .flatten()
+    let resetting = invitation.reset_redemption && invitation.status == PENDING;
+    resetting.then_some(invitation.invited_user_id).flatten()
 }
 
 /// The step for the invited address of `link`.
@@ -164,18 +163,24 @@ fn purpose_of(step: Step) -> Option<Purpose> {
     }
 }
 
-/// The pending invitation of the link, or what to do instead.
+/// The invitation of the link if one can sign in through it, or what to
+/// do instead: a pending one, or an accepted one whose redeemer is still
+/// at the invited address (to go on with the later steps).
 async fn invitation_of(
     conn: &impl ConnectionTrait,
     raw: &str,
     clock: &dyn Clock,
 ) -> Result<Result<Link, Outcome>, DbErr> {
+    use app::model::landing::LinkState;
     let Some(link) = find(conn, raw, false).await? else {
         return Ok(Err(Outcome::NotFound));
     };
-    if link_state(&link.invitation, &link.ticket, clock.now())
-        != app::model::landing::LinkState::Pending
-    {
+    let open = match link_state(&link.invitation, &link.ticket, clock.now()) {
+        LinkState::Pending => true,
+        LinkState::Accepted => redeemer_at_invited(conn, &link.invitation).await?,
+        _ => false,
+    };
+    if !open {
         return Ok(Err(Outcome::Start));
     }
     Ok(Ok(link))

@@ -155,7 +155,7 @@ async fn the_terms_come_first_and_accepting_them_accepts_the_invitation() {
 }
 
 /// An admin signed in to the dashboard.
-struct Admin {
+pub(crate) struct Admin {
     cookie: String,
     csrf: String,
 }
@@ -163,7 +163,7 @@ struct Admin {
 impl Admin {
     /// A dashboard server function, called with the session and its CSRF
     /// token as the page would; its JSON answer.
-    async fn call(&self, api: &Api, endpoint: &str, fields: &[(&str, &str)]) -> String {
+    pub(crate) async fn call(&self, api: &Api, endpoint: &str, fields: &[(&str, &str)]) -> String {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("csrf", &self.csrf)
             .extend_pairs(fields)
@@ -179,7 +179,7 @@ impl Admin {
     }
 }
 
-async fn admin_session(api: &Api) -> Admin {
+pub(crate) async fn admin_session(api: &Api) -> Admin {
     use lobby::operators::{create_operator, NewOperator, Role};
     let ada = NewOperator {
         organization_id: api.org,
@@ -767,7 +767,11 @@ async fn invitees_from_trusted_domains_skip_the_terms_and_are_told_by_email() {
         let api = &api;
         async move {
             admin
-                .call(api, "/api/save_trusted_domains", &[("domains", domains)])
+                .call(
+                    api,
+                    "/api/save_domains",
+                    &[("kind", "Trusted"), ("domains", domains)],
+                )
                 .await
         }
     };

@@ -2,6 +2,7 @@
 mod api;
 mod bulk_import;
 mod codes;
+mod direct;
 mod http;
 mod invitations_api;
 mod journey;

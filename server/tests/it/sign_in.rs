@@ -154,6 +154,21 @@ async fn passcodes_off(api: &Api) {
         .unwrap();
 }
 
+/// A page without its script nonce, which differs per response; it is in
+/// `nonce` and `crossorigin` attributes.
+pub(crate) fn without_nonces(text: &str) -> String {
+    ["nonce=\"", "crossorigin=\""]
+        .iter()
+        .fold(text.to_owned(), |text, attribute| {
+            let mut parts = text.split(attribute);
+            let mut kept = parts.next().unwrap_or_default().to_owned();
+            for part in parts {
+                kept.push_str(part.split_once('"').map_or("", |(_, rest)| rest));
+            }
+            kept
+        })
+}
+
 /// Signs `browser` in through `ticket` with the emailed passcode.
 pub(crate) async fn sign_in_with_passcode(browser: &mut Browser<'_>, ticket: &str, email: &str) {
     browser
@@ -826,20 +841,11 @@ async fn the_code_endpoints_answer_alike_whether_the_address_has_an_account_or_n
         // What differs by design: the link, the address it names, and
         // each page's script nonce.
         let same = |text: &str| {
-            let text = text
-                .replace(ticket.as_str(), "TICKET")
-                .replace(email, "EMAIL");
-            // The nonce is in `nonce` and `crossorigin` attributes.
-            ["nonce=\"", "crossorigin=\""]
-                .iter()
-                .fold(text, |text, attribute| {
-                    let mut parts = text.split(attribute);
-                    let mut kept = parts.next().unwrap_or_default().to_owned();
-                    for part in parts {
-                        kept.push_str(part.split_once('"').map_or("", |(_, rest)| rest));
-                    }
-                    kept
-                })
+            without_nonces(
+                &text
+                    .replace(ticket.as_str(), "TICKET")
+                    .replace(email, "EMAIL"),
+            )
         };
         let mut browser = Browser::new(&api);
         let mut seen = Vec::new();

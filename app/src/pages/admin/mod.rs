@@ -1,4 +1,5 @@
 //! The operators' pages under `/admin`.
+pub mod domain_list;
 pub mod home;
 pub mod import_detail;
 pub mod import_upload;
@@ -13,5 +14,4 @@ pub mod set_password;
 pub mod settings;
 pub mod terms;
 pub mod tokens;
-pub mod trusted_domains;
 pub mod welcome_links;

@@ -13,8 +13,9 @@ use crate::i18n::{fill, Strings};
 use crate::model::discovery::{
     parse_order, Method, OrderProblem, SettingsOutcome, SignInSettings, SignInSettingsForm,
 };
+use crate::model::domains::DomainKind;
+use crate::pages::admin::domain_list::DomainList;
 use crate::pages::admin::privacy::PrivacyStatement;
-use crate::pages::admin::trusted_domains::TrustedDomains;
 use crate::pages::admin::welcome_links::WelcomeLinks;
 use crate::use_locale;
 
@@ -80,14 +81,16 @@ pub fn AdminSettings() -> impl IntoView {
                         Some(me) if me.role == "admin" => view! {
                             <SettingsForm current csrf=me.csrf.clone() save/>
                             <PrivacyStatement csrf=Some(me.csrf.clone())/>
-                            <TrustedDomains csrf=Some(me.csrf.clone())/>
+                            <DomainList kind=DomainKind::Own csrf=Some(me.csrf.clone())/>
+                            <DomainList kind=DomainKind::Trusted csrf=Some(me.csrf.clone())/>
                             <WelcomeLinks csrf=Some(me.csrf)/>
                         }
                         .into_any(),
                         _ => view! {
                             <SettingsSummary current/>
                             <PrivacyStatement csrf=None/>
-                            <TrustedDomains csrf=None/>
+                            <DomainList kind=DomainKind::Own csrf=None/>
+                            <DomainList kind=DomainKind::Trusted csrf=None/>
                             <WelcomeLinks csrf=None/>
                         }
                         .into_any(),

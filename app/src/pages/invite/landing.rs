@@ -138,11 +138,21 @@ fn ended(
             </form>
         }
     });
+    let sign_in = l.sign_in.then(|| {
+        view! {
+            <p>
+                <a class="button primary" href=format!("/invite/{ticket}/start")>
+                    {s.landing_sign_in_button}
+                </a>
+            </p>
+        }
+    });
     view! {
         <h1 id="landing-heading">{heading}</h1>
         <p>{fill(body, &vars)}</p>
         {notice}
         {form}
+        {sign_in}
     }
     .into_any()
 }
