@@ -47,3 +47,43 @@ impl Branding {
         Branding::default()
     }
 }
+
+/// The text colour that reads best on `accent` (a `#rrggbb` colour): near
+/// black or white, whichever has the higher WCAG contrast ratio. White on
+/// the default orange is only 3:1; near black on it is over 6:1.
+pub fn on_accent(accent: &str) -> &'static str {
+    const INK: &str = "#1d1f24";
+    let hex = accent.trim_start_matches('#');
+    let channel = |i: usize| {
+        let c = f64::from(u8::from_str_radix(hex.get(i..i + 2).unwrap_or("ff"), 16).unwrap_or(255))
+            / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance = |r: f64, g: f64, b: f64| 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    let background = luminance(channel(0), channel(2), channel(4));
+    let ink = luminance(0.0123, 0.0137, 0.0176); // #1d1f24, linearised
+    let with_white = 1.05 / (background + 0.05);
+    let with_ink = (background + 0.05) / (ink + 0.05);
+    if with_ink > with_white {
+        INK
+    } else {
+        "#ffffff"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::on_accent;
+
+    #[test]
+    fn text_on_the_accent_is_whichever_contrasts_more() {
+        assert_eq!(on_accent("#f26b21"), "#1d1f24", "the default orange");
+        assert_eq!(on_accent("#ffd400"), "#1d1f24");
+        assert_eq!(on_accent("#1a5fd6"), "#ffffff");
+        assert_eq!(on_accent("#000000"), "#ffffff");
+    }
+}

@@ -22,7 +22,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         }
     }
     let branding = use_context::<Branding>().unwrap_or_default();
-    let accent = format!(":root{{--accent:{}}}", branding.accent_color);
+    let accent = format!(
+        ":root{{--accent:{};--on-accent:{}}}",
+        branding.accent_color,
+        crate::branding::on_accent(&branding.accent_color)
+    );
     let lang = request_locale().code();
 
     view! {

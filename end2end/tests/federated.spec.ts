@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { ADMIN, IDPS, IDP_CLIENT, idpEnv } from '../playwright.config';
 import { invite as inviteThrough } from '../support/invite';
+import { acceptAndCreateCompany } from '../support/journey';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
 
 test.describe.configure({ mode: 'serial' });
@@ -138,11 +139,13 @@ test("a customer organization's provider signs its people in, and signs them in 
   await page.goto(callback);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('This sign-in is no longer valid');
 
-  // Another browser: the account now signs in with its linked identity.
+  // Another browser: the account now signs in with its linked identity,
+  // and goes on through the terms and the company to the welcome page.
   const again = await (await browser.newContext()).newPage();
   await toProvider(again, link, 'Contoso ID');
   await providerLogin(again, to);
   await expectSignedIn(again, to);
+  await acceptAndCreateCompany(again, to, 'Contoso Deutschland GmbH');
 });
 
 test("the organization's provider signing in someone else redeems nothing, and offers another account", async ({ page, request, baseURL }) => {

@@ -1,11 +1,12 @@
 // The invitee's sign-in in a real browser over real SMTP: the emailed
 // passcode (and its lockout and resend pause), a new Lobby account with its
 // live password feedback and emailed code once an admin switches passcodes
-// off in the dashboard, and a forwarded link opened while signed in as
-// someone else.
+// off in the dashboard (on through the terms, company and welcome page), and
+// a forwarded link opened while signed in as someone else.
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { ADMIN } from '../playwright.config';
 import { invite as inviteThrough } from '../support/invite';
+import { acceptAndCreateCompany } from '../support/journey';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
 
 let sink: Sink;
@@ -63,10 +64,14 @@ test('the emailed passcode signs the invitee in, without JavaScript; following t
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your company');
   await expect(page.getByText('Step 4 of 5')).toBeVisible();
 
+  // Signed out, the accepted invitation's link says so and offers the
+  // redeemer a sign-in to go on.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/$/);
-  await page.goto(link.replace(/\/api\/InviteUser\?invitationId=/, '/invite/') + '/continue');
+  await page.goto(link.replace(/\/api\/InviteUser\?invitationId=/, '/invite/'));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('This invitation was already accepted');
+  await page.getByRole('link', { name: 'Sign in to continue' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in with a code');
 });
 
 test('five wrong codes use a code up, and a new one comes only after a minute', async ({ page, request, baseURL }) => {
@@ -128,16 +133,19 @@ test('with passcodes off, a new account: live password rules, then the emailed c
     await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('Privacy and terms of GFMS');
     const width = await invitee.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(360);
+    await acceptAndCreateCompany(invitee, to, 'New Account GmbH');
     await context.close();
 
-    // Back later, in another browser: the account's password.
+    // Back later, in another browser: the accepted invitation's link signs
+    // the account in with its password.
     const later = await browser.newContext();
     const again = await later.newPage();
-    await start(again, link);
+    await again.goto(link);
+    await again.getByRole('link', { name: 'Sign in to continue' }).click();
     await expect(again.getByRole('heading', { level: 1 })).toHaveText('Welcome back');
     await again.getByLabel('Password', { exact: true }).fill('seven blue herons over the river');
     await again.getByRole('button', { name: 'Sign in' }).click();
-    await expect(again.getByRole('heading', { level: 1 })).toHaveText('Privacy and terms of GFMS');
+    await expect(again.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${to}`);
     await later.close();
   } finally {
     await page.goto('/admin/settings');

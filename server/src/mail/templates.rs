@@ -86,7 +86,7 @@ pub fn invitation(e: &InvitationEmail<'_>) -> OutgoingEmail {
 <tr><td style="padding:8px 28px 28px;font-size:16px;line-height:1.55">
 <p style="margin:0 0 16px">{greeting}</p>
 <p style="margin:0 0 20px">{invite_line}</p>
-{message_html}<p style="margin:0 0 24px"><a href="{url}" style="display:inline-block;padding:12px 22px;background:{accent};color:#ffffff;font-weight:700;text-decoration:none;border-radius:8px">{button}</a></p>
+{message_html}<p style="margin:0 0 24px"><a href="{url}" style="display:inline-block;padding:12px 22px;background:{accent};color:{on_accent};font-weight:700;text-decoration:none;border-radius:8px">{button}</a></p>
 <p style="margin:0 0 6px;font-size:14px;color:#5b616e">{fallback}</p>
 <p style="margin:0 0 20px;font-size:14px;word-break:break-all"><a href="{url}" style="color:#1a5fd6">{url}</a></p>
 <p style="margin:0 0 6px;font-size:14px;color:#5b616e">{expiry}</p>
@@ -99,6 +99,7 @@ pub fn invitation(e: &InvitationEmail<'_>) -> OutgoingEmail {
         lang = e.locale.code(),
         subject = h(&subject),
         accent = e.accent_color,
+        on_accent = app::branding::on_accent(e.accent_color),
         org = h(e.org_name),
         greeting = h(&greeting),
         invite_line = h(&invite_line),

@@ -105,8 +105,8 @@ async fn home_page_is_server_rendered_with_branding_and_a_nonce_csp() {
     assert!(body.contains(r#"<html lang="en">"#));
     assert!(body.contains("Welcome to GFMS"));
     assert!(
-        body.contains(":root{--accent:#0a7c3e}"),
-        "accent colour reaches the page"
+        body.contains(":root{--accent:#0a7c3e;--on-accent:#ffffff}"),
+        "accent colour reaches the page, with white text on this dark green"
     );
     assert!(body.contains(r#"href="/pkg/lobby.css""#) && body.contains("/pkg/lobby.wasm"));
     assert_common_security_headers(&headers);

@@ -1,0 +1,61 @@
+// The steps after sign-in, shared by the specs that walk an invitee all the
+// way: the terms, the company form (CREATE COMPANY grey and disabled until
+// every field is valid, then in the accent colour) and the welcome page.
+import { expect, type Page } from '@playwright/test';
+import { ADMIN } from '../playwright.config';
+
+export const GREY = 'rgb(196, 199, 204)';
+export const ORANGE = 'rgb(242, 107, 33)'; // the default accent colour, #f26b21
+
+export async function background(page: Page, name: string) {
+  return page.getByRole('button', { name }).evaluate((b) => getComputedStyle(b).backgroundColor);
+}
+
+export function heading(page: Page) {
+  return page.getByRole('heading', { level: 1 });
+}
+
+/** At the company step with an empty draft: fills it in, watching the button. */
+export async function createCompany(page: Page, email: string, legalName: string) {
+  await expect(heading(page)).toHaveText('Your company');
+  await expect(page.getByText('Step 4 of 5')).toBeVisible();
+  const create = page.getByRole('button', { name: 'CREATE COMPANY' });
+  await page.waitForLoadState('networkidle');
+  await expect(create).toBeDisabled();
+  expect(await background(page, 'CREATE COMPANY')).toBe(GREY);
+  await page.getByLabel('Legal name').fill(legalName);
+  await page.getByLabel('Street and number').fill('Hauptstrasse 5');
+  await page.getByLabel('Country').selectOption('DE');
+  await page.getByLabel('City').fill('Berlin');
+  // One field left, and it is wrong: still grey.
+  await page.getByLabel('Postal code').fill('1011');
+  await expect(create).toBeDisabled();
+  expect(await background(page, 'CREATE COMPANY')).toBe(GREY);
+  await page.getByLabel('Postal code').fill('10115');
+  await expect(create).toBeEnabled();
+  expect(await background(page, 'CREATE COMPANY')).toBe(ORANGE);
+  await create.click();
+  await expect(heading(page)).toHaveText(`Welcome, ${email}`);
+  await expect(page.getByText('Step 5 of 5')).toBeVisible();
+  await expect(page.getByText(`You are now set up for ${legalName} at GFMS.`)).toBeVisible();
+}
+
+/** At the terms step: accepts them, then creates the company. */
+export async function acceptAndCreateCompany(page: Page, email: string, legalName: string) {
+  await expect(heading(page)).toHaveText('Privacy and terms of GFMS');
+  await expect(page.getByText('Step 3 of 5')).toBeVisible();
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await createCompany(page, email, legalName);
+}
+
+/** Signs the admin in and opens the settings page. */
+export async function adminSettings(page: Page) {
+  await page.goto('/admin/login');
+  await page.getByLabel('Email address').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(heading(page)).toHaveText('Dashboard');
+  await page.goto('/admin/settings');
+  await expect(heading(page)).toHaveText('How invitees sign in');
+  await page.waitForLoadState('networkidle');
+}
