@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: checks, unit and integration tests (SQLite, and PostgreSQL when
-# LOBBY_TEST_POSTGRES_URL is set), then Playwright in Chromium against a freshly
-# started server with a fresh database. Ends with one line `N passed, N failed`.
+# LOBBY_TEST_POSTGRES_URL is set), the shared rules' tests compiled to wasm32,
+# then Playwright in Chromium against a freshly started server with a fresh
+# database. Ends with one line `N passed, N failed`.
 source "$(dirname "$0")/common.sh"
 
 ensure_wasm_target
@@ -38,6 +39,19 @@ read -r cp cf < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) 
 passed=$((passed + cp)); failed=$((failed + cf))
 if [ "$cargo_status" -ne 0 ] && [ "$cf" -eq 0 ]; then
   echo "FAILED: cargo test exited with $cargo_status (build error?)"; failed=$((failed + 1))
+fi
+
+# The shared rules again, compiled to wasm32 as the browser runs them.
+say "shared rules in wasm32 (wasm-bindgen-test under Node)"
+set +e
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p app --features hydrate --target wasm32-unknown-unknown --test rules_in_wasm 2>&1 | tee "$logs/wasm.log"
+wasm_status=${PIPESTATUS[0]}
+set -e
+read -r wp wf < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p + 0, f + 0 }' "$logs/wasm.log")
+passed=$((passed + wp)); failed=$((failed + wf))
+if [ "$wasm_status" -ne 0 ] && [ "$wf" -eq 0 ]; then
+  echo "FAILED: the wasm32 tests exited with $wasm_status (build error?)"; failed=$((failed + 1))
 fi
 
 say "end-to-end tests (Playwright, Chromium)"
