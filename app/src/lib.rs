@@ -80,7 +80,8 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=StaticSegment("") view=HomePage/>
-                    <Route path=StaticSegment("signin") view=CommonSignIn/>
+                    // Pages without the browser bundle render whole before sending.
+                    <Route path=StaticSegment("signin") view=CommonSignIn ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("t"), ParamSegment("slug"), StaticSegment("signin"))
                         view=OrganizationSignIn

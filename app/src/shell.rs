@@ -1,5 +1,6 @@
 //! The HTML document around the app, rendered only on the server: language,
-//! branding, stylesheet and the hydration script under a per-response CSP nonce.
+//! branding, stylesheet and, on the pages that need it, the hydration script
+//! under a per-response CSP nonce.
 
 use http::header::CONTENT_SECURITY_POLICY;
 use http::request::Parts;
@@ -28,6 +29,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         crate::branding::on_accent(&branding.accent_color)
     );
     let lang = request_locale().code();
+    let path = use_context::<Parts>().map(|p| p.uri.path().to_owned());
+    let scripts = path
+        .is_none_or(|p| needs_the_bundle(&p))
+        .then(|| view! { <HydrationScripts options=options.clone()/> });
 
     view! {
         <!DOCTYPE html>
@@ -39,7 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=format!("/{}/lobby.css", options.site_pkg_dir)/>
                 <link rel="icon" type="image/svg+xml" href=format!("/{}/favicon.svg", options.site_pkg_dir)/>
                 <style nonce=nonce>{accent}</style>
-                <HydrationScripts options/>
+                {scripts}
                 <MetaTags/>
             </head>
             <body>
@@ -47,6 +52,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Whether the page at `path` loads the browser bundle (JavaScript and
+/// wasm, about 900 KiB compressed). The invitee's pages that are only text,
+/// links and plain forms are complete as the server renders them, so a
+/// phone opening the invitation downloads none of it; the sign-in step
+/// (live password rules), the company step (live checks) and the dashboard
+/// hydrate.
+pub fn needs_the_bundle(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    !matches!(
+        segments[..],
+        ["invite", _] | ["invite", _, "consent" | "continue"] | ["signin"] | ["t", _, "signin"]
+    )
 }
 
 /// Scripts only with this response's nonce (the hydration bootstrap) and what
@@ -64,4 +83,32 @@ pub fn request_locale() -> Locale {
     use_context::<Parts>()
         .map(|parts| Locale::of_request(&parts.headers))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_the_bundle;
+
+    #[test]
+    fn only_pages_with_live_checks_load_the_bundle() {
+        let t = "9c1f7a0e-1b2c-4d5e-8f90-0123456789ab";
+        for plain in [
+            format!("/invite/{t}"),
+            format!("/invite/{t}/consent"),
+            format!("/invite/{t}/continue"),
+            "/signin".into(),
+            "/t/gfms/signin".into(),
+        ] {
+            assert!(!needs_the_bundle(&plain), "{plain}");
+        }
+        for live in [
+            format!("/invite/{t}/start"),
+            format!("/invite/{t}/company"),
+            "/".into(),
+            "/admin".into(),
+            "/admin/settings".into(),
+        ] {
+            assert!(needs_the_bundle(&live), "{live}");
+        }
+    }
 }

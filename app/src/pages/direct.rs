@@ -39,7 +39,9 @@ pub fn CommonSignIn() -> impl IntoView {
     };
     let invalid = move || problem().is_some().to_string();
     view! {
-        <Title text=move || t().direct_common_title/>
+        // Read once: this page renders without the browser bundle, so the
+        // title is text, not a closure left to read the locale later.
+        <Title text=t().direct_common_title/>
         <section class="card narrow" aria-labelledby="signin-heading">
             <h1 id="signin-heading">{move || t().direct_common_heading}</h1>
             <p>{move || t().direct_common_intro}</p>
@@ -105,7 +107,7 @@ fn OrganizationForm(slug: String, org: String) -> impl IntoView {
     let title = with_org.clone();
     let heading = with_org.clone();
     view! {
-        <Title text=move || title(t().direct_org_title)/>
+        <Title text=title(t().direct_org_title)/>
         <section class="card narrow" aria-labelledby="signin-heading">
             <h1 id="signin-heading">{move || heading(t().direct_org_heading)}</h1>
             <p>{move || with_org(t().direct_org_intro)}</p>

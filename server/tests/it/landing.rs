@@ -312,3 +312,24 @@ async fn new_link_only_to_the_invited_address(api: Api) {
     let response = api.app.clone().oneshot(forged).await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_invitees_plain_pages_load_no_browser_bundle() {
+    let api = setup().await;
+    let (_, ticket) = invite(&api, "jiwoo@customer.example").await;
+    let loads_bundle =
+        |body: &str| body.contains("/pkg/lobby.wasm") || body.contains("/pkg/lobby.js");
+    for plain in [
+        format!("/invite/{ticket}"),
+        "/signin".into(),
+        "/t/gfms/signin".into(),
+    ] {
+        let (status, _, body) = get(&api.app, &plain, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{plain}");
+        assert!(!loads_bundle(&body), "{plain} loads the bundle");
+        assert!(body.contains("/pkg/lobby.css"), "{plain} has its style");
+    }
+    // The sign-in step checks a new password live: it hydrates.
+    let (_, _, body) = get(&api.app, &format!("/invite/{ticket}/start"), &[]).await;
+    assert!(loads_bundle(&body));
+}
