@@ -143,6 +143,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
 
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/livez", get(health::livez))
         .route("/lang/{code}", get(language::set_language))
         .route("/admin/login", post(operator_session::sign_in))
         .route("/admin/logout", post(operator_session::sign_out))

@@ -198,7 +198,7 @@ async fn unknown_addresses_get_the_404_page() {
 }
 
 #[tokio::test]
-async fn healthz_answers_200_only_while_the_database_answers() {
+async fn healthz_answers_200_only_while_the_database_answers_and_livez_always() {
     let (app, db) = app().await;
     let (status, headers, body) = get(&app, "/healthz", &[]).await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
@@ -208,6 +208,10 @@ async fn healthz_answers_200_only_while_the_database_answers() {
     db.close().await.unwrap();
     let (status, _, _) = get(&app, "/healthz", &[]).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    // Liveness does not depend on the database: the process still serves.
+    let (status, headers, body) = get(&app, "/livez", &[]).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+    assert_common_security_headers(&headers);
 }
 
 #[tokio::test]
