@@ -59,7 +59,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// links and plain forms are complete as the server renders them, so a
 /// phone opening the invitation downloads none of it; the sign-in step
 /// (live password rules), the company step (live checks) and the dashboard
-/// hydrate.
+/// hydrate. On the pages without it, `<Title>` is given text read once: a
+/// title closure is read by leptos_meta after such a page's reactive owner
+/// may be gone, which panicked under load.
 pub fn needs_the_bundle(path: &str) -> bool {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     !matches!(

@@ -15,7 +15,7 @@ pub fn NotFound() -> impl IntoView {
     let t = move || locale.get().strings();
 
     view! {
-        <Title text=move || t().not_found_title/>
+        <Title text=t().not_found_title/>
         <section class="card" aria-labelledby="not-found-heading">
             <h1 id="not-found-heading">{move || t().not_found_title}</h1>
             <p>{move || t().not_found_text}</p>

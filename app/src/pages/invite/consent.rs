@@ -24,7 +24,7 @@ pub fn InvitationConsent() -> impl IntoView {
     let page = Resource::new(ticket, invitation_consent);
 
     view! {
-        <Title text=move || t().consent_title/>
+        <Title text=t().consent_title/>
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || {
                 let ticket = ticket();

@@ -27,7 +27,7 @@ pub fn InvitationLanding() -> impl IntoView {
     let landing = Resource::new(ticket, invitation_landing);
 
     view! {
-        <Title text=move || t().landing_title/>
+        <Title text=t().landing_title/>
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || {
                 let ticket = ticket();

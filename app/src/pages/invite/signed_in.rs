@@ -23,7 +23,7 @@ pub fn InvitationSignedIn() -> impl IntoView {
     let page = Resource::new(ticket, invitation_signed_in);
 
     view! {
-        <Title text=move || t().welcome_title/>
+        <Title text=t().welcome_title/>
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || {
                 let ticket = ticket();
