@@ -198,8 +198,8 @@ pub async fn complete(
         .one(ctx.db)
         .await?;
     // A reset unbinds the user's identities: theirs counts as a new one.
-    let reset = link.invitation.reset_redemption;
-    let known = known.filter(|k| !(reset && link.invitation.invited_user_id == Some(k.user_id)));
+    let reset = super::sign_in::reset_user(&link.invitation);
+    let known = known.filter(|k| reset != Some(k.user_id));
     if let Some(known) = known {
         let owner = user::Entity::find_by_id(known.user_id).one(ctx.db).await?;
         let owner_email = owner.map(|u| u.email).unwrap_or_default();

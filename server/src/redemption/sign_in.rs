@@ -120,7 +120,7 @@ pub(super) struct Found {
 
 /// The user whose redemption the invitation resets, if it resets one: that
 /// user signs in anew, so their account's sign-in is not offered.
-fn reset_user(invitation: &invitation::Model) -> Option<Uuid> {
+pub(super) fn reset_user(invitation: &invitation::Model) -> Option<Uuid> {
     let resetting = invitation.reset_redemption && invitation.status == PENDING;
     resetting.then_some(invitation.invited_user_id).flatten()
 }
