@@ -23,6 +23,30 @@ pub struct OutgoingEmail {
     pub html: Option<String>,
 }
 
+impl OutgoingEmail {
+    /// A plain notice to one address: `text`, and `body` (already escaped
+    /// HTML) in the simple document every such email shares.
+    pub fn notice(
+        locale: app::i18n::Locale,
+        to: &str,
+        subject: String,
+        text: String,
+        body: &str,
+    ) -> Self {
+        let html = format!(
+            "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif\">{body}</body></html>",
+            locale.code()
+        );
+        OutgoingEmail {
+            to: to.to_owned(),
+            cc: None,
+            subject,
+            text,
+            html: Some(html),
+        }
+    }
+}
+
 /// Queues `email` on `conn`. Pass the transaction of the change that causes the
 /// email, so that both commit or neither does.
 pub async fn enqueue(

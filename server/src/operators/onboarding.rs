@@ -102,20 +102,13 @@ fn set_password_email(locale: Locale, to: &str, org: &str, link: &str) -> Outgoi
     let body = fill(s.operator_email_body, &[("org", org)]);
     let text = format!("{body}\n\n{link}\n\n{}\n", s.operator_email_expiry);
     let html = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif\"><p>{}</p><p><a href=\"{link}\">{}</a></p><p>{}</p><p style=\"word-break:break-all\">{link}</p></body></html>",
-        locale.code(),
+        "<p>{}</p><p><a href=\"{link}\">{}</a></p><p>{}</p><p style=\"word-break:break-all\">{link}</p>",
         escape(&body),
         escape(s.operator_email_button),
         escape(s.operator_email_expiry),
         link = escape(link),
     );
-    OutgoingEmail {
-        to: to.to_owned(),
-        cc: None,
-        subject,
-        text,
-        html: Some(html),
-    }
+    OutgoingEmail::notice(locale, to, subject, text, &html)
 }
 
 #[derive(Debug, thiserror::Error)]

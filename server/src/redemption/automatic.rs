@@ -70,8 +70,7 @@ fn notification(
     let privacy_url = org.privacy_url.clone().unwrap_or_default();
     let mut text = format!("{intro}\n\n{privacy}\n{privacy_url}\n");
     let mut html = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif\"><p>{}</p><p>{}<br><a href=\"{}\">{}</a></p>",
-        ctx.locale.code(),
+        "<p>{}</p><p>{}<br><a href=\"{}\">{}</a></p>",
         escape(&intro),
         escape(&privacy),
         escape(&privacy_url),
@@ -90,12 +89,6 @@ fn notification(
         ));
     }
     text.push_str(&format!("\n{footer}\n"));
-    html.push_str(&format!("<p>{}</p></body></html>", escape(&footer)));
-    OutgoingEmail {
-        to: to.to_owned(),
-        cc: None,
-        subject,
-        text,
-        html: Some(html),
-    }
+    html.push_str(&format!("<p>{}</p>", escape(&footer)));
+    OutgoingEmail::notice(ctx.locale, to, subject, text, &html)
 }

@@ -165,18 +165,12 @@ fn link_email(locale: Locale, org: &str, to: &str, url: &str) -> OutgoingEmail {
     let subject = fill(s.email_direct_subject, &vars);
     let intro = fill(s.email_direct_intro, &vars);
     let html = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif\"><p>{}</p><p><a href=\"{}\">{}</a></p><p>{}</p></body></html>",
-        locale.code(),
+        "<p>{}</p><p><a href=\"{}\">{}</a></p><p>{}</p>",
         escape(&intro),
         escape(url),
         escape(s.email_direct_button),
         escape(s.email_direct_footer),
     );
-    OutgoingEmail {
-        to: to.to_owned(),
-        cc: None,
-        subject,
-        text: format!("{intro}\n\n{url}\n\n{}\n", s.email_direct_footer),
-        html: Some(html),
-    }
+    let text = format!("{intro}\n\n{url}\n\n{}\n", s.email_direct_footer);
+    OutgoingEmail::notice(locale, to, subject, text, &html)
 }

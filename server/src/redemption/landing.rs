@@ -247,17 +247,7 @@ impl NewLinkNote<'_> {
                 ("date", self.valid_until),
             ],
         );
-        let html = format!(
-            "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif\"><p>{}</p></body></html>",
-            self.locale.code(),
-            escape(&body)
-        );
-        OutgoingEmail {
-            to: self.to.to_owned(),
-            cc: None,
-            subject,
-            text: format!("{body}\n"),
-            html: Some(html),
-        }
+        let html = format!("<p>{}</p>", escape(&body));
+        OutgoingEmail::notice(self.locale, self.to, subject, format!("{body}\n"), &html)
     }
 }

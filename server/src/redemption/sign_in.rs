@@ -740,18 +740,12 @@ impl CodeEmail<'_> {
         let (subject, intro) = (fill(subject, &org), fill(intro, &org));
         let code = self.code.expose();
         let html = format!(
-            "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif\"><p>{}</p><p style=\"font-size:28px;letter-spacing:4px;font-weight:bold\">{}</p><p>{}</p></body></html>",
-            self.locale.code(),
+            "<p>{}</p><p style=\"font-size:28px;letter-spacing:4px;font-weight:bold\">{}</p><p>{}</p>",
             escape(&intro),
             escape(code),
             escape(s.email_code_body)
         );
-        OutgoingEmail {
-            to: self.to.to_owned(),
-            cc: None,
-            subject,
-            text: format!("{intro}\n\n    {code}\n\n{}\n", s.email_code_body),
-            html: Some(html),
-        }
+        let text = format!("{intro}\n\n    {code}\n\n{}\n", s.email_code_body);
+        OutgoingEmail::notice(self.locale, self.to, subject, text, &html)
     }
 }
