@@ -48,13 +48,18 @@ export async function acceptAndCreateCompany(page: Page, email: string, legalNam
   await createCompany(page, email, legalName);
 }
 
-/** Signs the admin in and opens the settings page. */
-export async function adminSettings(page: Page) {
+/** Signs the admin in at the dashboard's sign-in page. */
+export async function signInAsAdmin(page: Page) {
   await page.goto('/admin/login');
   await page.getByLabel('Email address').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(heading(page)).toHaveText('Dashboard');
+}
+
+/** Signs the admin in and opens the settings page. */
+export async function adminSettings(page: Page) {
+  await signInAsAdmin(page);
   await page.goto('/admin/settings');
   await expect(heading(page)).toHaveText('How invitees sign in');
   await page.waitForLoadState('networkidle');

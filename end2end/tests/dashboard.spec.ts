@@ -22,11 +22,7 @@ test('an operator sees invitations with their status and filters them', async ({
     }
   }
 
-  await page.goto('/admin/login');
-  await page.getByLabel('Email address').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+  await signInAsAdmin(page);
   await page.waitForLoadState('networkidle');
 
   await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Invitations' }).click();

@@ -6,9 +6,9 @@
 // that rotates its signing keys is followed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { ADMIN, IDPS, IDP_CLIENT, idpEnv } from '../playwright.config';
+import { IDPS, IDP_CLIENT, idpEnv } from '../playwright.config';
 import { invite as inviteThrough } from '../support/invite';
-import { acceptAndCreateCompany } from '../support/journey';
+import { acceptAndCreateCompany, signInAsAdmin } from '../support/journey';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
 
 test.describe.configure({ mode: 'serial' });
@@ -63,11 +63,7 @@ async function addProvider(page: Page, p: { kind: string; name: string; issuer?:
 }
 
 test('an admin adds providers in the dashboard; presets fill in the issuer and the secret is never shown again', async ({ page }, testInfo) => {
-  await page.goto('/admin/login');
-  await page.getByLabel('Email address').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+  await signInAsAdmin(page);
   await page.waitForLoadState('networkidle');
   await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Identity providers' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Identity providers');

@@ -5,7 +5,7 @@
 // without JavaScript, where the server says what is wrong; and new terms
 // published in the dashboard, accepted again at the next visit.
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { ADMIN } from '../playwright.config';
+import { background, GREY, ORANGE, signInAsAdmin } from '../support/journey';
 import { invite as inviteThrough } from '../support/invite';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
 
@@ -14,9 +14,6 @@ test.beforeAll(() => {
   sink = startSmtpSink();
 });
 test.afterAll(() => stopSmtpSink(sink));
-
-const GREY = 'rgb(196, 199, 204)';
-const ORANGE = 'rgb(242, 107, 33)'; // the default accent colour, #f26b21
 
 /** Invites `to` with a company draft that lacks its postal code. */
 async function invite(request: APIRequestContext, baseURL: string, to: string) {
@@ -34,10 +31,6 @@ async function signIn(page: Page, link: string, to: string) {
   await page.getByLabel('6-digit code').fill(/\b(\d{6})\b/.exec(email.body)![1]);
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Privacy and terms of GFMS');
-}
-
-async function background(page: Page, name: string) {
-  return page.getByRole('button', { name }).evaluate((b) => getComputedStyle(b).backgroundColor);
 }
 
 test('terms, then the company with live checks, then the welcome page', async ({ page, request, baseURL }) => {
@@ -105,11 +98,7 @@ test('an admin publishes new terms, accepted again at the next visit; the consen
   await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('Your company');
 
   // An admin publishes a new version in the dashboard.
-  await page.goto('/admin/login');
-  await page.getByLabel('Email address').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+  await signInAsAdmin(page);
   await page.waitForLoadState('networkidle');
   await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Terms of use' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Terms of use');

@@ -4,9 +4,8 @@
 // off in the dashboard (on through the terms, company and welcome page), and
 // a forwarded link opened while signed in as someone else.
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { ADMIN } from '../playwright.config';
 import { invite as inviteThrough } from '../support/invite';
-import { acceptAndCreateCompany } from '../support/journey';
+import { acceptAndCreateCompany, signInAsAdmin } from '../support/journey';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
 
 let sink: Sink;
@@ -94,11 +93,7 @@ test('five wrong codes use a code up, and a new one comes only after a minute', 
 
 test('with passcodes off, a new account: live password rules, then the emailed code', async ({ browser, page, request, baseURL }) => {
   // An admin switches passcodes off in the dashboard.
-  await page.goto('/admin/login');
-  await page.getByLabel('Email address').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+  await signInAsAdmin(page);
   await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('How invitees sign in');
   await page.waitForLoadState('networkidle');
