@@ -3,6 +3,7 @@
 import { test, expect } from '@playwright/test';
 import { ADMIN } from '../playwright.config';
 import { apiToken } from '../support/api-token';
+import { signInAsAdmin } from '../support/journey';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
 
 test.use({ locale: 'en-US' });
