@@ -52,3 +52,18 @@ ensure_chromium() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium fonts-nanum sqlite3 >/dev/null
   fi
 }
+
+# schemathesis (PyPI), pinned with everything it needs, in a virtualenv kept
+# next to the cargo target directory; the API suite of `make test` runs it.
+SCHEMATHESIS_VENV="${XDG_CACHE_HOME:-$HOME/.cache}/lobby/schemathesis"
+ensure_schemathesis() {
+  local stamp="$SCHEMATHESIS_VENV/.lobby-requirements-hash" hash
+  hash="$(sha256sum scripts/schemathesis-requirements.txt | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null || true)" != "$hash" ]; then
+    say "installing schemathesis from scripts/schemathesis-requirements.txt (pip, into $SCHEMATHESIS_VENV)"
+    rm -rf "$SCHEMATHESIS_VENV"
+    python3 -m venv "$SCHEMATHESIS_VENV"
+    "$SCHEMATHESIS_VENV/bin/pip" install -q --disable-pip-version-check -r scripts/schemathesis-requirements.txt
+    echo "$hash" > "$stamp"
+  fi
+}

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # `make test`: checks, unit and integration tests (SQLite, and PostgreSQL when
 # LOBBY_TEST_POSTGRES_URL is set), the shared rules' tests compiled to wasm32,
-# then Playwright in Chromium against a freshly started server with a fresh
-# database. Ends with one line `N passed, N failed`.
+# schemathesis against the API, then Playwright in Chromium against a freshly
+# started server with a fresh database. Ends with one line `N passed, N failed`.
 source "$(dirname "$0")/common.sh"
 
 ensure_wasm_target
 ensure_wasm_bindgen
 ensure_node_packages
 ensure_chromium
+ensure_schemathesis
 
 logs="$(mktemp -d)"
 passed=0
@@ -54,8 +55,17 @@ if [ "$wasm_status" -ne 0 ] && [ "$wf" -eq 0 ]; then
   echo "FAILED: the wasm32 tests exited with $wasm_status (build error?)"; failed=$((failed + 1))
 fi
 
-say "end-to-end tests (Playwright, Chromium)"
+say "building the site (debug) for the API and end-to-end suites"
 if scripts/build.sh debug; then
+  say "API suite (schemathesis against /v1.0/openapi.json)"
+  set +e
+  scripts/api_schema.sh 2>&1 | tee "$logs/api.log"
+  set -e
+  read -r ap af < <(awk '/^api: [0-9]+ passed, [0-9]+ failed$/ { print $2, $4 }' "$logs/api.log")
+  if [ -z "${ap:-}" ]; then ap=0; af=1; echo "FAILED: the API suite printed no result"; fi
+  passed=$((passed + ap)); failed=$((failed + af))
+
+  say "end-to-end tests (Playwright, Chromium)"
   e2e_dir="$(mktemp -d)"
   free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
   port="$(free_port)"
@@ -75,7 +85,7 @@ if scripts/build.sh debug; then
   passed=$((passed + ep)); failed=$((failed + ef))
   rm -rf "$e2e_dir"
 else
-  echo "FAILED: building the site for the end-to-end tests"; failed=$((failed + 1))
+  echo "FAILED: building the site for the API and end-to-end tests"; failed=$((failed + 1))
 fi
 
 echo

@@ -30,11 +30,23 @@ use crate::store::entities::{
 /// Lobby's `company`, `companyId` and `expiresInDays`.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(example = json!({
+    "invitedUserEmailAddress": "jun@customer.example",
+    "invitedUserDisplayName": "Jun Park",
+    "inviteRedirectUrl": "https://lobby.example/welcome",
+    "sendInvitationMessage": true,
+    "invitedUserMessageInfo": {"messageLanguage": "ko"},
+    "company": {"legalName": "Customer Co., Ltd.", "country": "KR"}
+}))]
 pub struct CreateRequest {
     /// Required. The invitee's address.
+    // Optional in Rust so that a missing field gets its own "is required"
+    // detail next to the others, rather than serde's first-error message.
+    #[schema(required = true, value_type = String, format = Email, max_length = 254)]
     pub invited_user_email_address: Option<String>,
     /// Required. Where the invitee lands after redemption; must lie under one of
     /// the organization's allowed redirect prefixes.
+    #[schema(required = true, value_type = String, pattern = "^https?://")]
     pub invite_redirect_url: Option<String>,
     pub invited_user_display_name: Option<String>,
     /// Queue the invitation email (default false, as in Graph).
@@ -49,6 +61,7 @@ pub struct CreateRequest {
     /// An existing company of the organization to join (instead of `company`).
     pub company_id: Option<String>,
     /// 1 to 90, default 30.
+    #[schema(minimum = 1, maximum = 90)]
     pub expires_in_days: Option<i64>,
     /// Invite again someone who already redeemed: their next redemption binds
     /// a new identity (and this email) to the same user. Needs `invitedUser.id`.

@@ -137,7 +137,12 @@ fn invalid(errors: Vec<create::FieldError>) -> GraphError {
     path = "/v1.0/invitations",
     request_body = CreateRequest,
     responses(
-        (status = 201, description = "Created; the answer carries inviteRedeemUrl", body = Invitation),
+        (status = 201, description = "Created; the answer carries inviteRedeemUrl", body = Invitation,
+            links(
+                ("get" = (operation_id = "get_one", parameters(("id" = "$response.body#/id")))),
+                ("resend" = (operation_id = "resend", parameters(("id" = "$response.body#/id")))),
+                ("revoke" = (operation_id = "revoke", parameters(("id" = "$response.body#/id")))),
+            )),
         (status = 400, description = "Malformed JSON or unknown fields", body = ErrorEnvelope),
         (status = 401, description = "No valid bearer token", body = ErrorEnvelope),
         (status = 409, description = "A pending invitation or an account exists (existingInvitationId / existingUserId, possibleActions)", body = ErrorEnvelope),
@@ -237,7 +242,7 @@ pub struct ListParams {
     email: Option<String>,
     /// Page size, 1 to 100 (default 50).
     #[serde(rename = "$top")]
-    #[param(value_type = Option<u32>)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     top: Option<String>,
     /// From a previous page's `@odata.nextLink`.
     #[serde(rename = "$skiptoken")]
