@@ -473,4 +473,6 @@ pub static EN: Strings = Strings {
     email_direct_footer: "If you did not ask for it, ignore this email. The link works only with a sign-in as this address.",
     landing_sign_in_button: "Sign in to continue",
     home_sign_in: "Already redeemed an invitation?",
+    error_email_mixed_scripts: "This address mixes alphabets (such as Latin and Cyrillic) in one part. Type it in one alphabet.",
+    problem_email_mixed_scripts: "mixes alphabets (such as Latin and Cyrillic) in one part",
 };

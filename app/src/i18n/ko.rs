@@ -473,4 +473,6 @@ pub static KO: Strings = Strings {
     email_direct_footer: "요청하지 않으셨다면 이 이메일을 무시하세요. 이 링크는 이 주소로 로그인해야만 쓸 수 있습니다.",
     landing_sign_in_button: "로그인하여 계속",
     home_sign_in: "이미 초대를 수락하셨나요?",
+    error_email_mixed_scripts: "이 주소는 한 부분에 여러 문자 체계(예: 라틴 문자와 키릴 문자)를 섞어 씁니다. 한 가지 문자로 입력하세요.",
+    problem_email_mixed_scripts: "한 부분에 여러 문자 체계(예: 라틴 문자와 키릴 문자)가 섞여 있습니다",
 };

@@ -128,6 +128,7 @@ pub fn problem_message(s: &Strings, problem: &crate::model::bulk::RowProblem) ->
         "required" => s.problem_required,
         "email_invalid" => s.problem_email_invalid,
         "email_too_long" => s.problem_email_too_long,
+        "email_mixed_scripts" => s.problem_email_mixed_scripts,
         "name_invalid" => s.problem_name_invalid,
         "message_too_long" => s.problem_message_too_long,
         "language_invalid" => s.problem_language_invalid,
@@ -653,6 +654,8 @@ pub struct Strings {
     pub email_direct_footer: &'static str,
     pub landing_sign_in_button: &'static str,
     pub home_sign_in: &'static str,
+    pub error_email_mixed_scripts: &'static str,
+    pub problem_email_mixed_scripts: &'static str,
 }
 
 #[cfg(test)]
@@ -1157,6 +1160,8 @@ mod tests {
             ("email_direct_footer", s.email_direct_footer),
             ("landing_sign_in_button", s.landing_sign_in_button),
             ("home_sign_in", s.home_sign_in),
+            ("error_email_mixed_scripts", s.error_email_mixed_scripts),
+            ("problem_email_mixed_scripts", s.problem_email_mixed_scripts),
         ]
     }
 

@@ -449,6 +449,7 @@ fn email_code(problem: EmailProblem) -> &'static str {
         EmailProblem::Empty => "required",
         EmailProblem::TooLong => "email_too_long",
         EmailProblem::Malformed => "email_invalid",
+        EmailProblem::MixedScripts => "email_mixed_scripts",
     }
 }
 

@@ -1,5 +1,6 @@
 //! Listing, resending and revoking invitations.
 
+use app::model::email::normalize_email;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr,
@@ -80,7 +81,9 @@ pub async fn list(
         }
     };
     if let Some(email) = q.email.as_deref() {
-        select = select.filter(invitation::Column::InvitedEmail.eq(email.trim().to_lowercase()));
+        // Stored addresses are normalized; one that cannot be matches nothing.
+        let email = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
+        select = select.filter(invitation::Column::InvitedEmail.eq(email));
     }
     if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let escaped: String = text

@@ -59,6 +59,9 @@ pub fn email_message(problem: EmailProblem) -> &'static str {
         EmailProblem::Empty => "the email address is empty",
         EmailProblem::TooLong => "the email address is longer than 254 characters",
         EmailProblem::Malformed => "this is not an email address (expected name@example.com)",
+        EmailProblem::MixedScripts => {
+            "the address mixes alphabets (such as Latin and Cyrillic) in one part"
+        }
     }
 }
 

@@ -524,6 +524,79 @@ async fn inviting_again_is_a_conflict_with_the_way_out() {
     );
 }
 
+/// Unicode spellings of one address meet; tricks are refused with their own
+/// message and write nothing; the list filter normalizes the same way.
+#[tokio::test]
+async fn unicode_tricks_in_addresses_are_normalized_or_refused_consistently() {
+    let api = setup().await;
+    // Decomposed é (e + U+0301) is stored composed, lower-cased.
+    let first = create_invitation(&api, minimal("Rene\u{301}@Cafe\u{301}.example")).await;
+    assert_eq!(
+        first["invitedUserEmailAddress"],
+        "ren\u{e9}@caf\u{e9}.example"
+    );
+    let (status, _, err) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(minimal("REN\u{c9}@caf\u{e9}.example")),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "one mailbox, one invitation: {err}"
+    );
+    assert_eq!(err["error"]["existingInvitationId"], first["id"]);
+
+    let (status, _, list) = call(
+        &api.app,
+        "GET",
+        "/v1.0/invitations?email=rene%CC%81%40cafe%CC%81.example",
+        Some(&api.token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["value"][0]["id"], first["id"], "{list}");
+
+    for (address, message) in [
+        ("jiwoo\u{ff20}customer.example", "is not an email address"),
+        ("ji\u{200b}woo@customer.example", "is not an email address"),
+        ("\u{301}jiwoo@customer.example", "is not an email address"),
+        ("jiwoo@p\u{430}ypal.example", "mixes alphabets"),
+    ] {
+        let (status, _, err) = call(
+            &api.app,
+            "POST",
+            "/v1.0/invitations",
+            Some(&api.token),
+            Some(minimal(address)),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{address:?}: {err}"
+        );
+        let detail = &err["error"]["details"][0];
+        assert_eq!(detail["target"], "invitedUserEmailAddress");
+        assert!(
+            detail["message"].as_str().unwrap().contains(message),
+            "{address:?}: {detail}"
+        );
+    }
+    assert_eq!(invitation::Entity::find().count(&api.db).await.unwrap(), 1);
+
+    // The dotless ı is another mailbox than i, and gets its own invitation.
+    let dotless = create_invitation(&api, minimal("jiwoo@caf\u{131}.example")).await;
+    assert_eq!(
+        dotless["invitedUserEmailAddress"],
+        "jiwoo@caf\u{131}.example"
+    );
+}
+
 #[tokio::test]
 async fn the_api_needs_a_token_and_hides_other_ids() {
     let api = setup().await;

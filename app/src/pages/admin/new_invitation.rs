@@ -23,6 +23,7 @@ fn email_error(s: &'static Strings, raw: &str) -> Option<&'static str> {
         Err(EmailProblem::Empty) => Some(s.error_email_required),
         Err(EmailProblem::TooLong) => Some(s.error_email_too_long),
         Err(EmailProblem::Malformed) => Some(s.error_email_invalid),
+        Err(EmailProblem::MixedScripts) => Some(s.error_email_mixed_scripts),
     }
 }
 
