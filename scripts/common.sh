@@ -67,3 +67,12 @@ ensure_schemathesis() {
     echo "$hash" > "$stamp"
   fi
 }
+
+# cargo-fuzz (crates.io), for the fuzz targets in server/fuzz.
+CARGO_FUZZ_VERSION=0.13.2
+ensure_cargo_fuzz() {
+  if [ "$(cargo fuzz --version 2>/dev/null | awk '{ print $2 }' || true)" != "$CARGO_FUZZ_VERSION" ]; then
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION from crates.io (once per machine, ~2 minutes)"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+  fi
+}

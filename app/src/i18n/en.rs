@@ -475,4 +475,6 @@ pub static EN: Strings = Strings {
     home_sign_in: "Already redeemed an invitation?",
     error_email_mixed_scripts: "This address mixes alphabets (such as Latin and Cyrillic) in one part. Type it in one alphabet.",
     problem_email_mixed_scripts: "mixes alphabets (such as Latin and Cyrillic) in one part",
+    too_large_title: "This is too large",
+    too_large_message: "What was sent is larger than {limit}, the most Lobby accepts here. Shorten it and try again.",
 };

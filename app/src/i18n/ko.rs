@@ -475,4 +475,6 @@ pub static KO: Strings = Strings {
     home_sign_in: "이미 초대를 수락하셨나요?",
     error_email_mixed_scripts: "이 주소는 한 부분에 여러 문자 체계(예: 라틴 문자와 키릴 문자)를 섞어 씁니다. 한 가지 문자로 입력하세요.",
     problem_email_mixed_scripts: "한 부분에 여러 문자 체계(예: 라틴 문자와 키릴 문자)가 섞여 있습니다",
+    too_large_title: "보낸 내용이 너무 큽니다",
+    too_large_message: "보낸 내용이 이곳에서 받을 수 있는 최대 크기인 {limit}보다 큽니다. 줄여서 다시 시도하세요.",
 };

@@ -656,6 +656,9 @@ pub struct Strings {
     pub home_sign_in: &'static str,
     pub error_email_mixed_scripts: &'static str,
     pub problem_email_mixed_scripts: &'static str,
+    pub too_large_title: &'static str,
+    /// `{limit}`: the size limit, e.g. `2 MiB`.
+    pub too_large_message: &'static str,
 }
 
 #[cfg(test)]
@@ -1162,6 +1165,8 @@ mod tests {
             ("home_sign_in", s.home_sign_in),
             ("error_email_mixed_scripts", s.error_email_mixed_scripts),
             ("problem_email_mixed_scripts", s.problem_email_mixed_scripts),
+            ("too_large_title", s.too_large_title),
+            ("too_large_message", s.too_large_message),
         ]
     }
 

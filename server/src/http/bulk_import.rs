@@ -18,6 +18,9 @@ use crate::invitations::bulk::preview::{preview, PreviewError, Upload};
 use crate::invitations::bulk::report::result_csv;
 use crate::store::entities::organization;
 
+/// Where the form posts the file.
+pub const UPLOAD_PATH: &str = "/admin/invitations/import";
+
 /// The request body may exceed the file a little: the form's other fields
 /// and multipart framing.
 pub const BODY_LIMIT: usize = MAX_FILE_BYTES + 256 * 1024;

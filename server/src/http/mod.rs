@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages, static files, and plain routes, behind the
 //! security headers and request tracing.
 
+pub mod body_limit;
 mod bulk_import;
 mod customer;
 mod dashboard;
@@ -149,7 +150,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .route("/admin/logout", post(operator_session::sign_out))
         .route("/admin/set-password", post(operator_session::set_password))
         .route(
-            "/admin/invitations/import",
+            bulk_import::UPLOAD_PATH,
             post(bulk_import::upload).layer(DefaultBodyLimit::max(bulk_import::BODY_LIMIT)),
         )
         .route("/admin/imports/{id}/result.csv", get(bulk_import::result))
@@ -196,6 +197,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
             state.clone(),
             origin_check::same_origin_only,
         ))
+        .layer(from_fn(body_limit::enforce))
         .layer(from_fn(security_headers::add))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

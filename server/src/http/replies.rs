@@ -31,17 +31,43 @@ pub fn client_address(extensions: &Extensions) -> String {
 
 /// 429 with a short page in the visitor's language and a way `back`.
 pub fn too_many(headers: &HeaderMap, back: &str) -> Response {
+    let s = Locale::of_request(headers).strings();
+    let mut page = short_page(
+        headers,
+        StatusCode::TOO_MANY_REQUESTS,
+        s.too_many_title,
+        s.sign_in_rate_limited,
+        Some((back, s.back_to_sign_in)),
+    );
+    page.headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("900"));
+    page
+}
+
+/// A page of its own for an answer that is not a page of the app: a heading,
+/// a message read out as an alert, and optionally a link (address, text).
+pub fn short_page(
+    headers: &HeaderMap,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    link: Option<(&str, &str)>,
+) -> Response {
+    use crate::mail::templates::escape;
     let locale = Locale::of_request(headers);
-    let s = locale.strings();
-    let back = crate::mail::templates::escape(back);
+    let link = link.map_or(String::new(), |(href, text)| {
+        format!("<p><a href=\"{}\">{}</a></p>", escape(href), escape(text))
+    });
     let body = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/lobby.css\"></head><body><main id=\"main\"><section class=\"card narrow\"><h1>{}</h1><p role=\"alert\">{}</p><p><a href=\"{back}\">{}</a></p></section></main></body></html>",
-        locale.code(), s.too_many_title, s.too_many_title, s.sign_in_rate_limited, s.back_to_sign_in
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/lobby.css\"></head><body><main id=\"main\"><section class=\"card narrow\"><h1>{}</h1><p role=\"alert\">{}</p>{link}</section></main></body></html>",
+        locale.code(),
+        escape(title),
+        escape(title),
+        escape(message),
     );
     (
-        StatusCode::TOO_MANY_REQUESTS,
+        status,
         [
-            (header::RETRY_AFTER, "900"),
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (
                 header::CONTENT_SECURITY_POLICY,

@@ -7,6 +7,7 @@ mod http;
 mod invitations_api;
 mod journey;
 mod landing;
+mod limits;
 mod mail;
 mod operator_sign_in;
 mod process;

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every cargo-fuzz target in server/fuzz for SECONDS each (default 20)
+# and prints the executions and the result of each, then
+# `fuzz: N passed, N failed`. A target fails when libFuzzer finds an input that
+# panics or breaks an assertion; the input is kept under the cache directory
+# and its path printed (replay: scripts/fuzz.sh --replay TARGET FILE).
+#
+# cargo fuzz needs compiler flags that only nightly toolchains accept;
+# RUSTC_BOOTSTRAP=1 lets the machine's stable toolchain take them, so no second
+# toolchain is needed. Corpora grow under the cache directory and are reused.
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET…]
+source "$(dirname "$0")/common.sh"
+ensure_cargo_fuzz
+
+export RUSTC_BOOTSTRAP=1
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/lobby/fuzz"
+fuzz() { local command="$1"; shift; cargo fuzz "$command" --fuzz-dir server/fuzz "$@"; }
+build_flags=(--target-dir "$CARGO_TARGET_DIR/fuzz" --codegen-units 16)
+
+if [ "${1:-}" = "--replay" ]; then
+  fuzz run "${build_flags[@]}" "$2" "$3"
+  exit
+fi
+
+seconds="${1:-20}"
+shift || true
+targets=("$@")
+if [ "${#targets[@]}" -eq 0 ]; then
+  mapfile -t targets < <(fuzz list)
+fi
+
+say "building the fuzz targets (cargo fuzz build)"
+fuzz build "${build_flags[@]}"
+
+passed=0
+failed=0
+total_runs=0
+for target in "${targets[@]}"; do
+  corpus="$cache/corpus/$target"
+  artifacts="$cache/artifacts/$target/"
+  mkdir -p "$corpus" "$artifacts"
+  seeds=()
+  [ -d "server/fuzz/seeds/$target" ] && seeds=("server/fuzz/seeds/$target")
+  log="$(mktemp)"
+  say "fuzzing $target for ${seconds}s"
+  if fuzz run "${build_flags[@]}" "$target" "$corpus" "${seeds[@]}" -- \
+      -max_total_time="$seconds" -artifact_prefix="$artifacts" -print_final_stats=1 > "$log" 2>&1; then
+    passed=$((passed + 1)); result=ok
+  else
+    failed=$((failed + 1)); result=FAILED
+    grep -E "panicked|ERROR|Test unit written|assertion" "$log" | head -20
+  fi
+  runs="$(awk '/^stat::number_of_executed_units:/ { print $2 }' "$log" | tail -1)"
+  total_runs=$((total_runs + ${runs:-0}))
+  echo "fuzz $target: ${runs:-0} executions, $result"
+  rm -f "$log"
+done
+echo "fuzz: $total_runs executions in all"
+echo "fuzz: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
