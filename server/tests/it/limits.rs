@@ -37,15 +37,17 @@ async fn post(
     (status, kind, String::from_utf8_lossy(&bytes).into_owned())
 }
 
-#[tokio::test]
-async fn an_api_body_past_64_kib_gets_413_and_writes_nothing() {
-    let api = setup().await;
+/// Creates an invitation whose personal message is `chars` long.
+async fn invite_with_message(
+    api: &crate::api::Api,
+    chars: usize,
+) -> (StatusCode, serde_json::Value) {
     let body = json!({
         "invitedUserEmailAddress": "jiwoo@customer.example",
         "inviteRedirectUrl": format!("{ORIGIN}/welcome"),
-        "invitedUserMessageInfo": { "customizedMessageBody": "x".repeat(API_BODY_LIMIT) },
+        "invitedUserMessageInfo": { "customizedMessageBody": "x".repeat(chars) },
     });
-    let (status, _, err) = call(
+    let (status, _, answer) = call(
         &api.app,
         "POST",
         "/v1.0/invitations",
@@ -53,6 +55,13 @@ async fn an_api_body_past_64_kib_gets_413_and_writes_nothing() {
         Some(body),
     )
     .await;
+    (status, answer)
+}
+
+#[tokio::test]
+async fn an_api_body_past_64_kib_gets_413_and_writes_nothing() {
+    let api = setup().await;
+    let (status, err) = invite_with_message(&api, API_BODY_LIMIT).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{err}");
     assert_eq!(err["error"]["code"], "RequestEntityTooLarge");
     assert!(
@@ -61,19 +70,7 @@ async fn an_api_body_past_64_kib_gets_413_and_writes_nothing() {
     );
 
     // Within the limit, the field's own rule answers: at most 2000 characters.
-    let body = json!({
-        "invitedUserEmailAddress": "jiwoo@customer.example",
-        "inviteRedirectUrl": format!("{ORIGIN}/welcome"),
-        "invitedUserMessageInfo": { "customizedMessageBody": "x".repeat(API_BODY_LIMIT / 2) },
-    });
-    let (status, _, err) = call(
-        &api.app,
-        "POST",
-        "/v1.0/invitations",
-        Some(&api.token),
-        Some(body),
-    )
-    .await;
+    let (status, err) = invite_with_message(&api, API_BODY_LIMIT / 2).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     assert_eq!(
         err["error"]["details"][0]["target"],
