@@ -12,7 +12,7 @@ pub async fn list_imports() -> Result<Vec<ImportSummary>, ServerFnError> {
         .0
         .imports()
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// One import with its counts, progress and a page of rows. Operators only.
@@ -26,7 +26,7 @@ pub async fn get_import(
         .0
         .import_view(id, after)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// Creates the import's valid rows as invitations, in the background. Needs
@@ -38,5 +38,5 @@ pub async fn confirm_import(csrf: String, id: String) -> Result<ConfirmOutcome, 
         .0
         .confirm_import(operator.email, id)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }

@@ -29,7 +29,7 @@ pub async fn list_invitations(
     port.0
         .invitations(status, search, cursor)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// Creates an invitation from the dashboard's form. Operators only, and the
@@ -44,7 +44,7 @@ pub async fn create_invitation(
         .0
         .create_invitation(operator.email, form)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// One invitation and its timeline. Operators only.
@@ -55,7 +55,7 @@ pub async fn get_invitation_detail(id: String) -> Result<Option<InvitationDetail
         .0
         .invitation_detail(id)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// Sends an invitation again. Needs the session's CSRF token.
@@ -69,7 +69,7 @@ pub async fn resend_invitation(
         .0
         .act_on_invitation(operator.email, id, true)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// Revokes an invitation. Needs the session's CSRF token.
@@ -83,5 +83,5 @@ pub async fn revoke_invitation(
         .0
         .act_on_invitation(operator.email, id, false)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }

@@ -29,6 +29,19 @@ pub(crate) fn signed_in(
     }
 }
 
+/// A port's failure as a server function's error. Storage that cannot be
+/// reached makes the page answer 503, which the server turns into a page
+/// saying so (rather than, say, "not found" for a link that is fine).
+#[cfg(feature = "ssr")]
+pub(crate) fn port_error(e: crate::ports::PortError) -> leptos::prelude::ServerFnError {
+    if e == crate::ports::PortError::Unavailable {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+        }
+    }
+    leptos::prelude::ServerFnError::new(format!("{e:?}"))
+}
+
 /// What the server provides to the dashboard's server functions.
 #[cfg(feature = "ssr")]
 pub(crate) fn dashboard() -> Result<crate::ports::DashboardPort, leptos::prelude::ServerFnError> {

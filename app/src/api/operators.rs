@@ -14,7 +14,7 @@ pub async fn list_operators() -> Result<Vec<OperatorRow>, ServerFnError> {
         .0
         .operators()
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// Adds an operator and emails them a set-password link. Admins only, with
@@ -34,7 +34,7 @@ pub async fn add_operator(
         .0
         .add_operator(me.email, form, locale)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// Whether a set-password link can still be used. Open to all: it reveals
@@ -45,7 +45,7 @@ pub async fn set_password_link_is_live(token: String) -> Result<bool, ServerFnEr
         .0
         .set_password_link_is_live(token)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// The signed-in operator's API tokens.
@@ -56,7 +56,7 @@ pub async fn list_tokens() -> Result<Vec<TokenRow>, ServerFnError> {
         .0
         .tokens(me.email)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// Creates a personal API token for the signed-in operator; shown once.
@@ -67,7 +67,7 @@ pub async fn create_token(csrf: String, name: String) -> Result<TokenOutcome, Se
         .0
         .change_token(me.email, name, None)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// Revokes one of the signed-in operator's tokens.
@@ -78,5 +78,5 @@ pub async fn revoke_token(csrf: String, id: String) -> Result<TokenOutcome, Serv
         .0
         .change_token(me.email, String::new(), Some(id))
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }

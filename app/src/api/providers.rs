@@ -13,7 +13,7 @@ pub async fn load_providers() -> Result<ProvidersView, ServerFnError> {
         .0
         .providers()
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// Adds a provider. Admins only, with the session's CSRF token.
@@ -34,7 +34,7 @@ pub async fn add_provider(
         .0
         .add_provider(me.email, provider)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+        .map_err(super::port_error)?;
     Ok(match added {
         Ok(()) => ProviderOutcome::Saved,
         Err(problems) => ProviderOutcome::Invalid(problems),
@@ -52,6 +52,6 @@ pub async fn remove_provider(csrf: String, id: String) -> Result<ProviderOutcome
         .0
         .remove_provider(me.email, id)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+        .map_err(super::port_error)?;
     Ok(ProviderOutcome::Removed)
 }

@@ -21,11 +21,7 @@ fn visitor() -> Option<crate::model::sign_in::Visitor> {
 /// (the page then answers 404 and reveals nothing).
 #[server(endpoint = "invitation_landing")]
 pub async fn invitation_landing(ticket: String) -> Result<Option<Landing>, ServerFnError> {
-    port()?
-        .0
-        .landing(ticket)
-        .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+    port()?.0.landing(ticket).await.map_err(super::port_error)
 }
 
 /// The name of the organization whose sign-in `/t/{slug}/signin` is;
@@ -36,7 +32,7 @@ pub async fn organization_name(slug: String) -> Result<Option<String>, ServerFnE
         .0
         .organization_name(slug)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// The sign-in step this browser sees for the link `ticket`.
@@ -46,7 +42,7 @@ pub async fn invitation_start(ticket: String) -> Result<Option<StartPage>, Serve
         .0
         .start(ticket, visitor())
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// The signed-in invitee of the link `ticket`, if this browser is theirs.
@@ -56,7 +52,7 @@ pub async fn invitation_signed_in(ticket: String) -> Result<Option<SignedIn>, Se
         .0
         .signed_in(ticket, visitor())
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// The terms step of the link `ticket` for this browser.
@@ -66,7 +62,7 @@ pub async fn invitation_consent(ticket: String) -> Result<Option<ConsentView>, S
         .0
         .consent(ticket, visitor())
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// The company step of the link `ticket` for this browser.
@@ -76,5 +72,5 @@ pub async fn invitation_company(ticket: String) -> Result<Option<CompanyView>, S
         .0
         .company(ticket, visitor())
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }

@@ -12,7 +12,7 @@ pub async fn load_sign_in_settings() -> Result<SignInSettings, ServerFnError> {
         .0
         .sign_in_settings()
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// Saves the order of sign-in methods and the passcode switch. Admins
@@ -34,7 +34,7 @@ pub async fn save_sign_in_settings(
         .0
         .save_sign_in_settings(me.email, order, form.passcode_enabled())
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+        .map_err(super::port_error)?;
     Ok(SettingsOutcome::Saved)
 }
 
@@ -46,7 +46,7 @@ pub async fn load_welcome_links() -> Result<String, ServerFnError> {
         .0
         .welcome_links()
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+        .map_err(super::port_error)?;
     Ok(crate::model::journey::welcome_links_text(&links))
 }
 
@@ -70,7 +70,7 @@ pub async fn save_welcome_links(
         .0
         .save_welcome_links(me.email, links)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+        .map_err(super::port_error)?;
     Ok(LinksOutcome::Saved)
 }
 
@@ -82,7 +82,7 @@ pub async fn load_privacy() -> Result<crate::model::journey::Privacy, ServerFnEr
         .0
         .privacy()
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// Saves the privacy statement's address and version; a new version asks
@@ -106,7 +106,7 @@ pub async fn save_privacy(
         .0
         .save_privacy(me.email, privacy)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+        .map_err(super::port_error)?;
     Ok(PrivacyOutcome::Saved)
 }
 
@@ -121,7 +121,7 @@ pub async fn load_domains(
         .0
         .domains(kind)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+        .map_err(super::port_error)?;
     Ok(domains.join("\n"))
 }
 
@@ -145,7 +145,7 @@ pub async fn save_domains(
         .0
         .save_domains(me.email, kind, domains)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+        .map_err(super::port_error)?;
     Ok(match saved {
         Ok(()) => DomainsOutcome::Saved,
         Err(taken) => DomainsOutcome::Taken(taken),

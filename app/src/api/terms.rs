@@ -12,7 +12,7 @@ pub async fn load_terms() -> Result<TermsView, ServerFnError> {
         .0
         .terms()
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))
+        .map_err(super::port_error)
 }
 
 /// Publishes `markdown` as the next version. Admins only, with the
@@ -30,6 +30,6 @@ pub async fn publish_terms(csrf: String, markdown: String) -> Result<TermsOutcom
         .0
         .publish_terms(me.email, markdown)
         .await
-        .map_err(|e| ServerFnError::new(format!("{e:?}")))?;
+        .map_err(super::port_error)?;
     Ok(TermsOutcome::Published { version })
 }

@@ -477,4 +477,7 @@ pub static EN: Strings = Strings {
     problem_email_mixed_scripts: "mixes alphabets (such as Latin and Cyrillic) in one part",
     too_large_title: "This is too large",
     too_large_message: "What was sent is larger than {limit}, the most Lobby accepts here. Shorten it and try again.",
+    headers_too_large_message: "The request's headers (its cookies, say) are larger than {limit}, the most Lobby accepts. Clear this site's cookies and try again.",
+    unavailable_title: "Lobby is unavailable for a moment",
+    unavailable_message: "We cannot reach our database right now. Please try again in a moment.",
 };

@@ -477,4 +477,7 @@ pub static KO: Strings = Strings {
     problem_email_mixed_scripts: "한 부분에 여러 문자 체계(예: 라틴 문자와 키릴 문자)가 섞여 있습니다",
     too_large_title: "보낸 내용이 너무 큽니다",
     too_large_message: "보낸 내용이 이곳에서 받을 수 있는 최대 크기인 {limit}보다 큽니다. 줄여서 다시 시도하세요.",
+    headers_too_large_message: "요청 헤더(예: 쿠키)가 Lobby가 받을 수 있는 최대 크기인 {limit}보다 큽니다. 이 사이트의 쿠키를 지운 뒤 다시 시도하세요.",
+    unavailable_title: "Lobby를 잠시 사용할 수 없습니다",
+    unavailable_message: "지금 데이터베이스에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.",
 };

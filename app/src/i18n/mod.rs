@@ -659,6 +659,12 @@ pub struct Strings {
     pub too_large_title: &'static str,
     /// `{limit}`: the size limit, e.g. `2 MiB`.
     pub too_large_message: &'static str,
+    /// 431: a request's headers past their limit; `{limit}`.
+    pub headers_too_large_message: &'static str,
+    /// 503: the database cannot be reached for now.
+    pub unavailable_title: &'static str,
+    /// 503: what to do; nothing was lost.
+    pub unavailable_message: &'static str,
 }
 
 #[cfg(test)]
@@ -1167,6 +1173,9 @@ mod tests {
             ("problem_email_mixed_scripts", s.problem_email_mixed_scripts),
             ("too_large_title", s.too_large_title),
             ("too_large_message", s.too_large_message),
+            ("headers_too_large_message", s.headers_too_large_message),
+            ("unavailable_title", s.unavailable_title),
+            ("unavailable_message", s.unavailable_message),
         ]
     }
 

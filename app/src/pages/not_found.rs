@@ -7,9 +7,17 @@ use crate::use_locale;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
+    // A page whose data could not be read (503, see `api::port_error`) is
+    // not missing; the server answers it with a page saying so.
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
+        let unavailable = response
+            .0
+            .read()
+            .is_ok_and(|parts| parts.status == Some(http::StatusCode::SERVICE_UNAVAILABLE));
+        if !unavailable {
+            response.set_status(http::StatusCode::NOT_FOUND);
+        }
     }
     let locale = use_locale();
     let t = move || locale.get().strings();

@@ -9,15 +9,21 @@ use axum::response::IntoResponse;
 
 use super::AppState;
 
-pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    let status = match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ok"),
+pub async fn healthz(State(state): State<AppState>) -> axum::response::Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok").into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unavailable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+            let retry = (header::RETRY_AFTER, super::outage::RETRY_AFTER_SECONDS);
+            let headers = [(header::CACHE_CONTROL, "no-store"), retry];
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                headers,
+                "database unavailable",
+            )
+                .into_response()
         }
-    };
-    (status.0, [(header::CACHE_CONTROL, "no-store")], status.1)
+    }
 }
 
 pub async fn livez() -> impl IntoResponse {

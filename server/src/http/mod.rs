@@ -11,6 +11,7 @@ mod health;
 mod language;
 mod operator_session;
 mod origin_check;
+pub(crate) mod outage;
 mod redemption;
 mod replies;
 mod security_headers;
@@ -197,6 +198,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
             state.clone(),
             origin_check::same_origin_only,
         ))
+        .layer(from_fn(outage::explain))
         .layer(from_fn(body_limit::enforce))
         .layer(from_fn(security_headers::add))
         .layer(TraceLayer::new_for_http())

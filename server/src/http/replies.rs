@@ -15,7 +15,7 @@ pub fn internal(e: DbErr) -> Response {
     tracing::error!(error = %e, "database error");
     (
         StatusCode::SERVICE_UNAVAILABLE,
-        [(header::RETRY_AFTER, "5")],
+        [(header::RETRY_AFTER, super::outage::RETRY_AFTER_SECONDS)],
         "service unavailable",
     )
         .into_response()

@@ -8,8 +8,8 @@ use std::time::Duration;
 use lettre::message::Mailbox;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, UpdateMany,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, UpdateMany,
 };
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
@@ -86,8 +86,10 @@ impl OutboxWorker {
             // Large batches keep the database's share of each message small.
             batch: 500,
             parallel: super::transport::CONNECTIONS as usize,
-            claim_for: Duration::from_secs(300),
-            send_limit: Duration::from_secs(60),
+            // Short, so that the rows of a process that died are sent by
+            // another (or by it, restarted) within a minute.
+            claim_for: Duration::from_secs(60),
+            send_limit: Duration::from_secs(30),
             poll: Duration::from_millis(500),
         }
     }
@@ -113,9 +115,10 @@ impl OutboxWorker {
     }
 
     /// One pass: claims up to `batch` due rows and tries each once, up to
-    /// `parallel` at a time; the outcomes are recorded in one transaction.
-    /// Returns how many were attempted. Rows not started before `stop`, or
-    /// too late to finish within their claim, are released.
+    /// `parallel` at a time. Each outcome is recorded as soon as it is known,
+    /// so a process killed in the middle sends again at most the messages it
+    /// had in flight. Rows not started before `stop`, or too late to finish
+    /// within their claim, are released. Returns how many were attempted.
     pub async fn deliver_due(&self, stop: &watch::Receiver<bool>) -> Result<usize, DbErr> {
         let claimed = self.claim().await?;
         let slots = Arc::new(Semaphore::new(self.parallel.max(1)));
@@ -131,7 +134,7 @@ impl OutboxWorker {
                 continue;
             }
             let (transport, from) = (self.transport.clone(), self.from.clone());
-            let limit = self.send_limit;
+            let (limit, recorder) = (self.send_limit, self.recorder());
             sending.spawn(async move {
                 let result = match tokio::time::timeout(limit, transport.send(&from, &row)).await {
                     Ok(result) => result,
@@ -140,37 +143,40 @@ impl OutboxWorker {
                         limit.as_secs_f32()
                     )),
                 };
+                let recorded = match result {
+                    Ok(()) => recorder.sent(row.id).await,
+                    Err(error) => recorder.failed(row, error).await,
+                };
                 drop(slot);
-                (row, result)
+                recorded
             });
         }
-        let mut outcomes = Vec::with_capacity(sending.len());
+        let mut attempted = 0;
+        let mut first_error = None;
         while let Some(done) = sending.join_next().await {
+            attempted += 1;
             match done {
-                Ok(outcome) => outcomes.push(outcome),
-                // A send that panicked keeps its claim; it is retried when the claim expires.
+                Ok(Ok(())) => {}
+                // The row keeps its claim and is taken up again when it expires.
+                Ok(Err(e)) => first_error = first_error.or(Some(e)),
                 Err(e) => tracing::error!(error = %e, "sending a message failed unexpectedly"),
             }
         }
-        let attempted = outcomes.len();
-        let mut sent = Vec::new();
-        let mut failed = Vec::new();
-        for (row, result) in outcomes {
-            match result {
-                Ok(()) => sent.push(row.id),
-                Err(error) => failed.push((row, error)),
-            }
-        }
-        let txn = crate::store::begin_write(&self.db).await?;
-        self.record_sent(&txn, sent).await?;
-        for (row, error) in failed {
-            self.record_failure(&txn, row, error).await?;
-        }
         if !released.is_empty() {
-            self.release(&txn, released).await?;
+            unclaim(released).exec(&self.db).await?;
         }
-        txn.commit().await?;
-        Ok(attempted)
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(attempted),
+        }
+    }
+
+    fn recorder(&self) -> Recorder {
+        Recorder {
+            db: self.db.clone(),
+            clock: self.clock.clone(),
+            policy: self.policy,
+        }
     }
 
     async fn claim(&self) -> Result<Vec<email_outbox::Model>, DbErr> {
@@ -214,29 +220,30 @@ impl OutboxWorker {
             .all(&self.db)
             .await
     }
+}
 
-    /// Marks the messages the server accepted, in one statement.
-    async fn record_sent(&self, txn: &DatabaseTransaction, ids: Vec<Uuid>) -> Result<(), DbErr> {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        tracing::debug!(count = ids.len(), "mail sent");
-        unclaim(ids)
+/// Writes down what became of one message, from the task that sent it.
+struct Recorder {
+    db: DatabaseConnection,
+    clock: Arc<dyn Clock>,
+    policy: RetryPolicy,
+}
+
+impl Recorder {
+    /// The server accepted the message.
+    async fn sent(&self, id: Uuid) -> Result<(), DbErr> {
+        unclaim(vec![id])
             .col_expr(Column::Status, Expr::value(SENT))
             .col_expr(Column::SentAt, Expr::value(self.clock.now()))
             .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
-            .exec(txn)
-            .await
-            .map(|_| ())
+            .exec(&self.db)
+            .await?;
+        tracing::debug!(%id, "mail sent");
+        Ok(())
     }
 
     /// Schedules the next try of a message that was not sent, or gives up.
-    async fn record_failure(
-        &self,
-        txn: &DatabaseTransaction,
-        row: email_outbox::Model,
-        error: String,
-    ) -> Result<(), DbErr> {
+    async fn failed(&self, row: email_outbox::Model, error: String) -> Result<(), DbErr> {
         let now = self.clock.now();
         let attempts = row.attempts + 1;
         let id = row.id;
@@ -254,11 +261,7 @@ impl OutboxWorker {
             tracing::warn!(%id, attempts, %error, retry_in = ?delay, "mail not sent; will retry");
         }
         active.last_error = Set(Some(error));
-        active.update(txn).await.map(|_| ())
-    }
-
-    async fn release(&self, txn: &DatabaseTransaction, ids: Vec<Uuid>) -> Result<(), DbErr> {
-        unclaim(ids).exec(txn).await.map(|_| ())
+        active.update(&self.db).await.map(|_| ())
     }
 }
 

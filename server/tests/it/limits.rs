@@ -1,10 +1,11 @@
 //! Size limits on what a request may carry: bodies past their route's limit
-//! get 413 with the limit in the message, before any handler reads them;
-//! within the limit, each field's own rule answers (422 for the API).
+//! get 413 and headers past theirs 431, with the limit in the message, before
+//! any handler reads them; within the limit, each field's own rule answers
+//! (422 for the API).
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use lobby::http::body_limit::{API_BODY_LIMIT, FORM_BODY_LIMIT};
+use lobby::http::body_limit::{API_BODY_LIMIT, FORM_BODY_LIMIT, HEADER_LIMIT};
 use lobby::store::entities::invitation;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
@@ -142,4 +143,54 @@ async fn an_upload_past_its_limit_gets_413_before_the_file_is_read() {
         .await
         .unwrap();
     assert!(String::from_utf8_lossy(&page).contains("10.2 MiB"));
+}
+
+#[tokio::test]
+async fn headers_past_32_kib_get_431_saying_the_limit() {
+    let api = setup().await;
+    let get = |path: &str, cookie_bytes: usize, language: &str| {
+        Request::get(path)
+            .header(header::ACCEPT_LANGUAGE, language)
+            .header(header::AUTHORIZATION, format!("Bearer {}", api.token))
+            .header(
+                header::COOKIE,
+                format!("crumbs={}", "c".repeat(cookie_bytes)),
+            )
+            .body(Body::empty())
+            .unwrap()
+    };
+    // Within the limit, a large cookie is no reason to refuse.
+    let response = answer(&api.app, get("/signin", 30 * 1024, "en")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let response = answer(&api.app, get("/signin", HEADER_LIMIT, "ko")).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+    );
+    let page = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let page = String::from_utf8_lossy(&page);
+    assert!(
+        page.contains("<html lang=\"ko\"") && page.contains("32 KiB보다 큽니다"),
+        "{page}"
+    );
+
+    let response = answer(&api.app, get("/v1.0/invitations", HEADER_LIMIT, "en")).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+    );
+    let error: serde_json::Value = serde_json::from_slice(
+        &axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(error["error"]["code"], "RequestHeaderFieldsTooLarge");
+    assert!(error["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("larger than 32 KiB"));
 }

@@ -127,42 +127,60 @@ async fn the_outbox_is_written_in_the_callers_transaction() {
 }
 
 #[tokio::test]
-async fn mail_queued_while_smtp_is_down_arrives_after_it_returns() {
+async fn mail_queued_while_smtp_is_down_arrives_once_after_it_returns() {
     let db = db::sqlite().await;
     let (port, received) = SmtpSink::start().await.stop().await;
     let transport = MailTransport::smtp(&Secret::new(format!("smtp://127.0.0.1:{port}"))).unwrap();
     let w = worker(&db, transport);
-    enqueue(
-        &db,
-        email("jiwoo@customer.example", "while down"),
-        &SystemClock,
-    )
-    .await
-    .unwrap();
+    for i in 0..20 {
+        enqueue(
+            &db,
+            email(&format!("guest{i}@customer.example"), "while down"),
+            &SystemClock,
+        )
+        .await
+        .unwrap();
+    }
 
-    let before = SystemClock.now();
-    w.deliver_due(&running()).await.unwrap();
-    let row = &rows(&db).await[0];
-    assert_eq!((row.status.as_str(), row.attempts), ("pending", 1));
-    assert!(row.last_error.as_deref().is_some_and(|e| !e.is_empty()));
-    assert!(
-        row.next_attempt_at >= before + chrono::Duration::milliseconds(100),
-        "back-off applied"
-    );
-    assert!(row.claimed_by.is_none());
+    // Three tries while the server is down, each after a wait twice as long.
+    for (attempt, wait_ms) in [(1, 100), (2, 200), (3, 400)] {
+        let due = rows(&db)
+            .await
+            .iter()
+            .map(|r| r.next_attempt_at)
+            .max()
+            .unwrap();
+        let early = (due - SystemClock.now()).to_std().unwrap_or_default();
+        tokio::time::sleep(early).await;
+        let before = SystemClock.now();
+        assert_eq!(w.deliver_due(&running()).await.unwrap(), 20);
+        for row in rows(&db).await {
+            assert_eq!((row.status.as_str(), row.attempts), ("pending", attempt));
+            assert!(row.last_error.as_deref().is_some_and(|e| !e.is_empty()));
+            assert!(row.claimed_by.is_none());
+            let waits = row.next_attempt_at - before;
+            assert!(
+                waits >= chrono::Duration::milliseconds(wait_ms)
+                    && waits < chrono::Duration::milliseconds(wait_ms + 1000),
+                "try {attempt}: next in {waits}"
+            );
+        }
+    }
 
     let sink = SmtpSink::start_on(port, received).await;
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(w.run(stopped));
-    let got = sink.wait_for(1, Duration::from_secs(10)).await;
+    sink.wait_for(20, Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
     stop.send(true).unwrap();
     task.await.unwrap();
 
-    assert_eq!(got.len(), 1);
-    assert_eq!(got[0].header("Subject").as_deref(), Some("while down"));
-    let row = &rows(&db).await[0];
-    assert_eq!(row.status, "sent");
-    assert!(row.attempts >= 2);
+    let got = sink.received.lock().unwrap().clone();
+    let ids: HashSet<_> = got.iter().filter_map(|m| m.header("Message-ID")).collect();
+    assert_eq!((got.len(), ids.len()), (20, 20), "each arrived once");
+    for row in rows(&db).await {
+        assert_eq!((row.status.as_str(), row.attempts), ("sent", 4));
+    }
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 mod api;
 mod bulk_import;
 mod codes;
+mod crash;
 mod direct;
 mod http;
 mod invitations_api;
@@ -12,6 +13,7 @@ mod mail;
 mod operator_sign_in;
 mod process;
 mod providers;
+mod scale_out;
 mod sign_in;
 mod storage;
 mod support;

@@ -100,9 +100,10 @@ impl IntoResponse for GraphError {
             );
         }
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from_static(crate::http::outage::RETRY_AFTER_SECONDS),
+            );
         }
         response
     }

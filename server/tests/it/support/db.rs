@@ -53,6 +53,36 @@ pub struct PgDatabase {
     name: String,
 }
 
+impl PgDatabase {
+    /// The database's URL, for a `lobby` process.
+    pub fn url(&self) -> String {
+        replace_database(&self.admin_url, &self.name)
+    }
+
+    /// Makes the database unreachable, as if its server had stopped: no new
+    /// connections, and every open one ended. `false` opens it again.
+    pub async fn refuse_connections(&self, refuse: bool) {
+        let admin = Database::connect(&self.admin_url).await.unwrap();
+        let name = &self.name;
+        admin
+            .execute_unprepared(&format!(
+                "ALTER DATABASE {name} WITH ALLOW_CONNECTIONS {}",
+                !refuse
+            ))
+            .await
+            .unwrap();
+        if refuse {
+            admin
+                .execute_unprepared(&format!(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+                ))
+                .await
+                .unwrap();
+        }
+        admin.close().await.unwrap();
+    }
+}
+
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         let admin_url = self.admin_url.clone();

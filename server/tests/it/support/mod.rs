@@ -1,3 +1,5 @@
-//! Shared test fixtures: databases on both backends and a real SMTP listener.
+//! Shared test fixtures: databases on both backends, the `lobby` binary as a
+//! process, and a real SMTP listener.
 pub mod db;
+pub mod process;
 pub mod smtp;

@@ -1,0 +1,314 @@
+//! Two `lobby serve` processes on one PostgreSQL database, behind a
+//! round-robin balancer without sticky sessions: each request goes to the
+//! other instance. A whole journey completes, every queued email goes out
+//! exactly once, and rate limits and code attempts count across both.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use axum::http::{header, StatusCode};
+use lobby::store::entities::email_outbox;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde_json::{json, Value};
+
+use crate::http::ORIGIN;
+use crate::sign_in::Answer;
+use crate::support::db;
+use crate::support::process::{lobby, output_of, Server, TempDir};
+use crate::support::smtp::SmtpSink;
+
+const JIWOO: &str = "jiwoo.kim@customer.example";
+const MINH: &str = "minh.tran@other.example";
+const ADMIN: &str = "ada@gfms.example";
+const ADMIN_PASSWORD: &str = "a calm lake at dawn";
+/// Invitations created at once for the exactly-once count.
+const BATCH: usize = 150;
+
+/// Sends each request to the next instance in turn.
+struct Balancer {
+    servers: Vec<Server>,
+    next: AtomicUsize,
+    http: reqwest::Client,
+    token: String,
+}
+
+impl Balancer {
+    fn url(&self, path: &str) -> String {
+        let turn = self.next.fetch_add(1, Ordering::Relaxed);
+        self.servers[turn % self.servers.len()].url(path)
+    }
+
+    /// A call to the /v1.0 API with the operator's token.
+    async fn api(&self, method: reqwest::Method, path: &str, body: Value) -> (StatusCode, Value) {
+        let response = self
+            .http
+            .request(method, self.url(path))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        (
+            response.status(),
+            response.json().await.unwrap_or(Value::Null),
+        )
+    }
+
+    /// Invites `email`; returns the link's ticket.
+    async fn invite(&self, email: &str, extra: Value) -> String {
+        let mut body = json!({
+            "invitedUserEmailAddress": email,
+            "inviteRedirectUrl": format!("{ORIGIN}/welcome"),
+            "sendInvitationMessage": true,
+        });
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().cloned().unwrap_or_default());
+        let (status, inv) = self
+            .api(reqwest::Method::POST, "/v1.0/invitations", body)
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{inv}");
+        let url = inv["inviteRedeemUrl"].as_str().unwrap();
+        url.split("invitationId=").nth(1).unwrap().to_owned()
+    }
+}
+
+/// A browser whose every request the balancer sends on; it keeps the
+/// customer cookie, and the operator's.
+struct Visitor<'a> {
+    balancer: &'a Balancer,
+    cookies: HashMap<String, String>,
+}
+
+impl<'a> Visitor<'a> {
+    fn new(balancer: &'a Balancer) -> Self {
+        Visitor {
+            balancer,
+            cookies: HashMap::new(),
+        }
+    }
+
+    async fn send(&mut self, request: reqwest::RequestBuilder) -> Answer {
+        let cookie: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        let response = request
+            .header(header::ACCEPT_LANGUAGE, "en")
+            .header(header::COOKIE, cookie.join("; "))
+            .send()
+            .await
+            .unwrap();
+        for set in response.headers().get_all(header::SET_COOKIE) {
+            let pair = set.to_str().unwrap().split(';').next().unwrap();
+            if let Some((name, value)) = pair.split_once('=') {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body = response.text().await.unwrap();
+        Answer {
+            status,
+            location,
+            body,
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Answer {
+        let request = self.balancer.http.get(self.balancer.url(path));
+        self.send(request).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let request = self
+            .balancer
+            .http
+            .post(self.balancer.url(path))
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body);
+        self.send(request).await
+    }
+}
+
+/// The code in the latest code email to `to`, once it is queued.
+async fn latest_code(db: &sea_orm::DatabaseConnection, to: &str) -> String {
+    let mail = email_outbox::Entity::find()
+        .filter(email_outbox::Column::ToAddress.eq(to))
+        .filter(email_outbox::Column::BodyText.contains("It works once"))
+        .order_by_desc(email_outbox::Column::CreatedAt)
+        .one(db)
+        .await
+        .unwrap()
+        .expect("a code email");
+    mail.body_text
+        .split_whitespace()
+        .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_postgres_database_act_as_one() {
+    let Some(pg) = db::postgres("two_instances_on_one_postgres_database_act_as_one").await else {
+        return;
+    };
+    let sink = SmtpSink::start().await;
+    let dir = TempDir::new();
+    let command = || {
+        let mut cmd = lobby(&dir);
+        cmd.env("DATABASE_URL", pg.url())
+            .env("LOBBY_SMTP_URL", sink.url())
+            .env("LOBBY_PUBLIC_URL", ORIGIN)
+            .env("LOBBY_ORG_NAME", "GFMS")
+            .env("LOBBY_LOG_FORMAT", "json")
+            .env("RUST_LOG", "info,lobby::mail=debug");
+        cmd
+    };
+    output_of(
+        command()
+            .env("LOBBY_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .args(["admin", "create", "--email", ADMIN]),
+    );
+    let token = output_of(command().args(["token", "create", "--email", ADMIN, "--name", "CI"]));
+    let balancer = Balancer {
+        servers: vec![
+            Server::start(command(), dir.0.join("a.log")),
+            Server::start(command(), dir.0.join("b.log")),
+        ],
+        next: AtomicUsize::new(0),
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        token: token.trim().to_owned(),
+    };
+
+    // A whole journey, each step on the other instance.
+    let company = json!({ "company": { "legalName": "Customer AG", "street": "Bahnhofstrasse 1", "city": "Zürich", "country": "CH" } });
+    let ticket = balancer.invite(JIWOO, company).await;
+    let mut jiwoo = Visitor::new(&balancer);
+    let start = format!("/invite/{ticket}/start");
+    assert_eq!(jiwoo.get(&format!("/invite/{ticket}")).await.status, 200);
+    let sent = jiwoo.post(&format!("/invite/{ticket}/passcode"), &[]).await;
+    assert_eq!(sent.location, format!("{start}?notice=code-sent"));
+    let code = latest_code(&pg.db, JIWOO).await;
+    let verify = format!("/invite/{ticket}/passcode/verify");
+    let answer = jiwoo.post(&verify, &[("code", &code)]).await;
+    assert_eq!(answer.location, format!("/invite/{ticket}/continue"));
+    let consent = format!("/invite/{ticket}/consent");
+    assert_eq!(
+        jiwoo
+            .get(&format!("/invite/{ticket}/continue"))
+            .await
+            .location,
+        consent
+    );
+    let accept = [
+        ("decision", "accept"),
+        ("privacy_version", "1"),
+        ("terms_version", "0"),
+    ];
+    let company_page = format!("/invite/{ticket}/company");
+    assert_eq!(jiwoo.post(&consent, &accept).await.location, company_page);
+    let form = [
+        ("legal_name", "Customer AG"),
+        ("street", "Bahnhofstrasse 1"),
+        ("postal_code", "8001"),
+        ("city", "Zürich"),
+        ("country", "CH"),
+        ("tax_id", ""),
+        ("phone", ""),
+        ("website", ""),
+    ];
+    let answer = jiwoo.post(&company_page, &form).await;
+    assert_eq!(answer.location, format!("/invite/{ticket}/continue"));
+    let welcome = jiwoo.get(&format!("/invite/{ticket}/continue")).await;
+    assert!(
+        welcome
+            .body
+            .contains("You are now set up for Customer AG at GFMS."),
+        "{}",
+        welcome.body
+    );
+
+    // A code's five tries are shared: the count goes down whichever instance answers.
+    let ticket = balancer.invite(MINH, json!({})).await;
+    let mut minh = Visitor::new(&balancer);
+    let start = format!("/invite/{ticket}/start");
+    minh.get(&start).await;
+    minh.post(&format!("/invite/{ticket}/passcode"), &[]).await;
+    let code = latest_code(&pg.db, MINH).await;
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let verify = format!("/invite/{ticket}/passcode/verify");
+    for left in (0..5).rev() {
+        let answer = minh.post(&verify, &[("code", &wrong)]).await;
+        assert_eq!(
+            answer.location,
+            format!("{start}?notice=wrong-code&left={left}")
+        );
+    }
+    let answer = minh.post(&verify, &[("code", &code)]).await;
+    assert_eq!(answer.location, format!("{start}?notice=need-new-code"));
+
+    // Ten failed operator sign-ins, five on each instance, lock the email on both.
+    let mut intruder = Visitor::new(&balancer);
+    let login = |password: &'static str| [("email", ADMIN), ("password", password)];
+    for _ in 0..10 {
+        let answer = intruder
+            .post("/admin/login", &login("wrong wrong wrong"))
+            .await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    }
+    for _ in 0..2 {
+        let answer = intruder.post("/admin/login", &login(ADMIN_PASSWORD)).await;
+        assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
+    }
+
+    // Many invitations at once: both outbox workers take from the same rows.
+    for i in 0..BATCH {
+        balancer
+            .invite(&format!("guest{i}@customer.example"), json!({}))
+            .await;
+    }
+    let queued = email_outbox::Entity::find().count(&pg.db).await.unwrap() as usize;
+    let got = sink.wait_for(queued, Duration::from_secs(60)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let got_later = sink.count();
+    let ids: std::collections::HashSet<_> =
+        got.iter().filter_map(|m| m.header("Message-ID")).collect();
+    assert_eq!(
+        (got.len(), ids.len(), got_later),
+        (queued, queued, queued),
+        "each of the {queued} queued emails arrived once"
+    );
+    let unsent = email_outbox::Entity::find()
+        .filter(email_outbox::Column::Status.ne("sent"))
+        .count(&pg.db)
+        .await
+        .unwrap();
+    assert_eq!(unsent, 0);
+    let shares: Vec<u64> = balancer.servers.iter().map(sent_by).collect();
+    assert_eq!(shares.iter().sum::<u64>(), queued as u64, "{shares:?}");
+    eprintln!("scale-out: {queued} emails sent once; by instance {shares:?}");
+}
+
+/// How many emails an instance logged as sent.
+fn sent_by(server: &Server) -> u64 {
+    server
+        .logs()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line["fields"]["message"] == "mail sent")
+        .count() as u64
+}
