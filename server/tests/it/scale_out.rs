@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::http::{header, StatusCode};
+use lobby::mail::outbox::{queued, OutgoingEmail};
 use lobby::store::entities::email_outbox;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
@@ -22,8 +23,10 @@ const JIWOO: &str = "jiwoo.kim@customer.example";
 const MINH: &str = "minh.tran@other.example";
 const ADMIN: &str = "ada@gfms.example";
 const ADMIN_PASSWORD: &str = "a calm lake at dawn";
-/// Invitations created at once for the exactly-once count.
-const BATCH: usize = 150;
+/// Invitations created one by one, and emails queued at once, for the
+/// exactly-once count.
+const INVITATIONS: usize = 50;
+const BACKLOG: usize = 3000;
 
 /// Sends each request to the next instance in turn.
 struct Balancer {
@@ -275,11 +278,31 @@ async fn two_instances_on_one_postgres_database_act_as_one() {
         assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
     }
 
-    // Many invitations at once: both outbox workers take from the same rows.
-    for i in 0..BATCH {
+    // Invitations from both instances, and then a backlog that falls due all
+    // at once: both outbox workers reach for the same rows.
+    for i in 0..INVITATIONS {
         balancer
             .invite(&format!("guest{i}@customer.example"), json!({}))
             .await;
+    }
+    let now = chrono::Utc::now();
+    let backlog: Vec<_> = (0..BACKLOG)
+        .map(|i| {
+            let email = OutgoingEmail {
+                to: format!("reader{i}@customer.example"),
+                cc: None,
+                subject: "News".into(),
+                text: "Our news.".into(),
+                html: None,
+            };
+            queued(email, now)
+        })
+        .collect();
+    for chunk in backlog.chunks(500) {
+        email_outbox::Entity::insert_many(chunk.to_vec())
+            .exec(&pg.db)
+            .await
+            .unwrap();
     }
     let queued = email_outbox::Entity::find().count(&pg.db).await.unwrap() as usize;
     let got = sink.wait_for(queued, Duration::from_secs(60)).await;
