@@ -11,9 +11,9 @@ const lobby = process.env.LOBBY_BIN ?? '../target/debug/lobby';
 export const ADMIN = { email: 'ada@gfms.example', name: 'Ada Admin', password: 'a calm lake at dawn' };
 
 // Real OpenID providers on loopback (support/oidc-idp.mjs): a customer
-// organization's, "Google", "Microsoft" (multi-tenant), and one that the
-// key-rotation test starts itself.
-const idpPorts = (process.env.LOBBY_E2E_IDP_PORTS ?? '4011,4012,4013,4014').split(',').map(Number);
+// organization's, "Google", "Microsoft" (multi-tenant), and two that tests
+// start themselves: one that rotates its keys, one that spoils its tokens.
+const idpPorts = (process.env.LOBBY_E2E_IDP_PORTS ?? '4011,4012,4013,4014,4015').split(',').map(Number);
 export const IDP_CLIENT = { id: 'lobby-e2e', secret: 'e2e-client-secret-do-not-show' };
 export const MICROSOFT_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 export const IDPS = {
@@ -21,6 +21,7 @@ export const IDPS = {
   google: `http://127.0.0.1:${idpPorts[1]}`,
   microsoft: `http://127.0.0.1:${idpPorts[2]}`,
   rotating: `http://127.0.0.1:${idpPorts[3]}`,
+  tampering: `http://127.0.0.1:${idpPorts[4]}`,
 };
 export const CALLBACK = `${baseURL}/auth/callback`;
 /** The environment of support/oidc-idp.mjs for a provider on `port`. */

@@ -70,7 +70,7 @@ if scripts/build.sh debug; then
   free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
   port="$(free_port)"
   smtp_port="$(free_port)"
-  idp_ports="$(free_port),$(free_port),$(free_port),$(free_port)"
+  idp_ports="$(free_port),$(free_port),$(free_port),$(free_port),$(free_port)"
   set +e
   (cd end2end && \
     LOBBY_BIN="$CARGO_TARGET_DIR/debug/lobby" LOBBY_SITE_ROOT="$SITE_ROOT" LOBBY_E2E_DIR="$e2e_dir" \

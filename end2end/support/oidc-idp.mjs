@@ -12,6 +12,9 @@
 //   IDP_NO_EMAIL_VERIFIED  leave `email_verified` out of the claims, as Microsoft does
 //   IDP_KID             sign with a key made at start under this key id (a restart
 //                       with another id is a key rotation)
+//   IDP_TAMPER          take POST /__tamper {"mode": …} from the tests: the ID tokens
+//                       of later token responses are spoiled that way (see spoil()),
+//                       as a broken or hostile provider would send them
 //
 // The dev login form takes any password; what is typed as login becomes the
 // subject and the email. A login starting with "unverified." gets
@@ -31,8 +34,38 @@ function freshKey(kid) {
   return { ...privateKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
 }
 
+// Our own key when a test rotates keys or spoils tokens (re-signing needs it).
+const signingKey = process.env.IDP_KID || process.env.IDP_TAMPER
+  ? freshKey(process.env.IDP_KID ?? 'tamper-key') : null;
+let tamper = 'none';
+
+const base64url = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+function signed(header, payload, jwk) {
+  const input = `${base64url(header)}.${base64url(payload)}`;
+  const key = crypto.createPrivateKey({ key: jwk, format: 'jwk' });
+  return `${input}.${crypto.sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+}
+
+/** The ID token `token` spoiled the way `mode` says; claims changed are signed again with the real key. */
+function spoil(token, mode) {
+  const [h, p, s] = token.split('.');
+  const header = JSON.parse(Buffer.from(h, 'base64url'));
+  const claims = JSON.parse(Buffer.from(p, 'base64url'));
+  const now = Math.floor(Date.now() / 1000);
+  switch (mode) {
+    case 'bad-signature': return `${h}.${p}.${s.slice(0, 20)}${s[20] === 'A' ? 'B' : 'A'}${s.slice(21)}`;
+    case 'alg-none': return `${base64url({ alg: 'none', typ: 'JWT' })}.${p}.`;
+    case 'unknown-kid': return signed({ ...header, kid: 'unknown-key' }, claims, freshKey('unknown-key'));
+    case 'wrong-iss': return signed(header, { ...claims, iss: 'http://127.0.0.1:9/impostor' }, signingKey);
+    case 'wrong-aud': return signed(header, { ...claims, aud: 'another-client' }, signingKey);
+    case 'expired': return signed(header, { ...claims, iat: now - 7200, exp: now - 3600 }, signingKey);
+    case 'wrong-nonce': return signed(header, { ...claims, nonce: 'another-flow' }, signingKey);
+    default: return token;
+  }
+}
+
 const provider = new Provider(issuer, {
-  ...(process.env.IDP_KID && { jwks: { keys: [freshKey(process.env.IDP_KID)] } }),
+  ...(signingKey && { jwks: { keys: [signingKey] } }),
   clients: [{
     client_id: process.env.IDP_CLIENT_ID,
     client_secret: process.env.IDP_CLIENT_SECRET,
@@ -69,9 +102,22 @@ const provider = new Provider(issuer, {
   },
 });
 provider.on('server_error', (ctx, err) => console.error('idp server_error', err));
+provider.use(async (ctx, next) => {
+  await next();
+  if (tamper !== 'none' && ctx.path === '/token' && ctx.body?.id_token) {
+    ctx.body = { ...ctx.body, id_token: spoil(ctx.body.id_token, tamper) };
+  }
+});
 
 const handle = provider.callback();
 const server = http.createServer(async (req, res) => {
+  if (process.env.IDP_TAMPER && req.method === 'POST' && req.url === '/__tamper') {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    tamper = JSON.parse(body).mode;
+    res.writeHead(204).end();
+    return;
+  }
   if (tenant && req.url === '/common/v2.0/.well-known/openid-configuration') {
     // Microsoft's multi-tenant document: the tenant's, with the issuer as a template.
     const doc = await fetch(`${issuer}/.well-known/openid-configuration`).then((r) => r.json());

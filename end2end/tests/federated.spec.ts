@@ -4,9 +4,9 @@
 // `tid`) in the dashboard; invitees then sign in through the one their
 // address leads to. Each path also meets the wrong account, and a provider
 // that rotates its signing keys is followed.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { IDPS, IDP_CLIENT, idpEnv } from '../playwright.config';
+import { IDPS, IDP_CLIENT } from '../playwright.config';
+import { addProvider, providerLogin, startIdp, stopIdp, toProvider } from '../support/federation';
 import { invite as inviteThrough } from '../support/invite';
 import { acceptAndCreateCompany, signInAsAdmin } from '../support/journey';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
@@ -24,20 +24,6 @@ async function invite(request: APIRequestContext, baseURL: string, to: string) {
   return (await inviteThrough(sink, request, baseURL, to)).link;
 }
 
-/** From the email's link to the provider's login page, through "Continue with `provider`". */
-async function toProvider(page: Page, link: string, provider: string) {
-  await page.goto(link);
-  await page.getByRole('link', { name: 'Get started now' }).click();
-  await page.getByRole('link', { name: `Continue with ${provider}` }).click();
-}
-
-/** Signs in at the test provider's login page as `login` (any password works there). */
-async function providerLogin(page: Page, login: string) {
-  await page.locator('input[name="login"]').fill(login);
-  await page.locator('input[name="password"]').fill('any password');
-  await page.getByRole('button', { name: 'Sign-in' }).click();
-}
-
 /** Signed in as `email`: the invitee is at the terms step of their invitation. */
 async function expectSignedIn(page: Page, email: string) {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Privacy and terms of GFMS');
@@ -49,17 +35,6 @@ async function expectWrongAccount(page: Page, signedInAs: string, invited: strin
   await expect(page.getByRole('alert')).toHaveText(
     `You signed in as ${signedInAs}, but this invitation is for ${invited}. Sign in as ${invited} instead.`,
   );
-}
-
-async function addProvider(page: Page, p: { kind: string; name: string; issuer?: string; domains?: string; owns?: boolean }) {
-  await page.getByLabel('Type').selectOption({ label: p.kind });
-  await page.getByLabel('Name invitees see').fill(p.name);
-  if (p.issuer) await page.getByLabel('Issuer URL').fill(p.issuer);
-  await page.getByLabel('Client ID').fill(IDP_CLIENT.id);
-  await page.getByLabel('Client secret').fill(IDP_CLIENT.secret);
-  await page.getByLabel('Email domains').fill(p.domains ?? '');
-  if (p.owns) await page.getByLabel(/This provider owns these domains/).check();
-  await page.getByRole('button', { name: 'Add provider' }).click();
 }
 
 test('an admin adds providers in the dashboard; presets fill in the issuer and the secret is never shown again', async ({ page }, testInfo) => {
@@ -203,45 +178,21 @@ test("Microsoft's multi-tenant tokens sign in its domains, checked against their
   await expectSignedIn(fresh, to);
 });
 
-/** Starts the rotating provider signing with key `kid`; resolves once it answers. */
-async function startRotatingIdp(kid: string): Promise<ChildProcess> {
-  const port = Number(new URL(IDPS.rotating).port);
-  const child = spawn('node', ['support/oidc-idp.mjs'], { env: idpEnv(port, { IDP_KID: kid }), stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    try {
-      const res = await fetch(`${IDPS.rotating}/.well-known/openid-configuration`);
-      if (res.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('the rotating provider did not start');
-}
-
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 test('a provider that rotates its signing keys is followed: the unknown key id makes Lobby fetch its keys again', async ({ browser, request, baseURL }) => {
-  let idp = await startRotatingIdp('key-one');
+  let idp = await startIdp(IDPS.rotating, { IDP_KID: 'key-one' });
   try {
     const first = await (await browser.newContext()).newPage();
     await toProvider(first, await invite(request, baseURL!, 'r1@rotate.example'), 'Rotating ID');
     await providerLogin(first, 'r1@rotate.example');
     await expectSignedIn(first, 'r1@rotate.example');
 
-    await stop(idp);
-    idp = await startRotatingIdp('key-two');
+    await stopIdp(idp);
+    idp = await startIdp(IDPS.rotating, { IDP_KID: 'key-two' });
     const second = await (await browser.newContext()).newPage();
     await toProvider(second, await invite(request, baseURL!, 'r2@rotate.example'), 'Rotating ID');
     await providerLogin(second, 'r2@rotate.example');
     await expectSignedIn(second, 'r2@rotate.example');
   } finally {
-    await stop(idp);
+    await stopIdp(idp);
   }
 });
