@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make test`: checks, unit and integration tests (SQLite, and PostgreSQL when
-# LOBBY_TEST_POSTGRES_URL is set), the shared rules' tests compiled to wasm32,
-# schemathesis against the API, then Playwright in Chromium against a freshly
-# started server with a fresh database. Ends with one line `N passed, N failed`.
+# LOBBY_TEST_POSTGRES_URL is set), each fuzz target for 20 s, the shared rules'
+# tests compiled to wasm32, schemathesis against the API, then Playwright in
+# Chromium against a freshly started server with a fresh database. Ends with
+# one line `N passed, N failed`.
 source "$(dirname "$0")/common.sh"
 
 ensure_wasm_target
@@ -41,6 +42,16 @@ passed=$((passed + cp)); failed=$((failed + cf))
 if [ "$cargo_status" -ne 0 ] && [ "$cf" -eq 0 ]; then
   echo "FAILED: cargo test exited with $cargo_status (build error?)"; failed=$((failed + 1))
 fi
+
+# Each fuzz target briefly (the validators, email normalization, the CSV
+# importer, the invitation request): a found crash fails the run.
+say "fuzzing (cargo fuzz, 20 s per target)"
+set +e
+scripts/fuzz.sh 20 2>&1 | tee "$logs/fuzz.log"
+set -e
+read -r fp ff < <(awk '/^fuzz: [0-9]+ passed, [0-9]+ failed$/ { print $2, $4 }' "$logs/fuzz.log")
+if [ -z "${fp:-}" ]; then fp=0; ff=1; echo "FAILED: the fuzz run printed no result"; fi
+passed=$((passed + fp)); failed=$((failed + ff))
 
 # The shared rules again, compiled to wasm32 as the browser runs them.
 say "shared rules in wasm32 (wasm-bindgen-test under Node)"
