@@ -12,7 +12,7 @@ export async function addProvider(page: Page, p: { kind: string; name: string; i
   await page.getByLabel('Client ID').fill(IDP_CLIENT.id);
   await page.getByLabel('Client secret').fill(IDP_CLIENT.secret);
   await page.getByLabel('Email domains').fill(p.domains ?? '');
-  if (p.owns) await page.getByLabel(/This provider owns these domains/).check();
+  await page.getByLabel(/This provider owns these domains/).setChecked(!!p.owns);
   await page.getByRole('button', { name: 'Add provider' }).click();
 }
 

@@ -10,6 +10,8 @@
 //                       document whose issuer is the multi-tenant template
 //                       http://127.0.0.1:<port>/{tenantid}/v2.0
 //   IDP_NO_EMAIL_VERIFIED  leave `email_verified` out of the claims, as Microsoft does
+//   IDP_EDOV_DOMAINS    with IDP_TENANT: the domains the tenant has verified; tokens
+//                       carry Microsoft's `xms_edov`, true only for an email in them
 //   IDP_KID             sign with a key made at start under this key id (a restart
 //                       with another id is a key rotation)
 //   IDP_TAMPER          take POST /__tamper {"mode": …} from the tests: the ID tokens
@@ -18,7 +20,9 @@
 //
 // The dev login form takes any password; what is typed as login becomes the
 // subject and the email. A login starting with "unverified." gets
-// email_verified=false. Consent is granted without asking.
+// email_verified=false, and a login `address#unverified` is an account of its
+// own that claims `address`, unverified: anyone can claim any address here.
+// Consent is granted without asking.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import Provider from 'oidc-provider';
@@ -35,6 +39,7 @@ function freshKey(kid) {
 }
 
 // Our own key when a test rotates keys or spoils tokens (re-signing needs it).
+const edovDomains = process.env.IDP_EDOV_DOMAINS?.split(',');
 const signingKey = process.env.IDP_KID || process.env.IDP_TAMPER
   ? freshKey(process.env.IDP_KID ?? 'tamper-key') : null;
 let tamper = 'none';
@@ -77,14 +82,18 @@ const provider = new Provider(issuer, {
     return {
       accountId: id,
       async claims() {
-        const claims = { sub: id, email: id, name: id.split('@')[0] };
-        if (!process.env.IDP_NO_EMAIL_VERIFIED) claims.email_verified = !id.startsWith('unverified.');
+        const [address, mark] = id.split('#');
+        const claims = { sub: id, email: address, name: address.split('@')[0] };
+        if (!process.env.IDP_NO_EMAIL_VERIFIED) {
+          claims.email_verified = !id.startsWith('unverified.') && mark !== 'unverified';
+        }
         if (tenant) claims.tid = tenant;
+        if (tenant && edovDomains) claims.xms_edov = edovDomains.includes(address.split('@')[1]);
         return claims;
       },
     };
   },
-  claims: { openid: ['sub', 'tid'], email: ['email', 'email_verified'], profile: ['name'] },
+  claims: { openid: ['sub', 'tid', 'xms_edov'], email: ['email', 'email_verified'], profile: ['name'] },
   conformIdTokenClaims: false,
   pkce: { required: () => true },
   features: { devInteractions: { enabled: true } },

@@ -4,8 +4,10 @@
 // `tid`) in the dashboard; invitees then sign in through the one their
 // address leads to. Each path also meets the wrong account, and a provider
 // that rotates its signing keys is followed.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { IDPS, IDP_CLIENT } from '../playwright.config';
+import { E2E_DIR, IDPS, IDP_CLIENT } from '../playwright.config';
 import { addProvider, providerLogin, startIdp, stopIdp, toProvider } from '../support/federation';
 import { invite as inviteThrough } from '../support/invite';
 import { acceptAndCreateCompany, signInAsAdmin } from '../support/journey';
@@ -58,9 +60,13 @@ test('an admin adds providers in the dashboard; presets fill in the issuer and t
   await expect(page.getByLabel('Name invitees see')).toHaveValue('');
   await addProvider(page, { kind: 'Google', name: 'Google', issuer: IDPS.google });
   await expect(page.getByRole('status')).toHaveText(/The provider is added/);
-  await addProvider(page, { kind: 'Microsoft', name: 'Microsoft', issuer: `${IDPS.microsoft}/{tenantid}/v2.0`, domains: 'fabrikam.example', owns: true });
+  // Any tenant's users can set any address ("nOAuth"): the multi-tenant issuer cannot own domains.
+  const microsoft = { kind: 'Microsoft', name: 'Microsoft', issuer: `${IDPS.microsoft}/{tenantid}/v2.0`, domains: 'fabrikam.example northwind.example' };
+  await addProvider(page, { ...microsoft, owns: true });
+  await expect(page.getByRole('alert')).toContainText('With {tenantid}, anyone in any Microsoft tenant can sign in and set any email address');
+  await addProvider(page, microsoft);
   await expect(page.getByRole('status')).toHaveText(/The provider is added/);
-  await addProvider(page, { kind: "A customer organization's OpenID provider", name: 'Rotating ID', issuer: IDPS.rotating, domains: 'rotate.example' });
+  await addProvider(page, { kind: "A customer organization's OpenID provider", name: 'Rotating ID', issuer: IDPS.rotating, domains: 'rotate.example', owns: true });
   await expect(page.getByRole('status')).toHaveText(/The provider is added/);
 
   // Wrong input is refused field by field, and nothing is added.
@@ -71,8 +77,8 @@ test('an admin adds providers in the dashboard; presets fill in the issuer and t
 
   const list = page.getByRole('list', { name: 'Configured identity providers' });
   await expect(list.getByRole('listitem')).toHaveCount(4);
-  await expect(list.getByRole('listitem').filter({ hasText: 'Microsoft' })).toContainText('Trusted for its domains');
-  await expect(list.getByRole('listitem').filter({ hasText: 'Rotating ID' })).not.toContainText('Trusted for its domains');
+  await expect(list.getByRole('listitem').filter({ hasText: 'Rotating ID' })).toContainText('Trusted for its domains');
+  await expect(list.getByRole('listitem').filter({ hasText: 'Microsoft' })).not.toContainText('Trusted for its domains');
   await expect(list).toContainText('gmail.com, googlemail.com');
   await expect(list).toContainText(`${IDPS.microsoft}/{tenantid}/v2.0`);
   await page.reload();
@@ -171,11 +177,35 @@ test("Microsoft's multi-tenant tokens sign in its domains, checked against their
   await providerLogin(page, 'eve@fabrikam.example');
   await expectWrongAccount(page, 'eve@fabrikam.example', to);
 
-  // No email_verified from Microsoft: the admin marked it as owning fabrikam.example.
+  // No email_verified from Microsoft: its xms_edov says the tenant owns fabrikam.example.
   const fresh = await (await browser.newContext()).newPage();
   await toProvider(fresh, link, 'Microsoft');
   await providerLogin(fresh, to);
   await expectSignedIn(fresh, to);
+});
+
+test('nOAuth: a Microsoft user who sets the address of a domain their tenant does not own signs in nothing', async ({ browser, request, baseURL }) => {
+  const victim = 'ana@northwind.example';
+  const link = await invite(request, baseURL!, victim);
+  const sql = (query: string) => execFileSync('sqlite3', [path.join(E2E_DIR, 'lobby.db'), query]).toString().trim();
+  const attempt = async () => {
+    const attacker = await (await browser.newContext()).newPage();
+    await toProvider(attacker, link, 'Microsoft');
+    await providerLogin(attacker, victim);
+    await expect(attacker.getByRole('alert')).toContainText(`Microsoft has not confirmed that ${victim} is your address`);
+    expect(sql(`SELECT count(*) FROM identity WHERE email = '${victim}'`)).toBe('0');
+    expect(sql(`SELECT status FROM invitation WHERE invited_email = '${victim}'`)).toBe('PendingAcceptance');
+    await attacker.context().close();
+  };
+  await attempt();
+  // Not even with the provider marked as owning its domains (as a row from
+  // before the form refused it could be): a multi-tenant issuer owns none.
+  sql("UPDATE identity_provider SET authoritative = 1 WHERE kind = 'microsoft'");
+  try {
+    await attempt();
+  } finally {
+    sql("UPDATE identity_provider SET authoritative = 0 WHERE kind = 'microsoft'");
+  }
 });
 
 test('a provider that rotates its signing keys is followed: the unknown key id makes Lobby fetch its keys again', async ({ browser, request, baseURL }) => {

@@ -359,6 +359,7 @@ pub static EN: Strings = Strings {
     provider_problem_name: "Enter the name invitees will see.",
     provider_problem_issuer: "Enter the issuer as an https URL, without query or fragment.",
     provider_problem_tenant: "{tenantid} belongs only in Microsoft's issuer.",
+    provider_problem_owns_any_tenant: "With {tenantid}, anyone in any Microsoft tenant can sign in and set any email address, so this provider cannot own domains. Give your customer's own tenant ID in the issuer instead, or leave the box unticked: Microsoft then vouches for addresses in domains the tenant has verified.",
     provider_problem_client_id: "Enter the client ID.",
     provider_problem_secret: "Enter the client secret.",
     provider_problem_no_domains: "List at least one email domain.",

@@ -359,6 +359,7 @@ pub static KO: Strings = Strings {
     provider_problem_name: "초대 대상자에게 보일 이름을 입력하세요.",
     provider_problem_issuer: "발급자를 쿼리나 프래그먼트 없는 https URL로 입력하세요.",
     provider_problem_tenant: "{tenantid}는 Microsoft 발급자에만 쓸 수 있습니다.",
+    provider_problem_owns_any_tenant: "{tenantid}를 쓰면 어느 Microsoft 테넌트의 누구든 로그인해 아무 이메일 주소나 설정할 수 있으므로 이 공급자는 도메인을 소유할 수 없습니다. 발급자에 고객의 테넌트 ID를 넣거나 상자를 선택하지 마세요. 그러면 Microsoft가 테넌트에서 확인한 도메인의 주소를 보증합니다.",
     provider_problem_client_id: "클라이언트 ID를 입력하세요.",
     provider_problem_secret: "클라이언트 시크릿을 입력하세요.",
     provider_problem_no_domains: "이메일 도메인을 하나 이상 입력하세요.",

@@ -540,6 +540,7 @@ pub struct Strings {
     pub provider_problem_name: &'static str,
     pub provider_problem_issuer: &'static str,
     pub provider_problem_tenant: &'static str,
+    pub provider_problem_owns_any_tenant: &'static str,
     pub provider_problem_client_id: &'static str,
     pub provider_problem_secret: &'static str,
     pub provider_problem_no_domains: &'static str,
@@ -1052,6 +1053,10 @@ mod tests {
             ("provider_problem_name", s.provider_problem_name),
             ("provider_problem_issuer", s.provider_problem_issuer),
             ("provider_problem_tenant", s.provider_problem_tenant),
+            (
+                "provider_problem_owns_any_tenant",
+                s.provider_problem_owns_any_tenant,
+            ),
             ("provider_problem_client_id", s.provider_problem_client_id),
             ("provider_problem_secret", s.provider_problem_secret),
             ("provider_problem_no_domains", s.provider_problem_no_domains),

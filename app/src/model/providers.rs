@@ -112,6 +112,9 @@ pub enum ProviderProblem {
     Issuer,
     /// `{tenantid}` belongs to Microsoft's issuer only.
     TenantPlaceholder,
+    /// "Owns these domains" with the multi-tenant issuer: a user of any
+    /// tenant can put any address in their token ("nOAuth").
+    OwnsWithAnyTenant,
     ClientIdMissing,
     ClientSecretMissing,
     NoDomains,
@@ -230,6 +233,9 @@ impl ProviderForm {
             typed => typed,
         };
         problems.extend(issuer_problem(issuer, kind));
+        if self.authoritative() && issuer.contains(TENANT_PLACEHOLDER) {
+            problems.push(ProviderProblem::OwnsWithAnyTenant);
+        }
         if self.client_id.trim().is_empty() {
             problems.push(ProviderProblem::ClientIdMissing);
         }
@@ -350,5 +356,32 @@ mod tests {
         let f = form("oidc", "https://i.example", "c.example");
         assert!(!format!("{f:?}").contains("s3cret"));
         assert!(!format!("{:?}", f.check().unwrap()).contains("s3cret"));
+    }
+
+    #[test]
+    fn the_multi_tenant_issuer_cannot_own_domains() {
+        let any_tenant = "https://login.microsoftonline.com/{tenantid}/v2.0";
+        let one_tenant =
+            "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0";
+        let owning = |issuer: &str| ProviderForm {
+            authoritative: Some("on".into()),
+            ..form("microsoft", issuer, "fabrikam.example")
+        };
+        assert_eq!(
+            owning(any_tenant).check().err(),
+            Some(vec![ProviderProblem::OwnsWithAnyTenant])
+        );
+        assert_eq!(
+            owning("").check().err(),
+            Some(vec![ProviderProblem::OwnsWithAnyTenant]),
+            "the preset issuer is the multi-tenant one"
+        );
+        assert!(owning(one_tenant).check().unwrap().authoritative);
+        assert!(
+            !form("microsoft", any_tenant, "fabrikam.example")
+                .check()
+                .unwrap()
+                .authoritative
+        );
     }
 }

@@ -38,11 +38,28 @@ pub struct ProviderClient {
     pub client_secret: Secret<String>,
 }
 
-/// The claim Microsoft's multi-tenant tokens add: the tenant that signed in.
+/// The claims Microsoft's multi-tenant tokens add: the tenant that signed
+/// in, and `xms_edov`, whether that tenant has verified the domain of the
+/// user's `email` (Microsoft sends no `email_verified`, and a user may set
+/// any address; Microsoft's own answer to "nOAuth").
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct TenantClaim {
     #[serde(default)]
     tid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    xms_edov: Option<serde_json::Value>,
+}
+
+impl TenantClaim {
+    /// `xms_edov` as a yes or no; Microsoft has sent it as `true` and as `1`.
+    fn domain_owner_verified(&self) -> Option<bool> {
+        match self.xms_edov.as_ref()? {
+            serde_json::Value::Bool(yes) => Some(*yes),
+            serde_json::Value::Number(n) => Some(n.as_u64() == Some(1)),
+            serde_json::Value::String(s) => Some(matches!(s.as_str(), "1" | "true")),
+            _ => Some(false),
+        }
+    }
 }
 
 impl AdditionalClaims for TenantClaim {}
@@ -310,12 +327,11 @@ fn verify(
     .require_issuer_match(!multi_tenant);
     let claims = token.claims(&verifier, nonce)?;
     let issuer = claims.issuer().as_str().to_owned();
+    let mut email_verified = claims.email_verified();
     if multi_tenant {
-        let tid = claims
-            .additional_claims()
-            .tid
-            .as_deref()
-            .unwrap_or_default();
+        let tenant = claims.additional_claims();
+        email_verified = email_verified.or(tenant.domain_owner_verified());
+        let tid = tenant.tid.as_deref().unwrap_or_default();
         if tenant_issuer(&provider.issuer, tid).as_deref() != Some(issuer.as_str()) {
             return Err(ClaimsVerificationError::InvalidIssuer(format!(
                 "{issuer} is not the issuer of tenant {tid:?}"
@@ -326,7 +342,7 @@ fn verify(
         issuer,
         subject: claims.subject().as_str().to_owned(),
         email: claims.email().map(|e| e.as_str().to_owned()),
-        email_verified: claims.email_verified(),
+        email_verified,
         name: claims
             .name()
             .and_then(|n| n.get(None))
@@ -355,6 +371,7 @@ mod tests {
         JsonWebKeyId, JsonWebKeySetUrl, PrivateSigningKey, ResponseTypes, StandardClaims,
         SubjectIdentifier,
     };
+    use serde_json::json;
 
     /// A key made for these tests only.
     const TEST_KEY: &str = include_str!("test-signing-key.pem");
@@ -398,6 +415,7 @@ mod tests {
         expires_in: Duration,
         nonce: String,
         tid: Option<String>,
+        xms_edov: Option<serde_json::Value>,
         kid: &'static str,
     }
 
@@ -409,6 +427,7 @@ mod tests {
                 expires_in: Duration::minutes(5),
                 nonce: "n-0S6_WzA2Mj".into(),
                 tid: None,
+                xms_edov: None,
                 kid: "key-1",
             }
         }
@@ -424,9 +443,10 @@ mod tests {
                 now - Duration::minutes(1),
                 StandardClaims::new(SubjectIdentifier::new("subject-1".into()))
                     .set_email(Some(EndUserEmail::new("ann@contoso.example".into())))
-                    .set_email_verified(Some(true)),
+                    .set_email_verified(self.xms_edov.is_none().then_some(true)),
                 TenantClaim {
                     tid: self.tid.clone(),
+                    xms_edov: self.xms_edov.clone(),
                 },
             )
             .set_nonce(Some(Nonce::new(self.nonce.clone())));
@@ -562,6 +582,29 @@ mod tests {
                 "{iss} {tid:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_multi_tenant_address_is_verified_only_when_the_tenant_owns_its_domain() {
+        let template = "https://login.microsoftonline.com/{tenantid}/v2.0";
+        let meta = metadata(template, vec![signing_key("key-1").as_verification_key()]);
+        let p = provider(template);
+        let verified = |edov: Option<serde_json::Value>| {
+            let token = Token {
+                iss: format!("https://login.microsoftonline.com/{TENANT}/v2.0"),
+                tid: Some(TENANT.into()),
+                xms_edov: edov.clone(),
+                ..Token::default()
+            };
+            check(&meta, &p, &token).unwrap().email_verified
+        };
+        assert_eq!(verified(Some(json!(true))), Some(true));
+        assert_eq!(verified(Some(json!(1))), Some(true));
+        assert_eq!(verified(Some(json!("1"))), Some(true));
+        assert_eq!(verified(Some(json!(false))), Some(false));
+        assert_eq!(verified(Some(json!(0))), Some(false));
+        assert_eq!(verified(Some(json!({}))), Some(false));
+        assert_eq!(verified(None), Some(true), "email_verified as sent");
     }
 
     #[test]

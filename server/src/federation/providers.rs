@@ -2,7 +2,9 @@
 //! client secret sealed under the server key, never shown again and never
 //! logged; and which of them applies to an invited address.
 
-use app::model::providers::{domain_of, NewProvider, ProviderKind, ProviderProblem, ProviderRow};
+use app::model::providers::{
+    domain_of, NewProvider, ProviderKind, ProviderProblem, ProviderRow, TENANT_PLACEHOLDER,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder, Set,
@@ -31,6 +33,16 @@ pub fn kind_of(provider: &Provider) -> ProviderKind {
 
 pub fn domains_of(provider: &Provider) -> Vec<String> {
     serde_json::from_value(provider.domains.clone()).unwrap_or_default()
+}
+
+/// The domains whose addresses the provider's word proves without
+/// `email_verified`: those of a provider the admin marked as owning them.
+/// Never those of the multi-tenant issuer, whose users in any tenant may set
+/// any address ("nOAuth"); the form refuses that pairing, and this holds for
+/// rows stored before it did.
+pub fn owned_domains(provider: &Provider) -> Option<Vec<String>> {
+    let any_tenant = provider.issuer.contains(TENANT_PLACEHOLDER);
+    (provider.authoritative && !any_tenant).then(|| domains_of(provider))
 }
 
 /// The dashboard's view of a provider: everything but the secret.
@@ -185,5 +197,38 @@ pub fn candidates(providers: &[Provider], email: &str) -> Candidates {
         organization_idp: find(ProviderKind::Oidc, true),
         google: find(ProviderKind::Google, false),
         microsoft: find(ProviderKind::Microsoft, true),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn provider(issuer: &str, authoritative: bool) -> Provider {
+        Provider {
+            id: Uuid::new_v4(),
+            organization_id: Uuid::new_v4(),
+            kind: "microsoft".into(),
+            display_name: "Microsoft".into(),
+            issuer: issuer.into(),
+            client_id: "lobby".into(),
+            client_secret_sealed: String::new(),
+            domains: json!(["fabrikam.example"]),
+            authoritative,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn only_a_single_tenant_provider_marked_so_owns_its_domains() {
+        let one_tenant =
+            "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0";
+        let any_tenant = "https://login.microsoftonline.com/{tenantid}/v2.0";
+        assert_eq!(
+            owned_domains(&provider(one_tenant, true)),
+            Some(vec!["fabrikam.example".to_owned()])
+        );
+        assert_eq!(owned_domains(&provider(one_tenant, false)), None);
+        assert_eq!(owned_domains(&provider(any_tenant, true)), None);
     }
 }

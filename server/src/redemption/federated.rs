@@ -207,10 +207,8 @@ pub async fn complete(
             return signed_in_elsewhere(ctx, &rest, &ticket, owner_email).await;
         }
     } else {
-        let authoritative = provider
-            .authoritative
-            .then(|| providers::domains_of(&provider));
-        match check_email(&identity, invited, authoritative.as_deref()) {
+        let owned = providers::owned_domains(&provider);
+        match check_email(&identity, invited, owned.as_deref()) {
             EmailCheck::Proven => {}
             EmailCheck::Other(email) => {
                 return signed_in_elsewhere(ctx, &rest, &ticket, email).await

@@ -27,6 +27,7 @@ fn problem_text(s: &Strings, problem: &ProviderProblem) -> String {
         ProviderProblem::NameMissing => s.provider_problem_name.to_owned(),
         ProviderProblem::Issuer => s.provider_problem_issuer.to_owned(),
         ProviderProblem::TenantPlaceholder => s.provider_problem_tenant.to_owned(),
+        ProviderProblem::OwnsWithAnyTenant => s.provider_problem_owns_any_tenant.to_owned(),
         ProviderProblem::ClientIdMissing => s.provider_problem_client_id.to_owned(),
         ProviderProblem::ClientSecretMissing => s.provider_problem_secret.to_owned(),
         ProviderProblem::NoDomains => s.provider_problem_no_domains.to_owned(),
