@@ -531,9 +531,12 @@ fn check_website(value: &str) -> Result<String, CompanyProblem> {
     };
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, path) = rest.split_at(end);
+    // Checked as stored: lower case can change a character (`İ` becomes `i`
+    // and a combining dot), and the stored value must pass again as it is.
+    let authority = authority.to_lowercase();
     let host = match authority.rsplit_once(':') {
         Some((host, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => host,
-        _ => authority,
+        _ => &authority,
     };
     let labels: Vec<&str> = host.split('.').collect();
     let label_ok = |l: &&str| {
@@ -552,7 +555,7 @@ fn check_website(value: &str) -> Result<String, CompanyProblem> {
     {
         return Err(CompanyProblem::WebsiteInvalid);
     }
-    Ok(format!("https://{}{path}", authority.to_lowercase()))
+    Ok(format!("https://{authority}{path}"))
 }
 
 fn required(field: CompanyField, country: &str) -> bool {
@@ -602,7 +605,7 @@ pub fn check_field(
             CompanyProblem::TooLong
         });
     }
-    match field {
+    let stored = match field {
         CompanyField::LegalName if value.chars().count() < 2 => {
             Err(CompanyProblem::LegalNameLength)
         }
@@ -617,7 +620,12 @@ pub fn check_field(
         CompanyField::TaxId => check_tax_id(value, &country),
         CompanyField::Phone => check_phone(value, &country),
         CompanyField::Website => check_website(value),
+    }?;
+    // The limit holds for the value as stored too (a website gains `https://`).
+    if stored.chars().count() > max_chars(field) {
+        return Err(CompanyProblem::TooLong);
     }
+    Ok(stored)
 }
 
 #[cfg(test)]
@@ -861,6 +869,21 @@ mod tests {
             problem(Website, "https://-x.example", ""),
             CompanyProblem::WebsiteInvalid
         );
+        // Found by `fuzz company_fields`: 200 characters without `https://`
+        // are too long once it is added.
+        let long = format!("{}.example", "a".repeat(192));
+        assert_eq!(long.chars().count(), 200);
+        assert_eq!(problem(Website, &long, ""), CompanyProblem::TooLong);
+        // What is stored passes again unchanged, whatever lower case does.
+        for raw in [
+            "İSTANBUL.example",
+            "https://ΣΟΦΊΑ.example/Path",
+            "x.ÉXAMPLE",
+        ] {
+            if let Ok(stored) = check_field(Website, raw, "", Completeness::Complete) {
+                assert_eq!(ok(Website, &stored, ""), stored, "{raw}");
+            }
+        }
     }
 
     #[test]
