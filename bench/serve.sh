@@ -1,6 +1,7 @@
 # Sourced by the load and soak benchmarks: a release `lobby serve` on a free
 # loopback port with a fresh data directory, an admin and an API token, and
-# one invitation whose ticket is in $TICKET. `bench_stop` ends it.
+# one invitation whose ticket is in $TICKET (the token is in $TOKEN).
+# `bench_stop` ends it. PROFILE=debug serves the debug build.
 AUTOCANNON="$ROOT/end2end/node_modules/.bin/autocannon"
 BENCH_DIR="$(mktemp -d)"
 trap 'bench_stop; rm -rf "$BENCH_DIR"' EXIT
@@ -12,14 +13,13 @@ bench_serve() { # database url
   export LOBBY_LISTEN="127.0.0.1:$port" LOBBY_PUBLIC_URL="$BASE" DATABASE_URL="$1" \
     LOBBY_DATA_DIR="$BENCH_DIR/data" LOBBY_SITE_ROOT="$SITE_ROOT" LOBBY_SECRET_KEY="$(printf 'c%.0s' {1..64})" \
     LOBBY_ADMIN_PASSWORD='a calm lake at dawn' RUST_LOG=warn
-  local lobby="$CARGO_TARGET_DIR/release/lobby"
+  local lobby="$CARGO_TARGET_DIR/${PROFILE:-release}/lobby"
   "$lobby" admin create --email ada@bench.example >/dev/null
-  local token
-  token="$("$lobby" token create --email ada@bench.example --name bench 2>/dev/null)"
+  TOKEN="$("$lobby" token create --email ada@bench.example --name bench 2>/dev/null)"
   "$lobby" serve & SERVER=$!
   for _ in $(seq 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
   local link
-  link="$(curl -sf -X POST "$BASE/v1.0/invitations" -H "authorization: Bearer $token" \
+  link="$(curl -sf -X POST "$BASE/v1.0/invitations" -H "authorization: Bearer $TOKEN" \
     -H 'content-type: application/json' \
     -d '{"invitedUserEmailAddress":"load@customer.example","inviteRedirectUrl":"'"$BASE"'/","sendInvitationMessage":false}' |
     node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).inviteRedeemUrl))')"

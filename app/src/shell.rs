@@ -76,7 +76,8 @@ pub fn content_security_policy(nonce: &str) -> String {
     format!(
         "default-src 'none'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; font-src 'self'; \
-         connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+         connect-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'"
     )
 }
 

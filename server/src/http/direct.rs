@@ -10,7 +10,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::customer::Client;
-use super::replies::{internal, too_many};
+use super::replies::{in_even_time, internal, too_many};
 use super::AppState;
 use crate::redemption::direct::{self, Asker, Requested};
 
@@ -50,8 +50,9 @@ pub struct EmailForm {
     email: String,
 }
 
-/// The organization's sign-in form: the same answer whether or not the
-/// address has an invitation.
+/// The organization's sign-in form: the same answer, after the same time,
+/// whether or not the address has an invitation (for an invited one it
+/// writes a link and its email, for another nothing).
 pub async fn request_link(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -59,7 +60,7 @@ pub async fn request_link(
     Form(form): Form<EmailForm>,
 ) -> Response {
     let page = format!("/t/{}/signin", query_value(&slug));
-    let result = async {
+    let answer = async {
         let Some(org) = direct::by_slug(&state.db, &slug).await? else {
             return Ok((StatusCode::NOT_FOUND, "not found").into_response());
         };
@@ -77,7 +78,6 @@ pub async fn request_link(
             }
             Requested::RateLimited => too_many(&client.headers, &page),
         })
-    }
-    .await;
-    result.unwrap_or_else(internal)
+    };
+    in_even_time(async { answer.await.unwrap_or_else(internal) }).await
 }

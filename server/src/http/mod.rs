@@ -200,7 +200,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         ))
         .layer(from_fn(outage::explain))
         .layer(from_fn(body_limit::enforce))
-        .layer(from_fn(security_headers::add))
+        .layer(from_fn_with_state(state.clone(), security_headers::add))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::replies::{client_address, internal, too_many};
+use super::replies::{client_address, in_even_time, internal, too_many};
 use super::AppState;
 use crate::auth::rate_limit::{self, SIGN_IN_FAILURES_PER_EMAIL, SIGN_IN_PER_ADDRESS};
 use crate::auth::{password, session};
@@ -37,7 +37,8 @@ fn cookie_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
 }
 
 /// `POST /admin/login`. Unknown addresses and wrong passwords get the same
-/// redirect after the same argon2 work, so neither reveals which it was.
+/// redirect after the same argon2 work, in even time, so neither reveals
+/// which it was.
 pub async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
     let address = client_address(request.extensions());
     let headers = request.headers().clone();
@@ -48,10 +49,13 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> Respons
         )
             .into_response();
     };
-    match try_sign_in(&state, &address, &headers, form).await {
-        Ok(response) => response,
-        Err(e) => internal(e),
-    }
+    in_even_time(async {
+        match try_sign_in(&state, &address, &headers, form).await {
+            Ok(response) => response,
+            Err(e) => internal(e),
+        }
+    })
+    .await
 }
 
 async fn try_sign_in(

@@ -29,6 +29,15 @@ pub async fn app_on(
     db: sea_orm::DatabaseConnection,
     clock: ManualClock,
 ) -> (Router, sea_orm::DatabaseConnection, uuid::Uuid) {
+    served_at(db, clock, ORIGIN).await
+}
+
+/// The real router as served at `origin` (its public URL).
+async fn served_at(
+    db: sea_orm::DatabaseConnection,
+    clock: ManualClock,
+    origin: &str,
+) -> (Router, sea_orm::DatabaseConnection, uuid::Uuid) {
     let org = lobby::store::ensure_default_organization(&db, "gfms", "GFMS", "#0a7c3e", &clock)
         .await
         .unwrap();
@@ -40,12 +49,12 @@ pub async fn app_on(
         ),
         clock: Arc::new(clock),
         organization_id: org.id,
-        cookie: SessionCookie::operator(false),
+        cookie: SessionCookie::operator(origin.starts_with("https:")),
         secret_key: Arc::new(lobby::secret::Secret::new([7; 32])),
-        public_origin: ORIGIN.into(),
-        public_url: format!("{ORIGIN}/").parse().unwrap(),
+        public_origin: origin.into(),
+        public_url: format!("{origin}/").parse().unwrap(),
         federation: Arc::new(
-            lobby::federation::oidc::Federation::new(&format!("{ORIGIN}/auth/callback")).unwrap(),
+            lobby::federation::oidc::Federation::new(&format!("{origin}/auth/callback")).unwrap(),
         ),
     };
     let branding = Branding {
@@ -93,8 +102,61 @@ fn assert_common_security_headers(headers: &axum::http::HeaderMap) {
     assert_eq!(headers[header::REFERRER_POLICY], "same-origin");
     assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
     let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    for directive in [
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+    ] {
+        assert!(csp.contains(directive), "{csp}");
+    }
     assert!(csp.starts_with("default-src 'none'"), "{csp}");
+}
+
+/// Pages, the API, health checks, files and short error pages alike carry
+/// the headers (ASVS 3.4); HSTS only when Lobby is served over https.
+#[tokio::test]
+async fn every_kind_of_answer_carries_the_security_headers_and_hsts_over_https() {
+    let huge = "x".repeat(40 * 1024);
+    for origin in [ORIGIN, "https://lobby.example.com"] {
+        let (app, _, _) = served_at(
+            db::sqlite().await,
+            ManualClock::new(chrono::Utc::now()),
+            origin,
+        )
+        .await;
+        for (path, headers, status) in [
+            ("/", vec![], StatusCode::OK),
+            ("/signin", vec![], StatusCode::OK),
+            ("/no/such/page", vec![], StatusCode::NOT_FOUND),
+            ("/v1.0/invitations", vec![], StatusCode::UNAUTHORIZED),
+            ("/healthz", vec![], StatusCode::OK),
+            ("/pkg/missing.js", vec![], StatusCode::NOT_FOUND),
+            (
+                "/",
+                vec![("x-huge", huge.as_str())],
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            ),
+        ] {
+            let (got, answer, _) = get(&app, path, &headers).await;
+            assert_eq!(got, status, "{origin}{path}");
+            assert_common_security_headers(&answer);
+            assert_eq!(
+                answer.get(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+                None,
+                "no CORS"
+            );
+            let hsts = answer.get(header::STRICT_TRANSPORT_SECURITY);
+            if origin.starts_with("https:") {
+                assert_eq!(
+                    hsts.unwrap(),
+                    "max-age=31536000; includeSubDomains",
+                    "{path}"
+                );
+            } else {
+                assert_eq!(hsts, None, "{path}: no HSTS over plain http");
+            }
+        }
+    }
 }
 
 #[tokio::test]
