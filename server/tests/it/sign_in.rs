@@ -12,7 +12,7 @@ use sea_orm::{
 use serde_json::json;
 use tower::ServiceExt;
 
-use crate::api::{create_invitation, setup, setup_on, Api};
+use crate::api::{call, create_invitation, setup, setup_on, Api};
 use crate::http::ORIGIN;
 use crate::support::db;
 
@@ -876,4 +876,99 @@ async fn the_code_endpoints_answer_alike_whether_the_address_has_an_account_or_n
     for (known, unknown) in answers[0].iter().zip(&answers[1]) {
         assert_eq!(known, unknown);
     }
+}
+
+/// Pre-hijacking by an unexpired email change (Sudhodanan & Paverd, 2022)
+/// needs an address that can be changed to the victim's later. Lobby has
+/// none: the invitation's address is fixed (the API has no update, and a
+/// resend keeps it), sign-in forms take no address, and a code proves only
+/// the address it was sent to.
+#[tokio::test]
+async fn no_one_can_move_an_invitation_or_a_code_to_another_address() {
+    let api = setup().await;
+    let victims = invite(&api, JIWOO).await;
+    let attackers = invite(&api, MINH).await;
+    // The attacker asks for a code on their own link, naming the victim's
+    // address: it goes to the invited address all the same.
+    let mut attacker = Browser::new(&api);
+    attacker.get(&format!("/invite/{attackers}/start")).await;
+    attacker
+        .post(
+            &format!("/invite/{attackers}/passcode"),
+            &[("email", JIWOO), ("to", JIWOO)],
+        )
+        .await;
+    let sent: Vec<_> = code_emails(&api)
+        .await
+        .into_iter()
+        .map(|m| m.to_address)
+        .collect();
+    assert_eq!(sent, [MINH]);
+
+    // Their code, good for their own address, opens nothing on the victim's
+    // link, with or without an address sent along.
+    let code = latest_code(&api, MINH).await;
+    attacker.get(&format!("/invite/{victims}/start")).await;
+    let verify = format!("/invite/{victims}/passcode/verify");
+    for form in [
+        vec![("code", code.as_str())],
+        vec![("code", &code), ("email", MINH)],
+    ] {
+        let answer = attacker.post(&verify, &form).await;
+        assert_ne!(answer.location, format!("/invite/{victims}/continue"));
+    }
+    let page = attacker.get(&format!("/invite/{victims}/continue")).await;
+    assert_eq!(page.location, format!("/invite/{victims}/start"));
+    let victim = user::Entity::find()
+        .filter(user::Column::Email.eq(JIWOO))
+        .one(&api.db)
+        .await
+        .unwrap();
+    assert!(
+        victim.as_ref().is_none_or(|u| !u.email_verified),
+        "{victim:?}"
+    );
+
+    // Nor does the API move the invitation: no update, and a resend keeps
+    // the address (it replaces the link).
+    let (_, _, list) = call(&api.app, "GET", "/v1.0/invitations", Some(&api.token), None).await;
+    let id = list["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["invitedUserEmailAddress"] == MINH)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/v1.0/invitations/{id}");
+    let change = json!({ "invitedUserEmailAddress": JIWOO });
+    for method in ["PATCH", "PUT"] {
+        let (status, _, _) = call(
+            &api.app,
+            method,
+            &path,
+            Some(&api.token),
+            Some(change.clone()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{method}");
+    }
+    let (status, _, resent) = call(
+        &api.app,
+        "POST",
+        &format!("{path}/resend"),
+        Some(&api.token),
+        Some(change),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{resent}");
+    assert_eq!(resent["invitedUserEmailAddress"], MINH);
+    let last = email_outbox::Entity::find()
+        .order_by_desc(email_outbox::Column::CreatedAt)
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(last.to_address, MINH);
 }
