@@ -1,8 +1,10 @@
-//! The dashboard's navigation, shown on every `/admin` page.
+//! The dashboard's navigation, shown on every `/admin` page, with "Sign
+//! out" at its end so that every page has it (ASVS 7.4.4).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::api::operator::signed_in_operator;
 use crate::use_locale;
 
 #[component]
@@ -11,6 +13,7 @@ pub fn AdminNav() -> impl IntoView {
     let t = move || locale.get().strings();
     let path = use_location().pathname;
     let current = move |href: &'static str| move || (path.get() == href).then_some("page");
+    let operator = Resource::new(|| (), |_| signed_in_operator());
     view! {
         <nav class="admin-nav" aria-label=move || t().admin_nav_label>
             <ul>
@@ -23,6 +26,18 @@ pub fn AdminNav() -> impl IntoView {
                 <li><a href="/admin/settings" aria-current=current("/admin/settings")>{move || t().admin_nav_settings}</a></li>
                 <li><a href="/admin/providers" aria-current=current("/admin/providers")>{move || t().admin_nav_providers}</a></li>
                 <li><a href="/admin/terms" aria-current=current("/admin/terms")>{move || t().admin_nav_terms}</a></li>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        operator.await.ok().flatten().map(|me| view! {
+                            <li>
+                                <form method="post" action="/admin/logout" class="sign-out">
+                                    <input type="hidden" name="csrf" value=me.csrf/>
+                                    <button type="submit">{move || t().sign_out_button}</button>
+                                </form>
+                            </li>
+                        })
+                    })}
+                </Suspense>
             </ul>
         </nav>
     }

@@ -145,6 +145,26 @@ async fn an_operator_signs_in_reaches_the_dashboard_and_signs_out() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Signed in as ada@gfms.example"), "{page}");
     let csrf = csrf_of(&page);
+    // Every dashboard page offers "Sign out", with the session's token.
+    for path in [
+        "/admin",
+        "/admin/invitations",
+        "/admin/invitations/new",
+        "/admin/invitations/import",
+        "/admin/operators",
+        "/admin/tokens",
+        "/admin/settings",
+        "/admin/providers",
+        "/admin/terms",
+    ] {
+        let (status, _, page) = get(&op.app, path, &[("cookie", &cookie)]).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let form = page
+            .split(r#"action="/admin/logout""#)
+            .nth(1)
+            .unwrap_or_else(|| panic!("no Sign out on {path}"));
+        assert!(form.contains(&csrf) && form.contains("Sign out"), "{path}");
+    }
 
     // Signing out needs the session's CSRF token…
     let (status, _, _) = post(

@@ -27,12 +27,9 @@ pub fn AdminHome() -> impl IntoView {
                     match operator.await {
                         Ok(Some(me)) => {
                             let email = me.email.clone();
+                            // "Sign out" is in the navigation above.
                             view! {
                                 <p class="signed-in">{move || fill(t().signed_in_as, &[("email", &email)])}</p>
-                                <form method="post" action="/admin/logout">
-                                    <input type="hidden" name="csrf" value=me.csrf.clone()/>
-                                    <button type="submit">{move || t().sign_out_button}</button>
-                                </form>
                             }
                                 .into_any()
                         }
