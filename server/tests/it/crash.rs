@@ -97,10 +97,13 @@ async fn a_server_killed_while_sending_delivers_every_email_after_a_restart() {
     assert!(second.terminate().0);
 }
 
+// Going and back are the moments the database is being switched off and
+// on: an answer then may be either.
 const BEFORE: u8 = 0;
-const AWAY: u8 = 1;
-const BACK: u8 = 2;
-const DONE: u8 = 3;
+const GOING: u8 = 1;
+const AWAY: u8 = 2;
+const BACK: u8 = 3;
+const DONE: u8 = 4;
 
 /// What one request got while the database came and went.
 #[derive(Debug)]
@@ -192,6 +195,7 @@ async fn requests_get_503_while_postgres_is_away_and_lobby_recovers_by_itself() 
         });
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
+    phase.store(GOING, Ordering::Relaxed);
     pg.refuse_connections(true).await;
     phase.store(AWAY, Ordering::Relaxed);
     tokio::time::sleep(Duration::from_secs(4)).await;
