@@ -20,6 +20,12 @@ pub enum ProviderKind {
 /// Microsoft's multi-tenant issuer: each token's `tid` fills in the tenant.
 pub const TENANT_PLACEHOLDER: &str = "{tenantid}";
 
+/// Whether `issuer` is a multi-tenant template, which signs in the users of
+/// every tenant.
+pub fn any_tenant(issuer: &str) -> bool {
+    issuer.contains(TENANT_PLACEHOLDER)
+}
+
 impl ProviderKind {
     pub const ALL: [ProviderKind; 3] = [
         ProviderKind::Oidc,
@@ -185,7 +191,7 @@ pub fn issuer_problem(issuer: &str, kind: ProviderKind) -> Option<ProviderProble
     if !clean || !(https || loopback) {
         return Some(ProviderProblem::Issuer);
     }
-    if issuer.contains(TENANT_PLACEHOLDER) && kind != ProviderKind::Microsoft {
+    if any_tenant(issuer) && kind != ProviderKind::Microsoft {
         return Some(ProviderProblem::TenantPlaceholder);
     }
     None
@@ -233,7 +239,7 @@ impl ProviderForm {
             typed => typed,
         };
         problems.extend(issuer_problem(issuer, kind));
-        if self.authoritative() && issuer.contains(TENANT_PLACEHOLDER) {
+        if self.authoritative() && any_tenant(issuer) {
             problems.push(ProviderProblem::OwnsWithAnyTenant);
         }
         if self.client_id.trim().is_empty() {

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use app::model::providers::TENANT_PLACEHOLDER;
+use app::model::providers::{any_tenant, TENANT_PLACEHOLDER};
 use openidconnect::core::{
     CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreIdTokenVerifier,
     CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
@@ -162,7 +162,7 @@ impl Federation {
     /// with the template as its issuer.
     async fn discover(&self, issuer: &str) -> Result<CoreProviderMetadata, FederationError> {
         let unavailable = |e: String| FederationError::Unavailable(format!("{issuer}: {e}"));
-        if !issuer.contains(TENANT_PLACEHOLDER) {
+        if !any_tenant(issuer) {
             let url = IssuerUrl::new(issuer.to_owned()).map_err(|e| unavailable(e.to_string()))?;
             return CoreProviderMetadata::discover_async(url, &self.http)
                 .await
@@ -317,7 +317,7 @@ fn verify(
         .filter(|a| asymmetric(a))
         .cloned()
         .collect();
-    let multi_tenant = provider.issuer.contains(TENANT_PLACEHOLDER);
+    let multi_tenant = any_tenant(&provider.issuer);
     let verifier = CoreIdTokenVerifier::new_public_client(
         ClientId::new(provider.client_id.clone()),
         metadata.issuer().clone(),

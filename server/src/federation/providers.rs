@@ -3,7 +3,7 @@
 //! logged; and which of them applies to an invited address.
 
 use app::model::providers::{
-    domain_of, NewProvider, ProviderKind, ProviderProblem, ProviderRow, TENANT_PLACEHOLDER,
+    any_tenant, domain_of, NewProvider, ProviderKind, ProviderProblem, ProviderRow,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -41,8 +41,7 @@ pub fn domains_of(provider: &Provider) -> Vec<String> {
 /// any address ("nOAuth"); the form refuses that pairing, and this holds for
 /// rows stored before it did.
 pub fn owned_domains(provider: &Provider) -> Option<Vec<String>> {
-    let any_tenant = provider.issuer.contains(TENANT_PLACEHOLDER);
-    (provider.authoritative && !any_tenant).then(|| domains_of(provider))
+    (provider.authoritative && !any_tenant(&provider.issuer)).then(|| domains_of(provider))
 }
 
 /// The dashboard's view of a provider: everything but the secret.

@@ -170,9 +170,7 @@ pub async fn complete(
     let Some(client) = providers::client_of(&provider, ctx.key) else {
         return notice(Notice::ProviderUnavailable);
     };
-    let multi_tenant = provider
-        .issuer
-        .contains(app::model::providers::TENANT_PLACEHOLDER);
+    let multi_tenant = app::model::providers::any_tenant(&provider.issuer);
     if let Some(iss) = &callback.iss {
         if !multi_tenant && iss != &provider.issuer {
             tracing::warn!(%iss, expected = %provider.issuer, "callback from another issuer");
