@@ -35,7 +35,8 @@ use crate::pages::admin::{
     home::AdminHome, import_detail::ImportDetail, import_upload::ImportUpload,
     invitation_detail::InvitationDetailPage, invitations::AdminInvitations, login::AdminLogin,
     new_invitation::NewInvitation, operators::AdminOperators, providers::AdminProviders,
-    set_password::SetPassword, settings::AdminSettings, terms::AdminTerms, tokens::AdminTokens,
+    sessions::AdminSessions, set_password::SetPassword, settings::AdminSettings, terms::AdminTerms,
+    tokens::AdminTokens,
 };
 use crate::pages::direct::{CommonSignIn, OrganizationSignIn};
 use crate::pages::invite::company::InvitationCompany;
@@ -118,6 +119,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("login")) view=AdminLogin/>
                     <Route path=(StaticSegment("admin"), StaticSegment("operators")) view=AdminOperators ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("tokens")) view=AdminTokens ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("sessions")) view=AdminSessions ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettings ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("providers")) view=AdminProviders ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("terms")) view=AdminTerms ssr=SsrMode::Async/>

@@ -15,7 +15,8 @@ use crate::model::invitation::{
 use crate::model::journey::{CompanyView, ConsentView, Privacy, WelcomeLink};
 use crate::model::landing::Landing;
 use crate::model::operator::{
-    AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
+    AccessOutcome, AddOperatorForm, AddOperatorOutcome, EndSessionsOutcome, OperatorRow,
+    SessionRow, TokenOutcome, TokenRow,
 };
 use crate::model::providers::{NewProvider, ProviderProblem, ProvidersView};
 use crate::model::sign_in::{SignedIn, StartPage, Visitor};
@@ -65,6 +66,38 @@ pub trait Dashboard: Send + Sync + 'static {
         locale: String,
     ) -> PortFuture<'_, Result<AddOperatorOutcome, PortError>>;
     fn set_password_link_is_live(&self, token: String) -> PortFuture<'_, Result<bool, PortError>>;
+    /// On behalf of the admin `admin_email` in their session `session`:
+    /// removes the operator `target_email` (`remove`) or ends their sessions.
+    fn change_operator_access(
+        &self,
+        admin_email: String,
+        session: String,
+        target_email: String,
+        remove: bool,
+    ) -> PortFuture<'_, Result<AccessOutcome, PortError>>;
+    /// Ends the sessions of the invitee of invitation `id` or, with `id`
+    /// `None`, of everyone but the admin's own session.
+    fn end_sessions(
+        &self,
+        admin_email: String,
+        session: String,
+        id: Option<String>,
+    ) -> PortFuture<'_, Result<AccessOutcome, PortError>>;
+    /// The live sessions of the operator `owner_email`; `session` is the current one.
+    fn own_sessions(
+        &self,
+        owner_email: String,
+        session: String,
+    ) -> PortFuture<'_, Result<Vec<SessionRow>, PortError>>;
+    /// Ends the owner's session `which` (`None`: all but the current one),
+    /// once `password` is theirs.
+    fn end_own_sessions(
+        &self,
+        owner_email: String,
+        session: String,
+        password: String,
+        which: Option<String>,
+    ) -> PortFuture<'_, Result<EndSessionsOutcome, PortError>>;
     /// The personal API tokens of the operator `owner_email`, newest first.
     fn tokens(&self, owner_email: String) -> PortFuture<'_, Result<Vec<TokenRow>, PortError>>;
     /// Creates (`revoke_id` None, with `name`) or revokes one of the owner's tokens.

@@ -1,4 +1,5 @@
 // An operator signs in at /admin/login, sees the dashboard and signs out.
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from '@playwright/test';
 import { ADMIN } from '../playwright.config';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
@@ -90,6 +91,68 @@ test.describe('adding an operator', () => {
     await expect(grace.getByText(`Signed in as ${email}`)).toBeVisible();
     await grace.goto(link);
     await expect(grace.getByRole('alert')).toContainText('This link is unknown, was already used');
+
+    // The admin removes Grace: her open session ends with her role.
+    await page.reload();
+    await page.waitForLoadState('networkidle');
+    await page.getByRole('button', { name: `Remove: ${email}` }).focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('status')).toHaveText(`${email} is no longer an operator. Their sessions and API tokens have ended.`);
+    await expect(page.getByRole('row', { name: new RegExp(email) })).toHaveCount(0);
+    await grace.goto('/admin');
+    await expect(grace).toHaveURL(/\/admin\/login$/);
     await context.close();
   });
+});
+
+test('an operator sees their sessions and ends another with their password, by keyboard, at 360 px', async ({ browser }) => {
+  const signedIn = async (userAgent: string) => {
+    const context = await browser.newContext({ locale: 'en-US', userAgent, viewport: { width: 360, height: 800 } });
+    const page = await context.newPage();
+    await page.goto('/admin/login');
+    await page.getByLabel('Email address').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByLabel('Password').press('Enter');
+    await expect(page).toHaveURL(/\/admin$/);
+    return { context, page };
+  };
+  const phone = await signedIn('Lobby e2e phone');
+  const laptop = await signedIn('Lobby e2e laptop');
+  const page = laptop.page;
+
+  await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Sessions' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your sessions');
+  await page.waitForLoadState('networkidle');
+  const table = page.getByRole('table', { name: 'Signed-in sessions' });
+  await expect(table.getByRole('row', { name: /Lobby e2e laptop/ })).toContainText('This session');
+  await expect(table.getByRole('row', { name: /Lobby e2e phone/ })).not.toContainText('This session');
+  const serious = (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help}`);
+  expect(serious).toEqual([]);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'the sessions page scrolls sideways at 360 px').toBeLessThanOrEqual(0);
+
+  const which = page.getByLabel('Session to end');
+  const phoneSession = await which.locator('option', { hasText: 'Lobby e2e phone' }).getAttribute('value');
+  await which.focus();
+  await which.selectOption(phoneSession!);
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Your password')).toBeFocused();
+  await page.keyboard.type('not my password at all');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert')).toHaveText('That is not your password. No session was ended.');
+  await phone.page.reload();
+  await expect(phone.page).toHaveURL(/\/admin$/);
+
+  await page.getByLabel('Your password').fill(ADMIN.password);
+  await page.getByLabel('Your password').press('Enter');
+  await expect(page.getByRole('status')).toHaveText('Sessions ended: 1.');
+  await expect(table.getByRole('row', { name: /Lobby e2e phone/ })).toHaveCount(0);
+  await phone.page.reload();
+  await expect(phone.page).toHaveURL(/\/admin\/login$/);
+  await page.goto('/admin');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+  await phone.context.close();
+  await laptop.context.close();
 });

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 
 use crate::model::operator::{
-    AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
+    AccessOutcome, AddOperatorForm, AddOperatorOutcome, EndSessionsOutcome, OperatorRow,
+    SessionRow, TokenOutcome, TokenRow,
 };
 
 /// The organization's operators. Operators only.
@@ -77,6 +78,109 @@ pub async fn revoke_token(csrf: String, id: String) -> Result<TokenOutcome, Serv
     super::dashboard()?
         .0
         .change_token(me.email, String::new(), Some(id))
+        .await
+        .map_err(super::port_error)
+}
+
+/// The signed-in admin, or why not; with the session's CSRF token.
+#[cfg(feature = "ssr")]
+fn admin(
+    csrf: &str,
+) -> Result<Result<crate::model::operator::CurrentOperator, AccessOutcome>, ServerFnError> {
+    let me = super::signed_in(Some(csrf))?;
+    Ok(if me.role == "admin" {
+        Ok(me)
+    } else {
+        Err(AccessOutcome::NotAdmin)
+    })
+}
+
+/// Removes another operator: their role, tokens and sessions end. Admins only.
+#[server(endpoint = "remove_operator")]
+pub async fn remove_operator(csrf: String, email: String) -> Result<AccessOutcome, ServerFnError> {
+    let me = match admin(&csrf)? {
+        Ok(me) => me,
+        Err(outcome) => return Ok(outcome),
+    };
+    super::dashboard()?
+        .0
+        .change_operator_access(me.email, me.session, email, true)
+        .await
+        .map_err(super::port_error)
+}
+
+/// Signs another operator out everywhere. Admins only.
+#[server(endpoint = "end_operator_sessions")]
+pub async fn end_operator_sessions(
+    csrf: String,
+    email: String,
+) -> Result<AccessOutcome, ServerFnError> {
+    let me = match admin(&csrf)? {
+        Ok(me) => me,
+        Err(outcome) => return Ok(outcome),
+    };
+    super::dashboard()?
+        .0
+        .change_operator_access(me.email, me.session, email, false)
+        .await
+        .map_err(super::port_error)
+}
+
+/// Signs out the invitee of invitation `id` everywhere. Admins only.
+#[server(endpoint = "end_invitee_sessions")]
+pub async fn end_invitee_sessions(
+    csrf: String,
+    id: String,
+) -> Result<AccessOutcome, ServerFnError> {
+    let me = match admin(&csrf)? {
+        Ok(me) => me,
+        Err(outcome) => return Ok(outcome),
+    };
+    super::dashboard()?
+        .0
+        .end_sessions(me.email, me.session, Some(id))
+        .await
+        .map_err(super::port_error)
+}
+
+/// Signs everyone out, operators and customers, but the admin asking. Admins only.
+#[server(endpoint = "end_every_session")]
+pub async fn end_every_session(csrf: String) -> Result<AccessOutcome, ServerFnError> {
+    let me = match admin(&csrf)? {
+        Ok(me) => me,
+        Err(outcome) => return Ok(outcome),
+    };
+    super::dashboard()?
+        .0
+        .end_sessions(me.email, me.session, None)
+        .await
+        .map_err(super::port_error)
+}
+
+/// The signed-in operator's live sessions, newest first.
+#[server(endpoint = "list_own_sessions")]
+pub async fn list_own_sessions() -> Result<Vec<SessionRow>, ServerFnError> {
+    let me = super::signed_in(None)?;
+    super::dashboard()?
+        .0
+        .own_sessions(me.email, me.session)
+        .await
+        .map_err(super::port_error)
+}
+
+/// Ends one of the operator's other sessions (`id`), or all of them (`id`
+/// empty), once they give their password again.
+#[server(endpoint = "end_own_sessions")]
+pub async fn end_own_sessions(
+    csrf: String,
+    password: String,
+    id: String,
+) -> Result<EndSessionsOutcome, ServerFnError> {
+    let me = super::signed_in(Some(&csrf))?;
+    let which = (!id.is_empty()).then_some(id);
+    super::dashboard()?
+        .0
+        .end_own_sessions(me.email, me.session, password, which)
         .await
         .map_err(super::port_error)
 }

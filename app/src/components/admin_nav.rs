@@ -23,6 +23,7 @@ pub fn AdminNav() -> impl IntoView {
                 <li><a href="/admin/invitations/import" aria-current=current("/admin/invitations/import")>{move || t().admin_nav_import}</a></li>
                 <li><a href="/admin/operators" aria-current=current("/admin/operators")>{move || t().admin_nav_operators}</a></li>
                 <li><a href="/admin/tokens" aria-current=current("/admin/tokens")>{move || t().admin_nav_tokens}</a></li>
+                <li><a href="/admin/sessions" aria-current=current("/admin/sessions")>{move || t().admin_nav_sessions}</a></li>
                 <li><a href="/admin/settings" aria-current=current("/admin/settings")>{move || t().admin_nav_settings}</a></li>
                 <li><a href="/admin/providers" aria-current=current("/admin/providers")>{move || t().admin_nav_providers}</a></li>
                 <li><a href="/admin/terms" aria-current=current("/admin/terms")>{move || t().admin_nav_terms}</a></li>

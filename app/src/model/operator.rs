@@ -12,6 +12,10 @@ pub struct CurrentOperator {
     pub role: String,
     /// The session's CSRF token, carried by every form that changes state.
     pub csrf: String,
+    /// The session's id (the hash of its cookie), for the server's own use;
+    /// never sent to the browser.
+    #[serde(skip)]
+    pub session: String,
 }
 
 /// Compares two tokens in time independent of where they differ.
@@ -69,6 +73,52 @@ pub enum TokenOutcome {
     },
     Revoked,
     InvalidName,
+    NotFound,
+}
+
+/// An admin's action on another operator's access, or on everyone's sessions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccessOutcome {
+    /// The operator has no role any more; their sessions and tokens ended.
+    Removed {
+        email: String,
+    },
+    /// This many sessions ended.
+    SessionsEnded {
+        count: u64,
+    },
+    /// Admins act on others; their own sessions are on the sessions page.
+    NotYourself,
+    NotAdmin,
+    NotFound,
+}
+
+/// One of the signed-in operator's own live sessions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRow {
+    /// The session's id (a hash, not the cookie's token).
+    pub id: String,
+    /// The session this page was asked from.
+    pub current: bool,
+    /// `YYYY-MM-DD HH:MM` in UTC.
+    pub started: String,
+    pub last_seen: String,
+    /// The browser's `User-Agent` and the client address at sign-in.
+    pub agent: String,
+    pub address: String,
+}
+
+/// What became of ending one's own sessions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EndSessionsOutcome {
+    Ended {
+        count: u64,
+    },
+    /// The password did not match; nothing ended.
+    WrongPassword,
+    /// Too many wrong passwords lately (the sign-in's own limit).
+    TooManyTries,
+    /// No such session of theirs (or only the current one, which "Sign out" ends).
     NotFound,
 }
 

@@ -133,14 +133,28 @@ fn after(now: DateTime<Utc>, d: Duration) -> DateTime<Utc> {
     now + chrono::Duration::from_std(d).unwrap_or(chrono::Duration::hours(1))
 }
 
+/// Where a session was started from, so that its owner can tell their
+/// sessions apart (ASVS 7.5.2). Both are what the client said, shortened.
+#[derive(Clone, Debug, Default)]
+pub struct StartedFrom {
+    pub agent: String,
+    pub address: String,
+}
+
+/// How much of a `User-Agent` a session keeps.
+const AGENT_MAX_CHARS: usize = 200;
+
 /// Starts an operator's session for `user_id`; returns the cookie token
 /// (shown only here).
 pub async fn start(
     db: &impl ConnectionTrait,
     user_id: Uuid,
+    from: StartedFrom,
     clock: &dyn Clock,
 ) -> Result<String, DbErr> {
-    insert(db, Some(user_id), json!({ "csrf": random_token() }), clock).await
+    let agent: String = from.agent.chars().take(AGENT_MAX_CHARS).collect();
+    let data = json!({ "csrf": random_token(), "agent": agent, "address": from.address });
+    insert(db, Some(user_id), data, clock).await
 }
 
 async fn insert(
@@ -300,13 +314,90 @@ pub async fn end_visit(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr>
         .map(|_| ())
 }
 
-/// Ends every session of a user (after a password change, for instance).
-pub async fn end_all_for(db: &impl ConnectionTrait, user_id: Uuid) -> Result<(), DbErr> {
+/// Ends every session of a user (after a password change, for instance);
+/// how many there were.
+pub async fn end_all_for(db: &impl ConnectionTrait, user_id: Uuid) -> Result<u64, DbErr> {
     session::Entity::delete_many()
         .filter(session::Column::UserId.eq(user_id))
         .exec(db)
         .await
-        .map(|_| ())
+        .map(|r| r.rows_affected)
+}
+
+/// Ends every signed-in session, of operators and customers, but `keep`
+/// (the id of the session asking); how many ended. Anonymous visits, which
+/// no one has signed in to yet, stay.
+pub async fn end_all_but(db: &impl ConnectionTrait, keep: &str) -> Result<u64, DbErr> {
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.is_not_null())
+        .filter(session::Column::Id.ne(keep))
+        .exec(db)
+        .await
+        .map(|r| r.rows_affected)
+}
+
+/// An operator's live session, as its owner sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnSession {
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub agent: String,
+    pub address: String,
+}
+
+/// The live operator sessions of `user_id`, newest first.
+pub async fn live_of(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    clock: &dyn Clock,
+) -> Result<Vec<OwnSession>, DbErr> {
+    use sea_orm::QueryOrder;
+    let now = clock.now();
+    let idle = chrono::Duration::from_std(IDLE_TIMEOUT).unwrap_or(chrono::Duration::minutes(30));
+    let rows = session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .filter(session::Column::LastSeenAt.gt(now - idle))
+        .order_by_desc(session::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let text = |row: &session::Model, key: &str| row.data[key].as_str().unwrap_or("").to_owned();
+    Ok(rows
+        .into_iter()
+        .filter(|row| Audience::of(row) == Audience::Operator)
+        .map(|row| OwnSession {
+            agent: text(&row, "agent"),
+            address: text(&row, "address"),
+            id: row.id,
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+        })
+        .collect())
+}
+
+/// Ends the session `id` if it is `user_id`'s; whether it was.
+pub async fn end_one_of(db: &impl ConnectionTrait, user_id: Uuid, id: &str) -> Result<bool, DbErr> {
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map(|r| r.rows_affected == 1)
+}
+
+/// Ends every session of `user_id` but `keep`; how many ended.
+pub async fn end_others_of(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    keep: &str,
+) -> Result<u64, DbErr> {
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::Id.ne(keep))
+        .exec(db)
+        .await
+        .map(|r| r.rows_affected)
 }
 
 #[cfg(test)]

@@ -14,7 +14,8 @@ use app::model::invitation::{
 };
 use app::model::journey::{Privacy, WelcomeLink};
 use app::model::operator::{
-    AddOperatorForm, AddOperatorOutcome, OperatorRow, TokenOutcome, TokenRow,
+    AccessOutcome, AddOperatorForm, AddOperatorOutcome, EndSessionsOutcome, OperatorRow,
+    SessionRow, TokenOutcome, TokenRow,
 };
 use app::model::providers::{NewProvider, ProviderProblem, ProvidersView};
 use app::model::terms::TermsView;
@@ -27,6 +28,7 @@ use crate::federation::providers;
 use crate::invitations::bulk;
 use crate::invitations::manage::{self, ListQuery, ManageError};
 use crate::invitations::status_at;
+use crate::operators::access::{self, Admin};
 use crate::redemption::sign_in::stored_order;
 use crate::redemption::{consents, settings};
 use crate::store::entities::{api_token, audit_event, invitation, org_role, organization, user};
@@ -78,6 +80,16 @@ impl DashboardService {
             .map_err(unavailable)?
             .ok_or(PortError::BadRequest)?;
         Ok((org, operator))
+    }
+
+    /// The signed-in admin `email` in their session `session`.
+    async fn admin(&self, email: &str, session: String) -> Result<Admin, PortError> {
+        let (org, me) = self.org_and_operator(email).await?;
+        Ok(Admin {
+            organization_id: org.id,
+            user_id: me.id,
+            session,
+        })
     }
 }
 
@@ -550,6 +562,91 @@ impl Dashboard for DashboardService {
             crate::operators::onboarding::link_is_live(&self.db, &token, self.clock.as_ref())
                 .await
                 .map_err(unavailable)
+        })
+    }
+
+    fn change_operator_access(
+        &self,
+        admin_email: String,
+        session: String,
+        target_email: String,
+        remove: bool,
+    ) -> PortFuture<'_, Result<AccessOutcome, PortError>> {
+        Box::pin(async move {
+            let admin = self.admin(&admin_email, session).await?;
+            let clock = self.clock.as_ref();
+            if remove {
+                access::remove_operator(&self.db, &admin, &target_email, clock).await
+            } else {
+                access::end_operator_sessions(&self.db, &admin, &target_email, clock).await
+            }
+            .map_err(unavailable)
+        })
+    }
+
+    fn end_sessions(
+        &self,
+        admin_email: String,
+        session: String,
+        id: Option<String>,
+    ) -> PortFuture<'_, Result<AccessOutcome, PortError>> {
+        Box::pin(async move {
+            let admin = self.admin(&admin_email, session).await?;
+            let clock = self.clock.as_ref();
+            match id {
+                Some(id) => access::end_invitee_sessions(&self.db, &admin, &id, clock).await,
+                None => access::end_every_session(&self.db, &admin, clock).await,
+            }
+            .map_err(unavailable)
+        })
+    }
+
+    fn own_sessions(
+        &self,
+        owner_email: String,
+        session: String,
+    ) -> PortFuture<'_, Result<Vec<SessionRow>, PortError>> {
+        Box::pin(async move {
+            let (_, me) = self.org_and_operator(&owner_email).await?;
+            let live = crate::auth::session::live_of(&self.db, me.id, self.clock.as_ref())
+                .await
+                .map_err(unavailable)?;
+            Ok(live
+                .into_iter()
+                .map(|s| SessionRow {
+                    current: s.id == session,
+                    // The current session ends with "Sign out"; its id stays here.
+                    id: if s.id == session { String::new() } else { s.id },
+                    started: minutes(s.created_at),
+                    last_seen: minutes(s.last_seen_at),
+                    agent: s.agent,
+                    address: s.address,
+                })
+                .collect())
+        })
+    }
+
+    fn end_own_sessions(
+        &self,
+        owner_email: String,
+        session: String,
+        password: String,
+        which: Option<String>,
+    ) -> PortFuture<'_, Result<EndSessionsOutcome, PortError>> {
+        Box::pin(async move {
+            let (_, me) = self.org_and_operator(&owner_email).await?;
+            let which = which.map_or(access::Which::AllOthers, access::Which::One);
+            let password = crate::secret::Secret::new(password);
+            access::end_own_sessions(
+                &self.db,
+                &me,
+                &session,
+                password,
+                which,
+                self.clock.as_ref(),
+            )
+            .await
+            .map_err(unavailable)
         })
     }
 

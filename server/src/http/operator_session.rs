@@ -66,7 +66,7 @@ async fn try_sign_in(
 ) -> Result<Response, DbErr> {
     let clock = state.clock.as_ref();
     let email = normalize_email(&form.email).unwrap_or_else(|_| form.email.trim().to_lowercase());
-    let email_key = format!("operator-sign-in-failure:{email}");
+    let email_key = crate::operators::sign_in_failures_key(&email);
     let address_ok = rate_limit::hit(
         &state.db,
         &format!("operator-sign-in:{address}"),
@@ -96,7 +96,15 @@ async fn try_sign_in(
     if let Some(old) = cookie_token(state, headers) {
         session::end(&state.db, &old).await?;
     }
-    let token = session::start(&state.db, user.id, clock).await?;
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let from = session::StartedFrom {
+        agent: agent.to_owned(),
+        address: address.to_owned(),
+    };
+    let token = session::start(&state.db, user.id, from, clock).await?;
     audit(
         state,
         user.id,
@@ -180,6 +188,7 @@ async fn current(state: &AppState, token: &str) -> Result<Option<CurrentOperator
         display_name: user.display_name,
         role,
         csrf: active.csrf,
+        session: active.id,
     }))
 }
 

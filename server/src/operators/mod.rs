@@ -1,6 +1,7 @@
 //! Operators: the seller's staff who invite customers, and the admins among
 //! them who may change settings.
 
+pub mod access;
 pub mod onboarding;
 
 use app::model::email::{normalize_email, EmailProblem};
@@ -178,6 +179,11 @@ pub(crate) async fn insert_operator(
     .insert(txn)
     .await?;
     Ok(created)
+}
+
+/// The rate-limit key counting failed passwords for an operator's address.
+pub fn sign_in_failures_key(email: &str) -> String {
+    format!("operator-sign-in-failure:{email}")
 }
 
 /// The user with `email` who is an operator (or admin) of the organization.

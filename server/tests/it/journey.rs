@@ -156,8 +156,8 @@ async fn the_terms_come_first_and_accepting_them_accepts_the_invitation() {
 
 /// An admin signed in to the dashboard.
 pub(crate) struct Admin {
-    cookie: String,
-    csrf: String,
+    pub cookie: String,
+    pub csrf: String,
 }
 
 impl Admin {

@@ -1,4 +1,5 @@
 //! Lobby's integration tests: one binary, with a module per area.
+mod access;
 mod api;
 mod bulk_import;
 mod codes;

@@ -1,5 +1,6 @@
 //! `/admin/invitations/{id}`: one invitation, its timeline of audit events,
-//! and the operator's actions on it (send again, revoke).
+//! and the operator's actions on it (send again, revoke); admins may also
+//! sign its invitee out everywhere.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -7,11 +8,13 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::invitations::{get_invitation_detail, ResendInvitation, RevokeInvitation};
 use crate::api::operator::signed_in_operator;
+use crate::api::operators::EndInviteeSessions;
 use crate::components::admin_nav::AdminNav;
 use crate::components::copy_button::CopyButton;
 use crate::i18n::{fill, Strings};
 use crate::model::invitation::InvitationActionOutcome;
 use crate::pages::admin::invitations::status_name;
+use crate::pages::admin::operators::access_notice;
 use crate::use_locale;
 
 fn event_name(s: &'static Strings, action: &str) -> &'static str {
@@ -19,6 +22,7 @@ fn event_name(s: &'static Strings, action: &str) -> &'static str {
         "invitation.created" => s.event_created,
         "invitation.resent" => s.event_resent,
         "invitation.revoked" => s.event_revoked,
+        "invitation.sessions_ended" => s.event_sessions_ended,
         _ => s.event_other,
     }
 }
@@ -30,9 +34,13 @@ pub fn InvitationDetailPage() -> impl IntoView {
     let id = move || use_params_map().read().get("id").unwrap_or_default();
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
+    let end_sessions = ServerAction::<EndInviteeSessions>::new();
     let detail = Resource::new(
-        move || (id(), resend.version().get(), revoke.version().get()),
-        |(id, _, _)| get_invitation_detail(id),
+        move || {
+            let versions = [resend.version(), revoke.version(), end_sessions.version()];
+            (id(), versions.map(|v| v.get()))
+        },
+        |(id, _)| get_invitation_detail(id),
     );
     let operator = Resource::new(|| (), |_| signed_in_operator());
     // Only the latest action's outcome is shown: each clears the other's.
@@ -77,13 +85,24 @@ pub fn InvitationDetailPage() -> impl IntoView {
         })
     };
 
+    let end_outcome = move || {
+        end_sessions.value().get().map(|result| match result {
+            Ok(outcome) => access_notice(t(), outcome),
+            Err(_) => {
+                view! { <p class="notice alert" role="alert">{t().error_try_again}</p> }.into_any()
+            }
+        })
+    };
+
     view! {
         <Title text=move || t().detail_title/>
         <AdminNav/>
         <section class="card" aria-labelledby="detail-heading">
             <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
                 {move || Suspend::new(async move {
-                    let csrf = operator.await.ok().flatten().map(|o| o.csrf).unwrap_or_default();
+                    let me = operator.await.ok().flatten();
+                    let admin = me.as_ref().is_some_and(|o| o.role == "admin");
+                    let csrf = me.map(|o| o.csrf).unwrap_or_default();
                     match detail.await {
                         Ok(Some(d)) => {
                             let status = d.row.status.clone();
@@ -93,6 +112,7 @@ pub fn InvitationDetailPage() -> impl IntoView {
                             view! {
                                 <h1 id="detail-heading">{move || fill(t().detail_heading, &[("email", &email)])}</h1>
                                 {outcome}
+                                {end_outcome}
                                 <dl class="facts">
                                     <dt>{move || t().column_status}</dt>
                                     <dd>{move || status_name(t(), &status)}</dd>
@@ -107,6 +127,16 @@ pub fn InvitationDetailPage() -> impl IntoView {
                                     <dt>{move || t().detail_emails_sent}</dt>
                                     <dd>{d.send_count}</dd>
                                 </dl>
+                                {admin.then(|| {
+                                    let (csrf, id) = (csrf.clone(), id.clone());
+                                    view! {
+                                        <ActionForm action=end_sessions>
+                                            <input type="hidden" name="csrf" value=csrf/>
+                                            <input type="hidden" name="id" value=id/>
+                                            <button type="submit">{move || t().end_invitee_sessions_button}</button>
+                                        </ActionForm>
+                                    }
+                                })}
                                 {open.then(move || {
                                     // Each form's children own their values.
                                     let (csrf_resend, id_resend) = (csrf.clone(), id.clone());

@@ -10,6 +10,7 @@ pub mod new_invitation;
 pub mod operators;
 pub mod privacy;
 pub mod providers;
+pub mod sessions;
 pub mod set_password;
 pub mod settings;
 pub mod terms;

@@ -1,17 +1,36 @@
-//! `/admin/operators`: who operates this Lobby; admins add operators here,
-//! and each new operator receives a link to set a password.
+//! `/admin/operators`: who operates this Lobby; admins add operators here
+//! (each receives a link to set a password), sign an operator out
+//! everywhere, or remove one, which ends their sessions and API tokens.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::operator::signed_in_operator;
-use crate::api::operators::{list_operators, AddOperator};
+use crate::api::operators::{list_operators, AddOperator, EndOperatorSessions, RemoveOperator};
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
 use crate::i18n::fill;
+use crate::i18n::Strings;
 use crate::model::email::normalize_email;
-use crate::model::operator::AddOperatorOutcome;
+use crate::model::operator::{AccessOutcome, AddOperatorOutcome};
 use crate::use_locale;
+
+/// What an admin's action on someone's access came to, as a notice.
+pub fn access_notice(s: &'static Strings, outcome: AccessOutcome) -> AnyView {
+    match outcome {
+        AccessOutcome::Removed { email } => view! {
+            <p class="notice" role="status">{fill(s.operator_removed, &[("email", &email)])}</p>
+        }
+        .into_any(),
+        AccessOutcome::SessionsEnded { count } => view! {
+            <p class="notice" role="status">{fill(s.sessions_ended, &[("count", &count.to_string())])}</p>
+        }
+        .into_any(),
+        AccessOutcome::NotYourself => view! { <p class="notice alert" role="alert">{s.error_not_yourself}</p> }.into_any(),
+        AccessOutcome::NotAdmin => view! { <p class="notice alert" role="alert">{s.admins_only_access}</p> }.into_any(),
+        AccessOutcome::NotFound => view! { <p class="notice alert" role="alert">{s.error_access_not_found}</p> }.into_any(),
+    }
+}
 
 #[component]
 pub fn AdminOperators() -> impl IntoView {
@@ -19,7 +38,12 @@ pub fn AdminOperators() -> impl IntoView {
     let t = move || locale.get().strings();
     let org = use_context::<Branding>().unwrap_or_default().org_name;
     let add = ServerAction::<AddOperator>::new();
-    let operators = Resource::new(move || add.version().get(), |_| list_operators());
+    let remove = ServerAction::<RemoveOperator>::new();
+    let end_sessions = ServerAction::<EndOperatorSessions>::new();
+    let operators = Resource::new(
+        move || (add.version().get(), remove.version().get()),
+        |_| list_operators(),
+    );
     let me = Resource::new(|| (), |_| signed_in_operator());
     let email = RwSignal::new(String::new());
     let email_touched = RwSignal::new(false);
@@ -38,16 +62,43 @@ pub fn AdminOperators() -> impl IntoView {
         })
     };
 
+    // Only the latest access action's outcome is shown.
+    Effect::new(move |_| {
+        if remove.value().with(Option::is_some) {
+            end_sessions.value().set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if end_sessions.value().with(Option::is_some) {
+            remove.value().set(None);
+        }
+    });
+    let access_outcome = move || {
+        let last = remove
+            .value()
+            .get()
+            .or_else(|| end_sessions.value().get())?;
+        Some(match last {
+            Ok(outcome) => access_notice(t(), outcome),
+            Err(_) => {
+                view! { <p class="notice alert" role="alert">{t().error_try_again}</p> }.into_any()
+            }
+        })
+    };
+
     view! {
         <Title text=move || t().operators_title/>
         <AdminNav/>
         <section class="card" aria-labelledby="operators-heading">
             <h1 id="operators-heading">{move || t().operators_heading}</h1>
+            {access_outcome}
             <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
                 {move || {
                     let org = org.clone();
                     Suspend::new(async move {
                         let rows = operators.await.unwrap_or_default();
+                        // Admins act on the other operators' access.
+                        let admin = me.await.ok().flatten().filter(|me| me.role == "admin");
                         view! {
                             <div class="table-scroll" role="region" aria-labelledby="operators-caption" tabindex="0">
                                 <table>
@@ -58,19 +109,55 @@ pub fn AdminOperators() -> impl IntoView {
                                             <th scope="col">{move || t().column_name}</th>
                                             <th scope="col">{move || t().column_role}</th>
                                             <th scope="col">{move || t().column_password}</th>
+                                            {admin.is_some().then(|| view! { <th scope="col">{move || t().column_actions}</th> })}
                                         </tr>
                                     </thead>
                                     <tbody>
                                         {rows
                                             .into_iter()
                                             .map(|r| {
-                                                let admin = r.role == "admin";
+                                                let is_admin = r.role == "admin";
+                                                let actions = admin.clone().map(|me| {
+                                                    let csrf = me.csrf.clone();
+                                                    let email = r.email.clone();
+                                                    let mine = me.email == r.email;
+                                                    view! {
+                                                        <td>
+                                                            {(!mine).then(|| {
+                                                                let (email2, csrf2) = (email.clone(), csrf.clone());
+                                                                let end_label = {
+                                                                    let email = email.clone();
+                                                                    move || fill(t().end_sessions_label, &[("email", &email)])
+                                                                };
+                                                                let remove_label = {
+                                                                    let email = email.clone();
+                                                                    move || fill(t().remove_operator_label, &[("email", &email)])
+                                                                };
+                                                                view! {
+                                                                    <div class="row-actions">
+                                                                        <ActionForm action=end_sessions>
+                                                                            <input type="hidden" name="csrf" value=csrf/>
+                                                                            <input type="hidden" name="email" value=email/>
+                                                                            <button type="submit" aria-label=end_label>{move || t().end_sessions_button}</button>
+                                                                        </ActionForm>
+                                                                        <ActionForm action=remove>
+                                                                            <input type="hidden" name="csrf" value=csrf2/>
+                                                                            <input type="hidden" name="email" value=email2/>
+                                                                            <button type="submit" class="danger" aria-label=remove_label>{move || t().remove_operator_button}</button>
+                                                                        </ActionForm>
+                                                                    </div>
+                                                                }
+                                                            })}
+                                                        </td>
+                                                    }
+                                                });
                                                 view! {
                                                     <tr>
                                                         <td>{r.email}</td>
                                                         <td>{r.display_name.unwrap_or_default()}</td>
-                                                        <td>{move || if admin { t().role_admin } else { t().role_operator }}</td>
+                                                        <td>{move || if is_admin { t().role_admin } else { t().role_operator }}</td>
                                                         <td>{move || if r.has_password { t().yes } else { t().no }}</td>
+                                                        {actions}
                                                     </tr>
                                                 }
                                             })

@@ -1,0 +1,362 @@
+//! Who may still come in, through the real router: an admin removes an
+//! operator or ends someone's sessions (ASVS 7.4.2, 7.4.5); an operator
+//! sees their own sessions and ends them with their password (7.5.2).
+
+use axum::http::{header, StatusCode};
+use lobby::auth::rate_limit::{self, Limit};
+use lobby::store::entities::{api_token, audit_event, invitation, session, user};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::api::{call, setup, setup_on, Api};
+use crate::http::{get, ORIGIN};
+use crate::journey::{admin_session, Admin};
+use crate::operator_sign_in::{csrf_of, post};
+use crate::sign_in::{invite, sign_in_with_passcode, Browser};
+use crate::support::db;
+
+/// The operator of `setup()`, with its API token.
+const OPS: &str = "ops@gfms.example";
+const PASSWORD: &str = "a calm lake at dawn";
+const JIWOO: &str = "jiwoo.kim@customer.example";
+
+/// Signs `email` in to the dashboard from a browser that calls itself
+/// `agent`; the session cookie to send back.
+async fn sign_in_as(api: &Api, email: &str, agent: &str) -> String {
+    let form = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("email", email)
+        .append_pair("password", PASSWORD)
+        .finish();
+    let (status, h, _) = post(
+        &api.app,
+        "/admin/login",
+        &form,
+        &[("origin", ORIGIN), ("user-agent", agent)],
+    )
+    .await;
+    assert_eq!(
+        (status, h[header::LOCATION].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, "/admin"),
+        "{email} signs in"
+    );
+    let set = h[header::SET_COOKIE].to_str().unwrap();
+    set.split(';').next().unwrap().to_owned()
+}
+
+/// Whether the dashboard still knows this cookie.
+async fn signed_in(api: &Api, cookie: &str) -> bool {
+    let (status, _, _) = get(&api.app, "/admin", &[("cookie", cookie)]).await;
+    status == StatusCode::OK
+}
+
+/// A dashboard server function called with `cookie`'s session, as its page would.
+async fn call_as(api: &Api, cookie: &str, endpoint: &str, fields: &[(&str, &str)]) -> String {
+    let (_, _, page) = get(&api.app, "/admin/sessions", &[("cookie", cookie)]).await;
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("csrf", &csrf_of(&page))
+        .extend_pairs(fields)
+        .finish();
+    let headers = [
+        ("origin", ORIGIN),
+        ("cookie", cookie),
+        ("accept", "application/json"),
+    ];
+    post(&api.app, endpoint, &body, &headers).await.2
+}
+
+async fn user_id(api: &Api, email: &str) -> uuid::Uuid {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn sessions_of(api: &Api, email: &str) -> Vec<session::Model> {
+    session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id(api, email).await))
+        .all(&api.db)
+        .await
+        .unwrap()
+}
+
+async fn api_answers(api: &Api) -> StatusCode {
+    call(&api.app, "GET", "/v1.0/me", Some(&api.token), None)
+        .await
+        .0
+}
+
+async fn audited(api: &Api, action: &str) -> Vec<audit_event::Model> {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq(action))
+        .all(&api.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_admin_removes_an_operator_whose_sessions_and_tokens_end_at_once() {
+    removes_an_operator(setup().await).await;
+}
+
+#[tokio::test]
+async fn postgres_an_admin_removes_an_operator_whose_sessions_and_tokens_end_at_once() {
+    if let Some(pg) = db::postgres("an_admin_removes_an_operator").await {
+        removes_an_operator(setup_on(pg.db.clone()).await).await;
+    }
+}
+
+async fn removes_an_operator(api: Api) {
+    let admin = admin_session(&api).await;
+    let ops = sign_in_as(&api, OPS, "Firefox").await;
+    assert!(signed_in(&api, &ops).await);
+    assert_eq!(api_answers(&api).await, StatusCode::OK);
+
+    // Only admins act, never on themselves, and only with the session's token.
+    let body = call_as(
+        &api,
+        &ops,
+        "/api/remove_operator",
+        &[("email", "ada@gfms.example")],
+    )
+    .await;
+    assert_eq!(body, r#""NotAdmin""#);
+    let body = admin
+        .call(
+            &api,
+            "/api/remove_operator",
+            &[("email", "ada@gfms.example")],
+        )
+        .await;
+    assert_eq!(body, r#""NotYourself""#);
+    let body = admin
+        .call(
+            &api,
+            "/api/remove_operator",
+            &[("email", "nobody@gfms.example")],
+        )
+        .await;
+    assert_eq!(body, r#""NotFound""#);
+    let (status, _, _) = post(
+        &api.app,
+        "/api/remove_operator",
+        &format!("csrf=wrong&email={}", OPS.replace('@', "%40")),
+        &[("origin", ORIGIN), ("cookie", &admin.cookie)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(signed_in(&api, &ops).await, "nothing changed so far");
+
+    let body = admin
+        .call(
+            &api,
+            "/api/remove_operator",
+            &[("email", "OPS@gfms.example")],
+        )
+        .await;
+    assert_eq!(body, format!(r#"{{"Removed":{{"email":"{OPS}"}}}}"#));
+    // Their session, their API token and their way back in end together.
+    assert!(!signed_in(&api, &ops).await);
+    assert!(sessions_of(&api, OPS).await.is_empty());
+    assert_eq!(api_answers(&api).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(api_token::Entity::find().count(&api.db).await.unwrap(), 0);
+    let form = format!(
+        "email={}&password={}",
+        OPS.replace('@', "%40"),
+        PASSWORD.replace(' ', "+")
+    );
+    let (_, h, _) = post(&api.app, "/admin/login", &form, &[("origin", ORIGIN)]).await;
+    assert_eq!(h[header::LOCATION], "/admin/login?error=credentials");
+
+    let (_, _, page) = get(&api.app, "/admin/operators", &[("cookie", &admin.cookie)]).await;
+    assert!(!page.contains(OPS), "no longer listed");
+    assert!(signed_in(&api, &admin.cookie).await, "the admin stays in");
+    let removed = audited(&api, "operator.removed").await;
+    assert_eq!(removed.len(), 1);
+    assert_eq!(removed[0].details["email"], OPS);
+    assert_eq!(removed[0].details["sessions"], 1);
+    assert_eq!(removed[0].details["tokens"], 1);
+    let again = admin
+        .call(&api, "/api/remove_operator", &[("email", OPS)])
+        .await;
+    assert_eq!(again, r#""NotFound""#);
+}
+
+#[tokio::test]
+async fn an_admin_signs_an_operator_out_everywhere_who_may_sign_in_again() {
+    let api = setup().await;
+    let admin = admin_session(&api).await;
+    let laptop = sign_in_as(&api, OPS, "Firefox").await;
+    let phone = sign_in_as(&api, OPS, "Safari").await;
+
+    let (_, _, page) = get(&api.app, "/admin/operators", &[("cookie", &admin.cookie)]).await;
+    assert!(
+        page.contains(&format!(r#"aria-label="Sign out everywhere: {OPS}""#)),
+        "{page}"
+    );
+    assert!(
+        !page.contains(r#"aria-label="Remove: ada@gfms.example""#),
+        "no action on the admin's own row"
+    );
+    let body = admin
+        .call(&api, "/api/end_operator_sessions", &[("email", OPS)])
+        .await;
+    assert_eq!(body, r#"{"SessionsEnded":{"count":2}}"#);
+    assert!(!signed_in(&api, &laptop).await && !signed_in(&api, &phone).await);
+    assert!(signed_in(&api, &admin.cookie).await);
+    // Still an operator: they sign in again, and their token still works.
+    let back = sign_in_as(&api, OPS, "Firefox").await;
+    assert!(signed_in(&api, &back).await);
+    assert_eq!(api_answers(&api).await, StatusCode::OK);
+    assert_eq!(audited(&api, "operator.sessions_ended").await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_admin_signs_an_invitee_out_and_then_everyone_else() {
+    let api = setup().await;
+    let admin = admin_session(&api).await;
+    let ticket = invite(&api, JIWOO).await;
+    let mut jiwoo = Browser::new(&api);
+    sign_in_with_passcode(&mut jiwoo, &ticket, JIWOO).await;
+    let continue_page = format!("/invite/{ticket}/continue");
+    let start = format!("/invite/{ticket}/start");
+    assert_ne!(jiwoo.get(&continue_page).await.location, start);
+    let id = invitation::Entity::find()
+        .filter(invitation::Column::InvitedEmail.eq(JIWOO))
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+
+    let ops = sign_in_as(&api, OPS, "Firefox").await;
+    let body = call_as(&api, &ops, "/api/end_invitee_sessions", &[("id", &id)]).await;
+    assert_eq!(body, r#""NotAdmin""#, "operators do not end sessions");
+    let body = admin
+        .call(
+            &api,
+            "/api/end_invitee_sessions",
+            &[("id", &uuid::Uuid::new_v4().to_string())],
+        )
+        .await;
+    assert_eq!(body, r#""NotFound""#);
+
+    let body = admin
+        .call(&api, "/api/end_invitee_sessions", &[("id", &id)])
+        .await;
+    assert_eq!(body, r#"{"SessionsEnded":{"count":1}}"#);
+    assert_eq!(
+        jiwoo.get(&continue_page).await.location,
+        start,
+        "signed out"
+    );
+    assert!(signed_in(&api, &ops).await, "only the invitee's sessions");
+    let (_, _, page) = get(
+        &api.app,
+        &format!("/admin/invitations/{id}"),
+        &[("cookie", &admin.cookie)],
+    )
+    .await;
+    assert!(
+        page.contains("Signed out everywhere by an admin"),
+        "on the timeline"
+    );
+
+    // Everyone else: operators and invitees, but not the admin asking.
+    api.clock.advance(chrono::Duration::seconds(61)); // the wait between two codes
+    sign_in_with_passcode(&mut jiwoo, &ticket, JIWOO).await;
+    let body = call_as(&api, &ops, "/api/end_every_session", &[]).await;
+    assert_eq!(body, r#""NotAdmin""#);
+    let body = admin.call(&api, "/api/end_every_session", &[]).await;
+    assert_eq!(body, r#"{"SessionsEnded":{"count":2}}"#);
+    assert!(!signed_in(&api, &ops).await);
+    assert_eq!(jiwoo.get(&continue_page).await.location, start);
+    assert!(signed_in(&api, &admin.cookie).await);
+    let all = audited(&api, "sessions.all_ended").await;
+    assert_eq!(all[0].details["sessions"], 2);
+}
+
+#[tokio::test]
+async fn operators_see_their_sessions_and_end_them_with_their_password() {
+    let api = setup().await;
+    let admin: Admin = admin_session(&api).await;
+    let laptop = sign_in_as(&api, OPS, "Firefox on Linux").await;
+    let phone = sign_in_as(&api, OPS, "Safari on iPhone").await;
+    let rows = sessions_of(&api, OPS).await;
+    let id_of = |agent: &str| {
+        rows.iter()
+            .find(|r| r.data["agent"] == agent)
+            .map(|r| r.id.clone())
+            .unwrap()
+    };
+    let (laptop_id, phone_id) = (id_of("Firefox on Linux"), id_of("Safari on iPhone"));
+
+    let (status, _, page) = get(&api.app, "/admin/sessions", &[("cookie", &laptop)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Firefox on Linux") && page.contains("Safari on iPhone"),
+        "{page}"
+    );
+    assert_eq!(page.matches("This session").count(), 1);
+    assert!(
+        page.contains(&format!(r#"value="{phone_id}""#)),
+        "the other one can be ended"
+    );
+    assert!(!page.contains(&laptop_id), "this one ends with Sign out");
+    assert!(!page.contains("Sign everyone else out"), "admins only");
+
+    let end = |password: &'static str, id: String| {
+        let (api, laptop) = (&api, laptop.clone());
+        async move {
+            call_as(
+                api,
+                &laptop,
+                "/api/end_own_sessions",
+                &[("password", password), ("id", &id)],
+            )
+            .await
+        }
+    };
+    // A wrong password ends nothing, and counts toward the sign-in's lockout.
+    assert_eq!(
+        end("not my password at all", phone_id.clone()).await,
+        r#""WrongPassword""#
+    );
+    assert!(signed_in(&api, &phone).await);
+    let one = Limit {
+        max: 1,
+        window: std::time::Duration::from_secs(900),
+    };
+    let key = lobby::operators::sign_in_failures_key(OPS);
+    assert!(rate_limit::exhausted(&api.db, &key, one, &api.clock)
+        .await
+        .unwrap());
+    // Not the current session, nor anyone else's.
+    assert_eq!(end(PASSWORD, laptop_id.clone()).await, r#""NotFound""#);
+    let admins = sessions_of(&api, "ada@gfms.example").await;
+    assert_eq!(end(PASSWORD, admins[0].id.clone()).await, r#""NotFound""#);
+    assert!(signed_in(&api, &admin.cookie).await && signed_in(&api, &laptop).await);
+
+    assert_eq!(end(PASSWORD, phone_id).await, r#"{"Ended":{"count":1}}"#);
+    assert!(!signed_in(&api, &phone).await);
+    assert!(signed_in(&api, &laptop).await);
+
+    // "All other sessions" is the empty choice.
+    let tablet = sign_in_as(&api, OPS, "Tablet").await;
+    let other = sign_in_as(&api, OPS, "Desktop").await;
+    assert_eq!(
+        end(PASSWORD, String::new()).await,
+        r#"{"Ended":{"count":2}}"#
+    );
+    assert!(!signed_in(&api, &tablet).await && !signed_in(&api, &other).await);
+    assert!(signed_in(&api, &laptop).await);
+    let (_, _, page) = get(&api.app, "/admin/sessions", &[("cookie", &laptop)]).await;
+    assert!(page.contains("No other browser is signed in to your account."));
+    assert_eq!(audited(&api, "operator.own_sessions_ended").await.len(), 2);
+
+    // The admin also sees "Sign everyone else out".
+    let (_, _, page) = get(&api.app, "/admin/sessions", &[("cookie", &admin.cookie)]).await;
+    assert!(page.contains("Sign everyone else out"));
+}
