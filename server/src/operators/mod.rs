@@ -7,7 +7,8 @@ pub mod onboarding;
 use app::model::email::{normalize_email, EmailProblem};
 use app::model::password::PasswordProblem;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -16,7 +17,7 @@ use crate::auth::password;
 use crate::clock::Clock;
 use crate::secret::Secret;
 use crate::store::audit::{self, AuditEntry};
-use crate::store::entities::{org_role, user};
+use crate::store::entities::{invitation, org_role, user};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -138,7 +139,10 @@ pub(crate) struct Account<'a> {
 }
 
 /// Stores a user and its role in the organization, on the caller's
-/// transaction; refuses an email address that already has an account.
+/// transaction. An address that already has an account is refused, unless
+/// it belongs to a removed operator: that account is taken back, with the
+/// new password (or none until the emailed link sets one), so nothing of
+/// the old way in survives.
 pub(crate) async fn insert_operator(
     txn: &impl sea_orm::ConnectionTrait,
     organization_id: Uuid,
@@ -146,29 +150,40 @@ pub(crate) async fn insert_operator(
     role: Role,
     clock: &dyn Clock,
 ) -> Result<user::Model, CreateOperatorError> {
-    let exists = user::Entity::find()
+    let now = clock.now();
+    let existing = user::Entity::find()
         .filter(user::Column::Email.eq(account.email))
         .one(txn)
-        .await?
-        .is_some();
-    if exists {
-        return Err(CreateOperatorError::Exists);
-    }
-    let now = clock.now();
-    let created = user::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        email: Set(account.email.to_owned()),
-        // An admin-created account is vouched for; an emailed one is proven by the link.
-        email_verified: Set(account.password_hash.is_some()),
-        display_name: Set(account.display_name.map(str::to_owned)),
-        locale: Set(account.locale.map(str::to_owned)),
-        password_hash: Set(account.password_hash),
-        failed_sign_ins: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(txn)
-    .await?;
+        .await?;
+    let created = match existing {
+        Some(former) if is_removed_operator(txn, former.id).await? => {
+            let mut again = user::ActiveModel::from(former);
+            again.email_verified = Set(account.password_hash.is_some());
+            again.display_name = Set(account.display_name.map(str::to_owned));
+            again.locale = Set(account.locale.map(str::to_owned));
+            again.password_hash = Set(account.password_hash);
+            again.failed_sign_ins = Set(0);
+            again.updated_at = Set(now);
+            again.update(txn).await?
+        }
+        Some(_) => return Err(CreateOperatorError::Exists),
+        None => {
+            user::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                email: Set(account.email.to_owned()),
+                // An admin-created account is vouched for; an emailed one is proven by the link.
+                email_verified: Set(account.password_hash.is_some()),
+                display_name: Set(account.display_name.map(str::to_owned)),
+                locale: Set(account.locale.map(str::to_owned)),
+                password_hash: Set(account.password_hash),
+                failed_sign_ins: Set(0),
+                created_at: Set(now),
+                updated_at: Set(now),
+            }
+            .insert(txn)
+            .await?
+        }
+    };
     org_role::ActiveModel {
         id: Set(Uuid::new_v4()),
         organization_id: Set(organization_id),
@@ -179,6 +194,23 @@ pub(crate) async fn insert_operator(
     .insert(txn)
     .await?;
     Ok(created)
+}
+
+/// An account with no role anywhere and no invitation: an operator whose
+/// role was removed. A customer's account is never turned into an operator's.
+async fn is_removed_operator(
+    txn: &impl sea_orm::ConnectionTrait,
+    user_id: Uuid,
+) -> Result<bool, DbErr> {
+    let role = org_role::Entity::find()
+        .filter(org_role::Column::UserId.eq(user_id))
+        .count(txn)
+        .await?;
+    let invited = invitation::Entity::find()
+        .filter(invitation::Column::InvitedUserId.eq(user_id))
+        .count(txn)
+        .await?;
+    Ok(role == 0 && invited == 0)
 }
 
 /// The rate-limit key counting failed passwords for an operator's address.

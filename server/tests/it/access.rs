@@ -4,8 +4,8 @@
 
 use axum::http::{header, StatusCode};
 use lobby::auth::rate_limit::{self, Limit};
-use lobby::store::entities::{api_token, audit_event, invitation, session, user};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use lobby::store::entities::{api_token, audit_event, email_outbox, invitation, session, user};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::api::{call, setup, setup_on, Api};
 use crate::http::{get, ORIGIN};
@@ -109,6 +109,7 @@ async fn postgres_an_admin_removes_an_operator_whose_sessions_and_tokens_end_at_
 
 async fn removes_an_operator(api: Api) {
     let admin = admin_session(&api).await;
+    invite(&api, JIWOO).await;
     let ops = sign_in_as(&api, OPS, "Firefox").await;
     assert!(signed_in(&api, &ops).await);
     assert_eq!(api_answers(&api).await, StatusCode::OK);
@@ -181,6 +182,60 @@ async fn removes_an_operator(api: Api) {
         .call(&api, "/api/remove_operator", &[("email", OPS)])
         .await;
     assert_eq!(again, r#""NotFound""#);
+
+    // Added again, they come back only through a new emailed link.
+    let body = admin.call(&api, "/api/add_operator", &adding(OPS)).await;
+    assert!(body.contains("Added"), "{body}");
+    let (_, h, _) = post(&api.app, "/admin/login", &form, &[("origin", ORIGIN)]).await;
+    assert_eq!(
+        h[header::LOCATION],
+        "/admin/login?error=credentials",
+        "the old password is gone"
+    );
+    let token = set_password_token(&api, OPS).await;
+    let (_, h, _) = post(
+        &api.app,
+        "/admin/set-password",
+        &format!("token={token}&password=a+new+calm+lake+at+noon"),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    assert_eq!(h[header::LOCATION], "/admin/login?notice=password_set");
+    let form = format!(
+        "email={}&password=a+new+calm+lake+at+noon",
+        OPS.replace('@', "%40")
+    );
+    let (_, h, _) = post(&api.app, "/admin/login", &form, &[("origin", ORIGIN)]).await;
+    assert_eq!(h[header::LOCATION], "/admin");
+
+    // A customer's account is never made an operator's.
+    let body = admin.call(&api, "/api/add_operator", &adding(JIWOO)).await;
+    assert!(body.contains("Exists"), "{body}");
+}
+
+fn adding(email: &str) -> [(&str, &str); 3] {
+    [
+        ("form[email]", email),
+        ("form[display_name]", ""),
+        ("form[role]", "operator"),
+    ]
+}
+
+/// The token of the newest set-password link emailed to `email`.
+async fn set_password_token(api: &Api, email: &str) -> String {
+    let mail = email_outbox::Entity::find()
+        .filter(email_outbox::Column::ToAddress.eq(email))
+        .order_by_desc(email_outbox::Column::CreatedAt)
+        .one(&api.db)
+        .await
+        .unwrap()
+        .expect("a set-password email");
+    let link = mail
+        .body_text
+        .split_whitespace()
+        .find(|w| w.contains("/admin/set-password?token="))
+        .expect("the link");
+    link.rsplit('=').next().unwrap().to_owned()
 }
 
 #[tokio::test]
