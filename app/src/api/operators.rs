@@ -82,26 +82,13 @@ pub async fn revoke_token(csrf: String, id: String) -> Result<TokenOutcome, Serv
         .map_err(super::port_error)
 }
 
-/// The signed-in admin, or why not; with the session's CSRF token.
-#[cfg(feature = "ssr")]
-fn admin(
-    csrf: &str,
-) -> Result<Result<crate::model::operator::CurrentOperator, AccessOutcome>, ServerFnError> {
-    let me = super::signed_in(Some(csrf))?;
-    Ok(if me.role == "admin" {
-        Ok(me)
-    } else {
-        Err(AccessOutcome::NotAdmin)
-    })
-}
-
 /// Removes another operator: their role, tokens and sessions end. Admins only.
 #[server(endpoint = "remove_operator")]
 pub async fn remove_operator(csrf: String, email: String) -> Result<AccessOutcome, ServerFnError> {
-    let me = match admin(&csrf)? {
-        Ok(me) => me,
-        Err(outcome) => return Ok(outcome),
-    };
+    let me = super::signed_in(Some(&csrf))?;
+    if me.role != "admin" {
+        return Ok(AccessOutcome::NotAdmin);
+    }
     super::dashboard()?
         .0
         .change_operator_access(me.email, me.session, email, true)
@@ -115,10 +102,10 @@ pub async fn end_operator_sessions(
     csrf: String,
     email: String,
 ) -> Result<AccessOutcome, ServerFnError> {
-    let me = match admin(&csrf)? {
-        Ok(me) => me,
-        Err(outcome) => return Ok(outcome),
-    };
+    let me = super::signed_in(Some(&csrf))?;
+    if me.role != "admin" {
+        return Ok(AccessOutcome::NotAdmin);
+    }
     super::dashboard()?
         .0
         .change_operator_access(me.email, me.session, email, false)
@@ -132,10 +119,10 @@ pub async fn end_invitee_sessions(
     csrf: String,
     id: String,
 ) -> Result<AccessOutcome, ServerFnError> {
-    let me = match admin(&csrf)? {
-        Ok(me) => me,
-        Err(outcome) => return Ok(outcome),
-    };
+    let me = super::signed_in(Some(&csrf))?;
+    if me.role != "admin" {
+        return Ok(AccessOutcome::NotAdmin);
+    }
     super::dashboard()?
         .0
         .end_sessions(me.email, me.session, Some(id))
@@ -146,10 +133,10 @@ pub async fn end_invitee_sessions(
 /// Signs everyone out, operators and customers, but the admin asking. Admins only.
 #[server(endpoint = "end_every_session")]
 pub async fn end_every_session(csrf: String) -> Result<AccessOutcome, ServerFnError> {
-    let me = match admin(&csrf)? {
-        Ok(me) => me,
-        Err(outcome) => return Ok(outcome),
-    };
+    let me = super::signed_in(Some(&csrf))?;
+    if me.role != "admin" {
+        return Ok(AccessOutcome::NotAdmin);
+    }
     super::dashboard()?
         .0
         .end_sessions(me.email, me.session, None)

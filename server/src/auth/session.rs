@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
     QueryFilter, Set,
 };
 use serde_json::json;
@@ -178,6 +178,11 @@ async fn insert(
     Ok(token)
 }
 
+/// Whether a session is within both its absolute and its idle lifetime.
+fn is_live(row: &session::Model, now: DateTime<Utc>) -> bool {
+    now < row.expires_at && now < after(row.last_seen_at, IDLE_TIMEOUT)
+}
+
 /// The live session row for `token`, marked as seen; expired ones are deleted.
 async fn live(
     db: &impl ConnectionTrait,
@@ -188,8 +193,7 @@ async fn live(
     let Some(row) = session::Entity::find_by_id(digest(token)).one(db).await? else {
         return Ok(None);
     };
-    let idle_end = after(row.last_seen_at, IDLE_TIMEOUT);
-    if now >= row.expires_at || now >= idle_end {
+    if !is_live(&row, now) {
         session::Entity::delete_by_id(row.id).exec(db).await?;
         return Ok(None);
     }
@@ -314,26 +318,33 @@ pub async fn end_visit(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr>
         .map(|_| ())
 }
 
-/// Ends every session of a user (after a password change, for instance);
-/// how many there were.
-pub async fn end_all_for(db: &impl ConnectionTrait, user_id: Uuid) -> Result<u64, DbErr> {
+/// Ends the sessions that `which` selects; how many there were.
+async fn end_where(db: &impl ConnectionTrait, which: Condition) -> Result<u64, DbErr> {
     session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(user_id))
+        .filter(which)
         .exec(db)
         .await
         .map(|r| r.rows_affected)
+}
+
+/// Ends every session of a user (after a password change, for instance);
+/// how many there were.
+pub async fn end_all_for(db: &impl ConnectionTrait, user_id: Uuid) -> Result<u64, DbErr> {
+    end_where(
+        db,
+        Condition::all().add(session::Column::UserId.eq(user_id)),
+    )
+    .await
 }
 
 /// Ends every signed-in session, of operators and customers, but `keep`
 /// (the id of the session asking); how many ended. Anonymous visits, which
 /// no one has signed in to yet, stay.
 pub async fn end_all_but(db: &impl ConnectionTrait, keep: &str) -> Result<u64, DbErr> {
-    session::Entity::delete_many()
-        .filter(session::Column::UserId.is_not_null())
-        .filter(session::Column::Id.ne(keep))
-        .exec(db)
-        .await
-        .map(|r| r.rows_affected)
+    let which = Condition::all()
+        .add(session::Column::UserId.is_not_null())
+        .add(session::Column::Id.ne(keep));
+    end_where(db, which).await
 }
 
 /// An operator's live session, as its owner sees it.
@@ -354,18 +365,15 @@ pub async fn live_of(
 ) -> Result<Vec<OwnSession>, DbErr> {
     use sea_orm::QueryOrder;
     let now = clock.now();
-    let idle = chrono::Duration::from_std(IDLE_TIMEOUT).unwrap_or(chrono::Duration::minutes(30));
     let rows = session::Entity::find()
         .filter(session::Column::UserId.eq(user_id))
-        .filter(session::Column::ExpiresAt.gt(now))
-        .filter(session::Column::LastSeenAt.gt(now - idle))
         .order_by_desc(session::Column::CreatedAt)
         .all(db)
         .await?;
     let text = |row: &session::Model, key: &str| row.data[key].as_str().unwrap_or("").to_owned();
     Ok(rows
         .into_iter()
-        .filter(|row| Audience::of(row) == Audience::Operator)
+        .filter(|row| is_live(row, now) && Audience::of(row) == Audience::Operator)
         .map(|row| OwnSession {
             agent: text(&row, "agent"),
             address: text(&row, "address"),
@@ -378,12 +386,10 @@ pub async fn live_of(
 
 /// Ends the session `id` if it is `user_id`'s; whether it was.
 pub async fn end_one_of(db: &impl ConnectionTrait, user_id: Uuid, id: &str) -> Result<bool, DbErr> {
-    session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(user_id))
-        .filter(session::Column::Id.eq(id))
-        .exec(db)
-        .await
-        .map(|r| r.rows_affected == 1)
+    let which = Condition::all()
+        .add(session::Column::UserId.eq(user_id))
+        .add(session::Column::Id.eq(id));
+    Ok(end_where(db, which).await? == 1)
 }
 
 /// Ends every session of `user_id` but `keep`; how many ended.
@@ -392,12 +398,10 @@ pub async fn end_others_of(
     user_id: Uuid,
     keep: &str,
 ) -> Result<u64, DbErr> {
-    session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(user_id))
-        .filter(session::Column::Id.ne(keep))
-        .exec(db)
-        .await
-        .map(|r| r.rows_affected)
+    let which = Condition::all()
+        .add(session::Column::UserId.eq(user_id))
+        .add(session::Column::Id.ne(keep));
+    end_where(db, which).await
 }
 
 #[cfg(test)]

@@ -26,14 +26,19 @@ pub struct Admin {
 }
 
 impl Admin {
-    fn audit(&self, action: &'static str, target: (&'static str, String)) -> AuditEntry<'static> {
+    fn audit(
+        &self,
+        action: &'static str,
+        target: (&'static str, String),
+        details: serde_json::Value,
+    ) -> AuditEntry<'static> {
         AuditEntry {
             organization_id: Some(self.organization_id),
             actor_id: Some(self.user_id),
             action,
             target_type: target.0,
             target_id: target.1,
-            details: json!({}),
+            details,
         }
     }
 }
@@ -87,8 +92,8 @@ pub async fn remove_operator(
         .exec(&txn)
         .await?;
     let sessions = session::end_all_for(&txn, target.id).await?;
-    let mut entry = admin.audit("operator.removed", ("user", target.id.to_string()));
-    entry.details = json!({ "email": target.email, "sessions": sessions, "tokens": tokens });
+    let details = json!({ "email": target.email, "sessions": sessions, "tokens": tokens });
+    let entry = admin.audit("operator.removed", ("user", target.id.to_string()), details);
     audit::record(&txn, entry, clock).await?;
     txn.commit().await?;
     Ok(AccessOutcome::Removed {
@@ -110,8 +115,12 @@ pub async fn end_operator_sessions(
     };
     let txn = crate::store::begin_write(db).await?;
     let count = session::end_all_for(&txn, target.id).await?;
-    let mut entry = admin.audit("operator.sessions_ended", ("user", target.id.to_string()));
-    entry.details = json!({ "email": target.email, "sessions": count });
+    let details = json!({ "email": target.email, "sessions": count });
+    let entry = admin.audit(
+        "operator.sessions_ended",
+        ("user", target.id.to_string()),
+        details,
+    );
     audit::record(&txn, entry, clock).await?;
     txn.commit().await?;
     Ok(AccessOutcome::SessionsEnded { count })
@@ -138,11 +147,9 @@ pub async fn end_invitee_sessions(
     };
     let txn = crate::store::begin_write(db).await?;
     let count = session::end_all_for(&txn, user_id).await?;
-    let mut entry = admin.audit(
-        "invitation.sessions_ended",
-        ("invitation", invitation.id.to_string()),
-    );
-    entry.details = json!({ "email": invitation.invited_email, "sessions": count });
+    let details = json!({ "email": invitation.invited_email, "sessions": count });
+    let target = ("invitation", invitation.id.to_string());
+    let entry = admin.audit("invitation.sessions_ended", target, details);
     audit::record(&txn, entry, clock).await?;
     txn.commit().await?;
     Ok(AccessOutcome::SessionsEnded { count })
@@ -156,11 +163,8 @@ pub async fn end_every_session(
 ) -> Result<AccessOutcome, DbErr> {
     let txn = crate::store::begin_write(db).await?;
     let count = session::end_all_but(&txn, &admin.session).await?;
-    let mut entry = admin.audit(
-        "sessions.all_ended",
-        ("organization", admin.organization_id.to_string()),
-    );
-    entry.details = json!({ "sessions": count });
+    let target = ("organization", admin.organization_id.to_string());
+    let entry = admin.audit("sessions.all_ended", target, json!({ "sessions": count }));
     audit::record(&txn, entry, clock).await?;
     txn.commit().await?;
     Ok(AccessOutcome::SessionsEnded { count })
@@ -191,10 +195,12 @@ pub async fn end_own_sessions(
         rate_limit::record(db, &failures, clock).await?;
         return Ok(EndSessionsOutcome::WrongPassword);
     }
+    // The current session ends with "Sign out", which also clears its cookie.
+    if matches!(&which, Which::One(id) if id == current) {
+        return Ok(EndSessionsOutcome::NotFound);
+    }
     let txn = crate::store::begin_write(db).await?;
     let count = match which {
-        // The current session ends with "Sign out", which also clears its cookie.
-        Which::One(id) if id == current => return Ok(EndSessionsOutcome::NotFound),
         Which::One(id) => match session::end_one_of(&txn, me.id, &id).await? {
             true => 1,
             false => return Ok(EndSessionsOutcome::NotFound),

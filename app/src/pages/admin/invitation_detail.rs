@@ -86,12 +86,10 @@ pub fn InvitationDetailPage() -> impl IntoView {
     };
 
     let end_outcome = move || {
-        end_sessions.value().get().map(|result| match result {
-            Ok(outcome) => access_notice(t(), outcome),
-            Err(_) => {
-                view! { <p class="notice alert" role="alert">{t().error_try_again}</p> }.into_any()
-            }
-        })
+        end_sessions
+            .value()
+            .get()
+            .map(|result| access_notice(t(), result))
     };
 
     view! {

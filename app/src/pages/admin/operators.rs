@@ -16,7 +16,10 @@ use crate::model::operator::{AccessOutcome, AddOperatorOutcome};
 use crate::use_locale;
 
 /// What an admin's action on someone's access came to, as a notice.
-pub fn access_notice(s: &'static Strings, outcome: AccessOutcome) -> AnyView {
+pub fn access_notice(s: &'static Strings, result: Result<AccessOutcome, ServerFnError>) -> AnyView {
+    let Ok(outcome) = result else {
+        return view! { <p class="notice alert" role="alert">{s.error_try_again}</p> }.into_any();
+    };
     match outcome {
         AccessOutcome::Removed { email } => view! {
             <p class="notice" role="status">{fill(s.operator_removed, &[("email", &email)])}</p>
@@ -78,12 +81,7 @@ pub fn AdminOperators() -> impl IntoView {
             .value()
             .get()
             .or_else(|| end_sessions.value().get())?;
-        Some(match last {
-            Ok(outcome) => access_notice(t(), outcome),
-            Err(_) => {
-                view! { <p class="notice alert" role="alert">{t().error_try_again}</p> }.into_any()
-            }
-        })
+        Some(access_notice(t(), last))
     };
 
     view! {

@@ -45,12 +45,10 @@ pub fn AdminSessions() -> impl IntoView {
         })
     };
     let every_outcome = move || {
-        end_every.value().get().map(|result| match result {
-            Ok(outcome) => access_notice(t(), outcome),
-            Err(_) => {
-                view! { <p class="notice alert" role="alert">{t().error_try_again}</p> }.into_any()
-            }
-        })
+        end_every
+            .value()
+            .get()
+            .map(|result| access_notice(t(), result))
     };
 
     view! {
