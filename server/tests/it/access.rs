@@ -414,4 +414,13 @@ async fn operators_see_their_sessions_and_end_them_with_their_password() {
     // The admin also sees "Sign everyone else out".
     let (_, _, page) = get(&api.app, "/admin/sessions", &[("cookie", &admin.cookie)]).await;
     assert!(page.contains("Sign everyone else out"));
+
+    // Ten wrong passwords in 15 minutes, and even the right one is refused.
+    let back = sign_in_as(&api, OPS, "Phone").await;
+    for _ in 0..10 {
+        let answer = end("still not my password", String::new()).await;
+        assert_eq!(answer, r#""WrongPassword""#);
+    }
+    assert_eq!(end(PASSWORD, String::new()).await, r#""TooManyTries""#);
+    assert!(signed_in(&api, &back).await, "nothing ended");
 }
