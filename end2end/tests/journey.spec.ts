@@ -117,7 +117,7 @@ test('an admin publishes new terms, accepted again at the next visit; the consen
   // Both consents are in the export.
   await page.reload();
   const csv = await (await page.request.get('/admin/consents.csv')).text();
-  expect(csv.split('\n').filter((line) => line.includes(`,${to},`))).toHaveLength(2);
+  expect(csv.split('\n').filter((line) => line.includes(`,"${to}",`))).toHaveLength(2);
 
   // The links an admin sets are on the invitee's welcome page.
   await page.goto('/admin/settings');

@@ -30,6 +30,7 @@ pub struct Config {
     pub log_format: LogFormat,
     pub data_dir: PathBuf,
     pub site_root: PathBuf,
+    pub trusted_proxies: crate::http::client_address::TrustedProxies,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +82,7 @@ struct FileConfig {
     log_format: Option<String>,
     data_dir: Option<String>,
     site_root: Option<String>,
+    trusted_proxies: Option<String>,
 }
 
 /// Every setting: (environment variable, default, what it expects) — the README table.
@@ -145,6 +147,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "LOBBY_SITE_ROOT",
         "target/site",
         "directory holding the built pkg/ (wasm, js, css)",
+    ),
+    (
+        "LOBBY_TRUSTED_PROXIES",
+        "empty",
+        "addresses and CIDR ranges of reverse proxies whose Forwarded / X-Forwarded-For / X-Forwarded-Proto are believed, e.g. 127.0.0.1, 10.0.0.0/8",
     ),
 ];
 
@@ -250,6 +257,16 @@ impl Config {
             get("LOBBY_SITE_ROOT", &from_file.site_root).unwrap_or("target/site".into()),
         );
 
+        let trusted_proxies = crate::http::client_address::TrustedProxies::parse(
+            &get("LOBBY_TRUSTED_PROXIES", &from_file.trusted_proxies).unwrap_or_default(),
+        )
+        .map_err(|e| {
+            bad(
+                "LOBBY_TRUSTED_PROXIES",
+                format!("expected IP addresses or CIDR ranges separated by commas: {e}"),
+            )
+        })?;
+
         let key_inline = get("LOBBY_SECRET_KEY", &from_file.secret_key);
         let key_file = get("LOBBY_SECRET_KEY_FILE", &from_file.secret_key_file);
         let secret_key = match (key_inline, key_file) {
@@ -283,6 +300,7 @@ impl Config {
             log_format,
             data_dir,
             site_root,
+            trusted_proxies,
         })
     }
 

@@ -17,6 +17,7 @@ pub mod operators;
 pub mod redemption;
 pub mod sealed;
 pub mod secret;
+pub mod spreadsheet;
 pub mod store;
 
 use std::future::Future;
@@ -109,6 +110,7 @@ pub async fn run_on(
         secret_key: Arc::new(config.secret_key.0.clone()),
         public_origin: config.public_url.origin().ascii_serialization(),
         public_url: config.public_url.clone(),
+        trusted_proxies: Arc::new(config.trusted_proxies.clone()),
     };
     let branding = Branding {
         org_name: org.name.clone(),

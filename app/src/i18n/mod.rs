@@ -247,6 +247,9 @@ pub struct Strings {
     pub error_pending_exists: &'static str,
     /// `{org}`.
     pub error_account_exists: &'static str,
+    /// `{org}`.
+    pub error_operator_account: &'static str,
+    pub error_reset_needs_admin: &'static str,
     pub error_try_again: &'static str,
     /// `{email}`.
     pub invitation_created: &'static str,
@@ -626,6 +629,10 @@ pub struct Strings {
     pub email_automatic_privacy: &'static str,
     pub email_automatic_terms: &'static str,
     pub email_automatic_footer: &'static str,
+    /// `{org}`.
+    pub email_moved_subject: &'static str,
+    /// `{org}`, `{email}` (the new address).
+    pub email_moved_body: &'static str,
     pub own_domains_heading: &'static str,
     pub own_domains_intro: &'static str,
     pub own_domains_label: &'static str,
@@ -791,6 +798,8 @@ mod tests {
             ("error_server_invalid", s.error_server_invalid),
             ("error_pending_exists", s.error_pending_exists),
             ("error_account_exists", s.error_account_exists),
+            ("error_operator_account", s.error_operator_account),
+            ("error_reset_needs_admin", s.error_reset_needs_admin),
             ("error_try_again", s.error_try_again),
             ("invitation_created", s.invitation_created),
             ("invitation_email_queued", s.invitation_email_queued),
@@ -1179,6 +1188,8 @@ mod tests {
             ("email_automatic_privacy", s.email_automatic_privacy),
             ("email_automatic_terms", s.email_automatic_terms),
             ("email_automatic_footer", s.email_automatic_footer),
+            ("email_moved_subject", s.email_moved_subject),
+            ("email_moved_body", s.email_moved_body),
             ("own_domains_heading", s.own_domains_heading),
             ("own_domains_intro", s.own_domains_intro),
             ("own_domains_label", s.own_domains_label),

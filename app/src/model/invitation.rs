@@ -93,6 +93,10 @@ pub enum NewInvitationOutcome {
     AccountExists {
         user_id: String,
     },
+    /// The address, or the account to reset, is an operator's or admin's.
+    OperatorAccount,
+    /// Only admins reset a redemption.
+    ResetNeedsAdmin,
 }
 
 pub const MESSAGE_MAX_CHARS: usize = 2000;

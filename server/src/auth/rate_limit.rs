@@ -54,6 +54,32 @@ pub const CODE_CHECKS_PER_EMAIL: Limit = Limit {
 /// row the account takes a reset code, however slowly they came.
 pub const FAILURES_BEFORE_RESET: i32 = 100;
 
+/// The key counting `what` for the client at `address`: its IPv4 address,
+/// or the /64 of its IPv6 address (one subscriber's usual share, all of
+/// which they can cycle through).
+pub fn per_client(what: &str, address: &str) -> String {
+    use std::net::IpAddr;
+    let ip = address.parse::<IpAddr>().ok().map(|ip| match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    });
+    let client = match ip {
+        Some(IpAddr::V6(v6)) => ipnet::Ipv6Net::new(v6, 64)
+            .map(|n| n.trunc().to_string())
+            .unwrap_or_else(|_| v6.to_string()),
+        Some(v4) => v4.to_string(),
+        None => address.to_owned(),
+    };
+    format!("{what}:{client}")
+}
+
+/// Keys are stored as their SHA-256: fixed in size whatever a client sends
+/// (an email field, say), and no addresses or emails left readable at rest.
+fn stored(key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
 fn since(clock: &dyn Clock, limit: Limit) -> chrono::DateTime<chrono::Utc> {
     clock.now() - chrono::Duration::from_std(limit.window).unwrap_or(chrono::Duration::hours(1))
 }
@@ -83,15 +109,16 @@ pub async fn exhausted(
 
 pub async fn record(db: &impl ConnectionTrait, key: &str, clock: &dyn Clock) -> Result<(), DbErr> {
     let now = clock.now();
+    let key = stored(key);
     // Old events of this key are of no further use.
     rate_limit_event::Entity::delete_many()
-        .filter(Column::Key.eq(key))
+        .filter(Column::Key.eq(&key))
         .filter(Column::At.lt(now - chrono::Duration::days(1)))
         .exec(db)
         .await?;
     rate_limit_event::ActiveModel {
         id: Set(Uuid::new_v4()),
-        key: Set(key.to_owned()),
+        key: Set(key),
         at: Set(now),
     }
     .insert(db)
@@ -106,7 +133,7 @@ pub async fn count(
     clock: &dyn Clock,
 ) -> Result<u64, DbErr> {
     rate_limit_event::Entity::find()
-        .filter(Column::Key.eq(key))
+        .filter(Column::Key.eq(stored(key)))
         .filter(Column::At.gt(since(clock, limit)))
         .count(db)
         .await
@@ -114,8 +141,31 @@ pub async fn count(
 
 pub async fn clear(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
     rate_limit_event::Entity::delete_many()
-        .filter(Column::Key.eq(key))
+        .filter(Column::Key.eq(stored(key)))
         .exec(db)
         .await
         .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_are_counted_per_64() {
+        let key = |a| per_client("code-send", a);
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), "code-send:2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:bbbb::9"), key("2001:db8:1:2:aaaa::1"));
+        assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
+        assert_eq!(key("192.0.2.1"), "code-send:192.0.2.1");
+        assert_eq!(key("::ffff:192.0.2.1"), "code-send:192.0.2.1");
+        assert_eq!(key("unknown"), "code-send:unknown");
+    }
+
+    #[test]
+    fn keys_are_stored_hashed_and_bounded() {
+        let long = format!("sign-in:{}", "x".repeat(100_000));
+        assert_eq!(stored(&long).len(), 64);
+        assert!(!stored("code-send:192.0.2.1").contains("192.0.2.1"));
+    }
 }

@@ -15,8 +15,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 
+use super::client_address::client_address;
 use super::redemption::page_of;
-use super::replies::{client_address, internal, too_many};
+use super::replies::{internal, too_many};
 use super::AppState;
 use crate::auth::codes::Purpose;
 use crate::auth::session::{self, Visit};

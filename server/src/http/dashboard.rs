@@ -355,7 +355,10 @@ impl Dashboard for DashboardService {
                 Ok(valid) => valid,
                 Err(errors) => return Ok(refused(errors)),
             };
-            let inviter = Inviter::from_user(&inviter);
+            let role = crate::operators::role_in(&self.db, org.id, inviter.id)
+                .await
+                .map_err(unavailable)?;
+            let inviter = Inviter::from_user(&inviter).with_role(role);
             match create::create(
                 &self.db,
                 &org,
@@ -383,6 +386,8 @@ impl Dashboard for DashboardService {
                         user_id: user_id.to_string(),
                     })
                 }
+                Err(CreateError::OperatorAccount) => Ok(NewInvitationOutcome::OperatorAccount),
+                Err(CreateError::ResetNeedsAdmin) => Ok(NewInvitationOutcome::ResetNeedsAdmin),
                 Err(CreateError::Database(e)) => Err(unavailable(e)),
             }
         })

@@ -3,6 +3,7 @@
 
 pub mod body_limit;
 mod bulk_import;
+pub mod client_address;
 mod customer;
 mod dashboard;
 mod direct;
@@ -55,6 +56,8 @@ pub struct AppState {
     /// `LOBBY_PUBLIC_URL`, for links, and its origin, e.g. `https://lobby.example.com`.
     pub public_url: url::Url,
     pub public_origin: String,
+    /// `LOBBY_TRUSTED_PROXIES`: peers whose forwarding headers name the client.
+    pub trusted_proxies: Arc<client_address::TrustedProxies>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -201,6 +204,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .layer(from_fn(outage::explain))
         .layer(from_fn(body_limit::enforce))
         .layer(from_fn_with_state(state.clone(), security_headers::add))
+        .layer(from_fn_with_state(state.clone(), client_address::identify))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

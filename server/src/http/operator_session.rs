@@ -13,7 +13,8 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::replies::{client_address, in_even_time, internal, too_many};
+use super::client_address::client_address;
+use super::replies::{in_even_time, internal, too_many};
 use super::AppState;
 use crate::auth::rate_limit::{self, SIGN_IN_FAILURES_PER_EMAIL, SIGN_IN_PER_ADDRESS};
 use crate::auth::{password, session};
@@ -69,7 +70,7 @@ async fn try_sign_in(
     let email_key = crate::operators::sign_in_failures_key(&email);
     let address_ok = rate_limit::hit(
         &state.db,
-        &format!("operator-sign-in:{address}"),
+        &rate_limit::per_client("operator-sign-in", address),
         SIGN_IN_PER_ADDRESS,
         clock,
     )

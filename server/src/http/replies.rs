@@ -1,13 +1,10 @@
-//! Answers that several handlers share: the client's address, a storage
+//! Answers that several handlers share: a storage
 //! failure, "too many attempts", and answers in even time.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use app::i18n::Locale;
-use axum::extract::ConnectInfo;
-use axum::http::Extensions;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sea_orm::DbErr;
@@ -35,14 +32,6 @@ pub fn internal(e: DbErr) -> Response {
         "service unavailable",
     )
         .into_response()
-}
-
-/// The peer's IP address, which the rate limits count by.
-pub fn client_address(extensions: &Extensions) -> String {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// 429 with a short page in the visitor's language and a way `back`.

@@ -19,6 +19,12 @@ const NOTHING_ALLOWED: &str =
 const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 pub async fn add(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    // Over https as Lobby's public URL says, or as a trusted proxy says.
+    let https = state.public_url.scheme() == "https"
+        || request
+            .extensions()
+            .get::<super::client_address::Client>()
+            .is_some_and(|c| c.https == Some(true));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -31,7 +37,7 @@ pub async fn add(State(state): State<AppState>, request: Request, next: Next) ->
     headers
         .entry(CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(NOTHING_ALLOWED));
-    if state.public_url.scheme() == "https" {
+    if https {
         headers.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
     }
     response

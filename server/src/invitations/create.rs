@@ -19,7 +19,7 @@ use super::{status_at, PENDING};
 use crate::clock::Clock;
 use crate::mail::templates::{invitation as invitation_email, InvitationEmail};
 use crate::mail::{enqueue, outbox, OutgoingEmail};
-use crate::operators::email_message;
+use crate::operators::{email_message, Role};
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{
     audit_event, company, email_outbox, invitation, invitation_ticket, membership, org_role,
@@ -134,6 +134,14 @@ pub enum CreateError {
     PendingInvitation { invitation_id: Uuid },
     #[error("this email address already belongs to an account in the organization")]
     ExistingUser { user_id: Uuid },
+    /// The address, or the user whose redemption would be reset, is an
+    /// operator's or admin's account: those are managed on the operators
+    /// page, and a reset would move their account (and role) to another address.
+    #[error("this account belongs to an operator or admin")]
+    OperatorAccount,
+    /// Resetting a redemption moves an account to a new address: admins only.
+    #[error("only admins can reset a redemption")]
+    ResetNeedsAdmin,
     #[error("database: {0}")]
     Database(#[from] DbErr),
 }
@@ -470,6 +478,9 @@ pub struct Inviter {
     pub user_id: Uuid,
     pub name: String,
     pub email: String,
+    /// Only an admin may reset a redemption; false unless [`Inviter::with_role`]
+    /// says otherwise, so a caller that forgets to look the role up is refused.
+    pub admin: bool,
 }
 
 impl Inviter {
@@ -482,6 +493,15 @@ impl Inviter {
                 .clone()
                 .unwrap_or_else(|| operator.email.clone()),
             email: operator.email.clone(),
+            admin: false,
+        }
+    }
+
+    /// The inviter with the role they hold in the organization.
+    pub fn with_role(self, role: Option<Role>) -> Inviter {
+        Inviter {
+            admin: role == Some(Role::Admin),
+            ..self
         }
     }
 }
@@ -558,7 +578,7 @@ pub async fn create_many_in(
     let mut rows = Rows::default();
     let mut outcomes = Vec::with_capacity(items.len());
     for mut valid in items {
-        let existing = match admit(txn, org.id, &valid, &known, now).await {
+        let existing = match admit(txn, org.id, inviter, &valid, &known, now).await {
             Ok(existing) => existing,
             Err(CreateError::Database(e)) => return Err(e),
             Err(refused) => {
@@ -657,6 +677,7 @@ async fn known_for(
 async fn admit(
     txn: &DatabaseTransaction,
     org: Uuid,
+    inviter: &Inviter,
     valid: &Valid,
     known: &Known,
     now: chrono::DateTime<chrono::Utc>,
@@ -667,11 +688,15 @@ async fn admit(
     let by_email = known.users.get(&valid.email);
     let existing = match valid.reset_user {
         None => by_email.cloned(),
+        Some(_) if !inviter.admin => return Err(CreateError::ResetNeedsAdmin),
         Some(id) => Some(reset_target(txn, org, id, by_email, now).await?),
     };
     if let Some(u) = &existing {
         if let Some(&invitation_id) = known.pending_by_user.get(&u.id) {
             return Err(CreateError::PendingInvitation { invitation_id });
+        }
+        if valid.reset_user.is_none() && is_operator_anywhere(txn, u.id).await? {
+            return Err(CreateError::OperatorAccount);
         }
         if valid.reset_user.is_none() && belongs_to(txn, org, u.id).await? {
             return Err(CreateError::ExistingUser { user_id: u.id });
@@ -762,9 +787,10 @@ fn invitation_row(
     }
 }
 
-/// The user whose redemption is reset: they must exist and belong to the
-/// organization, have no other live invitation, and the new address must not
-/// be another account's.
+/// The user whose redemption is reset: they must exist, belong to the
+/// organization, hold no operator or admin role anywhere (a reset moves the
+/// account, role and all, to the new address), have no other live
+/// invitation, and the new address must not be another account's.
 async fn reset_target(
     txn: &DatabaseTransaction,
     org: Uuid,
@@ -785,6 +811,9 @@ async fn reset_target(
         .ok_or_else(unknown)?;
     if !belongs_to(txn, org, target.id).await? {
         return Err(unknown());
+    }
+    if is_operator_anywhere(txn, target.id).await? {
+        return Err(CreateError::OperatorAccount);
     }
     if let Some(other) = by_email.filter(|u| u.id != target.id) {
         return Err(CreateError::ExistingUser { user_id: other.id });
@@ -875,6 +904,18 @@ async fn belongs_to(
         return Ok(true);
     }
     Ok(company_in(txn, org, user_id).await?.is_some())
+}
+
+/// Whether the user holds an operator or admin role in any organization.
+async fn is_operator_anywhere(
+    txn: &impl sea_orm::ConnectionTrait,
+    user_id: Uuid,
+) -> Result<bool, DbErr> {
+    Ok(org_role::Entity::find()
+        .filter(org_role::Column::UserId.eq(user_id))
+        .one(txn)
+        .await?
+        .is_some())
 }
 
 /// A company of the organization that the user is a member of.

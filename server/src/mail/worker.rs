@@ -230,10 +230,13 @@ struct Recorder {
 }
 
 impl Recorder {
-    /// The server accepted the message.
+    /// The server accepted the message. Its body (a live link or code,
+    /// often) is of no further use and is not kept.
     async fn sent(&self, id: Uuid) -> Result<(), DbErr> {
         unclaim(vec![id])
             .col_expr(Column::Status, Expr::value(SENT))
+            .col_expr(Column::BodyText, Expr::value(""))
+            .col_expr(Column::BodyHtml, Expr::value(Option::<String>::None))
             .col_expr(Column::SentAt, Expr::value(self.clock.now()))
             .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
             .exec(&self.db)
@@ -254,6 +257,9 @@ impl Recorder {
         let error: String = error.chars().take(2000).collect();
         if attempts >= self.policy.max_attempts {
             active.status = Set(FAILED.to_owned());
+            // No retry will need the body any more.
+            active.body_text = Set(String::new());
+            active.body_html = Set(None);
             tracing::error!(%id, attempts, %error, "mail failed for good");
         } else {
             let delay = self.policy.delay_after(attempts);

@@ -218,6 +218,20 @@ pub fn sign_in_failures_key(email: &str) -> String {
     format!("operator-sign-in-failure:{email}")
 }
 
+/// The role `user_id` holds in the organization, if any.
+pub async fn role_in(
+    conn: &impl sea_orm::ConnectionTrait,
+    organization_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<Role>, DbErr> {
+    Ok(org_role::Entity::find()
+        .filter(org_role::Column::UserId.eq(user_id))
+        .filter(org_role::Column::OrganizationId.eq(organization_id))
+        .one(conn)
+        .await?
+        .and_then(|r| Role::parse(&r.role)))
+}
+
 /// The user with `email` who is an operator (or admin) of the organization.
 pub async fn find_operator(
     db: &DatabaseConnection,

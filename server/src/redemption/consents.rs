@@ -11,7 +11,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::clock::Clock;
-use crate::invitations::bulk::report::spreadsheet_safe;
+use crate::spreadsheet::SpreadsheetCsv;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{consent, terms_version, user};
 
@@ -94,7 +94,7 @@ pub async fn csv(conn: &impl ConnectionTrait, org_id: Uuid) -> Result<String, Db
         .into_iter()
         .map(|u| (u.id, u))
         .collect();
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = SpreadsheetCsv::default();
     let header = [
         "accepted_at",
         "email",
@@ -106,24 +106,23 @@ pub async fn csv(conn: &impl ConnectionTrait, org_id: Uuid) -> Result<String, Db
         "user_agent",
     ];
     let failed = |e: csv::Error| DbErr::Custom(e.to_string());
-    out.write_record(header).map_err(failed)?;
+    out.row(&header).map_err(failed)?;
     for c in given {
         let (email, name) = users
             .get(&c.user_id)
             .map(|u| (u.email.clone(), u.display_name.clone().unwrap_or_default()))
             .unwrap_or_default();
-        out.write_record([
+        out.row(&[
             c.accepted_at.to_rfc3339(),
-            spreadsheet_safe(&email),
-            spreadsheet_safe(&name),
-            spreadsheet_safe(&c.privacy_version),
+            email,
+            name,
+            c.privacy_version.clone(),
             c.terms_version.to_string(),
             c.automatic.to_string(),
-            spreadsheet_safe(c.client_address.as_deref().unwrap_or_default()),
-            spreadsheet_safe(c.user_agent.as_deref().unwrap_or_default()),
+            c.client_address.clone().unwrap_or_default(),
+            c.user_agent.clone().unwrap_or_default(),
         ])
         .map_err(failed)?;
     }
-    let bytes = out.into_inner().map_err(|e| DbErr::Custom(e.to_string()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    out.finish().map_err(failed)
 }

@@ -109,7 +109,7 @@ pub async fn request_link(
     let Ok(email) = normalize_email(typed) else {
         return Ok(Requested::InvalidEmail);
     };
-    let by_address = format!("direct:{}", asker.address);
+    let by_address = rate_limit::per_client("direct", asker.address);
     let by_email = format!("direct-to:{email}");
     let address_ok = rate_limit::hit(
         db,

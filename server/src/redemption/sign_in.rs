@@ -362,7 +362,7 @@ async fn mail_code(
     let allowed = within(
         ctx,
         (
-            &format!("code-send:{}", ctx.address),
+            &rate_limit::per_client("code-send", ctx.address),
             rate_limit::CODE_SENDS_PER_ADDRESS,
         ),
         (
@@ -416,7 +416,7 @@ async fn check_code(
     let allowed = within(
         ctx,
         (
-            &format!("code-check:{}", ctx.address),
+            &rate_limit::per_client("code-check", ctx.address),
             rate_limit::CODE_CHECKS_PER_ADDRESS,
         ),
         (
@@ -533,7 +533,7 @@ async fn enter_password(
     let failures_key = format!("password-failure:{email}");
     let address_ok = rate_limit::hit(
         ctx.db,
-        &format!("password:{}", ctx.address),
+        &rate_limit::per_client("password", ctx.address),
         rate_limit::SIGN_IN_PER_ADDRESS,
         ctx.clock,
     )
@@ -667,6 +667,7 @@ pub(super) async fn finish(
     };
     let user_id = user.id;
     let earlier_email = user.email.clone();
+    let user_locale = user.locale.as_deref().and_then(Locale::from_code);
     let mut account = user.into_active_model();
     account.email_verified = Set(true);
     account.updated_at = Set(now);
@@ -700,6 +701,19 @@ pub(super) async fn finish(
     if reset.is_some() || matches!(proof, Proof::Reset { .. }) {
         session::end_all_for(&txn, user_id).await?;
     }
+    if reset.is_some() && earlier_email != *email {
+        // The earlier address hears that its account moved, in case it was
+        // not its owner's wish.
+        let moved = MovedEmail {
+            locale: user_locale
+                .or_else(|| Locale::from_code(&link.org.default_locale))
+                .unwrap_or_default(),
+            to: &earlier_email,
+            org: &link.org.name,
+            new_email: email,
+        };
+        enqueue(&txn, moved.render(), ctx.clock).await?;
+    }
     session::end_visit(&txn, &visit.id).await?;
     let token = session::start_visit(&txn, Some(user_id), ctx.clock).await?;
     let entry = AuditEntry {
@@ -717,6 +731,31 @@ pub(super) async fn finish(
     audit::record(&txn, entry, ctx.clock).await?;
     txn.commit().await?;
     Ok(Outcome::SignedIn { token })
+}
+
+/// Tells an account's earlier address that a reset redemption moved the
+/// account to another one.
+struct MovedEmail<'a> {
+    locale: Locale,
+    to: &'a str,
+    org: &'a str,
+    new_email: &'a str,
+}
+
+impl MovedEmail<'_> {
+    fn render(&self) -> OutgoingEmail {
+        let s = self.locale.strings();
+        let org = [("org", self.org)];
+        let subject = fill(s.email_moved_subject, &org);
+        let body = fill(
+            s.email_moved_body,
+            &[("org", self.org), ("email", self.new_email)],
+        );
+        let footer = fill(s.email_automatic_footer, &org);
+        let html = format!("<p>{}</p><p>{}</p>", escape(&body), escape(&footer));
+        let text = format!("{body}\n\n{footer}\n");
+        OutgoingEmail::notice(self.locale, self.to, subject, text, &html)
+    }
 }
 
 /// The email that carries a code, in the page's language.

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::http::app_on;
 
+#[derive(Clone)]
 pub struct Api {
     pub app: Router,
     pub db: sea_orm::DatabaseConnection,
@@ -50,6 +51,23 @@ pub async fn setup_on(db: sea_orm::DatabaseConnection) -> Api {
         operator,
         token: token.token.expose().clone(),
     }
+}
+
+/// Adds an admin (`email`) with a token of their own: `(their id, the token)`.
+pub async fn admin_token(api: &Api, email: &str) -> (uuid::Uuid, String) {
+    let new = NewOperator {
+        organization_id: api.org,
+        email: email.into(),
+        display_name: None,
+        password: Secret::new("a calm lake at dawn".into()),
+        role: Role::Admin,
+        actor: None,
+    };
+    let admin = create_operator(&api.db, new, &api.clock).await.unwrap().id;
+    let token = api_tokens::create(&api.db, admin, api.org, "admin script", &api.clock)
+        .await
+        .unwrap();
+    (admin, token.token.expose().clone())
 }
 
 pub async fn call(

@@ -237,15 +237,24 @@ async fn judged_confirmed_and_carried_out_once(api: Api) {
         .unwrap()
         .unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "row,email,verdict,outcome,invitation_id,problems");
+    assert_eq!(
+        lines[0],
+        r#""row","email","verdict","outcome","invitation_id","problems""#
+    );
     assert_eq!(
         lines[1],
-        format!("2,ann@customer.example,valid,created,{},", ann.id)
+        format!(
+            r#""2","ann@customer.example","valid","created","{}","""#,
+            ann.id
+        )
     );
-    assert_eq!(lines[2], "3,not-an-email,invalid,invalid,,email: is not an email address (expected name@example.com)");
+    assert_eq!(
+        lines[2],
+        r#""3","not-an-email","invalid","invalid","","email: is not an email address (expected name@example.com)""#
+    );
     assert_eq!(
         lines[3],
-        "4,ann@customer.example,duplicate,duplicate,,email: repeats row 2"
+        r#""4","ann@customer.example","duplicate","duplicate","","email: repeats row 2""#
     );
     assert_eq!(lines.len(), 8);
     let ko = result_csv(&api.db, api.org, id, Locale::Ko)
@@ -527,11 +536,11 @@ async fn the_upload_form_needs_a_session_and_its_token_and_explains_bad_files() 
         .unwrap()
         .starts_with("attachment"));
     assert!(
-        csv.starts_with("\u{feff}row,email,verdict,outcome"),
+        csv.starts_with("\u{feff}\"row\",\"email\",\"verdict\",\"outcome\""),
         "{csv}"
     );
     assert!(
-        csv.contains("2,ann@customer.example,valid,created,"),
+        csv.contains(r#""2","ann@customer.example","valid","created","#),
         "{csv}"
     );
     let (status, _, _) = get(&api.app, &format!("{location}/result.csv"), &[]).await;

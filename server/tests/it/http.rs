@@ -16,6 +16,9 @@ use tower::ServiceExt;
 use crate::support::db;
 
 pub const ORIGIN: &str = "http://lobby.test";
+/// The proxy the test router trusts (and 10.8.0.0/16 behind it): requests
+/// "from" it may name their client.
+pub const TRUSTED_PROXY: &str = "10.9.9.9";
 
 /// The real router on in-memory SQLite, with a clock the test controls.
 pub async fn app_with_clock(
@@ -55,6 +58,12 @@ async fn served_at(
         public_url: format!("{origin}/").parse().unwrap(),
         federation: Arc::new(
             lobby::federation::oidc::Federation::new(&format!("{origin}/auth/callback")).unwrap(),
+        ),
+        trusted_proxies: Arc::new(
+            lobby::http::client_address::TrustedProxies::parse(&format!(
+                "{TRUSTED_PROXY}, 10.8.0.0/16"
+            ))
+            .unwrap(),
         ),
     };
     let branding = Branding {

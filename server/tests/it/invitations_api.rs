@@ -168,6 +168,52 @@ async fn asking_for_the_message_queues_it_in_the_invitees_language_with_the_cc()
         .all(|m| m.cc_address.as_deref() == Some("boss@customer.example")));
 }
 
+/// The attack an outside review reproduced: with one admin's token, a reset
+/// of another admin's (or an operator's) account to an address the caller
+/// reads would move that account, role and all, to the caller.
+#[tokio::test]
+async fn a_reset_never_targets_an_operators_or_admins_account() {
+    let api = setup().await;
+    let (me, token) = crate::api::admin_token(&api, "mallory@gfms.example").await;
+    let (other_admin, _) = crate::api::admin_token(&api, "root@gfms.example").await;
+    for target in [other_admin, api.operator, me] {
+        let mut body = minimal("mallory@evil.example");
+        body["resetRedemption"] = json!(true);
+        body["invitedUser"] = json!({ "id": target });
+        let (status, _, err) = call(
+            &api.app,
+            "POST",
+            "/v1.0/invitations",
+            Some(&token),
+            Some(body),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{err}");
+        assert_eq!(err["error"]["code"], "OperatorAccount");
+    }
+    // Nor is an operator's address invited as a customer's.
+    let (status, _, err) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&token),
+        Some(minimal("root@gfms.example")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(err["error"]["code"], "OperatorAccount");
+    assert_eq!(
+        invitation::Entity::find().count(&api.db).await.unwrap(),
+        0,
+        "refusals write nothing"
+    );
+    assert_eq!(
+        user::Entity::find().count(&api.db).await.unwrap(),
+        3,
+        "no account was created or changed"
+    );
+}
+
 #[tokio::test]
 async fn reset_redemption_invites_a_user_of_the_organization_again() {
     let api = setup().await;
@@ -186,16 +232,14 @@ async fn reset_redemption_invites_a_user_of_the_organization_again() {
         .await
         .unwrap();
 
-    let post = |body: Value| {
-        call(
-            &api.app,
-            "POST",
-            "/v1.0/invitations",
-            Some(&api.token),
-            Some(body),
-        )
-    };
-    let (status, _, err) = post(minimal("jiwoo@customer.example")).await;
+    let (status, _, err) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(minimal("jiwoo@customer.example")),
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(err["error"]["existingUserId"], json!(user_id));
     assert_eq!(err["error"]["possibleActions"], json!(["resetRedemption"]));
@@ -205,6 +249,33 @@ async fn reset_redemption_invites_a_user_of_the_organization_again() {
         body["resetRedemption"] = reset;
         body["invitedUser"] = user;
         body
+    };
+    // A reset moves an account to a new address: an operator's token may not.
+    let (status, _, err) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(with(
+            "jiwoo.kim@new-customer.example",
+            json!(true),
+            json!({ "id": user_id }),
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{err}");
+    assert_eq!(err["error"]["code"], "Authorization_RequestDenied");
+    assert_eq!(invitation::Entity::find().count(&api.db).await.unwrap(), 1);
+
+    let (_, admin) = crate::api::admin_token(&api, "admin@gfms.example").await;
+    let post = |body: Value| {
+        call(
+            &api.app,
+            "POST",
+            "/v1.0/invitations",
+            Some(&admin),
+            Some(body),
+        )
     };
     let targets = |err: &Value| -> Vec<String> {
         err["error"]["details"]
@@ -510,9 +581,9 @@ async fn inviting_again_is_a_conflict_with_the_way_out() {
         Some(minimal("ops@gfms.example")),
     )
     .await;
+    // An operator's address is not a customer's to invite.
     assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(err["error"]["code"], "UserExists");
-    assert_eq!(err["error"]["existingUserId"], api.operator.to_string());
+    assert_eq!(err["error"]["code"], "OperatorAccount");
     assert_eq!(invitation::Entity::find().count(&api.db).await.unwrap(), 1);
 
     // An expired invitation is no obstacle to a new one.

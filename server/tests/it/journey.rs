@@ -407,6 +407,15 @@ async fn an_admin_publishes_terms_and_the_consents_export_as_csv() {
         .into();
     jiwoo.display_name = Set(Some("=HYPERLINK(\"x\")".into()));
     jiwoo.update(&api.db).await.unwrap();
+    // A browser whose User-Agent hides a formula after a separator.
+    lobby::store::entities::consent::Entity::update_many()
+        .col_expr(
+            lobby::store::entities::consent::Column::UserAgent,
+            sea_orm::sea_query::Expr::value("x;=1+1"),
+        )
+        .exec(&api.db)
+        .await
+        .unwrap();
 
     let (status, headers, csv) =
         crate::http::get(&api.app, "/admin/consents.csv", &[("cookie", &cookie)]).await;
@@ -418,13 +427,16 @@ async fn an_admin_publishes_terms_and_the_consents_export_as_csv() {
     let mut lines = csv.trim_start_matches('\u{feff}').lines();
     assert_eq!(
         lines.next(),
-        Some("accepted_at,email,name,privacy_version,terms_version,automatic,client_address,user_agent")
+        Some(
+            r#""accepted_at","email","name","privacy_version","terms_version","automatic","client_address","user_agent""#
+        )
     );
+    // Every field quoted; formulas defused at the start and after a separator.
     let row = lines.next().unwrap();
-    assert!(row.contains(&format!(",{JIWOO},")), "{row}");
+    assert!(row.contains(&format!(r#","{JIWOO}","#)), "{row}");
     assert!(row.contains(r#","'=HYPERLINK(""x"")","#), "{row}");
     assert!(
-        row.contains(",1,1,false,") && row.ends_with(",lobby-tests"),
+        row.contains(r#","1","1","false","#) && row.ends_with(r#","x;'=1+1""#),
         "{row}"
     );
     assert_eq!(lines.next(), None);
@@ -664,8 +676,13 @@ async fn a_reset_redemption_binds_the_new_address_and_keeps_the_user_and_company
 
     // The admin resets the redemption with Jiwoo's new address.
     const NEW: &str = "jiwoo@new-customer.example";
+    let (_, admin_token) = crate::api::admin_token(&api, "root@gfms.example").await;
+    let admin_api = crate::api::Api {
+        token: admin_token,
+        ..api.clone()
+    };
     let reset = crate::api::create_invitation(
-        &api,
+        &admin_api,
         serde_json::json!({
             "invitedUserEmailAddress": NEW,
             "inviteRedirectUrl": "http://lobby.test/welcome",
@@ -713,6 +730,19 @@ async fn a_reset_redemption_binds_the_new_address_and_keeps_the_user_and_company
         .unwrap();
     assert_eq!(after.email, NEW);
     assert!(after.email_verified);
+    // The earlier address is told that its account moved, and where.
+    let told = lobby::store::entities::email_outbox::Entity::find()
+        .filter(lobby::store::entities::email_outbox::Column::ToAddress.eq(JIWOO))
+        .all(&api.db)
+        .await
+        .unwrap();
+    assert!(
+        told.iter()
+            .any(|m| m.subject.contains("now signs in with another address")
+                && m.body_text.contains(NEW)),
+        "{:?}",
+        told.iter().map(|m| &m.subject).collect::<Vec<_>>()
+    );
     assert_ne!(after.password_hash, jiwoo.password_hash);
     assert!(
         !lobby::auth::password::verify(

@@ -102,6 +102,16 @@ async fn queued_mail_arrives_over_smtp_with_html_and_cc() {
     let row = &rows(&db).await[0];
     assert_eq!((row.status.as_str(), row.attempts), ("sent", 1));
     assert!(row.sent_at.is_some() && row.claimed_by.is_none() && row.last_error.is_none());
+    // Delivered: the body (often a live link or code) is not kept; who,
+    // what about and when are.
+    assert_eq!(
+        (row.body_text.as_str(), row.body_html.as_deref()),
+        ("", None)
+    );
+    assert_eq!(
+        (row.to_address.as_str(), row.subject.as_str()),
+        ("jiwoo@customer.example", "You are invited")
+    );
 }
 
 #[tokio::test]
@@ -201,7 +211,10 @@ async fn mail_is_given_up_only_after_the_last_attempt() {
         .unwrap();
     for expected in ["pending", "pending", "failed"] {
         w.deliver_due(&running()).await.unwrap();
-        assert_eq!(rows(&db).await[0].status, expected);
+        let row = &rows(&db).await[0];
+        assert_eq!(row.status, expected);
+        // Kept while a retry needs it, cleared once none will.
+        assert_eq!(row.body_text.is_empty(), expected == "failed");
     }
     w.deliver_due(&running()).await.unwrap();
     assert_eq!(

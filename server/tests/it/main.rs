@@ -14,6 +14,7 @@ mod mail;
 mod operator_sign_in;
 mod process;
 mod providers;
+mod proxies;
 mod scale_out;
 mod sign_in;
 mod storage;

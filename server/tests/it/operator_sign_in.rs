@@ -416,6 +416,7 @@ async fn the_dashboard_lists_invitations_by_status_for_operators_only() {
         user_id: ada.id,
         name: "Ada".into(),
         email: ada.email.clone(),
+        admin: true,
     };
     for email in ["first@customer.example", "second@customer.example"] {
         let request: lobby::invitations::create::CreateRequest =
@@ -600,12 +601,57 @@ async fn the_new_invitation_form_creates_through_the_same_rules_with_csrf() {
     .await;
     assert!(body.contains("Created"), "{body}");
 
-    // An address with an account: the answer offers to reset its redemption,
-    // and the same form with that user's id invites again.
+    // An operator's address is not invited, and an operator's account is
+    // never the target of a reset (it would move the account, role and all,
+    // to the new address): refused, nothing written.
+    use lobby::store::entities::{invitation, user};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let count = || async { invitation::Entity::find().count(&op.db).await.unwrap() };
+    let before = count().await;
     let (_, _, body) = post(
         &op.app,
         "/api/create_invitation",
         &form(&csrf, "ada@gfms.example"),
+        &with_session,
+    )
+    .await;
+    assert_eq!(body, r#""OperatorAccount""#);
+    let ada = user::Entity::find()
+        .filter(user::Column::Email.eq("ada@gfms.example"))
+        .one(&op.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let reset_of = |csrf: &str, email: &str, id: &str| {
+        format!("{}&form[reset_user_id]={id}", form(csrf, email))
+    };
+    let (_, _, body) = post(
+        &op.app,
+        "/api/create_invitation",
+        &reset_of(&csrf, "attacker@evil.example", &ada.id.to_string()),
+        &with_session,
+    )
+    .await;
+    assert_eq!(body, r#""OperatorAccount""#);
+    assert_eq!(count().await, before, "refusals write nothing");
+
+    // A customer who redeemed: the answer offers to reset their redemption.
+    let jiwoo = invitation::Entity::find()
+        .filter(invitation::Column::InvitedEmail.eq("jiwoo@customer.example"))
+        .one(&op.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut accepted: invitation::ActiveModel = jiwoo.clone().into();
+    accepted.status = sea_orm::Set("Accepted".into());
+    accepted.redeemed_by = sea_orm::Set(jiwoo.invited_user_id);
+    sea_orm::ActiveModelTrait::update(accepted, &op.db)
+        .await
+        .unwrap();
+    let (_, _, body) = post(
+        &op.app,
+        "/api/create_invitation",
+        &form(&csrf, "jiwoo@customer.example"),
         &with_session,
     )
     .await;
@@ -614,14 +660,34 @@ async fn the_new_invitation_form_creates_through_the_same_rules_with_csrf() {
         .as_str()
         .expect(&body)
         .to_owned();
-    let reset = format!(
-        "{}&form[reset_user_id]={user_id}",
-        form(&csrf, "ada@gfms.example")
+    assert_eq!(
+        Some(user_id.clone()),
+        jiwoo.invited_user_id.map(|u| u.to_string())
     );
+
+    // An operator who is not an admin cannot reset it; an admin can.
+    let (grace, grace_csrf) = non_admin_signed_in(&op, "grace@gfms.example").await;
+    let (_, _, body) = post(
+        &op.app,
+        "/api/create_invitation",
+        &reset_of(&grace_csrf, "jiwoo@new-customer.example", &user_id),
+        &[
+            ("origin", ORIGIN),
+            ("cookie", grace.as_str()),
+            ("accept", "application/json"),
+        ],
+    )
+    .await;
+    assert_eq!(body, r#""ResetNeedsAdmin""#);
+    assert_eq!(count().await, before, "refusals write nothing");
+    let reset = reset_of(&csrf, "jiwoo@new-customer.example", &user_id);
     let (_, _, body) = post(&op.app, "/api/create_invitation", &reset, &with_session).await;
     let outcome: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(outcome["Created"]["email"], "ada@gfms.example", "{body}");
-    let row = lobby::store::entities::invitation::Entity::find_by_id(
+    assert_eq!(
+        outcome["Created"]["email"], "jiwoo@new-customer.example",
+        "{body}"
+    );
+    let row = invitation::Entity::find_by_id(
         outcome["Created"]["id"]
             .as_str()
             .unwrap()
@@ -634,6 +700,14 @@ async fn the_new_invitation_form_creates_through_the_same_rules_with_csrf() {
     .unwrap();
     assert!(row.reset_redemption);
     assert_eq!(row.invited_user_id.map(|u| u.to_string()), Some(user_id));
+    let audit = audit_event::Entity::find().all(&op.db).await.unwrap();
+    assert!(
+        audit.iter().any(|e| e.action == "invitation.created"
+            && e.target_id == row.id.to_string()
+            && e.actor_id == Some(ada.id)
+            && e.details["resetRedemption"] == true),
+        "the reset is audited with the admin who asked for it"
+    );
 }
 
 #[tokio::test]

@@ -54,6 +54,12 @@ pub fn NewInvitation() -> impl IntoView {
             .map(|o| o.csrf)
             .unwrap_or_default()
     };
+    let is_admin = move || {
+        operator
+            .get()
+            .and_then(|o| o.ok().flatten())
+            .is_some_and(|o| o.role == "admin")
+    };
 
     let email = RwSignal::new(String::new());
     let email_touched = RwSignal::new(false);
@@ -112,6 +118,14 @@ pub fn NewInvitation() -> impl IntoView {
                 </div>
             }
             .into_any(),
+            // Only admins may reset a redemption: others are told whom to ask.
+            Ok(NewInvitationOutcome::AccountExists { .. }) if !is_admin() => view! {
+                <div class="notice alert" role="alert">
+                    <p>{fill(s.error_account_exists, &[("org", &org)])}</p>
+                    <p>{s.error_reset_needs_admin}</p>
+                </div>
+            }
+            .into_any(),
             Ok(NewInvitationOutcome::AccountExists { user_id }) => view! {
                 <div class="notice alert" role="alert">
                     <p>{fill(s.error_account_exists, &[("org", &org)])}</p>
@@ -130,6 +144,14 @@ pub fn NewInvitation() -> impl IntoView {
                         <button type="submit" disabled=move || reset.pending().get()>{s.reset_redemption_button}</button>
                     </ActionForm>
                 </div>
+            }
+            .into_any(),
+            Ok(NewInvitationOutcome::OperatorAccount) => view! {
+                <p class="notice alert" role="alert">{fill(s.error_operator_account, &[("org", &org)])}</p>
+            }
+            .into_any(),
+            Ok(NewInvitationOutcome::ResetNeedsAdmin) => view! {
+                <p class="notice alert" role="alert">{s.error_reset_needs_admin}</p>
             }
             .into_any(),
             Ok(NewInvitationOutcome::Invalid { .. }) => {

@@ -145,7 +145,8 @@ fn invalid(errors: Vec<create::FieldError>) -> GraphError {
             )),
         (status = 400, description = "Malformed JSON or unknown fields", body = ErrorEnvelope),
         (status = 401, description = "No valid bearer token", body = ErrorEnvelope),
-        (status = 409, description = "A pending invitation or an account exists (existingInvitationId / existingUserId, possibleActions)", body = ErrorEnvelope),
+        (status = 403, description = "resetRedemption with a token of an operator who is not an admin", body = ErrorEnvelope),
+        (status = 409, description = "A pending invitation or an account exists (existingInvitationId / existingUserId, possibleActions), or the account is an operator's or admin's (OperatorAccount)", body = ErrorEnvelope),
         (status = 422, description = "Invalid fields, one detail each", body = ErrorEnvelope),
     ),
     security(("bearer" = []))
@@ -182,7 +183,8 @@ pub async fn create(
         .one(&state.db)
         .await?
         .ok_or_else(GraphError::unauthenticated)?;
-    let inviter = Inviter::from_user(&me);
+    let role = crate::operators::role_in(&state.db, org.id, me.id).await?;
+    let inviter = Inviter::from_user(&me).with_role(role);
     match create::create(&state.db, &org, &inviter, valid, &state.public_url, state.clock.as_ref()).await {
         Ok(created) => Ok((
             StatusCode::CREATED,
@@ -203,6 +205,16 @@ pub async fn create(
         )
         .with("existingUserId", json!(user_id))
         .with("possibleActions", json!(["resetRedemption"]))),
+        Err(CreateError::OperatorAccount) => Err(GraphError::new(
+            StatusCode::CONFLICT,
+            "OperatorAccount",
+            "This account belongs to an operator or admin. Operators are managed on the operators page; their redemption is never reset.",
+        )),
+        Err(CreateError::ResetNeedsAdmin) => Err(GraphError::new(
+            StatusCode::FORBIDDEN,
+            "Authorization_RequestDenied",
+            "Only an admin's token can reset a redemption.",
+        )),
         Err(CreateError::Database(e)) => Err(e.into()),
     }
 }

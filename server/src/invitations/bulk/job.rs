@@ -237,7 +237,12 @@ impl BulkRunner {
                 Err(CreateError::PendingInvitation { .. }) => {
                     (Verdict::AlreadyInvited.code(), None)
                 }
-                Err(CreateError::ExistingUser { .. }) => (Verdict::ExistingUser.code(), None),
+                // A CSV row never resets; an operator's address is an existing user.
+                Err(
+                    CreateError::ExistingUser { .. }
+                    | CreateError::OperatorAccount
+                    | CreateError::ResetNeedsAdmin,
+                ) => (Verdict::ExistingUser.code(), None),
                 Err(CreateError::Invalid(_)) => (Verdict::Invalid.code(), None),
                 Err(CreateError::Database(e)) => return Err(e),
             };

@@ -11,6 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::clock::minutes;
+use crate::spreadsheet::SpreadsheetCsv;
 use crate::store::entities::{bulk_import, bulk_import_row};
 
 /// Rows shown per page of an import.
@@ -140,7 +141,7 @@ pub async fn result_csv(
         .all(conn)
         .await?;
     let strings = locale.strings();
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = SpreadsheetCsv::default();
     let header = [
         "row",
         "email",
@@ -149,10 +150,7 @@ pub async fn result_csv(
         "invitation_id",
         "problems",
     ];
-    let mut write = |fields: &[&str]| {
-        out.write_record(fields.iter().map(|f| spreadsheet_safe(f)))
-            .map_err(|e| DbErr::Custom(e.to_string()))
-    };
+    let mut write = |fields: &[&str]| out.row(fields).map_err(|e| DbErr::Custom(e.to_string()));
     write(&header)?;
     for row in rows {
         let problems: Vec<RowProblem> = serde_json::from_value(row.problems).unwrap_or_default();
@@ -171,28 +169,7 @@ pub async fn result_csv(
             &problems,
         ])?;
     }
-    let bytes = out.into_inner().map_err(|e| DbErr::Custom(e.to_string()))?;
-    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
-}
-
-/// A value a spreadsheet would run as a formula gets a leading apostrophe
-/// (OWASP's advice against CSV injection).
-pub fn spreadsheet_safe(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::spreadsheet_safe;
-
-    #[test]
-    fn formulas_are_defused() {
-        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(spreadsheet_safe("ann@example.com"), "ann@example.com");
-    }
+    out.finish()
+        .map(Some)
+        .map_err(|e| DbErr::Custom(e.to_string()))
 }
