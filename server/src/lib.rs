@@ -92,6 +92,11 @@ pub async fn run_on(
     );
     let runner = BulkRunner::new(db.clone(), clock.clone(), config.public_url.clone());
     let runner = tokio::spawn(runner.run(worker_stop.clone()));
+    let purger = tokio::spawn(store::purge::run(
+        db.clone(),
+        clock.clone(),
+        worker_stop.clone(),
+    ));
     let worker = tokio::spawn(worker.run(worker_stop));
 
     let callback = config
@@ -128,6 +133,7 @@ pub async fn run_on(
     let _ = stop_worker.send(true);
     let _ = worker.await;
     let _ = runner.await;
+    let _ = purger.await;
     db.close().await?;
     tracing::info!("Lobby stopped");
     served.map_err(StartError::Serve)

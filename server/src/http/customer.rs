@@ -154,19 +154,24 @@ pub async fn reset_password(
 }
 
 /// The browser's session; its first form starts one (with the new token
-/// to set).
+/// to set), but only for a link that names an invitation, so made-up links
+/// store nothing. `None` for such a link.
 async fn visit_of(
     state: &AppState,
     client: &Client,
-) -> Result<(Visit, Option<String>), sea_orm::DbErr> {
+    ticket: &str,
+) -> Result<Option<(Visit, Option<String>)>, sea_orm::DbErr> {
     if let Some(visit) = client.visit.clone() {
-        return Ok((visit, None));
+        return Ok(Some((visit, None)));
+    }
+    if !crate::redemption::landing::names_an_invitation(&state.db, ticket).await? {
+        return Ok(None);
     }
     let token = session::start_visit(&state.db, None, state.clock.as_ref()).await?;
     let visit = session::resume_visit(&state.db, &token, state.clock.as_ref())
         .await?
         .ok_or_else(|| sea_orm::DbErr::RecordNotFound("new session".into()))?;
-    Ok((visit, Some(token)))
+    Ok(Some((visit, Some(token))))
 }
 
 fn context<'a>(state: &'a AppState, client: &'a Client) -> Context<'a> {
@@ -186,7 +191,9 @@ async fn run(
     form: StepForm,
 ) -> Response {
     let result = async {
-        let (visit, new_token) = visit_of(&state, &client).await?;
+        let Some((visit, new_token)) = visit_of(&state, &client, &ticket).await? else {
+            return Ok(not_found());
+        };
         let ctx = context(&state, &client);
         let outcome = sign_in::submit(&ctx, &ticket, &visit, form).await?;
         Ok::<_, sea_orm::DbErr>(respond(&state, &ticket, &client, outcome, new_token))
@@ -212,7 +219,9 @@ pub async fn begin_federated(
     Query(form): Query<FederatedQuery>,
 ) -> Response {
     let result = async {
-        let (visit, new_token) = visit_of(&state, &client).await?;
+        let Some((visit, new_token)) = visit_of(&state, &client, &ticket).await? else {
+            return Ok(not_found());
+        };
         let ctx = context(&state, &client);
         let begun = federated::begin(
             &ctx,
@@ -263,6 +272,10 @@ fn no_flow_page(locale: Locale) -> Response {
         s.no_flow_body
     );
     (StatusCode::BAD_REQUEST, Html(page)).into_response()
+}
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "not found").into_response()
 }
 
 fn with_cookie(mut response: Response, cookie: String) -> Response {

@@ -45,6 +45,17 @@ pub(crate) struct Link {
     pub inviter: Option<user::Model>,
 }
 
+/// Whether `raw` is the ticket of an invitation (current or replaced).
+pub async fn names_an_invitation(conn: &impl ConnectionTrait, raw: &str) -> Result<bool, DbErr> {
+    let Some(ticket) = InvitationTicket::parse(raw) else {
+        return Ok(false);
+    };
+    Ok(invitation_ticket::Entity::find_by_id(ticket.hash())
+        .one(conn)
+        .await?
+        .is_some())
+}
+
 /// The invitation behind `raw` (as written in the link); `lock` holds it
 /// for the caller's transaction.
 pub(crate) async fn find(

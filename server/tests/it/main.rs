@@ -5,6 +5,7 @@ mod bulk_import;
 mod codes;
 mod crash;
 mod direct;
+mod growth;
 mod http;
 mod invitations_api;
 mod journey;
