@@ -128,7 +128,9 @@ async fn main() {
     let start = Instant::now();
     for _ in 0..rounds {
         assert!(
-            lobby::auth::password::verify(Secret::new(PASSWORD.into()), Some(hash.clone())).await
+            lobby::auth::password::verify(Secret::new(PASSWORD.into()), Some(hash.clone()))
+                .await
+                .expect("verify")
         );
     }
     let per_hash = start.elapsed() / rounds;

@@ -484,7 +484,7 @@ pub static EN: Strings = Strings {
     too_large_message: "What was sent is larger than {limit}, the most Lobby accepts here. Shorten it and try again.",
     headers_too_large_message: "The request's headers (its cookies, say) are larger than {limit}, the most Lobby accepts. Clear this site's cookies and try again.",
     unavailable_title: "Lobby is unavailable for a moment",
-    unavailable_message: "We cannot reach our database right now. Please try again in a moment.",
+    unavailable_message: "Lobby cannot answer right now (its database is out of reach, or it is very busy). Please try again in a moment.",
     column_actions: "Actions",
     end_sessions_button: "Sign out everywhere",
     end_sessions_label: "Sign out everywhere: {email}",

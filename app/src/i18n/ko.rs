@@ -484,7 +484,7 @@ pub static KO: Strings = Strings {
     too_large_message: "보낸 내용이 이곳에서 받을 수 있는 최대 크기인 {limit}보다 큽니다. 줄여서 다시 시도하세요.",
     headers_too_large_message: "요청 헤더(예: 쿠키)가 Lobby가 받을 수 있는 최대 크기인 {limit}보다 큽니다. 이 사이트의 쿠키를 지운 뒤 다시 시도하세요.",
     unavailable_title: "Lobby를 잠시 사용할 수 없습니다",
-    unavailable_message: "지금 데이터베이스에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.",
+    unavailable_message: "지금은 응답할 수 없습니다(데이터베이스에 연결할 수 없거나 요청이 너무 많습니다). 잠시 후 다시 시도해 주세요.",
     column_actions: "작업",
     end_sessions_button: "모든 곳에서 로그아웃",
     end_sessions_label: "모든 곳에서 로그아웃: {email}",

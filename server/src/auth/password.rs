@@ -2,6 +2,7 @@
 //! p = 1), always on a blocking thread so sign-ins never stall the runtime,
 //! and the check against the bundled common-password list.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -28,7 +29,36 @@ fn argon2() -> Argon2<'static> {
 pub enum HashError {
     #[error("password hashing failed: {0}")]
     Hash(String),
+    /// [`QUEUE_LIMIT`] hashes are waiting already: answer 503, try later.
+    #[error("too many passwords are waiting to be hashed")]
+    Busy,
 }
+
+/// How many hashes may wait for a hashing thread. At about 50 ms a hash on
+/// each core, the last of them waits under two seconds on two cores; more
+/// would only grow a queue that clients give up on.
+pub const QUEUE_LIMIT: usize = 64;
+
+/// A place in the hashing queue; the place is given back when dropped
+/// (when its job starts, or when a job that never ran is thrown away).
+struct Place<'a>(&'a AtomicUsize);
+
+impl<'a> Place<'a> {
+    fn take(waiting: &'a AtomicUsize, limit: usize) -> Option<Place<'a>> {
+        let taken = waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+            (n < limit).then_some(n + 1)
+        });
+        taken.is_ok().then(|| Place(waiting))
+    }
+}
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+static WAITING: AtomicUsize = AtomicUsize::new(0);
 
 /// Work for a hashing thread, given that thread's argon2 memory.
 type Job = Box<dyn FnOnce(&mut [Block]) + Send>;
@@ -69,16 +99,27 @@ fn hashing_threads() -> &'static Mutex<Sender<Job>> {
     })
 }
 
-/// Runs `work` on a hashing thread; `None` if none is running.
+/// Runs `work` on a hashing thread, when the queue has room. A job whose
+/// requester has gone (the client disconnected, the request was dropped)
+/// is skipped rather than hashed for nobody.
 async fn on_hashing_thread<T: Send + 'static>(
     work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
-) -> Option<T> {
+) -> Result<T, HashError> {
+    let place = Place::take(&WAITING, QUEUE_LIMIT).ok_or(HashError::Busy)?;
     let (answer, answered) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move |memory| {
-        let _ = answer.send(work(memory));
+        drop(place);
+        if !answer.is_closed() {
+            let _ = answer.send(work(memory));
+        }
     });
-    hashing_threads().lock().ok()?.send(job).ok()?;
-    answered.await.ok()
+    let stopped = || HashError::Hash("no hashing thread".into());
+    hashing_threads()
+        .lock()
+        .map_err(|_| stopped())?
+        .send(job)
+        .map_err(|_| stopped())?;
+    answered.await.map_err(|_| stopped())
 }
 
 /// The PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) for `password`.
@@ -103,14 +144,14 @@ pub async fn hash(password: Secret<String>) -> Result<String, HashError> {
             salt.as_str()
         ))
     })
-    .await
-    .unwrap_or_else(|| Err(HashError::Hash("no hashing thread".into())))
+    .await?
 }
 
 /// Whether `password` matches `stored`. Without a stored hash (no such
 /// account) it verifies against a fixed hash, so the answer takes as long
 /// either way and timing does not reveal whether an account exists.
-pub async fn verify(password: Secret<String>, stored: Option<String>) -> bool {
+/// [`HashError::Busy`] when the queue is full: no verdict, so no failure to count.
+pub async fn verify(password: Secret<String>, stored: Option<String>) -> Result<bool, HashError> {
     on_hashing_thread(move |memory| {
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
@@ -121,7 +162,6 @@ pub async fn verify(password: Secret<String>, stored: Option<String>) -> bool {
         known && matches
     })
     .await
-    .unwrap_or(false)
 }
 
 /// Recomputes `parsed` for `password` in `memory`; hashes made at other
@@ -190,20 +230,18 @@ mod tests {
             .await
             .unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
-        assert!(
-            verify(
-                Secret::new("correct horse battery staple".into()),
-                Some(phc.clone())
-            )
-            .await
-        );
-        assert!(
-            !verify(
-                Secret::new("correct horse battery stapler".into()),
-                Some(phc.clone())
-            )
-            .await
-        );
+        assert!(verify(
+            Secret::new("correct horse battery staple".into()),
+            Some(phc.clone())
+        )
+        .await
+        .unwrap());
+        assert!(!verify(
+            Secret::new("correct horse battery stapler".into()),
+            Some(phc.clone())
+        )
+        .await
+        .unwrap());
         let again = hash(Secret::new("correct horse battery staple".into()))
             .await
             .unwrap();
@@ -223,20 +261,18 @@ mod tests {
                 .hash_password(b"correct horse battery staple", &salt)
                 .unwrap()
                 .to_string();
-            assert!(
-                verify(
-                    Secret::new("correct horse battery staple".into()),
-                    Some(phc.clone())
-                )
-                .await
-            );
-            assert!(
-                !verify(
-                    Secret::new("correct horse battery stapled".into()),
-                    Some(phc)
-                )
-                .await
-            );
+            assert!(verify(
+                Secret::new("correct horse battery staple".into()),
+                Some(phc.clone())
+            )
+            .await
+            .unwrap());
+            assert!(!verify(
+                Secret::new("correct horse battery stapled".into()),
+                Some(phc)
+            )
+            .await
+            .unwrap());
         }
     }
 
@@ -246,7 +282,68 @@ mod tests {
             PasswordHash::new(DUMMY_HASH).is_ok(),
             "the dummy hash parses, so the work is done"
         );
-        assert!(!verify(Secret::new("anything at all here".into()), None).await);
+        assert!(!verify(Secret::new("anything at all here".into()), None)
+            .await
+            .unwrap());
+    }
+
+    #[test]
+    fn the_queue_admits_up_to_its_limit() {
+        let waiting = AtomicUsize::new(0);
+        let first = Place::take(&waiting, 2);
+        let second = Place::take(&waiting, 2);
+        assert!(first.is_some() && second.is_some());
+        assert!(Place::take(&waiting, 2).is_none(), "full");
+        drop(first);
+        assert!(Place::take(&waiting, 2).is_some(), "a place given back");
+        drop(second);
+        assert_eq!(waiting.load(Ordering::Acquire), 0);
+    }
+
+    #[tokio::test]
+    async fn a_job_whose_requester_has_gone_is_skipped() {
+        use std::sync::atomic::AtomicBool;
+        use std::sync::Barrier;
+        use std::time::Duration;
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        // Hold every hashing thread until the barrier opens.
+        let barrier = Arc::new(Barrier::new(threads + 1));
+        let (started, holding) = std::sync::mpsc::channel();
+        let holders: Vec<_> = (0..threads)
+            .map(|_| {
+                let (barrier, started) = (barrier.clone(), started.clone());
+                tokio::spawn(on_hashing_thread(move |_| {
+                    let _ = started.send(());
+                    barrier.wait();
+                }))
+            })
+            .collect();
+        tokio::task::spawn_blocking(move || {
+            for _ in 0..threads {
+                holding.recv().unwrap();
+            }
+        })
+        .await
+        .unwrap();
+        // A request that gives up while its job waits.
+        let ran = Arc::new(AtomicBool::new(false));
+        let flag = ran.clone();
+        let gave_up = tokio::time::timeout(
+            Duration::from_millis(50),
+            on_hashing_thread(move |_| flag.store(true, Ordering::Release)),
+        )
+        .await;
+        let opener = barrier.clone();
+        tokio::task::spawn_blocking(move || opener.wait())
+            .await
+            .unwrap();
+        for holder in holders {
+            holder.await.unwrap().unwrap();
+        }
+        on_hashing_thread(|_| ()).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(gave_up.is_err(), "every thread was held");
+        assert!(!ran.load(Ordering::Acquire), "nobody waited for it");
     }
 
     #[test]

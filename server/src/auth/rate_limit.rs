@@ -49,6 +49,18 @@ pub const CODE_CHECKS_PER_EMAIL: Limit = Limit {
     window: Duration::from_secs(15 * 60),
 };
 
+/// New passwords (a new account's, a reset's): hashed only within these,
+/// per client address and per address, since each costs 19 MiB and 50 ms.
+/// Each needs an emailed code, of which an address gets 5 in 15 minutes.
+pub const NEW_PASSWORDS_PER_ADDRESS: Limit = Limit {
+    max: 20,
+    window: Duration::from_secs(15 * 60),
+};
+pub const NEW_PASSWORDS_PER_EMAIL: Limit = Limit {
+    max: 5,
+    window: Duration::from_secs(15 * 60),
+};
+
 /// Customers' password sign-in: the same limits as operators' (attempts per
 /// client address, failures per email), and after this many failures in a
 /// row the account takes a reset code, however slowly they came.

@@ -305,6 +305,7 @@ fn respond(
         Outcome::NotFound => (StatusCode::NOT_FOUND, "not found").into_response(),
         Outcome::Start => Redirect::to(&start).into_response(),
         Outcome::RateLimited => too_many(&client.headers, &start),
+        Outcome::Busy => super::replies::busy(),
     };
     match new_token {
         Some(token) => with_cookie(response, cookie.set(&token)),

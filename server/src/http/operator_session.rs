@@ -14,7 +14,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::client_address::client_address;
-use super::replies::{in_even_time, internal, too_many};
+use super::replies::{busy, in_even_time, internal, too_many};
 use super::AppState;
 use crate::auth::rate_limit::{self, SIGN_IN_FAILURES_PER_EMAIL, SIGN_IN_PER_ADDRESS};
 use crate::auth::{password, session};
@@ -75,9 +75,13 @@ async fn try_sign_in(
         clock,
     )
     .await?;
-    if !address_ok
-        || rate_limit::exhausted(&state.db, &email_key, SIGN_IN_FAILURES_PER_EMAIL, clock).await?
-    {
+    if !address_ok {
+        tracing::warn!(%address, "operator sign-in rate-limited");
+        return Ok(too_many(headers, "/admin/login"));
+    }
+    // Counted as a failure before the check and cleared on success, so
+    // parallel guesses cannot all pass a count taken before any of them.
+    if !rate_limit::hit(&state.db, &email_key, SIGN_IN_FAILURES_PER_EMAIL, clock).await? {
         tracing::warn!(%address, "operator sign-in rate-limited");
         return Ok(too_many(headers, "/admin/login"));
     }
@@ -86,9 +90,10 @@ async fn try_sign_in(
     let stored = candidate
         .as_ref()
         .and_then(|(u, _)| u.password_hash.clone());
-    let verified = password::verify(Secret::new(form.password), stored).await;
+    let Ok(verified) = password::verify(Secret::new(form.password), stored).await else {
+        return Ok(busy());
+    };
     let Some((user, _)) = candidate.filter(|_| verified) else {
-        rate_limit::record(&state.db, &email_key, clock).await?;
         return Ok(Redirect::to("/admin/login?error=credentials").into_response());
     };
 

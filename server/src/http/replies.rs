@@ -34,6 +34,18 @@ pub fn internal(e: DbErr) -> Response {
         .into_response()
 }
 
+/// 503 while the password hashing queue is full: the outage layer makes
+/// it a page with `Retry-After`.
+pub fn busy() -> Response {
+    tracing::warn!("password hashing queue full; answered 503");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, super::outage::RETRY_AFTER_SECONDS)],
+        "busy",
+    )
+        .into_response()
+}
+
 /// 429 with a short page in the visitor's language and a way `back`.
 pub fn too_many(headers: &HeaderMap, back: &str) -> Response {
     let s = Locale::of_request(headers).strings();

@@ -188,13 +188,18 @@ pub async fn end_own_sessions(
     clock: &dyn Clock,
 ) -> Result<EndSessionsOutcome, DbErr> {
     let failures = super::sign_in_failures_key(&me.email);
-    if rate_limit::exhausted(db, &failures, SIGN_IN_FAILURES_PER_EMAIL, clock).await? {
+    // Counted before the check (cleared by the next sign-in), so parallel
+    // guesses cannot all pass one count.
+    if !rate_limit::hit(db, &failures, SIGN_IN_FAILURES_PER_EMAIL, clock).await? {
         return Ok(EndSessionsOutcome::TooManyTries);
     }
-    if !password::verify(password, me.password_hash.clone()).await {
-        rate_limit::record(db, &failures, clock).await?;
+    let verified = password::verify(password, me.password_hash.clone())
+        .await
+        .map_err(|e| DbErr::Custom(e.to_string()))?;
+    if !verified {
         return Ok(EndSessionsOutcome::WrongPassword);
     }
+    rate_limit::clear(db, &failures).await?;
     // The current session ends with "Sign out", which also clears its cookie.
     if matches!(&which, Which::One(id) if id == current) {
         return Ok(EndSessionsOutcome::NotFound);

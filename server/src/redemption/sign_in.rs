@@ -58,6 +58,8 @@ pub enum Outcome {
     /// The form does not fit the step (any more): back to the step.
     Start,
     RateLimited,
+    /// Too many passwords wait to be hashed: try again in a moment (503).
+    Busy,
 }
 
 /// The order an organization keeps; one that does not read as a whole
@@ -470,33 +472,52 @@ async fn create_account(
     if step != Step::NewAccount {
         return Ok(Outcome::Start);
     }
-    let hash = match hash_new_password(&new_password, email, &link.org).await? {
+    let hash = match hash_new_password(ctx, &new_password, email, &link.org).await? {
         Ok(hash) => hash,
-        Err(notice) => return Ok(Outcome::Notice(notice)),
+        Err(outcome) => return Ok(outcome),
     };
     let waiting = json!({ "email": email, "hash": hash });
     session::set_visit_value(ctx.db, visit, NEW_ACCOUNT, waiting).await?;
     mail_code(ctx, link, visit, Purpose::VerifyEmail).await
 }
 
-/// The rule check, then the argon2 hash; a broken rule is the notice to show.
+/// The rule check, then the argon2 hash, within the limits on new
+/// passwords per client and per address (counted before any hashing); what
+/// to answer instead when one of those stops it.
 async fn hash_new_password(
+    ctx: &Context<'_>,
     new_password: &Secret<String>,
     email: &str,
     org: &organization::Model,
-) -> Result<Result<String, Notice>, DbErr> {
+) -> Result<Result<String, Outcome>, DbErr> {
     let context = [email, org.name.as_str(), org.slug.as_str(), "lobby"];
     if let Err(problem) = password::acceptable(new_password.expose(), &context) {
-        return Ok(Err(match problem {
+        return Ok(Err(Outcome::Notice(match problem {
             PasswordProblem::TooShort { .. } => Notice::PasswordShort,
             PasswordProblem::TooLong { .. } => Notice::PasswordLong,
             PasswordProblem::Common => Notice::PasswordCommon,
-        }));
+        })));
     }
-    password::hash(new_password.clone())
-        .await
-        .map(Ok)
-        .map_err(|e| DbErr::Custom(e.to_string()))
+    let allowed = within(
+        ctx,
+        (
+            &rate_limit::per_client("new-password", ctx.address),
+            rate_limit::NEW_PASSWORDS_PER_ADDRESS,
+        ),
+        (
+            &format!("new-password-for:{email}"),
+            rate_limit::NEW_PASSWORDS_PER_EMAIL,
+        ),
+    )
+    .await?;
+    if !allowed {
+        return Ok(Err(Outcome::RateLimited));
+    }
+    match password::hash(new_password.clone()).await {
+        Ok(hash) => Ok(Ok(hash)),
+        Err(password::HashError::Busy) => Ok(Err(Outcome::Busy)),
+        Err(e) => Err(DbErr::Custom(e.to_string())),
+    }
 }
 
 /// The code of a new account: the account now exists, with its password.
@@ -538,8 +559,10 @@ async fn enter_password(
         ctx.clock,
     )
     .await?;
+    // The failure is counted before the check and cleared on success, so
+    // parallel guesses cannot all pass one count.
     if !address_ok
-        || rate_limit::exhausted(
+        || !rate_limit::hit(
             ctx.db,
             &failures_key,
             rate_limit::SIGN_IN_FAILURES_PER_EMAIL,
@@ -555,8 +578,10 @@ async fn enter_password(
     if user.failed_sign_ins >= FAILURES_BEFORE_RESET {
         return Ok(Outcome::Notice(Notice::Locked));
     }
-    if !password::verify(entered, user.password_hash.clone()).await {
-        rate_limit::record(ctx.db, &failures_key, ctx.clock).await?;
+    let Ok(verified) = password::verify(entered, user.password_hash.clone()).await else {
+        return Ok(Outcome::Busy);
+    };
+    if !verified {
         user::Entity::update_many()
             .col_expr(
                 user::Column::FailedSignIns,
@@ -590,9 +615,9 @@ async fn reset_password(
         return Ok(Outcome::Start);
     }
     // The password first, so that a code is used up only for a change.
-    let hash = match hash_new_password(&new_password, email, &link.org).await? {
+    let hash = match hash_new_password(ctx, &new_password, email, &link.org).await? {
         Ok(hash) => hash,
-        Err(notice) => return Ok(Outcome::Notice(notice)),
+        Err(outcome) => return Ok(outcome),
     };
     if let Err(outcome) = check_code(ctx, Purpose::ResetPassword, email, visit, entered).await? {
         return Ok(outcome);

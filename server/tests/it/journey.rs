@@ -744,13 +744,12 @@ async fn a_reset_redemption_binds_the_new_address_and_keeps_the_user_and_company
         told.iter().map(|m| &m.subject).collect::<Vec<_>>()
     );
     assert_ne!(after.password_hash, jiwoo.password_hash);
-    assert!(
-        !lobby::auth::password::verify(
-            lobby::secret::Secret::new(PASSWORD.into()),
-            after.password_hash.clone()
-        )
-        .await
-    );
+    assert!(!lobby::auth::password::verify(
+        lobby::secret::Secret::new(PASSWORD.into()),
+        after.password_hash.clone()
+    )
+    .await
+    .unwrap());
     assert_eq!(
         user::Entity::find()
             .filter(user::Column::Email.eq(JIWOO))

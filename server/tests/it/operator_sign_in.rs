@@ -1233,3 +1233,41 @@ async fn an_admin_orders_the_sign_in_methods_and_switches_passcodes() {
     assert_eq!(body, r#""NotAdmin""#);
     assert_eq!(stored().await, after);
 }
+
+/// Wrong passwords sent all at once are counted before any is checked: no
+/// more than the cap are checked, as when they come one by one.
+#[tokio::test]
+async fn parallel_operator_guesses_are_capped_like_sequential_ones() {
+    use lobby::auth::rate_limit::SIGN_IN_FAILURES_PER_EMAIL;
+    let op = setup().await;
+    let guesses = (0..25).map(|i| {
+        let app = &op.app;
+        async move {
+            let (status, headers, _) = post(
+                app,
+                "/admin/login",
+                &form("ada@gfms.example", &format!("a wrong guess number {i}")),
+                &[("origin", ORIGIN)],
+            )
+            .await;
+            (status, headers.get(header::LOCATION).cloned())
+        }
+    });
+    let answers = futures_util::future::join_all(guesses).await;
+    let checked = answers
+        .iter()
+        .filter(|(_, l)| {
+            l.as_ref()
+                .is_some_and(|l| l == "/admin/login?error=credentials")
+        })
+        .count();
+    assert!(
+        checked as u64 <= SIGN_IN_FAILURES_PER_EMAIL.max,
+        "{answers:?}"
+    );
+    let refused = answers
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(checked + refused, 25);
+}

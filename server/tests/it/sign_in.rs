@@ -972,3 +972,72 @@ async fn no_one_can_move_an_invitation_or_a_code_to_another_address() {
         .unwrap();
     assert_eq!(last.to_address, MINH);
 }
+
+/// Each new password costs an argon2 hash (19 MiB, about 50 ms): new
+/// accounts and resets are counted per address before any hashing, and a
+/// refused one stores nothing.
+#[tokio::test]
+async fn new_passwords_are_counted_before_they_are_hashed() {
+    use lobby::auth::rate_limit::NEW_PASSWORDS_PER_EMAIL;
+    let api = setup().await;
+    passcodes_off(&api).await;
+    let ticket = invite(&api, JIWOO).await;
+    let create = format!("/invite/{ticket}/account");
+    let waiting = || async {
+        session::Entity::find()
+            .all(&api.db)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|s| s.data.get("new_account").is_some())
+            .count()
+    };
+    for _ in 0..NEW_PASSWORDS_PER_EMAIL.max {
+        let answer = Browser::new(&api)
+            .post(&create, &[("password", PASSWORD)])
+            .await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(waiting().await, NEW_PASSWORDS_PER_EMAIL.max as usize);
+    let answer = Browser::new(&api)
+        .post(&create, &[("password", PASSWORD)])
+        .await;
+    assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        waiting().await,
+        NEW_PASSWORDS_PER_EMAIL.max as usize,
+        "nothing hashed or kept for the refused one"
+    );
+}
+
+/// Guesses sent all at once are counted before any is checked, so no more
+/// than the cap are ever checked (a count taken before checking let every
+/// parallel guess through).
+#[tokio::test]
+async fn parallel_password_guesses_are_capped_like_sequential_ones() {
+    use lobby::auth::rate_limit::SIGN_IN_FAILURES_PER_EMAIL;
+    let api = setup().await;
+    let ticket = invite(&api, JIWOO).await;
+    with_account(&api, &ticket).await;
+    let password = format!("/invite/{ticket}/password");
+    let guesses = (0..25).map(|i| {
+        let (api, password) = (&api, &password);
+        async move {
+            let guess = format!("a wrong guess number {i}");
+            Browser::new(api)
+                .post(password, &[("password", &guess)])
+                .await
+                .status
+        }
+    });
+    let answers = futures_util::future::join_all(guesses).await;
+    let checked = answers
+        .iter()
+        .filter(|s| **s == StatusCode::SEE_OTHER)
+        .count() as u64;
+    assert!(checked <= SIGN_IN_FAILURES_PER_EMAIL.max, "{answers:?}");
+    assert!(answers
+        .iter()
+        .all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::TOO_MANY_REQUESTS));
+    assert_eq!(account(&api, JIWOO).await.failed_sign_ins as u64, checked);
+}
