@@ -3,6 +3,7 @@
 //! word proves the invited address.
 
 pub mod oidc;
+pub mod outbound;
 pub mod providers;
 
 use app::model::providers::domain_of;

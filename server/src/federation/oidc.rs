@@ -2,8 +2,9 @@
 //! `state` and `nonce`, and ID tokens checked for signature, `iss`, `aud`,
 //! `exp` and `nonce`. Each provider's discovery document and keys are
 //! cached, and fetched again after an hour or when a token names a key the
-//! cache does not hold (the provider rotated its keys). The HTTP client
-//! follows no redirects.
+//! cache does not hold (the provider rotated its keys). Every request goes
+//! through [`Outbound`]: https to public addresses only, no redirects, and
+//! answers of at most 256 KiB.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,13 +17,14 @@ use openidconnect::core::{
     CoreProviderMetadata,
 };
 use openidconnect::{
-    reqwest, AdditionalClaims, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret,
-    CsrfToken, IdToken, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
-    SignatureVerificationError, TokenResponse,
+    AdditionalClaims, AsyncHttpClient, AuthorizationCode, ClaimsVerificationError, ClientId,
+    ClientSecret, CsrfToken, HttpRequest, IdToken, IssuerUrl, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope, SignatureVerificationError, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::outbound::Outbound;
 use crate::secret::Secret;
 
 /// How long a discovery document is trusted before it is fetched again.
@@ -107,7 +109,7 @@ struct Discovered {
 
 /// The relying party, shared by all requests.
 pub struct Federation {
-    http: reqwest::Client,
+    outbound: Outbound,
     redirect_uri: RedirectUrl,
     cache: Mutex<HashMap<Uuid, Arc<Discovered>>>,
 }
@@ -115,15 +117,12 @@ pub struct Federation {
 impl Federation {
     /// `redirect_uri` is Lobby's callback, as registered with every provider.
     pub fn new(redirect_uri: &str) -> Result<Federation, FederationError> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(REQUEST_TIMEOUT)
-            .build()
+        let outbound = Outbound::new(REQUEST_TIMEOUT)
             .map_err(|e| FederationError::Unavailable(e.to_string()))?;
         let redirect_uri = RedirectUrl::new(redirect_uri.to_owned())
             .map_err(|e| FederationError::Unavailable(e.to_string()))?;
         Ok(Federation {
-            http,
+            outbound,
             redirect_uri,
             cache: Mutex::new(HashMap::new()),
         })
@@ -162,40 +161,40 @@ impl Federation {
     /// with the template as its issuer.
     async fn discover(&self, issuer: &str) -> Result<CoreProviderMetadata, FederationError> {
         let unavailable = |e: String| FederationError::Unavailable(format!("{issuer}: {e}"));
+        let http = self.outbound.for_issuer(issuer);
         if !any_tenant(issuer) {
             let url = IssuerUrl::new(issuer.to_owned()).map_err(|e| unavailable(e.to_string()))?;
-            return CoreProviderMetadata::discover_async(url, &self.http)
+            return CoreProviderMetadata::discover_async(url, &http)
                 .await
-                .map_err(|e| unavailable(e.to_string()));
+                .map_err(|e| unavailable(error_chain(&e)));
         }
         let document = format!(
             "{}/.well-known/openid-configuration",
             issuer.replace(TENANT_PLACEHOLDER, "common")
         );
-        let response = self
-            .http
-            .get(&document)
-            .send()
+        let request = HttpRequest::new(Vec::new());
+        let (mut parts, body) = request.into_parts();
+        parts.uri = document
+            .parse()
+            .map_err(|_| unavailable(format!("{document}: not a URL")))?;
+        let response = http
+            .call(HttpRequest::from_parts(parts, body))
             .await
             .map_err(|e| unavailable(e.to_string()))?;
         if !response.status().is_success() {
             return Err(unavailable(format!("{document}: {}", response.status())));
         }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| unavailable(e.to_string()))?;
         let metadata: CoreProviderMetadata =
-            serde_json::from_slice(&body).map_err(|e| unavailable(e.to_string()))?;
+            serde_json::from_slice(response.body()).map_err(|e| unavailable(e.to_string()))?;
         if metadata.issuer().as_str() != issuer {
             return Err(unavailable(format!(
                 "the document names issuer {}",
                 metadata.issuer().as_str()
             )));
         }
-        let keys = CoreJsonWebKeySet::fetch_async(metadata.jwks_uri(), &self.http)
+        let keys = CoreJsonWebKeySet::fetch_async(metadata.jwks_uri(), &http)
             .await
-            .map_err(|e| unavailable(e.to_string()))?;
+            .map_err(|e| unavailable(error_chain(&e)))?;
         Ok(metadata.set_jwks(keys))
     }
 
@@ -263,13 +262,16 @@ impl Federation {
     ) -> Result<VerifiedIdentity, FederationError> {
         let discovered = self.metadata(provider, false).await?;
         let client = self.client(&discovered.metadata, provider);
+        let http = self.outbound.for_issuer(&provider.issuer);
         let response = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .map_err(|e| FederationError::Unavailable(e.to_string()))?
             .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_owned()))
-            .request_async(&self.http)
+            .request_async(&http)
             .await
-            .map_err(|e| FederationError::Rejected(format!("token request: {e}")))?;
+            .map_err(|e| {
+                FederationError::Rejected(format!("token request: {}", error_chain(&e)))
+            })?;
         let raw = response
             .id_token()
             .ok_or_else(|| FederationError::Rejected("no ID token".into()))?
@@ -291,6 +293,18 @@ impl Federation {
         }
         .map_err(|e| FederationError::Rejected(format!("ID token: {e}")))
     }
+}
+
+/// An error with its causes, so the log says why a request was refused.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        cause = e.source();
+    }
+    text
 }
 
 /// Only signatures by the provider's published keys count: HMAC with the
@@ -362,6 +376,7 @@ pub fn tenant_issuer(template: &str, tid: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::federation::outbound::tests as outbound_tests;
     use chrono::{Duration, Utc};
     use openidconnect::core::{
         CoreJsonWebKey, CoreResponseType, CoreRsaPrivateSigningKey, CoreSubjectIdentifierType,
@@ -625,5 +640,44 @@ mod tests {
         assert!(asymmetric(&CoreJwsSigningAlgorithm::EcdsaP256Sha256));
         assert!(!asymmetric(&CoreJwsSigningAlgorithm::HmacSha256));
         assert!(!asymmetric(&CoreJwsSigningAlgorithm::None));
+    }
+
+    /// A provider on loopback whose discovery document sends Lobby's key
+    /// request off loopback (to cloud metadata, say) is not followed there.
+    #[tokio::test]
+    async fn a_discovery_document_cannot_send_lobby_off_the_providers_ground() {
+        let federation = Federation::new("http://127.0.0.1:3000/auth/callback").unwrap();
+        let document = |base: &str, jwks: &str| {
+            serde_json::json!({
+                "issuer": base,
+                "authorization_endpoint": format!("{base}/auth"),
+                "token_endpoint": format!("{base}/token"),
+                "jwks_uri": jwks,
+                "response_types_supported": ["code"],
+                "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+            })
+            .to_string()
+        };
+        let serving = |jwks: &'static str| {
+            move |base: &str| {
+                let jwks = jwks.replace("{base}", base);
+                vec![
+                    ("/.well-known/openid-configuration", document(base, &jwks)),
+                    ("/jwks", r#"{"keys":[]}"#.to_owned()),
+                ]
+            }
+        };
+        let hostile = outbound_tests::provider(serving("http://169.254.169.254/latest/")).await;
+        let refused = federation
+            .discover(&hostile)
+            .await
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(refused.contains("keep every URL on loopback"), "{refused}");
+        // The same provider with its keys at home is fine.
+        let honest = outbound_tests::provider(serving("{base}/jwks")).await;
+        assert!(federation.discover(&honest).await.is_ok());
     }
 }
