@@ -18,13 +18,10 @@ pub struct Limit {
     pub window: Duration,
 }
 
-/// Operator sign-in: attempts per client address, and failures per email.
+/// Password sign-in: attempts per client address. Failures per address
+/// and client are `password_attempts`' business.
 pub const SIGN_IN_PER_ADDRESS: Limit = Limit {
     max: 30,
-    window: Duration::from_secs(15 * 60),
-};
-pub const SIGN_IN_FAILURES_PER_EMAIL: Limit = Limit {
-    max: 10,
     window: Duration::from_secs(15 * 60),
 };
 
@@ -62,8 +59,8 @@ pub const NEW_PASSWORDS_PER_EMAIL: Limit = Limit {
 };
 
 /// Customers' password sign-in: the same limits as operators' (attempts per
-/// client address, failures per email), and after this many failures in a
-/// row the account takes a reset code, however slowly they came.
+/// client address, failures per address and client), and after this many
+/// failures in a row the account takes a reset code, however slowly they came.
 pub const FAILURES_BEFORE_RESET: i32 = 100;
 
 /// The key counting `what` for the client at `address`: its IPv4 address,

@@ -16,7 +16,8 @@ use uuid::Uuid;
 use super::client_address::client_address;
 use super::replies::{busy, in_even_time, internal, too_many};
 use super::AppState;
-use crate::auth::rate_limit::{self, SIGN_IN_FAILURES_PER_EMAIL, SIGN_IN_PER_ADDRESS};
+use crate::auth::password_attempts::Before;
+use crate::auth::rate_limit::{self, SIGN_IN_PER_ADDRESS};
 use crate::auth::{password, session};
 use crate::secret::Secret;
 use crate::store::audit::{self, AuditEntry};
@@ -67,7 +68,7 @@ async fn try_sign_in(
 ) -> Result<Response, DbErr> {
     let clock = state.clock.as_ref();
     let email = normalize_email(&form.email).unwrap_or_else(|_| form.email.trim().to_lowercase());
-    let email_key = crate::operators::sign_in_failures_key(&email);
+    let attempt = crate::operators::password_attempt(&email, address);
     let address_ok = rate_limit::hit(
         &state.db,
         &rate_limit::per_client("operator-sign-in", address),
@@ -79,11 +80,12 @@ async fn try_sign_in(
         tracing::warn!(%address, "operator sign-in rate-limited");
         return Ok(too_many(headers, "/admin/login"));
     }
-    // Counted as a failure before the check and cleared on success, so
-    // parallel guesses cannot all pass a count taken before any of them.
-    if !rate_limit::hit(&state.db, &email_key, SIGN_IN_FAILURES_PER_EMAIL, clock).await? {
-        tracing::warn!(%address, "operator sign-in rate-limited");
-        return Ok(too_many(headers, "/admin/login"));
+    match attempt.begin(&state.db, clock).await? {
+        Before::Refused => {
+            tracing::warn!(%address, "operator sign-in refused: this client failed too often");
+            return Ok(too_many(headers, "/admin/login"));
+        }
+        Before::Check(delay) => tokio::time::sleep(delay).await,
     }
 
     let candidate = operator_by_email(state, &email).await?;
@@ -97,7 +99,7 @@ async fn try_sign_in(
         return Ok(Redirect::to("/admin/login?error=credentials").into_response());
     };
 
-    rate_limit::clear(&state.db, &email_key).await?;
+    attempt.succeeded(&state.db).await?;
     // A new session id at every sign-in; the one presented before is ended.
     if let Some(old) = cookie_token(state, headers) {
         session::end(&state.db, &old).await?;

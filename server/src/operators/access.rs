@@ -10,7 +10,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::onboarding;
-use crate::auth::rate_limit::{self, SIGN_IN_FAILURES_PER_EMAIL};
+use crate::auth::password_attempts::Before;
 use crate::auth::{password, session};
 use crate::clock::Clock;
 use crate::secret::Secret;
@@ -187,11 +187,12 @@ pub async fn end_own_sessions(
     which: Which,
     clock: &dyn Clock,
 ) -> Result<EndSessionsOutcome, DbErr> {
-    let failures = super::sign_in_failures_key(&me.email);
-    // Counted before the check (cleared by the next sign-in), so parallel
-    // guesses cannot all pass one count.
-    if !rate_limit::hit(db, &failures, SIGN_IN_FAILURES_PER_EMAIL, clock).await? {
-        return Ok(EndSessionsOutcome::TooManyTries);
+    // Failures here count for this session as a client of its own, and
+    // toward the address's delays like the sign-in's.
+    let attempt = super::password_attempt(&me.email, &format!("session {current}"));
+    match attempt.begin(db, clock).await? {
+        Before::Refused => return Ok(EndSessionsOutcome::TooManyTries),
+        Before::Check(delay) => tokio::time::sleep(delay).await,
     }
     let verified = password::verify(password, me.password_hash.clone())
         .await
@@ -199,7 +200,7 @@ pub async fn end_own_sessions(
     if !verified {
         return Ok(EndSessionsOutcome::WrongPassword);
     }
-    rate_limit::clear(db, &failures).await?;
+    attempt.succeeded(db).await?;
     // The current session ends with "Sign out", which also clears its cookie.
     if matches!(&which, Which::One(id) if id == current) {
         return Ok(EndSessionsOutcome::NotFound);

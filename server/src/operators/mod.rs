@@ -213,9 +213,19 @@ async fn is_removed_operator(
     Ok(role == 0 && invited == 0)
 }
 
-/// The rate-limit key counting failed passwords for an operator's address.
+/// An operator's password attempt at `email` from `client`: the sign-in
+/// page and the sessions page count toward the same address-wide delays.
+pub fn password_attempt(
+    email: &str,
+    client: &str,
+) -> crate::auth::password_attempts::PasswordAttempt {
+    crate::auth::password_attempts::PasswordAttempt::new("operator-sign-in", email, client)
+}
+
+/// The rate-limit key counting failed passwords at an operator's address
+/// from all clients together (what slows attempts down).
 pub fn sign_in_failures_key(email: &str) -> String {
-    format!("operator-sign-in-failure:{email}")
+    format!("operator-sign-in-failures:{email}")
 }
 
 /// The role `user_id` holds in the organization, if any.

@@ -19,6 +19,7 @@ use uuid::Uuid;
 use super::federated;
 use super::landing::{find, link_state, redeemer_at_invited, Link};
 use crate::auth::codes::{self, Checked, Issued, Purpose};
+use crate::auth::password_attempts::{Before, PasswordAttempt};
 use crate::auth::rate_limit::{self, Limit};
 use crate::auth::session::{self, Visit};
 use crate::auth::{password, rate_limit::FAILURES_BEFORE_RESET};
@@ -551,7 +552,7 @@ async fn enter_password(
     if step != Step::SignIn(AccountSignIn::Password) {
         return Ok(Outcome::Start);
     }
-    let failures_key = format!("password-failure:{email}");
+    let attempt = PasswordAttempt::new("password", email, ctx.address);
     let address_ok = rate_limit::hit(
         ctx.db,
         &rate_limit::per_client("password", ctx.address),
@@ -559,18 +560,12 @@ async fn enter_password(
         ctx.clock,
     )
     .await?;
-    // The failure is counted before the check and cleared on success, so
-    // parallel guesses cannot all pass one count.
-    if !address_ok
-        || !rate_limit::hit(
-            ctx.db,
-            &failures_key,
-            rate_limit::SIGN_IN_FAILURES_PER_EMAIL,
-            ctx.clock,
-        )
-        .await?
-    {
+    if !address_ok {
         return Ok(Outcome::RateLimited);
+    }
+    match attempt.begin(ctx.db, ctx.clock).await? {
+        Before::Refused => return Ok(Outcome::RateLimited),
+        Before::Check(delay) => tokio::time::sleep(delay).await,
     }
     let Some(user) = user_by_email(ctx.db, email).await? else {
         return Ok(Outcome::Start);
@@ -597,7 +592,7 @@ async fn enter_password(
             Notice::WrongPassword
         }));
     }
-    rate_limit::clear(ctx.db, &failures_key).await?;
+    attempt.succeeded(ctx.db).await?;
     finish(ctx, link, visit, Proof::Password).await
 }
 

@@ -1238,7 +1238,7 @@ async fn an_admin_orders_the_sign_in_methods_and_switches_passcodes() {
 /// more than the cap are checked, as when they come one by one.
 #[tokio::test]
 async fn parallel_operator_guesses_are_capped_like_sequential_ones() {
-    use lobby::auth::rate_limit::SIGN_IN_FAILURES_PER_EMAIL;
+    use lobby::auth::password_attempts::PER_PAIR;
     let op = setup().await;
     let guesses = (0..25).map(|i| {
         let app = &op.app;
@@ -1261,10 +1261,7 @@ async fn parallel_operator_guesses_are_capped_like_sequential_ones() {
                 .is_some_and(|l| l == "/admin/login?error=credentials")
         })
         .count();
-    assert!(
-        checked as u64 <= SIGN_IN_FAILURES_PER_EMAIL.max,
-        "{answers:?}"
-    );
+    assert!(checked as u64 <= PER_PAIR.max, "{answers:?}");
     let refused = answers
         .iter()
         .filter(|(s, _)| *s == StatusCode::TOO_MANY_REQUESTS)

@@ -202,3 +202,41 @@ async fn hsts_follows_the_scheme_a_trusted_proxy_reports() {
         "an untrusted peer's word is not taken"
     );
 }
+
+/// Someone who knows an operator's address (it is in every invitation's
+/// contact line) and guesses at it shuts out only their own client: the
+/// operator, from anywhere else, still signs in with the right password.
+#[tokio::test]
+async fn guesses_at_an_operators_address_do_not_lock_the_operator_out() {
+    use lobby::auth::password_attempts::PER_PAIR;
+    let op = setup().await;
+    let attacker = [("x-forwarded-for", "198.51.100.66")];
+    let guess = |op: &Operator| {
+        let app = op.app.clone();
+        async move {
+            let mut request = Request::post("/admin/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ORIGIN, ORIGIN)
+                .header("x-forwarded-for", "198.51.100.66")
+                .body(Body::from(
+                    "email=ada%40gfms.example&password=a+wrong+guess+here",
+                ))
+                .unwrap();
+            let peer = SocketAddr::new(TRUSTED_PROXY.parse().unwrap(), 40000);
+            request.extensions_mut().insert(ConnectInfo(peer));
+            answer(&app, request).await.status()
+        }
+    };
+    for _ in 0..PER_PAIR.max {
+        assert_eq!(guess(&op).await, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(guess(&op).await, StatusCode::TOO_MANY_REQUESTS);
+    // The attacker's client is refused even the right password …
+    let (status, _) = sign_in_from(&op, TRUSTED_PROXY, &attacker).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // … while the operator, elsewhere, signs in (after a short delay).
+    let (status, address) =
+        sign_in_from(&op, TRUSTED_PROXY, &[("x-forwarded-for", "203.0.113.50")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(address.as_deref(), Some("203.0.113.50"));
+}

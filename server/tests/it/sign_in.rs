@@ -1015,7 +1015,7 @@ async fn new_passwords_are_counted_before_they_are_hashed() {
 /// parallel guess through).
 #[tokio::test]
 async fn parallel_password_guesses_are_capped_like_sequential_ones() {
-    use lobby::auth::rate_limit::SIGN_IN_FAILURES_PER_EMAIL;
+    use lobby::auth::password_attempts::PER_PAIR;
     let api = setup().await;
     let ticket = invite(&api, JIWOO).await;
     with_account(&api, &ticket).await;
@@ -1035,7 +1035,7 @@ async fn parallel_password_guesses_are_capped_like_sequential_ones() {
         .iter()
         .filter(|s| **s == StatusCode::SEE_OTHER)
         .count() as u64;
-    assert!(checked <= SIGN_IN_FAILURES_PER_EMAIL.max, "{answers:?}");
+    assert!(checked <= PER_PAIR.max, "{answers:?}");
     assert!(answers
         .iter()
         .all(|s| *s == StatusCode::SEE_OTHER || *s == StatusCode::TOO_MANY_REQUESTS));
