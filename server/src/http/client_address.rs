@@ -80,14 +80,7 @@ pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &TrustedProxies) -> C
 /// The `for=` nodes of every `Forwarded` header, in order; `Some(None)` when
 /// one of them is not an address (`unknown`, an obfuscated name, garbage).
 fn forwarded_for(headers: &HeaderMap) -> Option<Option<Vec<IpAddr>>> {
-    let values: Vec<&str> = headers
-        .get_all(HeaderName::from_static("forwarded"))
-        .iter()
-        .map(|v| v.to_str().unwrap_or("\u{0}"))
-        .collect();
-    if values.is_empty() {
-        return None;
-    }
+    let values = header_values(headers, "forwarded")?;
     let mut hops = Vec::new();
     for element in values.iter().flat_map(|v| v.split(',')) {
         let node = element.split(';').find_map(|pair| {
@@ -106,6 +99,17 @@ fn forwarded_for(headers: &HeaderMap) -> Option<Option<Vec<IpAddr>>> {
     Some((!hops.is_empty()).then_some(hops))
 }
 
+/// Every value of the header `name`, in order; `None` when there is none.
+/// A value that is not text reads as one that is no address.
+fn header_values<'h>(headers: &'h HeaderMap, name: &'static str) -> Option<Vec<&'h str>> {
+    let values: Vec<&str> = headers
+        .get_all(HeaderName::from_static(name))
+        .iter()
+        .map(|v| v.to_str().unwrap_or("\u{0}"))
+        .collect();
+    (!values.is_empty()).then_some(values)
+}
+
 /// An RFC 7239 node: `192.0.2.60`, `"192.0.2.60:8080"`, `"[2001:db8::1]:4711"`.
 fn parse_node(node: &str) -> Option<IpAddr> {
     let node = node.trim_matches('"');
@@ -119,14 +123,7 @@ fn parse_node(node: &str) -> Option<IpAddr> {
 
 /// The addresses of every `X-Forwarded-For` header, in order.
 fn x_forwarded_for(headers: &HeaderMap) -> Option<Option<Vec<IpAddr>>> {
-    let values: Vec<&str> = headers
-        .get_all(HeaderName::from_static("x-forwarded-for"))
-        .iter()
-        .map(|v| v.to_str().unwrap_or("\u{0}"))
-        .collect();
-    if values.is_empty() {
-        return None;
-    }
+    let values = header_values(headers, "x-forwarded-for")?;
     let hops: Option<Vec<IpAddr>> = values
         .iter()
         .flat_map(|v| v.split(','))
