@@ -75,6 +75,14 @@ pub trait Dashboard: Send + Sync + 'static {
         target_email: String,
         remove: bool,
     ) -> PortFuture<'_, Result<AccessOutcome, PortError>>;
+    /// On behalf of the admin `admin_email`: forgets the wrong passwords
+    /// counted at the operator `target_email`'s address.
+    fn unlock_operator(
+        &self,
+        admin_email: String,
+        session: String,
+        target_email: String,
+    ) -> PortFuture<'_, Result<AccessOutcome, PortError>>;
     /// Ends the sessions of the invitee of invitation `id` or, with `id`
     /// `None`, of everyone but the admin's own session.
     fn end_sessions(

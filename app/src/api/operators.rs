@@ -113,6 +113,21 @@ pub async fn end_operator_sessions(
         .map_err(super::port_error)
 }
 
+/// Forgets the wrong passwords counted at another operator's address, so
+/// they can sign in again from every client. Admins only.
+#[server(endpoint = "unlock_operator")]
+pub async fn unlock_operator(csrf: String, email: String) -> Result<AccessOutcome, ServerFnError> {
+    let me = super::signed_in(Some(&csrf))?;
+    if me.role != "admin" {
+        return Ok(AccessOutcome::NotAdmin);
+    }
+    super::dashboard()?
+        .0
+        .unlock_operator(me.email, me.session, email)
+        .await
+        .map_err(super::port_error)
+}
+
 /// Signs out the invitee of invitation `id` everywhere. Admins only.
 #[server(endpoint = "end_invitee_sessions")]
 pub async fn end_invitee_sessions(

@@ -677,6 +677,11 @@ pub struct Strings {
     pub column_actions: &'static str,
     pub end_sessions_button: &'static str,
     pub end_sessions_label: &'static str,
+    pub unlock_button: &'static str,
+    /// `{email}`.
+    pub unlock_label: &'static str,
+    /// `{email}`.
+    pub operator_unlocked: &'static str,
     pub remove_operator_button: &'static str,
     pub remove_operator_label: &'static str,
     pub operator_removed: &'static str,
@@ -1230,6 +1235,9 @@ mod tests {
             ("column_actions", s.column_actions),
             ("end_sessions_button", s.end_sessions_button),
             ("end_sessions_label", s.end_sessions_label),
+            ("unlock_button", s.unlock_button),
+            ("unlock_label", s.unlock_label),
+            ("operator_unlocked", s.operator_unlocked),
             ("remove_operator_button", s.remove_operator_button),
             ("remove_operator_label", s.remove_operator_label),
             ("operator_removed", s.operator_removed),

@@ -87,6 +87,10 @@ pub enum AccessOutcome {
     SessionsEnded {
         count: u64,
     },
+    /// The operator's earlier wrong passwords no longer count.
+    Unlocked {
+        email: String,
+    },
     /// Admins act on others; their own sessions are on the sessions page.
     NotYourself,
     NotAdmin,

@@ -42,6 +42,21 @@ pub struct PasswordAttempt {
     address: String,
 }
 
+fn pair_group(what: &str, email: &str) -> String {
+    format!("{what}-failure:{email}")
+}
+
+fn address_key(what: &str, email: &str) -> String {
+    format!("{what}-failures:{email}")
+}
+
+/// Forgets every failure at `email` for the form `what`, from all clients
+/// (an admin's "unlock").
+pub async fn forget(db: &impl ConnectionTrait, what: &str, email: &str) -> Result<(), DbErr> {
+    rate_limit::clear_group(db, &pair_group(what, email)).await?;
+    rate_limit::clear(db, &address_key(what, email)).await
+}
+
 /// What to do before checking the password.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Before {
@@ -55,8 +70,8 @@ impl PasswordAttempt {
     /// `what` names the form, e.g. `operator-sign-in`.
     pub fn new(what: &str, email: &str, client: &str) -> PasswordAttempt {
         PasswordAttempt {
-            pair: rate_limit::per_client(&format!("{what}-failure:{email}"), client),
-            address: format!("{what}-failures:{email}"),
+            pair: rate_limit::grouped(&pair_group(what, email), &rate_limit::client_of(client)),
+            address: address_key(what, email),
         }
     }
 

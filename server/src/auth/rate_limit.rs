@@ -63,30 +63,48 @@ pub const NEW_PASSWORDS_PER_EMAIL: Limit = Limit {
 /// failures in a row the account takes a reset code, however slowly they came.
 pub const FAILURES_BEFORE_RESET: i32 = 100;
 
-/// The key counting `what` for the client at `address`: its IPv4 address,
-/// or the /64 of its IPv6 address (one subscriber's usual share, all of
-/// which they can cycle through).
+/// The key counting `what` for the client at `address` ([`client_of`]).
 pub fn per_client(what: &str, address: &str) -> String {
+    format!("{what}:{}", client_of(address))
+}
+
+/// What limits count a client address as: its IPv4 address, or the /64 of
+/// its IPv6 address (one subscriber's usual share, all of which they can
+/// cycle through).
+pub fn client_of(address: &str) -> String {
     use std::net::IpAddr;
     let ip = address.parse::<IpAddr>().ok().map(|ip| match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
         v4 => v4,
     });
-    let client = match ip {
+    match ip {
         Some(IpAddr::V6(v6)) => ipnet::Ipv6Net::new(v6, 64)
             .map(|n| n.trunc().to_string())
             .unwrap_or_else(|_| v6.to_string()),
         Some(v4) => v4.to_string(),
         None => address.to_owned(),
-    };
-    format!("{what}:{client}")
+    }
 }
+
+/// A key of `group` (say, one address's failures) for one `member` (one
+/// client): [`clear_group`] clears every member's at once.
+pub fn grouped(group: &str, member: &str) -> String {
+    format!("{group}{GROUP_END}{member}")
+}
+
+const GROUP_END: char = '\u{1f}';
 
 /// Keys are stored as their SHA-256: fixed in size whatever a client sends
 /// (an email field, say), and no addresses or emails left readable at rest.
+/// A grouped key is half its group's hash and half its own, so that the
+/// group can be found by prefix.
 fn stored(key: &str) -> String {
     use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(key.as_bytes()))
+    let digest = |text: &str| hex::encode(Sha256::digest(text.as_bytes()));
+    match key.split_once(GROUP_END) {
+        Some((group, _)) => format!("{}{}", &digest(group)[..32], &digest(key)[..32]),
+        None => digest(key),
+    }
 }
 
 fn since(clock: &dyn Clock, limit: Limit) -> chrono::DateTime<chrono::Utc> {
@@ -148,6 +166,16 @@ pub async fn count(
         .await
 }
 
+/// Clears the keys of every member of `group`.
+pub async fn clear_group(db: &impl ConnectionTrait, group: &str) -> Result<(), DbErr> {
+    let prefix = stored(&grouped(group, ""))[..32].to_owned();
+    rate_limit_event::Entity::delete_many()
+        .filter(Column::Key.starts_with(prefix))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
 pub async fn clear(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
     rate_limit_event::Entity::delete_many()
         .filter(Column::Key.eq(stored(key)))
@@ -169,6 +197,16 @@ mod tests {
         assert_eq!(key("192.0.2.1"), "code-send:192.0.2.1");
         assert_eq!(key("::ffff:192.0.2.1"), "code-send:192.0.2.1");
         assert_eq!(key("unknown"), "code-send:unknown");
+    }
+
+    #[test]
+    fn a_grouped_key_starts_with_its_groups_hash() {
+        let a = stored(&grouped("failures:ada@gfms.example", "192.0.2.1"));
+        let b = stored(&grouped("failures:ada@gfms.example", "192.0.2.2"));
+        let other = stored(&grouped("failures:bob@gfms.example", "192.0.2.1"));
+        assert_eq!((a.len(), &a[..32]), (64, &b[..32]));
+        assert_ne!(a, b);
+        assert_ne!(a[..32], other[..32]);
     }
 
     #[test]

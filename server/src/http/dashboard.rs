@@ -589,6 +589,20 @@ impl Dashboard for DashboardService {
         })
     }
 
+    fn unlock_operator(
+        &self,
+        admin_email: String,
+        session: String,
+        target_email: String,
+    ) -> PortFuture<'_, Result<AccessOutcome, PortError>> {
+        Box::pin(async move {
+            let admin = self.admin(&admin_email, session).await?;
+            access::unlock_operator(&self.db, &admin, &target_email, self.clock.as_ref())
+                .await
+                .map_err(unavailable)
+        })
+    }
+
     fn end_sessions(
         &self,
         admin_email: String,

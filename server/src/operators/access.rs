@@ -101,6 +101,34 @@ pub async fn remove_operator(
     })
 }
 
+/// Unlocks the sign-in of the operator with `email`: the wrong passwords
+/// counted at their address, from every client, are forgotten, so one who
+/// shares a client address with someone guessing gets in again.
+pub async fn unlock_operator(
+    db: &DatabaseConnection,
+    admin: &Admin,
+    email: &str,
+    clock: &dyn Clock,
+) -> Result<AccessOutcome, DbErr> {
+    let target = match other_operator(db, admin, email).await? {
+        Ok(target) => target,
+        Err(outcome) => return Ok(outcome),
+    };
+    let txn = crate::store::begin_write(db).await?;
+    super::forget_failures(&txn, &target.email).await?;
+    let details = json!({ "email": target.email });
+    let entry = admin.audit(
+        "operator.unlocked",
+        ("user", target.id.to_string()),
+        details,
+    );
+    audit::record(&txn, entry, clock).await?;
+    txn.commit().await?;
+    Ok(AccessOutcome::Unlocked {
+        email: target.email,
+    })
+}
+
 /// Ends every session of the operator with `email`; they stay an operator
 /// and may sign in again.
 pub async fn end_operator_sessions(

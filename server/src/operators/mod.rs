@@ -213,13 +213,21 @@ async fn is_removed_operator(
     Ok(role == 0 && invited == 0)
 }
 
+/// What operators' password attempts are counted as.
+const SIGN_IN: &str = "operator-sign-in";
+
 /// An operator's password attempt at `email` from `client`: the sign-in
 /// page and the sessions page count toward the same address-wide delays.
 pub fn password_attempt(
     email: &str,
     client: &str,
 ) -> crate::auth::password_attempts::PasswordAttempt {
-    crate::auth::password_attempts::PasswordAttempt::new("operator-sign-in", email, client)
+    crate::auth::password_attempts::PasswordAttempt::new(SIGN_IN, email, client)
+}
+
+/// Forgets the wrong passwords at an operator's address, from every client.
+pub async fn forget_failures(db: &impl sea_orm::ConnectionTrait, email: &str) -> Result<(), DbErr> {
+    crate::auth::password_attempts::forget(db, SIGN_IN, email).await
 }
 
 /// The rate-limit key counting failed passwords at an operator's address

@@ -267,6 +267,60 @@ async fn an_admin_signs_an_operator_out_everywhere_who_may_sign_in_again() {
     assert_eq!(audited(&api, "operator.sessions_ended").await.len(), 1);
 }
 
+/// An operator who shares a client address with someone guessing at their
+/// address (one office, one NAT) is shut out with them; an admin's
+/// "Unlock sign-in" lets them in again, and is audited.
+#[tokio::test]
+async fn an_admin_unlocks_an_operator_shut_out_by_guesses_from_their_own_address() {
+    use lobby::auth::password_attempts::PER_PAIR;
+    let api = setup().await;
+    let admin = admin_session(&api).await;
+    let guess = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("email", OPS)
+        .append_pair("password", "somebody else's guess")
+        .finish();
+    let try_to_sign_in = |form: String| {
+        let app = api.app.clone();
+        async move {
+            post(&app, "/admin/login", &form, &[("origin", ORIGIN)])
+                .await
+                .0
+        }
+    };
+    for _ in 0..PER_PAIR.max {
+        assert_eq!(try_to_sign_in(guess.clone()).await, StatusCode::SEE_OTHER);
+    }
+    let right = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("email", OPS)
+        .append_pair("password", PASSWORD)
+        .finish();
+    assert_eq!(
+        try_to_sign_in(right.clone()).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    // The admin, from the same address, unlocks them.
+    let (_, _, page) = get(&api.app, "/admin/operators", &[("cookie", &admin.cookie)]).await;
+    assert!(
+        page.contains(&format!(r#"aria-label="Unlock sign-in: {OPS}""#)),
+        "{page}"
+    );
+    let body = admin
+        .call(&api, "/api/unlock_operator", &[("email", OPS)])
+        .await;
+    assert_eq!(body, format!(r#"{{"Unlocked":{{"email":"{OPS}"}}}}"#));
+    assert_eq!(try_to_sign_in(right).await, StatusCode::SEE_OTHER);
+    assert_eq!(audited(&api, "operator.unlocked").await.len(), 1);
+    let body = admin
+        .call(
+            &api,
+            "/api/unlock_operator",
+            &[("email", "nobody@gfms.example")],
+        )
+        .await;
+    assert_eq!(body, r#""NotFound""#);
+}
+
 #[tokio::test]
 async fn an_admin_signs_an_invitee_out_and_then_everyone_else() {
     let api = setup().await;

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::operator::signed_in_operator;
-use crate::api::operators::{list_operators, AddOperator, EndOperatorSessions, RemoveOperator};
+use crate::api::operators::{
+    list_operators, AddOperator, EndOperatorSessions, RemoveOperator, UnlockOperator,
+};
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
 use crate::i18n::fill;
@@ -23,6 +25,10 @@ pub fn access_notice(s: &'static Strings, result: Result<AccessOutcome, ServerFn
     match outcome {
         AccessOutcome::Removed { email } => view! {
             <p class="notice" role="status">{fill(s.operator_removed, &[("email", &email)])}</p>
+        }
+        .into_any(),
+        AccessOutcome::Unlocked { email } => view! {
+            <p class="notice" role="status">{fill(s.operator_unlocked, &[("email", &email)])}</p>
         }
         .into_any(),
         AccessOutcome::SessionsEnded { count } => view! {
@@ -43,6 +49,7 @@ pub fn AdminOperators() -> impl IntoView {
     let add = ServerAction::<AddOperator>::new();
     let remove = ServerAction::<RemoveOperator>::new();
     let end_sessions = ServerAction::<EndOperatorSessions>::new();
+    let unlock = ServerAction::<UnlockOperator>::new();
     let operators = Resource::new(
         move || (add.version().get(), remove.version().get()),
         |_| list_operators(),
@@ -69,18 +76,27 @@ pub fn AdminOperators() -> impl IntoView {
     Effect::new(move |_| {
         if remove.value().with(Option::is_some) {
             end_sessions.value().set(None);
+            unlock.value().set(None);
         }
     });
     Effect::new(move |_| {
         if end_sessions.value().with(Option::is_some) {
             remove.value().set(None);
+            unlock.value().set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if unlock.value().with(Option::is_some) {
+            remove.value().set(None);
+            end_sessions.value().set(None);
         }
     });
     let access_outcome = move || {
         let last = remove
             .value()
             .get()
-            .or_else(|| end_sessions.value().get())?;
+            .or_else(|| end_sessions.value().get())
+            .or_else(|| unlock.value().get())?;
         Some(access_notice(t(), last))
     };
 
@@ -123,6 +139,11 @@ pub fn AdminOperators() -> impl IntoView {
                                                         <td>
                                                             {(!mine).then(|| {
                                                                 let (email2, csrf2) = (email.clone(), csrf.clone());
+                                                                let (email3, csrf3) = (email.clone(), csrf.clone());
+                                                                let unlock_label = {
+                                                                    let email = email.clone();
+                                                                    move || fill(t().unlock_label, &[("email", &email)])
+                                                                };
                                                                 let end_label = {
                                                                     let email = email.clone();
                                                                     move || fill(t().end_sessions_label, &[("email", &email)])
@@ -137,6 +158,11 @@ pub fn AdminOperators() -> impl IntoView {
                                                                             <input type="hidden" name="csrf" value=csrf/>
                                                                             <input type="hidden" name="email" value=email/>
                                                                             <button type="submit" aria-label=end_label>{move || t().end_sessions_button}</button>
+                                                                        </ActionForm>
+                                                                        <ActionForm action=unlock>
+                                                                            <input type="hidden" name="csrf" value=csrf3/>
+                                                                            <input type="hidden" name="email" value=email3/>
+                                                                            <button type="submit" aria-label=unlock_label>{move || t().unlock_button}</button>
                                                                         </ActionForm>
                                                                         <ActionForm action=remove>
                                                                             <input type="hidden" name="csrf" value=csrf2/>
