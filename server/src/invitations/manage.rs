@@ -206,6 +206,16 @@ pub(crate) async fn reissue(
     public_url: &url::Url,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(invitation::Model, String), DbErr> {
+    // The current period began with the current ticket (at creation or the
+    // last resend): the new one is as long as that, not as long as the
+    // invitation's whole life so far.
+    let current = invitation_ticket::Entity::find()
+        .filter(invitation_ticket::Column::InvitationId.eq(row.id))
+        .filter(invitation_ticket::Column::ReplacedAt.is_null())
+        .one(txn)
+        .await?;
+    let began = current.map_or(row.created_at, |t| t.created_at);
+    let validity = (row.expires_at - began).max(chrono::Duration::days(1));
     invitation_ticket::Entity::update_many()
         .col_expr(invitation_ticket::Column::ReplacedAt, Expr::value(now))
         .filter(invitation_ticket::Column::InvitationId.eq(row.id))
@@ -221,7 +231,6 @@ pub(crate) async fn reissue(
     }
     .insert(txn)
     .await?;
-    let validity = (row.expires_at - row.created_at).max(chrono::Duration::days(1));
     let send_count = row.send_count + 1;
     let mut active = row.into_active_model();
     active.ticket_hash = Set(ticket.hash());

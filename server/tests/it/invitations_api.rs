@@ -932,6 +932,30 @@ async fn resending_replaces_the_ticket_and_sends_again(api: crate::api::Api) {
         .unwrap()
         .iter()
         .any(|e| e.action == "invitation.resent"));
+
+    // Each resend gives a validity as long as the first (30 days), from
+    // the resend: resends do not add up to a longer life.
+    for _ in 0..2 {
+        api.clock.advance(chrono::Duration::days(20));
+        let (status, _, _) = call(
+            &api.app,
+            "POST",
+            &format!("/v1.0/invitations/{id}/resend"),
+            Some(&api.token),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let row = invitation::Entity::find()
+            .one(&api.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (row.expires_at - row.sent_at.unwrap()).num_seconds(),
+            chrono::Duration::days(30).num_seconds()
+        );
+    }
 }
 
 #[tokio::test]
