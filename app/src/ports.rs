@@ -15,8 +15,8 @@ use crate::model::invitation::{
 use crate::model::journey::{CompanyView, ConsentView, Privacy, WelcomeLink};
 use crate::model::landing::Landing;
 use crate::model::operator::{
-    AccessOutcome, AddOperatorForm, AddOperatorOutcome, EndSessionsOutcome, OperatorRow,
-    SessionRow, TokenOutcome, TokenRow,
+    AccessOutcome, AddOperatorForm, AddOperatorOutcome, ContactOutcome, EndSessionsOutcome,
+    OperatorRow, SessionRow, TokenOutcome, TokenRow,
 };
 use crate::model::providers::{NewProvider, ProviderProblem, ProvidersView};
 use crate::model::sign_in::{SignedIn, StartPage, Visitor};
@@ -66,6 +66,13 @@ pub trait Dashboard: Send + Sync + 'static {
         locale: String,
     ) -> PortFuture<'_, Result<AddOperatorOutcome, PortError>>;
     fn set_password_link_is_live(&self, token: String) -> PortFuture<'_, Result<bool, PortError>>;
+    /// Sets the address invitees see in `operator_email`'s invitations;
+    /// empty `contact` goes back to their sign-in address.
+    fn save_contact_address(
+        &self,
+        operator_email: String,
+        contact: String,
+    ) -> PortFuture<'_, Result<ContactOutcome, PortError>>;
     /// On behalf of the admin `admin_email` in their session `session`:
     /// removes the operator `target_email` (`remove`) or ends their sessions.
     fn change_operator_access(

@@ -66,8 +66,18 @@ test('an admin adds providers in the dashboard; presets fill in the issuer and t
   await expect(page.getByRole('alert')).toContainText('With {tenantid}, anyone in any Microsoft tenant can sign in and set any email address');
   await addProvider(page, microsoft);
   await expect(page.getByRole('status')).toHaveText(/The provider is added/);
-  await addProvider(page, { kind: "A customer organization's OpenID provider", name: 'Rotating ID', issuer: IDPS.rotating, domains: 'rotate.example', owns: true });
-  await expect(page.getByRole('status')).toHaveText(/The provider is added/);
+  // Lobby reads a provider's documents as it is saved: the rotating one runs only for its own test.
+  const rotating = { kind: "A customer organization's OpenID provider", name: 'Rotating ID', issuer: IDPS.rotating, domains: 'rotate.example', owns: true };
+  await addProvider(page, rotating);
+  await expect(page.getByRole('alert')).toContainText("Lobby could not use this issuer's discovery document and keys");
+  await expect(page.getByRole('alert')).toContainText(IDPS.rotating);
+  const idp = await startIdp(IDPS.rotating, { IDP_KID: 'key-one' });
+  try {
+    await addProvider(page, rotating);
+    await expect(page.getByRole('status')).toHaveText(/The provider is added/);
+  } finally {
+    await stopIdp(idp);
+  }
 
   // Wrong input is refused field by field, and nothing is added.
   await addProvider(page, { kind: 'Google', name: 'Google again', issuer: 'http://accounts.google.example' });

@@ -9,6 +9,7 @@ mod m20261122_000005_bulk_imports;
 mod m20261122_000006_invitation_cc_and_reset;
 mod m20261201_000007_identity_providers;
 mod m20261204_000008_secrets_at_rest;
+mod m20261204_000009_operator_contact;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_invitation_cc_and_reset::Migration),
             Box::new(m20261201_000007_identity_providers::Migration),
             Box::new(m20261204_000008_secrets_at_rest::Migration),
+            Box::new(m20261204_000009_operator_contact::Migration),
         ]
     }
 }

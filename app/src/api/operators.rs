@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use crate::model::operator::{
-    AccessOutcome, AddOperatorForm, AddOperatorOutcome, EndSessionsOutcome, OperatorRow,
-    SessionRow, TokenOutcome, TokenRow,
+    AccessOutcome, AddOperatorForm, AddOperatorOutcome, ContactOutcome, EndSessionsOutcome,
+    OperatorRow, SessionRow, TokenOutcome, TokenRow,
 };
 
 /// The organization's operators. Operators only.
@@ -45,6 +45,21 @@ pub async fn set_password_link_is_live(token: String) -> Result<bool, ServerFnEr
     super::dashboard()?
         .0
         .set_password_link_is_live(token)
+        .await
+        .map_err(super::port_error)
+}
+
+/// Sets the address invitees see in the signed-in operator's invitations
+/// (empty: their sign-in address).
+#[server(endpoint = "save_contact_address")]
+pub async fn save_contact_address(
+    csrf: String,
+    contact: String,
+) -> Result<ContactOutcome, ServerFnError> {
+    let me = super::signed_in(Some(&csrf))?;
+    super::dashboard()?
+        .0
+        .save_contact_address(me.email, contact)
         .await
         .map_err(super::port_error)
 }

@@ -550,6 +550,8 @@ pub struct Strings {
     pub provider_problem_domain: &'static str,
     pub provider_problem_kind_taken: &'static str,
     pub provider_problem_domain_taken: &'static str,
+    /// `{why}`: the server's reason, as it saw it.
+    pub provider_problem_discovery: &'static str,
     pub notice_code_sent: &'static str,
     pub notice_too_soon: &'static str,
     pub notice_wrong_code: &'static str,
@@ -682,6 +684,13 @@ pub struct Strings {
     pub unlock_label: &'static str,
     /// `{email}`.
     pub operator_unlocked: &'static str,
+    pub contact_heading: &'static str,
+    /// `{email}`: the operator's sign-in address.
+    pub contact_intro: &'static str,
+    pub field_contact_email: &'static str,
+    pub save_contact_button: &'static str,
+    /// `{contact}`.
+    pub contact_saved: &'static str,
     pub remove_operator_button: &'static str,
     pub remove_operator_label: &'static str,
     pub operator_removed: &'static str,
@@ -1114,6 +1123,7 @@ mod tests {
                 "provider_problem_domain_taken",
                 s.provider_problem_domain_taken,
             ),
+            ("provider_problem_discovery", s.provider_problem_discovery),
             ("notice_code_sent", s.notice_code_sent),
             ("notice_too_soon", s.notice_too_soon),
             ("notice_wrong_code", s.notice_wrong_code),
@@ -1238,6 +1248,11 @@ mod tests {
             ("unlock_button", s.unlock_button),
             ("unlock_label", s.unlock_label),
             ("operator_unlocked", s.operator_unlocked),
+            ("contact_heading", s.contact_heading),
+            ("contact_intro", s.contact_intro),
+            ("field_contact_email", s.field_contact_email),
+            ("save_contact_button", s.save_contact_button),
+            ("contact_saved", s.contact_saved),
             ("remove_operator_button", s.remove_operator_button),
             ("remove_operator_label", s.remove_operator_label),
             ("operator_removed", s.operator_removed),

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::email::EmailProblem;
+
 /// Put into the request by the server's session layer; read by the pages
 /// through [`crate::api::operator::signed_in_operator`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +37,19 @@ pub struct OperatorRow {
     /// `operator` or `admin`.
     pub role: String,
     pub has_password: bool,
+    /// The address invitees see in this operator's invitations, when it is
+    /// not the one they sign in with.
+    pub contact_email: Option<String>,
+}
+
+/// Saving the address invitees see in the operator's invitations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContactOutcome {
+    /// Invitations now show `contact` (the sign-in address when cleared).
+    Saved {
+        contact: String,
+    },
+    Invalid(EmailProblem),
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -129,6 +129,9 @@ pub enum ProviderProblem {
     KindTaken(ProviderKind),
     /// Another provider already signs in this domain.
     DomainTaken(String),
+    /// Lobby read the issuer's discovery document and keys when the form
+    /// was saved, and could not use them: why, as the server saw it.
+    Discovery(String),
 }
 
 /// A checked form.

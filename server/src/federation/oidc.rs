@@ -24,7 +24,7 @@ use openidconnect::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::outbound::Outbound;
+use super::outbound::{allowed, is_loopback_issuer, Outbound};
 use crate::secret::Secret;
 
 /// How long a discovery document is trusted before it is fetched again.
@@ -196,6 +196,24 @@ impl Federation {
             .await
             .map_err(|e| unavailable(error_chain(&e)))?;
         Ok(metadata.set_jwks(keys))
+    }
+
+    /// Whether people could sign in with a provider at `issuer`: its
+    /// discovery document is found and names this issuer, its keys are
+    /// published, and its token endpoint is where Lobby may call. When not,
+    /// the reason, for the admin who is adding it.
+    pub async fn check(&self, issuer: &str) -> Result<(), String> {
+        let metadata = self.discover(issuer).await.map_err(|e| match e {
+            FederationError::Unavailable(why) | FederationError::Rejected(why) => why,
+        })?;
+        let token = metadata
+            .token_endpoint()
+            .ok_or("the discovery document names no token_endpoint")?;
+        allowed(token.url(), is_loopback_issuer(issuer)).map_err(|e| e.to_string())?;
+        if metadata.jwks().keys().is_empty() {
+            return Err(format!("{}: no keys", metadata.jwks_uri().as_str()));
+        }
+        Ok(())
     }
 
     fn client(

@@ -76,8 +76,28 @@ pub fn client_of(provider: &Provider, key: &[u8; 32]) -> Option<ProviderClient> 
     })
 }
 
-/// Adds `new` for the organization, unless Google or Microsoft is there
-/// already or another provider signs in one of its domains.
+/// What the organization's providers leave no room for: a second Google or
+/// Microsoft, or a domain another provider signs in.
+pub async fn conflicts(
+    conn: &impl ConnectionTrait,
+    org_id: Uuid,
+    new: &NewProvider,
+) -> Result<Vec<ProviderProblem>, DbErr> {
+    let existing = list(conn, org_id).await?;
+    if new.kind != ProviderKind::Oidc && existing.iter().any(|p| kind_of(p) == new.kind) {
+        // A second Google would repeat Google's domains: one answer is enough.
+        return Ok(vec![ProviderProblem::KindTaken(new.kind)]);
+    }
+    Ok(new
+        .domains
+        .iter()
+        .filter(|domain| existing.iter().any(|p| domains_of(p).contains(domain)))
+        .map(|domain| ProviderProblem::DomainTaken(domain.clone()))
+        .collect())
+}
+
+/// Adds `new` for the organization, unless it [`conflicts`] with the
+/// providers there.
 pub async fn add(
     db: &DatabaseConnection,
     key: &[u8; 32],
@@ -87,19 +107,7 @@ pub async fn add(
     new: NewProvider,
 ) -> Result<Result<Uuid, Vec<ProviderProblem>>, DbErr> {
     let txn = crate::store::begin_write(db).await?;
-    let existing = list(&txn, org_id).await?;
-    let mut problems = Vec::new();
-    if new.kind != ProviderKind::Oidc && existing.iter().any(|p| kind_of(p) == new.kind) {
-        problems.push(ProviderProblem::KindTaken(new.kind));
-    }
-    // A second Google would repeat Google's domains: one answer is enough.
-    if problems.is_empty() {
-        for domain in &new.domains {
-            if existing.iter().any(|p| domains_of(p).contains(domain)) {
-                problems.push(ProviderProblem::DomainTaken(domain.clone()));
-            }
-        }
-    }
+    let problems = conflicts(&txn, org_id, &new).await?;
     if !problems.is_empty() {
         return Ok(Err(problems));
     }

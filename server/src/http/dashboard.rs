@@ -14,8 +14,8 @@ use app::model::invitation::{
 };
 use app::model::journey::{Privacy, WelcomeLink};
 use app::model::operator::{
-    AccessOutcome, AddOperatorForm, AddOperatorOutcome, EndSessionsOutcome, OperatorRow,
-    SessionRow, TokenOutcome, TokenRow,
+    AccessOutcome, AddOperatorForm, AddOperatorOutcome, ContactOutcome, EndSessionsOutcome,
+    OperatorRow, SessionRow, TokenOutcome, TokenRow,
 };
 use app::model::providers::{NewProvider, ProviderProblem, ProvidersView};
 use app::model::terms::TermsView;
@@ -40,6 +40,8 @@ pub struct DashboardService {
     pub public_url: url::Url,
     /// Seals identity providers' client secrets.
     pub secret_key: Arc<crate::secret::Secret<[u8; 32]>>,
+    /// Reads a provider's discovery document before it is saved.
+    pub federation: Arc<crate::federation::oidc::Federation>,
 }
 
 fn unavailable(e: impl std::fmt::Display) -> PortError {
@@ -127,6 +129,18 @@ impl Dashboard for DashboardService {
     ) -> PortFuture<'_, Result<Result<(), Vec<ProviderProblem>>, PortError>> {
         Box::pin(async move {
             let (org, admin) = self.org_and_operator(&admin_email).await?;
+            // The stored providers' objections first, then the provider's own
+            // documents: one nobody could sign in with is refused, with the
+            // reason. [`providers::add`] checks the conflicts again as it writes.
+            let conflicts = providers::conflicts(&self.db, org.id, &provider)
+                .await
+                .map_err(unavailable)?;
+            if !conflicts.is_empty() {
+                return Ok(Err(conflicts));
+            }
+            if let Err(why) = self.federation.check(&provider.issuer).await {
+                return Ok(Err(vec![ProviderProblem::Discovery(why)]));
+            }
             let added = providers::add(
                 &self.db,
                 self.secret_key.expose(),
@@ -519,6 +533,7 @@ impl Dashboard for DashboardService {
                         display_name: u.display_name.clone(),
                         role: r.role,
                         has_password: u.password_hash.is_some(),
+                        contact_email: u.contact_email.clone(),
                     })
                 })
                 .collect();
@@ -565,6 +580,19 @@ impl Dashboard for DashboardService {
     fn set_password_link_is_live(&self, token: String) -> PortFuture<'_, Result<bool, PortError>> {
         Box::pin(async move {
             crate::operators::onboarding::link_is_live(&self.db, &token, self.clock.as_ref())
+                .await
+                .map_err(unavailable)
+        })
+    }
+
+    fn save_contact_address(
+        &self,
+        operator_email: String,
+        contact: String,
+    ) -> PortFuture<'_, Result<ContactOutcome, PortError>> {
+        Box::pin(async move {
+            let (org, me) = self.org_and_operator(&operator_email).await?;
+            crate::operators::contact::save(&self.db, org.id, me, &contact, self.clock.as_ref())
                 .await
                 .map_err(unavailable)
         })

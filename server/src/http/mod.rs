@@ -130,6 +130,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         organization_id: state.organization_id,
         public_url: state.public_url.clone(),
         secret_key: state.secret_key.clone(),
+        federation: state.federation.clone(),
     }));
     let redemption = RedemptionPort(Arc::new(redemption::RedemptionService {
         db: state.db.clone(),

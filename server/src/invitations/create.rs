@@ -477,7 +477,8 @@ pub struct Created {
 pub struct Inviter {
     pub user_id: Uuid,
     pub name: String,
-    pub email: String,
+    /// The address invitees may write to (see [`crate::operators::contact`]).
+    pub contact: String,
     /// Only an admin may reset a redemption; false unless [`Inviter::with_role`]
     /// says otherwise, so a caller that forgets to look the role up is refused.
     pub admin: bool,
@@ -492,7 +493,7 @@ impl Inviter {
                 .display_name
                 .clone()
                 .unwrap_or_else(|| operator.email.clone()),
-            email: operator.email.clone(),
+            contact: crate::operators::contact::shown_address(operator).to_owned(),
             admin: false,
         }
     }
@@ -574,6 +575,9 @@ pub async fn create_many_in(
     // Microseconds, as PostgreSQL keeps them: the returned rows then equal
     // the stored ones.
     let now = clock.now().trunc_subsecs(6);
+    // One creator at a time per organization, or two requests for one
+    // address would each find no live invitation and both create one.
+    crate::store::lock_for(txn, org.id).await?;
     let mut known = known_for(txn, org.id, &items, now).await?;
     let mut rows = Rows::default();
     let mut outcomes = Vec::with_capacity(items.len());
@@ -600,6 +604,7 @@ pub async fn create_many_in(
                 locale: valid.language.map(|l| l.code().to_owned()),
                 password_hash: None,
                 failed_sign_ins: 0,
+                contact_email: None,
                 created_at: now,
                 updated_at: now,
             };
@@ -864,7 +869,7 @@ fn invitation_mail(
         cc: row.cc_email.as_deref(),
         invitee_name: row.invited_display_name.as_deref(),
         inviter_name: &inviter.name,
-        inviter_email: &inviter.email,
+        inviter_email: &inviter.contact,
         org_name: &org.name,
         accent_color: &org.accent_color,
         message: row.message.as_deref(),

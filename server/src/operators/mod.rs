@@ -2,6 +2,7 @@
 //! them who may change settings.
 
 pub mod access;
+pub mod contact;
 pub mod onboarding;
 
 use app::model::email::{normalize_email, EmailProblem};
@@ -177,6 +178,7 @@ pub(crate) async fn insert_operator(
                 locale: Set(account.locale.map(str::to_owned)),
                 password_hash: Set(account.password_hash),
                 failed_sign_ins: Set(0),
+                contact_email: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
             }

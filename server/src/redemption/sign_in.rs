@@ -678,6 +678,7 @@ pub(super) async fn finish(
                 locale: Set(None),
                 password_hash: Set(None),
                 failed_sign_ins: Set(0),
+                contact_email: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
             }

@@ -10,9 +10,9 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectOptions, Database, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, Set, SqliteTransactionMode,
+    Statement, TransactionOptions, TransactionTrait,
 };
 use serde_json::json;
 use tracing::instrument;
@@ -70,6 +70,25 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
         ..TransactionOptions::default()
     })
     .await
+}
+
+/// Makes the transactions that take this lock for `key` run one after
+/// another until each commits, so that what one checks (say, "no live
+/// invitation for this address") still holds when it writes. SQLite's
+/// [`begin_write`] already runs writers one at a time; on PostgreSQL this is
+/// a transaction-scoped advisory lock.
+pub async fn lock_for(txn: &DatabaseTransaction, key: Uuid) -> Result<(), DbErr> {
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let (high, _) = key.as_u64_pair();
+    txn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_advisory_xact_lock($1)",
+        [(high as i64).into()],
+    ))
+    .await
+    .map(|_| ())
 }
 
 /// Applies every pending migration; running it again changes nothing.

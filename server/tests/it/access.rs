@@ -478,3 +478,90 @@ async fn operators_see_their_sessions_and_end_them_with_their_password() {
     assert_eq!(end(PASSWORD, String::new()).await, r#""TooManyTries""#);
     assert!(signed_in(&api, &back).await, "nothing ended");
 }
+
+/// The invitation email OPS sends to `to`, through the API.
+async fn invitation_mail_to(api: &Api, to: &str) -> email_outbox::Model {
+    crate::api::create_invitation(
+        api,
+        serde_json::json!({
+            "invitedUserEmailAddress": to,
+            "inviteRedirectUrl": "http://lobby.test/welcome",
+            "sendInvitationMessage": true,
+        }),
+    )
+    .await;
+    email_outbox::Entity::find()
+        .filter(email_outbox::Column::ToAddress.eq(to))
+        .order_by_desc(email_outbox::Column::CreatedAt)
+        .one(&api.db)
+        .await
+        .unwrap()
+        .expect("an email")
+}
+
+#[tokio::test]
+async fn an_operator_shows_invitees_a_contact_address_instead_of_the_one_they_sign_in_with() {
+    let api = setup().await;
+    let ops = sign_in_as(&api, OPS, "Firefox").await;
+    let save = |contact: &'static str| {
+        let (api, ops) = (&api, &ops);
+        async move {
+            call_as(
+                api,
+                ops,
+                "/api/save_contact_address",
+                &[("contact", contact)],
+            )
+            .await
+        }
+    };
+    let stored = || async {
+        user::Entity::find_by_id(user_id(&api, OPS).await)
+            .one(&api.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .contact_email
+    };
+
+    // Today the invitation names the address the operator signs in with.
+    assert!(invitation_mail_to(&api, JIWOO)
+        .await
+        .body_text
+        .contains(OPS));
+
+    // Bad input: a specific answer, and nothing changes.
+    assert_eq!(save("help desk").await, r#"{"Invalid":"Malformed"}"#);
+    assert_eq!(
+        save("рayments@gfms.example").await,
+        r#"{"Invalid":"MixedScripts"}"#
+    );
+    assert_eq!(stored().await, None);
+    assert!(audited(&api, "operator.contact_changed").await.is_empty());
+
+    assert_eq!(
+        save(" Help@GFMS.example ").await,
+        r#"{"Saved":{"contact":"help@gfms.example"}}"#
+    );
+    assert_eq!(stored().await.as_deref(), Some("help@gfms.example"));
+    assert_eq!(audited(&api, "operator.contact_changed").await.len(), 1);
+    let mail = invitation_mail_to(&api, "second@customer.example").await;
+    for body in [&mail.body_text, mail.body_html.as_ref().unwrap()] {
+        assert!(body.contains("help@gfms.example"), "{body}");
+        assert!(
+            !body.contains(OPS),
+            "the sign-in address is not shown: {body}"
+        );
+    }
+    // Their own account is as it was.
+    assert!(signed_in(&api, &ops).await);
+
+    // Blank goes back to the sign-in address.
+    assert_eq!(
+        save("").await,
+        format!(r#"{{"Saved":{{"contact":"{OPS}"}}}}"#)
+    );
+    assert_eq!(stored().await, None);
+    let mail = invitation_mail_to(&api, "third@customer.example").await;
+    assert!(mail.body_text.contains(OPS));
+}

@@ -549,6 +549,62 @@ async fn malformed_bodies_get_400() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
+/// Eight requests at once for one address (in two spellings): one
+/// invitation, the others are told it is pending.
+async fn parallel_invitations_for_one_address(api: crate::api::Api) {
+    let requests = (0..8).map(|i| {
+        let (app, token) = (api.app.clone(), api.token.clone());
+        let email = if i % 2 == 0 {
+            "jiwoo@customer.example"
+        } else {
+            "JIWOO@customer.example"
+        };
+        tokio::spawn(async move {
+            let (status, _, body) = call(
+                &app,
+                "POST",
+                "/v1.0/invitations",
+                Some(&token),
+                Some(minimal(email)),
+            )
+            .await;
+            (status, body)
+        })
+    });
+    let answers: Vec<(StatusCode, Value)> = futures_util::future::join_all(requests)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let created = answers
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::CREATED)
+        .count();
+    assert_eq!(created, 1, "{answers:?}");
+    for (status, body) in answers.iter().filter(|(s, _)| *s != StatusCode::CREATED) {
+        assert_eq!(*status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(body["error"]["code"], "InvitationPending", "{body}");
+    }
+    assert_eq!(invitation::Entity::find().count(&api.db).await.unwrap(), 1);
+    assert_eq!(
+        user::Entity::find().count(&api.db).await.unwrap(),
+        2,
+        "the operator and the one invitee"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_parallel_invitations_for_one_address_make_one() {
+    parallel_invitations_for_one_address(setup().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_parallel_invitations_for_one_address_make_one() {
+    if let Some(pg) = db::postgres("parallel_invitations_for_one_address_make_one").await {
+        parallel_invitations_for_one_address(setup_on(pg.db.clone()).await).await;
+    }
+}
+
 #[tokio::test]
 async fn inviting_again_is_a_conflict_with_the_way_out() {
     let api = setup().await;

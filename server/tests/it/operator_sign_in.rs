@@ -415,7 +415,7 @@ async fn the_dashboard_lists_invitations_by_status_for_operators_only() {
     let inviter = lobby::invitations::create::Inviter {
         user_id: ada.id,
         name: "Ada".into(),
-        email: ada.email.clone(),
+        contact: ada.email.clone(),
         admin: true,
     };
     for email in ["first@customer.example", "second@customer.example"] {

@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::http::{get, ORIGIN};
 use crate::operator_sign_in::{csrf_of, non_admin_signed_in, post, setup, sign_in};
+use crate::support::idp::{self, Documents};
 
 const SECRET: &str = "the-client-secret-4f1c";
 
@@ -28,6 +29,13 @@ fn provider_form(csrf: &str, kind: &str, name: &str, issuer: &str, domains: &str
 
 #[tokio::test]
 async fn an_admin_adds_and_removes_providers_and_the_secret_never_comes_back() {
+    let idps = Documents::serve(|origin| {
+        let mut documents = idp::provider(origin, "/contoso");
+        documents.extend(idp::provider(origin, "/google"));
+        documents
+    })
+    .await;
+    let origin = idps.origin.as_str();
     let op = setup().await;
     let cookie = sign_in(&op.app, None).await;
     let (status, _, page) = get(&op.app, "/admin/providers", &[("cookie", &cookie)]).await;
@@ -80,13 +88,14 @@ async fn an_admin_adds_and_removes_providers_and_the_secret_never_comes_back() {
         &csrf,
         "oidc",
         "Contoso ID",
-        "https://idp.contoso.example/",
+        &format!("{origin}/contoso/"),
         "Contoso.example",
     ))
     .await;
     assert_eq!(body, r#""Saved""#);
-    // A preset fills in its issuer; Google signs in Google's domains.
-    let (_, _, body) = add(provider_form(&csrf, "google", "Google", "", "")).await;
+    // Google signs in Google's domains (here with a test issuer).
+    let google_issuer = format!("{origin}/google");
+    let (_, _, body) = add(provider_form(&csrf, "google", "Google", &google_issuer, "")).await;
     assert_eq!(body, r#""Saved""#);
     let (_, _, body) = add(provider_form(&csrf, "google", "Google again", "", "")).await;
     assert_eq!(body, r#"{"Invalid":[{"KindTaken":"Google"}]}"#);
@@ -103,10 +112,10 @@ async fn an_admin_adds_and_removes_providers_and_the_secret_never_comes_back() {
     let rows = stored().await;
     assert_eq!(rows.len(), 2);
     let contoso = rows.iter().find(|p| p.kind == "oidc").unwrap();
-    assert_eq!(contoso.issuer, "https://idp.contoso.example");
+    assert_eq!(contoso.issuer, format!("{origin}/contoso"));
     assert_eq!(contoso.domains, serde_json::json!(["contoso.example"]));
     let google = rows.iter().find(|p| p.kind == "google").unwrap();
-    assert_eq!(google.issuer, "https://accounts.google.com");
+    assert_eq!(google.issuer, google_issuer);
     assert_eq!(
         google.domains,
         serde_json::json!(["gmail.com", "googlemail.com"])
@@ -123,7 +132,7 @@ async fn an_admin_adds_and_removes_providers_and_the_secret_never_comes_back() {
     // Never shown again: not on the page, not from the API, not in the audit trail.
     let (_, _, page) = get(&op.app, "/admin/providers", &[("cookie", &cookie)]).await;
     assert!(
-        page.contains("Contoso ID") && page.contains("https://idp.contoso.example"),
+        page.contains("Contoso ID") && page.contains(&format!("{origin}/contoso")),
         "{page}"
     );
     let (_, _, listed) = post(&op.app, "/api/identity_providers", "", &session).await;
@@ -180,4 +189,79 @@ async fn an_admin_adds_and_removes_providers_and_the_secret_never_comes_back() {
         .await
         .unwrap();
     assert_eq!(removed, 1);
+}
+
+#[tokio::test]
+async fn a_provider_nobody_could_sign_in_with_is_refused_on_saving_with_the_reason() {
+    let idps = Documents::serve(|origin| {
+        let mut documents = Vec::new();
+        // Names another issuer than the one it is published under.
+        let other = idp::document(&format!("{origin}/elsewhere"));
+        documents.push(("/impostor/.well-known/openid-configuration".into(), other));
+        // Sends Lobby's token requests to the cloud metadata address.
+        let mut leaky = idp::document(&format!("{origin}/leaky"));
+        leaky["token_endpoint"] = "http://169.254.169.254/latest/meta-data".into();
+        documents.push(("/leaky/.well-known/openid-configuration".into(), leaky));
+        documents.push(("/leaky/jwks".into(), idp::keys()));
+        // Publishes no keys: no token of it could be checked.
+        documents.push((
+            "/keyless/.well-known/openid-configuration".into(),
+            idp::document(&format!("{origin}/keyless")),
+        ));
+        documents.push(("/keyless/jwks".into(), serde_json::json!({ "keys": [] })));
+        documents
+    })
+    .await;
+    let origin = idps.origin.as_str();
+    let op = setup().await;
+    let cookie = sign_in(&op.app, None).await;
+    let (_, _, page) = get(&op.app, "/admin/providers", &[("cookie", &cookie)]).await;
+    let csrf = csrf_of(&page);
+    let session = [
+        ("origin", ORIGIN),
+        ("cookie", cookie.as_str()),
+        ("accept", "application/json"),
+    ];
+    let refusal = |issuer: String| {
+        let app = op.app.clone();
+        let form = provider_form(&csrf, "oidc", "Contoso ID", &issuer, "contoso.example");
+        async move {
+            let (status, _, body) = post(&app, "/api/add_identity_provider", &form, &session).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let outcome: serde_json::Value = serde_json::from_str(&body).unwrap();
+            outcome["Invalid"][0]["Discovery"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{issuer}: refused for its documents: {body}"))
+                .to_owned()
+        }
+    };
+
+    // Nothing listens on port 9 of this machine.
+    let why = refusal("http://127.0.0.1:9".into()).await;
+    assert!(why.contains("127.0.0.1:9"), "{why}");
+    let why = refusal(format!("{origin}/missing")).await;
+    assert!(why.contains("404"), "{why}");
+    let why = refusal(format!("{origin}/impostor")).await;
+    assert!(why.contains(&format!("{origin}/elsewhere")), "{why}");
+    let why = refusal(format!("{origin}/leaky")).await;
+    assert!(
+        why.contains("169.254.169.254") && why.contains("loopback"),
+        "{why}"
+    );
+    let why = refusal(format!("{origin}/keyless")).await;
+    assert!(why.contains("no keys"), "{why}");
+
+    assert_eq!(
+        identity_provider::Entity::find()
+            .count(&op.db)
+            .await
+            .unwrap(),
+        0
+    );
+    let added = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("identity_provider.added"))
+        .count(&op.db)
+        .await
+        .unwrap();
+    assert_eq!(added, 0);
 }

@@ -78,6 +78,7 @@ async fn every_entity_round_trips(db: &DatabaseConnection) {
             locale: Some("ko".into()),
             password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
             failed_sign_ins: 2,
+            contact_email: None,
             created_at: now,
             updated_at: later,
         },

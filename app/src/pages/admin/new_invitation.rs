@@ -18,12 +18,18 @@ use crate::model::invitation::{NewInvitationOutcome, MESSAGE_MAX_CHARS};
 use crate::use_locale;
 
 fn email_error(s: &'static Strings, raw: &str) -> Option<&'static str> {
-    match normalize_email(raw) {
-        Ok(_) => None,
-        Err(EmailProblem::Empty) => Some(s.error_email_required),
-        Err(EmailProblem::TooLong) => Some(s.error_email_too_long),
-        Err(EmailProblem::Malformed) => Some(s.error_email_invalid),
-        Err(EmailProblem::MixedScripts) => Some(s.error_email_mixed_scripts),
+    normalize_email(raw)
+        .err()
+        .map(|problem| email_problem_text(s, problem))
+}
+
+/// What is wrong with an address, in the reader's language.
+pub fn email_problem_text(s: &'static Strings, problem: EmailProblem) -> &'static str {
+    match problem {
+        EmailProblem::Empty => s.error_email_required,
+        EmailProblem::TooLong => s.error_email_too_long,
+        EmailProblem::Malformed => s.error_email_invalid,
+        EmailProblem::MixedScripts => s.error_email_mixed_scripts,
     }
 }
 

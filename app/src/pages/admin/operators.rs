@@ -7,14 +7,16 @@ use leptos_meta::Title;
 
 use crate::api::operator::signed_in_operator;
 use crate::api::operators::{
-    list_operators, AddOperator, EndOperatorSessions, RemoveOperator, UnlockOperator,
+    list_operators, AddOperator, EndOperatorSessions, RemoveOperator, SaveContactAddress,
+    UnlockOperator,
 };
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
 use crate::i18n::fill;
 use crate::i18n::Strings;
 use crate::model::email::normalize_email;
-use crate::model::operator::{AccessOutcome, AddOperatorOutcome};
+use crate::model::operator::{AccessOutcome, AddOperatorOutcome, ContactOutcome};
+use crate::pages::admin::new_invitation::email_problem_text;
 use crate::use_locale;
 
 /// What an admin's action on someone's access came to, as a notice.
@@ -194,6 +196,7 @@ pub fn AdminOperators() -> impl IntoView {
                 }}
             </Suspense>
         </section>
+        <ContactAddress/>
         <section class="card narrow" aria-labelledby="add-operator-heading">
             <h2 id="add-operator-heading">{move || t().add_operator_heading}</h2>
             {outcome}
@@ -233,6 +236,84 @@ pub fn AdminOperators() -> impl IntoView {
                             .into_any(),
                         _ => view! { <p>{move || t().admins_only}</p> }.into_any(),
                     }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The signed-in operator's contact address for invitees: blank shows the
+/// address they sign in with.
+#[component]
+fn ContactAddress() -> impl IntoView {
+    let locale = use_locale();
+    let t = move || locale.get().strings();
+    let save = ServerAction::<SaveContactAddress>::new();
+    let me = Resource::new(|| (), |_| signed_in_operator());
+    let rows = Resource::new(|| (), |_| list_operators());
+    let contact = RwSignal::new(String::new());
+    let touched = RwSignal::new(false);
+    // Blank is allowed: it means the sign-in address.
+    let problem = Memo::new(move |_| {
+        let raw = contact.get();
+        (!raw.trim().is_empty())
+            .then(|| normalize_email(&raw).err())
+            .flatten()
+    });
+    let outcome = move || {
+        let s = t();
+        save.value().get().map(|result| match result {
+            Ok(ContactOutcome::Saved { contact }) => view! {
+                <p class="notice" role="status">{fill(s.contact_saved, &[("contact", &contact)])}</p>
+            }
+            .into_any(),
+            Ok(ContactOutcome::Invalid(problem)) => {
+                view! { <p class="notice alert" role="alert">{email_problem_text(s, problem)}</p> }.into_any()
+            }
+            Err(_) => view! { <p class="notice alert" role="alert">{s.error_try_again}</p> }.into_any(),
+        })
+    };
+
+    view! {
+        <section class="card narrow" aria-labelledby="contact-heading">
+            <h2 id="contact-heading">{move || t().contact_heading}</h2>
+            {outcome}
+            <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+                {move || Suspend::new(async move {
+                    let me = me.await.ok().flatten()?;
+                    let current = rows
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .find(|r| r.email == me.email)
+                        .and_then(|r| r.contact_email)
+                        .unwrap_or_default();
+                    contact.set(current);
+                    let email = me.email.clone();
+                    Some(view! {
+                        <p>{move || fill(t().contact_intro, &[("email", &email)])}</p>
+                        <ActionForm action=save attr:class="stack" attr:novalidate=true>
+                            <input type="hidden" name="csrf" value=me.csrf/>
+                            <label for="contact-email">{move || t().field_contact_email}</label>
+                            <input
+                                id="contact-email"
+                                name="contact"
+                                type="email"
+                                autocomplete="email"
+                                prop:value=contact
+                                on:input=move |ev| contact.set(event_target_value(&ev))
+                                on:blur=move |_| touched.set(true)
+                                aria-invalid=move || (touched.get() && problem.get().is_some()).to_string()
+                                aria-describedby="contact-email-error"
+                            />
+                            <p id="contact-email-error" class="field-error" aria-live="polite">
+                                {move || touched.get().then(|| problem.get().map(|p| email_problem_text(t(), p))).flatten()}
+                            </p>
+                            <button type="submit" class="primary" disabled=move || problem.get().is_some() || save.pending().get()>
+                                {move || t().save_contact_button}
+                            </button>
+                        </ActionForm>
+                    })
                 })}
             </Suspense>
         </section>

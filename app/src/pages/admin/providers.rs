@@ -36,6 +36,7 @@ fn problem_text(s: &Strings, problem: &ProviderProblem) -> String {
             fill(s.provider_problem_kind_taken, &[("kind", kind_name(s, *k))])
         }
         ProviderProblem::DomainTaken(d) => fill(s.provider_problem_domain_taken, &[("domain", d)]),
+        ProviderProblem::Discovery(why) => fill(s.provider_problem_discovery, &[("why", why)]),
     }
 }
 

@@ -14,6 +14,8 @@ pub struct Model {
     pub locale: Option<String>,
     pub password_hash: Option<String>,
     pub failed_sign_ins: i32,
+    /// An operator's address for invitees to write to, if not `email`.
+    pub contact_email: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
