@@ -15,4 +15,5 @@ if [ -z "${LOBBY_SMTP_URL:-}" ]; then
   say "dev mail: each message is stored in ${LOBBY_DATA_DIR:-data}/mail/*.eml and its first link is logged"
 fi
 say "database: ${DATABASE_URL:-sqlite://data/lobby.db} (migrations are applied at start); Ctrl-C stops"
+say "no admin yet? Lobby logs a setup link (valid one hour) to create the first one in the browser"
 exec "$bin" serve

@@ -6,6 +6,16 @@
 # one line `N passed, N failed`.
 source "$(dirname "$0")/common.sh"
 
+# Where the time goes: each phase's seconds, printed before the result line.
+timings=()
+phase_name="installing what is missing"
+phase_start=$SECONDS
+phase() {
+  timings+=("$(printf '%5ds  %s' $((SECONDS - phase_start)) "$phase_name")")
+  phase_name="$1"
+  phase_start=$SECONDS
+}
+
 ensure_wasm_target
 ensure_wasm_bindgen
 ensure_node_packages
@@ -23,6 +33,7 @@ check() { # name, command…: a check counts as one test
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED check: $name"; fi
 }
 
+phase "formatting and clippy"
 check "cargo fmt" cargo fmt --all -- --check
 check "clippy (server and app, ssr)" cargo clippy -q -p server -p app -p migration --all-targets -- -D warnings
 check "clippy (app, hydrate, wasm32)" cargo clippy -q -p frontend --target wasm32-unknown-unknown -- -D warnings
@@ -32,6 +43,7 @@ if [ -z "${LOBBY_TEST_POSTGRES_URL:-}" ]; then
   echo "!!! e.g. LOBBY_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test make test"
 fi
 
+phase "unit and integration tests (build and run)"
 say "unit and integration tests (cargo test)"
 set +e
 cargo test --no-fail-fast -p app -p migration -p server 2>&1 | tee "$logs/cargo.log"
@@ -45,6 +57,7 @@ fi
 
 # Each fuzz target briefly (the validators, email normalization, the CSV
 # importer, the invitation request): a found crash fails the run.
+phase "fuzzing (build and run)"
 say "fuzzing (cargo fuzz, 20 s per target)"
 set +e
 scripts/fuzz.sh 20 2>&1 | tee "$logs/fuzz.log"
@@ -54,6 +67,7 @@ if [ -z "${fp:-}" ]; then fp=0; ff=1; echo "FAILED: the fuzz run printed no resu
 passed=$((passed + fp)); failed=$((failed + ff))
 
 # The shared rules again, compiled to wasm32 as the browser runs them.
+phase "shared rules in wasm32 (build and run)"
 say "shared rules in wasm32 (wasm-bindgen-test under Node)"
 set +e
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
@@ -66,8 +80,10 @@ if [ "$wasm_status" -ne 0 ] && [ "$wf" -eq 0 ]; then
   echo "FAILED: the wasm32 tests exited with $wasm_status (build error?)"; failed=$((failed + 1))
 fi
 
+phase "building the site (debug)"
 say "building the site (debug) for the API and end-to-end suites"
 if scripts/build.sh debug; then
+  phase "API suite (schemathesis)"
   say "API suite (schemathesis against /v1.0/openapi.json)"
   set +e
   scripts/api_schema.sh 2>&1 | tee "$logs/api.log"
@@ -76,6 +92,7 @@ if scripts/build.sh debug; then
   if [ -z "${ap:-}" ]; then ap=0; af=1; echo "FAILED: the API suite printed no result"; fi
   passed=$((passed + ap)); failed=$((failed + af))
 
+  phase "end-to-end tests (Playwright)"
   say "end-to-end tests (Playwright, Chromium)"
   e2e_dir="$(mktemp -d)"
   free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
@@ -99,6 +116,9 @@ else
   echo "FAILED: building the site for the API and end-to-end tests"; failed=$((failed + 1))
 fi
 
+phase ""
 echo
+echo "time, $SECONDS s in all:"
+printf '%s\n' "${timings[@]}"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -44,6 +44,7 @@ use crate::pages::invite::consent::InvitationConsent;
 use crate::pages::invite::landing::InvitationLanding;
 use crate::pages::invite::signed_in::InvitationSignedIn;
 use crate::pages::invite::start::InvitationStart;
+use crate::pages::setup::Setup;
 use crate::pages::{home::HomePage, not_found::NotFound};
 
 /// The language the page is shown in; the switcher changes it in place.
@@ -124,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("providers")) view=AdminProviders ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("terms")) view=AdminTerms ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("set-password")) view=SetPassword ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("setup") view=Setup ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("invitations"))
                         view=AdminInvitations

@@ -16,7 +16,7 @@ use crate::model::journey::{CompanyView, ConsentView, Privacy, WelcomeLink};
 use crate::model::landing::Landing;
 use crate::model::operator::{
     AccessOutcome, AddOperatorForm, AddOperatorOutcome, ContactOutcome, EndSessionsOutcome,
-    OperatorRow, SessionRow, TokenOutcome, TokenRow,
+    OperatorRow, SessionRow, SetupLink, TokenOutcome, TokenRow,
 };
 use crate::model::providers::{NewProvider, ProviderProblem, ProvidersView};
 use crate::model::sign_in::{SignedIn, StartPage, Visitor};
@@ -66,6 +66,8 @@ pub trait Dashboard: Send + Sync + 'static {
         locale: String,
     ) -> PortFuture<'_, Result<AddOperatorOutcome, PortError>>;
     fn set_password_link_is_live(&self, token: String) -> PortFuture<'_, Result<bool, PortError>>;
+    /// What the first-admin setup link `token` opens.
+    fn setup_link(&self, token: String) -> PortFuture<'_, Result<SetupLink, PortError>>;
     /// Sets the address invitees see in `operator_email`'s invitations;
     /// empty `contact` goes back to their sign-in address.
     fn save_contact_address(

@@ -82,6 +82,9 @@ test('an admin adds providers in the dashboard; presets fill in the issuer and t
   // Wrong input is refused field by field, and nothing is added.
   await addProvider(page, { kind: 'Google', name: 'Google again', issuer: 'http://accounts.google.example' });
   await expect(page.getByRole('alert')).toContainText('Enter the issuer as an https URL');
+  // A refused form keeps what was typed, to be corrected.
+  await expect(page.getByLabel('Issuer URL')).toHaveValue('http://accounts.google.example');
+  await expect(page.getByLabel('Name invitees see')).toHaveValue('Google again');
   await addProvider(page, { kind: 'Google', name: 'Google again', issuer: IDPS.google });
   await expect(page.getByRole('alert')).toHaveText('Google is configured already. Remove it first to replace it.');
 

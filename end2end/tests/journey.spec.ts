@@ -25,6 +25,7 @@ async function invite(request: APIRequestContext, baseURL: string, to: string) {
 async function signIn(page: Page, link: string, to: string) {
   await page.goto(link);
   await page.getByRole('link', { name: 'Get started now' }).click();
+  await expect(page.getByText('Step 1 of 4')).toBeVisible();
   const delivered = sink.captureOne(to, { wait: 15_000 });
   await page.getByRole('button', { name: 'Email me a code' }).click();
   const { email } = await delivered;
@@ -36,11 +37,11 @@ async function signIn(page: Page, link: string, to: string) {
 test('terms, then the company with live checks, then the welcome page', async ({ page, request, baseURL }) => {
   const to = 'journey.live@customer.example';
   await signIn(page, await invite(request, baseURL!, to), to);
-  await expect(page.getByText('Step 3 of 5')).toBeVisible();
+  await expect(page.getByText('Step 2 of 4')).toBeVisible();
   await page.getByRole('button', { name: 'Accept' }).click();
 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your company');
-  await expect(page.getByText('Step 4 of 5')).toBeVisible();
+  await expect(page.getByText('Step 3 of 4')).toBeVisible();
   await expect(page.getByLabel('Legal name')).toHaveValue('Customer AG');
   const create = page.getByRole('button', { name: 'CREATE COMPANY' });
   await expect(create).toBeDisabled();
@@ -63,7 +64,7 @@ test('terms, then the company with live checks, then the welcome page', async ({
 
   await create.click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${to}`);
-  await expect(page.getByText('Step 5 of 5')).toBeVisible();
+  await expect(page.getByText('Step 4 of 4')).toBeVisible();
   await expect(page.getByText('You are now set up for Customer AG at GFMS.')).toBeVisible();
   // Back to an earlier step's page: the welcome page again.
   await page.goto(page.url().replace(/\/continue$/, '/company'));

@@ -50,7 +50,7 @@ test('the emailed passcode signs the invitee in, without JavaScript; following t
   await enterCode(page, code);
   // Signed in, the invitee is at the terms step.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Privacy and terms of GFMS');
-  await expect(page.getByText('Step 3 of 5')).toBeVisible();
+  await expect(page.getByText('Step 2 of 4')).toBeVisible();
   await expect(page.getByText(`your email address, ${to}`)).toBeVisible();
   expect(page.url()).toMatch(/\/invite\/[0-9a-f-]{36}\/consent$/);
 
@@ -61,7 +61,7 @@ test('the emailed passcode signs the invitee in, without JavaScript; following t
   await expect(page.getByRole('status')).toContainText('You declined, so nothing was shared with GFMS.');
   await page.getByRole('button', { name: 'Accept' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your company');
-  await expect(page.getByText('Step 4 of 5')).toBeVisible();
+  await expect(page.getByText('Step 3 of 4')).toBeVisible();
 
   // Signed out, the accepted invitation's link says so and offers the
   // redeemer a sign-in to go on.

@@ -127,6 +127,10 @@ pub async fn run_on(
         source,
     })?;
     tracing::info!(url = %config.public_url, %listen, "Lobby is listening");
+    let setup = operators::first_admin::issue_link(&db, org.id, &config.public_url, clock.as_ref());
+    if let Some(link) = setup.await? {
+        tracing::warn!(%link, "no admin yet: open this link within an hour to create the first admin (it works once)");
+    }
 
     let served = serve(listener, router, shutdown).await;
 

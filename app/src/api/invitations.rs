@@ -51,11 +51,18 @@ pub async fn create_invitation(
 #[server(endpoint = "get_invitation_detail")]
 pub async fn get_invitation_detail(id: String) -> Result<Option<InvitationDetail>, ServerFnError> {
     super::signed_in(None)?;
-    super::dashboard()?
+    let detail = super::dashboard()?
         .0
         .invitation_detail(id)
         .await
-        .map_err(super::port_error)
+        .map_err(super::port_error)?;
+    // The page of an invitation that does not exist is not found.
+    if detail.is_none() {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    Ok(detail)
 }
 
 /// Sends an invitation again. Needs the session's CSRF token.

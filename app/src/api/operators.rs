@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::model::operator::{
     AccessOutcome, AddOperatorForm, AddOperatorOutcome, ContactOutcome, EndSessionsOutcome,
-    OperatorRow, SessionRow, TokenOutcome, TokenRow,
+    OperatorRow, SessionRow, SetupLink, TokenOutcome, TokenRow,
 };
 
 /// The organization's operators. Operators only.
@@ -47,6 +47,28 @@ pub async fn set_password_link_is_live(token: String) -> Result<bool, ServerFnEr
         .set_password_link_is_live(token)
         .await
         .map_err(super::port_error)
+}
+
+/// What the first-admin setup link opens. Open to all: it reveals nothing
+/// but that. There is no such page once an admin exists (404); a wrong,
+/// used or expired link is refused (403).
+#[server(endpoint = "setup_link_state")]
+pub async fn setup_link_state(token: String) -> Result<SetupLink, ServerFnError> {
+    let state = super::dashboard()?
+        .0
+        .setup_link(token)
+        .await
+        .map_err(super::port_error)?;
+    let status = match state {
+        SetupLink::Live => None,
+        SetupLink::Invalid => Some(http::StatusCode::FORBIDDEN),
+        SetupLink::Gone => Some(http::StatusCode::NOT_FOUND),
+    };
+    if let (Some(status), Some(response)) = (status, use_context::<leptos_axum::ResponseOptions>())
+    {
+        response.set_status(status);
+    }
+    Ok(state)
 }
 
 /// Sets the address invitees see in the signed-in operator's invitations

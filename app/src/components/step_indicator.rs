@@ -1,4 +1,4 @@
-//! "Step 3 of 5": where the invitee is on the way from the invitation to
+//! "Step 2 of 4": where the invitee is on the way from the invitation to
 //! the welcome page.
 
 use leptos::prelude::*;

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::company::{check_field, CompanyField, CompanyProblem, Completeness};
 
-/// The steps of redeeming an invitation, as the step indicator counts them;
-/// the invitation's own page is step 1.
+/// The steps of redeeming an invitation, as the step indicator counts them
+/// from the first the invitee does: signing in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Stage {
     SignIn,
@@ -18,15 +18,15 @@ pub enum Stage {
 
 impl Stage {
     /// How many steps the indicator shows.
-    pub const STEPS: usize = 5;
+    pub const STEPS: usize = 4;
 
-    /// The step's number in "Step n of 5".
+    /// The step's number in "Step n of 4".
     pub fn number(self) -> usize {
         match self {
-            Stage::SignIn => 2,
-            Stage::Consent => 3,
-            Stage::Company => 4,
-            Stage::Welcome => 5,
+            Stage::SignIn => 1,
+            Stage::Consent => 2,
+            Stage::Company => 3,
+            Stage::Welcome => 4,
         }
     }
 
@@ -235,7 +235,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn steps_count_from_the_invitation_to_the_welcome_page() {
+    fn steps_count_from_signing_in_to_the_welcome_page() {
         let all = [
             Stage::SignIn,
             Stage::Consent,
@@ -243,7 +243,7 @@ mod tests {
             Stage::Welcome,
         ];
         let numbers: Vec<_> = all.iter().map(|s| s.number()).collect();
-        assert_eq!(numbers, [2, 3, 4, 5]);
+        assert_eq!(numbers, [1, 2, 3, 4]);
         assert_eq!(Stage::Welcome.number(), Stage::STEPS);
         assert_eq!(Stage::Consent.path("t"), "/invite/t/consent");
         assert_eq!(Stage::SignIn.path("t"), "/invite/t/start");

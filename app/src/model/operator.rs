@@ -68,6 +68,17 @@ pub enum AddOperatorOutcome {
     NotAdmin,
 }
 
+/// What `/setup?token=…` shows (see the server's `operators::first_admin`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SetupLink {
+    /// The form to create the first admin.
+    Live,
+    /// No admin yet, but the link is wrong, used or expired.
+    Invalid,
+    /// An admin exists: there is no setup page.
+    Gone,
+}
+
 /// One of the operator's personal API tokens, as the dashboard lists them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenRow {

@@ -106,6 +106,9 @@ pub enum Notice {
     ProviderFailed,
     /// The provider could not be reached.
     ProviderUnavailable,
+    /// A reset invitation's address has become another account's since it
+    /// was sent: the account cannot move there.
+    AddressTaken,
 }
 
 impl Notice {
@@ -129,6 +132,7 @@ impl Notice {
             Notice::ProviderCancelled => "notice=provider-cancelled".into(),
             Notice::ProviderFailed => "notice=provider-failed".into(),
             Notice::ProviderUnavailable => "notice=provider-unavailable".into(),
+            Notice::AddressTaken => "notice=address-taken".into(),
         }
     }
 
@@ -157,6 +161,7 @@ impl Notice {
             "provider-cancelled" => Notice::ProviderCancelled,
             "provider-failed" => Notice::ProviderFailed,
             "provider-unavailable" => Notice::ProviderUnavailable,
+            "address-taken" => Notice::AddressTaken,
             _ => return None,
         })
     }
@@ -191,6 +196,7 @@ mod tests {
             Notice::ProviderCancelled,
             Notice::ProviderFailed,
             Notice::ProviderUnavailable,
+            Notice::AddressTaken,
         ];
         for notice in all {
             let query = notice.query();

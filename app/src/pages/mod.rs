@@ -4,3 +4,4 @@ pub mod direct;
 pub mod home;
 pub mod invite;
 pub mod not_found;
+pub mod setup;

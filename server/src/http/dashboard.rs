@@ -15,7 +15,7 @@ use app::model::invitation::{
 use app::model::journey::{Privacy, WelcomeLink};
 use app::model::operator::{
     AccessOutcome, AddOperatorForm, AddOperatorOutcome, ContactOutcome, EndSessionsOutcome,
-    OperatorRow, SessionRow, TokenOutcome, TokenRow,
+    OperatorRow, SessionRow, SetupLink, TokenOutcome, TokenRow,
 };
 use app::model::providers::{NewProvider, ProviderProblem, ProvidersView};
 use app::model::terms::TermsView;
@@ -595,6 +595,20 @@ impl Dashboard for DashboardService {
             crate::operators::contact::save(&self.db, org.id, me, &contact, self.clock.as_ref())
                 .await
                 .map_err(unavailable)
+        })
+    }
+
+    fn setup_link(&self, token: String) -> PortFuture<'_, Result<SetupLink, PortError>> {
+        Box::pin(async move {
+            use crate::operators::first_admin::{link_state, LinkState};
+            let state = link_state(&self.db, self.organization_id, &token, self.clock.as_ref())
+                .await
+                .map_err(unavailable)?;
+            Ok(match state {
+                LinkState::Live => SetupLink::Live,
+                LinkState::Invalid => SetupLink::Invalid,
+                LinkState::Gone => SetupLink::Gone,
+            })
         })
     }
 

@@ -66,7 +66,6 @@ pub async fn request_link(
         };
         let asker = Asker {
             address: &client.address,
-            locale: client.locale,
             clock: state.clock.as_ref(),
         };
         let requested =

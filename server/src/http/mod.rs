@@ -155,6 +155,10 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .route("/admin/logout", post(operator_session::sign_out))
         .route("/admin/set-password", post(operator_session::set_password))
         .route(
+            crate::operators::first_admin::PATH,
+            post(operator_session::setup),
+        )
+        .route(
             bulk_import::UPLOAD_PATH,
             post(bulk_import::upload).layer(DefaultBodyLimit::max(bulk_import::BODY_LIMIT)),
         )

@@ -276,3 +276,59 @@ pub async fn set_password(
         Err(SetPasswordError::Database(e)) => internal(e),
     }
 }
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /setup`: the first admin, from the link `lobby serve` logged. On
+/// refusal back to the form, with what was typed but the password.
+pub async fn setup(State(state): State<AppState>, Form(form): Form<SetupForm>) -> Response {
+    use crate::operators::first_admin::{self, FirstAdmin, SetupError};
+    use app::model::email::EmailProblem;
+    use app::model::password::PasswordProblem;
+    let again = |error: &str| {
+        let mut url = url::form_urlencoded::Serializer::new(String::new());
+        url.append_pair("token", &form.token)
+            .append_pair("email", &form.email)
+            .append_pair("name", &form.name)
+            .append_pair("error", error);
+        Redirect::to(&format!("{}?{}", first_admin::PATH, url.finish())).into_response()
+    };
+    let admin = FirstAdmin {
+        token: &form.token,
+        email: &form.email,
+        name: &form.name,
+        password: Secret::new(form.password.clone()),
+    };
+    match first_admin::complete(
+        &state.db,
+        state.organization_id,
+        admin,
+        state.clock.as_ref(),
+    )
+    .await
+    {
+        Ok(_) => Redirect::to("/admin/login?notice=admin_created").into_response(),
+        // The page says which: a link that does not work, or no page at all.
+        Err(SetupError::InvalidLink | SetupError::Gone) => again("link"),
+        Err(SetupError::Email(EmailProblem::Empty)) => again("email-empty"),
+        Err(SetupError::Email(EmailProblem::TooLong)) => again("email-long"),
+        Err(SetupError::Email(EmailProblem::Malformed)) => again("email"),
+        Err(SetupError::Email(EmailProblem::MixedScripts)) => again("email-scripts"),
+        Err(SetupError::Password(PasswordProblem::TooShort { .. })) => again("short"),
+        Err(SetupError::Password(PasswordProblem::TooLong { .. })) => again("long"),
+        Err(SetupError::Password(PasswordProblem::Common)) => again("common"),
+        Err(SetupError::Exists) => again("exists"),
+        Err(SetupError::Hash(e)) => internal(DbErr::Custom(e.to_string())),
+        Err(SetupError::Database(e)) => internal(e),
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod contact;
+pub mod first_admin;
 pub mod onboarding;
 
 use app::model::email::{normalize_email, EmailProblem};

@@ -58,11 +58,37 @@ pub enum Requested {
     RateLimited,
 }
 
-/// Who asks, and in which language the email goes out.
+/// Who asks: anyone may type any address, so the email goes out in the
+/// invitee's language, not the asker's.
 pub struct Asker<'a> {
     pub address: &'a str,
-    pub locale: Locale,
     pub clock: &'a dyn Clock,
+}
+
+/// The invitee's language: the invitation's, else their account's, else the
+/// organization's.
+async fn invitee_locale(
+    conn: &impl ConnectionTrait,
+    org: &organization::Model,
+    found: &invitation::Model,
+) -> Result<Locale, DbErr> {
+    if let Some(locale) = found
+        .message_language
+        .as_deref()
+        .and_then(Locale::from_code)
+    {
+        return Ok(locale);
+    }
+    let account = match found.redeemed_by.or(found.invited_user_id) {
+        Some(id) => user::Entity::find_by_id(id).one(conn).await?,
+        None => None,
+    };
+    Ok(account
+        .and_then(|u| u.locale)
+        .as_deref()
+        .and_then(Locale::from_code)
+        .or_else(|| Locale::from_code(&org.default_locale))
+        .unwrap_or_default())
 }
 
 /// The invitation of `org` that `email` can sign in to: the newest that
@@ -138,9 +164,10 @@ pub async fn request_link(
         .insert(&txn)
         .await?;
         let url = redeem_url(public_url, &ticket);
+        let locale = invitee_locale(&txn, org, &found).await?;
         enqueue(
             &txn,
-            link_email(asker.locale, &org.name, &email, &url),
+            link_email(locale, &org.name, &email, &url),
             asker.clock,
         )
         .await?;

@@ -662,6 +662,14 @@ pub(super) async fn finish(
     let email = &link.invitation.invited_email;
     let txn = crate::store::begin_write(ctx.db).await?;
     let reset = reset_user(&link.invitation);
+    if let Some(id) = reset {
+        // The new address may have become another account's since the
+        // invitation went out: that account stays as it is.
+        let holder = user_by_email(&txn, email).await?;
+        if holder.is_some_and(|other| other.id != id) {
+            return Ok(Outcome::Notice(Notice::AddressTaken));
+        }
+    }
     let found = match reset {
         Some(id) => user::Entity::find_by_id(id).one(&txn).await?,
         None => user_by_email(&txn, email).await?,

@@ -223,3 +223,54 @@ async fn the_organizations_sign_in_links_only_invited_addresses_and_answers_alik
         5
     );
 }
+
+#[tokio::test]
+async fn the_link_goes_out_in_the_invitees_language_not_the_askers() {
+    use crate::http::ORIGIN;
+    use crate::operator_sign_in::post;
+    let api = setup().await;
+    let page = format!("/t/{}/signin", slug(&api).await);
+    crate::api::create_invitation(
+        &api,
+        serde_json::json!({
+            "invitedUserEmailAddress": JIWOO,
+            "inviteRedirectUrl": "http://lobby.test/welcome",
+            "invitedUserMessageInfo": { "messageLanguage": "ko" },
+        }),
+    )
+    .await;
+    invite(&api, "minh.tran@customer.example").await;
+    let ask = |email: &'static str, language: &'static str| {
+        let (app, page) = (api.app.clone(), page.clone());
+        async move {
+            let form = format!(
+                "email={}",
+                url::form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>()
+            );
+            let headers = [("origin", ORIGIN), ("accept-language", language)];
+            let (status, _, _) = post(&app, &page, &form, &headers).await;
+            assert_eq!(status, StatusCode::SEE_OTHER);
+        }
+    };
+    let db = &api.db;
+    let subject_to = |to: &'static str| async move {
+        email_outbox::Entity::find()
+            .filter(email_outbox::Column::ToAddress.eq(to))
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.subject)
+            .collect::<Vec<_>>()
+    };
+
+    // Asked from an English page, for an invitation in Korean.
+    ask(JIWOO, "en").await;
+    assert_eq!(subject_to(JIWOO).await, ["GFMS 링크"]);
+    // Asked from a Korean page, for one in the organization's English.
+    ask("minh.tran@customer.example", "ko").await;
+    assert_eq!(
+        subject_to("minh.tran@customer.example").await,
+        ["Your link to GFMS"]
+    );
+}

@@ -58,12 +58,14 @@ async fn the_terms_come_first_and_accepting_them_accepts_the_invitation() {
     assert_eq!(answer.location, format!("/invite/{ticket}/start"));
 
     let mut browser = Browser::new(&api);
+    let start = browser.get(&format!("/invite/{ticket}/start")).await;
+    assert!(start.body.contains("Step 1 of 4"), "{}", start.body);
     sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
     let page = browser.get(&continue_page).await;
     assert_eq!(page.location, consent_page, "the terms come first");
     let page = browser.get(&consent_page).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Step 3 of 5"), "{}", page.body);
+    assert!(page.body.contains("Step 2 of 4"), "{}", page.body);
     assert!(page.body.contains("<h1>Terms</h1>") && page.body.contains("<strong>kind</strong>"));
     assert!(page.body.contains("&lt;script&gt;") && !page.body.contains("<script>alert"));
 
@@ -126,7 +128,7 @@ async fn the_terms_come_first_and_accepting_them_accepts_the_invitation() {
     assert_eq!(browser.get(&continue_page).await.location, company_page);
     let page = browser.get(&company_page).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Step 4 of 5"), "{}", page.body);
+    assert!(page.body.contains("Step 3 of 4"), "{}", page.body);
     // Accepting again changes nothing.
     assert_eq!(
         browser.post(&consent_page, &accept).await.location,
@@ -257,7 +259,7 @@ async fn the_company_comes_after_the_terms_and_is_created_once_with_its_admin() 
     assert_eq!(answer.location, company_page);
     // The seller's draft fills the form; the postal code is missing.
     let page = browser.get(&company_page).await;
-    assert!(page.body.contains("Step 4 of 5"), "{}", page.body);
+    assert!(page.body.contains("Step 3 of 4"), "{}", page.body);
     assert!(
         page.body.contains(r#"value="Customer AG""#),
         "{}",
@@ -337,7 +339,7 @@ async fn the_company_comes_after_the_terms_and_is_created_once_with_its_admin() 
     let page = browser.get(&format!("/invite/{ticket}/continue")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.body.contains("Step 5 of 5") && page.body.contains("Welcome, "),
+        page.body.contains("Step 4 of 4") && page.body.contains("Welcome, "),
         "{}",
         page.body
     );
@@ -889,4 +891,103 @@ async fn invitees_from_trusted_domains_skip_the_terms_and_are_told_by_email() {
     assert_eq!(save("supplier.example").await, r#""Saved""#);
     publish_terms(&api, 3, "Be kindest.").await;
     assert_eq!(browser.get(&company_page).await.location, consent_page);
+}
+
+#[tokio::test]
+async fn a_reset_to_an_address_that_became_another_accounts_changes_nothing_and_says_so() {
+    use crate::sign_in::{account, latest_code, with_account};
+    use lobby::store::entities::user;
+    let api = setup().await;
+    let ticket = invite_with_company(&api).await;
+    let mut first = Browser::new(&api);
+    first.cookie = with_account(&api, &ticket).await;
+    first
+        .post(&format!("/invite/{ticket}/consent"), &ACCEPT)
+        .await;
+    let jiwoo = account(&api, JIWOO).await;
+    const NEW: &str = "jiwoo@new-customer.example";
+    let (_, admin_token) = crate::api::admin_token(&api, "root@gfms.example").await;
+    let admin_api = crate::api::Api {
+        token: admin_token,
+        ..api.clone()
+    };
+    let reset = crate::api::create_invitation(
+        &admin_api,
+        serde_json::json!({
+            "invitedUserEmailAddress": NEW,
+            "inviteRedirectUrl": "http://lobby.test/welcome",
+            "resetRedemption": true,
+            "invitedUser": { "id": jiwoo.id },
+        }),
+    )
+    .await;
+    let url = reset["inviteRedeemUrl"].as_str().unwrap();
+    let new_ticket = url.split("invitationId=").nth(1).unwrap().to_owned();
+    // Meanwhile the new address becomes someone's account (another
+    // organization's invitee, say).
+    let now = chrono::Utc::now();
+    let other = user::ActiveModel {
+        id: Set(uuid::Uuid::new_v4()),
+        email: Set(NEW.into()),
+        email_verified: Set(true),
+        display_name: Set(None),
+        locale: Set(None),
+        password_hash: Set(None),
+        failed_sign_ins: Set(0),
+        contact_email: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&api.db)
+    .await
+    .unwrap();
+
+    let mut second = Browser::new(&api);
+    second
+        .post(
+            &format!("/invite/{new_ticket}/account"),
+            &[("password", "a lantern on the northern pier")],
+        )
+        .await;
+    let code = latest_code(&api, NEW).await;
+    let answer = second
+        .post(
+            &format!("/invite/{new_ticket}/account/verify"),
+            &[("code", &code)],
+        )
+        .await;
+    assert_eq!(
+        answer.location,
+        format!("/invite/{new_ticket}/start?notice=address-taken")
+    );
+    let page = second.get(&answer.location).await;
+    assert!(
+        page.body.contains(&format!(
+            "{NEW} has become the address of another account since this invitation was sent"
+        )),
+        "{}",
+        page.body
+    );
+    // Nothing moved: both accounts as they were, the reset still pending.
+    let jiwoo_after = user::Entity::find_by_id(jiwoo.id)
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(jiwoo_after.email, JIWOO);
+    assert_eq!(jiwoo_after.password_hash, jiwoo.password_hash);
+    let other_after = user::Entity::find_by_id(other.id)
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(other_after, other);
+    let reset_row = invitation::Entity::find_by_id(
+        reset["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap(),
+    )
+    .one(&api.db)
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(reset_row.status, "PendingAcceptance");
 }

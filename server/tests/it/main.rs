@@ -17,6 +17,7 @@ mod process;
 mod providers;
 mod proxies;
 mod scale_out;
+mod setup;
 mod sign_in;
 mod storage;
 mod support;

@@ -1268,3 +1268,20 @@ async fn parallel_operator_guesses_are_capped_like_sequential_ones() {
         .count();
     assert_eq!(checked + refused, 25);
 }
+
+#[tokio::test]
+async fn the_page_of_an_invitation_that_does_not_exist_is_not_found() {
+    let op = setup().await;
+    let cookie = sign_in(&op.app, None).await;
+    for id in [uuid::Uuid::new_v4().to_string(), "not-an-id".to_owned()] {
+        let path = format!("/admin/invitations/{id}");
+        let (status, _, page) = get(&op.app, &path, &[("cookie", &cookie)]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.contains("There is no such invitation."), "{page}");
+        assert_eq!(
+            page.matches("Back to invitations").count(),
+            1,
+            "one way back: {page}"
+        );
+    }
+}

@@ -267,3 +267,45 @@ fn token_create_prints_the_token_once_and_revoke_ends_it() {
         .unwrap();
     assert!(!again.status.success());
 }
+
+#[tokio::test]
+async fn serve_logs_a_setup_link_only_while_there_is_no_admin() {
+    let dir = TempDir::new();
+    let server = Server::start(lobby(&dir), dir.0.join("lobby.log"));
+    // Answering means started: the link is logged before serving.
+    reqwest::get(server.url("/healthz")).await.unwrap();
+    let logs = server.logs();
+    let at = logs
+        .find("/setup?token=")
+        .unwrap_or_else(|| panic!("a setup link in the log: {logs}"));
+    let link: String = logs[at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '"')
+        .collect();
+    assert_eq!(logs.matches("/setup?token=").count(), 1, "logged once");
+    let page = reqwest::get(server.url(&link)).await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("Create the first admin"));
+    let (ok, _) = server.terminate();
+    assert!(ok);
+
+    let created = lobby(&dir)
+        .env("LOBBY_ADMIN_PASSWORD", "a calm lake at dawn")
+        .args(["admin", "create", "--email", "ada@gfms.example"])
+        .output()
+        .unwrap();
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let server = Server::start(lobby(&dir), dir.0.join("lobby-again.log"));
+    assert_eq!(reqwest::get(server.url(&link)).await.unwrap().status(), 404);
+    let (ok, logs) = server.terminate();
+    assert!(ok);
+    assert!(!logs.contains("/setup?token="), "{logs}");
+}

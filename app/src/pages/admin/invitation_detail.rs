@@ -172,11 +172,7 @@ pub fn InvitationDetailPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        _ => view! {
-                            <h1 id="detail-heading">{move || t().invitation_not_found}</h1>
-                            <p><a href="/admin/invitations">{move || t().back_to_list}</a></p>
-                        }
-                            .into_any(),
+                        _ => view! { <h1 id="detail-heading">{move || t().invitation_not_found}</h1> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -24,6 +24,7 @@ pub fn AdminLogin() -> impl IntoView {
             (_, Some("signed_out")) => Some(("status", s.signed_out_notice)),
             (_, Some("expired")) => Some(("status", s.session_expired_notice)),
             (_, Some("password_set")) => Some(("status", s.notice_password_set)),
+            (_, Some("admin_created")) => Some(("status", s.notice_admin_created)),
             _ => None,
         }
     };

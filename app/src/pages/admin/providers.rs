@@ -103,13 +103,19 @@ pub fn AdminProviders() -> impl IntoView {
                     view! {
                         <p>{move || t().providers_intro}</p>
                         <p><code id="redirect-uri">{data.redirect_uri.clone()}</code></p>
-                        <ProviderList rows=data.providers csrf=admin_csrf.clone() remove/>
-                        {match admin_csrf {
-                            Some(csrf) => view! { <AddProviderForm csrf add/> }.into_any(),
-                            None => view! { <p class="hint">{move || t().admins_only}</p> }.into_any(),
-                        }}
+                        <ProviderList rows=data.providers csrf=admin_csrf remove/>
                     }
                     .into_any()
+                })}
+            </Suspense>
+            // Apart from the list, which loads again after every submit, so
+            // that a refused form keeps what the admin typed.
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match me.await.ok().flatten().filter(|m| m.role == "admin") {
+                        Some(me) => view! { <AddProviderForm csrf=me.csrf add/> }.into_any(),
+                        None => view! { <p class="hint">{move || t().admins_only}</p> }.into_any(),
+                    }
                 })}
             </Suspense>
         </section>

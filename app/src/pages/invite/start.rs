@@ -10,8 +10,10 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::redemption::invitation_start;
+use crate::components::step_indicator::StepIndicator;
 use crate::i18n::{fill, Strings};
 use crate::model::discovery::{AccountSignIn, Step};
+use crate::model::journey::Stage;
 use crate::model::password::{check_password, PasswordProblem, MIN_CHARS};
 use crate::model::sign_in::{Notice, Pending, SignInStep, StartPage};
 use crate::pages::not_found::NotFound;
@@ -130,6 +132,7 @@ fn StepCard(step: SignInStep, ticket: String, notice: Option<Notice>) -> impl In
         };
         view! {
             <section class="card narrow" aria-labelledby="start-heading">
+                <StepIndicator stage=Stage::SignIn/>
                 <h1 id="start-heading">{heading}</h1>
                 <p>{fill(s.landing_for, &[("email", email)])}</p>
                 {notice.map(|n| notice_view(s, n, &step))}
@@ -168,6 +171,7 @@ fn notice_view(s: &'static Strings, notice: Notice, step: &SignInStep) -> AnyVie
         Notice::ProviderCancelled => s.notice_provider_cancelled.to_owned(),
         Notice::ProviderFailed => s.notice_provider_failed.to_owned(),
         Notice::ProviderUnavailable => with_provider(s.notice_provider_unavailable),
+        Notice::AddressTaken => fill(s.notice_address_taken, &[("email", email)]),
     };
     if notice.is_problem() {
         view! { <p class="notice alert" role="alert">{text}</p> }.into_any()
