@@ -12,7 +12,7 @@ export LOBBY_SITE_ROOT="$SITE_ROOT"
 listen="${LOBBY_LISTEN:-127.0.0.1:3000}"
 say "Lobby: ${LOBBY_PUBLIC_URL:-http://$listen}"
 if [ -z "${LOBBY_SMTP_URL:-}" ]; then
-  say "dev mail: each message is stored in ${LOBBY_DATA_DIR:-data}/mail/*.eml and its first link is logged"
+  say "dev mail: each message is stored in ${LOBBY_DATA_DIR:-data}/mail/*.eml, its first link is logged, and ${LOBBY_PUBLIC_URL:-http://$listen}/dev/mail shows them"
 fi
 say "database: ${DATABASE_URL:-sqlite://data/lobby.db} (migrations are applied at start); Ctrl-C stops"
 say "no admin yet? Lobby logs a setup link (valid one hour) to create the first one in the browser"

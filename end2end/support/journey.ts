@@ -18,7 +18,7 @@ export function heading(page: Page) {
 /** At the company step with an empty draft: fills it in, watching the button. */
 export async function createCompany(page: Page, email: string, legalName: string) {
   await expect(heading(page)).toHaveText('Your company');
-  await expect(page.getByText('Step 4 of 5')).toBeVisible();
+  await expect(page.getByText('Step 3 of 4')).toBeVisible();
   const create = page.getByRole('button', { name: 'CREATE COMPANY' });
   await page.waitForLoadState('networkidle');
   await expect(create).toBeDisabled();
@@ -36,14 +36,14 @@ export async function createCompany(page: Page, email: string, legalName: string
   expect(await background(page, 'CREATE COMPANY')).toBe(ORANGE);
   await create.click();
   await expect(heading(page)).toHaveText(`Welcome, ${email}`);
-  await expect(page.getByText('Step 5 of 5')).toBeVisible();
+  await expect(page.getByText('Step 4 of 4')).toBeVisible();
   await expect(page.getByText(`You are now set up for ${legalName} at GFMS.`)).toBeVisible();
 }
 
 /** At the terms step: accepts them, then creates the company. */
 export async function acceptAndCreateCompany(page: Page, email: string, legalName: string) {
   await expect(heading(page)).toHaveText('Privacy and terms of GFMS');
-  await expect(page.getByText('Step 3 of 5')).toBeVisible();
+  await expect(page.getByText('Step 2 of 4')).toBeVisible();
   await page.getByRole('button', { name: 'Accept' }).click();
   await createCompany(page, email, legalName);
 }

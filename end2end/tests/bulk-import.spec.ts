@@ -74,8 +74,9 @@ test('a CSV with 3 valid and 2 invalid rows sends exactly 3 invitations', async 
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Download the result (CSV)' }).click();
   const file = fs.readFileSync(await (await download).path(), 'utf8');
-  expect(file.match(/,created,/g)).toHaveLength(3);
-  expect(file).toContain(`4,${valid[1]},valid,created,`);
+  // Every field quoted, so that no spreadsheet reads a cell as a formula.
+  expect(file.match(/,"created",/g)).toHaveLength(3);
+  expect(file).toContain(`"4","${valid[1]}","valid","created",`);
 
   // Nothing more arrives later (the two invalid rows stay unsent).
   await page.waitForTimeout(1500);

@@ -3,7 +3,8 @@
 import { test, expect } from '@playwright/test';
 import { ADMIN } from '../playwright.config';
 import { apiToken } from '../support/api-token';
-import { signInAsAdmin } from '../support/journey';
+import { invite } from '../support/invite';
+import { heading, signInAsAdmin } from '../support/journey';
 import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
 
 test.use({ locale: 'en-US' });
@@ -127,19 +128,39 @@ test.describe('the New invitation form', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Invitation for ${to}`);
   });
 
-  test('offers to reset the redemption of an address that has an account', async ({ page }) => {
+  test("offers to reset a customer's redemption, and never an operator's", async ({ page, browser, request, baseURL }) => {
+    // A customer who accepted an invitation, signed in with an emailed code.
+    const customer = `reset.${Date.now()}@customer.example`;
+    const { link } = await invite(sink, request, baseURL!, customer);
+    const invitee = await (await browser.newContext()).newPage();
+    await invitee.goto(link);
+    await invitee.getByRole('link', { name: 'Get started now' }).click();
+    const delivered = sink.captureOne(customer, { wait: 15_000 });
+    await invitee.getByRole('button', { name: 'Email me a code' }).click();
+    const { email } = await delivered;
+    await invitee.getByLabel('6-digit code').fill(/\b(\d{6})\b/.exec(email.body)![1]);
+    await invitee.getByRole('button', { name: 'Continue' }).click();
+    await invitee.getByRole('button', { name: 'Accept' }).click();
+    await expect(heading(invitee)).toHaveText('Your company');
+
     await page.goto('/admin/login');
     await page.getByLabel('Email address').fill(ADMIN.email);
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.goto('/admin/invitations/new');
     await page.waitForLoadState('networkidle');
+    // An operator's account is managed on the Operators page, never reset.
     await page.getByLabel('Email address of the invitee').fill(ADMIN.email);
     await page.getByLabel('Send the invitation email now').uncheck();
     await page.getByRole('button', { name: 'Create invitation' }).click();
+    await expect(page.getByRole('alert')).toContainText('belongs to an operator or admin of GFMS');
+    await expect(page.getByRole('button', { name: 'Reset the redemption and invite again' })).toHaveCount(0);
+
+    await page.getByLabel('Email address of the invitee').fill(customer);
+    await page.getByRole('button', { name: 'Create invitation' }).click();
     await expect(page.getByRole('alert')).toContainText('already belongs to an account of GFMS');
     await page.getByRole('button', { name: 'Reset the redemption and invite again' }).click();
-    await expect(page.getByRole('status')).toContainText(`Invitation created for ${ADMIN.email}.`);
+    await expect(page.getByRole('status')).toContainText(`Invitation created for ${customer}.`);
   });
 });
 

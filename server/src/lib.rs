@@ -116,6 +116,7 @@ pub async fn run_on(
         public_origin: config.public_url.origin().ascii_serialization(),
         public_url: config.public_url.clone(),
         trusted_proxies: Arc::new(config.trusted_proxies.clone()),
+        dev_mailbox: config.smtp_url.is_none().then(|| config.dev_mail_dir()),
     };
     let branding = Branding {
         org_name: org.name.clone(),

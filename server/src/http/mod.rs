@@ -6,6 +6,7 @@ mod bulk_import;
 pub mod client_address;
 mod customer;
 mod dashboard;
+mod dev_mail;
 mod direct;
 mod graph;
 mod health;
@@ -58,6 +59,9 @@ pub struct AppState {
     pub public_origin: String,
     /// `LOBBY_TRUSTED_PROXIES`: peers whose forwarding headers name the client.
     pub trusted_proxies: Arc<client_address::TrustedProxies>,
+    /// Where the development mail transport keeps its messages; `None` with
+    /// SMTP, and then there is no `/dev/mail` at all.
+    pub dev_mailbox: Option<std::path::PathBuf>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -147,7 +151,8 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         move || shell(options.clone())
     };
 
-    Router::new()
+    let leptos_routes = routes;
+    let routes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/livez", get(health::livez))
         .route("/lang/{code}", get(language::set_language))
@@ -190,9 +195,14 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .route(CALLBACK_PATH, get(customer::federated_callback))
         .route("/signout", post(customer::sign_out))
         .route("/signin", post(direct::find_organization))
-        .route("/t/{slug}/signin", post(direct::request_link))
+        .route("/t/{slug}/signin", post(direct::request_link));
+    let routes = match state.dev_mailbox.clone() {
+        Some(dir) => routes.merge(dev_mail::routes(dir)),
+        None => routes,
+    };
+    routes
         .nest("/v1.0", graph::router(state.clone()))
-        .leptos_routes_with_context(&state, routes, context.clone(), app_shell.clone())
+        .leptos_routes_with_context(&state, leptos_routes, context.clone(), app_shell.clone())
         .nest_service("/pkg", ServeDir::new(pkg_dir))
         .fallback(not_found(leptos_axum::render_app_to_stream_with_context(
             context, app_shell,

@@ -1,6 +1,7 @@
 //! Email: every message is an outbox row first, written in the transaction
 //! that causes it; a worker delivers the rows with retries and back-off.
 
+pub mod dev_mailbox;
 pub mod outbox;
 mod plain_smtp;
 pub mod templates;

@@ -67,6 +67,10 @@ impl MailTransport {
                 tokio::fs::write(&file, message.formatted())
                     .await
                     .map_err(|e| e.to_string())?;
+                let kept = super::dev_mailbox::StoredMail::of(row, chrono::Utc::now());
+                super::dev_mailbox::store(dir, &kept)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 tracing::info!(
                     to = %row.to_address,
                     subject = %row.subject,

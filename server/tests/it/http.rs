@@ -41,6 +41,16 @@ async fn served_at(
     clock: ManualClock,
     origin: &str,
 ) -> (Router, sea_orm::DatabaseConnection, uuid::Uuid) {
+    served_with(db, clock, origin, None).await
+}
+
+/// [`served_at`], with the development mailbox in `dev_mailbox` when given.
+pub async fn served_with(
+    db: sea_orm::DatabaseConnection,
+    clock: ManualClock,
+    origin: &str,
+    dev_mailbox: Option<std::path::PathBuf>,
+) -> (Router, sea_orm::DatabaseConnection, uuid::Uuid) {
     let org = lobby::store::ensure_default_organization(&db, "gfms", "GFMS", "#0a7c3e", &clock)
         .await
         .unwrap();
@@ -65,6 +75,7 @@ async fn served_at(
             ))
             .unwrap(),
         ),
+        dev_mailbox,
     };
     let branding = Branding {
         org_name: "GFMS".into(),

@@ -4,6 +4,7 @@ mod api;
 mod bulk_import;
 mod codes;
 mod crash;
+mod dev_mail;
 mod direct;
 mod growth;
 mod http;

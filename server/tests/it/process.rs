@@ -309,3 +309,22 @@ async fn serve_logs_a_setup_link_only_while_there_is_no_admin() {
     assert!(ok);
     assert!(!logs.contains("/setup?token="), "{logs}");
 }
+
+#[tokio::test]
+async fn the_development_mailbox_exists_only_without_smtp() {
+    let dir = TempDir::new();
+    let server = Server::start(lobby(&dir), dir.0.join("dev.log"));
+    let page = reqwest::get(server.url("/dev/mail")).await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Development mailbox"));
+    assert!(server.terminate().0);
+
+    let mut with_smtp = lobby(&dir);
+    // Nothing listens there; the page must not exist whatever the server does.
+    with_smtp.env("LOBBY_SMTP_URL", "smtp://127.0.0.1:9");
+    let server = Server::start(with_smtp, dir.0.join("smtp.log"));
+    let page = reqwest::get(server.url("/dev/mail")).await.unwrap();
+    assert_eq!(page.status(), 404);
+    assert!(!page.text().await.unwrap().contains("Development mailbox"));
+    assert!(server.terminate().0);
+}

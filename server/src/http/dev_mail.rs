@@ -1,0 +1,263 @@
+//! `/dev/mail`: the development mailbox (see [`crate::mail::dev_mailbox`]).
+//! Routed only when Lobby has no SMTP server, and shown only to a signed-in
+//! admin or to a browser on the machine Lobby runs on (a proxy on that
+//! machine does not make its clients local: the client is what counts).
+
+use std::path::PathBuf;
+
+use app::i18n::{fill, Locale, Strings};
+use app::model::operator::CurrentOperator;
+use axum::extract::{Path, Request};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{from_fn, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use uuid::Uuid;
+
+use super::client_address::Client;
+use super::replies::short_page;
+use super::AppState;
+use crate::mail::dev_mailbox::{self, StoredMail};
+use crate::mail::templates::escape;
+
+/// Where the messages are kept.
+#[derive(Clone)]
+struct Mailbox(PathBuf);
+
+/// The mailbox's pages, for a server that keeps its messages in `dir`.
+pub fn routes(dir: PathBuf) -> Router<AppState> {
+    Router::new()
+        .route("/dev/mail", get(list))
+        .route("/dev/mail/{id}", get(message))
+        .route("/dev/mail/{id}/html", get(html))
+        .route_layer(from_fn(only_admins_or_this_machine))
+        .layer(Extension(Mailbox(dir)))
+}
+
+async fn only_admins_or_this_machine(request: Request, next: Next) -> Response {
+    let extensions = request.extensions();
+    let local = extensions
+        .get::<Client>()
+        .is_some_and(|c| c.ip.is_loopback());
+    let admin = extensions
+        .get::<CurrentOperator>()
+        .is_some_and(|o| o.role == "admin");
+    if local || admin {
+        return next.run(request).await;
+    }
+    let s = strings(request.headers());
+    short_page(
+        request.headers(),
+        StatusCode::FORBIDDEN,
+        s.dev_mail_heading,
+        s.dev_mail_forbidden,
+        None,
+    )
+}
+
+fn strings(headers: &HeaderMap) -> &'static Strings {
+    Locale::of_request(headers).strings()
+}
+
+/// A page of the mailbox, in the site's style; nothing in it runs.
+fn page(headers: &HeaderMap, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/lobby.css\"></head><body><main id=\"main\">{body}</main></body></html>",
+        Locale::of_request(headers).code(),
+        escape(title),
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'self'; object-src 'none'; base-uri 'none'; \
+                 form-action 'none'; frame-ancestors 'none'",
+            ),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+fn failed(e: std::io::Error) -> Response {
+    tracing::error!(error = %e, "dev mailbox: cannot read the messages");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+fn when(mail: &StoredMail) -> String {
+    mail.at.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// `GET /dev/mail`: every message, newest first.
+async fn list(Extension(Mailbox(dir)): Extension<Mailbox>, headers: HeaderMap) -> Response {
+    let s = strings(&headers);
+    let mails = match dev_mailbox::list(&dir).await {
+        Ok(mails) => mails,
+        Err(e) => return failed(e),
+    };
+    let table = if mails.is_empty() {
+        format!("<p>{}</p>", escape(s.dev_mail_empty))
+    } else {
+        let rows: String = mails
+            .iter()
+            .map(|m| {
+                format!(
+                    "<tr><td>{}</td><td>{}</td><td><a href=\"/dev/mail/{}\">{}</a></td></tr>",
+                    when(m),
+                    escape(&m.to),
+                    m.id,
+                    escape(&m.subject),
+                )
+            })
+            .collect();
+        format!(
+            "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"mail-caption\" tabindex=\"0\"><table><caption id=\"mail-caption\">{}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
+            escape(s.dev_mail_caption),
+            escape(s.column_received),
+            escape(s.column_to),
+            escape(s.column_subject),
+        )
+    };
+    let intro = fill(s.dev_mail_intro, &[("dir", &dir.display().to_string())]);
+    let body = format!(
+        "<section class=\"card\" aria-labelledby=\"mail-heading\"><h1 id=\"mail-heading\">{}</h1><p>{}</p>{table}</section>",
+        escape(s.dev_mail_heading),
+        escape(&intro),
+    );
+    page(&headers, s.dev_mail_title, &body)
+}
+
+/// The message `id`, or a page saying there is none.
+async fn found(
+    dir: &std::path::Path,
+    id: &str,
+    headers: &HeaderMap,
+) -> Result<StoredMail, Response> {
+    let found = match Uuid::parse_str(id) {
+        Ok(id) => dev_mailbox::find(dir, id).await.map_err(failed)?,
+        Err(_) => None,
+    };
+    found.ok_or_else(|| {
+        let s = strings(headers);
+        short_page(
+            headers,
+            StatusCode::NOT_FOUND,
+            s.dev_mail_heading,
+            s.dev_mail_not_found,
+            Some(("/dev/mail", s.dev_mail_back)),
+        )
+    })
+}
+
+/// `GET /dev/mail/{id}`: one message, its text with the links clickable,
+/// and a link to its HTML.
+async fn message(
+    Extension(Mailbox(dir)): Extension<Mailbox>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let mail = match found(&dir, &id, &headers).await {
+        Ok(mail) => mail,
+        Err(answer) => return answer,
+    };
+    let s = strings(&headers);
+    let cc = mail.cc.as_deref().map_or(String::new(), |cc| {
+        format!("<dt>{}</dt><dd>{}</dd>", escape(s.dev_mail_cc), escape(cc))
+    });
+    let html = match mail.html {
+        Some(_) => format!(
+            "<p><a href=\"/dev/mail/{}/html\">{}</a></p>",
+            mail.id,
+            escape(s.dev_mail_open_html)
+        ),
+        None => format!("<p>{}</p>", escape(s.dev_mail_no_html)),
+    };
+    let body = format!(
+        "<section class=\"card\" aria-labelledby=\"mail-heading\"><p><a href=\"/dev/mail\">{back}</a></p><h1 id=\"mail-heading\">{subject}</h1><dl class=\"facts\"><dt>{to_label}</dt><dd>{to}</dd>{cc}<dt>{at_label}</dt><dd>{at}</dd></dl><h2>{html_heading}</h2>{html}<h2>{text_heading}</h2><pre class=\"mail-text\">{text}</pre></section>",
+        back = escape(s.dev_mail_back),
+        subject = escape(&mail.subject),
+        to_label = escape(s.column_to),
+        to = escape(&mail.to),
+        at_label = escape(s.column_received),
+        at = when(&mail),
+        html_heading = escape(s.dev_mail_html_heading),
+        text_heading = escape(s.dev_mail_text_heading),
+        text = with_links(&mail.text),
+    );
+    page(&headers, &mail.subject, &body)
+}
+
+/// `GET /dev/mail/{id}/html`: the message's HTML as the recipient sees it,
+/// sandboxed: no script runs, no form posts, its links open.
+async fn html(
+    Extension(Mailbox(dir)): Extension<Mailbox>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let mail = match found(&dir, &id, &headers).await {
+        Ok(mail) => mail,
+        Err(answer) => return answer,
+    };
+    let Some(html) = mail.html else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; \
+                 style-src 'unsafe-inline'; img-src data: https:; object-src 'none'; \
+                 base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            ),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// `text` as HTML, with each http(s) address a link to itself.
+fn with_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 11 / 10);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.starts_with("https://") || word.starts_with("http://") {
+            let safe = escape(word);
+            out.push_str(&format!("<a href=\"{safe}\">{safe}</a>"));
+        } else {
+            out.push_str(&escape(word));
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_whitespace() {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_links;
+
+    #[test]
+    fn addresses_become_links_and_the_rest_stays_text() {
+        assert_eq!(
+            with_links("Open https://lobby.test/x?a=1&b=2 now <b>\nthanks"),
+            "Open <a href=\"https://lobby.test/x?a=1&amp;b=2\">https://lobby.test/x?a=1&amp;b=2</a> now &lt;b&gt;\nthanks"
+        );
+        assert_eq!(
+            with_links("javascript:alert(1) ftp://x"),
+            "javascript:alert(1) ftp://x"
+        );
+    }
+}
