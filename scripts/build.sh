@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Builds the browser bundle into target/site/pkg and the `lobby` binary.
-# Usage: scripts/build.sh [debug|release]
+# Usage: scripts/build.sh [debug|release] [site]
+# With `site`, only the browser bundle: `make test` reuses the debug binary
+# its `cargo test` built (a separate `cargo build` would compile the server
+# again, with the features the tests' dev-dependencies do not add).
 source "$(dirname "$0")/common.sh"
 
 profile="${1:-debug}"
+only="${2:-}"
 ensure_wasm_target
 ensure_wasm_bindgen
 
@@ -27,6 +31,8 @@ if [ "$profile" = release ]; then
 fi
 cp style/main.css "$pkg/lobby.css"
 cp style/favicon.svg "$pkg/favicon.svg"
+
+[ "$only" = site ] && exit 0
 
 say "building the server ($profile)"
 if [ "$profile" = release ]; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: checks, unit and integration tests (SQLite, and PostgreSQL when
-# LOBBY_TEST_POSTGRES_URL is set), each fuzz target for 20 s, the shared rules'
+# LOBBY_TEST_POSTGRES_URL is set), each fuzz target for 12 s (an unoptimized
+# smoke; scripts/fuzz.sh runs longer ones), the shared rules'
 # tests compiled to wasm32, schemathesis against the API, then Playwright in
 # Chromium against a freshly started server with a fresh database. Ends with
 # one line `N passed, N failed`.
@@ -56,11 +57,12 @@ if [ "$cargo_status" -ne 0 ] && [ "$cf" -eq 0 ]; then
 fi
 
 # Each fuzz target briefly (the validators, email normalization, the CSV
-# importer, the invitation request): a found crash fails the run.
+# importer, the invitation request), built unoptimized with overflow checks
+# (see scripts/fuzz.sh): a found crash fails the run.
 phase "fuzzing (build and run)"
-say "fuzzing (cargo fuzz, 20 s per target)"
+say "fuzzing (cargo fuzz smoke, 12 s per target)"
 set +e
-scripts/fuzz.sh 20 2>&1 | tee "$logs/fuzz.log"
+scripts/fuzz.sh --smoke 12 2>&1 | tee "$logs/fuzz.log"
 set -e
 read -r fp ff < <(awk '/^fuzz: [0-9]+ passed, [0-9]+ failed$/ { print $2, $4 }' "$logs/fuzz.log")
 if [ -z "${fp:-}" ]; then fp=0; ff=1; echo "FAILED: the fuzz run printed no result"; fi
@@ -82,7 +84,8 @@ fi
 
 phase "building the site (debug)"
 say "building the site (debug) for the API and end-to-end suites"
-if scripts/build.sh debug; then
+# The server is the debug binary `cargo test` built above, tested as it is.
+if scripts/build.sh debug site && [ -x "$CARGO_TARGET_DIR/debug/lobby" ]; then
   phase "API suite (schemathesis)"
   say "API suite (schemathesis against /v1.0/openapi.json)"
   set +e

@@ -338,12 +338,14 @@ async fn dev_transport_stores_each_message_as_eml() {
         .await
         .unwrap();
 
-    let files: Vec<_> = std::fs::read_dir(&dir)
+    // The message, and beside it what /dev/mail reads back.
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    assert_eq!(files.len(), 1);
-    assert_eq!(files[0].extension().unwrap(), "eml");
+    files.sort_by_key(|f| f.extension().unwrap().to_owned());
+    let extensions: Vec<_> = files.iter().map(|f| f.extension().unwrap()).collect();
+    assert_eq!(extensions, ["eml", "json"]);
     let eml = std::fs::read_to_string(&files[0]).unwrap();
     assert!(eml.contains("Subject: Dev message"));
     assert!(eml.contains("To: jiwoo@customer.example"));
