@@ -145,7 +145,7 @@ pub static KO: Strings = Strings {
     column_subject: "제목",
     dev_mail_cc: "참조",
     dev_mail_text_heading: "텍스트",
-    dev_mail_html_heading: "HTML",
+    dev_mail_html_heading: "HTML 버전",
     dev_mail_open_html: "HTML 버전 열기",
     dev_mail_no_html: "이 메시지에는 HTML 버전이 없습니다.",
     dev_mail_back: "메일함으로 돌아가기",
