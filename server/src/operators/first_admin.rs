@@ -8,30 +8,24 @@ use app::model::email::normalize_email;
 use app::model::email::EmailProblem;
 use app::model::password::PasswordProblem;
 use chrono::Duration;
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter,
 };
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{insert_operator, Account, CreateOperatorError, Role};
+use super::{insert_operator, links, Account, CreateOperatorError, Role};
 use crate::auth::password;
 use crate::clock::Clock;
 use crate::secret::Secret;
 use crate::store::audit::{self, AuditEntry};
-use crate::store::entities::{org_role, user, verification_code};
+use crate::store::entities::{org_role, user};
 
 const PURPOSE: &str = "first_admin_setup";
 pub const LINK_VALIDITY: Duration = Duration::hours(1);
 /// The page the link opens.
 pub const PATH: &str = "/setup";
-
-fn digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 /// Whether the organization has an admin.
 pub async fn has_admin(conn: &impl ConnectionTrait, org_id: Uuid) -> Result<bool, DbErr> {
@@ -54,21 +48,7 @@ pub async fn issue_link(
     if has_admin(db, org_id).await? {
         return Ok(None);
     }
-    let token = hex::encode(rand::random::<[u8; 32]>());
-    let now = clock.now();
-    verification_code::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        purpose: Set(PURPOSE.to_owned()),
-        email: Set(String::new()),
-        code_hash: Set(digest(&token)),
-        session_id: Set(None),
-        attempts_left: Set(1),
-        expires_at: Set(now + LINK_VALIDITY),
-        consumed_at: Set(None),
-        created_at: Set(now),
-    }
-    .insert(db)
-    .await?;
+    let token = links::issue(db, PURPOSE, "", LINK_VALIDITY, clock).await?;
     let mut link = public_url
         .join(PATH)
         .map_err(|e| DbErr::Custom(e.to_string()))?;
@@ -87,20 +67,6 @@ pub enum LinkState {
     Gone,
 }
 
-async fn live_code(
-    conn: &impl ConnectionTrait,
-    token: &str,
-    clock: &dyn Clock,
-) -> Result<Option<verification_code::Model>, DbErr> {
-    Ok(verification_code::Entity::find()
-        .filter(verification_code::Column::CodeHash.eq(digest(token)))
-        .filter(verification_code::Column::Purpose.eq(PURPOSE))
-        .filter(verification_code::Column::ConsumedAt.is_null())
-        .one(conn)
-        .await?
-        .filter(|c| clock.now() < c.expires_at))
-}
-
 pub async fn link_state(
     db: &DatabaseConnection,
     org_id: Uuid,
@@ -110,7 +76,7 @@ pub async fn link_state(
     if has_admin(db, org_id).await? {
         return Ok(LinkState::Gone);
     }
-    Ok(match live_code(db, token, clock).await? {
+    Ok(match links::live(db, PURPOSE, token, clock).await? {
         Some(_) => LinkState::Live,
         None => LinkState::Invalid,
     })
@@ -167,17 +133,12 @@ pub async fn complete(
     if has_admin(&txn, org_id).await? {
         return Err(SetupError::Gone);
     }
-    let used = verification_code::Entity::update_many()
-        .col_expr(
-            verification_code::Column::ConsumedAt,
-            Expr::value(clock.now()),
-        )
-        .filter(verification_code::Column::CodeHash.eq(digest(form.token)))
-        .filter(verification_code::Column::Purpose.eq(PURPOSE))
-        .filter(verification_code::Column::ConsumedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if used.rows_affected != 1 {
+    let link = links::live(&txn, PURPOSE, form.token, clock).await?;
+    let used = match &link {
+        Some(link) => links::use_up(&txn, link, clock).await?,
+        None => false,
+    };
+    if !used {
         return Err(SetupError::InvalidLink);
     }
     let account = Account {

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod contact;
 pub mod first_admin;
+mod links;
 pub mod onboarding;
 
 use app::model::email::{normalize_email, EmailProblem};

@@ -4,29 +4,23 @@
 use app::i18n::{fill, Locale};
 use app::model::email::normalize_email;
 use chrono::Duration;
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
     QueryFilter, Set,
 };
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{insert_operator, password_message, Account, CreateOperatorError, Role};
+use super::{insert_operator, links, password_message, Account, CreateOperatorError, Role};
 use crate::auth::{password, session};
 use crate::clock::Clock;
 use crate::mail::{enqueue, templates::escape, OutgoingEmail};
 use crate::secret::Secret;
 use crate::store::audit::{self, AuditEntry};
-use crate::store::entities::{organization, user, verification_code};
+use crate::store::entities::{organization, user};
 
 pub const PURPOSE: &str = "operator_set_password";
 pub const LINK_VALIDITY: Duration = Duration::hours(24);
-
-fn digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 pub struct AddedOperator {
     pub user: user::Model,
@@ -50,7 +44,6 @@ pub async fn add_operator(
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_owned);
-    let now = clock.now();
     let txn = crate::store::begin_write(db).await?;
     let account = Account {
         email: &email,
@@ -59,20 +52,7 @@ pub async fn add_operator(
         password_hash: None,
     };
     let created = insert_operator(&txn, org.id, account, role, clock).await?;
-    let token = hex::encode(rand::random::<[u8; 32]>());
-    verification_code::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        purpose: Set(PURPOSE.to_owned()),
-        email: Set(email.clone()),
-        code_hash: Set(digest(&token)),
-        session_id: Set(None),
-        attempts_left: Set(1),
-        expires_at: Set(now + LINK_VALIDITY),
-        consumed_at: Set(None),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
+    let token = links::issue(&txn, PURPOSE, &email, LINK_VALIDITY, clock).await?;
     let mut link = public_url
         .join("/admin/set-password")
         .map_err(|e| DbErr::Custom(e.to_string()))?;
@@ -123,27 +103,13 @@ pub enum SetPasswordError {
     Database(#[from] DbErr),
 }
 
-async fn live_code(
-    db: &impl sea_orm::ConnectionTrait,
-    token: &str,
-    clock: &dyn Clock,
-) -> Result<Option<verification_code::Model>, DbErr> {
-    Ok(verification_code::Entity::find()
-        .filter(verification_code::Column::CodeHash.eq(digest(token)))
-        .filter(verification_code::Column::Purpose.eq(PURPOSE))
-        .filter(verification_code::Column::ConsumedAt.is_null())
-        .one(db)
-        .await?
-        .filter(|c| clock.now() < c.expires_at))
-}
-
 /// Whether `token` is a live set-password link (for showing the form).
 pub async fn link_is_live(
     db: &DatabaseConnection,
     token: &str,
     clock: &dyn Clock,
 ) -> Result<bool, DbErr> {
-    Ok(live_code(db, token, clock).await?.is_some())
+    Ok(links::live(db, PURPOSE, token, clock).await?.is_some())
 }
 
 /// Sets the password for the link's account, uses the link up, and ends
@@ -154,7 +120,7 @@ pub async fn set_password(
     new_password: Secret<String>,
     clock: &dyn Clock,
 ) -> Result<(), SetPasswordError> {
-    let code = live_code(db, token, clock)
+    let code = links::live(db, PURPOSE, token, clock)
         .await?
         .ok_or(SetPasswordError::InvalidLink)?;
     let account = user::Entity::find()
@@ -173,13 +139,7 @@ pub async fn set_password(
     let now = clock.now();
     let txn = crate::store::begin_write(db).await?;
     // Single use, even against a second request racing this one.
-    let used = verification_code::Entity::update_many()
-        .col_expr(verification_code::Column::ConsumedAt, Expr::value(now))
-        .filter(verification_code::Column::Id.eq(code.id))
-        .filter(verification_code::Column::ConsumedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if used.rows_affected != 1 {
+    if !links::use_up(&txn, &code, clock).await? {
         return Err(SetPasswordError::InvalidLink);
     }
     let user_id = account.id;

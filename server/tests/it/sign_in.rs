@@ -755,17 +755,7 @@ async fn the_provider_client_follows_no_redirects() {
     // other only redirects to one.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
-    let document = |issuer: String| {
-        json!({
-            "issuer": issuer,
-            "authorization_endpoint": format!("{issuer}/auth"),
-            "token_endpoint": format!("{issuer}/token"),
-            "jwks_uri": format!("{issuer}/jwks"),
-            "response_types_supported": ["code"],
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-        })
-    };
+    let document = |issuer: String| crate::support::idp::document(&issuer);
     let (direct, moved) = (format!("{origin}/direct"), format!("{origin}/moved"));
     let (direct_doc, moved_doc) = (document(direct.clone()), document(moved.clone()));
     let idp = axum::Router::new()
