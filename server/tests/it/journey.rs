@@ -643,6 +643,33 @@ async fn the_privacy_statement_is_linked_and_a_new_version_asks_again() {
     assert_eq!(browser.get(&company_page).await.location, consent_page);
 }
 
+/// An admin resets `user`'s redemption to `new_email` through the API: the
+/// invitation, and the ticket of its link.
+async fn reset_redemption(
+    api: &Api,
+    user: uuid::Uuid,
+    new_email: &str,
+) -> (serde_json::Value, String) {
+    let (_, admin_token) = crate::api::admin_token(api, "root@gfms.example").await;
+    let admin_api = Api {
+        token: admin_token,
+        ..api.clone()
+    };
+    let reset = crate::api::create_invitation(
+        &admin_api,
+        serde_json::json!({
+            "invitedUserEmailAddress": new_email,
+            "inviteRedirectUrl": "http://lobby.test/welcome",
+            "resetRedemption": true,
+            "invitedUser": { "id": user },
+        }),
+    )
+    .await;
+    let url = reset["inviteRedeemUrl"].as_str().unwrap();
+    let ticket = url.split("invitationId=").nth(1).unwrap().to_owned();
+    (reset, ticket)
+}
+
 #[tokio::test]
 async fn a_reset_redemption_binds_the_new_address_and_keeps_the_user_and_company() {
     use crate::sign_in::{account, latest_code, with_account, PASSWORD};
@@ -678,24 +705,8 @@ async fn a_reset_redemption_binds_the_new_address_and_keeps_the_user_and_company
 
     // The admin resets the redemption with Jiwoo's new address.
     const NEW: &str = "jiwoo@new-customer.example";
-    let (_, admin_token) = crate::api::admin_token(&api, "root@gfms.example").await;
-    let admin_api = crate::api::Api {
-        token: admin_token,
-        ..api.clone()
-    };
-    let reset = crate::api::create_invitation(
-        &admin_api,
-        serde_json::json!({
-            "invitedUserEmailAddress": NEW,
-            "inviteRedirectUrl": "http://lobby.test/welcome",
-            "resetRedemption": true,
-            "invitedUser": { "id": jiwoo.id },
-        }),
-    )
-    .await;
+    let (reset, new_ticket) = reset_redemption(&api, jiwoo.id, NEW).await;
     assert_eq!(reset["invitedUser"]["id"], jiwoo.id.to_string());
-    let url = reset["inviteRedeemUrl"].as_str().unwrap();
-    let new_ticket = url.split("invitationId=").nth(1).unwrap().to_owned();
 
     // The new address signs in anew: the old password is not asked for,
     // the step is a new account for the new address.
@@ -906,23 +917,7 @@ async fn a_reset_to_an_address_that_became_another_accounts_changes_nothing_and_
         .await;
     let jiwoo = account(&api, JIWOO).await;
     const NEW: &str = "jiwoo@new-customer.example";
-    let (_, admin_token) = crate::api::admin_token(&api, "root@gfms.example").await;
-    let admin_api = crate::api::Api {
-        token: admin_token,
-        ..api.clone()
-    };
-    let reset = crate::api::create_invitation(
-        &admin_api,
-        serde_json::json!({
-            "invitedUserEmailAddress": NEW,
-            "inviteRedirectUrl": "http://lobby.test/welcome",
-            "resetRedemption": true,
-            "invitedUser": { "id": jiwoo.id },
-        }),
-    )
-    .await;
-    let url = reset["inviteRedeemUrl"].as_str().unwrap();
-    let new_ticket = url.split("invitationId=").nth(1).unwrap().to_owned();
+    let (reset, new_ticket) = reset_redemption(&api, jiwoo.id, NEW).await;
     // Meanwhile the new address becomes someone's account (another
     // organization's invitee, say).
     let now = chrono::Utc::now();
