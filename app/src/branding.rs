@@ -4,17 +4,23 @@
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Branding {
     pub org_name: String,
+    /// The portal's name its customers see (`LOBBY_PRODUCT_NAME`, else the
+    /// organization's name).
+    pub product_name: String,
     /// A CSS hex colour such as `#f26b21`, validated by the server's configuration.
     pub accent_color: String,
 }
 
 /// `<meta>` name that carries the organization's name to the browser.
 pub const ORG_NAME_META: &str = "lobby-org-name";
+/// `<meta>` name that carries the product name to the browser.
+pub const PRODUCT_NAME_META: &str = "lobby-product-name";
 
 impl Default for Branding {
     fn default() -> Self {
         Branding {
             org_name: "Lobby".into(),
+            product_name: "Lobby".into(),
             accent_color: "#f26b21".into(),
         }
     }
@@ -39,12 +45,30 @@ impl Branding {
             };
             if let Some(org_name) = meta(ORG_NAME_META) {
                 return Branding {
+                    product_name: meta(PRODUCT_NAME_META).unwrap_or_else(|| org_name.clone()),
                     org_name,
                     ..Branding::default()
                 };
             }
         }
         Branding::default()
+    }
+
+    /// `template` with `{org}` and `{product}` filled in.
+    pub fn fill(&self, template: &str) -> String {
+        crate::i18n::fill(
+            template,
+            &[("org", &self.org_name), ("product", &self.product_name)],
+        )
+    }
+
+    /// The footer: the product's name, and the organization's when it differs.
+    pub fn footer(&self, template: &str) -> String {
+        if self.product_name == self.org_name {
+            self.org_name.clone()
+        } else {
+            self.fill(template)
+        }
     }
 }
 

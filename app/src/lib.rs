@@ -30,7 +30,7 @@ use leptos_router::{
 
 use crate::branding::Branding;
 use crate::components::language_switcher::LanguageSwitcher;
-use crate::i18n::{fill, Locale};
+use crate::i18n::Locale;
 use crate::pages::admin::{
     home::AdminHome, import_detail::ImportDetail, import_upload::ImportUpload,
     invitation_detail::InvitationDetailPage, invitations::AdminInvitations, login::AdminLogin,
@@ -66,10 +66,9 @@ pub fn App() -> impl IntoView {
     provide_context(branding.clone());
 
     let t = move || locale.get().strings();
-    let org = branding.org_name.clone();
-    let footer = move || {
-        let s = t();
-        fill(s.footer_text, &[("org", &org), ("product", s.product_name)])
+    let footer = {
+        let branding = branding.clone();
+        move || branding.footer(t().footer_text)
     };
 
     view! {

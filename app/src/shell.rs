@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use leptos_meta::MetaTags;
 
-use crate::branding::{Branding, ORG_NAME_META};
+use crate::branding::{Branding, ORG_NAME_META, PRODUCT_NAME_META};
 use crate::i18n::Locale;
 use crate::App;
 
@@ -41,6 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name=ORG_NAME_META content=branding.org_name.clone()/>
+                <meta name=PRODUCT_NAME_META content=branding.product_name.clone()/>
                 <link rel="stylesheet" href=format!("/{}/lobby.css", options.site_pkg_dir)/>
                 <link rel="icon" type="image/svg+xml" href=format!("/{}/favicon.svg", options.site_pkg_dir)/>
                 <style nonce=nonce>{accent}</style>

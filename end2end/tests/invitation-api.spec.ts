@@ -1,22 +1,17 @@
 // The invitation API against the running server, and the invitation email as
 // the test's own SMTP server receives it, in English and in Korean.
 import { test, expect } from '@playwright/test';
-import { ADMIN } from '../playwright.config';
+import { ADMIN, PRODUCT } from '../playwright.config';
 import { bearer } from '../support/api-token';
-import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
+import { sink } from '../support/smtp-sink';
 
-let sink: Sink;
-test.beforeAll(() => {
-  sink = startSmtpSink();
-});
-test.afterAll(() => stopSmtpSink(sink));
 
 const languages = [
   {
     lang: 'en',
     subject: `${ADMIN.name} invited you to GFMS`,
     greeting: 'Hello Jiwoo Kim,',
-    line: `${ADMIN.name} from GFMS has invited you to use Lobby to collaborate with them.`,
+    line: `${ADMIN.name} from GFMS has invited you to use ${PRODUCT} to collaborate with them.`,
     button: 'Get started now',
     fallback: "If you're having trouble with the button above, open this address in your browser:",
   },
@@ -24,7 +19,7 @@ const languages = [
     lang: 'ko',
     subject: `${ADMIN.name}님이 GFMS에 초대했습니다`,
     greeting: 'Jiwoo Kim님, 안녕하세요.',
-    line: `GFMS의 ${ADMIN.name}님이 함께 협업할 수 있도록 Lobby에 초대했습니다.`,
+    line: `GFMS의 ${ADMIN.name}님이 함께 협업할 수 있도록 ${PRODUCT}에 초대했습니다.`,
     button: '지금 시작하기',
     fallback: '위 버튼이 작동하지 않으면 브라우저에서 다음 주소를 여세요:',
   },

@@ -1,6 +1,7 @@
 // The app shell: server-rendered HTML that works without JavaScript, then
 // hydration, the language switcher, the 404 page and the security headers.
 import { test, expect, type Page } from '@playwright/test';
+import { PRODUCT } from '../playwright.config';
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 
@@ -12,7 +13,10 @@ test.describe('without JavaScript', () => {
     expect(response?.status()).toBe(200);
     await expect(heading(page)).toHaveText('Welcome to GFMS');
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-    await expect(page).toHaveTitle('GFMS · Lobby');
+    // Customers see the seller's portal, not the software's name.
+    await expect(page).toHaveTitle(PRODUCT);
+    await expect(page.getByRole('contentinfo')).toHaveText(`${PRODUCT} · GFMS`);
+    expect(await page.locator('body').innerText()).not.toContain('Lobby');
   });
 
   test('the language switcher works as plain links and is remembered', async ({ page }) => {
@@ -53,6 +57,8 @@ test('the page hydrates and switches language without a page load', async ({ pag
   await switcher.getByRole('link', { name: '한국어' }).click();
   await expect(heading(page)).toHaveText('GFMS에 오신 것을 환영합니다');
   await expect(page.getByRole('navigation', { name: '언어' })).toBeVisible();
+  // The browser bundle knows the portal's name too.
+  await expect(page.getByRole('contentinfo')).toHaveText(`${PRODUCT} · GFMS`);
   await expect(page.locator('html')).toHaveAttribute('lang', 'ko');
   expect(await page.evaluate(() => (window as any).__lobbyMarker)).toBe('still here');
   expect(navigations).toEqual([]);

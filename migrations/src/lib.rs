@@ -10,6 +10,7 @@ mod m20261122_000006_invitation_cc_and_reset;
 mod m20261201_000007_identity_providers;
 mod m20261204_000008_secrets_at_rest;
 mod m20261204_000009_operator_contact;
+mod m20261204_000010_product_name;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_identity_providers::Migration),
             Box::new(m20261204_000008_secrets_at_rest::Migration),
             Box::new(m20261204_000009_operator_contact::Migration),
+            Box::new(m20261204_000010_product_name::Migration),
         ]
     }
 }

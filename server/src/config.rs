@@ -24,6 +24,8 @@ pub struct Config {
     pub smtp_url: Option<Secret<String>>,
     pub mail_from: Mailbox,
     pub org_name: String,
+    /// `None`: customers see the organization's name.
+    pub product_name: Option<String>,
     pub org_slug: String,
     pub accent_color: String,
     pub secret_key: SecretKey,
@@ -58,6 +60,19 @@ pub struct ConfigError {
     pub message: String,
 }
 
+/// A name people read (the organization's, the product's): trimmed, 1 to 100
+/// characters, no control characters.
+fn display_name(variable: &str, raw: &str) -> Result<String, ConfigError> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(bad(
+            variable,
+            "expected a name of 1 to 100 characters without control characters",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
 fn bad(variable: &str, message: impl Into<String>) -> ConfigError {
     ConfigError {
         variable: variable.to_owned(),
@@ -75,6 +90,7 @@ struct FileConfig {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     org_name: Option<String>,
+    product_name: Option<String>,
     org_slug: Option<String>,
     accent_color: Option<String>,
     secret_key: Option<String>,
@@ -116,6 +132,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "LOBBY_ORG_NAME",
         "Lobby",
         "display name of the organization created at first start",
+    ),
+    (
+        "LOBBY_PRODUCT_NAME",
+        "the organization's name",
+        "the portal's name customers see in emails, page titles and footers",
     ),
     (
         "LOBBY_ORG_SLUG",
@@ -202,17 +223,13 @@ impl Config {
             .map(|raw| validate_smtp_url(&raw).map(|()| Secret::new(raw)))
             .transpose()?;
 
-        let org_name = get("LOBBY_ORG_NAME", &from_file.org_name).unwrap_or("Lobby".into());
-        let org_name = org_name.trim().to_owned();
-        if org_name.is_empty()
-            || org_name.chars().count() > 100
-            || org_name.chars().any(char::is_control)
-        {
-            return Err(bad(
-                "LOBBY_ORG_NAME",
-                "expected a name of 1 to 100 characters without control characters",
-            ));
-        }
+        let org_name = display_name(
+            "LOBBY_ORG_NAME",
+            &get("LOBBY_ORG_NAME", &from_file.org_name).unwrap_or("Lobby".into()),
+        )?;
+        let product_name = get("LOBBY_PRODUCT_NAME", &from_file.product_name)
+            .map(|raw| display_name("LOBBY_PRODUCT_NAME", &raw))
+            .transpose()?;
 
         let org_slug = get("LOBBY_ORG_SLUG", &from_file.org_slug).unwrap_or("lobby".into());
         if !is_slug(&org_slug) {
@@ -294,6 +311,7 @@ impl Config {
             smtp_url,
             mail_from,
             org_name,
+            product_name,
             org_slug,
             accent_color,
             secret_key,
@@ -457,6 +475,12 @@ mod tests {
         assert_eq!(c.mail_from.to_string(), "Lobby <no-reply@localhost>");
         assert_eq!(c.accent_color, "#f26b21");
         assert_eq!(c.log_format, LogFormat::Text);
+        assert_eq!(
+            c.product_name, None,
+            "customers see the organization's name"
+        );
+        let named = load(&[("LOBBY_PRODUCT_NAME", " GFMS Partner Portal ")]).unwrap();
+        assert_eq!(named.product_name.as_deref(), Some("GFMS Partner Portal"));
     }
 
     #[test]
@@ -469,6 +493,8 @@ mod tests {
             ("LOBBY_SMTP_URL", "http://mail.example.com"),
             ("LOBBY_MAIL_FROM", "not an address"),
             ("LOBBY_ORG_NAME", "   "),
+            ("LOBBY_PRODUCT_NAME", "   "),
+            ("LOBBY_PRODUCT_NAME", "Partner\nPortal"),
             ("LOBBY_ORG_SLUG", "Has Spaces"),
             ("LOBBY_ACCENT_COLOR", "orange"),
             ("LOBBY_SECRET_KEY", "tooshort"),

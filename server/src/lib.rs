@@ -120,6 +120,7 @@ pub async fn run_on(
     };
     let branding = Branding {
         org_name: org.name.clone(),
+        product_name: org.portal_name().to_owned(),
         accent_color: org.accent_color.clone(),
     };
     let router = http::router(state, branding);

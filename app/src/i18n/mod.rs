@@ -150,8 +150,7 @@ pub struct Strings {
     pub language_name: &'static str,
     pub language_switcher_label: &'static str,
     pub skip_to_content: &'static str,
-    pub product_name: &'static str,
-    /// `{org}`: the organization's display name.
+    /// `{product}`: the portal's name (`Branding::product_name`).
     pub page_title_home: &'static str,
     pub home_heading: &'static str,
     pub home_intro: &'static str,
@@ -165,7 +164,7 @@ pub struct Strings {
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
     pub not_found_home_link: &'static str,
-    /// `{org}`, `{product}`.
+    /// `{product}`, `{org}`: shown when the two differ (else the name alone).
     pub footer_text: &'static str,
     /// Title of the operator sign-in page.
     pub admin_login_title: &'static str,
@@ -760,7 +759,6 @@ mod tests {
             ("language_name", s.language_name),
             ("language_switcher_label", s.language_switcher_label),
             ("skip_to_content", s.skip_to_content),
-            ("product_name", s.product_name),
             ("page_title_home", s.page_title_home),
             ("home_heading", s.home_heading),
             ("home_intro", s.home_intro),
@@ -1363,7 +1361,7 @@ mod tests {
             );
         }
         // The Korean file is a translation, not a copy of the English one;
-        // only names (the product's, the title built from it, Google's and
+        // only names (the product's and organization's, and Google's and
         // Microsoft's) stay the same.
         let untranslated: Vec<_> = en
             .iter()
@@ -1371,7 +1369,7 @@ mod tests {
             .filter(|((key, e), (_, k))| {
                 e == k
                     && ![
-                        "product_name",
+                        "footer_text",
                         "page_title_home",
                         "provider_kind_google",
                         "provider_kind_microsoft",

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::redemption::organization_name;
+use crate::branding::Branding;
 use crate::i18n::fill;
 use crate::pages::not_found::NotFound;
 use crate::use_locale;
@@ -26,22 +27,30 @@ fn notice(text: String, alert: bool) -> impl IntoView {
 pub fn CommonSignIn() -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().strings();
+    let product = Branding::current().product_name;
+    let title = fill(t().direct_common_title, &[("product", &product)]);
     let problem = move || {
         let s = t();
         match query("notice").as_deref() {
             Some("domain-invalid") => Some(s.direct_domain_invalid.to_owned()),
             Some("domain-unknown") => {
                 let domain = query("domain").unwrap_or_default();
-                Some(fill(s.direct_domain_unknown, &[("domain", &domain)]))
+                Some(fill(
+                    s.direct_domain_unknown,
+                    &[("domain", &domain), ("product", &product)],
+                ))
             }
             _ => None,
         }
     };
-    let invalid = move || problem().is_some().to_string();
+    let invalid = {
+        let problem = problem.clone();
+        move || problem().is_some().to_string()
+    };
     view! {
         // Read once: this page renders without the browser bundle, so the
         // title is text, not a closure left to read the locale later.
-        <Title text=t().direct_common_title/>
+        <Title text=title/>
         <section class="card narrow" aria-labelledby="signin-heading">
             <h1 id="signin-heading">{move || t().direct_common_heading}</h1>
             <p>{move || t().direct_common_intro}</p>
@@ -93,7 +102,8 @@ fn OrganizationForm(slug: String, org: String) -> impl IntoView {
     let t = move || locale.get().strings();
     let with_org = {
         let org = org.clone();
-        move |template: &'static str| fill(template, &[("org", &org)])
+        let product = Branding::current().product_name;
+        move |template: &'static str| fill(template, &[("org", &org), ("product", &product)])
     };
     let answer = {
         let with_org = with_org.clone();

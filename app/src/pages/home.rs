@@ -4,17 +4,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::branding::Branding;
-use crate::i18n::fill;
 use crate::use_locale;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let locale = use_locale();
-    let org = use_context::<Branding>().unwrap_or_default().org_name;
+    let branding = use_context::<Branding>().unwrap_or_default();
     let t = move || locale.get().strings();
     let with_org = move |template: fn(&'static crate::i18n::Strings) -> &'static str| {
-        let org = org.clone();
-        move || fill(template(t()), &[("org", &org)])
+        let branding = branding.clone();
+        move || branding.fill(template(t()))
     };
 
     view! {

@@ -871,6 +871,7 @@ fn invitation_mail(
         inviter_name: &inviter.name,
         inviter_email: &inviter.contact,
         org_name: &org.name,
+        product_name: org.portal_name(),
         accent_color: &org.accent_color,
         message: row.message.as_deref(),
         redeem_url: url,

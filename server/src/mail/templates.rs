@@ -17,6 +17,8 @@ pub struct InvitationEmail<'a> {
     pub inviter_name: &'a str,
     pub inviter_email: &'a str,
     pub org_name: &'a str,
+    /// The portal's name (the organization's unless configured).
+    pub product_name: &'a str,
     pub accent_color: &'a str,
     pub message: Option<&'a str>,
     pub redeem_url: &'a str,
@@ -25,7 +27,6 @@ pub struct InvitationEmail<'a> {
 
 pub fn invitation(e: &InvitationEmail<'_>) -> OutgoingEmail {
     let s = e.locale.strings();
-    let product = s.product_name;
     let subject = fill(
         s.email_invite_subject,
         &[("inviter", e.inviter_name), ("org", e.org_name)],
@@ -39,7 +40,7 @@ pub fn invitation(e: &InvitationEmail<'_>) -> OutgoingEmail {
         &[
             ("inviter", e.inviter_name),
             ("org", e.org_name),
-            ("product", product),
+            ("product", e.product_name),
         ],
     );
     let message_label = fill(s.email_message_label, &[("inviter", e.inviter_name)]);
@@ -150,6 +151,7 @@ mod tests {
             inviter_name: "Ada Admin",
             inviter_email: "ada@gfms.example",
             org_name: "GFMS",
+            product_name: "GFMS Partner Portal",
             accent_color: "#f26b21",
             message,
             redeem_url: "https://lobby.gfms.example/api/InviteUser?invitationId=9c1f7a0e-1b2c-4d5e-8f90-0123456789ab",
@@ -214,7 +216,7 @@ mod tests {
         let url = "https://lobby.gfms.example/api/InviteUser?invitationId=9c1f7a0e-1b2c-4d5e-8f90-0123456789ab";
         assert!(mail.text.contains("Hello Jiwoo Kim,"));
         assert!(mail.text.contains(
-            "Ada Admin from GFMS has invited you to use Lobby to collaborate with them."
+            "Ada Admin from GFMS has invited you to use GFMS Partner Portal to collaborate with them."
         ));
         assert_eq!(mail.text.matches(url).count(), 2);
         let html = mail.html.unwrap();

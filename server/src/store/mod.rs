@@ -130,6 +130,7 @@ pub async fn ensure_default_organization(
                 welcome_links: Set(json!([])),
                 allowed_redirect_prefixes: Set(json!([])),
                 created_at: Set(clock.now()),
+                product_name: Set(None),
             }
             .insert(&txn)
             .await?
@@ -155,7 +156,23 @@ pub async fn open(
         clock,
     )
     .await?;
+    let org = set_product_name(&db, org, config.product_name.as_deref()).await?;
     Ok((db, org))
+}
+
+/// Records the configured product name (unlike the name and colour, which
+/// only seed a new organization, it follows the configuration at each start).
+pub async fn set_product_name(
+    db: &DatabaseConnection,
+    org: organization::Model,
+    product_name: Option<&str>,
+) -> Result<organization::Model, DbErr> {
+    if org.product_name.as_deref() == product_name {
+        return Ok(org);
+    }
+    let mut changed: organization::ActiveModel = org.into();
+    changed.product_name = Set(product_name.map(str::to_owned));
+    changed.update(db).await
 }
 
 /// sqlx opens an existing SQLite file only; Lobby's default file should just appear.

@@ -71,6 +71,7 @@ async fn sign_in_to_an_organization_finds_it_by_its_own_domain() {
         welcome_links: Set(serde_json::json!([])),
         allowed_redirect_prefixes: Set(serde_json::json!([])),
         created_at: Set(chrono::Utc::now()),
+        product_name: Set(None),
     }
     .insert(&api.db)
     .await
@@ -107,7 +108,7 @@ async fn sign_in_to_an_organization_finds_it_by_its_own_domain() {
     let page = browser.get(&unknown).await;
     assert!(
         page.body
-            .contains("No organization on Lobby uses the domain “nobody.example”"),
+            .contains("No organization on GFMS uses the domain “nobody.example”"),
         "{}",
         page.body
     );

@@ -79,6 +79,7 @@ pub async fn served_with(
     };
     let branding = Branding {
         org_name: "GFMS".into(),
+        product_name: "GFMS".into(),
         accent_color: "#0a7c3e".into(),
     };
     (router(state, branding), db, org.id)

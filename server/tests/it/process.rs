@@ -328,3 +328,102 @@ async fn the_development_mailbox_exists_only_without_smtp() {
     assert!(!page.text().await.unwrap().contains("Development mailbox"));
     assert!(server.terminate().0);
 }
+
+/// Customers see the seller's portal: `LOBBY_PRODUCT_NAME` names it in the
+/// invitation email, the home page's title and the footer; without it, the
+/// organization's name does, and never "Lobby".
+#[tokio::test]
+async fn customers_see_the_configured_product_name_or_else_the_organizations() {
+    let dir = TempDir::new();
+    let named = |cmd: &mut std::process::Command| {
+        cmd.env("LOBBY_ORG_NAME", "GFMS");
+    };
+    let mut admin = lobby(&dir);
+    named(&mut admin);
+    let created = admin
+        .env("LOBBY_ADMIN_PASSWORD", "a calm lake at dawn")
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "ada@gfms.example",
+            "--name",
+            "Ada",
+        ])
+        .output()
+        .unwrap();
+    assert!(created.status.success());
+    let mut token = lobby(&dir);
+    named(&mut token);
+    let token = crate::support::process::output_of(token.args([
+        "token",
+        "create",
+        "--email",
+        "ada@gfms.example",
+        "--name",
+        "test",
+    ]));
+    let token = token.trim().to_owned();
+
+    for (product, shown, footer) in [
+        (
+            Some("GFMS Partner Portal"),
+            "GFMS Partner Portal",
+            "GFMS Partner Portal · GFMS",
+        ),
+        (None, "GFMS", "GFMS"),
+    ] {
+        let mut cmd = lobby(&dir);
+        named(&mut cmd);
+        if let Some(product) = product {
+            cmd.env("LOBBY_PRODUCT_NAME", product);
+        }
+        let server = Server::start(cmd, dir.0.join("lobby.log"));
+        let home = reqwest::get(server.url("/"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(home.contains(&format!("<title>{shown}</title>")), "{home}");
+        assert!(
+            home.contains(&format!(r#"<footer class="site-footer">{footer}</footer>"#)),
+            "{home}"
+        );
+        assert!(!home.contains("Lobby"), "{home}");
+
+        let to = format!("{}@customer.example", shown.len());
+        let answer = reqwest::Client::new()
+            .post(server.url("/v1.0/invitations"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({
+                "invitedUserEmailAddress": to,
+                "inviteRedirectUrl": server.url("/"),
+                "sendInvitationMessage": true,
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 201);
+        let mail = delivered_to(&dir.0.join("data/mail"), &to).await;
+        let line = format!("Ada from GFMS has invited you to use {shown} to collaborate");
+        for body in [&mail.text, mail.html.as_ref().unwrap()] {
+            assert!(body.contains(&line), "{body}");
+            assert!(!body.contains("Lobby"), "{body}");
+        }
+        assert!(server.terminate().0);
+    }
+}
+
+/// The development mailbox's message to `to`, once the outbox delivered it.
+async fn delivered_to(dir: &std::path::Path, to: &str) -> lobby::mail::dev_mailbox::StoredMail {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let kept = lobby::mail::dev_mailbox::list(dir).await.unwrap();
+        if let Some(mail) = kept.into_iter().find(|m| m.to == to) {
+            return mail;
+        }
+        assert!(std::time::Instant::now() < deadline, "no email to {to}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

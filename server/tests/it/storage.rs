@@ -65,6 +65,7 @@ async fn every_entity_round_trips(db: &DatabaseConnection) {
             welcome_links: json!([{"label": "Docs", "url": "https://gfms.example/docs"}]),
             allowed_redirect_prefixes: json!(["https://portal.gfms.example/"]),
             created_at: now,
+            product_name: Some("GFMS Partner Portal".into()),
         },
     )
     .await;

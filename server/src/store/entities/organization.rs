@@ -22,6 +22,15 @@ pub struct Model {
     pub welcome_links: Json,
     pub allowed_redirect_prefixes: Json,
     pub created_at: DateTimeUtc,
+    /// `LOBBY_PRODUCT_NAME` as of the last start; `None`: the organization's name.
+    pub product_name: Option<String>,
+}
+
+impl Model {
+    /// The name of the portal its customers see in emails, titles and footers.
+    pub fn portal_name(&self) -> &str {
+        self.product_name.as_deref().unwrap_or(&self.name)
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
