@@ -6,8 +6,11 @@ const port = Number(process.env.LOBBY_E2E_PORT ?? 3100);
 export const E2E_DIR = process.env.LOBBY_E2E_DIR ?? path.join(__dirname, 'test-results', 'server');
 const dir = E2E_DIR;
 const smtpPort = Number(process.env.LOBBY_E2E_SMTP_PORT ?? 2625);
+const sinkPort = Number(process.env.LOBBY_E2E_SINK_PORT ?? 2626);
 const baseURL = `http://127.0.0.1:${port}`;
 const lobby = process.env.LOBBY_BIN ?? '../target/debug/lobby';
+/** The portal's name customers see (LOBBY_PRODUCT_NAME); the organization is GFMS. */
+export const PRODUCT = 'GFMS Customer Portal';
 export const ADMIN = { email: 'ada@gfms.example', name: 'Ada Admin', password: 'a calm lake at dawn' };
 
 // Real OpenID providers on loopback (support/oidc-idp.mjs): a customer
@@ -44,11 +47,21 @@ const idp = (port: number, extra: Record<string, string> = {}) => ({
   env: idpEnv(port, extra),
 });
 
+// Specs that change what every invitee meets (the terms, passcodes on or
+// off, the sign-in order) or that start the one spoiling provider run one at
+// a time, after the rest; the rest run two at a time (2-core machines).
+const oneAtATime = [
+  /[/\\]federated-attacks\.spec\.ts$/,
+  /[/\\]journey\.spec\.ts$/,
+  /[/\\]pre-hijacking\.spec\.ts$/,
+  /[/\\]sign-in\.spec\.ts$/,
+];
+
 export default defineConfig({
   testDir: './tests',
   timeout: 30_000,
   retries: 0,
-  workers: 1, // 2-core machines
+  workers: 2,
   reporter: [['list']],
   outputDir: './test-results',
   use: {
@@ -73,8 +86,21 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium' }],
+  projects: [
+    { name: 'admin session', testMatch: /admin\.setup\.ts$/ },
+    { name: 'side by side', testIgnore: oneAtATime, dependencies: ['admin session'] },
+    { name: 'one at a time', testMatch: oneAtATime, dependencies: ['side by side'], workers: 1 },
+  ],
   webServer: [
+    {
+      // The one SMTP server of the run; the workers read its mail over HTTP.
+      command: 'exec node support/smtp-sink.mjs',
+      url: `http://127.0.0.1:${sinkPort}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      env: { ...(process.env as Record<string, string>), SINK_SMTP_PORT: String(smtpPort), SINK_HTTP_PORT: String(sinkPort) },
+    },
     idp(idpPorts[0]),
     idp(idpPorts[1]),
     // The tenant has verified fabrikam.example only (Microsoft's `xms_edov`).
@@ -98,10 +124,11 @@ export default defineConfig({
         LOBBY_DATA_DIR: `${dir}/data`,
         LOBBY_SITE_ROOT: process.env.LOBBY_SITE_ROOT ?? path.join(__dirname, '..', 'target', 'site'),
         LOBBY_ORG_NAME: 'GFMS',
+        LOBBY_PRODUCT_NAME: PRODUCT,
         LOBBY_ORG_SLUG: 'gfms',
         LOBBY_SECRET_KEY: 'a'.repeat(64),
         LOBBY_ADMIN_PASSWORD: ADMIN.password,
-        // The tests' own SMTP server (support/smtp-sink.ts) receives every email.
+        // The tests' own SMTP server (support/smtp-sink.mjs) receives every email.
         LOBBY_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
         LOBBY_MAIL_FROM: 'no-reply@gfms.example',
       },

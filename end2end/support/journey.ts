@@ -2,7 +2,9 @@
 // way: the terms, the company form (CREATE COMPANY grey and disabled until
 // every field is valid, then in the accent colour) and the welcome page.
 import { expect, type Page } from '@playwright/test';
-import { ADMIN } from '../playwright.config';
+import fs from 'node:fs';
+import path from 'node:path';
+import { E2E_DIR } from '../playwright.config';
 
 export const GREY = 'rgb(196, 199, 204)';
 export const ORANGE = 'rgb(242, 107, 33)'; // the default accent colour, #f26b21
@@ -48,12 +50,14 @@ export async function acceptAndCreateCompany(page: Page, email: string, legalNam
   await createCompany(page, email, legalName);
 }
 
-/** Signs the admin in at the dashboard's sign-in page. */
+/** The browser state of the admin's session, signed in by tests/admin.setup.ts. */
+export const ADMIN_STATE = path.join(E2E_DIR, 'admin-session.json');
+
+/** The admin's session (signed in once for the run) in this page's browser, at the dashboard. */
 export async function signInAsAdmin(page: Page) {
-  await page.goto('/admin/login');
-  await page.getByLabel('Email address').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  const { cookies } = JSON.parse(fs.readFileSync(ADMIN_STATE, 'utf8'));
+  await page.context().addCookies(cookies);
+  await page.goto('/admin');
   await expect(heading(page)).toHaveText('Dashboard');
 }
 

@@ -1,25 +1,36 @@
-// A real SMTP server inside the test process (smtp-tester), bound to loopback
-// only: smtp-tester listens on every interface unless its server's listen is
-// given a host, so that call is wrapped before the sink starts. Lobby keeps
-// pooled SMTP connections open; closing does not wait 30 s for them.
-import { SMTPServer } from 'smtp-server';
-import smtpTester from 'smtp-tester';
-
-const listen = SMTPServer.prototype.listen;
-(SMTPServer.prototype as any).listen = function onLoopback(this: SMTPServer, port: number, ...rest: unknown[]) {
-  (this as any).options.closeTimeout = 500;
-  const callback = rest.find((a) => typeof a === 'function');
-  return (listen as any).call(this, port, '127.0.0.1', ...(callback ? [callback] : []));
+// The client of the run's one SMTP server (support/smtp-sink.mjs, started by
+// playwright.config.ts beside Lobby): every worker asks it for the mail Lobby
+// sent, over HTTP on loopback.
+export type Mail = {
+  at: number;
+  receivers: string[];
+  headers: Record<string, any>;
+  body: string;
+  html?: string;
 };
 
-export type Sink = ReturnType<typeof smtpTester.init>;
-
 export const SMTP_PORT = Number(process.env.LOBBY_E2E_SMTP_PORT ?? 2625);
+export const SINK_PORT = Number(process.env.LOBBY_E2E_SINK_PORT ?? 2626);
+const SINK = `http://127.0.0.1:${SINK_PORT}`;
 
-export function startSmtpSink(port = SMTP_PORT): Sink {
-  return smtpTester.init(port);
+async function ask(path: string, params: Record<string, string | number>): Promise<Response> {
+  const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  return fetch(`${SINK}${path}?${query}`);
 }
 
-export function stopSmtpSink(sink: Sink): Promise<void> {
-  return new Promise((resolve) => sink.stop(() => resolve()));
-}
+export const sink = {
+  /** The first message to `to` from the moment of this call on, within `wait` ms. */
+  async captureOne(to: string, { wait = 15_000 } = {}): Promise<{ email: Mail }> {
+    const after = Date.now();
+    const answer = await ask('/next', { to, after, wait });
+    if (!answer.ok) throw new Error(`No message delivered to ${to}`);
+    return { email: (await answer.json()) as Mail };
+  },
+
+  /** Every message received since `after` (a `Date.now()` value). */
+  async since(after: number): Promise<Mail[]> {
+    return (await (await ask('/since', { after })).json()) as Mail[];
+  },
+};
+
+export type Sink = typeof sink;

@@ -5,15 +5,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect, type APIRequestContext, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { invite as inviteThrough } from '../support/invite';
-import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
+import { sink } from '../support/smtp-sink';
 
 test.describe.configure({ mode: 'serial' });
 
-let sink: Sink;
-test.beforeAll(() => {
-  sink = startSmtpSink();
-});
-test.afterAll(() => stopSmtpSink(sink));
 
 /** Invites `to` with a company draft that lacks its postal code. */
 async function invite(request: APIRequestContext, baseURL: string, to: string) {

@@ -3,14 +3,10 @@
 // after a reload), and the SMTP server receives exactly three emails.
 import { test, expect } from '@playwright/test';
 import fs from 'node:fs';
-import { ADMIN } from '../playwright.config';
-import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
+import { signInAsAdmin } from '../support/journey';
+import { sink } from '../support/smtp-sink';
 
 test.use({ locale: 'en-US' });
-
-let sink: Sink;
-test.beforeAll(() => { sink = startSmtpSink(); });
-test.afterAll(() => stopSmtpSink(sink));
 
 test('a CSV with 3 valid and 2 invalid rows sends exactly 3 invitations', async ({ page }, testInfo) => {
   const stamp = Date.now();
@@ -26,16 +22,10 @@ test('a CSV with 3 valid and 2 invalid rows sends exactly 3 invitations', async 
   ].join('\r\n');
 
   // Every message for this run's addresses, whoever it is for.
-  const received: string[] = [];
-  const collect = (_all: null, _id: string, email: { receivers: Record<string, boolean> }) => {
-    received.push(...Object.keys(email.receivers).filter((to) => to.includes(String(stamp))));
-  };
-  sink.bind(collect);
+  const received = async () =>
+    (await sink.since(stamp)).flatMap((m) => m.receivers.filter((to) => to.includes(String(stamp))));
 
-  await page.goto('/admin/login');
-  await page.getByLabel('Email address').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInAsAdmin(page);
   await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Import CSV' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Invite many people from a CSV file');
   await page.waitForLoadState('networkidle');
@@ -51,7 +41,7 @@ test('a CSV with 3 valid and 2 invalid rows sends exactly 3 invitations', async 
   await expect(rows.getByRole('row', { name: /not-an-email/ })).toContainText('email: is not an email address');
   await expect(rows.getByRole('row', { name: new RegExp(badLanguage) })).toContainText('language: must be en or ko');
   await expect(rows.getByRole('row', { name: new RegExp(valid[2]) })).toContainText('Valid');
-  expect(received).toHaveLength(0);
+  expect(await received()).toHaveLength(0);
 
   await page.setViewportSize({ width: 360, height: 740 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -68,8 +58,8 @@ test('a CSV with 3 valid and 2 invalid rows sends exactly 3 invitations', async 
   await expect(page.locator('#import-progress-text')).toHaveText('5 of 5 rows processed: 3 invitations created, 2 skipped.');
   await expect(page.getByRole('button', { name: /Create 3 invitations/ })).toHaveCount(0);
 
-  await expect.poll(() => received.length, { timeout: 15_000 }).toBe(3);
-  expect([...received].sort()).toEqual([...valid].sort());
+  await expect.poll(async () => (await received()).length, { timeout: 15_000 }).toBe(3);
+  expect((await received()).sort()).toEqual([...valid].sort());
 
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Download the result (CSV)' }).click();
@@ -80,15 +70,11 @@ test('a CSV with 3 valid and 2 invalid rows sends exactly 3 invitations', async 
 
   // Nothing more arrives later (the two invalid rows stay unsent).
   await page.waitForTimeout(1500);
-  expect(received).toHaveLength(3);
-  sink.unbind(collect);
+  expect(await received()).toHaveLength(3);
 });
 
 test('a file the importer cannot use is refused with a clear message', async ({ page }) => {
-  await page.goto('/admin/login');
-  await page.getByLabel('Email address').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInAsAdmin(page);
   await page.goto('/admin/invitations/import');
   await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from('email,fax\na@customer.example,1\n') });
   await page.getByRole('button', { name: 'Check the file' }).click();

@@ -5,7 +5,7 @@ import { ADMIN } from '../playwright.config';
 import { apiToken } from '../support/api-token';
 import { invite } from '../support/invite';
 import { heading, signInAsAdmin } from '../support/journey';
-import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
+import { sink } from '../support/smtp-sink';
 
 test.use({ locale: 'en-US' });
 
@@ -53,9 +53,6 @@ test('an operator sees invitations with their status and filters them', async ({
 });
 
 test.describe('the New invitation form', () => {
-  let sink: Sink;
-  test.beforeAll(() => { sink = startSmtpSink(); });
-  test.afterAll(() => stopSmtpSink(sink));
 
   test('validates as the operator types and sends the invitation', async ({ page }) => {
     await page.goto('/admin/login');

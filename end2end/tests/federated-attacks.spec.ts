@@ -12,7 +12,7 @@ import { CALLBACK, E2E_DIR, IDPS, IDP_CLIENT } from '../playwright.config';
 import { invite as inviteThrough } from '../support/invite';
 import { signInAsAdmin } from '../support/journey';
 import { addProvider, providerLogin, startIdp, stopIdp, toProvider } from '../support/federation';
-import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
+import { sink } from '../support/smtp-sink';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -20,10 +20,8 @@ const PROVIDER = 'Tamper ID';
 const FAILED = 'The sign-in could not be completed: it took too long or the answer was not valid. Please try again.';
 const NO_FLOW = 'This sign-in is no longer valid';
 
-let sink: Sink;
 let idp: ChildProcess;
 test.beforeAll(async () => {
-  sink = startSmtpSink();
   idp = await startIdp(IDPS.tampering, { IDP_TAMPER: '1' });
 });
 test.afterAll(async ({ browser }) => {
@@ -33,7 +31,6 @@ test.afterAll(async ({ browser }) => {
   await page.getByRole('button', { name: `Remove ${PROVIDER}` }).click();
   await expect(page.getByRole('status')).toHaveText('The provider is removed.');
   await stopIdp(idp);
-  stopSmtpSink(sink);
 });
 
 /** The admin at the dashboard's identity providers. */

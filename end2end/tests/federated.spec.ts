@@ -11,15 +11,10 @@ import { E2E_DIR, IDPS, IDP_CLIENT } from '../playwright.config';
 import { addProvider, providerLogin, startIdp, stopIdp, toProvider } from '../support/federation';
 import { invite as inviteThrough } from '../support/invite';
 import { acceptAndCreateCompany, signInAsAdmin } from '../support/journey';
-import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
+import { sink } from '../support/smtp-sink';
 
 test.describe.configure({ mode: 'serial' });
 
-let sink: Sink;
-test.beforeAll(() => {
-  sink = startSmtpSink();
-});
-test.afterAll(() => stopSmtpSink(sink));
 
 /** Invites `to` through the API; returns the link the email carries. */
 async function invite(request: APIRequestContext, baseURL: string, to: string) {

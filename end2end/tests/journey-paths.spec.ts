@@ -6,15 +6,11 @@
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { invite as inviteThrough } from '../support/invite';
 import { acceptAndCreateCompany, adminSettings, createCompany, heading } from '../support/journey';
-import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
+import { sink } from '../support/smtp-sink';
+import { PRODUCT } from '../playwright.config';
 
 test.describe.configure({ mode: 'serial' });
 
-let sink: Sink;
-test.beforeAll(() => {
-  sink = startSmtpSink();
-});
-test.afterAll(() => stopSmtpSink(sink));
 
 async function invite(request: APIRequestContext, baseURL: string, to: string) {
   return (await inviteThrough(sink, request, baseURL, to)).link;
@@ -71,19 +67,15 @@ test('an invitee from a trusted domain skips the terms and gets an email instead
     const link = await invite(request, baseURL!, to);
     const invitee = await (await browser.newContext()).newPage();
     // Every email to the invitee from here on: the code, then the notice.
-    const received: { subject: string; body: string }[] = [];
-    const collect = (_to: string, _id: number, email: any) => received.push({ subject: email.headers.subject, body: email.body });
-    sink.bind(to, collect);
-    try {
-      await fromLink(invitee, link, to);
-      // Straight to the company: the terms were accepted on their behalf.
-      await expect(heading(invitee)).toHaveText('Your company');
-      await expect.poll(() => received.map((m) => m.subject), { timeout: 15_000 }).toContain('You have joined GFMS');
-      const notice = received.find((m) => m.subject === 'You have joined GFMS')!;
-      expect(notice.body).toContain('GFMS trusts your organization');
-    } finally {
-      sink.unbind(to, collect);
-    }
+    const since = Date.now();
+    const received = async () => (await sink.since(since)).filter((m) => m.receivers.includes(to));
+    await fromLink(invitee, link, to);
+    // Straight to the company: the terms were accepted on their behalf.
+    await expect(heading(invitee)).toHaveText('Your company');
+    const subjects = async () => (await received()).map((m) => m.headers.subject);
+    await expect.poll(subjects, { timeout: 15_000 }).toContain('You have joined GFMS');
+    const notice = (await received()).find((m) => m.headers.subject === 'You have joined GFMS')!;
+    expect(notice.body).toContain('GFMS trusts your organization');
     await createCompany(invitee, to, 'Trusted Partner GmbH');
   } finally {
     await page.goto('/admin/settings');
@@ -115,10 +107,11 @@ test("sign in to an organization by its domain; its sign-in emails a link that r
   await later.getByLabel('Organization domain').fill('nobody.example');
   await later.getByRole('button', { name: 'Continue' }).click();
   await expect(later.getByRole('alert')).toHaveText(
-    'No organization on Lobby uses the domain “nobody.example”. Check the spelling, or open the link in your invitation email.',
+    `No organization on ${PRODUCT} uses the domain “nobody.example”. Check the spelling, or open the link in your invitation email.`,
   );
   await later.getByLabel('Organization domain').fill('someone@GFMS.example');
   await later.getByRole('button', { name: 'Continue' }).click();
+  await expect(later).toHaveTitle(`Sign in to GFMS · ${PRODUCT}`);
   await expect(heading(later)).toHaveText('Sign in to GFMS');
   expect(later.url()).toMatch(/\/t\/[a-z0-9-]+\/signin$/);
 

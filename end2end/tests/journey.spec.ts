@@ -7,13 +7,8 @@
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { background, GREY, ORANGE, signInAsAdmin } from '../support/journey';
 import { invite as inviteThrough } from '../support/invite';
-import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
+import { sink } from '../support/smtp-sink';
 
-let sink: Sink;
-test.beforeAll(() => {
-  sink = startSmtpSink();
-});
-test.afterAll(() => stopSmtpSink(sink));
 
 /** Invites `to` with a company draft that lacks its postal code. */
 async function invite(request: APIRequestContext, baseURL: string, to: string) {

@@ -7,13 +7,8 @@ import path from 'node:path';
 import { ADMIN, E2E_DIR } from '../playwright.config';
 import { bearer } from '../support/api-token';
 import { invite as inviteThrough } from '../support/invite';
-import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
+import { sink } from '../support/smtp-sink';
 
-let sink: Sink;
-test.beforeAll(() => {
-  sink = startSmtpSink();
-});
-test.afterAll(() => stopSmtpSink(sink));
 
 /** Invites `to` through the API; the link is the one the email carries. */
 function invite(request: APIRequestContext, baseURL: string, to: string) {

@@ -2,7 +2,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from '@playwright/test';
 import { ADMIN } from '../playwright.config';
-import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
+import { sink } from '../support/smtp-sink';
 
 test.use({ locale: 'en-US' });
 
@@ -51,9 +51,6 @@ test('the sign-in page speaks Korean and works without JavaScript', async ({ bro
 });
 
 test.describe('adding an operator', () => {
-  let sink: Sink;
-  test.beforeAll(() => { sink = startSmtpSink(); });
-  test.afterAll(() => stopSmtpSink(sink));
 
   test('the new operator sets a password from the emailed link and signs in', async ({ page, browser }) => {
     await page.goto('/admin/login');

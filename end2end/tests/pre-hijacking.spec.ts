@@ -13,22 +13,19 @@ import { E2E_DIR, IDPS } from '../playwright.config';
 import { invite as inviteThrough } from '../support/invite';
 import { signInAsAdmin } from '../support/journey';
 import { addProvider, providerLogin, startIdp, stopIdp, toProvider } from '../support/federation';
-import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
+import { sink } from '../support/smtp-sink';
 
 test.describe.configure({ mode: 'serial' });
 
 const PROVIDER = 'NewCo ID';
 const ATTACKER_PASSWORD = 'the attacker knows this one well';
 
-let sink: Sink;
 let idp: ChildProcess;
 test.beforeAll(async () => {
-  sink = startSmtpSink();
   idp = await startIdp(IDPS.tampering, {});
 });
 test.afterAll(async () => {
   await stopIdp(idp);
-  stopSmtpSink(sink);
 });
 
 async function invite(request: APIRequestContext, baseURL: string, to: string) {

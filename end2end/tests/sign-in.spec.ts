@@ -6,13 +6,8 @@
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { invite as inviteThrough } from '../support/invite';
 import { acceptAndCreateCompany, signInAsAdmin } from '../support/journey';
-import { startSmtpSink, stopSmtpSink, type Sink } from '../support/smtp-sink';
+import { sink } from '../support/smtp-sink';
 
-let sink: Sink;
-test.beforeAll(() => {
-  sink = startSmtpSink();
-});
-test.afterAll(() => stopSmtpSink(sink));
 
 /** Invites `to` through the API; returns the link the email carries. */
 async function invite(request: APIRequestContext, baseURL: string, to: string) {
