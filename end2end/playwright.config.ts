@@ -59,7 +59,10 @@ const oneAtATime = [
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  // Generous: `make test` runs the compiler and the other suites beside this
+  // one, so a slow step here means a busy machine, not a broken page.
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   retries: 0,
   workers: 2,
   reporter: [['list']],

@@ -110,8 +110,9 @@ if $site_ok; then
   set +m
 fi
 
-# Beside it, niced so that the browser and the server it tests come first.
-beside() { nice -n 10 "$@"; }
+# Beside it, at the lowest priority, so that the browser and the server it
+# tests come first.
+beside() { nice -n 19 "$@"; }
 
 say "unit and integration tests (cargo test)"
 set +e
