@@ -11,8 +11,8 @@ use leptos_axum::ResponseOptions;
 use leptos_meta::MetaTags;
 
 use crate::branding::{Branding, ORG_NAME_META, PRODUCT_NAME_META};
-use crate::i18n::Locale;
-use crate::App;
+use crate::i18n::request_locale;
+use crate::router::App;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     provide_nonce();
@@ -80,13 +80,6 @@ pub fn content_security_policy(nonce: &str) -> String {
          connect-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; \
          frame-ancestors 'none'"
     )
-}
-
-/// The language of the current request: the remembered choice, else `Accept-Language`.
-pub fn request_locale() -> Locale {
-    use_context::<Parts>()
-        .map(|parts| Locale::of_request(&parts.headers))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod federation;
+pub mod html;
 pub mod http;
 pub mod invitations;
 pub mod mail;

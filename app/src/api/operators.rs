@@ -30,7 +30,7 @@ pub async fn add_operator(
         return Ok(AddOperatorOutcome::NotAdmin);
     }
     // The admin's language, from the request as for any page.
-    let locale = crate::shell::request_locale().code().to_owned();
+    let locale = crate::i18n::request_locale().code().to_owned();
     super::dashboard()?
         .0
         .add_operator(me.email, form, locale)

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::api::operator::signed_in_operator;
-use crate::use_locale;
+use crate::i18n::use_locale;
 
 #[component]
 pub fn AdminNav() -> impl IntoView {

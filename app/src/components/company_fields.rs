@@ -5,11 +5,11 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::use_locale;
 use crate::i18n::{company_problem_message, fill, Strings};
 use crate::model::company::{
     check_field, countries_by_name, postal_example, tax_example, CompanyField, Completeness,
 };
-use crate::use_locale;
 
 pub fn company_label(s: &'static Strings, field: CompanyField) -> &'static str {
     match field {

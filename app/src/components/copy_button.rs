@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::use_locale;
+use crate::i18n::use_locale;
 
 #[component]
 pub fn CopyButton(

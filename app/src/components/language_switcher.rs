@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::i18n::use_locale;
 use crate::i18n::Locale;
-use crate::use_locale;
 
 #[component]
 pub fn LanguageSwitcher() -> impl IntoView {

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use crate::i18n::fill;
+use crate::i18n::use_locale;
 use crate::model::journey::Stage;
-use crate::use_locale;
 
 #[component]
 pub fn StepIndicator(stage: Stage) -> impl IntoView {

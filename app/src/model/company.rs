@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::countries::COUNTRIES;
-use crate::i18n::Locale;
+use super::locale::Locale;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CompanyField {

@@ -8,6 +8,7 @@ pub mod email;
 pub mod invitation;
 pub mod journey;
 pub mod landing;
+pub mod locale;
 pub mod operator;
 pub mod password;
 pub mod providers;

@@ -10,8 +10,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::redemption::organization_name;
 use crate::branding::Branding;
 use crate::i18n::fill;
+use crate::i18n::use_locale;
 use crate::pages::not_found::NotFound;
-use crate::use_locale;
 
 fn query(key: &str) -> Option<String> {
     use_query_map().read().get(key)

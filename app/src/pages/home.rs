@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::branding::Branding;
-use crate::use_locale;
+use crate::i18n::use_locale;
 
 #[component]
 pub fn HomePage() -> impl IntoView {

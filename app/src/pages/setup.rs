@@ -8,10 +8,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::operators::setup_link_state;
 use crate::branding::Branding;
+use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::model::operator::SetupLink;
 use crate::pages::not_found::NotFound;
-use crate::use_locale;
 
 /// The message for the `error` the form came back with.
 fn error_text(s: &'static Strings, error: &str) -> Option<&'static str> {

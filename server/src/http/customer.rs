@@ -22,8 +22,9 @@ use super::AppState;
 use crate::auth::codes::Purpose;
 use crate::auth::session::{self, Visit};
 use crate::redemption::federated::{self, Begin, Callback, Completed};
+use crate::redemption::finish::{Context, Outcome};
 use crate::redemption::journey::{self, CompanyOutcome, Decided, Decision};
-use crate::redemption::sign_in::{self, Context, Outcome, StepForm};
+use crate::redemption::sign_in::{self, StepForm};
 use crate::secret::Secret;
 use app::model::journey::Stage;
 

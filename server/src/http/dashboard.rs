@@ -29,7 +29,7 @@ use crate::invitations::bulk;
 use crate::invitations::manage::{self, ListQuery, ManageError};
 use crate::invitations::status_at;
 use crate::operators::access::{self, Admin};
-use crate::redemption::sign_in::stored_order;
+use crate::redemption::step::stored_order;
 use crate::redemption::{consents, settings};
 use crate::store::entities::{api_token, audit_event, invitation, org_role, organization, user};
 

@@ -18,8 +18,8 @@ use uuid::Uuid;
 use super::client_address::Client;
 use super::replies::short_page;
 use super::AppState;
+use crate::html::escape;
 use crate::mail::dev_mailbox::{self, StoredMail};
-use crate::mail::templates::escape;
 
 /// Where the messages are kept.
 #[derive(Clone)]

@@ -14,7 +14,7 @@ pub async fn healthz(State(state): State<AppState>) -> axum::response::Response 
         Ok(()) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok").into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unavailable");
-            let retry = (header::RETRY_AFTER, super::outage::RETRY_AFTER_SECONDS);
+            let retry = (header::RETRY_AFTER, super::replies::RETRY_AFTER_SECONDS);
             let headers = [(header::CACHE_CONTROL, "no-store"), retry];
             (
                 StatusCode::SERVICE_UNAVAILABLE,

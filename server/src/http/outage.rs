@@ -10,10 +10,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::replies::short_page;
-
-/// Seconds a client is asked to wait before trying again.
-pub const RETRY_AFTER_SECONDS: &str = "5";
+use super::replies::{short_page, RETRY_AFTER_SECONDS};
 
 pub async fn explain(request: Request, next: Next) -> Response {
     let path = request.uri().path();

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use super::AppState;
 use crate::auth::session::{self, Visit};
 use crate::clock::Clock;
-use crate::redemption::sign_in::Context;
+use crate::redemption::finish::Context;
 use crate::redemption::{journey, landing, sign_in};
 
 pub struct RedemptionService {

@@ -9,6 +9,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sea_orm::DbErr;
 
+/// Seconds a client is asked to wait before trying again after a 503.
+pub const RETRY_AFTER_SECONDS: &str = "5";
+
 /// How long an answer takes at the least when its timing could tell whether
 /// an account or an invitation exists (ASVS 6.3.8). The work behind the two
 /// answers differs by a millisecond or so (`bench/enumeration_timing.sh`);
@@ -28,7 +31,7 @@ pub fn internal(e: DbErr) -> Response {
     tracing::error!(error = %e, "database error");
     (
         StatusCode::SERVICE_UNAVAILABLE,
-        [(header::RETRY_AFTER, super::outage::RETRY_AFTER_SECONDS)],
+        [(header::RETRY_AFTER, RETRY_AFTER_SECONDS)],
         "service unavailable",
     )
         .into_response()
@@ -40,7 +43,7 @@ pub fn busy() -> Response {
     tracing::warn!("password hashing queue full; answered 503");
     (
         StatusCode::SERVICE_UNAVAILABLE,
-        [(header::RETRY_AFTER, super::outage::RETRY_AFTER_SECONDS)],
+        [(header::RETRY_AFTER, RETRY_AFTER_SECONDS)],
         "busy",
     )
         .into_response()
@@ -70,7 +73,7 @@ pub fn short_page(
     message: &str,
     link: Option<(&str, &str)>,
 ) -> Response {
-    use crate::mail::templates::escape;
+    use crate::html::escape;
     let locale = Locale::of_request(headers);
     let link = link.map_or(String::new(), |(href, text)| {
         format!("<p><a href=\"{}\">{}</a></p>", escape(href), escape(text))

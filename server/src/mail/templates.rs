@@ -7,6 +7,7 @@ use app::i18n::{fill, Locale};
 use chrono::{DateTime, Utc};
 
 use super::OutgoingEmail;
+use crate::html::escape;
 
 /// What the invitation email says, before rendering.
 pub struct InvitationEmail<'a> {
@@ -119,22 +120,6 @@ pub fn invitation(e: &InvitationEmail<'_>) -> OutgoingEmail {
         text,
         html: Some(html),
     }
-}
-
-/// HTML-escapes text for element content and double-quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

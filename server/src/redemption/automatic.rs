@@ -8,9 +8,9 @@ use app::model::domains::{is_at, DomainKind};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use uuid::Uuid;
 
+use super::finish::Context;
 use super::landing::Link;
-use super::sign_in::Context;
-use crate::mail::templates::escape;
+use crate::html::escape;
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::store::entities::{consent, organization, terms_version, user};
 

@@ -17,9 +17,9 @@ use serde_json::json;
 
 use crate::auth::rate_limit;
 use crate::clock::Clock;
+use crate::html::escape;
 use crate::invitations::ticket::{redeem_url, InvitationTicket};
 use crate::invitations::{status_at, ACCEPTED, PENDING};
-use crate::mail::templates::escape;
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{invitation, invitation_ticket, organization, user};

@@ -9,16 +9,14 @@ use app::model::operator::same_token;
 use app::model::providers::ProviderKind;
 use app::model::sign_in::Notice;
 use openidconnect::core::CoreAuthPrompt;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::sign_in::{finish, open_step, Context, Found, Outcome, Proof};
+use super::finish::{finish, reset_user, Context, Outcome, Proof};
+use super::step::{open_step, Found};
 use crate::auth::session::{self, Visit};
-use crate::clock::Clock;
-use crate::federation::oidc::{Federation, FederationError, VerifiedIdentity};
+use crate::federation::oidc::{Federation, FederationError};
 use crate::federation::{check_email, providers, EmailCheck};
 use crate::store::entities::{identity, user};
 
@@ -196,7 +194,7 @@ pub async fn complete(
         .one(ctx.db)
         .await?;
     // A reset unbinds the user's identities: theirs counts as a new one.
-    let reset = super::sign_in::reset_user(&link.invitation);
+    let reset = reset_user(&link.invitation);
     let known = known.filter(|k| reset != Some(k.user_id));
     if let Some(known) = known {
         let owner = user::Entity::find_by_id(known.user_id).one(ctx.db).await?;
@@ -246,34 +244,4 @@ pub fn elsewhere(visit: &Visit, raw: &str) -> Option<String> {
     (value["ticket"].as_str() == Some(raw))
         .then(|| value["email"].as_str().map(str::to_owned))
         .flatten()
-}
-
-/// Links a provider's identity to the user, unless it is linked already.
-pub(super) async fn link_identity(
-    conn: &impl ConnectionTrait,
-    user_id: Uuid,
-    provider_id: Uuid,
-    verified: &VerifiedIdentity,
-    clock: &dyn Clock,
-) -> Result<(), DbErr> {
-    let linked = identity::Entity::find()
-        .filter(identity::Column::Issuer.eq(verified.issuer.as_str()))
-        .filter(identity::Column::Subject.eq(verified.subject.as_str()))
-        .one(conn)
-        .await?;
-    if linked.is_some() {
-        return Ok(());
-    }
-    identity::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        user_id: Set(user_id),
-        provider: Set(provider_id.to_string()),
-        issuer: Set(verified.issuer.clone()),
-        subject: Set(verified.subject.clone()),
-        email: Set(verified.email.clone()),
-        created_at: Set(clock.now()),
-    }
-    .insert(conn)
-    .await
-    .map(|_| ())
 }

@@ -16,8 +16,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::automatic;
+use super::finish::Context;
 use super::landing::{find, link_state, Link};
-use super::sign_in::Context;
 use crate::auth::session::Visit;
 use crate::invitations::{ACCEPTED, PENDING};
 use crate::store::audit::{self, AuditEntry};

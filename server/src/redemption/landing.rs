@@ -11,11 +11,11 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::clock::Clock;
+use crate::html::escape;
 use crate::invitations::create::{queue_email, Inviter};
 use crate::invitations::manage::reissue;
 use crate::invitations::ticket::InvitationTicket;
 use crate::invitations::{status_at, ACCEPTED, EXPIRED, REVOKED};
-use crate::mail::templates::escape;
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{invitation, invitation_ticket, organization, user};

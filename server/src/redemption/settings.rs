@@ -14,7 +14,7 @@ use sea_orm::{
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::sign_in::stored_order;
+use super::step::stored_order;
 use crate::clock::Clock;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::organization;

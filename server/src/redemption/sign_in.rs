@@ -5,156 +5,27 @@
 //! forwarded link is no use to anyone else.
 
 use app::i18n::{fill, Locale};
-use app::model::discovery::{discover, AccountSignIn, Facts, Method, Step};
+use app::model::discovery::{AccountSignIn, Step};
 use app::model::password::PasswordProblem;
 use app::model::sign_in::{Notice, Pending, SignInStep, StartPage};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use serde_json::json;
-use uuid::Uuid;
 
 use super::federated;
-use super::landing::{find, link_state, redeemer_at_invited, Link};
+use super::finish::{finish, user_by_email, Context, Outcome, Proof};
+use super::landing::{find, Link};
+use super::step::{invitation_of, open_step, step_for, Found};
 use crate::auth::codes::{self, Checked, Issued, Purpose};
 use crate::auth::password_attempts::{Before, PasswordAttempt};
 use crate::auth::rate_limit::{self, Limit};
 use crate::auth::session::{self, Visit};
 use crate::auth::{password, rate_limit::FAILURES_BEFORE_RESET};
 use crate::clock::Clock;
-use crate::federation::oidc::VerifiedIdentity;
-use crate::federation::providers;
-use crate::invitations::PENDING;
-use crate::mail::templates::escape;
+use crate::html::escape;
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::secret::Secret;
-use crate::store::audit::{self, AuditEntry};
-use crate::store::entities::{identity, identity_provider, invitation, organization, user};
-
-/// What a sign-in form needs besides its own fields.
-pub struct Context<'a> {
-    pub db: &'a DatabaseConnection,
-    /// Keys the codes' HMACs.
-    pub key: &'a [u8; 32],
-    pub clock: &'a dyn Clock,
-    /// The client's IP address, for the rate limits.
-    pub address: &'a str,
-    /// The page's language, for the emails.
-    pub locale: Locale,
-}
-
-/// What a sign-in form did.
-#[derive(Debug)]
-pub enum Outcome {
-    /// Back to the step, saying this.
-    Notice(Notice),
-    /// Signed in: this token replaces the browser's session cookie.
-    SignedIn {
-        token: String,
-    },
-    /// The link is no invitation's.
-    NotFound,
-    /// The form does not fit the step (any more): back to the step.
-    Start,
-    RateLimited,
-    /// Too many passwords wait to be hashed: try again in a moment (503).
-    Busy,
-}
-
-/// The order an organization keeps; one that does not read as a whole
-/// order (edited by hand, say) falls back to the default.
-pub fn stored_order(org: &organization::Model) -> Vec<Method> {
-    let codes: Vec<&str> = org
-        .redemption_order
-        .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
-        .unwrap_or_default();
-    app::model::discovery::parse_order(&codes.join(","))
-        .unwrap_or_else(|_| Method::DEFAULT_ORDER.to_vec())
-}
-
-async fn user_by_email(
-    conn: &impl ConnectionTrait,
-    email: &str,
-) -> Result<Option<user::Model>, DbErr> {
-    user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(conn)
-        .await
-}
-
-/// How the account of `user` signs in, if it is one yet, and through which
-/// of `providers` when it is linked to one. Inviting creates the user; it
-/// becomes an account with a password, a linked identity, or an address
-/// proven by a code.
-async fn account_of(
-    conn: &impl ConnectionTrait,
-    user: Option<&user::Model>,
-    providers: &[identity_provider::Model],
-) -> Result<(Option<AccountSignIn>, Option<identity_provider::Model>), DbErr> {
-    let Some(user) = user else {
-        return Ok((None, None));
-    };
-    if user.password_hash.is_some() {
-        return Ok((Some(AccountSignIn::Password), None));
-    }
-    let linked = identity::Entity::find()
-        .filter(identity::Column::UserId.eq(user.id))
-        .all(conn)
-        .await?;
-    // A provider removed since no longer signs its identities in.
-    let provider = linked
-        .iter()
-        .find_map(|i| providers.iter().find(|p| p.id.to_string() == i.provider));
-    Ok(match provider {
-        Some(provider) => (Some(AccountSignIn::Provider), Some(provider.clone())),
-        None if user.email_verified => (Some(AccountSignIn::Passcode), None),
-        None => (None, None),
-    })
-}
-
-/// The step for an invited address, with the provider it signs in through.
-pub(super) struct Found {
-    pub step: Step,
-    pub provider: Option<identity_provider::Model>,
-}
-
-/// The user whose redemption the invitation resets, if it resets one: that
-/// user signs in anew, so their account's sign-in is not offered.
-pub(super) fn reset_user(invitation: &invitation::Model) -> Option<Uuid> {
-    let resetting = invitation.reset_redemption && invitation.status == PENDING;
-    resetting.then_some(invitation.invited_user_id).flatten()
-}
-
-/// The step for the invited address of `link`.
-async fn step_for(conn: &impl ConnectionTrait, link: &Link) -> Result<Found, DbErr> {
-    let (org, email) = (&link.org, link.invitation.invited_email.as_str());
-    let user = match reset_user(&link.invitation) {
-        Some(_) => None,
-        None => user_by_email(conn, email).await?,
-    };
-    let configured = providers::list(conn, org.id).await?;
-    let (account, linked) = account_of(conn, user.as_ref(), &configured).await?;
-    let candidates = providers::candidates(&configured, email);
-    let facts = Facts {
-        account,
-        organization_idp: candidates.organization_idp.is_some(),
-        google: candidates.google.is_some(),
-        microsoft: candidates.microsoft.is_some(),
-        passcode_enabled: org.email_otp_enabled,
-    };
-    let step = discover(&stored_order(org), email, &facts);
-    let provider = match step {
-        Step::SignIn(AccountSignIn::Provider) => linked,
-        Step::OrganizationIdp => candidates.organization_idp,
-        Step::Google => candidates.google,
-        Step::Microsoft => candidates.microsoft,
-        _ => None,
-    };
-    Ok(Found { step, provider })
-}
+use crate::store::entities::{organization, user};
 
 /// The purpose of the code the step sends, if it sends one.
 fn purpose_of(step: Step) -> Option<Purpose> {
@@ -164,48 +35,6 @@ fn purpose_of(step: Step) -> Option<Purpose> {
         Step::SignIn(AccountSignIn::Password) => Some(Purpose::ResetPassword),
         _ => None,
     }
-}
-
-/// The invitation of the link if one can sign in through it, or what to
-/// do instead: a pending one, or an accepted one whose redeemer is still
-/// at the invited address (to go on with the later steps).
-async fn invitation_of(
-    conn: &impl ConnectionTrait,
-    raw: &str,
-    clock: &dyn Clock,
-) -> Result<Result<Link, Outcome>, DbErr> {
-    use app::model::landing::LinkState;
-    let Some(link) = find(conn, raw, false).await? else {
-        return Ok(Err(Outcome::NotFound));
-    };
-    let open = match link_state(&link.invitation, &link.ticket, clock.now()) {
-        LinkState::Pending => true,
-        LinkState::Accepted => redeemer_at_invited(conn, &link.invitation).await?,
-        _ => false,
-    };
-    if !open {
-        return Ok(Err(Outcome::Start));
-    }
-    Ok(Ok(link))
-}
-
-/// The pending invitation of the link and its step, for a browser that is
-/// not signed in yet; anything else goes back to the step page, which says
-/// what applies (continue, or switch account).
-pub(super) async fn open_step(
-    ctx: &Context<'_>,
-    raw: &str,
-    visit: &Visit,
-) -> Result<Result<(Link, Found), Outcome>, DbErr> {
-    let link = match invitation_of(ctx.db, raw, ctx.clock).await? {
-        Ok(link) => link,
-        Err(outcome) => return Ok(Err(outcome)),
-    };
-    if visit.user_id.is_some() {
-        return Ok(Err(Outcome::Start));
-    }
-    let found = step_for(ctx.db, &link).await?;
-    Ok(Ok((link, found)))
 }
 
 /// A new account waiting for its code: its address and password hash, kept
@@ -618,173 +447,6 @@ async fn reset_password(
         return Ok(outcome);
     }
     finish(ctx, link, visit, Proof::Reset { hash }).await
-}
-
-/// How the invitee proved the address.
-pub(super) enum Proof {
-    Passcode,
-    Password,
-    NewAccount {
-        hash: String,
-    },
-    Reset {
-        hash: String,
-    },
-    /// A provider's verified identity; linked to the account unless it is already.
-    Provider {
-        provider_id: Uuid,
-        identity: VerifiedIdentity,
-    },
-}
-
-impl Proof {
-    fn method(&self) -> &'static str {
-        match self {
-            Proof::Passcode => "email_otp",
-            Proof::Password => "password",
-            Proof::NewAccount { .. } => "new_account",
-            Proof::Reset { .. } => "password_reset",
-            Proof::Provider { .. } => "federated",
-        }
-    }
-}
-
-/// Signs the invitee in as the invited address's account: the account
-/// takes what the proof brings, the browser's session is replaced by a new
-/// one (a new id at sign-in), and an audit event is written, all at once.
-pub(super) async fn finish(
-    ctx: &Context<'_>,
-    link: &Link,
-    visit: &Visit,
-    proof: Proof,
-) -> Result<Outcome, DbErr> {
-    let now = ctx.clock.now();
-    let email = &link.invitation.invited_email;
-    let txn = crate::store::begin_write(ctx.db).await?;
-    let reset = reset_user(&link.invitation);
-    if let Some(id) = reset {
-        // The new address may have become another account's since the
-        // invitation went out: that account stays as it is.
-        let holder = user_by_email(&txn, email).await?;
-        if holder.is_some_and(|other| other.id != id) {
-            return Ok(Outcome::Notice(Notice::AddressTaken));
-        }
-    }
-    let found = match reset {
-        Some(id) => user::Entity::find_by_id(id).one(&txn).await?,
-        None => user_by_email(&txn, email).await?,
-    };
-    let user = match found {
-        Some(user) => user,
-        // Inviting creates the user; this is for one removed since.
-        None => {
-            user::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                email: Set(email.clone()),
-                email_verified: Set(false),
-                display_name: Set(link.invitation.invited_display_name.clone()),
-                locale: Set(None),
-                password_hash: Set(None),
-                failed_sign_ins: Set(0),
-                contact_email: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-            }
-            .insert(&txn)
-            .await?
-        }
-    };
-    let user_id = user.id;
-    let earlier_email = user.email.clone();
-    let user_locale = user.locale.as_deref().and_then(Locale::from_code);
-    let mut account = user.into_active_model();
-    account.email_verified = Set(true);
-    account.updated_at = Set(now);
-    if reset.is_some() {
-        // A reset binds what proved the address now, and only that: the
-        // account's earlier password and identities no longer sign it in.
-        account.email = Set(email.clone());
-        account.password_hash = Set(None);
-        identity::Entity::delete_many()
-            .filter(identity::Column::UserId.eq(user_id))
-            .exec(&txn)
-            .await?;
-    }
-    match &proof {
-        Proof::NewAccount { hash } | Proof::Reset { hash } => {
-            account.password_hash = Set(Some(hash.clone()));
-            account.failed_sign_ins = Set(0);
-        }
-        Proof::Password => account.failed_sign_ins = Set(0),
-        Proof::Passcode => {}
-        Proof::Provider { .. } => {}
-    }
-    account.update(&txn).await?;
-    if let Proof::Provider {
-        provider_id,
-        identity,
-    } = &proof
-    {
-        federated::link_identity(&txn, user_id, *provider_id, identity, ctx.clock).await?;
-    }
-    if reset.is_some() || matches!(proof, Proof::Reset { .. }) {
-        session::end_all_for(&txn, user_id).await?;
-    }
-    if reset.is_some() && earlier_email != *email {
-        // The earlier address hears that its account moved, in case it was
-        // not its owner's wish.
-        let moved = MovedEmail {
-            locale: user_locale
-                .or_else(|| Locale::from_code(&link.org.default_locale))
-                .unwrap_or_default(),
-            to: &earlier_email,
-            org: &link.org.name,
-            new_email: email,
-        };
-        enqueue(&txn, moved.render(), ctx.clock).await?;
-    }
-    session::end_visit(&txn, &visit.id).await?;
-    let token = session::start_visit(&txn, Some(user_id), ctx.clock).await?;
-    let entry = AuditEntry {
-        organization_id: Some(link.org.id),
-        actor_id: Some(user_id),
-        action: "customer.signed_in",
-        target_type: "invitation",
-        target_id: link.invitation.id.to_string(),
-        details: json!({
-            "method": proof.method(),
-            "address": ctx.address,
-            "reset_from": reset.map(|_| earlier_email),
-        }),
-    };
-    audit::record(&txn, entry, ctx.clock).await?;
-    txn.commit().await?;
-    Ok(Outcome::SignedIn { token })
-}
-
-/// Tells an account's earlier address that a reset redemption moved the
-/// account to another one.
-struct MovedEmail<'a> {
-    locale: Locale,
-    to: &'a str,
-    org: &'a str,
-    new_email: &'a str,
-}
-
-impl MovedEmail<'_> {
-    fn render(&self) -> OutgoingEmail {
-        let s = self.locale.strings();
-        let org = [("org", self.org)];
-        let subject = fill(s.email_moved_subject, &org);
-        let body = fill(
-            s.email_moved_body,
-            &[("org", self.org), ("email", self.new_email)],
-        );
-        let footer = fill(s.email_automatic_footer, &org);
-        let html = format!("<p>{}</p><p>{}</p>", escape(&body), escape(&footer));
-        let text = format!("{body}\n\n{footer}\n");
-        OutgoingEmail::notice(self.locale, self.to, subject, text, &html)
-    }
 }
 
 /// The email that carries a code, in the page's language.

@@ -1,6 +1,7 @@
 //! Lobby's integration tests: one binary, with a module per area.
 mod access;
 mod api;
+mod architecture;
 mod bulk_import;
 mod codes;
 mod crash;

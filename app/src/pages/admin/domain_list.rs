@@ -6,9 +6,9 @@
 use leptos::prelude::*;
 
 use crate::api::settings::{load_domains, SaveDomains};
+use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::model::domains::{DomainKind, DomainsOutcome};
-use crate::use_locale;
 
 /// The heading, intro, label, hint, button and "saved" of a list.
 fn texts(s: &'static Strings, kind: DomainKind) -> [&'static str; 6] {

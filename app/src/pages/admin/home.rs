@@ -8,7 +8,7 @@ use crate::api::operator::signed_in_operator;
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
 use crate::i18n::fill;
-use crate::use_locale;
+use crate::i18n::use_locale;
 
 #[component]
 pub fn AdminHome() -> impl IntoView {

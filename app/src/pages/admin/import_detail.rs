@@ -12,10 +12,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::imports::{get_import, ConfirmImport};
 use crate::api::operator::signed_in_operator;
 use crate::components::admin_nav::AdminNav;
+use crate::i18n::use_locale;
 use crate::i18n::{fill, problem_message, Strings};
 use crate::model::bulk::{ConfirmOutcome, ImportRowView, ImportStatus, ImportView, Verdict};
 use crate::pages::admin::import_upload::import_status_name;
-use crate::use_locale;
 
 pub fn verdict_name(s: &'static Strings, verdict: Verdict) -> &'static str {
     match verdict {

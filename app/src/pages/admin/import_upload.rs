@@ -8,9 +8,9 @@ use leptos_router::hooks::use_query_map;
 use crate::api::imports::list_imports;
 use crate::api::operator::signed_in_operator;
 use crate::components::admin_nav::AdminNav;
+use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::model::bulk::{FileProblem, ImportStatus, COLUMNS};
-use crate::use_locale;
 
 pub fn import_status_name(s: &'static Strings, status: ImportStatus) -> &'static str {
     match status {

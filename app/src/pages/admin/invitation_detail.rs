@@ -11,11 +11,11 @@ use crate::api::operator::signed_in_operator;
 use crate::api::operators::EndInviteeSessions;
 use crate::components::admin_nav::AdminNav;
 use crate::components::copy_button::CopyButton;
+use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::model::invitation::InvitationActionOutcome;
 use crate::pages::admin::invitations::status_name;
 use crate::pages::admin::operators::access_notice;
-use crate::use_locale;
 
 fn event_name(s: &'static Strings, action: &str) -> &'static str {
     match action {

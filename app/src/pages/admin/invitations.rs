@@ -8,10 +8,10 @@ use leptos_router::hooks::use_query_map;
 use crate::api::invitations::list_invitations;
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
+use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::model::invitation::{InvitationRow, STATUSES};
 use crate::query::encode;
-use crate::use_locale;
 
 /// The translated name of a status.
 pub fn status_name(s: &'static Strings, status: &str) -> &'static str {

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::branding::Branding;
 use crate::i18n::fill;
-use crate::use_locale;
+use crate::i18n::use_locale;
 
 #[component]
 pub fn AdminLogin() -> impl IntoView {

@@ -11,11 +11,11 @@ use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
 use crate::components::company_fields::{company_input, CompanyInput};
 use crate::components::copy_button::CopyButton;
+use crate::i18n::use_locale;
 use crate::i18n::{fill, Locale, Strings};
 use crate::model::company::{check_field, CompanyField, Completeness};
 use crate::model::email::{normalize_email, EmailProblem};
 use crate::model::invitation::{NewInvitationOutcome, MESSAGE_MAX_CHARS};
-use crate::use_locale;
 
 fn email_error(s: &'static Strings, raw: &str) -> Option<&'static str> {
     normalize_email(raw)

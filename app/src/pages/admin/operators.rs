@@ -13,11 +13,11 @@ use crate::api::operators::{
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
 use crate::i18n::fill;
+use crate::i18n::use_locale;
 use crate::i18n::Strings;
 use crate::model::email::normalize_email;
 use crate::model::operator::{AccessOutcome, AddOperatorOutcome, ContactOutcome};
 use crate::pages::admin::new_invitation::email_problem_text;
-use crate::use_locale;
 
 /// What an admin's action on someone's access came to, as a notice.
 pub fn access_notice(s: &'static Strings, result: Result<AccessOutcome, ServerFnError>) -> AnyView {

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use crate::api::settings::{load_privacy, SavePrivacy};
+use crate::i18n::use_locale;
 use crate::model::journey::{PrivacyOutcome, PrivacyProblem};
-use crate::use_locale;
 
 #[component]
 pub fn PrivacyStatement(csrf: Option<String>) -> impl IntoView {

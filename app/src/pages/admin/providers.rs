@@ -9,9 +9,9 @@ use leptos_meta::Title;
 use crate::api::operator::signed_in_operator;
 use crate::api::providers::{load_providers, AddProvider, RemoveProvider};
 use crate::components::admin_nav::AdminNav;
+use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::model::providers::{ProviderKind, ProviderOutcome, ProviderProblem, ProviderRow};
-use crate::use_locale;
 
 pub fn kind_name(s: &Strings, kind: ProviderKind) -> &'static str {
     match kind {

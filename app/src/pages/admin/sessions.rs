@@ -9,9 +9,9 @@ use crate::api::operator::signed_in_operator;
 use crate::api::operators::{list_own_sessions, EndEverySession, EndOwnSessions};
 use crate::components::admin_nav::AdminNav;
 use crate::i18n::fill;
+use crate::i18n::use_locale;
 use crate::model::operator::{EndSessionsOutcome, SessionRow};
 use crate::pages::admin::operators::access_notice;
-use crate::use_locale;
 
 #[component]
 pub fn AdminSessions() -> impl IntoView {

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::operators::set_password_link_is_live;
-use crate::use_locale;
+use crate::i18n::use_locale;
 
 #[component]
 pub fn SetPassword() -> impl IntoView {

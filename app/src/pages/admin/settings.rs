@@ -9,6 +9,7 @@ use leptos_meta::Title;
 use crate::api::operator::signed_in_operator;
 use crate::api::settings::{load_sign_in_settings, SaveSignInSettings};
 use crate::components::admin_nav::AdminNav;
+use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::model::discovery::{
     parse_order, Method, OrderProblem, SettingsOutcome, SignInSettings, SignInSettingsForm,
@@ -17,7 +18,6 @@ use crate::model::domains::DomainKind;
 use crate::pages::admin::domain_list::DomainList;
 use crate::pages::admin::privacy::PrivacyStatement;
 use crate::pages::admin::welcome_links::WelcomeLinks;
-use crate::use_locale;
 
 pub fn method_name(s: &Strings, method: Method) -> &'static str {
     match method {

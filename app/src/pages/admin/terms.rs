@@ -9,8 +9,8 @@ use crate::api::operator::signed_in_operator;
 use crate::api::terms::{load_terms, PublishTerms};
 use crate::components::admin_nav::AdminNav;
 use crate::i18n::fill;
+use crate::i18n::use_locale;
 use crate::model::terms::{terms_problem, TermsOutcome, TERMS_MAX_CHARS};
-use crate::use_locale;
 
 #[component]
 pub fn AdminTerms() -> impl IntoView {

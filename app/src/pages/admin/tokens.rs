@@ -7,8 +7,8 @@ use leptos_meta::Title;
 use crate::api::operator::signed_in_operator;
 use crate::api::operators::{list_tokens, CreateToken, RevokeToken};
 use crate::components::admin_nav::AdminNav;
+use crate::i18n::use_locale;
 use crate::model::operator::TokenOutcome;
-use crate::use_locale;
 
 #[component]
 pub fn AdminTokens() -> impl IntoView {

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 
 use crate::api::settings::{load_welcome_links, SaveWelcomeLinks};
+use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::model::journey::{LinkProblem, LinksOutcome};
-use crate::use_locale;
 
 fn problem_text(s: &Strings, line: usize, problem: LinkProblem) -> String {
     let text = match problem {

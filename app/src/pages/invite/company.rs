@@ -15,10 +15,10 @@ use crate::api::redemption::invitation_company;
 use crate::components::company_fields::{company_input, field_id, CompanyInput};
 use crate::components::step_indicator::StepIndicator;
 use crate::i18n::fill;
+use crate::i18n::use_locale;
 use crate::model::company::{check_field, CompanyField, Completeness};
 use crate::model::journey::{CompanyPage, CompanyView, Stage};
 use crate::pages::not_found::NotFound;
-use crate::use_locale;
 
 #[component]
 pub fn InvitationCompany() -> impl IntoView {

@@ -11,9 +11,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::redemption::invitation_consent;
 use crate::components::step_indicator::StepIndicator;
 use crate::i18n::fill;
+use crate::i18n::use_locale;
 use crate::model::journey::{ConsentPage, ConsentView, Stage};
 use crate::pages::not_found::NotFound;
-use crate::use_locale;
 
 #[component]
 pub fn InvitationConsent() -> impl IntoView {

@@ -8,10 +8,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::redemption::invitation_landing;
+use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::model::landing::{Landing, LinkState, NewLinkOutcome, NEW_LINK_PAUSE_MINUTES};
 use crate::pages::not_found::NotFound;
-use crate::use_locale;
 
 #[component]
 pub fn InvitationLanding() -> impl IntoView {

@@ -11,9 +11,9 @@ use leptos_router::hooks::use_params_map;
 use crate::api::redemption::invitation_signed_in;
 use crate::components::step_indicator::StepIndicator;
 use crate::i18n::fill;
+use crate::i18n::use_locale;
 use crate::model::journey::Stage;
 use crate::model::sign_in::SignedIn;
-use crate::use_locale;
 
 #[component]
 pub fn InvitationSignedIn() -> impl IntoView {

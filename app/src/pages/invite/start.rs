@@ -11,13 +11,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::redemption::invitation_start;
 use crate::components::step_indicator::StepIndicator;
+use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::model::discovery::{AccountSignIn, Step};
 use crate::model::journey::Stage;
 use crate::model::password::{check_password, PasswordProblem, MIN_CHARS};
 use crate::model::sign_in::{Notice, Pending, SignInStep, StartPage};
 use crate::pages::not_found::NotFound;
-use crate::use_locale;
 
 #[component]
 pub fn InvitationStart() -> impl IntoView {

@@ -102,7 +102,7 @@ impl IntoResponse for GraphError {
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
             response.headers_mut().insert(
                 header::RETRY_AFTER,
-                header::HeaderValue::from_static(crate::http::outage::RETRY_AFTER_SECONDS),
+                header::HeaderValue::from_static(crate::http::replies::RETRY_AFTER_SECONDS),
             );
         }
         response

@@ -1,0 +1,149 @@
+//! The routes: which page answers which path, around the header, the
+//! language switcher and the footer every page shares.
+
+use leptos::prelude::*;
+use leptos_meta::provide_meta_context;
+use leptos_router::{
+    components::{Route, Router, Routes},
+    ParamSegment, SsrMode, StaticSegment,
+};
+
+use crate::branding::Branding;
+use crate::components::language_switcher::LanguageSwitcher;
+use crate::i18n::{Locale, UiLocale};
+use crate::pages::admin::{
+    home::AdminHome, import_detail::ImportDetail, import_upload::ImportUpload,
+    invitation_detail::InvitationDetailPage, invitations::AdminInvitations, login::AdminLogin,
+    new_invitation::NewInvitation, operators::AdminOperators, providers::AdminProviders,
+    sessions::AdminSessions, set_password::SetPassword, settings::AdminSettings, terms::AdminTerms,
+    tokens::AdminTokens,
+};
+use crate::pages::direct::{CommonSignIn, OrganizationSignIn};
+use crate::pages::invite::company::InvitationCompany;
+use crate::pages::invite::consent::InvitationConsent;
+use crate::pages::invite::landing::InvitationLanding;
+use crate::pages::invite::signed_in::InvitationSignedIn;
+use crate::pages::invite::start::InvitationStart;
+use crate::pages::setup::Setup;
+use crate::pages::{home::HomePage, not_found::NotFound};
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let branding = Branding::current();
+    let locale = RwSignal::new(initial_locale());
+    provide_context(UiLocale(locale));
+    provide_context(branding.clone());
+
+    let t = move || locale.get().strings();
+    let footer = {
+        let branding = branding.clone();
+        move || branding.footer(t().footer_text)
+    };
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{move || t().skip_to_content}</a>
+            <header class="site-header">
+                <a class="org-name" href="/">{branding.org_name.clone()}</a>
+                <LanguageSwitcher/>
+            </header>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=StaticSegment("") view=HomePage/>
+                    // Pages without the browser bundle render whole before sending.
+                    <Route path=StaticSegment("signin") view=CommonSignIn ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("t"), ParamSegment("slug"), StaticSegment("signin"))
+                        view=OrganizationSignIn
+                        ssr=SsrMode::Async
+                    />
+                    // The invitee's link: complete (and its status set) before sending.
+                    <Route
+                        path=(StaticSegment("invite"), ParamSegment("ticket"))
+                        view=InvitationLanding
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("start"))
+                        view=InvitationStart
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("consent"))
+                        view=InvitationConsent
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("company"))
+                        view=InvitationCompany
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("continue"))
+                        view=InvitationSignedIn
+                        ssr=SsrMode::Async
+                    />
+                    // Fully rendered before sending, so the data is there without JavaScript.
+                    <Route path=StaticSegment("admin") view=AdminHome ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("login")) view=AdminLogin/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("operators")) view=AdminOperators ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("tokens")) view=AdminTokens ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("sessions")) view=AdminSessions ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettings ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("providers")) view=AdminProviders ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("terms")) view=AdminTerms ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("set-password")) view=SetPassword ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("setup") view=Setup ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("invitations"))
+                        view=AdminInvitations
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("invitations"), StaticSegment("new"))
+                        view=NewInvitation
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("invitations"), StaticSegment("import"))
+                        view=ImportUpload
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("imports"), ParamSegment("id"))
+                        view=ImportDetail
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("invitations"), ParamSegment("id"))
+                        view=InvitationDetailPage
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </main>
+            <footer class="site-footer">{footer}</footer>
+        </Router>
+    }
+}
+
+/// The language chosen for this request (server) or the one the server
+/// rendered the page in (browser), so that hydration starts from the same text.
+fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        crate::i18n::request_locale()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|lang| Locale::from_code(&lang))
+            .unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        Locale::default()
+    }
+}
