@@ -1,4 +1,4 @@
-//! The domain of DESIGN §3: organizations, users and their identities,
+//! The domain of architecture.md §2: organizations, users and their identities,
 //! invitations, consent, companies, the email outbox, codes, audit and sessions.
 use sea_orm_migration::{prelude::*, schema::*};
 

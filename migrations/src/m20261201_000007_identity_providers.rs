@@ -1,4 +1,4 @@
-//! The identity providers an organization federates with (DESIGN §5.2): a
+//! The identity providers an organization federates with (architecture.md §3.2): a
 //! generic OpenID provider for a customer's own domains, Google, Microsoft.
 //! The client secret is stored sealed with the server key.
 use sea_orm_migration::{prelude::*, schema::*};

@@ -1,4 +1,4 @@
-//! Which way in an invitee takes (DESIGN §5.2): the organization's order of
+//! Which way in an invitee takes (architecture.md §3.2): the organization's order of
 //! methods is walked for the invited address, and the first that applies is
 //! the one step the invitee sees. Shared so that the dashboard's settings
 //! page and the server read and check an order the same way.

@@ -1,4 +1,4 @@
-//! Where a signed-in invitee stands (DESIGN §5, steps 4–6): the terms, the
+//! Where a signed-in invitee stands (architecture.md §3.4–3.6): the terms, the
 //! company, the welcome page. The server decides the step; a page of a later
 //! step leads to the current one.
 

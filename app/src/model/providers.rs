@@ -1,4 +1,4 @@
-//! The identity providers an organization federates with (DESIGN §5.2), as
+//! The identity providers an organization federates with (architecture.md §3.2), as
 //! admins add them in the dashboard: a generic OpenID provider for a
 //! customer's own domains, and Google and Microsoft presets that fill in
 //! the issuer. The checks run in the browser and again on the server.

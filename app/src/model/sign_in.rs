@@ -1,4 +1,4 @@
-//! The invitee's sign-in (DESIGN §5.2–5.3): what `/invite/{ticket}/start`
+//! The invitee's sign-in (architecture.md §3.2–3.3): what `/invite/{ticket}/start`
 //! shows, and what the last form post said. The forms are plain posts, so
 //! their outcome travels in the query string as a [`Notice`].
 

@@ -1,4 +1,4 @@
-//! Direct links (DESIGN §5): `/signin` asks "Sign in to an organization"
+//! Direct links (architecture.md §3.7): `/signin` asks "Sign in to an organization"
 //! and takes its domain; `/t/{slug}/signin` is that organization's own
 //! sign-in, which emails the address a link to its invitation. Both are
 //! plain forms, so they work without JavaScript.

@@ -1,5 +1,5 @@
 //! Six-digit codes sent by email: the one-time passcode sign-in, a new
-//! account's address check and the password reset (DESIGN §6). A code is
+//! account's address check and the password reset (architecture.md §4). A code is
 //! valid 10 minutes, works once, allows 5 wrong tries before a new one is
 //! needed, is sent again only after 60 s, is kept as an HMAC under the
 //! server key (six digits are too few for a plain hash to hide them), and

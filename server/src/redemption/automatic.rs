@@ -1,4 +1,4 @@
-//! Automatic redemption (DESIGN §5, step 4): an invitee whose address is at
+//! Automatic redemption (architecture.md §3.4): an invitee whose address is at
 //! one of the organization's trusted domains is not shown the terms step.
 //! The consent is recorded as automatic, naming the versions in force, and
 //! the invitee is emailed what applies instead.

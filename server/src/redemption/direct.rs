@@ -1,4 +1,4 @@
-//! Direct links (DESIGN §5): `/signin` finds an organization by one of its
+//! Direct links (architecture.md §3.7): `/signin` finds an organization by one of its
 //! own domains, and `/t/<slug>/signin` is that organization's sign-in. Its
 //! form takes an address and, when the address has a live or accepted
 //! invitation from the organization, emails it a new link to that

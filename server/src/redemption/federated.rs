@@ -1,4 +1,4 @@
-//! Signing in through an identity provider (DESIGN §5.2–5.3): the step's
+//! Signing in through an identity provider (architecture.md §3.2–3.3): the step's
 //! provider only, one flow per browser session, bound to it by `state`,
 //! and used once. The identity is found by (issuer, subject), never by
 //! email alone; a new identity is linked only when the provider vouches

@@ -1,4 +1,4 @@
-//! After sign-in (DESIGN §5, steps 4–6): the invitee accepts the
+//! After sign-in (architecture.md §3.4–3.6): the invitee accepts the
 //! organization's privacy statement and current terms of use, which
 //! accepts the invitation (Graph's `Accepted`); then the company; then the
 //! welcome page. The server decides the step, so no later step is reached

@@ -1,4 +1,4 @@
-//! An organization's sign-in settings (DESIGN §5.2): the order in which
+//! An organization's sign-in settings (architecture.md §3.2): the order in which
 //! discovery tries the methods, and whether emailed passcodes are offered;
 //! the privacy statement invitees accept; its own domains and the trusted
 //! domains whose invitees skip that step; and the links its customers find

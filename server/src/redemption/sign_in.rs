@@ -1,4 +1,4 @@
-//! An invitee proves who they are (DESIGN §5.2–5.3). The step shown is the
+//! An invitee proves who they are (architecture.md §3.2–3.3). The step shown is the
 //! first of the organization's order that applies to the invited address,
 //! and every way in ends signed in as the account that owns that address:
 //! codes go only to it, and passwords are those of its account. So a

@@ -1,5 +1,5 @@
 //! `/admin/providers`: the identity providers invitees sign in with
-//! (DESIGN §5.2). Admins add a customer organization's OpenID provider, or
+//! (architecture.md §3.2). Admins add a customer organization's OpenID provider, or
 //! Google or Microsoft from a preset that fills in the issuer, and remove
 //! them; operators see the list. Client secrets are never shown again.
 

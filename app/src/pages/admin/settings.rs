@@ -1,5 +1,5 @@
 //! `/admin/settings`: how invitees sign in. Admins order the methods that
-//! discovery tries (DESIGN §5.2) and switch emailed passcodes on or off;
+//! discovery tries (architecture.md §3.2) and switch emailed passcodes on or off;
 //! operators see the settings. The order is checked as it is chosen, by
 //! the same rule the server applies.
 

@@ -1,5 +1,5 @@
 //! `/invite/{ticket}/company`: the company data the seller registered, for
-//! the invitee to confirm (DESIGN §5, step 5). Every field is checked as it
+//! the invitee to confirm (architecture.md §3.5). Every field is checked as it
 //! is typed by the rules the server applies; **CREATE COMPANY** stays grey
 //! and disabled while anything is invalid and takes the organization's
 //! accent colour once all is valid. Enter on an invalid form moves to the

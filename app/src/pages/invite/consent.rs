@@ -1,5 +1,5 @@
 //! `/invite/{ticket}/consent`: the organization's privacy statement and
-//! current terms of use, with Accept and Decline (DESIGN §5, step 4). Plain
+//! current terms of use, with Accept and Decline (architecture.md §3.4). Plain
 //! form posts, so it works without JavaScript. Declining leaves the
 //! invitation open; the page says how to come back.
 

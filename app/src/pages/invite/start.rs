@@ -1,5 +1,5 @@
 //! `/invite/{ticket}/start`: the one sign-in step that applies to the
-//! invited address (DESIGN §5.2), or the page that says this browser is
+//! invited address (architecture.md §3.2), or the page that says this browser is
 //! signed in as someone else. Every form is a plain post, so the page works
 //! without JavaScript; with it, the password field says live whether the
 //! password meets the rules.
