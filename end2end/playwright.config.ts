@@ -7,6 +7,8 @@ export const E2E_DIR = process.env.LOBBY_E2E_DIR ?? path.join(__dirname, 'test-r
 const dir = E2E_DIR;
 const smtpPort = Number(process.env.LOBBY_E2E_SMTP_PORT ?? 2625);
 const sinkPort = Number(process.env.LOBBY_E2E_SINK_PORT ?? 2626);
+/** Where support/smtp-sink.mjs answers the workers' questions about mail. */
+export const SINK = `http://127.0.0.1:${sinkPort}`;
 const baseURL = `http://127.0.0.1:${port}`;
 const lobby = process.env.LOBBY_BIN ?? '../target/debug/lobby';
 /** The portal's name customers see (LOBBY_PRODUCT_NAME); the organization is GFMS. */
@@ -98,7 +100,7 @@ export default defineConfig({
     {
       // The one SMTP server of the run; the workers read its mail over HTTP.
       command: 'exec node support/smtp-sink.mjs',
-      url: `http://127.0.0.1:${sinkPort}/healthz`,
+      url: `${SINK}/healthz`,
       reuseExistingServer: false,
       timeout: 30_000,
       stdout: 'ignore',

@@ -1,6 +1,8 @@
 // The client of the run's one SMTP server (support/smtp-sink.mjs, started by
 // playwright.config.ts beside Lobby): every worker asks it for the mail Lobby
 // sent, over HTTP on loopback.
+import { SINK } from '../playwright.config';
+
 export type Mail = {
   at: number;
   receivers: string[];
@@ -8,10 +10,6 @@ export type Mail = {
   body: string;
   html?: string;
 };
-
-export const SMTP_PORT = Number(process.env.LOBBY_E2E_SMTP_PORT ?? 2625);
-export const SINK_PORT = Number(process.env.LOBBY_E2E_SINK_PORT ?? 2626);
-const SINK = `http://127.0.0.1:${SINK_PORT}`;
 
 async function ask(path: string, params: Record<string, string | number>): Promise<Response> {
   const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));

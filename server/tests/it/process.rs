@@ -335,34 +335,19 @@ async fn the_development_mailbox_exists_only_without_smtp() {
 #[tokio::test]
 async fn customers_see_the_configured_product_name_or_else_the_organizations() {
     let dir = TempDir::new();
-    let named = |cmd: &mut std::process::Command| {
+    let gfms = || {
+        let mut cmd = lobby(&dir);
         cmd.env("LOBBY_ORG_NAME", "GFMS");
+        cmd
     };
-    let mut admin = lobby(&dir);
-    named(&mut admin);
-    let created = admin
-        .env("LOBBY_ADMIN_PASSWORD", "a calm lake at dawn")
-        .args([
-            "admin",
-            "create",
-            "--email",
-            "ada@gfms.example",
-            "--name",
-            "Ada",
-        ])
-        .output()
-        .unwrap();
-    assert!(created.status.success());
-    let mut token = lobby(&dir);
-    named(&mut token);
-    let token = crate::support::process::output_of(token.args([
-        "token",
-        "create",
-        "--email",
-        "ada@gfms.example",
-        "--name",
-        "test",
-    ]));
+    let ada = ["--email", "ada@gfms.example", "--name", "Ada"];
+    crate::support::process::output_of(
+        gfms()
+            .env("LOBBY_ADMIN_PASSWORD", "a calm lake at dawn")
+            .args(["admin", "create"])
+            .args(ada),
+    );
+    let token = crate::support::process::output_of(gfms().args(["token", "create"]).args(ada));
     let token = token.trim().to_owned();
 
     for (product, shown, footer) in [
@@ -373,8 +358,7 @@ async fn customers_see_the_configured_product_name_or_else_the_organizations() {
         ),
         (None, "GFMS", "GFMS"),
     ] {
-        let mut cmd = lobby(&dir);
-        named(&mut cmd);
+        let mut cmd = gfms();
         if let Some(product) = product {
             cmd.env("LOBBY_PRODUCT_NAME", product);
         }
