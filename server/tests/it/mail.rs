@@ -267,12 +267,26 @@ async fn the_worker_stops_between_messages() {
     );
 }
 
+/// A clock that moves three seconds for every message the sink has taken:
+/// each send "lasts" three seconds, whatever the machine's load.
+struct PacedBySink {
+    start: chrono::DateTime<chrono::Utc>,
+    received: Arc<std::sync::Mutex<Vec<crate::support::smtp::Received>>>,
+}
+
+impl Clock for PacedBySink {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        let sent = self.received.lock().unwrap().len() as i64;
+        self.start + chrono::Duration::seconds(3 * sent)
+    }
+}
+
 /// A message starts only while its claim outlasts the send limit, so no
 /// second worker can take it up mid-send; the rest are released untouched.
 #[tokio::test]
 async fn no_message_starts_too_late_to_finish_within_its_claim() {
     let db = db::sqlite().await;
-    let sink = SmtpSink::start_with_delay(0, Default::default(), Duration::from_millis(300)).await;
+    let sink = SmtpSink::start().await;
     for i in 0..10 {
         enqueue(
             &db,
@@ -283,9 +297,13 @@ async fn no_message_starts_too_late_to_finish_within_its_claim() {
         .unwrap();
     }
     let mut w = worker(&db, smtp(&sink));
-    // Sends start at about 0, 0.3 and 0.6 s; the third would end past the claim.
+    w.clock = Arc::new(PacedBySink {
+        start: SystemClock.now(),
+        received: sink.received.clone(),
+    });
+    // Sends start at 0, 3 and 6 s on that clock; the third would end past the claim.
     (w.claim_for, w.send_limit, w.parallel) =
-        (Duration::from_secs(1), Duration::from_millis(550), 1);
+        (Duration::from_secs(10), Duration::from_millis(5500), 1);
     assert_eq!(w.deliver_due(&running()).await.unwrap(), 2);
 
     let all = rows(&db).await;
