@@ -299,11 +299,19 @@ async fn healthz_answers_200_only_while_the_database_answers_and_livez_always() 
 
 #[tokio::test]
 async fn shutdown_lets_requests_in_flight_finish() {
+    // The handler says when it has started, so the stop comes while the
+    // request is surely in flight, however slow the machine.
+    let started = Arc::new(tokio::sync::Notify::new());
+    let entered = started.clone();
     let slow = Router::new().route(
         "/slow",
-        axum::routing::get(|| async {
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            "finished"
+        axum::routing::get(move || {
+            let entered = entered.clone();
+            async move {
+                entered.notify_one();
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                "finished"
+            }
         }),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -314,7 +322,7 @@ async fn shutdown_lets_requests_in_flight_finish() {
     }));
 
     let request = tokio::spawn(reqwest::get(format!("http://{addr}/slow")));
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    started.notified().await;
     stop.send(()).unwrap();
     let response = request
         .await
