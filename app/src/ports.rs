@@ -9,7 +9,7 @@ use crate::model::bulk::{ConfirmOutcome, ImportSummary, ImportView};
 use crate::model::discovery::{Method, SignInSettings};
 use crate::model::domains::DomainKind;
 use crate::model::invitation::{
-    InvitationActionOutcome, InvitationDetail, InvitationPage, NewInvitationForm,
+    InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationStatus, NewInvitationForm,
     NewInvitationOutcome,
 };
 use crate::model::journey::{CompanyView, ConsentView, Privacy, WelcomeLink};
@@ -36,7 +36,7 @@ pub trait Dashboard: Send + Sync + 'static {
     /// A page of invitations, by status and by text in the email or name.
     fn invitations(
         &self,
-        status: Option<String>,
+        status: Option<InvitationStatus>,
         search: Option<String>,
         cursor: Option<String>,
     ) -> PortFuture<'_, Result<InvitationPage, PortError>>;

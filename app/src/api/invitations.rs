@@ -3,14 +3,14 @@
 use leptos::prelude::*;
 
 use crate::model::invitation::{
-    InvitationActionOutcome, InvitationDetail, InvitationPage, NewInvitationForm,
+    InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationStatus, NewInvitationForm,
     NewInvitationOutcome,
 };
 
 /// A page of the organization's invitations, newest first. Operators only.
 #[server(endpoint = "list_invitations")]
 pub async fn list_invitations(
-    status: Option<String>,
+    status: Option<InvitationStatus>,
     search: Option<String>,
     cursor: Option<String>,
 ) -> Result<InvitationPage, ServerFnError> {

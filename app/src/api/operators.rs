@@ -26,7 +26,7 @@ pub async fn add_operator(
     form: AddOperatorForm,
 ) -> Result<AddOperatorOutcome, ServerFnError> {
     let me = super::signed_in(Some(&csrf))?;
-    if me.role != "admin" {
+    if !me.is_admin() {
         return Ok(AddOperatorOutcome::NotAdmin);
     }
     // The admin's language, from the request as for any page.
@@ -123,7 +123,7 @@ pub async fn revoke_token(csrf: String, id: String) -> Result<TokenOutcome, Serv
 #[server(endpoint = "remove_operator")]
 pub async fn remove_operator(csrf: String, email: String) -> Result<AccessOutcome, ServerFnError> {
     let me = super::signed_in(Some(&csrf))?;
-    if me.role != "admin" {
+    if !me.is_admin() {
         return Ok(AccessOutcome::NotAdmin);
     }
     super::dashboard()?
@@ -140,7 +140,7 @@ pub async fn end_operator_sessions(
     email: String,
 ) -> Result<AccessOutcome, ServerFnError> {
     let me = super::signed_in(Some(&csrf))?;
-    if me.role != "admin" {
+    if !me.is_admin() {
         return Ok(AccessOutcome::NotAdmin);
     }
     super::dashboard()?
@@ -155,7 +155,7 @@ pub async fn end_operator_sessions(
 #[server(endpoint = "unlock_operator")]
 pub async fn unlock_operator(csrf: String, email: String) -> Result<AccessOutcome, ServerFnError> {
     let me = super::signed_in(Some(&csrf))?;
-    if me.role != "admin" {
+    if !me.is_admin() {
         return Ok(AccessOutcome::NotAdmin);
     }
     super::dashboard()?
@@ -172,7 +172,7 @@ pub async fn end_invitee_sessions(
     id: String,
 ) -> Result<AccessOutcome, ServerFnError> {
     let me = super::signed_in(Some(&csrf))?;
-    if me.role != "admin" {
+    if !me.is_admin() {
         return Ok(AccessOutcome::NotAdmin);
     }
     super::dashboard()?
@@ -186,7 +186,7 @@ pub async fn end_invitee_sessions(
 #[server(endpoint = "end_every_session")]
 pub async fn end_every_session(csrf: String) -> Result<AccessOutcome, ServerFnError> {
     let me = super::signed_in(Some(&csrf))?;
-    if me.role != "admin" {
+    if !me.is_admin() {
         return Ok(AccessOutcome::NotAdmin);
     }
     super::dashboard()?

@@ -23,7 +23,7 @@ pub async fn add_provider(
     form: ProviderForm,
 ) -> Result<ProviderOutcome, ServerFnError> {
     let me = super::signed_in(Some(&csrf))?;
-    if me.role != "admin" {
+    if !me.is_admin() {
         return Ok(ProviderOutcome::NotAdmin);
     }
     let provider = match form.check() {
@@ -45,7 +45,7 @@ pub async fn add_provider(
 #[server(endpoint = "remove_identity_provider")]
 pub async fn remove_provider(csrf: String, id: String) -> Result<ProviderOutcome, ServerFnError> {
     let me = super::signed_in(Some(&csrf))?;
-    if me.role != "admin" {
+    if !me.is_admin() {
         return Ok(ProviderOutcome::NotAdmin);
     }
     super::dashboard()?

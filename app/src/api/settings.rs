@@ -23,7 +23,7 @@ pub async fn save_sign_in_settings(
     form: SignInSettingsForm,
 ) -> Result<SettingsOutcome, ServerFnError> {
     let me = super::signed_in(Some(&csrf))?;
-    if me.role != "admin" {
+    if !me.is_admin() {
         return Ok(SettingsOutcome::NotAdmin);
     }
     let order = match form.order() {
@@ -59,7 +59,7 @@ pub async fn save_welcome_links(
 ) -> Result<crate::model::journey::LinksOutcome, ServerFnError> {
     use crate::model::journey::{parse_welcome_links, LinksOutcome};
     let me = super::signed_in(Some(&csrf))?;
-    if me.role != "admin" {
+    if !me.is_admin() {
         return Ok(LinksOutcome::NotAdmin);
     }
     let links = match parse_welcome_links(&links) {
@@ -95,7 +95,7 @@ pub async fn save_privacy(
 ) -> Result<crate::model::journey::PrivacyOutcome, ServerFnError> {
     use crate::model::journey::{check_privacy, PrivacyOutcome};
     let me = super::signed_in(Some(&csrf))?;
-    if me.role != "admin" {
+    if !me.is_admin() {
         return Ok(PrivacyOutcome::NotAdmin);
     }
     let privacy = match check_privacy(&url, &version) {
@@ -134,7 +134,7 @@ pub async fn save_domains(
 ) -> Result<crate::model::domains::DomainsOutcome, ServerFnError> {
     use crate::model::domains::{parse_domain_list, DomainsOutcome};
     let me = super::signed_in(Some(&csrf))?;
-    if me.role != "admin" {
+    if !me.is_admin() {
         return Ok(DomainsOutcome::NotAdmin);
     }
     let domains = match parse_domain_list(&domains) {

@@ -20,7 +20,7 @@ pub async fn load_terms() -> Result<TermsView, ServerFnError> {
 #[server(endpoint = "publish_terms")]
 pub async fn publish_terms(csrf: String, markdown: String) -> Result<TermsOutcome, ServerFnError> {
     let me = super::signed_in(Some(&csrf))?;
-    if me.role != "admin" {
+    if !me.is_admin() {
         return Ok(TermsOutcome::NotAdmin);
     }
     if let Some(problem) = crate::model::terms::terms_problem(&markdown) {

@@ -15,7 +15,8 @@ pub fn LanguageSwitcher() -> impl IntoView {
     let label = move || locale.get().strings().language_switcher_label;
 
     let links = Locale::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .map(|l| {
             let href = move || {
                 format!(

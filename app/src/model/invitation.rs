@@ -2,16 +2,49 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The statuses an operator can filter by, as the API names them.
-pub const STATUSES: [&str; 4] = ["PendingAcceptance", "Accepted", "Expired", "Revoked"];
+/// Where an invitation stands, named as Microsoft Graph names it. Only
+/// `PendingAcceptance`, `Accepted` and `Revoked` are stored: a pending
+/// invitation past its expiry shows as `Expired`.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+pub enum InvitationStatus {
+    PendingAcceptance,
+    Accepted,
+    Expired,
+    Revoked,
+}
+
+impl InvitationStatus {
+    /// Every status, in the order an operator can filter by them.
+    pub const ALL: &[InvitationStatus] = <InvitationStatus as strum::VariantArray>::VARIANTS;
+
+    /// The name stored and sent: `PendingAcceptance`, `Accepted`, …
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn from_code(code: &str) -> Option<InvitationStatus> {
+        code.parse().ok()
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationRow {
     pub id: String,
     pub email: String,
     pub display_name: Option<String>,
-    /// One of [`STATUSES`].
-    pub status: String,
+    pub status: InvitationStatus,
     pub inviter: Option<String>,
     /// `YYYY-MM-DD HH:MM` in UTC.
     pub created_at: String,

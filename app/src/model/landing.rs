@@ -46,11 +46,24 @@ pub struct Landing {
 }
 
 /// What "Send me a new link" did; the page shows it from the query string.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "kebab-case")]
 pub enum NewLinkOutcome {
     /// A new link went to the invited address and the inviter was told.
     Sent,
     /// One was sent less than [`NEW_LINK_PAUSE_MINUTES`] ago; nothing was sent.
+    #[strum(to_string = "recent")]
     SentRecently,
     /// The invitation's state offers no new link.
     NotOffered,
@@ -60,22 +73,13 @@ pub enum NewLinkOutcome {
 pub const NEW_LINK_PAUSE_MINUTES: i64 = 10;
 
 impl NewLinkOutcome {
+    /// The name in the page's query string.
     pub fn code(self) -> &'static str {
-        match self {
-            NewLinkOutcome::Sent => "sent",
-            NewLinkOutcome::SentRecently => "recent",
-            NewLinkOutcome::NotOffered => "not-offered",
-        }
+        self.into()
     }
 
     pub fn from_code(code: &str) -> Option<NewLinkOutcome> {
-        [
-            NewLinkOutcome::Sent,
-            NewLinkOutcome::SentRecently,
-            NewLinkOutcome::NotOffered,
-        ]
-        .into_iter()
-        .find(|o| o.code() == code)
+        code.parse().ok()
     }
 }
 

@@ -4,7 +4,21 @@ use serde::{Deserialize, Serialize};
 
 pub const LANGUAGE_COOKIE: &str = "lobby_lang";
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "lowercase", ascii_case_insensitive)]
 pub enum Locale {
     #[default]
     En,
@@ -12,21 +26,17 @@ pub enum Locale {
 }
 
 impl Locale {
-    pub const ALL: [Locale; 2] = [Locale::En, Locale::Ko];
+    pub const ALL: &[Locale] = <Locale as strum::VariantArray>::VARIANTS;
 
     /// The BCP 47 tag, as used in `<html lang>`, the cookie and URLs.
     pub fn code(self) -> &'static str {
-        match self {
-            Locale::En => "en",
-            Locale::Ko => "ko",
-        }
+        self.into()
     }
 
+    /// The language of a tag, by its primary subtag (`ko-KR` is Korean).
     pub fn from_code(code: &str) -> Option<Locale> {
         let primary = code.trim().split(['-', '_']).next().unwrap_or("");
-        Locale::ALL
-            .into_iter()
-            .find(|l| l.code().eq_ignore_ascii_case(primary))
+        primary.parse().ok()
     }
 
     /// The language for a request: the remembered choice first, then the

@@ -4,20 +4,59 @@ use serde::{Deserialize, Serialize};
 
 use super::email::EmailProblem;
 
+/// What an operator may do in their organization.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Role {
+    /// Invites customers and manages invitations.
+    Operator,
+    /// Also manages operators, settings, providers and terms.
+    Admin,
+}
+
+impl Role {
+    /// The name stored with the role and shown in forms: `operator`, `admin`.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        s.parse().ok()
+    }
+}
+
 /// Put into the request by the server's session layer; read by the pages
 /// through [`crate::api::operator::signed_in_operator`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentOperator {
     pub email: String,
     pub display_name: Option<String>,
-    /// `operator` or `admin`.
-    pub role: String,
+    pub role: Role,
     /// The session's CSRF token, carried by every form that changes state.
     pub csrf: String,
     /// The session's id (the hash of its cookie), for the server's own use;
     /// never sent to the browser.
     #[serde(skip)]
     pub session: String,
+}
+
+impl CurrentOperator {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
 }
 
 /// Compares two tokens in time independent of where they differ.
@@ -34,8 +73,7 @@ pub fn same_token(a: &str, b: &str) -> bool {
 pub struct OperatorRow {
     pub email: String,
     pub display_name: Option<String>,
-    /// `operator` or `admin`.
-    pub role: String,
+    pub role: Role,
     pub has_password: bool,
     /// The address invitees see in this operator's invitations, when it is
     /// not the one they sign in with.

@@ -9,7 +9,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::email::normalize_email;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum ProviderKind {
     /// A customer organization's own provider, chosen by email domain.
     Oidc,
@@ -27,22 +40,15 @@ pub fn any_tenant(issuer: &str) -> bool {
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 3] = [
-        ProviderKind::Oidc,
-        ProviderKind::Google,
-        ProviderKind::Microsoft,
-    ];
+    pub const ALL: &[ProviderKind] = <ProviderKind as strum::VariantArray>::VARIANTS;
 
+    /// The name stored and sent in forms: `oidc`, `google`, `microsoft`.
     pub fn code(self) -> &'static str {
-        match self {
-            ProviderKind::Oidc => "oidc",
-            ProviderKind::Google => "google",
-            ProviderKind::Microsoft => "microsoft",
-        }
+        self.into()
     }
 
     pub fn from_code(code: &str) -> Option<ProviderKind> {
-        ProviderKind::ALL.into_iter().find(|k| k.code() == code)
+        code.parse().ok()
     }
 
     /// The issuer the preset fills in.

@@ -23,7 +23,8 @@ pub const VALIDITY: chrono::Duration = chrono::Duration::minutes(10);
 pub const ATTEMPTS: i32 = 5;
 pub const RESEND_AFTER: chrono::Duration = chrono::Duration::seconds(60);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Purpose {
     /// Email one-time passcode sign-in.
     SignIn,
@@ -34,12 +35,9 @@ pub enum Purpose {
 }
 
 impl Purpose {
+    /// The name stored with each code.
     pub fn code(self) -> &'static str {
-        match self {
-            Purpose::SignIn => "sign_in",
-            Purpose::VerifyEmail => "verify_email",
-            Purpose::ResetPassword => "reset_password",
-        }
+        self.into()
     }
 }
 

@@ -24,7 +24,8 @@ pub const ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(12 * 3600);
 /// Whom a session is for. Operators and customers sign in differently (a
 /// customer may use an emailed code), so each has its own cookie and a
 /// customer's session never opens the dashboard.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "lowercase")]
 pub enum Audience {
     Operator,
     Customer,
@@ -32,18 +33,15 @@ pub enum Audience {
 
 impl Audience {
     fn code(self) -> &'static str {
-        match self {
-            Audience::Operator => "operator",
-            Audience::Customer => "customer",
-        }
+        self.into()
     }
 
     /// Sessions written before audiences existed are operators'.
     fn of(row: &session::Model) -> Audience {
-        match row.data["audience"].as_str() {
-            Some("customer") => Audience::Customer,
-            _ => Audience::Operator,
-        }
+        row.data["audience"]
+            .as_str()
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(Audience::Operator)
     }
 }
 

@@ -15,7 +15,7 @@ use app::model::invitation::{
 use app::model::journey::{Privacy, WelcomeLink};
 use app::model::operator::{
     AccessOutcome, AddOperatorForm, AddOperatorOutcome, ContactOutcome, EndSessionsOutcome,
-    OperatorRow, SessionRow, SetupLink, TokenOutcome, TokenRow,
+    OperatorRow, Role, SessionRow, SetupLink, TokenOutcome, TokenRow,
 };
 use app::model::providers::{NewProvider, ProviderProblem, ProvidersView};
 use app::model::terms::TermsView;
@@ -27,7 +27,7 @@ use crate::clock::{minutes, Clock};
 use crate::federation::providers;
 use crate::invitations::bulk;
 use crate::invitations::manage::{self, ListQuery, ManageError};
-use crate::invitations::status_at;
+use crate::invitations::{status_at, InvitationStatus};
 use crate::operators::access::{self, Admin};
 use crate::redemption::step::stored_order;
 use crate::redemption::{consents, settings};
@@ -280,13 +280,13 @@ impl Dashboard for DashboardService {
 
     fn invitations(
         &self,
-        status: Option<String>,
+        status: Option<InvitationStatus>,
         search: Option<String>,
         cursor: Option<String>,
     ) -> PortFuture<'_, Result<InvitationPage, PortError>> {
         Box::pin(async move {
             let query = ListQuery {
-                status,
+                status: status.map(|s| s.code().to_owned()),
                 email: None,
                 search,
                 top: PAGE_SIZE,
@@ -321,7 +321,7 @@ impl Dashboard for DashboardService {
                     id: r.id.to_string(),
                     email: r.invited_email.clone(),
                     display_name: r.invited_display_name.clone(),
-                    status: status_at(r, now).to_owned(),
+                    status: status_at(r, now),
                     inviter: r.inviter_id.and_then(|id| inviters.get(&id).cloned()),
                     created_at: minutes(r.created_at),
                     expires_at: minutes(r.expires_at),
@@ -449,7 +449,7 @@ impl Dashboard for DashboardService {
                     id: row.id.to_string(),
                     email: row.invited_email.clone(),
                     display_name: row.invited_display_name.clone(),
-                    status: status_at(&row, now).to_owned(),
+                    status: status_at(&row, now),
                     inviter: row.inviter_id.and_then(|i| names.get(&i).cloned()),
                     created_at: minutes(row.created_at),
                     expires_at: minutes(row.expires_at),
@@ -531,7 +531,7 @@ impl Dashboard for DashboardService {
                     Some(OperatorRow {
                         email: u.email.clone(),
                         display_name: u.display_name.clone(),
-                        role: r.role,
+                        role: Role::parse(&r.role)?,
                         has_password: u.password_hash.is_some(),
                         contact_email: u.contact_email.clone(),
                     })
@@ -549,7 +549,7 @@ impl Dashboard for DashboardService {
         locale: String,
     ) -> PortFuture<'_, Result<AddOperatorOutcome, PortError>> {
         Box::pin(async move {
-            use crate::operators::{onboarding, CreateOperatorError, Role};
+            use crate::operators::{onboarding, CreateOperatorError};
             let (org, actor) = self.org_and_operator(&actor_email).await?;
             let role = Role::parse(&form.role).ok_or(PortError::BadRequest)?;
             let locale = app::i18n::Locale::from_code(&locale).unwrap_or_default();

@@ -42,7 +42,7 @@ async fn only_admins_or_this_machine(request: Request, next: Next) -> Response {
         .is_some_and(|c| c.ip.is_loopback());
     let admin = extensions
         .get::<CurrentOperator>()
-        .is_some_and(|o| o.role == "admin");
+        .is_some_and(CurrentOperator::is_admin);
     if local || admin {
         return next.run(request).await;
     }

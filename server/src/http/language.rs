@@ -13,7 +13,7 @@ pub struct Next {
 }
 
 pub async fn set_language(Path(code): Path<String>, Query(query): Query<Next>) -> Response {
-    let Some(locale) = Locale::ALL.into_iter().find(|l| l.code() == code) else {
+    let Some(locale) = Locale::ALL.iter().copied().find(|l| l.code() == code) else {
         return (StatusCode::NOT_FOUND, "unknown language").into_response();
     };
     let next = local_path(query.next.as_deref().unwrap_or("/"));

@@ -2,7 +2,7 @@
 //! operator into each request and keeps everyone else out of `/admin`.
 
 use app::model::email::normalize_email;
-use app::model::operator::{same_token, CurrentOperator};
+use app::model::operator::{same_token, CurrentOperator, Role};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -203,7 +203,7 @@ async fn current(state: &AppState, token: &str) -> Result<Option<CurrentOperator
 async fn operator_by_email(
     state: &AppState,
     email: &str,
-) -> Result<Option<(user::Model, String)>, DbErr> {
+) -> Result<Option<(user::Model, Role)>, DbErr> {
     let Some(user) = user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .one(&state.db)
@@ -214,13 +214,13 @@ async fn operator_by_email(
     Ok(role_of(state, user.id).await?.map(|role| (user, role)))
 }
 
-async fn role_of(state: &AppState, user_id: Uuid) -> Result<Option<String>, DbErr> {
+async fn role_of(state: &AppState, user_id: Uuid) -> Result<Option<Role>, DbErr> {
     Ok(org_role::Entity::find()
         .filter(org_role::Column::UserId.eq(user_id))
         .filter(org_role::Column::OrganizationId.eq(state.organization_id))
         .one(&state.db)
         .await?
-        .map(|r| r.role))
+        .and_then(|r| Role::parse(&r.role)))
 }
 
 async fn audit(

@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use super::ticket::{redeem_url, InvitationTicket};
-use super::{status_at, PENDING};
+use super::{status_at, InvitationStatus};
 use crate::clock::Clock;
 use crate::mail::templates::{invitation as invitation_email, InvitationEmail};
 use crate::mail::{enqueue, outbox, OutgoingEmail};
@@ -659,10 +659,13 @@ async fn known_for(
     let pending = invitation::Entity::find()
         .filter(invitation::Column::OrganizationId.eq(org))
         .filter(invitation::Column::InvitedEmail.is_in(emails.iter().copied()))
-        .filter(invitation::Column::Status.eq(PENDING))
+        .filter(invitation::Column::Status.eq(InvitationStatus::PendingAcceptance.code()))
         .all(txn)
         .await?;
-    for live in pending.iter().filter(|i| status_at(i, now) == PENDING) {
+    for live in pending
+        .iter()
+        .filter(|i| status_at(i, now) == InvitationStatus::PendingAcceptance)
+    {
         known
             .pending_by_email
             .entry(live.invited_email.clone())
@@ -746,7 +749,7 @@ fn invitation_row(
         user_type: valid.user_type.to_owned(),
         company_draft: valid.company,
         company_id: valid.company_id,
-        status: PENDING.to_owned(),
+        status: InvitationStatus::PendingAcceptance.code().to_owned(),
         invited_user_id: Some(user_id),
         send_count: i32::from(valid.send),
         created_at: now,
@@ -826,10 +829,13 @@ async fn reset_target(
     let open = invitation::Entity::find()
         .filter(invitation::Column::OrganizationId.eq(org))
         .filter(invitation::Column::InvitedUserId.eq(target.id))
-        .filter(invitation::Column::Status.eq(PENDING))
+        .filter(invitation::Column::Status.eq(InvitationStatus::PendingAcceptance.code()))
         .all(txn)
         .await?;
-    if let Some(live) = open.iter().find(|i| status_at(i, now) == PENDING) {
+    if let Some(live) = open
+        .iter()
+        .find(|i| status_at(i, now) == InvitationStatus::PendingAcceptance)
+    {
         return Err(CreateError::PendingInvitation {
             invitation_id: live.id,
         });
@@ -902,7 +908,7 @@ async fn belongs_to(
                 .add(invitation::Column::InvitedUserId.eq(user_id))
                 .add(invitation::Column::RedeemedBy.eq(user_id)),
         )
-        .filter(invitation::Column::Status.eq(super::ACCEPTED))
+        .filter(invitation::Column::Status.eq(InvitationStatus::Accepted.code()))
         .one(txn)
         .await?
         .is_some();

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::create::{queue_email, Inviter};
 use super::ticket::{redeem_url, InvitationTicket};
-use super::{status_at, ACCEPTED, EXPIRED, PENDING, REVOKED};
+use super::{status_at, InvitationStatus};
 use crate::clock::Clock;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{invitation, invitation_ticket, organization};
@@ -65,20 +65,27 @@ pub async fn list(
 ) -> Result<Page, ManageError> {
     let now = clock.now();
     let mut select = invitation::Entity::find().filter(invitation::Column::OrganizationId.eq(org));
-    select = match q.status.as_deref() {
+    let status = q
+        .status
+        .as_deref()
+        .map(|s| {
+            InvitationStatus::from_code(s).ok_or_else(|| {
+                ManageError::BadQuery(format!(
+                    "status must be PendingAcceptance, Accepted, Expired or Revoked, not {s:?}"
+                ))
+            })
+        })
+        .transpose()?;
+    let pending = InvitationStatus::PendingAcceptance.code();
+    select = match status {
         None => select,
-        Some(PENDING) => select
-            .filter(invitation::Column::Status.eq(PENDING))
+        Some(InvitationStatus::PendingAcceptance) => select
+            .filter(invitation::Column::Status.eq(pending))
             .filter(invitation::Column::ExpiresAt.gt(now)),
-        Some(EXPIRED) => select
-            .filter(invitation::Column::Status.eq(PENDING))
+        Some(InvitationStatus::Expired) => select
+            .filter(invitation::Column::Status.eq(pending))
             .filter(invitation::Column::ExpiresAt.lte(now)),
-        Some(s @ (ACCEPTED | REVOKED)) => select.filter(invitation::Column::Status.eq(s)),
-        Some(other) => {
-            return Err(ManageError::BadQuery(format!(
-                "status must be PendingAcceptance, Accepted, Expired or Revoked, not {other:?}"
-            )))
-        }
+        Some(stored) => select.filter(invitation::Column::Status.eq(stored.code())),
     };
     if let Some(email) = q.email.as_deref() {
         // Stored addresses are normalized; one that cannot be matches nothing.
@@ -165,12 +172,12 @@ pub async fn resend(
     let txn = crate::store::begin_write(db).await?;
     let row = find(&txn, org.id, id).await?;
     match status_at(&row, now) {
-        ACCEPTED => {
+        InvitationStatus::Accepted => {
             return Err(ManageError::Conflict(
                 "the invitation was accepted; reset the redemption to invite again",
             ))
         }
-        REVOKED => {
+        InvitationStatus::Revoked => {
             return Err(ManageError::Conflict(
                 "the invitation was revoked; create a new one",
             ))
@@ -252,9 +259,9 @@ pub async fn revoke(
     let now = clock.now();
     let txn = crate::store::begin_write(db).await?;
     let row = find(&txn, org, id).await?;
-    match row.status.as_str() {
-        REVOKED => return Ok(row),
-        ACCEPTED => {
+    match status_at(&row, now) {
+        InvitationStatus::Revoked => return Ok(row),
+        InvitationStatus::Accepted => {
             return Err(ManageError::Conflict(
                 "the invitation was accepted; it can no longer be revoked",
             ))
@@ -262,7 +269,7 @@ pub async fn revoke(
         _ => {}
     }
     let mut active = row.into_active_model();
-    active.status = Set(REVOKED.to_owned());
+    active.status = Set(InvitationStatus::Revoked.code().to_owned());
     active.revoked_at = Set(Some(now));
     let updated = active.update(&txn).await?;
     audit(

@@ -11,17 +11,14 @@ use chrono::{DateTime, Utc};
 
 use crate::store::entities::invitation;
 
-pub const PENDING: &str = "PendingAcceptance";
-pub const ACCEPTED: &str = "Accepted";
-pub const REVOKED: &str = "Revoked";
-pub const EXPIRED: &str = "Expired";
+pub use app::model::invitation::InvitationStatus;
 
 /// The status as Graph shows it: a pending invitation past its expiry is `Expired`.
-pub fn status_at(row: &invitation::Model, now: DateTime<Utc>) -> &'static str {
-    match row.status.as_str() {
-        ACCEPTED => ACCEPTED,
-        REVOKED => REVOKED,
-        _ if now >= row.expires_at => EXPIRED,
-        _ => PENDING,
+pub fn status_at(row: &invitation::Model, now: DateTime<Utc>) -> InvitationStatus {
+    use InvitationStatus::*;
+    match InvitationStatus::from_code(&row.status) {
+        Some(s @ (Accepted | Revoked)) => s,
+        _ if now >= row.expires_at => Expired,
+        _ => PendingAcceptance,
     }
 }

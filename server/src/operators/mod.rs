@@ -22,28 +22,7 @@ use crate::secret::Secret;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{invitation, org_role, user};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    Operator,
-    Admin,
-}
-
-impl Role {
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "operator" => Some(Role::Operator),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Operator => "operator",
-            Role::Admin => "admin",
-        }
-    }
-}
+pub use app::model::operator::Role;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateOperatorError {

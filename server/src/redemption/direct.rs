@@ -19,7 +19,7 @@ use crate::auth::rate_limit;
 use crate::clock::Clock;
 use crate::html::escape;
 use crate::invitations::ticket::{redeem_url, InvitationTicket};
-use crate::invitations::{status_at, ACCEPTED, PENDING};
+use crate::invitations::{status_at, InvitationStatus};
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{invitation, invitation_ticket, organization, user};
@@ -103,11 +103,12 @@ async fn invitation_for(
         .filter(user::Column::Email.eq(email))
         .one(conn)
         .await?;
-    let mut either = Condition::any().add(invitation::Column::Status.eq(PENDING));
+    let mut either = Condition::any()
+        .add(invitation::Column::Status.eq(InvitationStatus::PendingAcceptance.code()));
     if let Some(account) = &account {
         either = either.add(
             Condition::all()
-                .add(invitation::Column::Status.eq(ACCEPTED))
+                .add(invitation::Column::Status.eq(InvitationStatus::Accepted.code()))
                 .add(invitation::Column::RedeemedBy.eq(account.id)),
         );
     }
@@ -118,9 +119,12 @@ async fn invitation_for(
         .order_by_desc(invitation::Column::CreatedAt)
         .all(conn)
         .await?;
-    Ok(found
-        .into_iter()
-        .find(|i| matches!(status_at(i, now), PENDING | ACCEPTED)))
+    Ok(found.into_iter().find(|i| {
+        matches!(
+            status_at(i, now),
+            InvitationStatus::PendingAcceptance | InvitationStatus::Accepted
+        )
+    }))
 }
 
 /// The organization's sign-in form: a new link to the address's

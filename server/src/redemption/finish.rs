@@ -16,7 +16,7 @@ use crate::auth::session::{self, Visit};
 use crate::clock::Clock;
 use crate::federation::oidc::VerifiedIdentity;
 use crate::html::escape;
-use crate::invitations::PENDING;
+use crate::invitations::InvitationStatus;
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{identity, invitation, user};
@@ -65,7 +65,8 @@ pub(super) async fn user_by_email(
 /// The user whose redemption the invitation resets, if it resets one: that
 /// user signs in anew, so their account's sign-in is not offered.
 pub(super) fn reset_user(invitation: &invitation::Model) -> Option<Uuid> {
-    let resetting = invitation.reset_redemption && invitation.status == PENDING;
+    let resetting = invitation.reset_redemption
+        && invitation.status == InvitationStatus::PendingAcceptance.code();
     resetting.then_some(invitation.invited_user_id).flatten()
 }
 

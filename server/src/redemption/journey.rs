@@ -19,7 +19,7 @@ use super::automatic;
 use super::finish::Context;
 use super::landing::{find, link_state, Link};
 use crate::auth::session::Visit;
-use crate::invitations::{ACCEPTED, PENDING};
+use crate::invitations::InvitationStatus;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{company, consent, invitation, membership, terms_version, user};
 
@@ -103,7 +103,7 @@ pub(crate) async fn place(
     let stage = if !given && !automatic {
         Stage::Consent
     } else {
-        if link.invitation.status == PENDING || automatic {
+        if link.invitation.status == InvitationStatus::PendingAcceptance.code() || automatic {
             let txn = crate::store::begin_write(ctx.db).await?;
             // Locked, so that two requests record one automatic consent.
             find(&txn, raw, true).await?;
@@ -256,7 +256,7 @@ async fn accept_invitation(
     let accepted = invitation::Entity::update_many()
         .col_expr(
             invitation::Column::Status,
-            sea_orm::sea_query::Expr::value(ACCEPTED),
+            sea_orm::sea_query::Expr::value(InvitationStatus::Accepted.code()),
         )
         .col_expr(
             invitation::Column::RedeemedAt,
@@ -267,7 +267,7 @@ async fn accept_invitation(
             sea_orm::sea_query::Expr::value(user_id),
         )
         .filter(invitation::Column::Id.eq(link.invitation.id))
-        .filter(invitation::Column::Status.eq(PENDING))
+        .filter(invitation::Column::Status.eq(InvitationStatus::PendingAcceptance.code()))
         .exec(conn)
         .await?
         .rows_affected;

@@ -15,7 +15,7 @@ use crate::html::escape;
 use crate::invitations::create::{queue_email, Inviter};
 use crate::invitations::manage::reissue;
 use crate::invitations::ticket::InvitationTicket;
-use crate::invitations::{status_at, ACCEPTED, EXPIRED, REVOKED};
+use crate::invitations::{status_at, InvitationStatus};
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{invitation, invitation_ticket, organization, user};
@@ -28,10 +28,10 @@ pub fn link_state(
     now: DateTime<Utc>,
 ) -> LinkState {
     match status_at(invitation, now) {
-        ACCEPTED => LinkState::Accepted,
-        REVOKED => LinkState::Revoked,
+        InvitationStatus::Accepted => LinkState::Accepted,
+        InvitationStatus::Revoked => LinkState::Revoked,
         _ if ticket.replaced_at.is_some() => LinkState::Replaced,
-        EXPIRED => LinkState::Expired,
+        InvitationStatus::Expired => LinkState::Expired,
         _ => LinkState::Pending,
     }
 }

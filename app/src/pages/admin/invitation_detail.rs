@@ -13,7 +13,8 @@ use crate::components::admin_nav::AdminNav;
 use crate::components::copy_button::CopyButton;
 use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
-use crate::model::invitation::InvitationActionOutcome;
+use crate::model::invitation::{InvitationActionOutcome, InvitationStatus};
+use crate::model::operator::CurrentOperator;
 use crate::pages::admin::invitations::status_name;
 use crate::pages::admin::operators::access_notice;
 
@@ -99,13 +100,13 @@ pub fn InvitationDetailPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
                 {move || Suspend::new(async move {
                     let me = operator.await.ok().flatten();
-                    let admin = me.as_ref().is_some_and(|o| o.role == "admin");
+                    let admin = me.as_ref().is_some_and(CurrentOperator::is_admin);
                     let csrf = me.map(|o| o.csrf).unwrap_or_default();
                     match detail.await {
                         Ok(Some(d)) => {
-                            let status = d.row.status.clone();
+                            let status = d.row.status;
                             let email = d.row.email.clone();
-                            let open = status == "PendingAcceptance" || status == "Expired";
+                            let open = matches!(status, InvitationStatus::PendingAcceptance | InvitationStatus::Expired);
                             let id = d.row.id.clone();
                             view! {
                                 <h1 id="detail-heading">{move || fill(t().detail_heading, &[("email", &email)])}</h1>
@@ -113,7 +114,7 @@ pub fn InvitationDetailPage() -> impl IntoView {
                                 {end_outcome}
                                 <dl class="facts">
                                     <dt>{move || t().column_status}</dt>
-                                    <dd>{move || status_name(t(), &status)}</dd>
+                                    <dd>{move || status_name(t(), status)}</dd>
                                     <dt>{move || t().column_name}</dt>
                                     <dd>{d.row.display_name.clone().unwrap_or_default()}</dd>
                                     <dt>{move || t().column_inviter}</dt>

@@ -10,24 +10,27 @@ use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
 use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
-use crate::model::invitation::{InvitationRow, STATUSES};
+use crate::model::invitation::{InvitationRow, InvitationStatus};
 use crate::query::encode;
 
 /// The translated name of a status.
-pub fn status_name(s: &'static Strings, status: &str) -> &'static str {
+pub fn status_name(s: &'static Strings, status: InvitationStatus) -> &'static str {
     match status {
-        "PendingAcceptance" => s.status_pending,
-        "Accepted" => s.status_accepted,
-        "Expired" => s.status_expired,
-        "Revoked" => s.status_revoked,
-        _ => s.status_all,
+        InvitationStatus::PendingAcceptance => s.status_pending,
+        InvitationStatus::Accepted => s.status_accepted,
+        InvitationStatus::Expired => s.status_expired,
+        InvitationStatus::Revoked => s.status_revoked,
     }
 }
 
-fn list_href(status: Option<&str>, search: Option<&str>, cursor: Option<&str>) -> String {
+fn list_href(
+    status: Option<InvitationStatus>,
+    search: Option<&str>,
+    cursor: Option<&str>,
+) -> String {
     let mut query = Vec::new();
     if let Some(s) = status {
-        query.push(format!("status={s}"));
+        query.push(format!("status={}", s.code()));
     }
     if let Some(q) = search {
         query.push(format!("q={}", encode(q)));
@@ -52,7 +55,7 @@ pub fn AdminInvitations() -> impl IntoView {
         query
             .read()
             .get("status")
-            .filter(|s| STATUSES.contains(&s.as_str()))
+            .and_then(|s| InvitationStatus::from_code(&s))
     };
     let search = move || {
         query
@@ -70,9 +73,9 @@ pub fn AdminInvitations() -> impl IntoView {
     let filters = move || {
         let current = status();
         std::iter::once(None)
-            .chain(STATUSES.iter().map(|s| Some(*s)))
+            .chain(InvitationStatus::ALL.iter().map(|&s| Some(s)))
             .map(|s| {
-                let selected = current.as_deref() == s;
+                let selected = current == s;
                 view! {
                     <li>
                         <a href=list_href(s, search().as_deref(), None) aria-current=selected.then_some("page")>
@@ -84,13 +87,13 @@ pub fn AdminInvitations() -> impl IntoView {
             .collect_view()
     };
     let row = move |r: InvitationRow| {
-        let status = r.status.clone();
-        let badge = format!("badge status-{}", status.to_lowercase());
+        let status = r.status;
+        let badge = format!("badge status-{}", status.code().to_lowercase());
         view! {
             <tr>
                 <td><a href=format!("/admin/invitations/{}", r.id)>{r.email}</a></td>
                 <td>{r.display_name.unwrap_or_default()}</td>
-                <td><span class=badge>{move || status_name(t(), &status)}</span></td>
+                <td><span class=badge>{move || status_name(t(), status)}</span></td>
                 <td>{r.inviter.unwrap_or_default()}</td>
                 <td>{r.created_at}</td>
                 <td>{r.expires_at}</td>
@@ -104,7 +107,7 @@ pub fn AdminInvitations() -> impl IntoView {
         <section class="card wide" aria-labelledby="invitations-heading">
             <h1 id="invitations-heading">{move || t().invitations_heading}</h1>
             <form class="search" method="get" action="/admin/invitations" role="search">
-                {move || status().map(|s| view! { <input type="hidden" name="status" value=s/> })}
+                {move || status().map(|s| view! { <input type="hidden" name="status" value=s.code()/> })}
                 <label for="invitation-search">{move || t().search_label}</label>
                 <div class="search-row">
                     <input id="invitation-search" type="search" name="q" value=search maxlength="200"/>
@@ -125,7 +128,7 @@ pub fn AdminInvitations() -> impl IntoView {
                         Err(_) => view! { <p class="notice alert" role="alert">{move || t().load_failed}</p> }.into_any(),
                         Ok(p) if p.rows.is_empty() => view! { <p>{move || t().no_invitations}</p> }.into_any(),
                         Ok(p) => {
-                            let next = p.next.map(|c| list_href(current.as_deref(), text.as_deref(), Some(&c)));
+                            let next = p.next.map(|c| list_href(current, text.as_deref(), Some(&c)));
                             view! {
                                 <div class="table-scroll" role="region" aria-labelledby="invitations-caption" tabindex="0">
                                     <table>

@@ -64,7 +64,7 @@ pub fn NewInvitation() -> impl IntoView {
         operator
             .get()
             .and_then(|o| o.ok().flatten())
-            .is_some_and(|o| o.role == "admin")
+            .is_some_and(|o| o.is_admin())
     };
 
     let email = RwSignal::new(String::new());
@@ -206,7 +206,8 @@ pub fn NewInvitation() -> impl IntoView {
                             <label for="language">{move || t().field_language}</label>
                             <select id="language" name="form[language]" on:change=move |ev| language.set(event_target_value(&ev))>
                                 {Locale::ALL
-                                    .into_iter()
+                                    .iter()
+                                    .copied()
                                     .map(|l| {
                                         let label = move || match l {
                                             Locale::En => t().language_en,

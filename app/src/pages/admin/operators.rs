@@ -16,7 +16,9 @@ use crate::i18n::fill;
 use crate::i18n::use_locale;
 use crate::i18n::Strings;
 use crate::model::email::normalize_email;
-use crate::model::operator::{AccessOutcome, AddOperatorOutcome, ContactOutcome};
+use crate::model::operator::{
+    AccessOutcome, AddOperatorOutcome, ContactOutcome, CurrentOperator, Role,
+};
 use crate::pages::admin::new_invitation::email_problem_text;
 
 /// What an admin's action on someone's access came to, as a notice.
@@ -114,7 +116,7 @@ pub fn AdminOperators() -> impl IntoView {
                     Suspend::new(async move {
                         let rows = operators.await.unwrap_or_default();
                         // Admins act on the other operators' access.
-                        let admin = me.await.ok().flatten().filter(|me| me.role == "admin");
+                        let admin = me.await.ok().flatten().filter(CurrentOperator::is_admin);
                         view! {
                             <div class="table-scroll" role="region" aria-labelledby="operators-caption" tabindex="0">
                                 <table>
@@ -132,7 +134,7 @@ pub fn AdminOperators() -> impl IntoView {
                                         {rows
                                             .into_iter()
                                             .map(|r| {
-                                                let is_admin = r.role == "admin";
+                                                let is_admin = r.role == Role::Admin;
                                                 let actions = admin.clone().map(|me| {
                                                     let csrf = me.csrf.clone();
                                                     let email = r.email.clone();
@@ -203,7 +205,7 @@ pub fn AdminOperators() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
                 {move || Suspend::new(async move {
                     match me.await.ok().flatten() {
-                        Some(me) if me.role == "admin" => view! {
+                        Some(me) if me.is_admin() => view! {
                             <ActionForm action=add attr:class="stack" attr:novalidate=true>
                                 <input type="hidden" name="csrf" value=me.csrf/>
                                 <label for="operator-email">{move || t().field_invitee_email}</label>

@@ -11,6 +11,7 @@ use crate::api::providers::{load_providers, AddProvider, RemoveProvider};
 use crate::components::admin_nav::AdminNav;
 use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
+use crate::model::operator::CurrentOperator;
 use crate::model::providers::{ProviderKind, ProviderOutcome, ProviderProblem, ProviderRow};
 
 pub fn kind_name(s: &Strings, kind: ProviderKind) -> &'static str {
@@ -99,7 +100,7 @@ pub fn AdminProviders() -> impl IntoView {
                     let (Ok(data), me) = (view_data.await, me.await.ok().flatten()) else {
                         return view! { <p class="notice alert" role="alert">{move || t().error_try_again}</p> }.into_any();
                     };
-                    let admin_csrf = me.filter(|m| m.role == "admin").map(|m| m.csrf);
+                    let admin_csrf = me.filter(CurrentOperator::is_admin).map(|m| m.csrf);
                     view! {
                         <p>{move || t().providers_intro}</p>
                         <p><code id="redirect-uri">{data.redirect_uri.clone()}</code></p>
@@ -112,7 +113,7 @@ pub fn AdminProviders() -> impl IntoView {
             // that a refused form keeps what the admin typed.
             <Suspense>
                 {move || Suspend::new(async move {
-                    match me.await.ok().flatten().filter(|m| m.role == "admin") {
+                    match me.await.ok().flatten().filter(CurrentOperator::is_admin) {
                         Some(me) => view! { <AddProviderForm csrf=me.csrf add/> }.into_any(),
                         None => view! { <p class="hint">{move || t().admins_only}</p> }.into_any(),
                     }

@@ -10,7 +10,7 @@ use crate::api::operators::{list_own_sessions, EndEverySession, EndOwnSessions};
 use crate::components::admin_nav::AdminNav;
 use crate::i18n::fill;
 use crate::i18n::use_locale;
-use crate::model::operator::{EndSessionsOutcome, SessionRow};
+use crate::model::operator::{CurrentOperator, EndSessionsOutcome, SessionRow};
 use crate::pages::admin::operators::access_notice;
 
 #[component]
@@ -100,7 +100,7 @@ pub fn AdminSessions() -> impl IntoView {
         </section>
         <Suspense>
             {move || Suspend::new(async move {
-                me.await.ok().flatten().filter(|me| me.role == "admin").map(|me| view! {
+                me.await.ok().flatten().filter(CurrentOperator::is_admin).map(|me| view! {
                     <section class="card narrow" aria-labelledby="everyone-heading">
                         <h2 id="everyone-heading">{move || t().everyone_heading}</h2>
                         <p>{move || t().everyone_intro}</p>

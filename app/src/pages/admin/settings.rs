@@ -78,7 +78,7 @@ pub fn AdminSettings() -> impl IntoView {
                         return view! { <p class="notice alert" role="alert">{move || t().error_try_again}</p> }.into_any();
                     };
                     match me {
-                        Some(me) if me.role == "admin" => view! {
+                        Some(me) if me.is_admin() => view! {
                             <SettingsForm current csrf=me.csrf.clone() save/>
                             <PrivacyStatement csrf=Some(me.csrf.clone())/>
                             <DomainList kind=DomainKind::Own csrf=Some(me.csrf.clone())/>

@@ -10,6 +10,7 @@ use crate::api::terms::{load_terms, PublishTerms};
 use crate::components::admin_nav::AdminNav;
 use crate::i18n::fill;
 use crate::i18n::use_locale;
+use crate::model::operator::CurrentOperator;
 use crate::model::terms::{terms_problem, TermsOutcome, TERMS_MAX_CHARS};
 
 #[component]
@@ -68,7 +69,7 @@ pub fn AdminTerms() -> impl IntoView {
                         None => view! { <p>{move || t().terms_none}</p> }.into_any(),
                     };
                     let draft = view.current.map(|c| c.markdown).unwrap_or_default();
-                    let form = match me.filter(|m| m.role == "admin") {
+                    let form = match me.filter(CurrentOperator::is_admin) {
                         Some(me) => view! { <PublishForm csrf=me.csrf draft publish/> }.into_any(),
                         None => view! { <p class="hint">{move || t().admins_only}</p> }.into_any(),
                     };

@@ -107,7 +107,7 @@ pub fn to_resource(
             id: row.invited_user_id,
         },
         reset_redemption: row.reset_redemption,
-        status: status_at(row, now).to_owned(),
+        status: status_at(row, now).code().to_owned(),
         created_at: row.created_at,
         expires_at: row.expires_at,
         company: row.company_draft.clone(),

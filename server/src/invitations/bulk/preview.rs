@@ -16,7 +16,7 @@ use super::csv_file::{self, CsvRow};
 use super::{problem, request_for, stored_values};
 use crate::clock::Clock;
 use crate::invitations::create::validate;
-use crate::invitations::{ACCEPTED, PENDING};
+use crate::invitations::InvitationStatus;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{
     bulk_import, bulk_import_row, company, invitation, membership, org_role, organization, user,
@@ -187,7 +187,7 @@ async fn pending_emails(
         .column(invitation::Column::InvitedEmail)
         .column(invitation::Column::ExpiresAt)
         .filter(invitation::Column::OrganizationId.eq(org))
-        .filter(invitation::Column::Status.eq(PENDING))
+        .filter(invitation::Column::Status.eq(InvitationStatus::PendingAcceptance.code()))
         .into_tuple()
         .all(conn)
         .await?;
@@ -216,7 +216,7 @@ async fn member_emails(conn: &impl ConnectionTrait, org: Uuid) -> Result<HashSet
         .column(invitation::Column::InvitedUserId)
         .column(invitation::Column::RedeemedBy)
         .filter(invitation::Column::OrganizationId.eq(org))
-        .filter(invitation::Column::Status.eq(ACCEPTED))
+        .filter(invitation::Column::Status.eq(InvitationStatus::Accepted.code()))
         .into_tuple()
         .all(conn)
         .await?;

@@ -74,7 +74,8 @@ pub async fn view(
         .all(conn)
         .await?;
     let verdict_counts = Verdict::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .map(|v| {
             let n = counted
                 .iter()
