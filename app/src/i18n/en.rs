@@ -78,7 +78,7 @@ pub static EN: Strings = Strings {
     error_email_required: "Enter the invitee's email address.",
     error_email_invalid: "Enter an email address like name@example.com.",
     error_email_too_long: "The email address is too long: at most 254 characters.",
-    error_name_too_long: "The name is too long: at most 256 characters.",
+    error_name_too_long: "The name can have at most 256 characters, and no tabs or line breaks.",
     error_message_too_long: "The message is too long: at most {max} characters.",
     error_server_invalid: "The server refused some fields; check them and try again.",
     error_pending_exists: "This address already has a pending invitation. Resend or revoke it instead.",

@@ -78,7 +78,7 @@ pub static KO: Strings = Strings {
     error_email_required: "초대받을 사람의 이메일 주소를 입력하세요.",
     error_email_invalid: "name@example.com 형식의 이메일 주소를 입력하세요.",
     error_email_too_long: "이메일 주소가 너무 깁니다. 최대 254자까지 가능합니다.",
-    error_name_too_long: "이름이 너무 깁니다. 최대 256자까지 가능합니다.",
+    error_name_too_long: "이름은 최대 256자까지 가능하며 탭이나 줄바꿈을 포함할 수 없습니다.",
     error_message_too_long: "메시지가 너무 깁니다. 최대 {max}자까지 가능합니다.",
     error_server_invalid: "서버가 일부 항목을 거부했습니다. 확인한 뒤 다시 시도하세요.",
     error_pending_exists: "이 주소에는 이미 대기 중인 초대가 있습니다. 대신 다시 보내거나 취소하세요.",

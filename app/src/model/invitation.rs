@@ -1,6 +1,148 @@
-//! Invitations as the dashboard shows them.
+//! Invitations: the rules of a new invitation's own fields (run in the
+//! dashboard's form and on the server for every front door), and
+//! invitations as the dashboard shows them.
+
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
+
+use super::company::CompanyField;
+use super::locale::Locale;
+
+/// A field of a new invitation. The API names it by [`Self::api_name`]; the
+/// dashboard's form and CSV files by [`Self::form_name`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationField {
+    Email,
+    /// Where the invitee lands after redemption (the API's only).
+    RedirectUrl,
+    DisplayName,
+    Message,
+    Language,
+    Cc,
+    UserType,
+    Expiry,
+    /// The company draft as a whole.
+    Company,
+    /// One field of the company draft.
+    CompanyField(CompanyField),
+    /// An existing company of the organization to join.
+    CompanyId,
+    /// The user whose redemption a new invitation resets.
+    ResetUser,
+}
+
+impl InvitationField {
+    /// The field's path in the API's request body.
+    pub fn api_name(self) -> Cow<'static, str> {
+        use InvitationField::*;
+        Cow::Borrowed(match self {
+            Email => "invitedUserEmailAddress",
+            RedirectUrl => "inviteRedirectUrl",
+            DisplayName => "invitedUserDisplayName",
+            Message => "invitedUserMessageInfo.customizedMessageBody",
+            Language => "invitedUserMessageInfo.messageLanguage",
+            Cc => "invitedUserMessageInfo.ccRecipients",
+            UserType => "invitedUserType",
+            Expiry => "expiresInDays",
+            Company => "company",
+            CompanyField(f) => return Cow::Owned(format!("company.{}", f.api_name())),
+            CompanyId => "companyId",
+            ResetUser => "invitedUser.id",
+        })
+    }
+
+    /// The field's name in the dashboard's form and in CSV files; fields
+    /// that only the API has keep the API's name.
+    pub fn form_name(self) -> Cow<'static, str> {
+        use InvitationField::*;
+        match self {
+            Email => "email".into(),
+            DisplayName => "display_name".into(),
+            Message => "message".into(),
+            Language => "language".into(),
+            CompanyField(f) => f.form_name().into(),
+            other => other.api_name(),
+        }
+    }
+}
+
+pub const DISPLAY_NAME_MAX_CHARS: usize = 256;
+pub const MESSAGE_MAX_CHARS: usize = 2000;
+/// How long a link stays valid, in days: the range and the default.
+pub const EXPIRY_DAYS: std::ops::RangeInclusive<i64> = 1..=90;
+pub const DEFAULT_EXPIRY_DAYS: i64 = 30;
+
+/// The display name as stored: trimmed, `None` when blank; at most
+/// [`DISPLAY_NAME_MAX_CHARS`] characters without control characters.
+pub fn display_name(raw: &str) -> Result<Option<String>, &'static str> {
+    let name = raw.trim();
+    if name.chars().count() > DISPLAY_NAME_MAX_CHARS || name.chars().any(char::is_control) {
+        return Err("name_invalid");
+    }
+    Ok((!name.is_empty()).then(|| name.to_owned()))
+}
+
+/// The personal message as stored: trimmed, `None` when blank; at most
+/// [`MESSAGE_MAX_CHARS`] characters (it is shown as text, never as markup).
+pub fn message(raw: &str) -> Result<Option<String>, &'static str> {
+    let message = raw.trim();
+    if message.chars().count() > MESSAGE_MAX_CHARS {
+        return Err("message_too_long");
+    }
+    Ok((!message.is_empty()).then(|| message.to_owned()))
+}
+
+/// The email's language: `None` when blank (the organization's default),
+/// else `en` or `ko`, region tags such as `ko-KR` accepted.
+pub fn language(raw: &str) -> Result<Option<Locale>, &'static str> {
+    match raw.trim() {
+        "" => Ok(None),
+        code => Locale::from_code(code).map(Some).ok_or("language_invalid"),
+    }
+}
+
+/// Days until the link expires: [`DEFAULT_EXPIRY_DAYS`] unless given, within [`EXPIRY_DAYS`].
+pub fn expiry_days(days: Option<i64>) -> Result<i64, &'static str> {
+    let days = days.unwrap_or(DEFAULT_EXPIRY_DAYS);
+    if EXPIRY_DAYS.contains(&days) {
+        Ok(days)
+    } else {
+        Err("expiry_invalid")
+    }
+}
+
+/// Graph's kinds of invited user; Lobby stores the kind and treats both alike.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+pub enum UserType {
+    #[default]
+    Guest,
+    Member,
+}
+
+impl UserType {
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+
+    /// `Guest` unless given; `Guest` or `Member`.
+    pub fn parse(raw: Option<&str>) -> Result<UserType, &'static str> {
+        raw.map_or(Ok(UserType::Guest), |r| {
+            r.parse().map_err(|_| "user_type_invalid")
+        })
+    }
+}
 
 /// Where an invitation stands, named as Microsoft Graph names it. Only
 /// `PendingAcceptance`, `Accepted` and `Revoked` are stored: a pending
@@ -116,9 +258,9 @@ pub enum NewInvitationOutcome {
         redeem_url: String,
         sent: bool,
     },
-    /// Fields the server refused, by form field name.
+    /// Fields the server refused.
     Invalid {
-        fields: Vec<String>,
+        fields: Vec<InvitationField>,
     },
     PendingExists {
         invitation_id: String,
@@ -131,8 +273,6 @@ pub enum NewInvitationOutcome {
     /// Only admins reset a redemption.
     ResetNeedsAdmin,
 }
-
-pub const MESSAGE_MAX_CHARS: usize = 2000;
 
 /// One invitation with what happened to it, oldest event first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,4 +301,68 @@ pub enum InvitationActionOutcome {
     /// Not possible in the invitation's state (accepted, revoked).
     NotPossible,
     NotFound,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_blank_is_none_and_long_or_control_is_refused() {
+        assert_eq!(display_name("  Jun Park "), Ok(Some("Jun Park".into())));
+        assert_eq!(display_name(" \t "), Ok(None));
+        assert_eq!(display_name(&"가".repeat(256)), Ok(Some("가".repeat(256))));
+        assert_eq!(display_name(&"가".repeat(257)), Err("name_invalid"));
+        assert_eq!(display_name("Jun\tPark"), Err("name_invalid"));
+        assert_eq!(display_name("Jun\u{7}"), Err("name_invalid"));
+    }
+
+    #[test]
+    fn messages_languages_expiry_and_user_types_follow_the_api() {
+        assert_eq!(message(" hi "), Ok(Some("hi".into())));
+        assert_eq!(message(""), Ok(None));
+        assert_eq!(
+            message(&"a".repeat(MESSAGE_MAX_CHARS)).map(|m| m.map(|m| m.len())),
+            Ok(Some(2000))
+        );
+        assert_eq!(
+            message(&"a".repeat(MESSAGE_MAX_CHARS + 1)),
+            Err("message_too_long")
+        );
+        assert_eq!(language(" ko-KR "), Ok(Some(Locale::Ko)));
+        assert_eq!(language(""), Ok(None));
+        assert_eq!(language("fr"), Err("language_invalid"));
+        assert_eq!(expiry_days(None), Ok(DEFAULT_EXPIRY_DAYS));
+        assert_eq!(expiry_days(Some(90)), Ok(90));
+        assert_eq!(expiry_days(Some(0)), Err("expiry_invalid"));
+        assert_eq!(expiry_days(Some(91)), Err("expiry_invalid"));
+        assert_eq!(UserType::parse(None), Ok(UserType::Guest));
+        assert_eq!(UserType::parse(Some("Member")), Ok(UserType::Member));
+        assert_eq!(UserType::parse(Some("member")), Err("user_type_invalid"));
+    }
+
+    #[test]
+    fn each_field_has_its_api_path_and_its_form_column() {
+        use InvitationField::*;
+        let names = |f: InvitationField| (f.api_name().into_owned(), f.form_name().into_owned());
+        let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        assert_eq!(names(Email), pair("invitedUserEmailAddress", "email"));
+        assert_eq!(
+            names(DisplayName),
+            pair("invitedUserDisplayName", "display_name")
+        );
+        assert_eq!(
+            names(Message),
+            pair("invitedUserMessageInfo.customizedMessageBody", "message")
+        );
+        assert_eq!(
+            names(Language),
+            pair("invitedUserMessageInfo.messageLanguage", "language")
+        );
+        assert_eq!(
+            names(CompanyField(super::CompanyField::TaxId)),
+            pair("company.taxId", "tax_id")
+        );
+        assert_eq!(names(ResetUser), pair("invitedUser.id", "invitedUser.id"));
+    }
 }

@@ -4,13 +4,15 @@
 
 use app::model::email::normalize_email;
 use libfuzzer_sys::fuzz_target;
-use lobby::invitations::create::{validate, CreateRequest};
+use lobby::http::graph::request::CreateRequest;
+use lobby::invitations::request::validate;
 
 fuzz_target!(|bytes: &[u8]| {
     let Ok(request) = serde_json::from_slice::<CreateRequest>(bytes) else {
         return;
     };
-    if let Ok(valid) = validate(request, &["https://lobby.example/".to_owned()]) {
+    let (new, _) = request.into_new();
+    if let Ok(valid) = validate(new, &["https://lobby.example/".to_owned()]) {
         assert_eq!(normalize_email(valid.email()).as_deref(), Ok(valid.email()));
     }
 });

@@ -27,6 +27,7 @@ use crate::clock::{minutes, Clock};
 use crate::federation::providers;
 use crate::invitations::bulk;
 use crate::invitations::manage::{self, ListQuery, ManageError};
+use crate::invitations::request::{validate, NewInvitation, Reset};
 use crate::invitations::{status_at, InvitationStatus};
 use crate::operators::access::{self, Admin};
 use crate::redemption::step::stored_order;
@@ -49,14 +50,28 @@ fn unavailable(e: impl std::fmt::Display) -> PortError {
     PortError::Unavailable
 }
 
-/// The form's company fields that were filled in, as the API's draft.
-fn company_draft(form: &NewInvitationForm) -> Option<serde_json::Map<String, serde_json::Value>> {
-    let draft: serde_json::Map<_, _> = CompanyField::ALL
+/// The invitation the dashboard's form asks for; it lands on the portal.
+fn new_invitation(form: NewInvitationForm, portal: &url::Url) -> NewInvitation {
+    let company: Vec<(CompanyField, String)> = CompanyField::ALL
         .into_iter()
         .filter(|f| !form.company_value(*f).trim().is_empty())
-        .map(|f| (f.api_name().to_owned(), form.company_value(f).into()))
+        .map(|f| (f, form.company_value(f).to_owned()))
         .collect();
-    (!draft.is_empty()).then_some(draft)
+    let reset = (!form.reset_user_id.is_empty()).then_some(form.reset_user_id);
+    NewInvitation {
+        email: Some(form.email),
+        redirect_url: Some(portal.to_string()),
+        display_name: Some(form.display_name),
+        message: Some(form.message),
+        language: Some(form.language),
+        company: (!company.is_empty()).then_some(company),
+        send_email: form.send_email,
+        reset: Reset {
+            requested: reset.is_some(),
+            user_id: reset,
+        },
+        ..NewInvitation::default()
+    }
 }
 
 const PAGE_SIZE: u64 = 25;
@@ -340,32 +355,13 @@ impl Dashboard for DashboardService {
         form: NewInvitationForm,
     ) -> PortFuture<'_, Result<NewInvitationOutcome, PortError>> {
         Box::pin(async move {
-            use crate::invitations::create::{
-                self, CreateError, CreateRequest, InvitedUserRef, Inviter, MessageInfo,
-            };
+            use crate::invitations::create::{self, CreateError, FieldError, Inviter};
             let (org, inviter) = self.org_and_operator(&inviter_email).await?;
-            let company = company_draft(&form);
-            let request = CreateRequest {
-                invited_user_email_address: Some(form.email),
-                invite_redirect_url: Some(self.public_url.to_string()),
-                invited_user_display_name: Some(form.display_name),
-                send_invitation_message: form.send_email,
-                invited_user_message_info: Some(MessageInfo {
-                    customized_message_body: Some(form.message),
-                    message_language: Some(form.language),
-                    cc_recipients: Vec::new(),
-                }),
-                company,
-                reset_redemption: !form.reset_user_id.is_empty(),
-                invited_user: (!form.reset_user_id.is_empty()).then(|| InvitedUserRef {
-                    id: Some(form.reset_user_id.clone()),
-                }),
-                ..CreateRequest::default()
+            let refused = |errors: Vec<FieldError>| NewInvitationOutcome::Invalid {
+                fields: errors.iter().map(|e| e.field).collect(),
             };
-            let refused = |errors: Vec<create::FieldError>| NewInvitationOutcome::Invalid {
-                fields: errors.iter().map(|e| e.form_name().to_owned()).collect(),
-            };
-            let valid = match create::validate(request, &[self.public_url.to_string()]) {
+            let request = new_invitation(form, &self.public_url);
+            let valid = match validate(request, &[self.public_url.to_string()]) {
                 Ok(valid) => valid,
                 Err(errors) => return Ok(refused(errors)),
             };

@@ -8,7 +8,7 @@ mod customer;
 mod dashboard;
 mod dev_mail;
 mod direct;
-mod graph;
+pub mod graph;
 mod health;
 mod language;
 mod operator_session;

@@ -1,130 +1,30 @@
-//! Creating an invitation from an API request.
+//! Creating checked invitations: one, or a batch in one transaction, each
+//! with its invited user, ticket, email and audit event.
 
 use std::collections::HashMap;
 
-use app::i18n::{company_problem_message, Locale};
-use app::model::company::{check_field, CompanyField, Completeness};
-use app::model::email::{normalize_email, EmailProblem};
+use app::model::invitation::InvitationField;
+use app::model::locale::Locale;
 use chrono::SubsecRound;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
     IntoActiveModel, QueryFilter, Set,
 };
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::json;
 use uuid::Uuid;
 
+pub use super::request::{FieldError, Valid};
 use super::ticket::{redeem_url, InvitationTicket};
 use super::{status_at, InvitationStatus};
 use crate::clock::Clock;
 use crate::mail::templates::{invitation as invitation_email, InvitationEmail};
 use crate::mail::{enqueue, outbox, OutgoingEmail};
-use crate::operators::{email_message, Role};
+use crate::operators::Role;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{
     audit_event, company, email_outbox, invitation, invitation_ticket, membership, org_role,
     organization, user,
 };
-
-/// The body of `POST /v1.0/invitations`, as Graph names its fields, plus
-/// Lobby's `company`, `companyId` and `expiresInDays`.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[schema(example = json!({
-    "invitedUserEmailAddress": "jun@customer.example",
-    "invitedUserDisplayName": "Jun Park",
-    "inviteRedirectUrl": "https://lobby.example/welcome",
-    "sendInvitationMessage": true,
-    "invitedUserMessageInfo": {"messageLanguage": "ko"},
-    "company": {"legalName": "Customer Co., Ltd.", "country": "KR"}
-}))]
-pub struct CreateRequest {
-    /// Required. The invitee's address.
-    // Optional in Rust so that a missing field gets its own "is required"
-    // detail next to the others, rather than serde's first-error message.
-    #[schema(required = true, value_type = String, format = Email, max_length = 254)]
-    pub invited_user_email_address: Option<String>,
-    /// Required. Where the invitee lands after redemption; must lie under one of
-    /// the organization's allowed redirect prefixes.
-    #[schema(required = true, value_type = String, pattern = "^https?://")]
-    pub invite_redirect_url: Option<String>,
-    pub invited_user_display_name: Option<String>,
-    /// Queue the invitation email (default false, as in Graph).
-    #[serde(default)]
-    pub send_invitation_message: bool,
-    pub invited_user_message_info: Option<MessageInfo>,
-    /// `Guest` (default) or `Member`.
-    pub invited_user_type: Option<String>,
-    /// A company draft: legalName, street, postalCode, city, country, taxId, phone, website (all text).
-    #[schema(value_type = Option<Object>)]
-    pub company: Option<Map<String, Value>>,
-    /// An existing company of the organization to join (instead of `company`).
-    pub company_id: Option<String>,
-    /// 1 to 90, default 30.
-    #[schema(minimum = 1, maximum = 90)]
-    pub expires_in_days: Option<i64>,
-    /// Invite again someone who already redeemed: their next redemption binds
-    /// a new identity (and this email) to the same user. Needs `invitedUser.id`.
-    #[serde(default)]
-    pub reset_redemption: bool,
-    /// With `resetRedemption`: the user to invite again.
-    pub invited_user: Option<InvitedUserRef>,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct InvitedUserRef {
-    pub id: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct MessageInfo {
-    /// At most 2000 characters; shown as text, never as markup.
-    pub customized_message_body: Option<String>,
-    /// `en` or `ko` (region tags such as `ko-KR` are accepted).
-    pub message_language: Option<String>,
-    /// At most one recipient of a copy.
-    #[serde(default)]
-    pub cc_recipients: Vec<Recipient>,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Recipient {
-    pub email_address: RecipientAddress,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct RecipientAddress {
-    pub address: String,
-    pub name: Option<String>,
-}
-
-/// One invalid field: `target` is the request's field name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub target: String,
-    /// What is wrong, for translation (`i18n::problem_message`).
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl FieldError {
-    /// The field's name in the dashboard's form and in CSV files.
-    pub fn form_name(&self) -> &str {
-        match self.target.as_str() {
-            "invitedUserEmailAddress" => "email",
-            "invitedUserDisplayName" => "display_name",
-            "invitedUserMessageInfo.messageLanguage" => "language",
-            "invitedUserMessageInfo.customizedMessageBody" => "message",
-            other => other
-                .strip_prefix("company.")
-                .and_then(CompanyField::from_api_name)
-                .map_or(other, |f| f.form_name()),
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
@@ -144,328 +44,6 @@ pub enum CreateError {
     ResetNeedsAdmin,
     #[error("database: {0}")]
     Database(#[from] DbErr),
-}
-
-/// A request that passed validation.
-pub struct Valid {
-    email: String,
-    redirect_url: String,
-    display_name: Option<String>,
-    send: bool,
-    message: Option<String>,
-    language: Option<Locale>,
-    cc: Option<String>,
-    user_type: &'static str,
-    company: Option<Value>,
-    company_id: Option<Uuid>,
-    expires_in_days: i64,
-    /// The bulk import that asked for it, if any (for the audit trail).
-    import_id: Option<Uuid>,
-    /// The user whose redemption this invitation resets.
-    reset_user: Option<Uuid>,
-}
-
-impl Valid {
-    pub fn email(&self) -> &str {
-        &self.email
-    }
-
-    pub fn from_import(self, import_id: Uuid) -> Valid {
-        Valid {
-            import_id: Some(import_id),
-            ..self
-        }
-    }
-}
-
-/// Checks every field and reports each invalid one, not only the first.
-pub fn validate(
-    req: CreateRequest,
-    allowed_redirects: &[String],
-) -> Result<Valid, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let mut bad = |target: &str, code: &'static str, message: String| {
-        errors.push(FieldError {
-            target: target.into(),
-            code,
-            message,
-        })
-    };
-
-    let email = match req
-        .invited_user_email_address
-        .as_deref()
-        .map(normalize_email)
-    {
-        None => {
-            bad("invitedUserEmailAddress", "required", "is required".into());
-            None
-        }
-        Some(Err(p)) => {
-            bad(
-                "invitedUserEmailAddress",
-                email_code(p),
-                email_message(p).into(),
-            );
-            None
-        }
-        Some(Ok(e)) => Some(e),
-    };
-
-    let redirect_url = match req.invite_redirect_url.as_deref().map(str::trim) {
-        None | Some("") => {
-            bad("inviteRedirectUrl", "required", "is required".into());
-            None
-        }
-        Some(raw) => match url::Url::parse(raw) {
-            Ok(u)
-                if matches!(u.scheme(), "http" | "https")
-                    && allowed_redirects
-                        .iter()
-                        .any(|p| under_prefix(u.as_str(), p)) =>
-            {
-                Some(u.to_string())
-            }
-            Ok(u) if matches!(u.scheme(), "http" | "https") => {
-                bad(
-                    "inviteRedirectUrl",
-                    "redirect_not_allowed",
-                    format!(
-                        "must start with one of the organization's allowed addresses: {}",
-                        allowed_redirects.join(", ")
-                    ),
-                );
-                None
-            }
-            _ => {
-                bad(
-                    "inviteRedirectUrl",
-                    "redirect_invalid",
-                    "must be an absolute http or https URL".into(),
-                );
-                None
-            }
-        },
-    };
-
-    let display_name = req
-        .invited_user_display_name
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty());
-    if display_name
-        .as_ref()
-        .is_some_and(|n| n.chars().count() > 256 || n.chars().any(char::is_control))
-    {
-        bad(
-            "invitedUserDisplayName",
-            "name_invalid",
-            "must be at most 256 characters without control characters".into(),
-        );
-    }
-
-    let info = req.invited_user_message_info.unwrap_or_default();
-    let message = info
-        .customized_message_body
-        .map(|m| m.trim().to_owned())
-        .filter(|m| !m.is_empty());
-    if message.as_ref().is_some_and(|m| m.chars().count() > 2000) {
-        bad(
-            "invitedUserMessageInfo.customizedMessageBody",
-            "message_too_long",
-            "must be at most 2000 characters".into(),
-        );
-    }
-    let language = match info
-        .message_language
-        .as_deref()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-    {
-        None => None,
-        Some(code) => match Locale::from_code(code) {
-            Some(l) => Some(l),
-            None => {
-                bad(
-                    "invitedUserMessageInfo.messageLanguage",
-                    "language_invalid",
-                    "must be en or ko (e.g. en-US, ko-KR)".into(),
-                );
-                None
-            }
-        },
-    };
-    let cc = match info.cc_recipients.as_slice() {
-        [] => None,
-        [one] => match normalize_email(&one.email_address.address) {
-            Ok(address) => Some(address),
-            Err(p) => {
-                bad(
-                    "invitedUserMessageInfo.ccRecipients",
-                    email_code(p),
-                    email_message(p).into(),
-                );
-                None
-            }
-        },
-        _ => {
-            bad(
-                "invitedUserMessageInfo.ccRecipients",
-                "cc_too_many",
-                "at most one recipient is supported".into(),
-            );
-            None
-        }
-    };
-
-    let user_type = match req.invited_user_type.as_deref() {
-        None | Some("Guest") => "Guest",
-        Some("Member") => "Member",
-        Some(_) => {
-            bad(
-                "invitedUserType",
-                "user_type_invalid",
-                "must be Guest or Member".into(),
-            );
-            "Guest"
-        }
-    };
-
-    let expires_in_days = req.expires_in_days.unwrap_or(30);
-    if !(1..=90).contains(&expires_in_days) {
-        bad(
-            "expiresInDays",
-            "expiry_invalid",
-            "must be a whole number from 1 to 90".into(),
-        );
-    }
-
-    let company_id = match req.company_id.as_deref() {
-        None => None,
-        Some(raw) => match Uuid::try_parse(raw) {
-            Ok(id) => Some(id),
-            Err(_) => {
-                bad(
-                    "companyId",
-                    "company_id_invalid",
-                    "must be a company id (a UUID)".into(),
-                );
-                None
-            }
-        },
-    };
-    let company = req.company.map(|draft| {
-        // The shared rules of `app`, with blanks allowed: the invitee completes them.
-        let country = draft
-            .get("country")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let mut clean = Map::new();
-        for (key, value) in &draft {
-            let target = format!("company.{key}");
-            let field = CompanyField::from_api_name(key);
-            if field.is_none() {
-                bad(
-                    &target,
-                    "unknown_field",
-                    format!(
-                        "is not a company field (expected one of {})",
-                        CompanyField::ALL.map(CompanyField::api_name).join(", ")
-                    ),
-                );
-            } else if !value.is_string() && !value.is_null() {
-                bad(&target, "not_text", "must be text".into());
-            }
-            let (Some(field), Some(text)) = (field, value.as_str()) else {
-                continue;
-            };
-            match check_field(field, text, &country, Completeness::Draft) {
-                Ok(v) if v.is_empty() => {}
-                Ok(v) => {
-                    clean.insert(key.clone(), v.into());
-                }
-                Err(p) => bad(
-                    &target,
-                    p.code(),
-                    company_problem_message(Locale::En.strings(), p).to_owned(),
-                ),
-            }
-        }
-        Value::Object(clean)
-    });
-    if company.is_some() && req.company_id.is_some() {
-        bad(
-            "company",
-            "company_conflict",
-            "give either company (a new company) or companyId (an existing one), not both".into(),
-        );
-    }
-
-    let reset_user = match (req.reset_redemption, req.invited_user.and_then(|u| u.id)) {
-        (false, None) => None,
-        (false, Some(_)) => {
-            bad(
-                "invitedUser.id",
-                "reset_needed",
-                "is only used with resetRedemption: true".into(),
-            );
-            None
-        }
-        (true, None) => {
-            bad(
-                "invitedUser.id",
-                "required",
-                "is required with resetRedemption: the id of the user to invite again".into(),
-            );
-            None
-        }
-        (true, Some(raw)) => match Uuid::try_parse(&raw) {
-            Ok(id) => Some(id),
-            Err(_) => {
-                bad(
-                    "invitedUser.id",
-                    "user_id_invalid",
-                    "must be a user id (a UUID)".into(),
-                );
-                None
-            }
-        },
-    };
-
-    match (email, redirect_url) {
-        (Some(email), Some(redirect_url)) if errors.is_empty() => Ok(Valid {
-            email,
-            redirect_url,
-            display_name,
-            send: req.send_invitation_message,
-            message,
-            language,
-            cc,
-            user_type,
-            company,
-            company_id,
-            expires_in_days,
-            import_id: None,
-            reset_user,
-        }),
-        _ => Err(errors),
-    }
-}
-
-fn email_code(problem: EmailProblem) -> &'static str {
-    match problem {
-        EmailProblem::Empty => "required",
-        EmailProblem::TooLong => "email_too_long",
-        EmailProblem::Malformed => "email_invalid",
-        EmailProblem::MixedScripts => "email_mixed_scripts",
-    }
-}
-
-/// `url` is `prefix` or lies below it (not merely sharing its first characters).
-fn under_prefix(url: &str, prefix: &str) -> bool {
-    url.strip_prefix(prefix).is_some_and(|rest| {
-        prefix.ends_with('/') || rest.is_empty() || rest.starts_with(['/', '?', '#'])
-    })
 }
 
 /// The result: the stored invitation, and the redeem URL (known only now).
@@ -713,11 +291,11 @@ async fn admit(
     if let Some(company_id) = valid.company_id {
         let found = company::Entity::find_by_id(company_id).one(txn).await?;
         if found.is_none_or(|c| c.organization_id != org) {
-            return Err(CreateError::Invalid(vec![FieldError {
-                target: "companyId".into(),
-                code: "company_unknown",
-                message: "no company of this organization has this id".into(),
-            }]));
+            return Err(CreateError::Invalid(vec![FieldError::new(
+                InvitationField::CompanyId,
+                "company_unknown",
+                "no company of this organization has this id",
+            )]));
         }
     }
     Ok(existing)
@@ -746,7 +324,7 @@ fn invitation_row(
         message: valid.message,
         message_language: valid.language.map(|l| l.code().to_owned()),
         redirect_url: valid.redirect_url,
-        user_type: valid.user_type.to_owned(),
+        user_type: valid.user_type.code().to_owned(),
         company_draft: valid.company,
         company_id: valid.company_id,
         status: InvitationStatus::PendingAcceptance.code().to_owned(),
@@ -807,11 +385,11 @@ async fn reset_target(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<user::Model, CreateError> {
     let unknown = || {
-        CreateError::Invalid(vec![FieldError {
-            target: "invitedUser.id".into(),
-            code: "user_unknown",
-            message: "no user of this organization has this id".into(),
-        }])
+        CreateError::Invalid(vec![FieldError::new(
+            InvitationField::ResetUser,
+            "user_unknown",
+            "no user of this organization has this id",
+        )])
     };
     let target = user::Entity::find_by_id(id)
         .one(txn)

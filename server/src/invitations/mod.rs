@@ -5,6 +5,7 @@
 pub mod bulk;
 pub mod create;
 pub mod manage;
+pub mod request;
 pub mod ticket;
 
 use chrono::{DateTime, Utc};

@@ -9,7 +9,8 @@ use axum::http::{header, Request, StatusCode};
 use lobby::invitations::bulk::job::{confirm, BulkRunner};
 use lobby::invitations::bulk::preview::{preview, Upload};
 use lobby::invitations::bulk::report::{result_csv, view};
-use lobby::invitations::create::{create_many_in, validate, CreateError, Inviter};
+use lobby::invitations::create::{create_many_in, CreateError, Inviter};
+use lobby::invitations::request::{validate, NewInvitation};
 use lobby::store::entities::{audit_event, email_outbox, invitation, organization, user};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
 use serde_json::json;
@@ -323,13 +324,12 @@ async fn a_batch_invites_each_address_once() {
         .unwrap();
     let redirect = format!("{ORIGIN}/");
     let item = |email: &str| {
-        let body = json!({ "invitedUserEmailAddress": email, "inviteRedirectUrl": redirect });
-        validate(
-            serde_json::from_value(body).unwrap(),
-            std::slice::from_ref(&redirect),
-        )
-        .ok()
-        .unwrap()
+        let new = NewInvitation {
+            email: Some(email.into()),
+            redirect_url: Some(redirect.clone()),
+            ..Default::default()
+        };
+        validate(new, std::slice::from_ref(&redirect)).ok().unwrap()
     };
     let items = vec![
         item("kim@customer.example"),

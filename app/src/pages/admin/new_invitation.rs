@@ -15,7 +15,7 @@ use crate::i18n::use_locale;
 use crate::i18n::{fill, Locale, Strings};
 use crate::model::company::{check_field, CompanyField, Completeness};
 use crate::model::email::{normalize_email, EmailProblem};
-use crate::model::invitation::{NewInvitationOutcome, MESSAGE_MAX_CHARS};
+use crate::model::invitation::{self as rules, NewInvitationOutcome, MESSAGE_MAX_CHARS};
 
 fn email_error(s: &'static Strings, raw: &str) -> Option<&'static str> {
     normalize_email(raw)
@@ -75,10 +75,14 @@ pub fn NewInvitation() -> impl IntoView {
     let send_email = RwSignal::new(true);
 
     let email_problem = Memo::new(move |_| email_error(t(), &email.get()));
-    let name_problem =
-        Memo::new(move |_| (name.get().chars().count() > 256).then(|| t().error_name_too_long));
+    // The server's own rules for these fields, so both always agree.
+    let name_problem = Memo::new(move |_| {
+        rules::display_name(&name.get())
+            .is_err()
+            .then(|| t().error_name_too_long)
+    });
     let message_problem = Memo::new(move |_| {
-        (message.get().chars().count() > MESSAGE_MAX_CHARS).then(|| {
+        rules::message(&message.get()).is_err().then(|| {
             fill(
                 t().error_message_too_long,
                 &[("max", &MESSAGE_MAX_CHARS.to_string())],

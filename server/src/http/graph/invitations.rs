@@ -10,11 +10,13 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use super::request::{detail, CreateRequest};
 use super::{Detail, ErrorEnvelope, GraphError};
 use crate::api_tokens::ApiCaller;
 use crate::http::AppState;
-use crate::invitations::create::{self, CreateError, CreateRequest, Inviter};
+use crate::invitations::create::{self, CreateError, FieldError, Inviter};
 use crate::invitations::manage::{self, ListQuery, ManageError};
+use crate::invitations::request::validate;
 use crate::invitations::status_at;
 use crate::store::entities::{invitation, organization, user};
 
@@ -115,20 +117,21 @@ pub fn to_resource(
     }
 }
 
-fn invalid(errors: Vec<create::FieldError>) -> GraphError {
+fn invalid(details: Vec<Detail>) -> GraphError {
     let mut e = GraphError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "InvalidField",
         "One or more fields are invalid; see details.",
     );
-    e.details = errors
-        .into_iter()
-        .map(|f| Detail {
-            target: f.target,
-            message: f.message,
-        })
-        .collect();
+    e.details = details;
     e
+}
+
+fn details(errors: Vec<FieldError>) -> Vec<Detail> {
+    errors
+        .into_iter()
+        .map(|f| detail(f.field, f.message))
+        .collect()
 }
 
 /// Invite someone.
@@ -177,7 +180,16 @@ pub async fn create(
     } else {
         configured
     };
-    let valid = create::validate(request, &allowed).map_err(invalid)?;
+    let (new, wire_problems) = request.into_new();
+    let valid = match validate(new, &allowed) {
+        Ok(valid) if wire_problems.is_empty() => valid,
+        Ok(_) => return Err(invalid(wire_problems)),
+        Err(errors) => {
+            let mut all = details(errors);
+            all.extend(wire_problems);
+            return Err(invalid(all));
+        }
+    };
 
     let me = user::Entity::find_by_id(caller.user_id)
         .one(&state.db)
@@ -190,7 +202,7 @@ pub async fn create(
             StatusCode::CREATED,
             Json(to_resource(&created.invitation, state.clock.now(), Some(&created.redeem_url))),
         )),
-        Err(CreateError::Invalid(errors)) => Err(invalid(errors)),
+        Err(CreateError::Invalid(errors)) => Err(invalid(details(errors))),
         Err(CreateError::PendingInvitation { invitation_id }) => Err(GraphError::new(
             StatusCode::CONFLICT,
             "InvitationPending",

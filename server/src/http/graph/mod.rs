@@ -4,6 +4,7 @@
 mod error;
 mod invitations;
 mod openapi;
+pub mod request;
 
 use axum::extract::{Request, State};
 use axum::http::header;

@@ -9,10 +9,8 @@ use super::error::{Detail, ErrorBody, ErrorEnvelope};
 use super::invitations::{
     self, AddressOut, Invitation, InvitationList, InvitedUser, MessageInfoOut, RecipientOut,
 };
+use super::request::{CreateRequest, InvitedUserRef, MessageInfo, Recipient, RecipientAddress};
 use super::Me;
-use crate::invitations::create::{
-    CreateRequest, InvitedUserRef, MessageInfo, Recipient, RecipientAddress,
-};
 
 #[derive(OpenApi)]
 #[openapi(

@@ -18,7 +18,8 @@ use uuid::Uuid;
 
 use super::request_for;
 use crate::clock::Clock;
-use crate::invitations::create::{create_many_in, validate, CreateError, Inviter};
+use crate::invitations::create::{create_many_in, CreateError, Inviter};
+use crate::invitations::request::validate;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::bulk_import::{self, Column};
 use crate::store::entities::{bulk_import_row, organization, user};
@@ -216,8 +217,9 @@ impl BulkRunner {
             let values = row.fields.as_object().cloned().unwrap_or_default();
             let outcome = if row.verdict != Verdict::Valid.code() {
                 row.verdict.clone()
-            } else if let Ok(valid) = validate(request_for(&values, &redirect), &allowed) {
-                to_create.push((outcomes.len(), valid.from_import(id)));
+            } else if let Ok(valid) = validate(request_for(&values, &redirect, Some(id)), &allowed)
+            {
+                to_create.push((outcomes.len(), valid));
                 String::new()
             } else {
                 Verdict::Invalid.code().to_owned()

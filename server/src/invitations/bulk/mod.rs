@@ -10,38 +10,39 @@ pub mod report;
 
 use app::model::bulk::RowProblem;
 use app::model::company::CompanyField;
+use uuid::Uuid;
 
-use super::create::{CreateRequest, FieldError, MessageInfo};
+use super::request::{FieldError, NewInvitation};
 use csv_file::CsvRow;
 
-/// The API request a row stands for, so that rows meet exactly the rules of
-/// `POST /v1.0/invitations`. Bulk invitations always send their email.
+/// The invitation a row asks for, by its columns' names, so that rows meet
+/// exactly the rules of every other front door. Bulk invitations always
+/// send their email; `import` is the import that asks.
 fn request_for(
     values: &serde_json::Map<String, serde_json::Value>,
     redirect: &str,
-) -> CreateRequest {
+    import: Option<Uuid>,
+) -> NewInvitation {
     let text = |column: &str| {
         values
             .get(column)
             .and_then(|v| v.as_str())
             .map(str::to_owned)
     };
-    let company: serde_json::Map<String, serde_json::Value> = CompanyField::ALL
+    let company: Vec<(CompanyField, String)> = CompanyField::ALL
         .iter()
-        .filter_map(|f| Some((f.api_name().to_owned(), text(f.form_name())?.into())))
+        .filter_map(|&f| Some((f, text(f.form_name())?)))
         .collect();
-    CreateRequest {
-        invited_user_email_address: Some(text("email").unwrap_or_default()),
-        invite_redirect_url: Some(redirect.to_owned()),
-        invited_user_display_name: text("display_name"),
-        send_invitation_message: true,
-        invited_user_message_info: Some(MessageInfo {
-            customized_message_body: text("message"),
-            message_language: text("language"),
-            cc_recipients: Vec::new(),
-        }),
+    NewInvitation {
+        email: Some(text("email").unwrap_or_default()),
+        redirect_url: Some(redirect.to_owned()),
+        display_name: text("display_name"),
+        message: text("message"),
+        language: text("language"),
         company: (!company.is_empty()).then_some(company),
-        ..CreateRequest::default()
+        send_email: true,
+        import_id: import,
+        ..NewInvitation::default()
     }
 }
 
@@ -56,7 +57,7 @@ fn stored_values(row: &CsvRow) -> serde_json::Map<String, serde_json::Value> {
 /// The CSV column behind an API field the rules refused.
 fn problem(error: &FieldError) -> RowProblem {
     RowProblem {
-        column: error.form_name().to_owned(),
+        column: error.field.form_name().into_owned(),
         code: error.code.to_owned(),
         first_row: None,
     }

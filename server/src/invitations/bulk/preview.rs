@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::csv_file::{self, CsvRow};
 use super::{problem, request_for, stored_values};
 use crate::clock::Clock;
-use crate::invitations::create::validate;
+use crate::invitations::request::validate;
 use crate::invitations::InvitationStatus;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{
@@ -130,7 +130,7 @@ fn judge(
             let line = i32::try_from(row.line).unwrap_or(i32::MAX);
             let values = stored_values(row);
             let raw_email = row.values.get("email").cloned().unwrap_or_default();
-            let mut problems = match validate(request_for(&values, &redirect), &allowed) {
+            let mut problems = match validate(request_for(&values, &redirect, None), &allowed) {
                 Ok(valid) if !row.extra_fields => {
                     let email = valid.email().to_owned();
                     let (verdict, problems) = match first_seen.get(&email) {

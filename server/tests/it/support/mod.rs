@@ -4,3 +4,9 @@ pub mod db;
 pub mod idp;
 pub mod process;
 pub mod smtp;
+
+/// A server function's answer, read into the type the page reads it as.
+pub fn outcome<T: serde::de::DeserializeOwned>(body: &str) -> T {
+    serde_json::from_str(body)
+        .unwrap_or_else(|e| panic!("not the outcome the page expects ({e}): {body}"))
+}
