@@ -52,6 +52,18 @@ test('an operator sees invitations with their status and filters them', async ({
   await page.screenshot({ path: testInfo.outputPath('invitations-360.png'), fullPage: true });
 });
 
+test('a list that cannot be loaded says why, in the page', async ({ page }) => {
+  await signInAsAdmin(page);
+  await page.goto('/admin/invitations');
+  await page.waitForLoadState('networkidle');
+  // The session is gone (its cookie here); the hydrated page fetches the
+  // next filter itself, is refused with 401, and its error boundary says so.
+  await page.context().clearCookies();
+  await page.getByRole('navigation', { name: 'Filter by status' }).getByRole('link', { name: 'Accepted' }).click();
+  await expect(page).toHaveURL(/status=Accepted/);
+  await expect(page.getByRole('alert')).toHaveText('Your session has ended. Sign in again to continue.');
+});
+
 test.describe('the New invitation form', () => {
 
   test('validates as the operator types and sends the invitation', async ({ page }) => {

@@ -2,41 +2,40 @@
 
 use leptos::prelude::*;
 
+use super::ApiError;
+
 use crate::model::bulk::{ConfirmOutcome, ImportSummary, ImportView};
 
 /// The organization's latest imports. Operators only.
 #[server(endpoint = "list_imports")]
-pub async fn list_imports() -> Result<Vec<ImportSummary>, ServerFnError> {
+pub async fn list_imports() -> Result<Vec<ImportSummary>, ApiError> {
     super::signed_in(None)?;
     super::dashboard()?
         .0
         .imports()
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// One import with its counts, progress and a page of rows. Operators only.
 #[server(endpoint = "get_import")]
-pub async fn get_import(
-    id: String,
-    after: Option<i32>,
-) -> Result<Option<ImportView>, ServerFnError> {
+pub async fn get_import(id: String, after: Option<i32>) -> Result<Option<ImportView>, ApiError> {
     super::signed_in(None)?;
     super::dashboard()?
         .0
         .import_view(id, after)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Creates the import's valid rows as invitations, in the background. Needs
 /// the session's CSRF token.
 #[server(endpoint = "confirm_import")]
-pub async fn confirm_import(csrf: String, id: String) -> Result<ConfirmOutcome, ServerFnError> {
+pub async fn confirm_import(csrf: String, id: String) -> Result<ConfirmOutcome, ApiError> {
     let operator = super::signed_in(Some(&csrf))?;
     super::dashboard()?
         .0
         .confirm_import(operator.email, id)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }

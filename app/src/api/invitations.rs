@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::ApiError;
+
 use crate::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationStatus, NewInvitationForm,
     NewInvitationOutcome,
@@ -13,23 +15,13 @@ pub async fn list_invitations(
     status: Option<InvitationStatus>,
     search: Option<String>,
     cursor: Option<String>,
-) -> Result<InvitationPage, ServerFnError> {
-    use crate::model::operator::CurrentOperator;
-    use crate::ports::DashboardPort;
-
-    let signed_in = use_context::<http::request::Parts>()
-        .is_some_and(|p| p.extensions.get::<CurrentOperator>().is_some());
-    if !signed_in {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(http::StatusCode::UNAUTHORIZED);
-        }
-        return Err(ServerFnError::new("sign in first"));
-    }
-    let port = use_context::<DashboardPort>().ok_or_else(|| ServerFnError::new("unavailable"))?;
-    port.0
+) -> Result<InvitationPage, ApiError> {
+    super::signed_in(None)?;
+    super::dashboard()?
+        .0
         .invitations(status, search, cursor)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Creates an invitation from the dashboard's form. Operators only, and the
@@ -38,29 +30,27 @@ pub async fn list_invitations(
 pub async fn create_invitation(
     csrf: String,
     form: NewInvitationForm,
-) -> Result<NewInvitationOutcome, ServerFnError> {
+) -> Result<NewInvitationOutcome, ApiError> {
     let operator = super::signed_in(Some(&csrf))?;
     super::dashboard()?
         .0
         .create_invitation(operator.email, form)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// One invitation and its timeline. Operators only.
 #[server(endpoint = "get_invitation_detail")]
-pub async fn get_invitation_detail(id: String) -> Result<Option<InvitationDetail>, ServerFnError> {
+pub async fn get_invitation_detail(id: String) -> Result<Option<InvitationDetail>, ApiError> {
     super::signed_in(None)?;
     let detail = super::dashboard()?
         .0
         .invitation_detail(id)
         .await
-        .map_err(super::port_error)?;
+        .map_err(ApiError::from)?;
     // The page of an invitation that does not exist is not found.
     if detail.is_none() {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(http::StatusCode::NOT_FOUND);
-        }
+        super::error::answer_with(http::StatusCode::NOT_FOUND);
     }
     Ok(detail)
 }
@@ -70,13 +60,13 @@ pub async fn get_invitation_detail(id: String) -> Result<Option<InvitationDetail
 pub async fn resend_invitation(
     csrf: String,
     id: String,
-) -> Result<InvitationActionOutcome, ServerFnError> {
+) -> Result<InvitationActionOutcome, ApiError> {
     let operator = super::signed_in(Some(&csrf))?;
     super::dashboard()?
         .0
         .act_on_invitation(operator.email, id, true)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Revokes an invitation. Needs the session's CSRF token.
@@ -84,11 +74,11 @@ pub async fn resend_invitation(
 pub async fn revoke_invitation(
     csrf: String,
     id: String,
-) -> Result<InvitationActionOutcome, ServerFnError> {
+) -> Result<InvitationActionOutcome, ApiError> {
     let operator = super::signed_in(Some(&csrf))?;
     super::dashboard()?
         .0
         .act_on_invitation(operator.email, id, false)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::ApiError;
+
 use crate::model::operator::{
     AccessOutcome, AddOperatorForm, AddOperatorOutcome, ContactOutcome, EndSessionsOutcome,
     OperatorRow, SessionRow, SetupLink, TokenOutcome, TokenRow,
@@ -9,13 +11,13 @@ use crate::model::operator::{
 
 /// The organization's operators. Operators only.
 #[server(endpoint = "list_operators")]
-pub async fn list_operators() -> Result<Vec<OperatorRow>, ServerFnError> {
+pub async fn list_operators() -> Result<Vec<OperatorRow>, ApiError> {
     super::signed_in(None)?;
     super::dashboard()?
         .0
         .operators()
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Adds an operator and emails them a set-password link. Admins only, with
@@ -24,7 +26,7 @@ pub async fn list_operators() -> Result<Vec<OperatorRow>, ServerFnError> {
 pub async fn add_operator(
     csrf: String,
     form: AddOperatorForm,
-) -> Result<AddOperatorOutcome, ServerFnError> {
+) -> Result<AddOperatorOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     if !me.is_admin() {
         return Ok(AddOperatorOutcome::NotAdmin);
@@ -35,38 +37,37 @@ pub async fn add_operator(
         .0
         .add_operator(me.email, form, locale)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Whether a set-password link can still be used. Open to all: it reveals
 /// nothing but that.
 #[server(endpoint = "set_password_link_is_live")]
-pub async fn set_password_link_is_live(token: String) -> Result<bool, ServerFnError> {
+pub async fn set_password_link_is_live(token: String) -> Result<bool, ApiError> {
     super::dashboard()?
         .0
         .set_password_link_is_live(token)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// What the first-admin setup link opens. Open to all: it reveals nothing
 /// but that. There is no such page once an admin exists (404); a wrong,
 /// used or expired link is refused (403).
 #[server(endpoint = "setup_link_state")]
-pub async fn setup_link_state(token: String) -> Result<SetupLink, ServerFnError> {
+pub async fn setup_link_state(token: String) -> Result<SetupLink, ApiError> {
     let state = super::dashboard()?
         .0
         .setup_link(token)
         .await
-        .map_err(super::port_error)?;
+        .map_err(ApiError::from)?;
     let status = match state {
         SetupLink::Live => None,
         SetupLink::Invalid => Some(http::StatusCode::FORBIDDEN),
         SetupLink::Gone => Some(http::StatusCode::NOT_FOUND),
     };
-    if let (Some(status), Some(response)) = (status, use_context::<leptos_axum::ResponseOptions>())
-    {
-        response.set_status(status);
+    if let Some(status) = status {
+        super::error::answer_with(status);
     }
     Ok(state)
 }
@@ -77,51 +78,51 @@ pub async fn setup_link_state(token: String) -> Result<SetupLink, ServerFnError>
 pub async fn save_contact_address(
     csrf: String,
     contact: String,
-) -> Result<ContactOutcome, ServerFnError> {
+) -> Result<ContactOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     super::dashboard()?
         .0
         .save_contact_address(me.email, contact)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// The signed-in operator's API tokens.
 #[server(endpoint = "list_tokens")]
-pub async fn list_tokens() -> Result<Vec<TokenRow>, ServerFnError> {
+pub async fn list_tokens() -> Result<Vec<TokenRow>, ApiError> {
     let me = super::signed_in(None)?;
     super::dashboard()?
         .0
         .tokens(me.email)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Creates a personal API token for the signed-in operator; shown once.
 #[server(endpoint = "create_token")]
-pub async fn create_token(csrf: String, name: String) -> Result<TokenOutcome, ServerFnError> {
+pub async fn create_token(csrf: String, name: String) -> Result<TokenOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     super::dashboard()?
         .0
         .change_token(me.email, name, None)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Revokes one of the signed-in operator's tokens.
 #[server(endpoint = "revoke_token")]
-pub async fn revoke_token(csrf: String, id: String) -> Result<TokenOutcome, ServerFnError> {
+pub async fn revoke_token(csrf: String, id: String) -> Result<TokenOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     super::dashboard()?
         .0
         .change_token(me.email, String::new(), Some(id))
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Removes another operator: their role, tokens and sessions end. Admins only.
 #[server(endpoint = "remove_operator")]
-pub async fn remove_operator(csrf: String, email: String) -> Result<AccessOutcome, ServerFnError> {
+pub async fn remove_operator(csrf: String, email: String) -> Result<AccessOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     if !me.is_admin() {
         return Ok(AccessOutcome::NotAdmin);
@@ -130,15 +131,12 @@ pub async fn remove_operator(csrf: String, email: String) -> Result<AccessOutcom
         .0
         .change_operator_access(me.email, me.session, email, true)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Signs another operator out everywhere. Admins only.
 #[server(endpoint = "end_operator_sessions")]
-pub async fn end_operator_sessions(
-    csrf: String,
-    email: String,
-) -> Result<AccessOutcome, ServerFnError> {
+pub async fn end_operator_sessions(csrf: String, email: String) -> Result<AccessOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     if !me.is_admin() {
         return Ok(AccessOutcome::NotAdmin);
@@ -147,13 +145,13 @@ pub async fn end_operator_sessions(
         .0
         .change_operator_access(me.email, me.session, email, false)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Forgets the wrong passwords counted at another operator's address, so
 /// they can sign in again from every client. Admins only.
 #[server(endpoint = "unlock_operator")]
-pub async fn unlock_operator(csrf: String, email: String) -> Result<AccessOutcome, ServerFnError> {
+pub async fn unlock_operator(csrf: String, email: String) -> Result<AccessOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     if !me.is_admin() {
         return Ok(AccessOutcome::NotAdmin);
@@ -162,15 +160,12 @@ pub async fn unlock_operator(csrf: String, email: String) -> Result<AccessOutcom
         .0
         .unlock_operator(me.email, me.session, email)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Signs out the invitee of invitation `id` everywhere. Admins only.
 #[server(endpoint = "end_invitee_sessions")]
-pub async fn end_invitee_sessions(
-    csrf: String,
-    id: String,
-) -> Result<AccessOutcome, ServerFnError> {
+pub async fn end_invitee_sessions(csrf: String, id: String) -> Result<AccessOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     if !me.is_admin() {
         return Ok(AccessOutcome::NotAdmin);
@@ -179,12 +174,12 @@ pub async fn end_invitee_sessions(
         .0
         .end_sessions(me.email, me.session, Some(id))
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Signs everyone out, operators and customers, but the admin asking. Admins only.
 #[server(endpoint = "end_every_session")]
-pub async fn end_every_session(csrf: String) -> Result<AccessOutcome, ServerFnError> {
+pub async fn end_every_session(csrf: String) -> Result<AccessOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     if !me.is_admin() {
         return Ok(AccessOutcome::NotAdmin);
@@ -193,18 +188,18 @@ pub async fn end_every_session(csrf: String) -> Result<AccessOutcome, ServerFnEr
         .0
         .end_sessions(me.email, me.session, None)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// The signed-in operator's live sessions, newest first.
 #[server(endpoint = "list_own_sessions")]
-pub async fn list_own_sessions() -> Result<Vec<SessionRow>, ServerFnError> {
+pub async fn list_own_sessions() -> Result<Vec<SessionRow>, ApiError> {
     let me = super::signed_in(None)?;
     super::dashboard()?
         .0
         .own_sessions(me.email, me.session)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Ends one of the operator's other sessions (`id`), or all of them (`id`
@@ -214,12 +209,12 @@ pub async fn end_own_sessions(
     csrf: String,
     password: String,
     id: String,
-) -> Result<EndSessionsOutcome, ServerFnError> {
+) -> Result<EndSessionsOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     let which = (!id.is_empty()).then_some(id);
     super::dashboard()?
         .0
         .end_own_sessions(me.email, me.session, password, which)
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }

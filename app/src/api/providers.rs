@@ -3,25 +3,24 @@
 
 use leptos::prelude::*;
 
+use super::ApiError;
+
 use crate::model::providers::{ProviderForm, ProviderOutcome, ProvidersView};
 
 /// The organization's providers and the redirect URI to register. Operators only.
 #[server(endpoint = "identity_providers")]
-pub async fn load_providers() -> Result<ProvidersView, ServerFnError> {
+pub async fn load_providers() -> Result<ProvidersView, ApiError> {
     super::signed_in(None)?;
     super::dashboard()?
         .0
         .providers()
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Adds a provider. Admins only, with the session's CSRF token.
 #[server(endpoint = "add_identity_provider")]
-pub async fn add_provider(
-    csrf: String,
-    form: ProviderForm,
-) -> Result<ProviderOutcome, ServerFnError> {
+pub async fn add_provider(csrf: String, form: ProviderForm) -> Result<ProviderOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     if !me.is_admin() {
         return Ok(ProviderOutcome::NotAdmin);
@@ -34,7 +33,7 @@ pub async fn add_provider(
         .0
         .add_provider(me.email, provider)
         .await
-        .map_err(super::port_error)?;
+        .map_err(ApiError::from)?;
     Ok(match added {
         Ok(()) => ProviderOutcome::Saved,
         Err(problems) => ProviderOutcome::Invalid(problems),
@@ -43,7 +42,7 @@ pub async fn add_provider(
 
 /// Removes a provider. Admins only, with the session's CSRF token.
 #[server(endpoint = "remove_identity_provider")]
-pub async fn remove_provider(csrf: String, id: String) -> Result<ProviderOutcome, ServerFnError> {
+pub async fn remove_provider(csrf: String, id: String) -> Result<ProviderOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     if !me.is_admin() {
         return Ok(ProviderOutcome::NotAdmin);
@@ -52,6 +51,6 @@ pub async fn remove_provider(csrf: String, id: String) -> Result<ProviderOutcome
         .0
         .remove_provider(me.email, id)
         .await
-        .map_err(super::port_error)?;
+        .map_err(ApiError::from)?;
     Ok(ProviderOutcome::Removed)
 }

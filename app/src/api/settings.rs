@@ -2,17 +2,19 @@
 
 use leptos::prelude::*;
 
+use super::ApiError;
+
 use crate::model::discovery::{SettingsOutcome, SignInSettings, SignInSettingsForm};
 
 /// The organization's sign-in settings. Operators only.
 #[server(endpoint = "sign_in_settings")]
-pub async fn load_sign_in_settings() -> Result<SignInSettings, ServerFnError> {
+pub async fn load_sign_in_settings() -> Result<SignInSettings, ApiError> {
     super::signed_in(None)?;
     super::dashboard()?
         .0
         .sign_in_settings()
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Saves the order of sign-in methods and the passcode switch. Admins
@@ -21,7 +23,7 @@ pub async fn load_sign_in_settings() -> Result<SignInSettings, ServerFnError> {
 pub async fn save_sign_in_settings(
     csrf: String,
     form: SignInSettingsForm,
-) -> Result<SettingsOutcome, ServerFnError> {
+) -> Result<SettingsOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     if !me.is_admin() {
         return Ok(SettingsOutcome::NotAdmin);
@@ -34,19 +36,19 @@ pub async fn save_sign_in_settings(
         .0
         .save_sign_in_settings(me.email, order, form.passcode_enabled())
         .await
-        .map_err(super::port_error)?;
+        .map_err(ApiError::from)?;
     Ok(SettingsOutcome::Saved)
 }
 
 /// The links of the customers' welcome page, as the form shows them. Operators only.
 #[server(endpoint = "welcome_links")]
-pub async fn load_welcome_links() -> Result<String, ServerFnError> {
+pub async fn load_welcome_links() -> Result<String, ApiError> {
     super::signed_in(None)?;
     let links = super::dashboard()?
         .0
         .welcome_links()
         .await
-        .map_err(super::port_error)?;
+        .map_err(ApiError::from)?;
     Ok(crate::model::journey::welcome_links_text(&links))
 }
 
@@ -56,7 +58,7 @@ pub async fn load_welcome_links() -> Result<String, ServerFnError> {
 pub async fn save_welcome_links(
     csrf: String,
     links: String,
-) -> Result<crate::model::journey::LinksOutcome, ServerFnError> {
+) -> Result<crate::model::journey::LinksOutcome, ApiError> {
     use crate::model::journey::{parse_welcome_links, LinksOutcome};
     let me = super::signed_in(Some(&csrf))?;
     if !me.is_admin() {
@@ -70,19 +72,19 @@ pub async fn save_welcome_links(
         .0
         .save_welcome_links(me.email, links)
         .await
-        .map_err(super::port_error)?;
+        .map_err(ApiError::from)?;
     Ok(LinksOutcome::Saved)
 }
 
 /// The privacy statement invitees accept. Operators only.
 #[server(endpoint = "privacy_statement")]
-pub async fn load_privacy() -> Result<crate::model::journey::Privacy, ServerFnError> {
+pub async fn load_privacy() -> Result<crate::model::journey::Privacy, ApiError> {
     super::signed_in(None)?;
     super::dashboard()?
         .0
         .privacy()
         .await
-        .map_err(super::port_error)
+        .map_err(ApiError::from)
 }
 
 /// Saves the privacy statement's address and version; a new version asks
@@ -92,7 +94,7 @@ pub async fn save_privacy(
     csrf: String,
     url: String,
     version: String,
-) -> Result<crate::model::journey::PrivacyOutcome, ServerFnError> {
+) -> Result<crate::model::journey::PrivacyOutcome, ApiError> {
     use crate::model::journey::{check_privacy, PrivacyOutcome};
     let me = super::signed_in(Some(&csrf))?;
     if !me.is_admin() {
@@ -106,22 +108,20 @@ pub async fn save_privacy(
         .0
         .save_privacy(me.email, privacy)
         .await
-        .map_err(super::port_error)?;
+        .map_err(ApiError::from)?;
     Ok(PrivacyOutcome::Saved)
 }
 
 /// The organization's own or trusted domains, one a line as the form shows
 /// them. Operators only.
 #[server(endpoint = "domains")]
-pub async fn load_domains(
-    kind: crate::model::domains::DomainKind,
-) -> Result<String, ServerFnError> {
+pub async fn load_domains(kind: crate::model::domains::DomainKind) -> Result<String, ApiError> {
     super::signed_in(None)?;
     let domains = super::dashboard()?
         .0
         .domains(kind)
         .await
-        .map_err(super::port_error)?;
+        .map_err(ApiError::from)?;
     Ok(domains.join("\n"))
 }
 
@@ -131,7 +131,7 @@ pub async fn save_domains(
     csrf: String,
     kind: crate::model::domains::DomainKind,
     domains: String,
-) -> Result<crate::model::domains::DomainsOutcome, ServerFnError> {
+) -> Result<crate::model::domains::DomainsOutcome, ApiError> {
     use crate::model::domains::{parse_domain_list, DomainsOutcome};
     let me = super::signed_in(Some(&csrf))?;
     if !me.is_admin() {
@@ -145,7 +145,7 @@ pub async fn save_domains(
         .0
         .save_domains(me.email, kind, domains)
         .await
-        .map_err(super::port_error)?;
+        .map_err(ApiError::from)?;
     Ok(match saved {
         Ok(()) => DomainsOutcome::Saved,
         Err(taken) => DomainsOutcome::Taken(taken),

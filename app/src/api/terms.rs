@@ -2,23 +2,21 @@
 
 use leptos::prelude::*;
 
+use super::ApiError;
+
 use crate::model::terms::{TermsOutcome, TermsView};
 
 /// The current terms and how many consents there are. Operators only.
 #[server(endpoint = "terms_of_use")]
-pub async fn load_terms() -> Result<TermsView, ServerFnError> {
+pub async fn load_terms() -> Result<TermsView, ApiError> {
     super::signed_in(None)?;
-    super::dashboard()?
-        .0
-        .terms()
-        .await
-        .map_err(super::port_error)
+    super::dashboard()?.0.terms().await.map_err(ApiError::from)
 }
 
 /// Publishes `markdown` as the next version. Admins only, with the
 /// session's CSRF token.
 #[server(endpoint = "publish_terms")]
-pub async fn publish_terms(csrf: String, markdown: String) -> Result<TermsOutcome, ServerFnError> {
+pub async fn publish_terms(csrf: String, markdown: String) -> Result<TermsOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     if !me.is_admin() {
         return Ok(TermsOutcome::NotAdmin);
@@ -30,6 +28,6 @@ pub async fn publish_terms(csrf: String, markdown: String) -> Result<TermsOutcom
         .0
         .publish_terms(me.email, markdown)
         .await
-        .map_err(super::port_error)?;
+        .map_err(ApiError::from)?;
     Ok(TermsOutcome::Published { version })
 }

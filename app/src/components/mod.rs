@@ -2,5 +2,6 @@
 pub mod admin_nav;
 pub mod company_fields;
 pub mod copy_button;
+pub mod error_notice;
 pub mod language_switcher;
 pub mod step_indicator;

@@ -7,7 +7,7 @@ use crate::i18n::use_locale;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    // A page whose data could not be read (503, see `api::port_error`) is
+    // A page whose data could not be read (503, see `api::ApiError`) is
     // not missing; the server answers it with a page saying so.
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {

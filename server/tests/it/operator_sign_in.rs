@@ -1,11 +1,11 @@
 //! Operators sign in at /admin/login: server-side sessions, CSRF, timeouts,
 //! enumeration resistance and rate limits, through the real router.
 
+use app::model::company::CompanyField;
+use app::model::invitation::{InvitationField, NewInvitationOutcome};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
-use app::model::company::CompanyField;
-use app::model::invitation::{InvitationField, NewInvitationOutcome};
 use chrono::Utc;
 use lobby::clock::ManualClock;
 use lobby::operators::{create_operator, NewOperator, Role};
@@ -533,7 +533,7 @@ async fn the_new_invitation_form_creates_through_the_same_rules_with_csrf() {
         &[("origin", ORIGIN)],
     )
     .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "and a session");
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "and a session");
 
     let (status, _, body) = post(
         &op.app,
@@ -1295,5 +1295,66 @@ async fn the_page_of_an_invitation_that_does_not_exist_is_not_found() {
             1,
             "one way back: {page}"
         );
+    }
+}
+
+/// Every dashboard server function refuses the same way: without a session
+/// 401, with a session but not its CSRF token 403, each with the one error
+/// type the pages read.
+#[tokio::test]
+async fn every_dashboard_call_answers_401_without_a_session_and_403_without_its_token() {
+    use app::api::ApiError;
+    let op = setup().await;
+    let cookie = sign_in(&op.app, None).await;
+    // Every argument any of them takes, so each call decodes and meets the check.
+    let args = "csrf=wrong&id=1&name=n&email=e%40x.example&contact=&password=p&links=&url=&version=&markdown=";
+    let reads = [
+        "list_imports",
+        "get_import",
+        "list_invitations",
+        "get_invitation_detail",
+        "list_operators",
+        "list_tokens",
+        "list_own_sessions",
+        "identity_providers",
+        "sign_in_settings",
+        "welcome_links",
+        "privacy_statement",
+        "terms_of_use",
+    ];
+    let changes = [
+        "confirm_import",
+        "resend_invitation",
+        "revoke_invitation",
+        "save_contact_address",
+        "create_token",
+        "revoke_token",
+        "remove_operator",
+        "end_operator_sessions",
+        "unlock_operator",
+        "end_invitee_sessions",
+        "end_every_session",
+        "end_own_sessions",
+        "remove_identity_provider",
+        "save_welcome_links",
+        "save_privacy_statement",
+        "publish_terms",
+    ];
+    for name in reads.iter().chain(&changes) {
+        let (status, _, body) = post(
+            &op.app,
+            &format!("/api/{name}"),
+            args,
+            &[("origin", ORIGIN)],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{name}: {body}");
+        assert_eq!(outcome::<ApiError>(&body), ApiError::Unauthorized, "{name}");
+    }
+    let with_session = [("origin", ORIGIN), ("cookie", cookie.as_str())];
+    for name in changes {
+        let (status, _, body) = post(&op.app, &format!("/api/{name}"), args, &with_session).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {body}");
+        assert_eq!(outcome::<ApiError>(&body), ApiError::Forbidden, "{name}");
     }
 }

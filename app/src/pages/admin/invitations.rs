@@ -6,8 +6,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::invitations::list_invitations;
+use crate::api::ApiError;
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
+use crate::components::error_notice::ErrorNotice;
 use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::model::invitation::{InvitationRow, InvitationStatus};
@@ -117,6 +119,8 @@ pub fn AdminInvitations() -> impl IntoView {
             <nav class="filters" aria-label=move || t().invitations_filter_label>
                 <ul>{filters}</ul>
             </nav>
+            // A failed load reaches the boundary, which says why in the page's language.
+            <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors/> }>
             <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
                 {move || {
                     let org = org.clone();
@@ -124,36 +128,35 @@ pub fn AdminInvitations() -> impl IntoView {
                     let current = status();
                     let text = search();
                     Suspend::new(async move {
-                    match page.await {
-                        Err(_) => view! { <p class="notice alert" role="alert">{move || t().load_failed}</p> }.into_any(),
-                        Ok(p) if p.rows.is_empty() => view! { <p>{move || t().no_invitations}</p> }.into_any(),
-                        Ok(p) => {
-                            let next = p.next.map(|c| list_href(current, text.as_deref(), Some(&c)));
-                            view! {
-                                <div class="table-scroll" role="region" aria-labelledby="invitations-caption" tabindex="0">
-                                    <table>
-                                        <caption id="invitations-caption">{move || fill(t().invitations_caption, &[("org", &org)])}</caption>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">{move || t().column_email}</th>
-                                                <th scope="col">{move || t().column_name}</th>
-                                                <th scope="col">{move || t().column_status}</th>
-                                                <th scope="col">{move || t().column_inviter}</th>
-                                                <th scope="col">{move || t().column_created}</th>
-                                                <th scope="col">{move || t().column_expires}</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>{p.rows.into_iter().map(row).collect_view()}</tbody>
-                                    </table>
-                                </div>
-                                {next.map(|href| view! { <p><a href=href rel="next">{move || t().next_page}</a></p> })}
-                            }
-                                .into_any()
+                        let p = page.await?;
+                        if p.rows.is_empty() {
+                            return Ok::<_, ApiError>(view! { <p>{move || t().no_invitations}</p> }.into_any());
                         }
-                    }
+                        let next = p.next.map(|c| list_href(current, text.as_deref(), Some(&c)));
+                        Ok(view! {
+                            <div class="table-scroll" role="region" aria-labelledby="invitations-caption" tabindex="0">
+                                <table>
+                                    <caption id="invitations-caption">{move || fill(t().invitations_caption, &[("org", &org)])}</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{move || t().column_email}</th>
+                                            <th scope="col">{move || t().column_name}</th>
+                                            <th scope="col">{move || t().column_status}</th>
+                                            <th scope="col">{move || t().column_inviter}</th>
+                                            <th scope="col">{move || t().column_created}</th>
+                                            <th scope="col">{move || t().column_expires}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>{p.rows.into_iter().map(row).collect_view()}</tbody>
+                                </table>
+                            </div>
+                            {next.map(|href| view! { <p><a href=href rel="next">{move || t().next_page}</a></p> })}
+                        }
+                        .into_any())
                     })
                 }}
             </Suspense>
+            </ErrorBoundary>
         </section>
     }
 }

@@ -10,6 +10,7 @@ use crate::api::operators::{
     list_operators, AddOperator, EndOperatorSessions, RemoveOperator, SaveContactAddress,
     UnlockOperator,
 };
+use crate::api::ApiError;
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
 use crate::i18n::fill;
@@ -22,7 +23,7 @@ use crate::model::operator::{
 use crate::pages::admin::new_invitation::email_problem_text;
 
 /// What an admin's action on someone's access came to, as a notice.
-pub fn access_notice(s: &'static Strings, result: Result<AccessOutcome, ServerFnError>) -> AnyView {
+pub fn access_notice(s: &'static Strings, result: Result<AccessOutcome, ApiError>) -> AnyView {
     let Ok(outcome) = result else {
         return view! { <p class="notice alert" role="alert">{s.error_try_again}</p> }.into_any();
     };
