@@ -18,7 +18,8 @@ use uuid::Uuid;
 use super::client_address::Client;
 use super::replies::short_page;
 use super::AppState;
-use crate::html::escape;
+use crate::html;
+use crate::html::Html;
 use crate::mail::dev_mailbox::{self, StoredMail};
 
 /// Where the messages are kept.
@@ -61,12 +62,14 @@ fn strings(headers: &HeaderMap) -> &'static Strings {
 }
 
 /// A page of the mailbox, in the site's style; nothing in it runs.
-fn page(headers: &HeaderMap, title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/lobby.css\"></head><body><main id=\"main\">{body}</main></body></html>",
-        Locale::of_request(headers).code(),
-        escape(title),
-    );
+fn page(headers: &HeaderMap, title: &str, body: Html) -> Response {
+    let html = html!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/lobby.css\"></head><body><main id=\"main\">{body}</main></body></html>",
+        lang = Locale::of_request(headers).code(),
+        title = title,
+        body = body,
+    )
+    .into_string();
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -99,35 +102,34 @@ async fn list(Extension(Mailbox(dir)): Extension<Mailbox>, headers: HeaderMap) -
         Err(e) => return failed(e),
     };
     let table = if mails.is_empty() {
-        format!("<p>{}</p>", escape(s.dev_mail_empty))
+        html!("<p>{empty}</p>", empty = s.dev_mail_empty)
     } else {
-        let rows: String = mails
-            .iter()
-            .map(|m| {
-                format!(
-                    "<tr><td>{}</td><td>{}</td><td><a href=\"/dev/mail/{}\">{}</a></td></tr>",
-                    when(m),
-                    escape(&m.to),
-                    m.id,
-                    escape(&m.subject),
-                )
-            })
-            .collect();
-        format!(
-            "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"mail-caption\" tabindex=\"0\"><table><caption id=\"mail-caption\">{}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
-            escape(s.dev_mail_caption),
-            escape(s.column_received),
-            escape(s.column_to),
-            escape(s.column_subject),
+        let rows = Html::concat(mails.iter().map(|m| {
+            html!(
+                "<tr><td>{at}</td><td>{to}</td><td><a href=\"/dev/mail/{id}\">{subject}</a></td></tr>",
+                at = when(m),
+                to = m.to,
+                id = m.id,
+                subject = m.subject,
+            )
+        }));
+        html!(
+            "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"mail-caption\" tabindex=\"0\"><table><caption id=\"mail-caption\">{caption}</caption><thead><tr><th scope=\"col\">{at}</th><th scope=\"col\">{to}</th><th scope=\"col\">{subject}</th></tr></thead><tbody>{rows}</tbody></table></div>",
+            caption = s.dev_mail_caption,
+            at = s.column_received,
+            to = s.column_to,
+            subject = s.column_subject,
+            rows = rows,
         )
     };
     let intro = fill(s.dev_mail_intro, &[("dir", &dir.display().to_string())]);
-    let body = format!(
-        "<section class=\"card\" aria-labelledby=\"mail-heading\"><h1 id=\"mail-heading\">{}</h1><p>{}</p>{table}</section>",
-        escape(s.dev_mail_heading),
-        escape(&intro),
+    let body = html!(
+        "<section class=\"card\" aria-labelledby=\"mail-heading\"><h1 id=\"mail-heading\">{heading}</h1><p>{intro}</p>{table}</section>",
+        heading = s.dev_mail_heading,
+        intro = intro,
+        table = table,
     );
-    page(&headers, s.dev_mail_title, &body)
+    page(&headers, s.dev_mail_title, body)
 }
 
 /// The message `id`, or a page saying there is none.
@@ -164,30 +166,36 @@ async fn message(
         Err(answer) => return answer,
     };
     let s = strings(&headers);
-    let cc = mail.cc.as_deref().map_or(String::new(), |cc| {
-        format!("<dt>{}</dt><dd>{}</dd>", escape(s.dev_mail_cc), escape(cc))
+    let cc = mail.cc.as_deref().map_or(Html::default(), |cc| {
+        html!(
+            "<dt>{label}</dt><dd>{cc}</dd>",
+            label = s.dev_mail_cc,
+            cc = cc
+        )
     });
     let html = match mail.html {
-        Some(_) => format!(
-            "<p><a href=\"/dev/mail/{}/html\">{}</a></p>",
-            mail.id,
-            escape(s.dev_mail_open_html)
+        Some(_) => html!(
+            "<p><a href=\"/dev/mail/{id}/html\">{open}</a></p>",
+            id = mail.id,
+            open = s.dev_mail_open_html,
         ),
-        None => format!("<p>{}</p>", escape(s.dev_mail_no_html)),
+        None => html!("<p>{none}</p>", none = s.dev_mail_no_html),
     };
-    let body = format!(
+    let body = html!(
         "<section class=\"card\" aria-labelledby=\"mail-heading\"><p><a href=\"/dev/mail\">{back}</a></p><h1 id=\"mail-heading\">{subject}</h1><dl class=\"facts\"><dt>{to_label}</dt><dd>{to}</dd>{cc}<dt>{at_label}</dt><dd>{at}</dd></dl><h2>{html_heading}</h2>{html}<h2>{text_heading}</h2><pre class=\"mail-text\">{text}</pre></section>",
-        back = escape(s.dev_mail_back),
-        subject = escape(&mail.subject),
-        to_label = escape(s.column_to),
-        to = escape(&mail.to),
-        at_label = escape(s.column_received),
+        back = s.dev_mail_back,
+        subject = mail.subject,
+        to_label = s.column_to,
+        to = mail.to,
+        cc = cc,
+        at_label = s.column_received,
         at = when(&mail),
-        html_heading = escape(s.dev_mail_html_heading),
-        text_heading = escape(s.dev_mail_text_heading),
+        html_heading = s.dev_mail_html_heading,
+        html = html,
+        text_heading = s.dev_mail_text_heading,
         text = with_links(&mail.text),
     );
-    page(&headers, &mail.subject, &body)
+    page(&headers, &mail.subject, body)
 }
 
 /// `GET /dev/mail/{id}/html`: the message's HTML as the recipient sees it,
@@ -221,28 +229,21 @@ async fn html(
 }
 
 /// `text` as HTML, with each http(s) address a link to itself.
-fn with_links(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 11 / 10);
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
+fn with_links(text: &str) -> Html {
+    // Each word with the whitespace after it, so the text keeps its lines.
+    Html::concat(text.split_inclusive(char::is_whitespace).map(|piece| {
+        let word = piece.trim_end_matches(char::is_whitespace);
+        let space = &piece[word.len()..];
         if word.starts_with("https://") || word.starts_with("http://") {
-            let safe = escape(word);
-            out.push_str(&format!("<a href=\"{safe}\">{safe}</a>"));
+            html!(
+                "<a href=\"{url}\">{url}</a>{space}",
+                url = word,
+                space = space
+            )
         } else {
-            out.push_str(&escape(word));
+            html!("{piece}", piece = piece)
         }
-        word.clear();
-    };
-    for c in text.chars() {
-        if c.is_whitespace() {
-            flush(&mut word, &mut out);
-            out.push(c);
-        } else {
-            word.push(c);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
+    }))
 }
 
 #[cfg(test)]
@@ -252,11 +253,11 @@ mod tests {
     #[test]
     fn addresses_become_links_and_the_rest_stays_text() {
         assert_eq!(
-            with_links("Open https://lobby.test/x?a=1&b=2 now <b>\nthanks"),
+            with_links("Open https://lobby.test/x?a=1&b=2 now <b>\nthanks").as_str(),
             "Open <a href=\"https://lobby.test/x?a=1&amp;b=2\">https://lobby.test/x?a=1&amp;b=2</a> now &lt;b&gt;\nthanks"
         );
         assert_eq!(
-            with_links("javascript:alert(1) ftp://x"),
+            with_links("javascript:alert(1) ftp://x").as_str(),
             "javascript:alert(1) ftp://x"
         );
     }

@@ -73,18 +73,23 @@ pub fn short_page(
     message: &str,
     link: Option<(&str, &str)>,
 ) -> Response {
-    use crate::html::escape;
+    use crate::html;
     let locale = Locale::of_request(headers);
-    let link = link.map_or(String::new(), |(href, text)| {
-        format!("<p><a href=\"{}\">{}</a></p>", escape(href), escape(text))
+    let link = link.map(|(href, text)| {
+        html!(
+            "<p><a href=\"{href}\">{text}</a></p>",
+            href = href,
+            text = text
+        )
     });
-    let body = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><link rel=\"stylesheet\" href=\"/pkg/lobby.css\"></head><body><main id=\"main\"><section class=\"card narrow\"><h1>{}</h1><p role=\"alert\">{}</p>{link}</section></main></body></html>",
-        locale.code(),
-        escape(title),
-        escape(title),
-        escape(message),
-    );
+    let body = html!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/lobby.css\"></head><body><main id=\"main\"><section class=\"card narrow\"><h1>{title}</h1><p role=\"alert\">{message}</p>{link}</section></main></body></html>",
+        lang = locale.code(),
+        title = title,
+        message = message,
+        link = link.unwrap_or_default(),
+    )
+    .into_string();
     (
         status,
         [

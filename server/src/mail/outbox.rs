@@ -24,19 +24,21 @@ pub struct OutgoingEmail {
 }
 
 impl OutgoingEmail {
-    /// A plain notice to one address: `text`, and `body` (already escaped
-    /// HTML) in the simple document every such email shares.
+    /// A plain notice to one address: `text`, and `body` in the simple
+    /// document every such email shares.
     pub fn notice(
         locale: app::i18n::Locale,
         to: &str,
         subject: String,
         text: String,
-        body: &str,
+        body: crate::html::Html,
     ) -> Self {
-        let html = format!(
-            "<!DOCTYPE html><html lang=\"{}\"><body style=\"font-family:system-ui,sans-serif\">{body}</body></html>",
-            locale.code()
-        );
+        let html = crate::html!(
+            "<!DOCTYPE html><html lang=\"{lang}\"><body style=\"font-family:system-ui,sans-serif\">{body}</body></html>",
+            lang = locale.code(),
+            body = body,
+        )
+        .into_string();
         OutgoingEmail {
             to: to.to_owned(),
             cc: None,

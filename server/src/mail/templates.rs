@@ -1,13 +1,13 @@
 //! The emails Lobby sends, rendered as plain text and HTML in the
-//! recipient's language. Every value that comes from a person (names, the
-//! personal message) is escaped in the HTML; the strings come from
+//! recipient's language. The HTML is built with [`html!`], so every value
+//! (names, the personal message) is escaped; the strings come from
 //! `app::i18n`.
 
 use app::i18n::{fill, Locale};
 use chrono::{DateTime, Utc};
 
 use super::OutgoingEmail;
-use crate::html::escape;
+use crate::html;
 
 /// What the invitation email says, before rendering.
 pub struct InvitationEmail<'a> {
@@ -66,19 +66,18 @@ pub fn invitation(e: &InvitationEmail<'_>) -> OutgoingEmail {
         fallback = s.email_fallback,
     ));
 
-    let h = escape;
     let message_html = e
         .message
         .map(|m| {
-            format!(
-                r#"<p style="margin:0 0 6px;color:#5b616e">{}</p><blockquote style="margin:0 0 20px;padding:12px 16px;border-left:4px solid {accent};background:#f4f5f8;white-space:pre-wrap">{}</blockquote>"#,
-                h(&message_label),
-                h(m),
+            html!(
+                r#"<p style="margin:0 0 6px;color:#5b616e">{label}</p><blockquote style="margin:0 0 20px;padding:12px 16px;border-left:4px solid {accent};background:#f4f5f8;white-space:pre-wrap">{message}</blockquote>"#,
+                label = message_label,
+                message = m,
                 accent = e.accent_color,
             )
         })
         .unwrap_or_default();
-    let html = format!(
+    let html = html!(
         r#"<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{subject}</title></head>
 <body style="margin:0;padding:0;background:#f4f5f8;font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d1f24">
@@ -99,18 +98,19 @@ pub fn invitation(e: &InvitationEmail<'_>) -> OutgoingEmail {
 </body></html>
 "#,
         lang = e.locale.code(),
-        subject = h(&subject),
+        subject = subject,
         accent = e.accent_color,
         on_accent = app::branding::on_accent(e.accent_color),
-        org = h(e.org_name),
-        greeting = h(&greeting),
-        invite_line = h(&invite_line),
-        url = h(e.redeem_url),
-        button = h(s.email_button),
-        fallback = h(s.email_fallback),
-        expiry = h(&expiry),
-        contact = h(&contact),
-        footer = h(&footer),
+        org = e.org_name,
+        greeting = greeting,
+        invite_line = invite_line,
+        message_html = message_html,
+        url = e.redeem_url,
+        button = s.email_button,
+        fallback = s.email_fallback,
+        expiry = expiry,
+        contact = contact,
+        footer = footer,
     );
 
     OutgoingEmail {
@@ -118,7 +118,7 @@ pub fn invitation(e: &InvitationEmail<'_>) -> OutgoingEmail {
         cc: e.cc.map(str::to_owned),
         subject,
         text,
-        html: Some(html),
+        html: Some(html.into_string()),
     }
 }
 

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::{insert_operator, links, password_message, Account, CreateOperatorError, Role};
 use crate::auth::{password, session};
 use crate::clock::Clock;
-use crate::html::escape;
+use crate::html;
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::secret::Secret;
 use crate::store::audit::{self, AuditEntry};
@@ -82,14 +82,14 @@ fn set_password_email(locale: Locale, to: &str, org: &str, link: &str) -> Outgoi
     let subject = fill(s.operator_email_subject, &[("org", org)]);
     let body = fill(s.operator_email_body, &[("org", org)]);
     let text = format!("{body}\n\n{link}\n\n{}\n", s.operator_email_expiry);
-    let html = format!(
-        "<p>{}</p><p><a href=\"{link}\">{}</a></p><p>{}</p><p style=\"word-break:break-all\">{link}</p>",
-        escape(&body),
-        escape(s.operator_email_button),
-        escape(s.operator_email_expiry),
-        link = escape(link),
+    let html = html!(
+        "<p>{body}</p><p><a href=\"{link}\">{button}</a></p><p>{expiry}</p><p style=\"word-break:break-all\">{link}</p>",
+        body = body,
+        button = s.operator_email_button,
+        expiry = s.operator_email_expiry,
+        link = link,
     );
-    OutgoingEmail::notice(locale, to, subject, text, &html)
+    OutgoingEmail::notice(locale, to, subject, text, html)
 }
 
 #[derive(Debug, thiserror::Error)]

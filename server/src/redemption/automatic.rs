@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use super::finish::Context;
 use super::landing::Link;
-use crate::html::escape;
+use crate::html;
+use crate::html::Html;
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::store::entities::{consent, organization, terms_version, user};
 
@@ -69,26 +70,25 @@ fn notification(
     );
     let privacy_url = org.privacy_url.clone().unwrap_or_default();
     let mut text = format!("{intro}\n\n{privacy}\n{privacy_url}\n");
-    let mut html = format!(
-        "<p>{}</p><p>{}<br><a href=\"{}\">{}</a></p>",
-        escape(&intro),
-        escape(&privacy),
-        escape(&privacy_url),
-        escape(&privacy_url),
-    );
+    let mut parts = vec![html!(
+        "<p>{intro}</p><p>{privacy}<br><a href=\"{url}\">{url}</a></p>",
+        intro = intro,
+        privacy = privacy,
+        url = privacy_url,
+    )];
     if let Some(terms) = terms {
         let heading = fill(
             s.email_automatic_terms,
             &[("version", &terms.version.to_string())],
         );
         text.push_str(&format!("\n{heading}\n\n{}\n", terms.body_markdown));
-        html.push_str(&format!(
-            "<p>{}</p><div>{}</div>",
-            escape(&heading),
-            super::terms::render(&terms.body_markdown)
+        parts.push(html!(
+            "<p>{heading}</p><div>{terms}</div>",
+            heading = heading,
+            terms = super::terms::render_html(&terms.body_markdown),
         ));
     }
     text.push_str(&format!("\n{footer}\n"));
-    html.push_str(&format!("<p>{}</p>", escape(&footer)));
-    OutgoingEmail::notice(ctx.locale, to, subject, text, &html)
+    parts.push(html!("<p>{footer}</p>", footer = footer));
+    OutgoingEmail::notice(ctx.locale, to, subject, text, Html::concat(parts))
 }

@@ -17,7 +17,6 @@ use serde_json::json;
 
 use crate::auth::rate_limit;
 use crate::clock::Clock;
-use crate::html::escape;
 use crate::invitations::ticket::{redeem_url, InvitationTicket};
 use crate::invitations::{status_at, InvitationStatus};
 use crate::mail::{enqueue, OutgoingEmail};
@@ -195,13 +194,13 @@ fn link_email(locale: Locale, org: &str, to: &str, url: &str) -> OutgoingEmail {
     let vars = [("org", org)];
     let subject = fill(s.email_direct_subject, &vars);
     let intro = fill(s.email_direct_intro, &vars);
-    let html = format!(
-        "<p>{}</p><p><a href=\"{}\">{}</a></p><p>{}</p>",
-        escape(&intro),
-        escape(url),
-        escape(s.email_direct_button),
-        escape(s.email_direct_footer),
+    let html = crate::html!(
+        "<p>{intro}</p><p><a href=\"{url}\">{button}</a></p><p>{footer}</p>",
+        intro = intro,
+        url = url,
+        button = s.email_direct_button,
+        footer = s.email_direct_footer,
     );
     let text = format!("{intro}\n\n{url}\n\n{}\n", s.email_direct_footer);
-    OutgoingEmail::notice(locale, to, subject, text, &html)
+    OutgoingEmail::notice(locale, to, subject, text, html)
 }

@@ -15,7 +15,6 @@ use super::landing::Link;
 use crate::auth::session::{self, Visit};
 use crate::clock::Clock;
 use crate::federation::oidc::VerifiedIdentity;
-use crate::html::escape;
 use crate::invitations::InvitationStatus;
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::store::audit::{self, AuditEntry};
@@ -231,9 +230,9 @@ impl MovedEmail<'_> {
             &[("org", self.org), ("email", self.new_email)],
         );
         let footer = fill(s.email_automatic_footer, &org);
-        let html = format!("<p>{}</p><p>{}</p>", escape(&body), escape(&footer));
+        let html = crate::html!("<p>{body}</p><p>{footer}</p>", body = body, footer = footer);
         let text = format!("{body}\n\n{footer}\n");
-        OutgoingEmail::notice(self.locale, self.to, subject, text, &html)
+        OutgoingEmail::notice(self.locale, self.to, subject, text, html)
     }
 }
 

@@ -11,7 +11,6 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::clock::Clock;
-use crate::html::escape;
 use crate::invitations::create::{queue_email, Inviter};
 use crate::invitations::manage::reissue;
 use crate::invitations::ticket::InvitationTicket;
@@ -258,7 +257,7 @@ impl NewLinkNote<'_> {
                 ("date", self.valid_until),
             ],
         );
-        let html = format!("<p>{}</p>", escape(&body));
-        OutgoingEmail::notice(self.locale, self.to, subject, format!("{body}\n"), &html)
+        let html = crate::html!("<p>{body}</p>", body = body);
+        OutgoingEmail::notice(self.locale, self.to, subject, format!("{body}\n"), html)
     }
 }

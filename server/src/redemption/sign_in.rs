@@ -22,7 +22,6 @@ use crate::auth::rate_limit::{self, Limit};
 use crate::auth::session::{self, Visit};
 use crate::auth::{password, rate_limit::FAILURES_BEFORE_RESET};
 use crate::clock::Clock;
-use crate::html::escape;
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::secret::Secret;
 use crate::store::entities::{organization, user};
@@ -469,13 +468,13 @@ impl CodeEmail<'_> {
         let org = [("org", self.org)];
         let (subject, intro) = (fill(subject, &org), fill(intro, &org));
         let code = self.code.expose();
-        let html = format!(
-            "<p>{}</p><p style=\"font-size:28px;letter-spacing:4px;font-weight:bold\">{}</p><p>{}</p>",
-            escape(&intro),
-            escape(code),
-            escape(s.email_code_body)
+        let html = crate::html!(
+            "<p>{intro}</p><p style=\"font-size:28px;letter-spacing:4px;font-weight:bold\">{code}</p><p>{body}</p>",
+            intro = intro,
+            code = code,
+            body = s.email_code_body,
         );
         let text = format!("{intro}\n\n    {code}\n\n{}\n", s.email_code_body);
-        OutgoingEmail::notice(self.locale, self.to, subject, text, &html)
+        OutgoingEmail::notice(self.locale, self.to, subject, text, html)
     }
 }

@@ -13,6 +13,11 @@ fn safe_link(url: &str) -> bool {
 }
 
 /// The HTML of the terms `markdown`.
+/// The terms as markup for an email.
+pub fn render_html(markdown: &str) -> crate::html::Html {
+    crate::html::Html::from_template(render(markdown))
+}
+
 pub fn render(markdown: &str) -> String {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
