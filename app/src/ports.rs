@@ -15,7 +15,7 @@ use crate::model::invitation::{
 use crate::model::journey::{CompanyView, ConsentView, Privacy, WelcomeLink};
 use crate::model::landing::Landing;
 use crate::model::operator::{
-    AccessOutcome, AddOperatorForm, AddOperatorOutcome, ContactOutcome, EndSessionsOutcome,
+    AccessOutcome, AddOperatorForm, AddOperatorOutcome, Admin, ContactOutcome, EndSessionsOutcome,
     OperatorRow, SessionRow, SetupLink, TokenOutcome, TokenRow,
 };
 use crate::model::providers::{NewProvider, ProviderProblem, ProvidersView};
@@ -58,10 +58,10 @@ pub trait Dashboard: Send + Sync + 'static {
         resend: bool,
     ) -> PortFuture<'_, Result<InvitationActionOutcome, PortError>>;
     fn operators(&self) -> PortFuture<'_, Result<Vec<OperatorRow>, PortError>>;
-    /// Adds an operator on behalf of the admin `actor_email`, in the admin's language.
+    /// Adds an operator on behalf of the admin, in the admin's language.
     fn add_operator(
         &self,
-        actor_email: String,
+        admin: Admin,
         form: AddOperatorForm,
         locale: String,
     ) -> PortFuture<'_, Result<AddOperatorOutcome, PortError>>;
@@ -75,29 +75,26 @@ pub trait Dashboard: Send + Sync + 'static {
         operator_email: String,
         contact: String,
     ) -> PortFuture<'_, Result<ContactOutcome, PortError>>;
-    /// On behalf of the admin `admin_email` in their session `session`:
-    /// removes the operator `target_email` (`remove`) or ends their sessions.
+    /// On behalf of the admin: removes the operator `target_email`
+    /// (`remove`) or ends their sessions.
     fn change_operator_access(
         &self,
-        admin_email: String,
-        session: String,
+        admin: Admin,
         target_email: String,
         remove: bool,
     ) -> PortFuture<'_, Result<AccessOutcome, PortError>>;
-    /// On behalf of the admin `admin_email`: forgets the wrong passwords
-    /// counted at the operator `target_email`'s address.
+    /// On behalf of the admin: forgets the wrong passwords counted at the
+    /// operator `target_email`'s address.
     fn unlock_operator(
         &self,
-        admin_email: String,
-        session: String,
+        admin: Admin,
         target_email: String,
     ) -> PortFuture<'_, Result<AccessOutcome, PortError>>;
     /// Ends the sessions of the invitee of invitation `id` or, with `id`
     /// `None`, of everyone but the admin's own session.
     fn end_sessions(
         &self,
-        admin_email: String,
-        session: String,
+        admin: Admin,
         id: Option<String>,
     ) -> PortFuture<'_, Result<AccessOutcome, PortError>>;
     /// The live sessions of the operator `owner_email`; `session` is the current one.
@@ -134,60 +131,53 @@ pub trait Dashboard: Send + Sync + 'static {
     ) -> PortFuture<'_, Result<Option<ImportView>, PortError>>;
     /// How invitees sign in: the order of methods and the passcode switch.
     fn sign_in_settings(&self) -> PortFuture<'_, Result<SignInSettings, PortError>>;
-    /// Saves them on behalf of the admin `admin_email`.
+    /// Saves them on behalf of the admin.
     fn save_sign_in_settings(
         &self,
-        admin_email: String,
+        admin: Admin,
         order: Vec<Method>,
         passcode_enabled: bool,
     ) -> PortFuture<'_, Result<(), PortError>>;
     /// The organization's identity providers, without their secrets.
     fn providers(&self) -> PortFuture<'_, Result<ProvidersView, PortError>>;
-    /// Adds a checked provider on behalf of the admin `admin_email`.
+    /// Adds a checked provider on behalf of the admin.
     fn add_provider(
         &self,
-        admin_email: String,
+        admin: Admin,
         provider: NewProvider,
     ) -> PortFuture<'_, Result<Result<(), Vec<ProviderProblem>>, PortError>>;
     /// Removes provider `id`; `false` when there is no such provider.
-    fn remove_provider(
-        &self,
-        admin_email: String,
-        id: String,
-    ) -> PortFuture<'_, Result<bool, PortError>>;
+    fn remove_provider(&self, admin: Admin, id: String) -> PortFuture<'_, Result<bool, PortError>>;
     /// The privacy statement invitees accept.
     fn privacy(&self) -> PortFuture<'_, Result<Privacy, PortError>>;
-    /// Saves it (already checked) on behalf of the admin `admin_email`.
-    fn save_privacy(
-        &self,
-        admin_email: String,
-        privacy: Privacy,
-    ) -> PortFuture<'_, Result<(), PortError>>;
+    /// Saves it (already checked) on behalf of the admin.
+    fn save_privacy(&self, admin: Admin, privacy: Privacy)
+        -> PortFuture<'_, Result<(), PortError>>;
     /// The links of the customers' welcome page.
     fn welcome_links(&self) -> PortFuture<'_, Result<Vec<WelcomeLink>, PortError>>;
-    /// Saves them on behalf of the admin `admin_email`.
+    /// Saves them on behalf of the admin.
     fn save_welcome_links(
         &self,
-        admin_email: String,
+        admin: Admin,
         links: Vec<WelcomeLink>,
     ) -> PortFuture<'_, Result<(), PortError>>;
     /// The organization's own or trusted domains.
     fn domains(&self, kind: DomainKind) -> PortFuture<'_, Result<Vec<String>, PortError>>;
-    /// Saves a list (already checked) on behalf of the admin `admin_email`;
-    /// an own domain that another organization has is returned instead.
+    /// Saves a list (already checked) on behalf of the admin; an own domain
+    /// that another organization has is returned instead.
     fn save_domains(
         &self,
-        admin_email: String,
+        admin: Admin,
         kind: DomainKind,
         domains: Vec<String>,
     ) -> PortFuture<'_, Result<Result<(), String>, PortError>>;
     /// The current terms of use and the number of consents.
     fn terms(&self) -> PortFuture<'_, Result<TermsView, PortError>>;
-    /// Publishes checked terms as the next version for the admin
-    /// `admin_email`; the new version's number.
+    /// Publishes checked terms as the next version for the admin; the new
+    /// version's number.
     fn publish_terms(
         &self,
-        admin_email: String,
+        admin: Admin,
         markdown: String,
     ) -> PortFuture<'_, Result<i32, PortError>>;
     /// Confirms a previewed import on behalf of `operator_email`.

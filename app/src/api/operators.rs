@@ -27,15 +27,14 @@ pub async fn add_operator(
     csrf: String,
     form: AddOperatorForm,
 ) -> Result<AddOperatorOutcome, ApiError> {
-    let me = super::signed_in(Some(&csrf))?;
-    if !me.is_admin() {
+    let Some(admin) = super::signed_in(Some(&csrf))?.admin() else {
         return Ok(AddOperatorOutcome::NotAdmin);
-    }
+    };
     // The admin's language, from the request as for any page.
     let locale = crate::i18n::request_locale().code().to_owned();
     super::dashboard()?
         .0
-        .add_operator(me.email, form, locale)
+        .add_operator(admin, form, locale)
         .await
         .map_err(ApiError::from)
 }
@@ -123,13 +122,12 @@ pub async fn revoke_token(csrf: String, id: String) -> Result<TokenOutcome, ApiE
 /// Removes another operator: their role, tokens and sessions end. Admins only.
 #[server(endpoint = "remove_operator")]
 pub async fn remove_operator(csrf: String, email: String) -> Result<AccessOutcome, ApiError> {
-    let me = super::signed_in(Some(&csrf))?;
-    if !me.is_admin() {
+    let Some(admin) = super::signed_in(Some(&csrf))?.admin() else {
         return Ok(AccessOutcome::NotAdmin);
-    }
+    };
     super::dashboard()?
         .0
-        .change_operator_access(me.email, me.session, email, true)
+        .change_operator_access(admin, email, true)
         .await
         .map_err(ApiError::from)
 }
@@ -137,13 +135,12 @@ pub async fn remove_operator(csrf: String, email: String) -> Result<AccessOutcom
 /// Signs another operator out everywhere. Admins only.
 #[server(endpoint = "end_operator_sessions")]
 pub async fn end_operator_sessions(csrf: String, email: String) -> Result<AccessOutcome, ApiError> {
-    let me = super::signed_in(Some(&csrf))?;
-    if !me.is_admin() {
+    let Some(admin) = super::signed_in(Some(&csrf))?.admin() else {
         return Ok(AccessOutcome::NotAdmin);
-    }
+    };
     super::dashboard()?
         .0
-        .change_operator_access(me.email, me.session, email, false)
+        .change_operator_access(admin, email, false)
         .await
         .map_err(ApiError::from)
 }
@@ -152,13 +149,12 @@ pub async fn end_operator_sessions(csrf: String, email: String) -> Result<Access
 /// they can sign in again from every client. Admins only.
 #[server(endpoint = "unlock_operator")]
 pub async fn unlock_operator(csrf: String, email: String) -> Result<AccessOutcome, ApiError> {
-    let me = super::signed_in(Some(&csrf))?;
-    if !me.is_admin() {
+    let Some(admin) = super::signed_in(Some(&csrf))?.admin() else {
         return Ok(AccessOutcome::NotAdmin);
-    }
+    };
     super::dashboard()?
         .0
-        .unlock_operator(me.email, me.session, email)
+        .unlock_operator(admin, email)
         .await
         .map_err(ApiError::from)
 }
@@ -166,13 +162,12 @@ pub async fn unlock_operator(csrf: String, email: String) -> Result<AccessOutcom
 /// Signs out the invitee of invitation `id` everywhere. Admins only.
 #[server(endpoint = "end_invitee_sessions")]
 pub async fn end_invitee_sessions(csrf: String, id: String) -> Result<AccessOutcome, ApiError> {
-    let me = super::signed_in(Some(&csrf))?;
-    if !me.is_admin() {
+    let Some(admin) = super::signed_in(Some(&csrf))?.admin() else {
         return Ok(AccessOutcome::NotAdmin);
-    }
+    };
     super::dashboard()?
         .0
-        .end_sessions(me.email, me.session, Some(id))
+        .end_sessions(admin, Some(id))
         .await
         .map_err(ApiError::from)
 }
@@ -180,13 +175,12 @@ pub async fn end_invitee_sessions(csrf: String, id: String) -> Result<AccessOutc
 /// Signs everyone out, operators and customers, but the admin asking. Admins only.
 #[server(endpoint = "end_every_session")]
 pub async fn end_every_session(csrf: String) -> Result<AccessOutcome, ApiError> {
-    let me = super::signed_in(Some(&csrf))?;
-    if !me.is_admin() {
+    let Some(admin) = super::signed_in(Some(&csrf))?.admin() else {
         return Ok(AccessOutcome::NotAdmin);
-    }
+    };
     super::dashboard()?
         .0
-        .end_sessions(me.email, me.session, None)
+        .end_sessions(admin, None)
         .await
         .map_err(ApiError::from)
 }

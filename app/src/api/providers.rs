@@ -21,17 +21,16 @@ pub async fn load_providers() -> Result<ProvidersView, ApiError> {
 /// Adds a provider. Admins only, with the session's CSRF token.
 #[server(endpoint = "add_identity_provider")]
 pub async fn add_provider(csrf: String, form: ProviderForm) -> Result<ProviderOutcome, ApiError> {
-    let me = super::signed_in(Some(&csrf))?;
-    if !me.is_admin() {
+    let Some(admin) = super::signed_in(Some(&csrf))?.admin() else {
         return Ok(ProviderOutcome::NotAdmin);
-    }
+    };
     let provider = match form.check() {
         Ok(provider) => provider,
         Err(problems) => return Ok(ProviderOutcome::Invalid(problems)),
     };
     let added = super::dashboard()?
         .0
-        .add_provider(me.email, provider)
+        .add_provider(admin, provider)
         .await
         .map_err(ApiError::from)?;
     Ok(match added {
@@ -43,13 +42,12 @@ pub async fn add_provider(csrf: String, form: ProviderForm) -> Result<ProviderOu
 /// Removes a provider. Admins only, with the session's CSRF token.
 #[server(endpoint = "remove_identity_provider")]
 pub async fn remove_provider(csrf: String, id: String) -> Result<ProviderOutcome, ApiError> {
-    let me = super::signed_in(Some(&csrf))?;
-    if !me.is_admin() {
+    let Some(admin) = super::signed_in(Some(&csrf))?.admin() else {
         return Ok(ProviderOutcome::NotAdmin);
-    }
+    };
     super::dashboard()?
         .0
-        .remove_provider(me.email, id)
+        .remove_provider(admin, id)
         .await
         .map_err(ApiError::from)?;
     Ok(ProviderOutcome::Removed)

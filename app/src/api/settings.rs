@@ -24,17 +24,16 @@ pub async fn save_sign_in_settings(
     csrf: String,
     form: SignInSettingsForm,
 ) -> Result<SettingsOutcome, ApiError> {
-    let me = super::signed_in(Some(&csrf))?;
-    if !me.is_admin() {
+    let Some(admin) = super::signed_in(Some(&csrf))?.admin() else {
         return Ok(SettingsOutcome::NotAdmin);
-    }
+    };
     let order = match form.order() {
         Ok(order) => order,
         Err(problem) => return Ok(SettingsOutcome::Invalid(problem)),
     };
     super::dashboard()?
         .0
-        .save_sign_in_settings(me.email, order, form.passcode_enabled())
+        .save_sign_in_settings(admin, order, form.passcode_enabled())
         .await
         .map_err(ApiError::from)?;
     Ok(SettingsOutcome::Saved)
@@ -60,17 +59,16 @@ pub async fn save_welcome_links(
     links: String,
 ) -> Result<crate::model::journey::LinksOutcome, ApiError> {
     use crate::model::journey::{parse_welcome_links, LinksOutcome};
-    let me = super::signed_in(Some(&csrf))?;
-    if !me.is_admin() {
+    let Some(admin) = super::signed_in(Some(&csrf))?.admin() else {
         return Ok(LinksOutcome::NotAdmin);
-    }
+    };
     let links = match parse_welcome_links(&links) {
         Ok(links) => links,
         Err((line, problem)) => return Ok(LinksOutcome::Invalid { line, problem }),
     };
     super::dashboard()?
         .0
-        .save_welcome_links(me.email, links)
+        .save_welcome_links(admin, links)
         .await
         .map_err(ApiError::from)?;
     Ok(LinksOutcome::Saved)
@@ -96,17 +94,16 @@ pub async fn save_privacy(
     version: String,
 ) -> Result<crate::model::journey::PrivacyOutcome, ApiError> {
     use crate::model::journey::{check_privacy, PrivacyOutcome};
-    let me = super::signed_in(Some(&csrf))?;
-    if !me.is_admin() {
+    let Some(admin) = super::signed_in(Some(&csrf))?.admin() else {
         return Ok(PrivacyOutcome::NotAdmin);
-    }
+    };
     let privacy = match check_privacy(&url, &version) {
         Ok(privacy) => privacy,
         Err(problem) => return Ok(PrivacyOutcome::Invalid(problem)),
     };
     super::dashboard()?
         .0
-        .save_privacy(me.email, privacy)
+        .save_privacy(admin, privacy)
         .await
         .map_err(ApiError::from)?;
     Ok(PrivacyOutcome::Saved)
@@ -133,17 +130,16 @@ pub async fn save_domains(
     domains: String,
 ) -> Result<crate::model::domains::DomainsOutcome, ApiError> {
     use crate::model::domains::{parse_domain_list, DomainsOutcome};
-    let me = super::signed_in(Some(&csrf))?;
-    if !me.is_admin() {
+    let Some(admin) = super::signed_in(Some(&csrf))?.admin() else {
         return Ok(DomainsOutcome::NotAdmin);
-    }
+    };
     let domains = match parse_domain_list(&domains) {
         Ok(domains) => domains,
         Err(entry) => return Ok(DomainsOutcome::Invalid(entry)),
     };
     let saved = super::dashboard()?
         .0
-        .save_domains(me.email, kind, domains)
+        .save_domains(admin, kind, domains)
         .await
         .map_err(ApiError::from)?;
     Ok(match saved {

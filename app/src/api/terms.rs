@@ -17,16 +17,15 @@ pub async fn load_terms() -> Result<TermsView, ApiError> {
 /// session's CSRF token.
 #[server(endpoint = "publish_terms")]
 pub async fn publish_terms(csrf: String, markdown: String) -> Result<TermsOutcome, ApiError> {
-    let me = super::signed_in(Some(&csrf))?;
-    if !me.is_admin() {
+    let Some(admin) = super::signed_in(Some(&csrf))?.admin() else {
         return Ok(TermsOutcome::NotAdmin);
-    }
+    };
     if let Some(problem) = crate::model::terms::terms_problem(&markdown) {
         return Ok(problem);
     }
     let version = super::dashboard()?
         .0
-        .publish_terms(me.email, markdown)
+        .publish_terms(admin, markdown)
         .await
         .map_err(ApiError::from)?;
     Ok(TermsOutcome::Published { version })

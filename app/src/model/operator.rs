@@ -57,6 +57,35 @@ impl CurrentOperator {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
+
+    /// The operator's admin rights, if they hold the admin role: what every
+    /// admin-only port method takes, so none is reached without this check.
+    pub fn admin(&self) -> Option<Admin> {
+        self.is_admin().then(|| Admin {
+            email: self.email.clone(),
+            session: self.session.clone(),
+        })
+    }
+}
+
+/// Proof that the signed-in operator is an admin. Only
+/// [`CurrentOperator::admin`] makes one; the server checks the role again
+/// where it acts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Admin {
+    email: String,
+    session: String,
+}
+
+impl Admin {
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
+    /// The session the admin acts in (which "sign everyone out" keeps).
+    pub fn session(&self) -> &str {
+        &self.session
+    }
 }
 
 /// Compares two tokens in time independent of where they differ.
@@ -192,12 +221,26 @@ pub enum EndSessionsOutcome {
 
 #[cfg(test)]
 mod tests {
-    use super::same_token;
+    use super::*;
 
     #[test]
     fn tokens_are_compared_in_full() {
         assert!(same_token("abc", "abc"));
         assert!(!same_token("abc", "abd"));
         assert!(!same_token("abc", "abcd"));
+    }
+
+    #[test]
+    fn only_an_admin_gets_admin_rights() {
+        let me = |role| CurrentOperator {
+            email: "ada@gfms.example".into(),
+            display_name: None,
+            role,
+            csrf: "c".into(),
+            session: "s".into(),
+        };
+        assert_eq!(me(Role::Operator).admin(), None);
+        let admin = me(Role::Admin).admin().expect("an admin");
+        assert_eq!((admin.email(), admin.session()), ("ada@gfms.example", "s"));
     }
 }

@@ -14,7 +14,7 @@ use app::model::invitation::{
 };
 use app::model::journey::{Privacy, WelcomeLink};
 use app::model::operator::{
-    AccessOutcome, AddOperatorForm, AddOperatorOutcome, ContactOutcome, EndSessionsOutcome,
+    AccessOutcome, AddOperatorForm, AddOperatorOutcome, Admin, ContactOutcome, EndSessionsOutcome,
     OperatorRow, Role, SessionRow, SetupLink, TokenOutcome, TokenRow,
 };
 use app::model::providers::{NewProvider, ProviderProblem, ProvidersView};
@@ -29,7 +29,7 @@ use crate::invitations::bulk;
 use crate::invitations::manage::{self, ListQuery, ManageError};
 use crate::invitations::request::{validate, NewInvitation, Reset};
 use crate::invitations::{status_at, InvitationStatus};
-use crate::operators::access::{self, Admin};
+use crate::operators::access;
 use crate::redemption::step::stored_order;
 use crate::redemption::{consents, settings};
 use crate::store::entities::{api_token, audit_event, invitation, org_role, organization, user};
@@ -99,14 +99,18 @@ impl DashboardService {
         Ok((org, operator))
     }
 
-    /// The signed-in admin `email` in their session `session`.
-    async fn admin(&self, email: &str, session: String) -> Result<Admin, PortError> {
-        let (org, me) = self.org_and_operator(email).await?;
-        Ok(Admin {
-            organization_id: org.id,
-            user_id: me.id,
-            session,
-        })
+    /// The organization, and the admin acting in it as their stored role
+    /// says again (the session layer checked it for this request).
+    async fn acting_admin(
+        &self,
+        admin: &Admin,
+    ) -> Result<(organization::Model, user::Model, access::Admin), PortError> {
+        let (org, me) = self.org_and_operator(admin.email()).await?;
+        let checked = access::Admin::check(&self.db, org.id, me.id, admin.session().to_owned())
+            .await
+            .map_err(unavailable)?
+            .ok_or(PortError::BadRequest)?;
+        Ok((org, me, checked))
     }
 }
 
@@ -139,11 +143,11 @@ impl Dashboard for DashboardService {
 
     fn add_provider(
         &self,
-        admin_email: String,
+        admin: Admin,
         provider: NewProvider,
     ) -> PortFuture<'_, Result<Result<(), Vec<ProviderProblem>>, PortError>> {
         Box::pin(async move {
-            let (org, admin) = self.org_and_operator(&admin_email).await?;
+            let (org, admin, _) = self.acting_admin(&admin).await?;
             // The stored providers' objections first, then the provider's own
             // documents: one nobody could sign in with is refused, with the
             // reason. [`providers::add`] checks the conflicts again as it writes.
@@ -170,13 +174,9 @@ impl Dashboard for DashboardService {
         })
     }
 
-    fn remove_provider(
-        &self,
-        admin_email: String,
-        id: String,
-    ) -> PortFuture<'_, Result<bool, PortError>> {
+    fn remove_provider(&self, admin: Admin, id: String) -> PortFuture<'_, Result<bool, PortError>> {
         Box::pin(async move {
-            let (org, admin) = self.org_and_operator(&admin_email).await?;
+            let (org, admin, _) = self.acting_admin(&admin).await?;
             let Ok(id) = id.parse::<Uuid>() else {
                 return Ok(false);
             };
@@ -198,11 +198,11 @@ impl Dashboard for DashboardService {
 
     fn save_privacy(
         &self,
-        admin_email: String,
+        admin: Admin,
         privacy: Privacy,
     ) -> PortFuture<'_, Result<(), PortError>> {
         Box::pin(async move {
-            let (org, admin) = self.org_and_operator(&admin_email).await?;
+            let (org, admin, _) = self.acting_admin(&admin).await?;
             settings::save_privacy(&self.db, org.id, admin.id, &privacy, self.clock.as_ref())
                 .await
                 .map_err(unavailable)
@@ -218,12 +218,12 @@ impl Dashboard for DashboardService {
 
     fn save_domains(
         &self,
-        admin_email: String,
+        admin: Admin,
         kind: DomainKind,
         domains: Vec<String>,
     ) -> PortFuture<'_, Result<Result<(), String>, PortError>> {
         Box::pin(async move {
-            let (org, admin) = self.org_and_operator(&admin_email).await?;
+            let (org, admin, _) = self.acting_admin(&admin).await?;
             let who = (org.id, admin.id);
             settings::save_domains(&self.db, who, kind, &domains, self.clock.as_ref())
                 .await
@@ -240,11 +240,11 @@ impl Dashboard for DashboardService {
 
     fn save_welcome_links(
         &self,
-        admin_email: String,
+        admin: Admin,
         links: Vec<WelcomeLink>,
     ) -> PortFuture<'_, Result<(), PortError>> {
         Box::pin(async move {
-            let (org, admin) = self.org_and_operator(&admin_email).await?;
+            let (org, admin, _) = self.acting_admin(&admin).await?;
             settings::save_welcome_links(&self.db, org.id, admin.id, &links, self.clock.as_ref())
                 .await
                 .map_err(unavailable)
@@ -261,11 +261,11 @@ impl Dashboard for DashboardService {
 
     fn publish_terms(
         &self,
-        admin_email: String,
+        admin: Admin,
         markdown: String,
     ) -> PortFuture<'_, Result<i32, PortError>> {
         Box::pin(async move {
-            let (org, admin) = self.org_and_operator(&admin_email).await?;
+            let (org, admin, _) = self.acting_admin(&admin).await?;
             consents::publish(&self.db, org.id, admin.id, markdown, self.clock.as_ref())
                 .await
                 .map_err(unavailable)
@@ -274,12 +274,12 @@ impl Dashboard for DashboardService {
 
     fn save_sign_in_settings(
         &self,
-        admin_email: String,
+        admin: Admin,
         order: Vec<Method>,
         passcode_enabled: bool,
     ) -> PortFuture<'_, Result<(), PortError>> {
         Box::pin(async move {
-            let (org, admin) = self.org_and_operator(&admin_email).await?;
+            let (org, admin, _) = self.acting_admin(&admin).await?;
             settings::save(
                 &self.db,
                 org.id,
@@ -540,13 +540,13 @@ impl Dashboard for DashboardService {
 
     fn add_operator(
         &self,
-        actor_email: String,
+        admin: Admin,
         form: AddOperatorForm,
         locale: String,
     ) -> PortFuture<'_, Result<AddOperatorOutcome, PortError>> {
         Box::pin(async move {
             use crate::operators::{onboarding, CreateOperatorError};
-            let (org, actor) = self.org_and_operator(&actor_email).await?;
+            let (org, actor, _) = self.acting_admin(&admin).await?;
             let role = Role::parse(&form.role).ok_or(PortError::BadRequest)?;
             let locale = app::i18n::Locale::from_code(&locale).unwrap_or_default();
             let name = Some(form.display_name.as_str());
@@ -610,13 +610,12 @@ impl Dashboard for DashboardService {
 
     fn change_operator_access(
         &self,
-        admin_email: String,
-        session: String,
+        admin: Admin,
         target_email: String,
         remove: bool,
     ) -> PortFuture<'_, Result<AccessOutcome, PortError>> {
         Box::pin(async move {
-            let admin = self.admin(&admin_email, session).await?;
+            let (_, _, admin) = self.acting_admin(&admin).await?;
             let clock = self.clock.as_ref();
             if remove {
                 access::remove_operator(&self.db, &admin, &target_email, clock).await
@@ -629,12 +628,11 @@ impl Dashboard for DashboardService {
 
     fn unlock_operator(
         &self,
-        admin_email: String,
-        session: String,
+        admin: Admin,
         target_email: String,
     ) -> PortFuture<'_, Result<AccessOutcome, PortError>> {
         Box::pin(async move {
-            let admin = self.admin(&admin_email, session).await?;
+            let (_, _, admin) = self.acting_admin(&admin).await?;
             access::unlock_operator(&self.db, &admin, &target_email, self.clock.as_ref())
                 .await
                 .map_err(unavailable)
@@ -643,12 +641,11 @@ impl Dashboard for DashboardService {
 
     fn end_sessions(
         &self,
-        admin_email: String,
-        session: String,
+        admin: Admin,
         id: Option<String>,
     ) -> PortFuture<'_, Result<AccessOutcome, PortError>> {
         Box::pin(async move {
-            let admin = self.admin(&admin_email, session).await?;
+            let (_, _, admin) = self.acting_admin(&admin).await?;
             let clock = self.clock.as_ref();
             match id {
                 Some(id) => access::end_invitee_sessions(&self.db, &admin, &id, clock).await,

@@ -17,15 +17,32 @@ use crate::secret::Secret;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{api_token, invitation, org_role, user, verification_code};
 
-/// The admin acting, and the organization they act in.
+/// The admin acting, and the organization they act in. Only [`Admin::check`]
+/// makes one, so every function here is reached by an admin only.
 pub struct Admin {
-    pub organization_id: Uuid,
-    pub user_id: Uuid,
+    organization_id: Uuid,
+    user_id: Uuid,
     /// Their session, which "sign everyone out" keeps.
-    pub session: String,
+    session: String,
 }
 
 impl Admin {
+    /// The user `user_id` acting as admin of `organization_id` in their
+    /// session `session`; `None` unless they hold the admin role there.
+    pub async fn check(
+        db: &DatabaseConnection,
+        organization_id: Uuid,
+        user_id: Uuid,
+        session: String,
+    ) -> Result<Option<Admin>, DbErr> {
+        let role = super::role_in(db, organization_id, user_id).await?;
+        Ok((role == Some(super::Role::Admin)).then_some(Admin {
+            organization_id,
+            user_id,
+            session,
+        }))
+    }
+
     fn audit(
         &self,
         action: &'static str,

@@ -565,3 +565,17 @@ async fn an_operator_shows_invitees_a_contact_address_instead_of_the_one_they_si
     let mail = invitation_mail_to(&api, "third@customer.example").await;
     assert!(mail.body_text.contains(OPS));
 }
+
+/// Admin rights are made only from the admin role in the organization: an
+/// operator, or an admin of the organization asked about another one, gets
+/// none, so the functions that take them are out of their reach.
+#[tokio::test]
+async fn admin_rights_come_only_from_the_admin_role_in_that_organization() {
+    use lobby::operators::access::Admin as Rights;
+    let api = setup().await;
+    let (admin, _) = crate::api::admin_token(&api, "ada@gfms.example").await;
+    let rights = |user, org| Rights::check(&api.db, org, user, "session".into());
+    assert!(rights(admin, api.org).await.unwrap().is_some());
+    assert!(rights(api.operator, api.org).await.unwrap().is_none());
+    assert!(rights(admin, uuid::Uuid::new_v4()).await.unwrap().is_none());
+}
