@@ -31,8 +31,8 @@ pub enum PortError {
     Unavailable,
 }
 
-/// The operator dashboard's data.
-pub trait Dashboard: Send + Sync + 'static {
+/// Inviting customers and following their invitations.
+pub trait Invitations: Send + Sync + 'static {
     /// A page of invitations, by status and by text in the email or name.
     fn invitations(
         &self,
@@ -57,6 +57,10 @@ pub trait Dashboard: Send + Sync + 'static {
         id: String,
         resend: bool,
     ) -> PortFuture<'_, Result<InvitationActionOutcome, PortError>>;
+}
+
+/// The organization's operators and admins.
+pub trait Operators: Send + Sync + 'static {
     fn operators(&self) -> PortFuture<'_, Result<Vec<OperatorRow>, PortError>>;
     /// Adds an operator on behalf of the admin, in the admin's language.
     fn add_operator(
@@ -90,6 +94,10 @@ pub trait Dashboard: Send + Sync + 'static {
         admin: Admin,
         target_email: String,
     ) -> PortFuture<'_, Result<AccessOutcome, PortError>>;
+}
+
+/// Who is signed in: an admin ends others' sessions, an operator their own.
+pub trait Sessions: Send + Sync + 'static {
     /// Ends the sessions of the invitee of invitation `id` or, with `id`
     /// `None`, of everyone but the admin's own session.
     fn end_sessions(
@@ -112,6 +120,10 @@ pub trait Dashboard: Send + Sync + 'static {
         password: String,
         which: Option<String>,
     ) -> PortFuture<'_, Result<EndSessionsOutcome, PortError>>;
+}
+
+/// Operators' personal API tokens.
+pub trait Tokens: Send + Sync + 'static {
     /// The personal API tokens of the operator `owner_email`, newest first.
     fn tokens(&self, owner_email: String) -> PortFuture<'_, Result<Vec<TokenRow>, PortError>>;
     /// Creates (`revoke_id` None, with `name`) or revokes one of the owner's tokens.
@@ -121,6 +133,10 @@ pub trait Dashboard: Send + Sync + 'static {
         name: String,
         revoke_id: Option<String>,
     ) -> PortFuture<'_, Result<TokenOutcome, PortError>>;
+}
+
+/// Bulk invitations from a CSV file.
+pub trait Imports: Send + Sync + 'static {
     /// The organization's latest bulk imports.
     fn imports(&self) -> PortFuture<'_, Result<Vec<ImportSummary>, PortError>>;
     /// One import and the page of its rows after row number `after`.
@@ -129,6 +145,16 @@ pub trait Dashboard: Send + Sync + 'static {
         id: String,
         after: Option<i32>,
     ) -> PortFuture<'_, Result<Option<ImportView>, PortError>>;
+    /// Confirms a previewed import on behalf of `operator_email`.
+    fn confirm_import(
+        &self,
+        operator_email: String,
+        id: String,
+    ) -> PortFuture<'_, Result<ConfirmOutcome, PortError>>;
+}
+
+/// How invitees sign in and what they see: methods, privacy statement, welcome links, domains.
+pub trait Settings: Send + Sync + 'static {
     /// How invitees sign in: the order of methods and the passcode switch.
     fn sign_in_settings(&self) -> PortFuture<'_, Result<SignInSettings, PortError>>;
     /// Saves them on behalf of the admin.
@@ -138,16 +164,6 @@ pub trait Dashboard: Send + Sync + 'static {
         order: Vec<Method>,
         passcode_enabled: bool,
     ) -> PortFuture<'_, Result<(), PortError>>;
-    /// The organization's identity providers, without their secrets.
-    fn providers(&self) -> PortFuture<'_, Result<ProvidersView, PortError>>;
-    /// Adds a checked provider on behalf of the admin.
-    fn add_provider(
-        &self,
-        admin: Admin,
-        provider: NewProvider,
-    ) -> PortFuture<'_, Result<Result<(), Vec<ProviderProblem>>, PortError>>;
-    /// Removes provider `id`; `false` when there is no such provider.
-    fn remove_provider(&self, admin: Admin, id: String) -> PortFuture<'_, Result<bool, PortError>>;
     /// The privacy statement invitees accept.
     fn privacy(&self) -> PortFuture<'_, Result<Privacy, PortError>>;
     /// Saves it (already checked) on behalf of the admin.
@@ -171,6 +187,24 @@ pub trait Dashboard: Send + Sync + 'static {
         kind: DomainKind,
         domains: Vec<String>,
     ) -> PortFuture<'_, Result<Result<(), String>, PortError>>;
+}
+
+/// The organization's identity providers.
+pub trait Providers: Send + Sync + 'static {
+    /// The organization's identity providers, without their secrets.
+    fn providers(&self) -> PortFuture<'_, Result<ProvidersView, PortError>>;
+    /// Adds a checked provider on behalf of the admin.
+    fn add_provider(
+        &self,
+        admin: Admin,
+        provider: NewProvider,
+    ) -> PortFuture<'_, Result<Result<(), Vec<ProviderProblem>>, PortError>>;
+    /// Removes provider `id`; `false` when there is no such provider.
+    fn remove_provider(&self, admin: Admin, id: String) -> PortFuture<'_, Result<bool, PortError>>;
+}
+
+/// The terms of use and the consents to them.
+pub trait Terms: Send + Sync + 'static {
     /// The current terms of use and the number of consents.
     fn terms(&self) -> PortFuture<'_, Result<TermsView, PortError>>;
     /// Publishes checked terms as the next version for the admin; the new
@@ -180,16 +214,21 @@ pub trait Dashboard: Send + Sync + 'static {
         admin: Admin,
         markdown: String,
     ) -> PortFuture<'_, Result<i32, PortError>>;
-    /// Confirms a previewed import on behalf of `operator_email`.
-    fn confirm_import(
-        &self,
-        operator_email: String,
-        id: String,
-    ) -> PortFuture<'_, Result<ConfirmOutcome, PortError>>;
 }
 
+/// What the dashboard's server functions call, one port per capability;
+/// the server implements each beside the domain it serves.
 #[derive(Clone)]
-pub struct DashboardPort(pub Arc<dyn Dashboard>);
+pub struct DashboardPort {
+    pub invitations: Arc<dyn Invitations>,
+    pub operators: Arc<dyn Operators>,
+    pub sessions: Arc<dyn Sessions>,
+    pub tokens: Arc<dyn Tokens>,
+    pub imports: Arc<dyn Imports>,
+    pub settings: Arc<dyn Settings>,
+    pub providers: Arc<dyn Providers>,
+    pub terms: Arc<dyn Terms>,
+}
 
 /// What invitees reach through their link.
 pub trait Redemption: Send + Sync + 'static {

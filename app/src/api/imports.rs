@@ -11,7 +11,7 @@ use crate::model::bulk::{ConfirmOutcome, ImportSummary, ImportView};
 pub async fn list_imports() -> Result<Vec<ImportSummary>, ApiError> {
     super::signed_in(None)?;
     super::dashboard()?
-        .0
+        .imports
         .imports()
         .await
         .map_err(ApiError::from)
@@ -22,7 +22,7 @@ pub async fn list_imports() -> Result<Vec<ImportSummary>, ApiError> {
 pub async fn get_import(id: String, after: Option<i32>) -> Result<Option<ImportView>, ApiError> {
     super::signed_in(None)?;
     super::dashboard()?
-        .0
+        .imports
         .import_view(id, after)
         .await
         .map_err(ApiError::from)
@@ -34,7 +34,7 @@ pub async fn get_import(id: String, after: Option<i32>) -> Result<Option<ImportV
 pub async fn confirm_import(csrf: String, id: String) -> Result<ConfirmOutcome, ApiError> {
     let operator = super::signed_in(Some(&csrf))?;
     super::dashboard()?
-        .0
+        .imports
         .confirm_import(operator.email, id)
         .await
         .map_err(ApiError::from)

@@ -18,7 +18,7 @@ pub async fn list_invitations(
 ) -> Result<InvitationPage, ApiError> {
     super::signed_in(None)?;
     super::dashboard()?
-        .0
+        .invitations
         .invitations(status, search, cursor)
         .await
         .map_err(ApiError::from)
@@ -33,7 +33,7 @@ pub async fn create_invitation(
 ) -> Result<NewInvitationOutcome, ApiError> {
     let operator = super::signed_in(Some(&csrf))?;
     super::dashboard()?
-        .0
+        .invitations
         .create_invitation(operator.email, form)
         .await
         .map_err(ApiError::from)
@@ -44,7 +44,7 @@ pub async fn create_invitation(
 pub async fn get_invitation_detail(id: String) -> Result<Option<InvitationDetail>, ApiError> {
     super::signed_in(None)?;
     let detail = super::dashboard()?
-        .0
+        .invitations
         .invitation_detail(id)
         .await
         .map_err(ApiError::from)?;
@@ -63,7 +63,7 @@ pub async fn resend_invitation(
 ) -> Result<InvitationActionOutcome, ApiError> {
     let operator = super::signed_in(Some(&csrf))?;
     super::dashboard()?
-        .0
+        .invitations
         .act_on_invitation(operator.email, id, true)
         .await
         .map_err(ApiError::from)
@@ -77,7 +77,7 @@ pub async fn revoke_invitation(
 ) -> Result<InvitationActionOutcome, ApiError> {
     let operator = super::signed_in(Some(&csrf))?;
     super::dashboard()?
-        .0
+        .invitations
         .act_on_invitation(operator.email, id, false)
         .await
         .map_err(ApiError::from)

@@ -14,7 +14,7 @@ use crate::model::operator::{
 pub async fn list_operators() -> Result<Vec<OperatorRow>, ApiError> {
     super::signed_in(None)?;
     super::dashboard()?
-        .0
+        .operators
         .operators()
         .await
         .map_err(ApiError::from)
@@ -33,7 +33,7 @@ pub async fn add_operator(
     // The admin's language, from the request as for any page.
     let locale = crate::i18n::request_locale().code().to_owned();
     super::dashboard()?
-        .0
+        .operators
         .add_operator(admin, form, locale)
         .await
         .map_err(ApiError::from)
@@ -44,7 +44,7 @@ pub async fn add_operator(
 #[server(endpoint = "set_password_link_is_live")]
 pub async fn set_password_link_is_live(token: String) -> Result<bool, ApiError> {
     super::dashboard()?
-        .0
+        .operators
         .set_password_link_is_live(token)
         .await
         .map_err(ApiError::from)
@@ -56,7 +56,7 @@ pub async fn set_password_link_is_live(token: String) -> Result<bool, ApiError> 
 #[server(endpoint = "setup_link_state")]
 pub async fn setup_link_state(token: String) -> Result<SetupLink, ApiError> {
     let state = super::dashboard()?
-        .0
+        .operators
         .setup_link(token)
         .await
         .map_err(ApiError::from)?;
@@ -80,7 +80,7 @@ pub async fn save_contact_address(
 ) -> Result<ContactOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     super::dashboard()?
-        .0
+        .operators
         .save_contact_address(me.email, contact)
         .await
         .map_err(ApiError::from)
@@ -91,7 +91,7 @@ pub async fn save_contact_address(
 pub async fn list_tokens() -> Result<Vec<TokenRow>, ApiError> {
     let me = super::signed_in(None)?;
     super::dashboard()?
-        .0
+        .tokens
         .tokens(me.email)
         .await
         .map_err(ApiError::from)
@@ -102,7 +102,7 @@ pub async fn list_tokens() -> Result<Vec<TokenRow>, ApiError> {
 pub async fn create_token(csrf: String, name: String) -> Result<TokenOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     super::dashboard()?
-        .0
+        .tokens
         .change_token(me.email, name, None)
         .await
         .map_err(ApiError::from)
@@ -113,7 +113,7 @@ pub async fn create_token(csrf: String, name: String) -> Result<TokenOutcome, Ap
 pub async fn revoke_token(csrf: String, id: String) -> Result<TokenOutcome, ApiError> {
     let me = super::signed_in(Some(&csrf))?;
     super::dashboard()?
-        .0
+        .tokens
         .change_token(me.email, String::new(), Some(id))
         .await
         .map_err(ApiError::from)
@@ -126,7 +126,7 @@ pub async fn remove_operator(csrf: String, email: String) -> Result<AccessOutcom
         return Ok(AccessOutcome::NotAdmin);
     };
     super::dashboard()?
-        .0
+        .operators
         .change_operator_access(admin, email, true)
         .await
         .map_err(ApiError::from)
@@ -139,7 +139,7 @@ pub async fn end_operator_sessions(csrf: String, email: String) -> Result<Access
         return Ok(AccessOutcome::NotAdmin);
     };
     super::dashboard()?
-        .0
+        .operators
         .change_operator_access(admin, email, false)
         .await
         .map_err(ApiError::from)
@@ -153,7 +153,7 @@ pub async fn unlock_operator(csrf: String, email: String) -> Result<AccessOutcom
         return Ok(AccessOutcome::NotAdmin);
     };
     super::dashboard()?
-        .0
+        .operators
         .unlock_operator(admin, email)
         .await
         .map_err(ApiError::from)
@@ -166,7 +166,7 @@ pub async fn end_invitee_sessions(csrf: String, id: String) -> Result<AccessOutc
         return Ok(AccessOutcome::NotAdmin);
     };
     super::dashboard()?
-        .0
+        .sessions
         .end_sessions(admin, Some(id))
         .await
         .map_err(ApiError::from)
@@ -179,7 +179,7 @@ pub async fn end_every_session(csrf: String) -> Result<AccessOutcome, ApiError> 
         return Ok(AccessOutcome::NotAdmin);
     };
     super::dashboard()?
-        .0
+        .sessions
         .end_sessions(admin, None)
         .await
         .map_err(ApiError::from)
@@ -190,7 +190,7 @@ pub async fn end_every_session(csrf: String) -> Result<AccessOutcome, ApiError> 
 pub async fn list_own_sessions() -> Result<Vec<SessionRow>, ApiError> {
     let me = super::signed_in(None)?;
     super::dashboard()?
-        .0
+        .sessions
         .own_sessions(me.email, me.session)
         .await
         .map_err(ApiError::from)
@@ -207,7 +207,7 @@ pub async fn end_own_sessions(
     let me = super::signed_in(Some(&csrf))?;
     let which = (!id.is_empty()).then_some(id);
     super::dashboard()?
-        .0
+        .sessions
         .end_own_sessions(me.email, me.session, password, which)
         .await
         .map_err(ApiError::from)

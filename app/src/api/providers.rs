@@ -12,7 +12,7 @@ use crate::model::providers::{ProviderForm, ProviderOutcome, ProvidersView};
 pub async fn load_providers() -> Result<ProvidersView, ApiError> {
     super::signed_in(None)?;
     super::dashboard()?
-        .0
+        .providers
         .providers()
         .await
         .map_err(ApiError::from)
@@ -29,7 +29,7 @@ pub async fn add_provider(csrf: String, form: ProviderForm) -> Result<ProviderOu
         Err(problems) => return Ok(ProviderOutcome::Invalid(problems)),
     };
     let added = super::dashboard()?
-        .0
+        .providers
         .add_provider(admin, provider)
         .await
         .map_err(ApiError::from)?;
@@ -46,7 +46,7 @@ pub async fn remove_provider(csrf: String, id: String) -> Result<ProviderOutcome
         return Ok(ProviderOutcome::NotAdmin);
     };
     super::dashboard()?
-        .0
+        .providers
         .remove_provider(admin, id)
         .await
         .map_err(ApiError::from)?;

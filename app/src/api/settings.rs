@@ -11,7 +11,7 @@ use crate::model::discovery::{SettingsOutcome, SignInSettings, SignInSettingsFor
 pub async fn load_sign_in_settings() -> Result<SignInSettings, ApiError> {
     super::signed_in(None)?;
     super::dashboard()?
-        .0
+        .settings
         .sign_in_settings()
         .await
         .map_err(ApiError::from)
@@ -32,7 +32,7 @@ pub async fn save_sign_in_settings(
         Err(problem) => return Ok(SettingsOutcome::Invalid(problem)),
     };
     super::dashboard()?
-        .0
+        .settings
         .save_sign_in_settings(admin, order, form.passcode_enabled())
         .await
         .map_err(ApiError::from)?;
@@ -44,7 +44,7 @@ pub async fn save_sign_in_settings(
 pub async fn load_welcome_links() -> Result<String, ApiError> {
     super::signed_in(None)?;
     let links = super::dashboard()?
-        .0
+        .settings
         .welcome_links()
         .await
         .map_err(ApiError::from)?;
@@ -67,7 +67,7 @@ pub async fn save_welcome_links(
         Err((line, problem)) => return Ok(LinksOutcome::Invalid { line, problem }),
     };
     super::dashboard()?
-        .0
+        .settings
         .save_welcome_links(admin, links)
         .await
         .map_err(ApiError::from)?;
@@ -79,7 +79,7 @@ pub async fn save_welcome_links(
 pub async fn load_privacy() -> Result<crate::model::journey::Privacy, ApiError> {
     super::signed_in(None)?;
     super::dashboard()?
-        .0
+        .settings
         .privacy()
         .await
         .map_err(ApiError::from)
@@ -102,7 +102,7 @@ pub async fn save_privacy(
         Err(problem) => return Ok(PrivacyOutcome::Invalid(problem)),
     };
     super::dashboard()?
-        .0
+        .settings
         .save_privacy(admin, privacy)
         .await
         .map_err(ApiError::from)?;
@@ -115,7 +115,7 @@ pub async fn save_privacy(
 pub async fn load_domains(kind: crate::model::domains::DomainKind) -> Result<String, ApiError> {
     super::signed_in(None)?;
     let domains = super::dashboard()?
-        .0
+        .settings
         .domains(kind)
         .await
         .map_err(ApiError::from)?;
@@ -138,7 +138,7 @@ pub async fn save_domains(
         Err(entry) => return Ok(DomainsOutcome::Invalid(entry)),
     };
     let saved = super::dashboard()?
-        .0
+        .settings
         .save_domains(admin, kind, domains)
         .await
         .map_err(ApiError::from)?;

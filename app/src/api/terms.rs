@@ -10,7 +10,11 @@ use crate::model::terms::{TermsOutcome, TermsView};
 #[server(endpoint = "terms_of_use")]
 pub async fn load_terms() -> Result<TermsView, ApiError> {
     super::signed_in(None)?;
-    super::dashboard()?.0.terms().await.map_err(ApiError::from)
+    super::dashboard()?
+        .terms
+        .terms()
+        .await
+        .map_err(ApiError::from)
 }
 
 /// Publishes `markdown` as the next version. Admins only, with the
@@ -24,7 +28,7 @@ pub async fn publish_terms(csrf: String, markdown: String) -> Result<TermsOutcom
         return Ok(problem);
     }
     let version = super::dashboard()?
-        .0
+        .terms
         .publish_terms(admin, markdown)
         .await
         .map_err(ApiError::from)?;

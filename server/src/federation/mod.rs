@@ -2,6 +2,7 @@
 //! Connect relying party, and the rule that decides whether a provider's
 //! word proves the invited address.
 
+mod dashboard;
 pub mod oidc;
 pub mod outbound;
 pub mod providers;

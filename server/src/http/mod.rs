@@ -23,7 +23,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use app::branding::Branding;
-use app::ports::{DashboardPort, RedemptionPort};
+use app::ports::RedemptionPort;
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -128,14 +128,15 @@ pub fn router(state: AppState, branding: Branding) -> Router {
     let options = state.leptos_options.clone();
     let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let routes = route_list();
-    let dashboard = DashboardPort(Arc::new(dashboard::DashboardService {
+    let dashboard = crate::dashboard::DashboardService {
         db: state.db.clone(),
         clock: state.clock.clone(),
         organization_id: state.organization_id,
         public_url: state.public_url.clone(),
         secret_key: state.secret_key.clone(),
         federation: state.federation.clone(),
-    }));
+    }
+    .port();
     let redemption = RedemptionPort(Arc::new(redemption::RedemptionService {
         db: state.db.clone(),
         clock: state.clock.clone(),

@@ -4,6 +4,7 @@
 
 pub mod bulk;
 pub mod create;
+mod dashboard;
 pub mod manage;
 pub mod request;
 pub mod ticket;

@@ -3,6 +3,9 @@
 
 pub mod access;
 pub mod contact;
+mod dashboard;
+mod dashboard_sessions;
+mod dashboard_tokens;
 pub mod first_admin;
 mod links;
 pub mod onboarding;

@@ -3,6 +3,8 @@
 
 pub mod automatic;
 pub mod consents;
+mod dashboard;
+mod dashboard_terms;
 pub mod direct;
 pub mod federated;
 pub mod finish;

@@ -4,6 +4,7 @@
 //! downloaded ([`report`]).
 
 pub mod csv_file;
+mod dashboard;
 pub mod job;
 pub mod preview;
 pub mod report;

@@ -1,0 +1,87 @@
+//! The dashboard's server side: one service, holding what every page's
+//! port needs (the database, the clock, the organization), implements the
+//! ports of `app::ports`, each beside the domain it serves
+//! (`invitations::dashboard`, `operators::dashboard`, …).
+
+use std::sync::Arc;
+
+use app::model::operator::Admin;
+use app::ports::PortError;
+use sea_orm::{DatabaseConnection, EntityTrait};
+use uuid::Uuid;
+
+use crate::clock::Clock;
+use crate::operators::access;
+use crate::store::entities::{organization, user};
+use app::ports::DashboardPort;
+
+pub struct DashboardService {
+    pub db: DatabaseConnection,
+    pub clock: Arc<dyn Clock>,
+    pub organization_id: Uuid,
+    pub public_url: url::Url,
+    /// Seals identity providers' client secrets.
+    pub secret_key: Arc<crate::secret::Secret<[u8; 32]>>,
+    /// Reads a provider's discovery document before it is saved.
+    pub federation: Arc<crate::federation::oidc::Federation>,
+}
+
+pub(crate) fn unavailable(e: impl std::fmt::Display) -> PortError {
+    tracing::error!(error = %e, "dashboard: storage failed");
+    PortError::Unavailable
+}
+
+impl DashboardService {
+    /// The organization this dashboard runs.
+    pub(crate) async fn org(&self) -> Result<organization::Model, PortError> {
+        organization::Entity::find_by_id(self.organization_id)
+            .one(&self.db)
+            .await
+            .map_err(unavailable)?
+            .ok_or(PortError::Unavailable)
+    }
+
+    /// The organization, and the signed-in operator acting in it.
+    pub(crate) async fn org_and_operator(
+        &self,
+        email: &str,
+    ) -> Result<(organization::Model, user::Model), PortError> {
+        let org = self.org().await?;
+        let operator = crate::operators::find_operator(&self.db, org.id, email)
+            .await
+            .map_err(unavailable)?
+            .ok_or(PortError::BadRequest)?;
+        Ok((org, operator))
+    }
+
+    /// The organization, and the admin acting in it as their stored role
+    /// says again (the session layer checked it for this request).
+    pub(crate) async fn acting_admin(
+        &self,
+        admin: &Admin,
+    ) -> Result<(organization::Model, user::Model, access::Admin), PortError> {
+        let (org, me) = self.org_and_operator(admin.email()).await?;
+        let checked = access::Admin::check(&self.db, org.id, me.id, admin.session().to_owned())
+            .await
+            .map_err(unavailable)?
+            .ok_or(PortError::BadRequest)?;
+        Ok((org, me, checked))
+    }
+}
+
+impl DashboardService {
+    /// Every dashboard port, served by this one service.
+    pub fn port(self) -> DashboardPort {
+        let service = Arc::new(self);
+        DashboardPort {
+            invitations: service.clone(),
+            operators: service.clone(),
+            sessions: service.clone(),
+            tokens: service.clone(),
+            imports: service.clone(),
+            settings: service.clone(),
+            providers: service.clone(),
+            terms: service,
+        }
+    }
+}

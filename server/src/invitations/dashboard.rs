@@ -1,0 +1,258 @@
+//! The dashboard's invitation pages: the list, the form, one invitation with its timeline, resend and revoke.
+
+use std::collections::HashMap;
+
+use app::model::company::CompanyField;
+use app::model::invitation::{
+    InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, NewInvitationForm,
+    NewInvitationOutcome, TimelineEvent,
+};
+use app::ports::{Invitations, PortError, PortFuture};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use crate::clock::minutes;
+use crate::invitations::manage::{self, ListQuery, ManageError};
+use crate::invitations::request::{validate, NewInvitation, Reset};
+use crate::invitations::{status_at, InvitationStatus};
+use crate::store::entities::{audit_event, invitation, user};
+
+use crate::dashboard::{unavailable, DashboardService};
+/// The invitation the dashboard's form asks for; it lands on the portal.
+fn new_invitation(form: NewInvitationForm, portal: &url::Url) -> NewInvitation {
+    let company: Vec<(CompanyField, String)> = CompanyField::ALL
+        .into_iter()
+        .filter(|f| !form.company_value(*f).trim().is_empty())
+        .map(|f| (f, form.company_value(f).to_owned()))
+        .collect();
+    let reset = (!form.reset_user_id.is_empty()).then_some(form.reset_user_id);
+    NewInvitation {
+        email: Some(form.email),
+        redirect_url: Some(portal.to_string()),
+        display_name: Some(form.display_name),
+        message: Some(form.message),
+        language: Some(form.language),
+        company: (!company.is_empty()).then_some(company),
+        send_email: form.send_email,
+        reset: Reset {
+            requested: reset.is_some(),
+            user_id: reset,
+        },
+        ..NewInvitation::default()
+    }
+}
+
+const PAGE_SIZE: u64 = 25;
+
+impl Invitations for DashboardService {
+    fn invitations(
+        &self,
+        status: Option<InvitationStatus>,
+        search: Option<String>,
+        cursor: Option<String>,
+    ) -> PortFuture<'_, Result<InvitationPage, PortError>> {
+        Box::pin(async move {
+            let query = ListQuery {
+                status: status.map(|s| s.code().to_owned()),
+                email: None,
+                search,
+                top: PAGE_SIZE,
+                cursor,
+            };
+            let page = manage::list(&self.db, self.organization_id, query, self.clock.as_ref())
+                .await
+                .map_err(|e| match e {
+                    ManageError::BadQuery(_) => PortError::BadRequest,
+                    other => {
+                        tracing::error!(error = %other, "dashboard: listing invitations failed");
+                        PortError::Unavailable
+                    }
+                })?;
+            let inviter_ids: Vec<Uuid> = page.rows.iter().filter_map(|r| r.inviter_id).collect();
+            let inviters: HashMap<Uuid, String> = user::Entity::find()
+                .filter(user::Column::Id.is_in(inviter_ids))
+                .all(&self.db)
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = %e, "dashboard: reading inviters failed");
+                    PortError::Unavailable
+                })?
+                .into_iter()
+                .map(|u| (u.id, u.display_name.unwrap_or(u.email)))
+                .collect();
+            let now = self.clock.now();
+            let rows = page
+                .rows
+                .iter()
+                .map(|r| InvitationRow {
+                    id: r.id.to_string(),
+                    email: r.invited_email.clone(),
+                    display_name: r.invited_display_name.clone(),
+                    status: status_at(r, now),
+                    inviter: r.inviter_id.and_then(|id| inviters.get(&id).cloned()),
+                    created_at: minutes(r.created_at),
+                    expires_at: minutes(r.expires_at),
+                })
+                .collect();
+            Ok(InvitationPage {
+                rows,
+                next: page.next,
+            })
+        })
+    }
+
+    fn create_invitation(
+        &self,
+        inviter_email: String,
+        form: NewInvitationForm,
+    ) -> PortFuture<'_, Result<NewInvitationOutcome, PortError>> {
+        Box::pin(async move {
+            use crate::invitations::create::{self, CreateError, FieldError, Inviter};
+            let (org, inviter) = self.org_and_operator(&inviter_email).await?;
+            let refused = |errors: Vec<FieldError>| NewInvitationOutcome::Invalid {
+                fields: errors.iter().map(|e| e.field).collect(),
+            };
+            let request = new_invitation(form, &self.public_url);
+            let valid = match validate(request, &[self.public_url.to_string()]) {
+                Ok(valid) => valid,
+                Err(errors) => return Ok(refused(errors)),
+            };
+            let role = crate::operators::role_in(&self.db, org.id, inviter.id)
+                .await
+                .map_err(unavailable)?;
+            let inviter = Inviter::from_user(&inviter).with_role(role);
+            match create::create(
+                &self.db,
+                &org,
+                &inviter,
+                valid,
+                &self.public_url,
+                self.clock.as_ref(),
+            )
+            .await
+            {
+                Ok(created) => Ok(NewInvitationOutcome::Created {
+                    id: created.invitation.id.to_string(),
+                    email: created.invitation.invited_email.clone(),
+                    redeem_url: created.redeem_url,
+                    sent: created.invitation.send_count > 0,
+                }),
+                Err(CreateError::Invalid(errors)) => Ok(refused(errors)),
+                Err(CreateError::PendingInvitation { invitation_id }) => {
+                    Ok(NewInvitationOutcome::PendingExists {
+                        invitation_id: invitation_id.to_string(),
+                    })
+                }
+                Err(CreateError::ExistingUser { user_id }) => {
+                    Ok(NewInvitationOutcome::AccountExists {
+                        user_id: user_id.to_string(),
+                    })
+                }
+                Err(CreateError::OperatorAccount) => Ok(NewInvitationOutcome::OperatorAccount),
+                Err(CreateError::ResetNeedsAdmin) => Ok(NewInvitationOutcome::ResetNeedsAdmin),
+                Err(CreateError::Database(e)) => Err(unavailable(e)),
+            }
+        })
+    }
+
+    fn invitation_detail(
+        &self,
+        id: String,
+    ) -> PortFuture<'_, Result<Option<InvitationDetail>, PortError>> {
+        Box::pin(async move {
+            let Ok(id) = Uuid::try_parse(&id) else {
+                return Ok(None);
+            };
+            let Some(row) = invitation::Entity::find_by_id(id)
+                .one(&self.db)
+                .await
+                .map_err(unavailable)?
+                .filter(|i| i.organization_id == self.organization_id)
+            else {
+                return Ok(None);
+            };
+            let events = audit_event::Entity::find()
+                .filter(audit_event::Column::TargetType.eq("invitation"))
+                .filter(audit_event::Column::TargetId.eq(id.to_string()))
+                .order_by_asc(audit_event::Column::CreatedAt)
+                .all(&self.db)
+                .await
+                .map_err(unavailable)?;
+            let people: Vec<Uuid> = events
+                .iter()
+                .filter_map(|e| e.actor_id)
+                .chain(row.inviter_id)
+                .collect();
+            let names: HashMap<Uuid, String> = user::Entity::find()
+                .filter(user::Column::Id.is_in(people))
+                .all(&self.db)
+                .await
+                .map_err(unavailable)?
+                .into_iter()
+                .map(|u| (u.id, u.display_name.unwrap_or(u.email)))
+                .collect();
+            let now = self.clock.now();
+            Ok(Some(InvitationDetail {
+                row: InvitationRow {
+                    id: row.id.to_string(),
+                    email: row.invited_email.clone(),
+                    display_name: row.invited_display_name.clone(),
+                    status: status_at(&row, now),
+                    inviter: row.inviter_id.and_then(|i| names.get(&i).cloned()),
+                    created_at: minutes(row.created_at),
+                    expires_at: minutes(row.expires_at),
+                },
+                send_count: row.send_count,
+                timeline: events
+                    .into_iter()
+                    .map(|e| TimelineEvent {
+                        at: minutes(e.created_at),
+                        action: e.action,
+                        actor: e.actor_id.and_then(|a| names.get(&a).cloned()),
+                    })
+                    .collect(),
+            }))
+        })
+    }
+
+    fn act_on_invitation(
+        &self,
+        operator_email: String,
+        id: String,
+        resend: bool,
+    ) -> PortFuture<'_, Result<InvitationActionOutcome, PortError>> {
+        Box::pin(async move {
+            use crate::invitations::create::Inviter;
+            let Ok(id) = Uuid::try_parse(&id) else {
+                return Ok(InvitationActionOutcome::NotFound);
+            };
+            let (org, operator) = self.org_and_operator(&operator_email).await?;
+            let result = if resend {
+                let inviter = Inviter::from_user(&operator);
+                manage::resend(
+                    &self.db,
+                    &org,
+                    &inviter,
+                    id,
+                    &self.public_url,
+                    self.clock.as_ref(),
+                )
+                .await
+                .map(|r| InvitationActionOutcome::Resent {
+                    redeem_url: r.redeem_url,
+                })
+            } else {
+                manage::revoke(&self.db, org.id, operator.id, id, self.clock.as_ref())
+                    .await
+                    .map(|_| InvitationActionOutcome::Revoked)
+            };
+            match result {
+                Ok(outcome) => Ok(outcome),
+                Err(ManageError::NotFound) => Ok(InvitationActionOutcome::NotFound),
+                Err(ManageError::Conflict(_)) => Ok(InvitationActionOutcome::NotPossible),
+                Err(ManageError::BadQuery(_)) => Err(PortError::BadRequest),
+                Err(ManageError::Database(e)) => Err(unavailable(e)),
+            }
+        })
+    }
+}
