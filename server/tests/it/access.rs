@@ -7,12 +7,12 @@ use lobby::auth::rate_limit::{self, Limit};
 use lobby::store::entities::{api_token, audit_event, email_outbox, invitation, session, user};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
-use crate::api::{call, setup, setup_on, Api};
-use crate::http::{get, ORIGIN};
 use crate::journey::{admin_session, Admin};
-use crate::operator_sign_in::{csrf_of, post};
 use crate::sign_in::{invite, sign_in_with_passcode, Browser};
+use crate::support::api::{call, setup, setup_on, Api};
 use crate::support::db;
+use crate::support::operator::{csrf_of, post};
+use crate::support::router::{get, ORIGIN};
 
 /// The operator of `setup()`, with its API token.
 const OPS: &str = "ops@gfms.example";
@@ -481,7 +481,7 @@ async fn operators_see_their_sessions_and_end_them_with_their_password() {
 
 /// The invitation email OPS sends to `to`, through the API.
 async fn invitation_mail_to(api: &Api, to: &str) -> email_outbox::Model {
-    crate::api::create_invitation(
+    crate::support::api::create_invitation(
         api,
         serde_json::json!({
             "invitedUserEmailAddress": to,
@@ -573,7 +573,7 @@ async fn an_operator_shows_invitees_a_contact_address_instead_of_the_one_they_si
 async fn admin_rights_come_only_from_the_admin_role_in_that_organization() {
     use lobby::operators::access::Admin as Rights;
     let api = setup().await;
-    let (admin, _) = crate::api::admin_token(&api, "ada@gfms.example").await;
+    let (admin, _) = crate::support::api::admin_token(&api, "ada@gfms.example").await;
     let rights = |user, org| Rights::check(&api.db, org, user, "session".into());
     assert!(rights(admin, api.org).await.unwrap().is_some());
     assert!(rights(api.operator, api.org).await.unwrap().is_none());

@@ -16,9 +16,9 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Transaction
 use serde_json::json;
 use tower::ServiceExt;
 
-use crate::api::{create_invitation, setup, setup_on, Api};
-use crate::http::{get, ORIGIN};
+use crate::support::api::{create_invitation, setup, setup_on, Api};
 use crate::support::db;
+use crate::support::router::{get, ORIGIN};
 
 /// Seven rows: two valid, one of each other verdict, one with two problems.
 const FILE: &str = "\u{feff}Email;Display Name;language;message;legal_name;country\n\

@@ -17,9 +17,9 @@ use lobby::operators::{create_operator, NewOperator, Role};
 use lobby::secret::Secret;
 use tokio::sync::watch;
 
-use crate::http::{answer, served_with, ORIGIN};
 use crate::support::db;
 use crate::support::process::TempDir;
+use crate::support::router::{answer, served_with, ORIGIN};
 use lobby::clock::ManualClock;
 
 const LOCAL: &str = "127.0.0.1";

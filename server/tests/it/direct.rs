@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use lobby::store::entities::{email_outbox, organization};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
-use crate::api::{setup, Api};
 use crate::journey::admin_session;
 use crate::sign_in::{invite, sign_in_with_passcode, without_nonces, Browser};
+use crate::support::api::{setup, Api};
 
 const JIWOO: &str = "jiwoo.kim@customer.example";
 
@@ -227,11 +227,11 @@ async fn the_organizations_sign_in_links_only_invited_addresses_and_answers_alik
 
 #[tokio::test]
 async fn the_link_goes_out_in_the_invitees_language_not_the_askers() {
-    use crate::http::ORIGIN;
-    use crate::operator_sign_in::post;
+    use crate::support::operator::post;
+    use crate::support::router::ORIGIN;
     let api = setup().await;
     let page = format!("/t/{}/signin", slug(&api).await);
-    crate::api::create_invitation(
+    crate::support::api::create_invitation(
         &api,
         serde_json::json!({
             "invitedUserEmailAddress": JIWOO,

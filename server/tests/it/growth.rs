@@ -9,9 +9,9 @@ use lobby::store::purge::{purge, Purged};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait};
 use uuid::Uuid;
 
-use crate::http::{get, ORIGIN};
-use crate::operator_sign_in::post;
 use crate::support::db;
+use crate::support::operator::post;
+use crate::support::router::{get, ORIGIN};
 
 async fn sessions(db: &DatabaseConnection) -> u64 {
     session::Entity::find().count(db).await.unwrap()
@@ -19,7 +19,7 @@ async fn sessions(db: &DatabaseConnection) -> u64 {
 
 #[tokio::test]
 async fn links_that_name_no_invitation_store_no_session() {
-    let api = crate::api::setup().await;
+    let api = crate::support::api::setup().await;
     let made_up = Uuid::new_v4();
     let (status, _, _) = get(&api.app, &format!("/invite/{made_up}/federated"), &[]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -38,7 +38,7 @@ async fn links_that_name_no_invitation_store_no_session() {
     assert_eq!(sessions(&api.db).await, 0, "nothing was stored");
 
     // A real link still starts the browser's session at its first form.
-    let inv = crate::api::create_invitation(
+    let inv = crate::support::api::create_invitation(
         &api,
         serde_json::json!({
             "invitedUserEmailAddress": "jiwoo@customer.example",
@@ -67,7 +67,7 @@ async fn links_that_name_no_invitation_store_no_session() {
 
 #[tokio::test]
 async fn a_huge_sign_in_email_is_counted_under_a_fixed_size_key() {
-    let api = crate::api::setup().await;
+    let api = crate::support::api::setup().await;
     let huge = "x".repeat(1 << 20);
     let (status, _, _) = post(
         &api.app,

@@ -4,118 +4,18 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::branding::Branding;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use lobby::auth::session::SessionCookie;
 use lobby::clock::ManualClock;
-use lobby::http::{leptos_options, router, AppState};
 use tower::ServiceExt;
 
 use crate::support::db;
-
-pub const ORIGIN: &str = "http://lobby.test";
-/// The proxy the test router trusts (and 10.8.0.0/16 behind it): requests
-/// "from" it may name their client.
-pub const TRUSTED_PROXY: &str = "10.9.9.9";
-
-/// The real router on in-memory SQLite, with a clock the test controls.
-pub async fn app_with_clock(
-    clock: ManualClock,
-) -> (Router, sea_orm::DatabaseConnection, uuid::Uuid) {
-    app_on(db::sqlite().await, clock).await
-}
-
-/// The real router on `db` (already migrated), with a clock the test controls.
-pub async fn app_on(
-    db: sea_orm::DatabaseConnection,
-    clock: ManualClock,
-) -> (Router, sea_orm::DatabaseConnection, uuid::Uuid) {
-    served_at(db, clock, ORIGIN).await
-}
-
-/// The real router as served at `origin` (its public URL).
-async fn served_at(
-    db: sea_orm::DatabaseConnection,
-    clock: ManualClock,
-    origin: &str,
-) -> (Router, sea_orm::DatabaseConnection, uuid::Uuid) {
-    served_with(db, clock, origin, None).await
-}
-
-/// [`served_at`], with the development mailbox in `dev_mailbox` when given.
-pub async fn served_with(
-    db: sea_orm::DatabaseConnection,
-    clock: ManualClock,
-    origin: &str,
-    dev_mailbox: Option<std::path::PathBuf>,
-) -> (Router, sea_orm::DatabaseConnection, uuid::Uuid) {
-    let org = lobby::store::ensure_default_organization(&db, "gfms", "GFMS", "#0a7c3e", &clock)
-        .await
-        .unwrap();
-    let state = AppState {
-        db: db.clone(),
-        leptos_options: leptos_options(
-            std::path::Path::new("target/site"),
-            "127.0.0.1:0".parse().unwrap(),
-        ),
-        clock: Arc::new(clock),
-        organization_id: org.id,
-        cookie: SessionCookie::operator(origin.starts_with("https:")),
-        secret_key: Arc::new(lobby::secret::Secret::new([7; 32])),
-        public_origin: origin.into(),
-        public_url: format!("{origin}/").parse().unwrap(),
-        federation: Arc::new(
-            lobby::federation::oidc::Federation::new(&format!("{origin}/auth/callback")).unwrap(),
-        ),
-        trusted_proxies: Arc::new(
-            lobby::http::client_address::TrustedProxies::parse(&format!(
-                "{TRUSTED_PROXY}, 10.8.0.0/16"
-            ))
-            .unwrap(),
-        ),
-        dev_mailbox,
-    };
-    let branding = Branding {
-        org_name: "GFMS".into(),
-        product_name: "GFMS".into(),
-        accent_color: "#0a7c3e".into(),
-    };
-    (router(state, branding), db, org.id)
-}
+use crate::support::router::{app_with_clock, get, served_at, ORIGIN};
 
 async fn app() -> (Router, sea_orm::DatabaseConnection) {
     let (router, db, _) = app_with_clock(ManualClock::new(chrono::Utc::now())).await;
     (router, db)
-}
-
-/// The router's answer to `request`; a request that hangs fails the test
-/// (naming itself) instead of stalling the suite.
-pub async fn answer(app: &Router, request: Request<Body>) -> axum::response::Response {
-    let asked = format!("{} {}", request.method(), request.uri());
-    tokio::time::timeout(Duration::from_secs(30), app.clone().oneshot(request))
-        .await
-        .unwrap_or_else(|_| panic!("no answer within 30 s to {asked}"))
-        .unwrap()
-}
-
-pub async fn get(
-    app: &Router,
-    uri: &str,
-    headers: &[(&str, &str)],
-) -> (StatusCode, axum::http::HeaderMap, String) {
-    let mut request = Request::get(uri);
-    for (k, v) in headers {
-        request = request.header(*k, *v);
-    }
-    let response = answer(app, request.body(Body::empty()).unwrap()).await;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = axum::body::to_bytes(response.into_body(), 1 << 22)
-        .await
-        .unwrap();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
 fn assert_common_security_headers(headers: &axum::http::HeaderMap) {

@@ -7,9 +7,9 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::api::{call, create_invitation, setup, setup_on};
-use crate::http::ORIGIN;
+use crate::support::api::{call, create_invitation, setup, setup_on};
 use crate::support::db;
+use crate::support::router::ORIGIN;
 
 fn minimal(email: &str) -> Value {
     json!({ "invitedUserEmailAddress": email, "inviteRedirectUrl": format!("{ORIGIN}/welcome") })
@@ -29,7 +29,7 @@ async fn postgres_an_invitation_is_created_with_a_ticket_that_is_kept_only_as_a_
     }
 }
 
-async fn created_with_a_ticket_kept_only_as_a_hash(api: crate::api::Api) {
+async fn created_with_a_ticket_kept_only_as_a_hash(api: crate::support::api::Api) {
     let mut body = minimal("Jiwoo.Kim@Customer.example");
     body["invitedUserDisplayName"] = json!("Jiwoo Kim");
     body["company"] = json!({ "legalName": "Customer AG", "country": "CH" });
@@ -174,8 +174,8 @@ async fn asking_for_the_message_queues_it_in_the_invitees_language_with_the_cc()
 #[tokio::test]
 async fn a_reset_never_targets_an_operators_or_admins_account() {
     let api = setup().await;
-    let (me, token) = crate::api::admin_token(&api, "mallory@gfms.example").await;
-    let (other_admin, _) = crate::api::admin_token(&api, "root@gfms.example").await;
+    let (me, token) = crate::support::api::admin_token(&api, "mallory@gfms.example").await;
+    let (other_admin, _) = crate::support::api::admin_token(&api, "root@gfms.example").await;
     for target in [other_admin, api.operator, me] {
         let mut body = minimal("mallory@evil.example");
         body["resetRedemption"] = json!(true);
@@ -267,7 +267,7 @@ async fn reset_redemption_invites_a_user_of_the_organization_again() {
     assert_eq!(err["error"]["code"], "Authorization_RequestDenied");
     assert_eq!(invitation::Entity::find().count(&api.db).await.unwrap(), 1);
 
-    let (_, admin) = crate::api::admin_token(&api, "admin@gfms.example").await;
+    let (_, admin) = crate::support::api::admin_token(&api, "admin@gfms.example").await;
     let post = |body: Value| {
         call(
             &api.app,
@@ -551,7 +551,7 @@ async fn malformed_bodies_get_400() {
 
 /// Eight requests at once for one address (in two spellings): one
 /// invitation, the others are told it is pending.
-async fn parallel_invitations_for_one_address(api: crate::api::Api) {
+async fn parallel_invitations_for_one_address(api: crate::support::api::Api) {
     let requests = (0..8).map(|i| {
         let (app, token) = (api.app.clone(), api.token.clone());
         let email = if i % 2 == 0 {
@@ -746,7 +746,7 @@ async fn the_api_needs_a_token_and_hides_other_ids() {
     }
 }
 
-async fn invite(api: &crate::api::Api, email: &str) -> Value {
+async fn invite(api: &crate::support::api::Api, email: &str) -> Value {
     create_invitation(api, minimal(email)).await
 }
 
@@ -766,7 +766,7 @@ async fn postgres_the_list_pages_newest_first_and_filters() {
     }
 }
 
-async fn list_pages_newest_first_and_filters(api: crate::api::Api) {
+async fn list_pages_newest_first_and_filters(api: crate::support::api::Api) {
     let mut ids = Vec::new();
     for i in 0..5 {
         ids.push(
@@ -935,7 +935,7 @@ async fn postgres_resending_replaces_the_ticket_and_sends_again() {
     }
 }
 
-async fn resending_replaces_the_ticket_and_sends_again(api: crate::api::Api) {
+async fn resending_replaces_the_ticket_and_sends_again(api: crate::support::api::Api) {
     let first = invite(&api, "jiwoo@customer.example").await;
     let id = first["id"].as_str().unwrap();
     let old_ticket = first["inviteRedeemUrl"]

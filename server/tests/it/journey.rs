@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use lobby::store::entities::{audit_event, consent, invitation, terms_version};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
-use crate::api::{setup, Api};
 use crate::sign_in::{invite, sign_in_with_passcode, Browser};
+use crate::support::api::{setup, Api};
 
 const JIWOO: &str = "jiwoo.kim@customer.example";
 
@@ -171,11 +171,11 @@ impl Admin {
             .extend_pairs(fields)
             .finish();
         let session = [
-            ("origin", crate::http::ORIGIN),
+            ("origin", crate::support::router::ORIGIN),
             ("cookie", self.cookie.as_str()),
             ("accept", "application/json"),
         ];
-        crate::operator_sign_in::post(&api.app, endpoint, &body, &session)
+        crate::support::operator::post(&api.app, endpoint, &body, &session)
             .await
             .2
     }
@@ -192,17 +192,17 @@ pub(crate) async fn admin_session(api: &Api) -> Admin {
         actor: None,
     };
     create_operator(&api.db, ada, &api.clock).await.unwrap();
-    let cookie = crate::operator_sign_in::sign_in(&api.app, None).await;
+    let cookie = crate::support::operator::sign_in(&api.app, None).await;
     let (status, _, page) =
-        crate::http::get(&api.app, "/admin/settings", &[("cookie", &cookie)]).await;
+        crate::support::router::get(&api.app, "/admin/settings", &[("cookie", &cookie)]).await;
     assert_eq!(status, StatusCode::OK);
-    let csrf = crate::operator_sign_in::csrf_of(&page);
+    let csrf = crate::support::operator::csrf_of(&page);
     Admin { cookie, csrf }
 }
 
 /// Invites Jiwoo with the company the seller registered; returns the ticket.
 async fn invite_with_company(api: &Api) -> String {
-    let inv = crate::api::create_invitation(
+    let inv = crate::support::api::create_invitation(
         api,
         serde_json::json!({
             "invitedUserEmailAddress": JIWOO,
@@ -269,7 +269,7 @@ async fn the_company_comes_after_the_terms_and_is_created_once_with_its_admin() 
 
     // A request past the page with invalid data: 422, one message per field, nothing written.
     let request = axum::http::Request::post(&company_page)
-        .header("origin", crate::http::ORIGIN)
+        .header("origin", crate::support::router::ORIGIN)
         .header("content-type", "application/x-www-form-urlencoded")
         .header("accept", "application/json")
         .header(
@@ -280,7 +280,7 @@ async fn the_company_comes_after_the_terms_and_is_created_once_with_its_admin() 
             "legal_name=1&street=&postal_code=80&city=Z%C3%BCrich&country=CH&tax_id=CHE-12",
         ))
         .unwrap();
-    let response = crate::http::answer(&api.app, request).await;
+    let response = crate::support::router::answer(&api.app, request).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = axum::body::to_bytes(response.into_body(), 1 << 16)
         .await
@@ -361,7 +361,8 @@ async fn an_admin_publishes_terms_and_the_consents_export_as_csv() {
     let api = setup().await;
     let admin = admin_session(&api).await;
     let cookie = admin.cookie.clone();
-    let (_, _, page) = crate::http::get(&api.app, "/admin/terms", &[("cookie", &cookie)]).await;
+    let (_, _, page) =
+        crate::support::router::get(&api.app, "/admin/terms", &[("cookie", &cookie)]).await;
     assert!(page.contains("No terms of use are published yet"), "{page}");
     assert_eq!(
         admin
@@ -420,7 +421,7 @@ async fn an_admin_publishes_terms_and_the_consents_export_as_csv() {
         .unwrap();
 
     let (status, headers, csv) =
-        crate::http::get(&api.app, "/admin/consents.csv", &[("cookie", &cookie)]).await;
+        crate::support::router::get(&api.app, "/admin/consents.csv", &[("cookie", &cookie)]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(headers["content-type"]
         .to_str()
@@ -443,7 +444,7 @@ async fn an_admin_publishes_terms_and_the_consents_export_as_csv() {
     );
     assert_eq!(lines.next(), None);
     // Only for operators.
-    let (status, _, _) = crate::http::get(&api.app, "/admin/consents.csv", &[]).await;
+    let (status, _, _) = crate::support::router::get(&api.app, "/admin/consents.csv", &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 }
 
@@ -488,7 +489,8 @@ async fn admins_set_the_welcome_pages_links_line_by_line() {
         .await
         .unwrap();
     assert_eq!(changed, 1);
-    let (_, _, page) = crate::http::get(&api.app, "/admin/settings", &[("cookie", &cookie)]).await;
+    let (_, _, page) =
+        crate::support::router::get(&api.app, "/admin/settings", &[("cookie", &cookie)]).await;
     assert!(page.contains("Docs | https://docs.gfms.example"), "{page}");
 
     // The invitee's welcome page shows them.
@@ -650,12 +652,12 @@ async fn reset_redemption(
     user: uuid::Uuid,
     new_email: &str,
 ) -> (serde_json::Value, String) {
-    let (_, admin_token) = crate::api::admin_token(api, "root@gfms.example").await;
+    let (_, admin_token) = crate::support::api::admin_token(api, "root@gfms.example").await;
     let admin_api = Api {
         token: admin_token,
         ..api.clone()
     };
-    let reset = crate::api::create_invitation(
+    let reset = crate::support::api::create_invitation(
         &admin_api,
         serde_json::json!({
             "invitedUserEmailAddress": new_email,

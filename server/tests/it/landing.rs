@@ -11,9 +11,9 @@ use sea_orm::{
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-use crate::api::{call, create_invitation, setup, setup_on, Api};
-use crate::http::{get, ORIGIN};
+use crate::support::api::{call, create_invitation, setup, setup_on, Api};
 use crate::support::db;
+use crate::support::router::{get, ORIGIN};
 
 /// Invites `email` (with a personal message and a cc) and returns the
 /// invitation and its ticket.

@@ -10,8 +10,8 @@ use lobby::store::entities::invitation;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 
-use crate::api::{call, setup};
-use crate::http::{answer, app_with_clock, ORIGIN};
+use crate::support::api::{call, setup};
+use crate::support::router::{answer, app_with_clock, ORIGIN};
 
 async fn post(
     app: &axum::Router,
@@ -40,7 +40,7 @@ async fn post(
 
 /// Creates an invitation whose personal message is `chars` long.
 async fn invite_with_message(
-    api: &crate::api::Api,
+    api: &crate::support::api::Api,
     chars: usize,
 ) -> (StatusCode, serde_json::Value) {
     let body = json!({

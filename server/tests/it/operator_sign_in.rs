@@ -4,135 +4,16 @@
 use app::model::company::CompanyField;
 use app::model::invitation::{InvitationField, NewInvitationOutcome};
 use axum::body::Body;
-use axum::http::{header, HeaderMap, Request, StatusCode};
-use axum::Router;
-use chrono::Utc;
-use lobby::clock::ManualClock;
-use lobby::operators::{create_operator, NewOperator, Role};
-use lobby::secret::Secret;
+use axum::http::{header, StatusCode};
 use lobby::store::entities::{audit_event, session};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use tower::ServiceExt;
 
-use crate::http::{app_with_clock, get, ORIGIN};
+use crate::support::operator::{
+    csrf_of, form, non_admin_signed_in, post, setup, sign_in, PASSWORD,
+};
 use crate::support::outcome;
-
-const PASSWORD: &str = "a calm lake at dawn";
-
-pub(crate) struct Operator {
-    pub app: Router,
-    pub db: sea_orm::DatabaseConnection,
-    pub clock: ManualClock,
-}
-
-pub(crate) async fn setup() -> Operator {
-    let clock = ManualClock::new(Utc::now());
-    let (app, db, org) = app_with_clock(clock.clone()).await;
-    let new = NewOperator {
-        organization_id: org,
-        email: "ada@gfms.example".into(),
-        display_name: Some("Ada".into()),
-        password: Secret::new(PASSWORD.into()),
-        role: Role::Admin,
-        actor: None,
-    };
-    create_operator(&db, new, &clock).await.unwrap();
-    Operator { app, db, clock }
-}
-
-pub(crate) async fn post(
-    app: &Router,
-    uri: &str,
-    form: &str,
-    headers: &[(&str, &str)],
-) -> (StatusCode, HeaderMap, String) {
-    let mut request =
-        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    for (k, v) in headers {
-        request = request.header(*k, *v);
-    }
-    let response =
-        crate::http::answer(app, request.body(Body::from(form.to_owned())).unwrap()).await;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
-}
-
-fn form(email: &str, password: &str) -> String {
-    format!(
-        "email={}&password={}",
-        email.replace('@', "%40"),
-        password.replace(' ', "+")
-    )
-}
-
-/// Signs in; returns the `lobby_session=…` pair to send back.
-pub(crate) async fn sign_in(app: &Router, presented: Option<&str>) -> String {
-    let mut headers = vec![("origin", ORIGIN)];
-    if let Some(cookie) = presented {
-        headers.push(("cookie", cookie));
-    }
-    let (status, h, _) = post(
-        app,
-        "/admin/login",
-        &form("ada@gfms.example", PASSWORD),
-        &headers,
-    )
-    .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(h[header::LOCATION], "/admin");
-    let set = h[header::SET_COOKIE].to_str().unwrap();
-    assert!(
-        set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"),
-        "{set}"
-    );
-    assert!(!set.contains("Secure"), "plain http gets no Secure flag");
-    set.split(';').next().unwrap().to_owned()
-}
-
-/// Adds an operator who is not an admin and signs them in; their session
-/// cookie and its CSRF token.
-pub(crate) async fn non_admin_signed_in(op: &Operator, email: &str) -> (String, String) {
-    let org = lobby::store::entities::organization::Entity::find()
-        .one(&op.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let new = NewOperator {
-        organization_id: org.id,
-        email: email.into(),
-        display_name: None,
-        password: Secret::new(PASSWORD.into()),
-        role: Role::Operator,
-        actor: None,
-    };
-    create_operator(&op.db, new, &op.clock).await.unwrap();
-    let (_, h, _) = post(
-        &op.app,
-        "/admin/login",
-        &form(email, PASSWORD),
-        &[("origin", ORIGIN)],
-    )
-    .await;
-    let cookie = h[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let (_, _, page) = get(&op.app, "/admin/tokens", &[("cookie", &cookie)]).await;
-    (cookie.clone(), csrf_of(&page))
-}
-
-pub(crate) fn csrf_of(page: &str) -> String {
-    let at =
-        page.find(r#"name="csrf" value=""#).expect("csrf field") + r#"name="csrf" value=""#.len();
-    page[at..].split('"').next().unwrap().to_owned()
-}
+use crate::support::router::{get, ORIGIN};
 
 #[tokio::test]
 async fn an_operator_signs_in_reaches_the_dashboard_and_signs_out() {

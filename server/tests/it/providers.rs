@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use lobby::store::entities::{audit_event, identity_provider};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::http::{get, ORIGIN};
-use crate::operator_sign_in::{csrf_of, non_admin_signed_in, post, setup, sign_in};
 use crate::support::idp::{self, Documents};
+use crate::support::operator::{csrf_of, non_admin_signed_in, post, setup, sign_in};
+use crate::support::router::{get, ORIGIN};
 
 const SECRET: &str = "the-client-secret-4f1c";
 

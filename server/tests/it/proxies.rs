@@ -12,8 +12,8 @@ use lobby::auth::rate_limit::{self, SIGN_IN_PER_ADDRESS};
 use lobby::store::entities::audit_event;
 use sea_orm::{EntityTrait, QueryOrder};
 
-use crate::http::{answer, ORIGIN, TRUSTED_PROXY};
-use crate::operator_sign_in::{setup, Operator};
+use crate::support::operator::{setup, Operator};
+use crate::support::router::{answer, ORIGIN, TRUSTED_PROXY};
 
 /// Signs Ada in from `peer` with `headers`; the answer's status and the
 /// client address the sign-in was recorded with.

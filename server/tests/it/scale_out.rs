@@ -13,10 +13,10 @@ use lobby::store::entities::email_outbox;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
-use crate::http::ORIGIN;
 use crate::sign_in::Answer;
 use crate::support::db;
 use crate::support::process::{lobby, output_of, Server, TempDir};
+use crate::support::router::ORIGIN;
 use crate::support::smtp::SmtpSink;
 
 const JIWOO: &str = "jiwoo.kim@customer.example";

@@ -7,9 +7,9 @@ use lobby::operators::first_admin;
 use lobby::store::entities::{audit_event, org_role, user};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::api::{setup as api_without_admin, Api};
-use crate::http::{get, ORIGIN};
-use crate::operator_sign_in::post;
+use crate::support::api::{setup as api_without_admin, Api};
+use crate::support::operator::post;
+use crate::support::router::{get, ORIGIN};
 
 const ADA: &str = "ada@gfms.example";
 const PASSWORD: &str = "a calm lake at dawn";

@@ -12,9 +12,9 @@ use sea_orm::{
 use serde_json::json;
 use tower::ServiceExt;
 
-use crate::api::{call, create_invitation, setup, setup_on, Api};
-use crate::http::ORIGIN;
+use crate::support::api::{call, create_invitation, setup, setup_on, Api};
 use crate::support::db;
+use crate::support::router::ORIGIN;
 
 const JIWOO: &str = "jiwoo.kim@customer.example";
 const MINH: &str = "minh.tran@other.example";
