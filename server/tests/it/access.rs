@@ -7,10 +7,10 @@ use lobby::auth::rate_limit::{self, Limit};
 use lobby::store::entities::{api_token, audit_event, email_outbox, invitation, session, user};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
-use crate::journey::{admin_session, Admin};
-use crate::sign_in::{invite, sign_in_with_passcode, Browser};
 use crate::support::api::{call, setup, setup_on, Api};
+use crate::support::browser::{invite, sign_in_with_passcode, Browser};
 use crate::support::db;
+use crate::support::operator::{admin_session, Admin};
 use crate::support::operator::{csrf_of, post};
 use crate::support::router::{get, ORIGIN};
 

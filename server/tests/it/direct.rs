@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use lobby::store::entities::{email_outbox, organization};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
-use crate::journey::admin_session;
-use crate::sign_in::{invite, sign_in_with_passcode, without_nonces, Browser};
 use crate::support::api::{setup, Api};
+use crate::support::browser::{invite, sign_in_with_passcode, without_nonces, Browser};
+use crate::support::operator::admin_session;
 
 const JIWOO: &str = "jiwoo.kim@customer.example";
 

@@ -6,8 +6,9 @@ use axum::http::StatusCode;
 use lobby::store::entities::{audit_event, consent, invitation, terms_version};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
-use crate::sign_in::{invite, sign_in_with_passcode, Browser};
 use crate::support::api::{setup, Api};
+use crate::support::browser::{invite, sign_in_with_passcode, Browser};
+use crate::support::operator::admin_session;
 
 const JIWOO: &str = "jiwoo.kim@customer.example";
 
@@ -154,50 +155,6 @@ async fn the_terms_come_first_and_accepting_them_accepts_the_invitation() {
         company_page
     );
     assert_eq!(consent::Entity::find().count(&api.db).await.unwrap(), 2);
-}
-
-/// An admin signed in to the dashboard.
-pub(crate) struct Admin {
-    pub cookie: String,
-    pub csrf: String,
-}
-
-impl Admin {
-    /// A dashboard server function, called with the session and its CSRF
-    /// token as the page would; its JSON answer.
-    pub(crate) async fn call(&self, api: &Api, endpoint: &str, fields: &[(&str, &str)]) -> String {
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("csrf", &self.csrf)
-            .extend_pairs(fields)
-            .finish();
-        let session = [
-            ("origin", crate::support::router::ORIGIN),
-            ("cookie", self.cookie.as_str()),
-            ("accept", "application/json"),
-        ];
-        crate::support::operator::post(&api.app, endpoint, &body, &session)
-            .await
-            .2
-    }
-}
-
-pub(crate) async fn admin_session(api: &Api) -> Admin {
-    use lobby::operators::{create_operator, NewOperator, Role};
-    let ada = NewOperator {
-        organization_id: api.org,
-        email: "ada@gfms.example".into(),
-        display_name: Some("Ada".into()),
-        password: lobby::secret::Secret::new("a calm lake at dawn".into()),
-        role: Role::Admin,
-        actor: None,
-    };
-    create_operator(&api.db, ada, &api.clock).await.unwrap();
-    let cookie = crate::support::operator::sign_in(&api.app, None).await;
-    let (status, _, page) =
-        crate::support::router::get(&api.app, "/admin/settings", &[("cookie", &cookie)]).await;
-    assert_eq!(status, StatusCode::OK);
-    let csrf = crate::support::operator::csrf_of(&page);
-    Admin { cookie, csrf }
 }
 
 /// Invites Jiwoo with the company the seller registered; returns the ticket.
@@ -674,7 +631,7 @@ async fn reset_redemption(
 
 #[tokio::test]
 async fn a_reset_redemption_binds_the_new_address_and_keeps_the_user_and_company() {
-    use crate::sign_in::{account, latest_code, with_account, PASSWORD};
+    use crate::support::browser::{account, latest_code, with_account, PASSWORD};
     use lobby::store::entities::{identity, membership, user};
     let api = setup().await;
     let ticket = invite_with_company(&api).await;
@@ -908,7 +865,7 @@ async fn invitees_from_trusted_domains_skip_the_terms_and_are_told_by_email() {
 
 #[tokio::test]
 async fn a_reset_to_an_address_that_became_another_accounts_changes_nothing_and_says_so() {
-    use crate::sign_in::{account, latest_code, with_account};
+    use crate::support::browser::{account, latest_code, with_account};
     use lobby::store::entities::user;
     let api = setup().await;
     let ticket = invite_with_company(&api).await;

@@ -13,7 +13,7 @@ use lobby::store::entities::email_outbox;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
-use crate::sign_in::Answer;
+use crate::support::browser::Answer;
 use crate::support::db;
 use crate::support::process::{lobby, output_of, Server, TempDir};
 use crate::support::router::ORIGIN;

@@ -4,7 +4,7 @@
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use lobby::store::entities::{audit_event, email_outbox, org_role, organization, session, user};
+use lobby::store::entities::{audit_event, email_outbox, org_role, session, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
@@ -12,176 +12,18 @@ use sea_orm::{
 use serde_json::json;
 use tower::ServiceExt;
 
-use crate::support::api::{call, create_invitation, setup, setup_on, Api};
+use crate::support::api::{call, setup, setup_on, Api};
+use crate::support::browser::{
+    account, code_emails, invite, latest_code, passcodes_off, sign_in_with_passcode, with_account,
+    without_nonces, Browser, JIWOO, PASSWORD,
+};
 use crate::support::db;
-use crate::support::router::ORIGIN;
 
-const JIWOO: &str = "jiwoo.kim@customer.example";
 const MINH: &str = "minh.tran@other.example";
-pub(crate) const PASSWORD: &str = "seven blue herons over the river";
-/// A line of every email that carries a code.
-const CODE_EMAIL: &str = "It works once, for 10 minutes.";
-
-/// Invites `email`; returns the link's ticket.
-pub(crate) async fn invite(api: &Api, email: &str) -> String {
-    let inv = create_invitation(
-        api,
-        json!({
-            "invitedUserEmailAddress": email,
-            "inviteRedirectUrl": "http://lobby.test/welcome",
-        }),
-    )
-    .await;
-    let url = inv["inviteRedeemUrl"].as_str().unwrap();
-    url.split("invitationId=").nth(1).unwrap().to_owned()
-}
-
-/// One browser: it keeps the customer cookie as a browser would.
-pub(crate) struct Browser<'a> {
-    api: &'a Api,
-    pub cookie: Option<String>,
-}
-
-pub(crate) struct Answer {
-    pub status: StatusCode,
-    pub location: String,
-    pub body: String,
-}
-
-impl<'a> Browser<'a> {
-    pub fn new(api: &'a Api) -> Self {
-        Browser { api, cookie: None }
-    }
-
-    async fn send(&mut self, request: axum::http::request::Builder, body: Body) -> Answer {
-        let mut request = request
-            .header("accept-language", "en")
-            .header("user-agent", "lobby-tests")
-            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8");
-        if let Some(c) = &self.cookie {
-            request = request.header(header::COOKIE, format!("lobby_visit={c}"));
-        }
-        let request = request.body(body).unwrap();
-        let asked = format!("{} {}", request.method(), request.uri());
-        let answer = self.api.app.clone().oneshot(request);
-        let response = tokio::time::timeout(std::time::Duration::from_secs(30), answer)
-            .await
-            .unwrap_or_else(|_| panic!("no answer within 30 s to {asked}"))
-            .unwrap();
-        for value in response.headers().get_all(header::SET_COOKIE) {
-            let value = value.to_str().unwrap();
-            if let Some(rest) = value.strip_prefix("lobby_visit=") {
-                let token = rest.split(';').next().unwrap();
-                self.cookie = (!token.is_empty()).then(|| token.to_owned());
-            }
-        }
-        let status = response.status();
-        let location = response
-            .headers()
-            .get(header::LOCATION)
-            .map(|l| l.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        let body = axum::body::to_bytes(response.into_body(), 1 << 22)
-            .await
-            .unwrap();
-        Answer {
-            status,
-            location,
-            body: String::from_utf8_lossy(&body).into_owned(),
-        }
-    }
-
-    pub async fn get(&mut self, path: &str) -> Answer {
-        self.send(Request::get(path), Body::empty()).await
-    }
-
-    /// A form post from one of the site's pages.
-    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form)
-            .finish();
-        let request = Request::post(path)
-            .header(header::ORIGIN, ORIGIN)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        self.send(request, Body::from(body)).await
-    }
-}
-
-/// The code in the latest email to `to`.
-pub(crate) async fn latest_code(api: &Api, to: &str) -> String {
-    let mail = email_outbox::Entity::find()
-        .filter(email_outbox::Column::ToAddress.eq(to))
-        .filter(email_outbox::Column::BodyText.contains(CODE_EMAIL))
-        .order_by_desc(email_outbox::Column::CreatedAt)
-        .one(&api.db)
-        .await
-        .unwrap()
-        .expect("a code email");
-    mail.body_text
-        .split_whitespace()
-        .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
-        .expect("six digits in the email")
-        .to_owned()
-}
-
-async fn code_emails(api: &Api) -> Vec<email_outbox::Model> {
-    email_outbox::Entity::find()
-        .filter(email_outbox::Column::BodyText.contains(CODE_EMAIL))
-        .all(&api.db)
-        .await
-        .unwrap()
-}
 
 fn wrong(code: &str) -> String {
     let n: u32 = code.parse().unwrap();
     format!("{:06}", (n + 1) % 1_000_000)
-}
-
-pub(crate) async fn account(api: &Api, email: &str) -> user::Model {
-    user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(&api.db)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-async fn passcodes_off(api: &Api) {
-    organization::Entity::update_many()
-        .col_expr(organization::Column::EmailOtpEnabled, Expr::value(false))
-        .exec(&api.db)
-        .await
-        .unwrap();
-}
-
-/// A page without its script nonce, which differs per response; it is in
-/// `nonce` and `crossorigin` attributes.
-pub(crate) fn without_nonces(text: &str) -> String {
-    ["nonce=\"", "crossorigin=\""]
-        .iter()
-        .fold(text.to_owned(), |text, attribute| {
-            let mut parts = text.split(attribute);
-            let mut kept = parts.next().unwrap_or_default().to_owned();
-            for part in parts {
-                kept.push_str(part.split_once('"').map_or("", |(_, rest)| rest));
-            }
-            kept
-        })
-}
-
-/// Signs `browser` in through `ticket` with the emailed passcode.
-pub(crate) async fn sign_in_with_passcode(browser: &mut Browser<'_>, ticket: &str, email: &str) {
-    browser
-        .post(&format!("/invite/{ticket}/passcode"), &[])
-        .await;
-    let code = latest_code(browser.api, email).await;
-    let answer = browser
-        .post(
-            &format!("/invite/{ticket}/passcode/verify"),
-            &[("code", &code)],
-        )
-        .await;
-    assert_eq!(answer.location, format!("/invite/{ticket}/continue"));
 }
 
 #[tokio::test]
@@ -433,27 +275,6 @@ async fn a_new_account_exists_only_once_its_code_is_entered() {
         )
         .await;
     assert_eq!(answer.location, format!("/invite/{ticket}/continue"));
-}
-
-/// Creates JIWOO's account with [`PASSWORD`] through the page; returns the
-/// signed-in browser's cookie.
-pub(crate) async fn with_account(api: &Api, ticket: &str) -> Option<String> {
-    passcodes_off(api).await;
-    let mut browser = Browser::new(api);
-    browser
-        .post(
-            &format!("/invite/{ticket}/account"),
-            &[("password", PASSWORD)],
-        )
-        .await;
-    let code = latest_code(api, JIWOO).await;
-    browser
-        .post(
-            &format!("/invite/{ticket}/account/verify"),
-            &[("code", &code)],
-        )
-        .await;
-    browser.cookie
 }
 
 #[tokio::test]

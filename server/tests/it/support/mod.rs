@@ -2,6 +2,7 @@
 //! organization with its API and its dashboard, the `lobby` binary as a
 //! process, and a real SMTP listener.
 pub mod api;
+pub mod browser;
 pub mod db;
 pub mod idp;
 pub mod operator;

@@ -10,6 +10,7 @@ use lobby::operators::{create_operator, NewOperator, Role};
 use lobby::secret::Secret;
 use sea_orm::EntityTrait;
 
+use crate::support::api::Api;
 use crate::support::router::{app_with_clock, get, ORIGIN};
 
 pub const PASSWORD: &str = "a calm lake at dawn";
@@ -128,4 +129,45 @@ pub fn csrf_of(page: &str) -> String {
     let at =
         page.find(r#"name="csrf" value=""#).expect("csrf field") + r#"name="csrf" value=""#.len();
     page[at..].split('"').next().unwrap().to_owned()
+}
+
+/// An admin signed in to the dashboard.
+pub struct Admin {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Admin {
+    /// A dashboard server function, called with the session and its CSRF
+    /// token as the page would; its JSON answer.
+    pub async fn call(&self, api: &Api, endpoint: &str, fields: &[(&str, &str)]) -> String {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("csrf", &self.csrf)
+            .extend_pairs(fields)
+            .finish();
+        let session = [
+            ("origin", ORIGIN),
+            ("cookie", self.cookie.as_str()),
+            ("accept", "application/json"),
+        ];
+        post(&api.app, endpoint, &body, &session).await.2
+    }
+}
+
+/// Adds the admin Ada to the API's organization and signs her in.
+pub async fn admin_session(api: &Api) -> Admin {
+    let ada = NewOperator {
+        organization_id: api.org,
+        email: "ada@gfms.example".into(),
+        display_name: Some("Ada".into()),
+        password: Secret::new(PASSWORD.into()),
+        role: Role::Admin,
+        actor: None,
+    };
+    create_operator(&api.db, ada, &api.clock).await.unwrap();
+    let cookie = sign_in(&api.app, None).await;
+    let (status, _, page) = get(&api.app, "/admin/settings", &[("cookie", &cookie)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let csrf = csrf_of(&page);
+    Admin { cookie, csrf }
 }
