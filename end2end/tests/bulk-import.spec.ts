@@ -1,14 +1,13 @@
 // Bulk invitations: an operator uploads a CSV with three valid and two
 // invalid rows, sees the verdicts, confirms, watches the job finish (also
 // after a reload), and the SMTP server receives exactly three emails.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../support/fixtures';
 import fs from 'node:fs';
-import { signInAsAdmin } from '../support/journey';
 import { sink } from '../support/smtp-sink';
 
 test.use({ locale: 'en-US' });
 
-test('a CSV with 3 valid and 2 invalid rows sends exactly 3 invitations', async ({ page }, testInfo) => {
+test('a CSV with 3 valid and 2 invalid rows sends exactly 3 invitations', async ({ admin: page }, testInfo) => {
   const stamp = Date.now();
   const valid = [`ann.${stamp}@customer.example`, `bo.${stamp}@customer.example`, `cy.${stamp}@customer.example`];
   const badLanguage = `dee.${stamp}@customer.example`;
@@ -25,7 +24,6 @@ test('a CSV with 3 valid and 2 invalid rows sends exactly 3 invitations', async 
   const received = async () =>
     (await sink.since(stamp)).flatMap((m) => m.receivers.filter((to) => to.includes(String(stamp))));
 
-  await signInAsAdmin(page);
   await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Import CSV' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Invite many people from a CSV file');
   await page.waitForLoadState('networkidle');
@@ -73,8 +71,7 @@ test('a CSV with 3 valid and 2 invalid rows sends exactly 3 invitations', async 
   expect(await received()).toHaveLength(3);
 });
 
-test('a file the importer cannot use is refused with a clear message', async ({ page }) => {
-  await signInAsAdmin(page);
+test('a file the importer cannot use is refused with a clear message', async ({ admin: page }) => {
   await page.goto('/admin/invitations/import');
   await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from('email,fax\na@customer.example,1\n') });
   await page.getByRole('button', { name: 'Check the file' }).click();

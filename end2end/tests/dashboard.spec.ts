@@ -1,15 +1,15 @@
 // The dashboard's invitation list: invitations made through the API appear
 // with their status, and the status filter works in the hydrated page.
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../support/fixtures';
 import { ADMIN } from '../playwright.config';
 import { apiToken } from '../support/api-token';
 import { invite } from '../support/invite';
-import { heading, signInAsAdmin } from '../support/journey';
+import { heading } from '../support/journey';
 import { sink } from '../support/smtp-sink';
 
 test.use({ locale: 'en-US' });
 
-test('an operator sees invitations with their status and filters them', async ({ page, request, baseURL }, testInfo) => {
+test('an operator sees invitations with their status and filters them', async ({ admin: page, request, baseURL }, testInfo) => {
   const token = apiToken();
   const headers = { authorization: `Bearer ${token}` };
   const stamp = Date.now();
@@ -24,7 +24,6 @@ test('an operator sees invitations with their status and filters them', async ({
     }
   }
 
-  await signInAsAdmin(page);
   await page.waitForLoadState('networkidle');
 
   await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Invitations' }).click();
@@ -52,8 +51,7 @@ test('an operator sees invitations with their status and filters them', async ({
   await page.screenshot({ path: testInfo.outputPath('invitations-360.png'), fullPage: true });
 });
 
-test('a list that cannot be loaded says why, in the page', async ({ page }) => {
-  await signInAsAdmin(page);
+test('a list that cannot be loaded says why, in the page', async ({ admin: page }) => {
   await page.goto('/admin/invitations');
   await page.waitForLoadState('networkidle');
   // The session is gone (its cookie here); the hydrated page fetches the

@@ -6,11 +6,12 @@
 // that rotates its signing keys is followed.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { test, expect } from '../support/fixtures';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { E2E_DIR, IDPS, IDP_CLIENT } from '../playwright.config';
 import { addProvider, providerLogin, startIdp, stopIdp, toProvider } from '../support/federation';
 import { invite as inviteThrough } from '../support/invite';
-import { acceptAndCreateCompany, signInAsAdmin } from '../support/journey';
+import { acceptAndCreateCompany } from '../support/journey';
 import { sink } from '../support/smtp-sink';
 
 test.describe.configure({ mode: 'serial' });
@@ -34,8 +35,7 @@ async function expectWrongAccount(page: Page, signedInAs: string, invited: strin
   );
 }
 
-test('an admin adds providers in the dashboard; presets fill in the issuer and the secret is never shown again', async ({ page }, testInfo) => {
-  await signInAsAdmin(page);
+test('an admin adds providers in the dashboard; presets fill in the issuer and the secret is never shown again', async ({ admin: page }, testInfo) => {
   await page.waitForLoadState('networkidle');
   await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Identity providers' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Identity providers');

@@ -3,9 +3,10 @@
 // terms step and is told by email; and the direct links, "Sign in to an
 // organization" by domain and the organization's own sign-in, which emails
 // a link that resumes a journey left half-way, from another browser.
-import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { test, expect } from '../support/fixtures';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { invite as inviteThrough } from '../support/invite';
-import { acceptAndCreateCompany, adminSettings, createCompany, heading } from '../support/journey';
+import { acceptAndCreateCompany, createCompany, heading } from '../support/journey';
 import { sink } from '../support/smtp-sink';
 import { PRODUCT } from '../playwright.config';
 
@@ -59,8 +60,7 @@ test('declining the terms keeps the invitation open; the link brings the invitee
   await context.close();
 });
 
-test('an invitee from a trusted domain skips the terms and gets an email instead', async ({ page, browser, request, baseURL }) => {
-  await adminSettings(page);
+test('an invitee from a trusted domain skips the terms and gets an email instead', async ({ settings: page, browser, request, baseURL }) => {
   await saveDomains(page, 'Trusted', 'trusted-customer.example');
   try {
     const to = 'kim@trusted-customer.example';
@@ -84,8 +84,7 @@ test('an invitee from a trusted domain skips the terms and gets an email instead
   }
 });
 
-test("sign in to an organization by its domain; its sign-in emails a link that resumes the journey", async ({ page, browser, request, baseURL }) => {
-  await adminSettings(page);
+test("sign in to an organization by its domain; its sign-in emails a link that resumes the journey", async ({ settings: page, browser, request, baseURL }) => {
   await saveDomains(page, 'Your organization', 'gfms.example');
 
   // The invitee accepts the terms and stops before the company.
