@@ -1,6 +1,6 @@
 use super::Strings;
 
-pub static EN: Strings = Strings {
+pub const EN: Strings = Strings {
     language_name: "English",
     language_switcher_label: "Language",
     skip_to_content: "Skip to content",

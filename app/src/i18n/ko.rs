@@ -1,6 +1,6 @@
 use super::Strings;
 
-pub static KO: Strings = Strings {
+pub const KO: Strings = Strings {
     language_name: "한국어",
     language_switcher_label: "언어",
     skip_to_content: "본문으로 건너뛰기",
