@@ -5,8 +5,9 @@
 
 use leptos::prelude::*;
 
+use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::{company_problem_message, fill, Strings};
+use crate::i18n::{company_problem_message, Strings};
 use crate::model::company::{
     check_field, countries_by_name, postal_example, tax_example, CompanyField, Completeness,
 };
@@ -65,7 +66,7 @@ pub fn company_input(input: CompanyInput) -> impl IntoView {
             CompanyField::TaxId => tax_example(&c),
             _ => None,
         }?;
-        Some(fill(t().hint_example, &[("example", example)]))
+        Some(fill!(t(), hint_example, example = example))
     };
     let control = if field == CompanyField::Country {
         let options = move || {

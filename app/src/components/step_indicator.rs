@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::fill;
+use crate::fill;
 use crate::i18n::use_locale;
 use crate::model::journey::Stage;
 
@@ -21,7 +21,7 @@ pub fn StepIndicator(stage: Stage) -> impl IntoView {
         };
         view! {
             <p class="step-indicator">
-                <span>{fill(s.step_of, &[("n", &n), ("of", &of)])}</span>
+                <span>{fill!(s, step_of, n = n, of = of)}</span>
                 " · "
                 <span>{name}</span>
             </p>

@@ -41,7 +41,98 @@ pub fn request_locale() -> Locale {
         .unwrap_or_default()
 }
 
-/// Replaces `{name}` placeholders in a translated template.
+/// The string `field` of `strings` with its `{placeholders}` filled in:
+/// `fill!(s, email_invite_subject, inviter = name, org = org)`. The names
+/// given must be exactly the string's placeholders, checked when compiling
+/// (against the English string; `strings!` checks the Korean one has the same).
+#[macro_export]
+macro_rules! fill {
+    ($strings:expr, $field:ident $(, $name:ident = $value:expr)* $(,)?) => {{
+        const _: () = assert!(
+            $crate::i18n::placeholders_are($crate::i18n::ENGLISH.$field, &[$(stringify!($name)),*]),
+            concat!("fill!: the names given are not the placeholders of `", stringify!($field), "`"),
+        );
+        $crate::i18n::fill(
+            $strings.$field,
+            &[$((stringify!($name), $crate::i18n::text(&$value))),*],
+        )
+    }};
+}
+
+/// The English strings, for the checks `fill!` runs when compiling.
+#[doc(hidden)]
+pub const ENGLISH: Strings = en::EN;
+
+/// A value `fill!` puts into a string.
+#[doc(hidden)]
+pub fn text<T: AsRef<str> + ?Sized>(value: &T) -> &str {
+    value.as_ref()
+}
+
+/// Whether the `{placeholders}` of `template` are exactly `names`.
+#[doc(hidden)]
+pub const fn placeholders_are(template: &str, names: &[&str]) -> bool {
+    let t = template.as_bytes();
+    // Every placeholder is named…
+    let mut i = 0;
+    while i < t.len() {
+        if t[i] == b'{' {
+            let mut end = i + 1;
+            while end < t.len() && t[end] != b'}' {
+                end += 1;
+            }
+            if end == t.len() || !named(t, i + 1, end, names) {
+                return false;
+            }
+            i = end;
+        }
+        i += 1;
+    }
+    // …and every name is a placeholder.
+    let mut n = 0;
+    while n < names.len() {
+        let name = names[n].as_bytes();
+        let mut found = false;
+        let mut at = 0;
+        while !found && at + name.len() + 2 <= t.len() {
+            if t[at] == b'{' && t[at + name.len() + 1] == b'}' {
+                let mut k = 0;
+                while k < name.len() && t[at + 1 + k] == name[k] {
+                    k += 1;
+                }
+                found = k == name.len();
+            }
+            at += 1;
+        }
+        if !found {
+            return false;
+        }
+        n += 1;
+    }
+    true
+}
+
+/// Whether `t[start..end]` is one of `names`.
+const fn named(t: &[u8], start: usize, end: usize, names: &[&str]) -> bool {
+    let mut n = 0;
+    while n < names.len() {
+        let name = names[n].as_bytes();
+        if name.len() == end - start {
+            let mut k = 0;
+            while k < name.len() && name[k] == t[start + k] {
+                k += 1;
+            }
+            if k == name.len() {
+                return true;
+            }
+        }
+        n += 1;
+    }
+    false
+}
+
+/// Replaces `{name}` placeholders in a translated template; prefer
+/// [`fill!`], which checks the names when compiling.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     let mut out = template.to_owned();
     for (name, value) in args {
@@ -835,6 +926,27 @@ mod tests {
         );
         assert_eq!(Locale::negotiate(None, Some("de-CH")), Locale::En);
         assert_eq!(Locale::negotiate(None, None), Locale::En);
+    }
+
+    #[test]
+    fn fill_names_must_be_the_placeholders() {
+        assert!(placeholders_are("Hi {name}, from {org}", &["org", "name"]));
+        assert!(placeholders_are("no placeholder", &[]));
+        assert!(!placeholders_are("Hi {name}", &[]), "one left unfilled");
+        assert!(
+            !placeholders_are("Hi {name}", &["name", "org"]),
+            "one too many"
+        );
+        assert!(!placeholders_are("Hi {name}", &["nam"]));
+        assert_eq!(
+            crate::fill!(
+                Locale::En.strings(),
+                step_of,
+                n = "2",
+                of = String::from("4")
+            ),
+            fill(Locale::En.strings().step_of, &[("n", "2"), ("of", "4")])
+        );
     }
 
     /// The check `strings!` runs on every string when compiling.

@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::redemption::organization_name;
 use crate::branding::Branding;
+use crate::fill;
 use crate::i18n::fill;
 use crate::i18n::use_locale;
 use crate::pages::not_found::NotFound;
@@ -28,16 +29,18 @@ pub fn CommonSignIn() -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().strings();
     let product = Branding::current().product_name;
-    let title = fill(t().direct_common_title, &[("product", &product)]);
+    let title = fill!(t(), direct_common_title, product = product);
     let problem = move || {
         let s = t();
         match query("notice").as_deref() {
             Some("domain-invalid") => Some(s.direct_domain_invalid.to_owned()),
             Some("domain-unknown") => {
                 let domain = query("domain").unwrap_or_default();
-                Some(fill(
-                    s.direct_domain_unknown,
-                    &[("domain", &domain), ("product", &product)],
+                Some(fill!(
+                    s,
+                    direct_domain_unknown,
+                    domain = domain,
+                    product = product
                 ))
             }
             _ => None,

@@ -8,8 +8,9 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::operators::setup_link_state;
 use crate::branding::Branding;
+use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::{fill, Strings};
+use crate::i18n::Strings;
 use crate::model::operator::SetupLink;
 use crate::pages::not_found::NotFound;
 
@@ -53,7 +54,7 @@ pub fn Setup() -> impl IntoView {
                         Ok(SetupLink::Live) => view! {
                             <section class="card narrow" aria-labelledby="setup-heading">
                                 <h1 id="setup-heading">{move || t().setup_heading}</h1>
-                                <p>{move || fill(t().setup_intro, &[("org", &org)])}</p>
+                                <p>{move || fill!(t(), setup_intro, org = org)}</p>
                                 {move || error_text(t(), &error).map(|m| view! { <p class="notice alert" role="alert">{m}</p> })}
                                 <form method="post" action="/setup" class="stack">
                                     <input type="hidden" name="token" value=token/>

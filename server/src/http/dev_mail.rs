@@ -3,9 +3,10 @@
 //! admin or to a browser on the machine Lobby runs on (a proxy on that
 //! machine does not make its clients local: the client is what counts).
 
+use app::fill;
 use std::path::PathBuf;
 
-use app::i18n::{fill, Locale, Strings};
+use app::i18n::{Locale, Strings};
 use app::model::operator::CurrentOperator;
 use axum::extract::{Path, Request};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -122,7 +123,7 @@ async fn list(Extension(Mailbox(dir)): Extension<Mailbox>, headers: HeaderMap) -
             rows = rows,
         )
     };
-    let intro = fill(s.dev_mail_intro, &[("dir", &dir.display().to_string())]);
+    let intro = fill!(s, dev_mail_intro, dir = dir.display().to_string());
     let body = html!(
         "<section class=\"card\" aria-labelledby=\"mail-heading\"><h1 id=\"mail-heading\">{heading}</h1><p>{intro}</p>{table}</section>",
         heading = s.dev_mail_heading,

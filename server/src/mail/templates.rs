@@ -3,7 +3,8 @@
 //! (names, the personal message) is escaped; the strings come from
 //! `app::i18n`.
 
-use app::i18n::{fill, Locale};
+use app::fill;
+use app::i18n::Locale;
 use chrono::{DateTime, Utc};
 
 use super::OutgoingEmail;
@@ -28,32 +29,36 @@ pub struct InvitationEmail<'a> {
 
 pub fn invitation(e: &InvitationEmail<'_>) -> OutgoingEmail {
     let s = e.locale.strings();
-    let subject = fill(
-        s.email_invite_subject,
-        &[("inviter", e.inviter_name), ("org", e.org_name)],
+    let subject = fill!(
+        s,
+        email_invite_subject,
+        inviter = e.inviter_name,
+        org = e.org_name
     );
     let greeting = match e.invitee_name {
-        Some(name) => fill(s.email_greeting_named, &[("name", name)]),
+        Some(name) => fill!(s, email_greeting_named, name = name),
         None => s.email_greeting.to_owned(),
     };
-    let invite_line = fill(
-        s.email_invite_line,
-        &[
-            ("inviter", e.inviter_name),
-            ("org", e.org_name),
-            ("product", e.product_name),
-        ],
+    let invite_line = fill!(
+        s,
+        email_invite_line,
+        inviter = e.inviter_name,
+        org = e.org_name,
+        product = e.product_name
     );
-    let message_label = fill(s.email_message_label, &[("inviter", e.inviter_name)]);
-    let expiry = fill(
-        s.email_expiry,
-        &[("date", &e.expires_at.format("%Y-%m-%d %H:%M").to_string())],
+    let message_label = fill!(s, email_message_label, inviter = e.inviter_name);
+    let expiry = fill!(
+        s,
+        email_expiry,
+        date = e.expires_at.format("%Y-%m-%d %H:%M").to_string()
     );
-    let contact = fill(
-        s.email_contact,
-        &[("inviter", e.inviter_name), ("contact", e.inviter_email)],
+    let contact = fill!(
+        s,
+        email_contact,
+        inviter = e.inviter_name,
+        contact = e.inviter_email
     );
-    let footer = fill(s.email_footer, &[("org", e.org_name), ("email", e.to)]);
+    let footer = fill!(s, email_footer, org = e.org_name, email = e.to);
 
     let mut text = format!("{greeting}\n\n{invite_line}\n\n");
     if let Some(message) = e.message {

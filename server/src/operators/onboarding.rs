@@ -1,7 +1,8 @@
 //! New operators added by an admin: the account is created without a
 //! password, and a single-use link valid for 24 hours lets its owner set one.
 
-use app::i18n::{fill, Locale};
+use app::fill;
+use app::i18n::Locale;
 use app::model::email::normalize_email;
 use chrono::Duration;
 use sea_orm::{
@@ -79,8 +80,8 @@ pub async fn add_operator(
 
 fn set_password_email(locale: Locale, to: &str, org: &str, link: &str) -> OutgoingEmail {
     let s = locale.strings();
-    let subject = fill(s.operator_email_subject, &[("org", org)]);
-    let body = fill(s.operator_email_body, &[("org", org)]);
+    let subject = fill!(s, operator_email_subject, org = org);
+    let body = fill!(s, operator_email_body, org = org);
     let text = format!("{body}\n\n{link}\n\n{}\n", s.operator_email_expiry);
     let html = html!(
         "<p>{body}</p><p><a href=\"{link}\">{button}</a></p><p>{expiry}</p><p style=\"word-break:break-all\">{link}</p>",

@@ -3,6 +3,7 @@
 //! The consent is recorded as automatic, naming the versions in force, and
 //! the invitee is emailed what applies instead.
 
+use app::fill;
 use app::i18n::fill;
 use app::model::domains::{is_at, DomainKind};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
@@ -64,9 +65,10 @@ fn notification(
     let subject = fill(s.email_automatic_subject, &with_org);
     let intro = fill(s.email_automatic_intro, &with_org);
     let footer = fill(s.email_automatic_footer, &with_org);
-    let privacy = fill(
-        s.email_automatic_privacy,
-        &[("version", org.privacy_version.as_str())],
+    let privacy = fill!(
+        s,
+        email_automatic_privacy,
+        version = org.privacy_version.as_str()
     );
     let privacy_url = org.privacy_url.clone().unwrap_or_default();
     let mut text = format!("{intro}\n\n{privacy}\n{privacy_url}\n");
@@ -77,9 +79,10 @@ fn notification(
         url = privacy_url,
     )];
     if let Some(terms) = terms {
-        let heading = fill(
-            s.email_automatic_terms,
-            &[("version", &terms.version.to_string())],
+        let heading = fill!(
+            s,
+            email_automatic_terms,
+            version = terms.version.to_string()
         );
         text.push_str(&format!("\n{heading}\n\n{}\n", terms.body_markdown));
         parts.push(html!(

@@ -2,6 +2,7 @@
 //! account takes what the proof brings, the identity a provider vouched for
 //! is linked, and the browser's session starts anew, in one transaction.
 
+use app::fill;
 use app::i18n::{fill, Locale};
 use app::model::sign_in::Notice;
 use sea_orm::{
@@ -225,10 +226,7 @@ impl MovedEmail<'_> {
         let s = self.locale.strings();
         let org = [("org", self.org)];
         let subject = fill(s.email_moved_subject, &org);
-        let body = fill(
-            s.email_moved_body,
-            &[("org", self.org), ("email", self.new_email)],
-        );
+        let body = fill!(s, email_moved_body, org = self.org, email = self.new_email);
         let footer = fill(s.email_automatic_footer, &org);
         let html = crate::html!("<p>{body}</p><p>{footer}</p>", body = body, footer = footer);
         let text = format!("{body}\n\n{footer}\n");

@@ -2,7 +2,8 @@
 //! by its ticket's hash only; anything else about the invitation stays
 //! behind a ticket that is not found.
 
-use app::i18n::{fill, Locale};
+use app::fill;
+use app::i18n::Locale;
 use app::model::landing::{Landing, LinkState, NewLinkOutcome, NEW_LINK_PAUSE_MINUTES};
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -247,15 +248,14 @@ struct NewLinkNote<'a> {
 impl NewLinkNote<'_> {
     fn render(&self) -> OutgoingEmail {
         let s = self.locale.strings();
-        let subject = fill(s.email_new_link_subject, &[("invitee", self.invitee)]);
-        let body = fill(
-            s.email_new_link_body,
-            &[
-                ("invitee", self.invitee),
-                ("org", self.org),
-                ("email", self.email),
-                ("date", self.valid_until),
-            ],
+        let subject = fill!(s, email_new_link_subject, invitee = self.invitee);
+        let body = fill!(
+            s,
+            email_new_link_body,
+            invitee = self.invitee,
+            org = self.org,
+            email = self.email,
+            date = self.valid_until
         );
         let html = crate::html!("<p>{body}</p>", body = body);
         OutgoingEmail::notice(self.locale, self.to, subject, format!("{body}\n"), html)

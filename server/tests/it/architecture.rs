@@ -144,13 +144,40 @@ fn expand_group(prefix: &[String], text: &str, paths: &mut Vec<Vec<String>>) {
 /// Which module imports which: an edge to the innermost module a path names.
 /// A module naming its own ancestors (other than the crate root) is not
 /// counted: that is how submodules reach their parent's private parts.
+/// A macro exported at the crate root (`#[macro_export]`) lives in the module
+/// that defines it: a path to it is an edge to that module, not to the root.
+fn exported_macros(modules: &BTreeMap<Module, PathBuf>) -> BTreeMap<String, Module> {
+    let mut found = BTreeMap::new();
+    for (module, file) in modules {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (at, _) in text.match_indices("#[macro_export]") {
+            let rest = text[at..].split("macro_rules!").nth(1).unwrap_or("");
+            let name: String = rest
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            found.insert(name, module.clone());
+        }
+    }
+    found
+}
+
 fn import_graph(src: &Path) -> BTreeMap<Module, BTreeSet<Module>> {
     let modules = modules(src);
+    let macros = exported_macros(&modules);
     let mut graph = BTreeMap::new();
     for (module, file) in &modules {
         let mut targets = BTreeSet::new();
         for named in named_paths(&std::fs::read_to_string(file).unwrap()) {
             let mut path: Module = match named[0].as_str() {
+                "crate" if named.len() == 2 && macros.contains_key(&named[1]) => {
+                    let home = &macros[&named[1]];
+                    if home != module {
+                        targets.insert(home.clone());
+                    }
+                    continue;
+                }
                 "crate" => Vec::new(),
                 _ => module.clone(),
             };

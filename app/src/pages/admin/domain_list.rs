@@ -6,8 +6,9 @@
 use leptos::prelude::*;
 
 use crate::api::settings::{load_domains, SaveDomains};
+use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::{fill, Strings};
+use crate::i18n::Strings;
 use crate::model::domains::{DomainKind, DomainsOutcome};
 
 /// The heading, intro, label, hint, button and "saved" of a list.
@@ -49,10 +50,10 @@ pub fn DomainList(kind: DomainKind, csrf: Option<String>) -> impl IntoView {
                 Ok(DomainsOutcome::Saved) => (false, text(5).to_owned()),
                 Ok(DomainsOutcome::NotAdmin) => (true, s.admins_only.to_owned()),
                 Ok(DomainsOutcome::Invalid(entry)) => {
-                    (true, fill(s.domains_problem_entry, &[("entry", &entry)]))
+                    (true, fill!(s, domains_problem_entry, entry = entry))
                 }
                 Ok(DomainsOutcome::Taken(entry)) => {
-                    (true, fill(s.domains_problem_taken, &[("entry", &entry)]))
+                    (true, fill!(s, domains_problem_taken, entry = entry))
                 }
                 Err(_) => (true, s.error_try_again.to_owned()),
             };

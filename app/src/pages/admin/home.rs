@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use crate::api::operator::signed_in_operator;
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
-use crate::i18n::fill;
+use crate::fill;
 use crate::i18n::use_locale;
 
 #[component]
@@ -29,7 +29,7 @@ pub fn AdminHome() -> impl IntoView {
                             let email = me.email.clone();
                             // "Sign out" is in the navigation above.
                             view! {
-                                <p class="signed-in">{move || fill(t().signed_in_as, &[("email", &email)])}</p>
+                                <p class="signed-in">{move || fill!(t(), signed_in_as, email = email)}</p>
                             }
                                 .into_any()
                         }
@@ -37,7 +37,7 @@ pub fn AdminHome() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <p>{move || fill(t().admin_intro, &[("org", &org)])}</p>
+            <p>{move || fill!(t(), admin_intro, org = org)}</p>
         </section>
     }
 }

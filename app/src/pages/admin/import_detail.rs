@@ -12,8 +12,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::imports::{get_import, ConfirmImport};
 use crate::api::operator::signed_in_operator;
 use crate::components::admin_nav::AdminNav;
+use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::{fill, problem_message, Strings};
+use crate::i18n::{problem_message, Strings};
 use crate::model::bulk::{ConfirmOutcome, ImportRowView, ImportStatus, ImportView, Verdict};
 use crate::pages::admin::import_upload::import_status_name;
 
@@ -161,14 +162,14 @@ fn render_import(
         })
         .collect_view();
     let same_file = v.same_file_imported_at.clone().map(|date| {
-        view! { <p class="notice" role="note">{fill(s.same_file_notice, &[("date", &date)])}</p> }
+        view! { <p class="notice" role="note">{fill!(s, same_file_notice, date = date)}</p> }
     });
     let confirm_form = (status == ImportStatus::Preview).then(|| {
         let id = id.clone();
         if valid == 0 {
             return view! { <p class="notice">{s.import_nothing_to_create}</p> }.into_any();
         }
-        let label = fill(s.confirm_import_button, &[("count", &valid.to_string())]);
+        let label = fill!(s, confirm_import_button, count = valid.to_string());
         view! {
             <ActionForm action=confirm>
                 <input type="hidden" name="csrf" value=csrf/>
@@ -179,14 +180,13 @@ fn render_import(
         .into_any()
     });
     let progress = (status != ImportStatus::Preview).then(|| {
-        let text = fill(
-            s.progress_text,
-            &[
-                ("done", &v.processed_rows.to_string()),
-                ("total", &total.to_string()),
-                ("created", &v.created_count.to_string()),
-                ("skipped", &v.skipped_count.to_string()),
-            ],
+        let text = fill!(
+            s,
+            progress_text,
+            done = v.processed_rows.to_string(),
+            total = total.to_string(),
+            created = v.created_count.to_string(),
+            skipped = v.skipped_count.to_string()
         );
         view! {
             <label for="import-progress">{s.progress_label}</label>
@@ -208,7 +208,7 @@ fn render_import(
         );
     let rows = v.rows.into_iter().map(|r| row_view(s, r)).collect_view();
     view! {
-        <h1 id="import-detail-heading">{fill(s.import_detail_heading, &[("file", &v.summary.file_name)])}</h1>
+        <h1 id="import-detail-heading">{fill!(s, import_detail_heading, file = v.summary.file_name)}</h1>
         {refresh}
         {outcome}
         <dl class="facts">

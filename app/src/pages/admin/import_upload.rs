@@ -8,8 +8,9 @@ use leptos_router::hooks::use_query_map;
 use crate::api::imports::list_imports;
 use crate::api::operator::signed_in_operator;
 use crate::components::admin_nav::AdminNav;
+use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::{fill, Strings};
+use crate::i18n::Strings;
 use crate::model::bulk::{FileProblem, ImportStatus, COLUMNS};
 
 pub fn import_status_name(s: &'static Strings, status: ImportStatus) -> &'static str {
@@ -27,14 +28,13 @@ fn file_problem_message(s: &'static Strings, problem: &FileProblem) -> String {
         FileProblem::TooLarge => s.file_too_large.to_owned(),
         FileProblem::TooManyRows => s.file_too_many_rows.to_owned(),
         FileProblem::Empty => s.file_empty.to_owned(),
-        FileProblem::NotUtf8 { line } => fill(s.file_not_utf8, &[("line", &line.to_string())]),
-        FileProblem::Malformed { line } => fill(s.file_malformed, &[("line", &line.to_string())]),
+        FileProblem::NotUtf8 { line } => fill!(s, file_not_utf8, line = line.to_string()),
+        FileProblem::Malformed { line } => fill!(s, file_malformed, line = line.to_string()),
         FileProblem::NoEmailColumn => s.file_no_email_column.to_owned(),
-        FileProblem::UnknownColumn { name } => fill(
-            s.file_unknown_column,
-            &[("column", name), ("columns", &columns)],
-        ),
-        FileProblem::RepeatedColumn { name } => fill(s.file_repeated_column, &[("column", name)]),
+        FileProblem::UnknownColumn { name } => {
+            fill!(s, file_unknown_column, column = name, columns = columns)
+        }
+        FileProblem::RepeatedColumn { name } => fill!(s, file_repeated_column, column = name),
         FileProblem::BadForm => s.file_bad_form.to_owned(),
     }
 }
@@ -60,7 +60,7 @@ pub fn ImportUpload() -> impl IntoView {
         <AdminNav/>
         <section class="card" aria-labelledby="import-heading">
             <h1 id="import-heading">{move || t().import_heading}</h1>
-            <p>{move || fill(t().import_intro, &[("columns", &COLUMNS.join(", "))])}</p>
+            <p>{move || fill!(t(), import_intro, columns = COLUMNS.join(", "))}</p>
             <p>{move || t().import_limits}</p>
             {move || problem().map(|p| view! {
                 <p class="notice alert" role="alert" id="import-error">{file_problem_message(t(), &p)}</p>

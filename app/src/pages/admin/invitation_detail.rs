@@ -11,8 +11,9 @@ use crate::api::operator::signed_in_operator;
 use crate::api::operators::EndInviteeSessions;
 use crate::components::admin_nav::AdminNav;
 use crate::components::copy_button::CopyButton;
+use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::{fill, Strings};
+use crate::i18n::Strings;
 use crate::model::invitation::{InvitationActionOutcome, InvitationStatus};
 use crate::model::operator::CurrentOperator;
 use crate::pages::admin::invitations::status_name;
@@ -109,7 +110,7 @@ pub fn InvitationDetailPage() -> impl IntoView {
                             let open = matches!(status, InvitationStatus::PendingAcceptance | InvitationStatus::Expired);
                             let id = d.row.id.clone();
                             view! {
-                                <h1 id="detail-heading">{move || fill(t().detail_heading, &[("email", &email)])}</h1>
+                                <h1 id="detail-heading">{move || fill!(t(), detail_heading, email = email)}</h1>
                                 {outcome}
                                 {end_outcome}
                                 <dl class="facts">

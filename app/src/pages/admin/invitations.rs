@@ -10,8 +10,9 @@ use crate::api::ApiError;
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
 use crate::components::error_notice::ErrorNotice;
+use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::{fill, Strings};
+use crate::i18n::Strings;
 use crate::model::invitation::{InvitationRow, InvitationStatus};
 use crate::query::encode;
 
@@ -136,7 +137,7 @@ pub fn AdminInvitations() -> impl IntoView {
                         Ok(view! {
                             <div class="table-scroll" role="region" aria-labelledby="invitations-caption" tabindex="0">
                                 <table>
-                                    <caption id="invitations-caption">{move || fill(t().invitations_caption, &[("org", &org)])}</caption>
+                                    <caption id="invitations-caption">{move || fill!(t(), invitations_caption, org = org)}</caption>
                                     <thead>
                                         <tr>
                                             <th scope="col">{move || t().column_email}</th>

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::branding::Branding;
-use crate::i18n::fill;
+use crate::fill;
 use crate::i18n::use_locale;
 
 #[component]
@@ -33,7 +33,7 @@ pub fn AdminLogin() -> impl IntoView {
         <Title text=move || t().admin_login_title/>
         <section class="card narrow" aria-labelledby="login-heading">
             <h1 id="login-heading">{move || t().admin_login_heading}</h1>
-            <p>{move || fill(t().admin_login_intro, &[("org", &org)])}</p>
+            <p>{move || fill!(t(), admin_login_intro, org = org)}</p>
             {move || notice().map(|(role, text)| view! {
                 <p class=format!("notice {role}") role=role>{text}</p>
             })}

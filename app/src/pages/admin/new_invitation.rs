@@ -11,8 +11,9 @@ use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
 use crate::components::company_fields::{company_input, CompanyInput};
 use crate::components::copy_button::CopyButton;
+use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::{fill, Locale, Strings};
+use crate::i18n::{Locale, Strings};
 use crate::model::company::{check_field, CompanyField, Completeness};
 use crate::model::email::{normalize_email, EmailProblem};
 use crate::model::invitation::{self as rules, NewInvitationOutcome, MESSAGE_MAX_CHARS};
@@ -83,9 +84,10 @@ pub fn NewInvitation() -> impl IntoView {
     });
     let message_problem = Memo::new(move |_| {
         rules::message(&message.get()).is_err().then(|| {
-            fill(
-                t().error_message_too_long,
-                &[("max", &MESSAGE_MAX_CHARS.to_string())],
+            fill!(
+                t(),
+                error_message_too_long,
+                max = MESSAGE_MAX_CHARS.to_string()
             )
         })
     });
@@ -113,7 +115,7 @@ pub fn NewInvitation() -> impl IntoView {
         last.map(|result| match result {
             Ok(NewInvitationOutcome::Created { email, redeem_url, sent, .. }) => view! {
                 <div class="notice" role="status">
-                    <p>{fill(s.invitation_created, &[("email", &email)])}</p>
+                    <p>{fill!(s, invitation_created, email = email)}</p>
                     {sent.then(|| view! { <p>{s.invitation_email_queued}</p> })}
                     <label for="redeem-url">{s.invitation_link_label}</label>
                     <input id="redeem-url" readonly=true value=redeem_url/>
@@ -131,14 +133,14 @@ pub fn NewInvitation() -> impl IntoView {
             // Only admins may reset a redemption: others are told whom to ask.
             Ok(NewInvitationOutcome::AccountExists { .. }) if !is_admin() => view! {
                 <div class="notice alert" role="alert">
-                    <p>{fill(s.error_account_exists, &[("org", &org)])}</p>
+                    <p>{fill!(s, error_account_exists, org = org)}</p>
                     <p>{s.error_reset_needs_admin}</p>
                 </div>
             }
             .into_any(),
             Ok(NewInvitationOutcome::AccountExists { user_id }) => view! {
                 <div class="notice alert" role="alert">
-                    <p>{fill(s.error_account_exists, &[("org", &org)])}</p>
+                    <p>{fill!(s, error_account_exists, org = org)}</p>
                     <p>{s.reset_redemption_intro}</p>
                     <ActionForm action=reset>
                         <input type="hidden" name="csrf" value=csrf()/>
@@ -157,7 +159,7 @@ pub fn NewInvitation() -> impl IntoView {
             }
             .into_any(),
             Ok(NewInvitationOutcome::OperatorAccount) => view! {
-                <p class="notice alert" role="alert">{fill(s.error_operator_account, &[("org", &org)])}</p>
+                <p class="notice alert" role="alert">{fill!(s, error_operator_account, org = org)}</p>
             }
             .into_any(),
             Ok(NewInvitationOutcome::ResetNeedsAdmin) => view! {

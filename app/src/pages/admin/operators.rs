@@ -13,7 +13,7 @@ use crate::api::operators::{
 use crate::api::ApiError;
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
-use crate::i18n::fill;
+use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::Strings;
 use crate::model::email::normalize_email;
@@ -29,15 +29,15 @@ pub fn access_notice(s: &'static Strings, result: Result<AccessOutcome, ApiError
     };
     match outcome {
         AccessOutcome::Removed { email } => view! {
-            <p class="notice" role="status">{fill(s.operator_removed, &[("email", &email)])}</p>
+            <p class="notice" role="status">{fill!(s, operator_removed, email = email)}</p>
         }
         .into_any(),
         AccessOutcome::Unlocked { email } => view! {
-            <p class="notice" role="status">{fill(s.operator_unlocked, &[("email", &email)])}</p>
+            <p class="notice" role="status">{fill!(s, operator_unlocked, email = email)}</p>
         }
         .into_any(),
         AccessOutcome::SessionsEnded { count } => view! {
-            <p class="notice" role="status">{fill(s.sessions_ended, &[("count", &count.to_string())])}</p>
+            <p class="notice" role="status">{fill!(s, sessions_ended, count = count.to_string())}</p>
         }
         .into_any(),
         AccessOutcome::NotYourself => view! { <p class="notice alert" role="alert">{s.error_not_yourself}</p> }.into_any(),
@@ -68,7 +68,7 @@ pub fn AdminOperators() -> impl IntoView {
         let s = t();
         add.value().get().map(|result| match result {
             Ok(AddOperatorOutcome::Added { email }) => {
-                view! { <p class="notice" role="status">{fill(s.operator_added, &[("email", &email)])}</p> }.into_any()
+                view! { <p class="notice" role="status">{fill!(s, operator_added, email = email)}</p> }.into_any()
             }
             Ok(AddOperatorOutcome::Exists) => view! { <p class="notice alert" role="alert">{s.error_operator_exists}</p> }.into_any(),
             Ok(AddOperatorOutcome::InvalidEmail) => view! { <p class="notice alert" role="alert">{s.error_email_invalid}</p> }.into_any(),
@@ -121,7 +121,7 @@ pub fn AdminOperators() -> impl IntoView {
                         view! {
                             <div class="table-scroll" role="region" aria-labelledby="operators-caption" tabindex="0">
                                 <table>
-                                    <caption id="operators-caption">{move || fill(t().operators_caption, &[("org", &org)])}</caption>
+                                    <caption id="operators-caption">{move || fill!(t(), operators_caption, org = org)}</caption>
                                     <thead>
                                         <tr>
                                             <th scope="col">{move || t().column_email}</th>
@@ -147,15 +147,15 @@ pub fn AdminOperators() -> impl IntoView {
                                                                 let (email3, csrf3) = (email.clone(), csrf.clone());
                                                                 let unlock_label = {
                                                                     let email = email.clone();
-                                                                    move || fill(t().unlock_label, &[("email", &email)])
+                                                                    move || fill!(t(), unlock_label, email = email)
                                                                 };
                                                                 let end_label = {
                                                                     let email = email.clone();
-                                                                    move || fill(t().end_sessions_label, &[("email", &email)])
+                                                                    move || fill!(t(), end_sessions_label, email = email)
                                                                 };
                                                                 let remove_label = {
                                                                     let email = email.clone();
-                                                                    move || fill(t().remove_operator_label, &[("email", &email)])
+                                                                    move || fill!(t(), remove_operator_label, email = email)
                                                                 };
                                                                 view! {
                                                                     <div class="row-actions">
@@ -267,13 +267,16 @@ fn ContactAddress() -> impl IntoView {
         let s = t();
         save.value().get().map(|result| match result {
             Ok(ContactOutcome::Saved { contact }) => view! {
-                <p class="notice" role="status">{fill(s.contact_saved, &[("contact", &contact)])}</p>
+                <p class="notice" role="status">{fill!(s, contact_saved, contact = contact)}</p>
             }
             .into_any(),
             Ok(ContactOutcome::Invalid(problem)) => {
-                view! { <p class="notice alert" role="alert">{email_problem_text(s, problem)}</p> }.into_any()
+                view! { <p class="notice alert" role="alert">{email_problem_text(s, problem)}</p> }
+                    .into_any()
             }
-            Err(_) => view! { <p class="notice alert" role="alert">{s.error_try_again}</p> }.into_any(),
+            Err(_) => {
+                view! { <p class="notice alert" role="alert">{s.error_try_again}</p> }.into_any()
+            }
         })
     };
 
@@ -294,7 +297,7 @@ fn ContactAddress() -> impl IntoView {
                     contact.set(current);
                     let email = me.email.clone();
                     Some(view! {
-                        <p>{move || fill(t().contact_intro, &[("email", &email)])}</p>
+                        <p>{move || fill!(t(), contact_intro, email = email)}</p>
                         <ActionForm action=save attr:class="stack" attr:novalidate=true>
                             <input type="hidden" name="csrf" value=me.csrf/>
                             <label for="contact-email">{move || t().field_contact_email}</label>

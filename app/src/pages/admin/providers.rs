@@ -9,8 +9,9 @@ use leptos_meta::Title;
 use crate::api::operator::signed_in_operator;
 use crate::api::providers::{load_providers, AddProvider, RemoveProvider};
 use crate::components::admin_nav::AdminNav;
+use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::{fill, Strings};
+use crate::i18n::Strings;
 use crate::model::operator::CurrentOperator;
 use crate::model::providers::{ProviderKind, ProviderOutcome, ProviderProblem, ProviderRow};
 
@@ -32,12 +33,12 @@ fn problem_text(s: &Strings, problem: &ProviderProblem) -> String {
         ProviderProblem::ClientIdMissing => s.provider_problem_client_id.to_owned(),
         ProviderProblem::ClientSecretMissing => s.provider_problem_secret.to_owned(),
         ProviderProblem::NoDomains => s.provider_problem_no_domains.to_owned(),
-        ProviderProblem::Domain(d) => fill(s.provider_problem_domain, &[("domain", d)]),
+        ProviderProblem::Domain(d) => fill!(s, provider_problem_domain, domain = d),
         ProviderProblem::KindTaken(k) => {
-            fill(s.provider_problem_kind_taken, &[("kind", kind_name(s, *k))])
+            fill!(s, provider_problem_kind_taken, kind = kind_name(s, *k))
         }
-        ProviderProblem::DomainTaken(d) => fill(s.provider_problem_domain_taken, &[("domain", d)]),
-        ProviderProblem::Discovery(why) => fill(s.provider_problem_discovery, &[("why", why)]),
+        ProviderProblem::DomainTaken(d) => fill!(s, provider_problem_domain_taken, domain = d),
+        ProviderProblem::Discovery(why) => fill!(s, provider_problem_discovery, why = why),
     }
 }
 
@@ -139,7 +140,7 @@ fn ProviderList(
         .map(|row| {
             let name = row.display_name.clone();
             let removal = csrf.clone().map(|csrf| {
-                let label = move || fill(t().provider_remove_button, &[("name", &name)]);
+                let label = move || fill!(t(), provider_remove_button, name = name);
                 view! {
                     <ActionForm action=remove>
                         <input type="hidden" name="csrf" value=csrf/>

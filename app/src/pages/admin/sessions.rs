@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use crate::api::operator::signed_in_operator;
 use crate::api::operators::{list_own_sessions, EndEverySession, EndOwnSessions};
 use crate::components::admin_nav::AdminNav;
-use crate::i18n::fill;
+use crate::fill;
 use crate::i18n::use_locale;
 use crate::model::operator::{CurrentOperator, EndSessionsOutcome, SessionRow};
 use crate::pages::admin::operators::access_notice;
@@ -29,7 +29,7 @@ pub fn AdminSessions() -> impl IntoView {
         let s = t();
         end_own.value().get().map(|result| match result {
             Ok(EndSessionsOutcome::Ended { count }) => view! {
-                <p class="notice" role="status">{fill(s.sessions_ended, &[("count", &count.to_string())])}</p>
+                <p class="notice" role="status">{fill!(s, sessions_ended, count = count.to_string())}</p>
             }
             .into_any(),
             Ok(EndSessionsOutcome::WrongPassword) => {
@@ -78,7 +78,7 @@ pub fn AdminSessions() -> impl IntoView {
                                             .into_iter()
                                             .map(|r| {
                                                 let text = move || {
-                                                    let at = fill(t().session_started_at, &[("at", &r.started)]);
+                                                    let at = fill!(t(), session_started_at, at = r.started);
                                                     format!("{at} · {} · {}", r.address, r.agent)
                                                 };
                                                 view! { <option value=r.id.clone()>{text}</option> }

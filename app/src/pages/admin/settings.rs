@@ -9,8 +9,9 @@ use leptos_meta::Title;
 use crate::api::operator::signed_in_operator;
 use crate::api::settings::{load_sign_in_settings, SaveSignInSettings};
 use crate::components::admin_nav::AdminNav;
+use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::{fill, Strings};
+use crate::i18n::Strings;
 use crate::model::discovery::{
     parse_order, Method, OrderProblem, SettingsOutcome, SignInSettings, SignInSettingsForm,
 };
@@ -32,9 +33,9 @@ pub fn method_name(s: &Strings, method: Method) -> &'static str {
 
 fn problem_text(s: &Strings, problem: &OrderProblem) -> String {
     match problem {
-        OrderProblem::Repeated(m) => fill(s.order_repeated, &[("method", method_name(s, *m))]),
-        OrderProblem::Missing(m) => fill(s.order_missing, &[("method", method_name(s, *m))]),
-        OrderProblem::Unknown(code) => fill(s.order_unknown, &[("method", code)]),
+        OrderProblem::Repeated(m) => fill!(s, order_repeated, method = method_name(s, *m)),
+        OrderProblem::Missing(m) => fill!(s, order_missing, method = method_name(s, *m)),
+        OrderProblem::Unknown(code) => fill!(s, order_unknown, method = code),
     }
 }
 
@@ -159,7 +160,7 @@ fn SettingsForm(
                 })
                 .collect_view();
             view! {
-                <label for=id.clone()>{move || fill(t().settings_place, &[("n", &(i + 1).to_string())])}</label>
+                <label for=id.clone()>{move || fill!(t(), settings_place, n = (i + 1).to_string())}</label>
                 <select
                     id=id
                     name=format!("form[{field}]")

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use crate::api::operator::signed_in_operator;
 use crate::api::terms::{load_terms, PublishTerms};
 use crate::components::admin_nav::AdminNav;
-use crate::i18n::fill;
+use crate::fill;
 use crate::i18n::use_locale;
 use crate::model::operator::CurrentOperator;
 use crate::model::terms::{terms_problem, TermsOutcome, TERMS_MAX_CHARS};
@@ -25,7 +25,7 @@ pub fn AdminTerms() -> impl IntoView {
         let s = t();
         publish.value().get().map(|result| match result {
             Ok(TermsOutcome::Published { version }) => view! {
-                <p class="notice" role="status">{fill(s.terms_published, &[("version", &version.to_string())])}</p>
+                <p class="notice" role="status">{fill!(s, terms_published, version = version.to_string())}</p>
             }
             .into_any(),
             Ok(TermsOutcome::NotAdmin) => {
@@ -35,7 +35,7 @@ pub fn AdminTerms() -> impl IntoView {
                 view! { <p class="notice alert" role="alert">{s.terms_empty}</p> }.into_any()
             }
             Ok(TermsOutcome::TooLong { max }) => view! {
-                <p class="notice alert" role="alert">{fill(s.terms_too_long, &[("max", &max.to_string())])}</p>
+                <p class="notice alert" role="alert">{fill!(s, terms_too_long, max = max.to_string())}</p>
             }
             .into_any(),
             Err(_) => {
@@ -59,7 +59,7 @@ pub fn AdminTerms() -> impl IntoView {
                     let consents = view.consents.to_string();
                     let current = match view.current.clone() {
                         Some(current) => {
-                            let heading = move || fill(t().terms_current, &[("version", &current.version.to_string()), ("date", &current.published_at)]);
+                            let heading = move || fill!(t(), terms_current, version = current.version.to_string(), date = current.published_at);
                             view! {
                                 <h2 id="terms-current">{heading}</h2>
                                 <div class="terms" role="region" aria-labelledby="terms-current" tabindex="0" inner_html=current.html.clone()></div>
@@ -77,7 +77,7 @@ pub fn AdminTerms() -> impl IntoView {
                         {current}
                         <p>
                             <a href="/admin/consents.csv" rel="external" download="">
-                                {move || fill(t().terms_consents_download, &[("count", &consents)])}
+                                {move || fill!(t(), terms_consents_download, count = consents)}
                             </a>
                         </p>
                         {form}

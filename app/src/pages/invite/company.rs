@@ -14,7 +14,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::redemption::invitation_company;
 use crate::components::company_fields::{company_input, field_id, CompanyInput};
 use crate::components::step_indicator::StepIndicator;
-use crate::i18n::fill;
+use crate::fill;
 use crate::i18n::use_locale;
 use crate::model::company::{check_field, CompanyField, Completeness};
 use crate::model::journey::{CompanyPage, CompanyView, Stage};
@@ -114,7 +114,7 @@ fn CompanyForm(company: CompanyPage, ticket: String) -> impl IntoView {
         <section class="card narrow" aria-labelledby="company-heading">
             <StepIndicator stage=Stage::Company/>
             <h1 id="company-heading">{move || t().company_heading}</h1>
-            <p>{move || fill(t().company_intro, &[("org", &org)])}</p>
+            <p>{move || fill!(t(), company_intro, org = org)}</p>
             {company.resubmitted.then(|| view! {
                 <p class="notice alert" role="alert">{move || t().company_fix}</p>
             })}

@@ -10,6 +10,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::redemption::invitation_consent;
 use crate::components::step_indicator::StepIndicator;
+use crate::fill;
 use crate::i18n::fill;
 use crate::i18n::use_locale;
 use crate::model::journey::{ConsentPage, ConsentView, Stage};
@@ -76,7 +77,7 @@ fn ConsentCard(consent: ConsentPage, ticket: String, declined: bool) -> impl Int
                 <h2>{fill(s.consent_shared_heading, &org)}</h2>
                 <ul>
                     <li>{s.consent_shared_name}</li>
-                    <li>{fill(s.consent_shared_email, &[("email", consent.invited_email.as_str())])}</li>
+                    <li>{fill!(s, consent_shared_email, email = consent.invited_email.as_str())}</li>
                 </ul>
                 {privacy}
                 {terms}

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::redemption::invitation_landing;
+use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::model::landing::{Landing, LinkState, NewLinkOutcome, NEW_LINK_PAUSE_MINUTES};
@@ -68,19 +69,16 @@ fn LandingCard(landing: Landing, ticket: String, outcome: Option<NewLinkOutcome>
 
 /// The invitation can be redeemed: who invited whom, and the way in.
 fn pending(s: &'static Strings, l: &Landing, ticket: &str) -> AnyView {
-    let heading = fill(
-        s.landing_heading,
-        &[("inviter", &l.inviter), ("org", &l.org_name)],
-    );
+    let heading = fill!(s, landing_heading, inviter = l.inviter, org = l.org_name);
     let greeting = l
         .invitee_name
         .as_deref()
-        .map(|name| view! { <p>{fill(s.landing_greeting, &[("name", name)])}</p> });
+        .map(|name| view! { <p>{fill!(s, landing_greeting, name = name)}</p> });
     let email = l.invited_email.clone().unwrap_or_default();
     let message = l.message.clone().map(|m| {
         view! {
             <figure class="message">
-                <figcaption>{fill(s.email_message_label, &[("inviter", &l.inviter)])}</figcaption>
+                <figcaption>{fill!(s, email_message_label, inviter = l.inviter)}</figcaption>
                 <blockquote>{m}</blockquote>
             </figure>
         }
@@ -88,13 +86,13 @@ fn pending(s: &'static Strings, l: &Landing, ticket: &str) -> AnyView {
     let valid = l
         .date
         .as_deref()
-        .map(|d| view! { <p class="hint">{fill(s.landing_valid_until, &[("date", d)])}</p> });
+        .map(|d| view! { <p class="hint">{fill!(s, landing_valid_until, date = d)}</p> });
     view! {
         <h1 id="landing-heading">{heading}</h1>
         {greeting}
-        <p>{fill(s.landing_for, &[("email", &email)])}</p>
+        <p>{fill!(s, landing_for, email = email)}</p>
         {message}
-        <p>{fill(s.landing_steps, &[("org", &l.org_name)])}</p>
+        <p>{fill!(s, landing_steps, org = l.org_name)}</p>
         <p>
             <a class="button primary" href=format!("/invite/{ticket}/start")>{s.email_button}</a>
         </p>
@@ -122,7 +120,7 @@ fn ended(
         let minutes = NEW_LINK_PAUSE_MINUTES.to_string();
         let text = match o {
             NewLinkOutcome::Sent => s.new_link_sent.to_owned(),
-            NewLinkOutcome::SentRecently => fill(s.new_link_recent, &[("minutes", &minutes)]),
+            NewLinkOutcome::SentRecently => fill!(s, new_link_recent, minutes = minutes),
             NewLinkOutcome::NotOffered => s.new_link_not_offered.to_owned(),
         };
         view! { <p class="notice" role="status">{text}</p> }

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::redemption::invitation_signed_in;
 use crate::components::step_indicator::StepIndicator;
-use crate::i18n::fill;
+use crate::fill;
 use crate::i18n::use_locale;
 use crate::model::journey::Stage;
 use crate::model::sign_in::SignedIn;
@@ -52,7 +52,7 @@ fn Welcome(welcome: SignedIn) -> impl IntoView {
         let name = welcome.display_name.as_deref().unwrap_or(&welcome.email);
         let org = welcome.org_name.as_str();
         let company = welcome.company_name.as_deref().map(|company| {
-            view! { <p>{fill(s.welcome_company, &[("company", company), ("org", org)])}</p> }
+            view! { <p>{fill!(s, welcome_company, company = company, org = org)}</p> }
         });
         let links = (!welcome.links.is_empty()).then(|| {
             view! {
@@ -69,9 +69,9 @@ fn Welcome(welcome: SignedIn) -> impl IntoView {
         view! {
             <section class="card narrow" aria-labelledby="welcome-heading">
                 <StepIndicator stage=Stage::Welcome/>
-                <h1 id="welcome-heading">{fill(s.welcome_heading, &[("name", name)])}</h1>
+                <h1 id="welcome-heading">{fill!(s, welcome_heading, name = name)}</h1>
                 {company}
-                <p>{fill(s.signed_in_as, &[("email", &welcome.email)])}</p>
+                <p>{fill!(s, signed_in_as, email = welcome.email)}</p>
                 {links}
                 <form method="post" action="/signout">
                     <button type="submit">{s.sign_out_button}</button>

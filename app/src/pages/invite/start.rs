@@ -11,6 +11,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::redemption::invitation_start;
 use crate::components::step_indicator::StepIndicator;
+use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::model::discovery::{AccountSignIn, Step};
@@ -101,7 +102,7 @@ fn StepCard(step: SignInStep, ticket: String, notice: Option<Notice>) -> impl In
             (Step::EmailPasscode | Step::SignIn(AccountSignIn::Passcode), _) => (
                 s.passcode_heading,
                 send_form(
-                    fill(s.passcode_intro, &[("email", email)]),
+                    fill!(s, passcode_intro, email = email),
                     at("passcode"),
                     s.passcode_send_button,
                 ),
@@ -134,7 +135,7 @@ fn StepCard(step: SignInStep, ticket: String, notice: Option<Notice>) -> impl In
             <section class="card narrow" aria-labelledby="start-heading">
                 <StepIndicator stage=Stage::SignIn/>
                 <h1 id="start-heading">{heading}</h1>
-                <p>{fill(s.landing_for, &[("email", email)])}</p>
+                <p>{fill!(s, landing_for, email = email)}</p>
                 {notice.map(|n| notice_view(s, n, &step))}
                 {body}
             </section>
@@ -147,10 +148,10 @@ fn notice_view(s: &'static Strings, notice: Notice, step: &SignInStep) -> AnyVie
     let provider = step.provider.as_deref().unwrap_or_default();
     let with_provider = |text: &str| fill(text, &[("provider", provider), ("email", email)]);
     let text = match notice {
-        Notice::CodeSent => fill(s.notice_code_sent, &[("email", email)]),
-        Notice::TooSoon { wait } => fill(s.notice_too_soon, &[("wait", &wait.to_string())]),
+        Notice::CodeSent => fill!(s, notice_code_sent, email = email),
+        Notice::TooSoon { wait } => fill!(s, notice_too_soon, wait = wait.to_string()),
         Notice::WrongCode { left: 0 } => s.notice_wrong_code_last.to_owned(),
-        Notice::WrongCode { left } => fill(s.notice_wrong_code, &[("left", &left.to_string())]),
+        Notice::WrongCode { left } => fill!(s, notice_wrong_code, left = left.to_string()),
         Notice::MalformedCode => s.notice_malformed_code.to_owned(),
         Notice::NeedNewCode => s.notice_need_new_code.to_owned(),
         Notice::PasswordShort => s.error_password_short.to_owned(),
@@ -160,10 +161,7 @@ fn notice_view(s: &'static Strings, notice: Notice, step: &SignInStep) -> AnyVie
         Notice::Locked => s.notice_locked.to_owned(),
         Notice::PasswordChanged => s.notice_password_changed.to_owned(),
         Notice::ProviderOtherAccount => match &step.signed_in_elsewhere {
-            Some(current) => fill(
-                s.notice_provider_other,
-                &[("current", current), ("email", email)],
-            ),
+            Some(current) => fill!(s, notice_provider_other, current = current, email = email),
             None => s.notice_provider_failed.to_owned(),
         },
         Notice::ProviderUnverified => with_provider(s.notice_provider_unverified),
@@ -171,7 +169,7 @@ fn notice_view(s: &'static Strings, notice: Notice, step: &SignInStep) -> AnyVie
         Notice::ProviderCancelled => s.notice_provider_cancelled.to_owned(),
         Notice::ProviderFailed => s.notice_provider_failed.to_owned(),
         Notice::ProviderUnavailable => with_provider(s.notice_provider_unavailable),
-        Notice::AddressTaken => fill(s.notice_address_taken, &[("email", email)]),
+        Notice::AddressTaken => fill!(s, notice_address_taken, email = email),
     };
     if notice.is_problem() {
         view! { <p class="notice alert" role="alert">{text}</p> }.into_any()
@@ -241,7 +239,7 @@ fn code_input(s: &'static Strings, email: &str) -> impl IntoView {
             required=true
             aria-describedby="code-hint"
         />
-        <p id="code-hint" class="hint">{fill(s.code_hint, &[("email", email)])}</p>
+        <p id="code-hint" class="hint">{fill!(s, code_hint, email = email)}</p>
     }
 }
 
@@ -261,7 +259,7 @@ fn code_form(s: &'static Strings, email: &str, verify: String, resend: String) -
 
 fn new_account_form(s: &'static Strings, step: &SignInStep, action: String) -> AnyView {
     view! {
-        <p>{fill(s.account_intro, &[("email", &step.invited_email)])}</p>
+        <p>{fill!(s, account_intro, email = step.invited_email)}</p>
         <form method="post" action=action class="stack">
             <NewPassword context=vec![step.invited_email.clone(), step.org_name.clone()]/>
             <button type="submit" class="primary">{s.account_button}</button>
@@ -286,7 +284,7 @@ fn password_form(s: &'static Strings, action: String, forgot: String) -> AnyView
 
 fn reset_form(s: &'static Strings, step: &SignInStep, action: String, resend: String) -> AnyView {
     view! {
-        <p>{fill(s.reset_intro, &[("email", &step.invited_email)])}</p>
+        <p>{fill!(s, reset_intro, email = step.invited_email)}</p>
         <form method="post" action=action class="stack">
             {code_input(s, &step.invited_email)}
             <NewPassword context=vec![step.invited_email.clone(), step.org_name.clone()]/>
@@ -315,9 +313,10 @@ fn NewPassword(context: Vec<String>) -> impl IntoView {
         let words: Vec<&str> = context.iter().map(String::as_str).collect();
         match check_password(&password, &words, |_| false) {
             Ok(()) => s.password_feedback_ok.to_owned(),
-            Err(PasswordProblem::TooShort { chars }) => fill(
-                s.password_feedback_short,
-                &[("n", &(MIN_CHARS - chars).to_string())],
+            Err(PasswordProblem::TooShort { chars }) => fill!(
+                s,
+                password_feedback_short,
+                n = (MIN_CHARS - chars).to_string()
             ),
             Err(PasswordProblem::TooLong { .. }) => s.error_password_long.to_owned(),
             Err(PasswordProblem::Common) => s.error_password_common.to_owned(),
