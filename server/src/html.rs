@@ -125,7 +125,7 @@ pub const fn check_template(template: &str, names: &[&str]) {
             while end < t.len() && t[end] != b'}' {
                 end += 1;
             }
-            if end == t.len() || !is_named(t, start, end, names) {
+            if end == t.len() || !app::i18n::is_one_of(t, start, end, names) {
                 panic!("html!: each placeholder must name a value given to it");
             }
             i = end + 1;
@@ -135,24 +135,6 @@ pub const fn check_template(template: &str, names: &[&str]) {
             i += 1;
         }
     }
-}
-
-const fn is_named(t: &[u8], start: usize, end: usize, names: &[&str]) -> bool {
-    let mut n = 0;
-    while n < names.len() {
-        let name = names[n].as_bytes();
-        if name.len() == end - start {
-            let mut k = 0;
-            while k < name.len() && name[k] == t[start + k] {
-                k += 1;
-            }
-            if k == name.len() {
-                return true;
-            }
-        }
-        n += 1;
-    }
-    false
 }
 
 #[cfg(test)]

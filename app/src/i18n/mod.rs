@@ -81,7 +81,7 @@ pub const fn placeholders_are(template: &str, names: &[&str]) -> bool {
             while end < t.len() && t[end] != b'}' {
                 end += 1;
             }
-            if end == t.len() || !named(t, i + 1, end, names) {
+            if end == t.len() || !is_one_of(t, i + 1, end, names) {
                 return false;
             }
             i = end;
@@ -112,8 +112,10 @@ pub const fn placeholders_are(template: &str, names: &[&str]) -> bool {
     true
 }
 
-/// Whether `t[start..end]` is one of `names`.
-const fn named(t: &[u8], start: usize, end: usize, names: &[&str]) -> bool {
+/// Whether `t[start..end]` is one of `names` (for the checks of templates
+/// when compiling, here and in the server's `html!`).
+#[doc(hidden)]
+pub const fn is_one_of(t: &[u8], start: usize, end: usize, names: &[&str]) -> bool {
     let mut n = 0;
     while n < names.len() {
         let name = names[n].as_bytes();
