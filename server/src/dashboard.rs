@@ -3,17 +3,17 @@
 //! ports of `app::ports`, each beside the domain it serves
 //! (`invitations::dashboard`, `operators::dashboard`, …).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use app::model::operator::Admin;
-use app::ports::PortError;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use app::ports::{DashboardPort, PortError};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::operators::access;
 use crate::store::entities::{organization, user};
-use app::ports::DashboardPort;
 
 pub struct DashboardService {
     pub db: DatabaseConnection,
@@ -66,6 +66,34 @@ impl DashboardService {
             .map_err(unavailable)?
             .ok_or(PortError::BadRequest)?;
         Ok((org, me, checked))
+    }
+
+    /// The users with these ids, by id.
+    pub(crate) async fn users_by_id(
+        &self,
+        ids: impl IntoIterator<Item = Uuid>,
+    ) -> Result<HashMap<Uuid, user::Model>, PortError> {
+        Ok(user::Entity::find()
+            .filter(user::Column::Id.is_in(ids))
+            .all(&self.db)
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect())
+    }
+
+    /// How the dashboard names these people: by name, else by address.
+    pub(crate) async fn names_by_id(
+        &self,
+        ids: impl IntoIterator<Item = Uuid>,
+    ) -> Result<HashMap<Uuid, String>, PortError> {
+        Ok(self
+            .users_by_id(ids)
+            .await?
+            .into_iter()
+            .map(|(id, u)| (id, u.display_name.unwrap_or(u.email)))
+            .collect())
     }
 }
 

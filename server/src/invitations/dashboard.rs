@@ -1,7 +1,5 @@
 //! The dashboard's invitation pages: the list, the form, one invitation with its timeline, resend and revoke.
 
-use std::collections::HashMap;
-
 use app::model::company::CompanyField;
 use app::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, NewInvitationForm,
@@ -15,7 +13,7 @@ use crate::clock::minutes;
 use crate::invitations::manage::{self, ListQuery, ManageError};
 use crate::invitations::request::{validate, NewInvitation, Reset};
 use crate::invitations::{status_at, InvitationStatus};
-use crate::store::entities::{audit_event, invitation, user};
+use crate::store::entities::{audit_event, invitation};
 
 use crate::dashboard::{unavailable, DashboardService};
 /// The invitation the dashboard's form asks for; it lands on the portal.
@@ -69,17 +67,7 @@ impl Invitations for DashboardService {
                     }
                 })?;
             let inviter_ids: Vec<Uuid> = page.rows.iter().filter_map(|r| r.inviter_id).collect();
-            let inviters: HashMap<Uuid, String> = user::Entity::find()
-                .filter(user::Column::Id.is_in(inviter_ids))
-                .all(&self.db)
-                .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "dashboard: reading inviters failed");
-                    PortError::Unavailable
-                })?
-                .into_iter()
-                .map(|u| (u.id, u.display_name.unwrap_or(u.email)))
-                .collect();
+            let inviters = self.names_by_id(inviter_ids).await?;
             let now = self.clock.now();
             let rows = page
                 .rows
@@ -183,14 +171,7 @@ impl Invitations for DashboardService {
                 .filter_map(|e| e.actor_id)
                 .chain(row.inviter_id)
                 .collect();
-            let names: HashMap<Uuid, String> = user::Entity::find()
-                .filter(user::Column::Id.is_in(people))
-                .all(&self.db)
-                .await
-                .map_err(unavailable)?
-                .into_iter()
-                .map(|u| (u.id, u.display_name.unwrap_or(u.email)))
-                .collect();
+            let names = self.names_by_id(people).await?;
             let now = self.clock.now();
             Ok(Some(InvitationDetail {
                 row: InvitationRow {

@@ -1,7 +1,5 @@
 //! The dashboard's operators page: the list, adding one, the set-password and setup links, the contact address, removing and unlocking.
 
-use std::collections::HashMap;
-
 use app::model::operator::{
     AccessOutcome, AddOperatorForm, AddOperatorOutcome, Admin, ContactOutcome, OperatorRow, Role,
     SetupLink,
@@ -11,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::operators::access;
-use crate::store::entities::{org_role, user};
+use crate::store::entities::org_role;
 
 use crate::dashboard::{unavailable, DashboardService};
 
@@ -24,14 +22,7 @@ impl Operators for DashboardService {
                 .await
                 .map_err(unavailable)?;
             let ids: Vec<Uuid> = roles.iter().map(|r| r.user_id).collect();
-            let users: HashMap<Uuid, user::Model> = user::Entity::find()
-                .filter(user::Column::Id.is_in(ids))
-                .all(&self.db)
-                .await
-                .map_err(unavailable)?
-                .into_iter()
-                .map(|u| (u.id, u))
-                .collect();
+            let users = self.users_by_id(ids).await?;
             let mut rows: Vec<OperatorRow> = roles
                 .into_iter()
                 .filter_map(|r| {

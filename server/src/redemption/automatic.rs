@@ -4,7 +4,6 @@
 //! the invitee is emailed what applies instead.
 
 use app::fill;
-use app::i18n::fill;
 use app::model::domains::{is_at, DomainKind};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use uuid::Uuid;
@@ -61,10 +60,9 @@ fn notification(
     terms: Option<&terms_version::Model>,
 ) -> OutgoingEmail {
     let s = ctx.locale.strings();
-    let with_org = [("org", org.name.as_str())];
-    let subject = fill(s.email_automatic_subject, &with_org);
-    let intro = fill(s.email_automatic_intro, &with_org);
-    let footer = fill(s.email_automatic_footer, &with_org);
+    let subject = fill!(s, email_automatic_subject, org = org.name);
+    let intro = fill!(s, email_automatic_intro, org = org.name);
+    let footer = fill!(s, email_automatic_footer, org = org.name);
     let privacy = fill!(
         s,
         email_automatic_privacy,

@@ -6,7 +6,8 @@
 //! whether or not anything was sent, so the page tells no one which
 //! addresses have invitations.
 
-use app::i18n::{fill, Locale};
+use app::fill;
+use app::i18n::Locale;
 use app::model::domains::DomainKind;
 use app::model::email::normalize_email;
 use sea_orm::{
@@ -191,9 +192,8 @@ pub async fn request_link(
 /// The email with the link to continue, in the page's language.
 fn link_email(locale: Locale, org: &str, to: &str, url: &str) -> OutgoingEmail {
     let s = locale.strings();
-    let vars = [("org", org)];
-    let subject = fill(s.email_direct_subject, &vars);
-    let intro = fill(s.email_direct_intro, &vars);
+    let subject = fill!(s, email_direct_subject, org = org);
+    let intro = fill!(s, email_direct_intro, org = org);
     let html = crate::html!(
         "<p>{intro}</p><p><a href=\"{url}\">{button}</a></p><p>{footer}</p>",
         intro = intro,

@@ -3,7 +3,7 @@
 //! is linked, and the browser's session starts anew, in one transaction.
 
 use app::fill;
-use app::i18n::{fill, Locale};
+use app::i18n::Locale;
 use app::model::sign_in::Notice;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -224,10 +224,9 @@ struct MovedEmail<'a> {
 impl MovedEmail<'_> {
     fn render(&self) -> OutgoingEmail {
         let s = self.locale.strings();
-        let org = [("org", self.org)];
-        let subject = fill(s.email_moved_subject, &org);
+        let subject = fill!(s, email_moved_subject, org = self.org);
         let body = fill!(s, email_moved_body, org = self.org, email = self.new_email);
-        let footer = fill(s.email_automatic_footer, &org);
+        let footer = fill!(s, email_automatic_footer, org = self.org);
         let html = crate::html!("<p>{body}</p><p>{footer}</p>", body = body, footer = footer);
         let text = format!("{body}\n\n{footer}\n");
         OutgoingEmail::notice(self.locale, self.to, subject, text, html)

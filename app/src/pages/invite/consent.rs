@@ -11,7 +11,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::redemption::invitation_consent;
 use crate::components::step_indicator::StepIndicator;
 use crate::fill;
-use crate::i18n::fill;
 use crate::i18n::use_locale;
 use crate::model::journey::{ConsentPage, ConsentView, Stage};
 use crate::pages::not_found::NotFound;
@@ -51,11 +50,11 @@ fn ConsentCard(consent: ConsentPage, ticket: String, declined: bool) -> impl Int
     let locale = use_locale();
     move || {
         let s = locale.get().strings();
-        let org = [("org", consent.org_name.as_str())];
+        let org = consent.org_name.as_str();
         let privacy = consent.privacy_url.clone().map(|url| {
             view! {
                 <p>
-                    <a href=url rel="external noopener" target="_blank">{fill(s.consent_privacy_link, &org)}</a>
+                    <a href=url rel="external noopener" target="_blank">{fill!(s, consent_privacy_link, org = org)}</a>
                 </p>
             }
         });
@@ -66,15 +65,15 @@ fn ConsentCard(consent: ConsentPage, ticket: String, declined: bool) -> impl Int
             }
         });
         let declined_notice = declined.then(|| {
-            view! { <p class="notice" role="status">{fill(s.consent_declined, &org)}</p> }
+            view! { <p class="notice" role="status">{fill!(s, consent_declined, org = org)}</p> }
         });
         view! {
             <section class="card narrow" aria-labelledby="consent-heading">
                 <StepIndicator stage=Stage::Consent/>
-                <h1 id="consent-heading">{fill(s.consent_heading, &org)}</h1>
+                <h1 id="consent-heading">{fill!(s, consent_heading, org = org)}</h1>
                 {declined_notice}
-                <p>{fill(s.consent_intro, &org)}</p>
-                <h2>{fill(s.consent_shared_heading, &org)}</h2>
+                <p>{fill!(s, consent_intro, org = org)}</p>
+                <h2>{fill!(s, consent_shared_heading, org = org)}</h2>
                 <ul>
                     <li>{s.consent_shared_name}</li>
                     <li>{fill!(s, consent_shared_email, email = consent.invited_email.as_str())}</li>

@@ -129,7 +129,7 @@ fn ended(
     let form = (l.state.offers_new_link() && outcome.is_none()).then(|| {
         view! {
             <form method="post" action=format!("/invite/{ticket}/new-link") class="stack">
-                <p class="hint" id="new-link-hint">{fill(s.new_link_hint, &vars)}</p>
+                <p class="hint" id="new-link-hint">{fill!(s, new_link_hint, inviter = l.inviter)}</p>
                 <button type="submit" class="primary" aria-describedby="new-link-hint">
                     {s.new_link_button}
                 </button>

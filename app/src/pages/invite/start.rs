@@ -68,14 +68,10 @@ fn OtherAccount(ticket: String, signed_in_as: String, invited_email: String) -> 
     let locale = use_locale();
     move || {
         let s = locale.get().strings();
-        let vars = [
-            ("current", signed_in_as.as_str()),
-            ("email", invited_email.as_str()),
-        ];
         view! {
             <section class="card narrow" aria-labelledby="start-heading">
                 <h1 id="start-heading">{s.other_account_heading}</h1>
-                <p>{fill(s.other_account_body, &vars)}</p>
+                <p>{fill!(s, other_account_body, current = signed_in_as, email = invited_email)}</p>
                 <form method="post" action=format!("/invite/{ticket}/switch")>
                     <button type="submit" class="primary">{s.switch_account_button}</button>
                 </form>
@@ -189,15 +185,11 @@ fn provider_form(
     let Some(provider) = step.provider.as_deref() else {
         return view! { <p>{s.provider_unavailable}</p> }.into_any();
     };
-    let name = [
-        ("provider", provider),
-        ("email", step.invited_email.as_str()),
-    ];
     let again = notice == Some(Notice::ProviderOtherAccount);
     let label = if again {
-        fill(s.provider_again_button, &name)
+        fill!(s, provider_again_button, provider = provider)
     } else {
-        fill(s.provider_button, &name)
+        fill!(s, provider_button, provider = provider)
     };
     // A link, not a form: the page's form-action policy allows only this
     // site, and the answer redirects to the provider. `external` keeps the
@@ -208,7 +200,7 @@ fn provider_form(
         action
     };
     view! {
-        <p>{fill(s.provider_intro, &name)}</p>
+        <p>{fill!(s, provider_intro, provider = provider, email = step.invited_email)}</p>
         <p><a class="button primary" href=href rel="external">{label}</a></p>
     }
     .into_any()
