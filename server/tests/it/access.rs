@@ -2,6 +2,7 @@
 //! operator or ends someone's sessions (ASVS 7.4.2, 7.4.5); an operator
 //! sees their own sessions and ends them with their password (7.5.2).
 
+use app::model::operator::AddOperatorOutcome;
 use axum::http::{header, StatusCode};
 use lobby::auth::rate_limit::{self, Limit};
 use lobby::store::entities::{api_token, audit_event, email_outbox, invitation, session, user};
@@ -9,10 +10,10 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 
 use crate::support::api::{call, setup, setup_on, Api};
 use crate::support::browser::{invite, sign_in_with_passcode, Browser};
-use crate::support::db;
 use crate::support::operator::{admin_session, Admin};
 use crate::support::operator::{csrf_of, post};
 use crate::support::router::{get, ORIGIN};
+use crate::support::{db, outcome};
 
 /// The operator of `setup()`, with its API token.
 const OPS: &str = "ops@gfms.example";
@@ -185,7 +186,10 @@ async fn removes_an_operator(api: Api) {
 
     // Added again, they come back only through a new emailed link.
     let body = admin.call(&api, "/api/add_operator", &adding(OPS)).await;
-    assert!(body.contains("Added"), "{body}");
+    assert_eq!(
+        outcome::<AddOperatorOutcome>(&body),
+        AddOperatorOutcome::Added { email: OPS.into() }
+    );
     let (_, h, _) = post(&api.app, "/admin/login", &form, &[("origin", ORIGIN)]).await;
     assert_eq!(
         h[header::LOCATION],
@@ -210,7 +214,10 @@ async fn removes_an_operator(api: Api) {
 
     // A customer's account is never made an operator's.
     let body = admin.call(&api, "/api/add_operator", &adding(JIWOO)).await;
-    assert!(body.contains("Exists"), "{body}");
+    assert_eq!(
+        outcome::<AddOperatorOutcome>(&body),
+        AddOperatorOutcome::Exists
+    );
 }
 
 fn adding(email: &str) -> [(&str, &str); 3] {

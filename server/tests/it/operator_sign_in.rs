@@ -1,8 +1,10 @@
 //! Operators sign in at /admin/login: server-side sessions, CSRF, timeouts,
 //! enumeration resistance and rate limits, through the real router.
 
+use app::api::ApiError;
 use app::model::company::CompanyField;
-use app::model::invitation::{InvitationField, NewInvitationOutcome};
+use app::model::invitation::{InvitationActionOutcome, InvitationField, NewInvitationOutcome};
+use app::model::operator::{AddOperatorOutcome, TokenOutcome};
 use axum::body::Body;
 use axum::http::{header, StatusCode};
 use lobby::store::entities::{audit_event, session};
@@ -450,7 +452,10 @@ async fn the_new_invitation_form_creates_through_the_same_rules_with_csrf() {
         &with_session,
     )
     .await;
-    assert!(body.contains("PendingExists"), "{body}");
+    assert!(
+        matches!(outcome(&body), NewInvitationOutcome::PendingExists { .. }),
+        "{body}"
+    );
     let (_, _, body) = post(
         &op.app,
         "/api/create_invitation",
@@ -492,7 +497,10 @@ async fn the_new_invitation_form_creates_through_the_same_rules_with_csrf() {
         &with_session,
     )
     .await;
-    assert!(body.contains("Created"), "{body}");
+    assert!(
+        matches!(outcome(&body), NewInvitationOutcome::Created { .. }),
+        "{body}"
+    );
 
     // An operator's address is not invited, and an operator's account is
     // never the target of a reset (it would move the account, role and all,
@@ -639,9 +647,10 @@ async fn an_invitation_is_resent_and_revoked_from_its_page_with_its_timeline() {
         &with_session,
     )
     .await;
-    assert!(
-        !body.contains("Resent"),
-        "a wrong CSRF token changes nothing: {body}"
+    assert_eq!(
+        outcome::<ApiError>(&body),
+        ApiError::Forbidden,
+        "a wrong CSRF token changes nothing"
     );
     let (_, _, body) = post(
         &op.app,
@@ -650,10 +659,10 @@ async fn an_invitation_is_resent_and_revoked_from_its_page_with_its_timeline() {
         &with_session,
     )
     .await;
-    assert!(
-        body.contains("Resent") && body.contains("/api/InviteUser?invitationId="),
-        "{body}"
-    );
+    let InvitationActionOutcome::Resent { redeem_url } = outcome(&body) else {
+        panic!("not resent: {body}");
+    };
+    assert!(redeem_url.contains("/api/InviteUser?invitationId="));
     let (_, _, body) = post(
         &op.app,
         "/api/revoke_invitation",
@@ -661,7 +670,10 @@ async fn an_invitation_is_resent_and_revoked_from_its_page_with_its_timeline() {
         &with_session,
     )
     .await;
-    assert!(body.contains("Revoked"), "{body}");
+    assert_eq!(
+        outcome::<InvitationActionOutcome>(&body),
+        InvitationActionOutcome::Revoked
+    );
     let (_, _, body) = post(
         &op.app,
         "/api/resend_invitation",
@@ -669,7 +681,10 @@ async fn an_invitation_is_resent_and_revoked_from_its_page_with_its_timeline() {
         &with_session,
     )
     .await;
-    assert!(body.contains("NotPossible"), "{body}");
+    assert_eq!(
+        outcome::<InvitationActionOutcome>(&body),
+        InvitationActionOutcome::NotPossible
+    );
 
     let (_, _, page) = get(
         &op.app,
@@ -727,9 +742,11 @@ async fn an_admin_adds_an_operator_who_sets_a_password_with_a_single_use_link() 
         &with_session,
     )
     .await;
-    assert!(
-        body.contains("Added") && body.contains("grace@gfms.example"),
-        "{body}"
+    assert_eq!(
+        outcome::<AddOperatorOutcome>(&body),
+        AddOperatorOutcome::Added {
+            email: "grace@gfms.example".into()
+        }
     );
     let (_, _, body) = post(
         &op.app,
@@ -738,7 +755,10 @@ async fn an_admin_adds_an_operator_who_sets_a_password_with_a_single_use_link() 
         &with_session,
     )
     .await;
-    assert!(body.contains("Exists"), "{body}");
+    assert_eq!(
+        outcome::<AddOperatorOutcome>(&body),
+        AddOperatorOutcome::Exists
+    );
 
     let mail = lobby::store::entities::email_outbox::Entity::find()
         .one(&op.db)
@@ -853,7 +873,10 @@ async fn an_admin_adds_an_operator_who_sets_a_password_with_a_single_use_link() 
         ],
     )
     .await;
-    assert!(body.contains("NotAdmin"), "{body}");
+    assert_eq!(
+        outcome::<AddOperatorOutcome>(&body),
+        AddOperatorOutcome::NotAdmin
+    );
 }
 
 #[tokio::test]
@@ -927,7 +950,7 @@ async fn operators_create_use_and_revoke_their_own_api_tokens_from_the_dashboard
         &with_session,
     )
     .await;
-    assert!(body.contains("InvalidName"), "{body}");
+    assert_eq!(outcome::<TokenOutcome>(&body), TokenOutcome::InvalidName);
     let (_, _, body) = post(
         &op.app,
         "/api/create_token",
@@ -935,9 +958,10 @@ async fn operators_create_use_and_revoke_their_own_api_tokens_from_the_dashboard
         &with_session,
     )
     .await;
-    assert!(
-        !body.contains("Created"),
-        "a wrong CSRF token creates nothing: {body}"
+    assert_eq!(
+        outcome::<ApiError>(&body),
+        ApiError::Forbidden,
+        "a wrong CSRF token creates nothing"
     );
     let (_, _, body) = post(
         &op.app,
@@ -946,8 +970,9 @@ async fn operators_create_use_and_revoke_their_own_api_tokens_from_the_dashboard
         &with_session,
     )
     .await;
-    let outcome: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let token = outcome["Created"]["token"].as_str().unwrap().to_owned();
+    let TokenOutcome::Created { token } = outcome(&body) else {
+        panic!("no token: {body}");
+    };
 
     let me = |token: String| {
         let app = op.app.clone();
@@ -980,7 +1005,7 @@ async fn operators_create_use_and_revoke_their_own_api_tokens_from_the_dashboard
         &with_session,
     )
     .await;
-    assert!(body.contains("Revoked"), "{body}");
+    assert_eq!(outcome::<TokenOutcome>(&body), TokenOutcome::Revoked);
     assert_eq!(me(token).await, StatusCode::UNAUTHORIZED);
     let (_, _, body) = post(
         &op.app,
@@ -989,7 +1014,7 @@ async fn operators_create_use_and_revoke_their_own_api_tokens_from_the_dashboard
         &with_session,
     )
     .await;
-    assert!(body.contains("NotFound"), "{body}");
+    assert_eq!(outcome::<TokenOutcome>(&body), TokenOutcome::NotFound);
 }
 
 #[tokio::test]
@@ -1184,7 +1209,6 @@ async fn the_page_of_an_invitation_that_does_not_exist_is_not_found() {
 /// type the pages read.
 #[tokio::test]
 async fn every_dashboard_call_answers_401_without_a_session_and_403_without_its_token() {
-    use app::api::ApiError;
     let op = setup().await;
     let cookie = sign_in(&op.app, None).await;
     // Every argument any of them takes, so each call decodes and meets the check.
