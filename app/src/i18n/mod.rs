@@ -5,6 +5,7 @@
 
 mod en;
 mod ko;
+mod placeholders;
 
 use leptos::prelude::*;
 
@@ -59,6 +60,10 @@ macro_rules! fill {
     }};
 }
 
+use placeholders::same_placeholders;
+#[doc(hidden)]
+pub use placeholders::{is_one_of, placeholders_are};
+
 /// The English strings, for the checks `fill!` runs when compiling.
 #[doc(hidden)]
 pub const ENGLISH: Strings = en::EN;
@@ -67,70 +72,6 @@ pub const ENGLISH: Strings = en::EN;
 #[doc(hidden)]
 pub fn text<T: AsRef<str> + ?Sized>(value: &T) -> &str {
     value.as_ref()
-}
-
-/// Whether the `{placeholders}` of `template` are exactly `names`.
-#[doc(hidden)]
-pub const fn placeholders_are(template: &str, names: &[&str]) -> bool {
-    let t = template.as_bytes();
-    // Every placeholder is named…
-    let mut i = 0;
-    while i < t.len() {
-        if t[i] == b'{' {
-            let mut end = i + 1;
-            while end < t.len() && t[end] != b'}' {
-                end += 1;
-            }
-            if end == t.len() || !is_one_of(t, i + 1, end, names) {
-                return false;
-            }
-            i = end;
-        }
-        i += 1;
-    }
-    // …and every name is a placeholder.
-    let mut n = 0;
-    while n < names.len() {
-        let name = names[n].as_bytes();
-        let mut found = false;
-        let mut at = 0;
-        while !found && at + name.len() + 2 <= t.len() {
-            if t[at] == b'{' && t[at + name.len() + 1] == b'}' {
-                let mut k = 0;
-                while k < name.len() && t[at + 1 + k] == name[k] {
-                    k += 1;
-                }
-                found = k == name.len();
-            }
-            at += 1;
-        }
-        if !found {
-            return false;
-        }
-        n += 1;
-    }
-    true
-}
-
-/// Whether `t[start..end]` is one of `names` (for the checks of templates
-/// when compiling, here and in the server's `html!`).
-#[doc(hidden)]
-pub const fn is_one_of(t: &[u8], start: usize, end: usize, names: &[&str]) -> bool {
-    let mut n = 0;
-    while n < names.len() {
-        let name = names[n].as_bytes();
-        if name.len() == end - start {
-            let mut k = 0;
-            while k < name.len() && name[k] == t[start + k] {
-                k += 1;
-            }
-            if k == name.len() {
-                return true;
-            }
-        }
-        n += 1;
-    }
-    false
 }
 
 /// Replaces `{name}` placeholders in a translated template; prefer
@@ -210,47 +151,6 @@ macro_rules! strings {
             )*
         };
     };
-}
-
-/// Whether `a` and `b` name the same `{placeholders}` (each at least once).
-const fn same_placeholders(a: &str, b: &str) -> bool {
-    all_found_in(a.as_bytes(), b.as_bytes()) && all_found_in(b.as_bytes(), a.as_bytes())
-}
-
-/// Whether every `{name}` of `a` occurs in `b`.
-const fn all_found_in(a: &[u8], b: &[u8]) -> bool {
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] == b'{' {
-            let mut end = i + 1;
-            while end < a.len() && a[end] != b'}' {
-                end += 1;
-            }
-            if end == a.len() || !contains(b, a, i, end + 1) {
-                return false;
-            }
-            i = end;
-        }
-        i += 1;
-    }
-    true
-}
-
-/// Whether `haystack` contains `needle[start..end]`.
-const fn contains(haystack: &[u8], needle: &[u8], start: usize, end: usize) -> bool {
-    let len = end - start;
-    let mut at = 0;
-    while at + len <= haystack.len() {
-        let mut k = 0;
-        while k < len && haystack[at + k] == needle[start + k] {
-            k += 1;
-        }
-        if k == len {
-            return true;
-        }
-        at += 1;
-    }
-    false
 }
 
 strings! {

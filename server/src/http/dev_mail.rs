@@ -3,9 +3,9 @@
 //! admin or to a browser on the machine Lobby runs on (a proxy on that
 //! machine does not make its clients local: the client is what counts).
 
-use app::fill;
 use std::path::PathBuf;
 
+use app::fill;
 use app::i18n::{Locale, Strings};
 use app::model::operator::CurrentOperator;
 use axum::extract::{Path, Request};
@@ -17,7 +17,7 @@ use axum::{Extension, Router};
 use uuid::Uuid;
 
 use super::client_address::Client;
-use super::replies::short_page;
+use super::replies::{document, short_page};
 use super::AppState;
 use crate::html;
 use crate::html::Html;
@@ -64,13 +64,7 @@ fn strings(headers: &HeaderMap) -> &'static Strings {
 
 /// A page of the mailbox, in the site's style; nothing in it runs.
 fn page(headers: &HeaderMap, title: &str, body: Html) -> Response {
-    let html = html!(
-        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/lobby.css\"></head><body><main id=\"main\">{body}</main></body></html>",
-        lang = Locale::of_request(headers).code(),
-        title = title,
-        body = body,
-    )
-    .into_string();
+    let html = document(headers, title, body);
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),

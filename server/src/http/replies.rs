@@ -9,6 +9,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sea_orm::DbErr;
 
+use crate::html;
+use crate::html::Html;
+
 /// Seconds a client is asked to wait before trying again after a 503.
 pub const RETRY_AFTER_SECONDS: &str = "5";
 
@@ -64,6 +67,18 @@ pub fn too_many(headers: &HeaderMap, back: &str) -> Response {
     page
 }
 
+/// The document of a page outside the app, in the site's style, around
+/// `main` (the bare pages here and the development mailbox).
+pub fn document(headers: &HeaderMap, title: &str, main: Html) -> String {
+    html!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/lobby.css\"></head><body><main id=\"main\">{main}</main></body></html>",
+        lang = Locale::of_request(headers).code(),
+        title = title,
+        main = main,
+    )
+    .into_string()
+}
+
 /// A page of its own for an answer that is not a page of the app: a heading,
 /// a message read out as an alert, and optionally a link (address, text).
 pub fn short_page(
@@ -73,8 +88,6 @@ pub fn short_page(
     message: &str,
     link: Option<(&str, &str)>,
 ) -> Response {
-    use crate::html;
-    let locale = Locale::of_request(headers);
     let link = link.map(|(href, text)| {
         html!(
             "<p><a href=\"{href}\">{text}</a></p>",
@@ -82,14 +95,13 @@ pub fn short_page(
             text = text
         )
     });
-    let body = html!(
-        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/lobby.css\"></head><body><main id=\"main\"><section class=\"card narrow\"><h1>{title}</h1><p role=\"alert\">{message}</p>{link}</section></main></body></html>",
-        lang = locale.code(),
+    let section = html!(
+        "<section class=\"card narrow\"><h1>{title}</h1><p role=\"alert\">{message}</p>{link}</section>",
         title = title,
         message = message,
         link = link.unwrap_or_default(),
-    )
-    .into_string();
+    );
+    let body = document(headers, title, section);
     (
         status,
         [

@@ -125,16 +125,19 @@ pub fn validate(
 
     let display_name = rules::display_name(new.display_name.as_deref().unwrap_or_default())
         .unwrap_or_else(|code| {
-            bad(
-                F::DisplayName,
-                code,
-                "must be at most 256 characters without control characters",
-            );
+            let max = rules::DISPLAY_NAME_MAX_CHARS;
+            let message = format!("must be at most {max} characters without control characters");
+            bad(F::DisplayName, code, &message);
             None
         });
     let message =
         rules::message(new.message.as_deref().unwrap_or_default()).unwrap_or_else(|code| {
-            bad(F::Message, code, "must be at most 2000 characters");
+            let max = rules::MESSAGE_MAX_CHARS;
+            bad(
+                F::Message,
+                code,
+                &format!("must be at most {max} characters"),
+            );
             None
         });
     let language =
@@ -161,7 +164,12 @@ pub fn validate(
         UserType::Guest
     });
     let expires_in_days = rules::expiry_days(new.expires_in_days).unwrap_or_else(|code| {
-        bad(F::Expiry, code, "must be a whole number from 1 to 90");
+        let (min, max) = (rules::EXPIRY_DAYS.start(), rules::EXPIRY_DAYS.end());
+        bad(
+            F::Expiry,
+            code,
+            &format!("must be a whole number from {min} to {max}"),
+        );
         rules::DEFAULT_EXPIRY_DAYS
     });
 
