@@ -41,6 +41,15 @@ impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
+        // On the server, arguments that do not decode are the caller's
+        // mistake, not the server's: 400, whatever the function.
+        #[cfg(feature = "ssr")]
+        if matches!(
+            e,
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_)
+        ) {
+            return ApiError::Call(e.to_string()).answer();
+        }
         ApiError::Call(e.to_string())
     }
 }

@@ -1263,3 +1263,29 @@ async fn every_dashboard_call_answers_401_without_a_session_and_403_without_its_
         assert_eq!(outcome::<ApiError>(&body), ApiError::Forbidden, "{name}");
     }
 }
+
+/// An argument a server function cannot read (an unknown status, a missing
+/// field) is the caller's mistake: 400 with the one error type, nothing done.
+#[tokio::test]
+async fn a_call_whose_arguments_do_not_decode_answers_400() {
+    let op = setup().await;
+    let cookie = sign_in(&op.app, None).await;
+    let with_session = [("origin", ORIGIN), ("cookie", cookie.as_str())];
+    for (endpoint, args) in [
+        ("/api/list_invitations", "status=Bogus"),
+        ("/api/create_invitation", "csrf=x"),
+    ] {
+        let (status, _, body) = post(&op.app, endpoint, args, &with_session).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{endpoint}: {body}");
+        assert!(
+            matches!(outcome::<ApiError>(&body), ApiError::Call(_)),
+            "{endpoint}: {body}"
+        );
+    }
+    use sea_orm::PaginatorTrait;
+    let count = lobby::store::entities::invitation::Entity::find()
+        .count(&op.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 0, "nothing was created");
+}
