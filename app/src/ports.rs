@@ -16,7 +16,7 @@ use crate::model::journey::{CompanyView, ConsentView, Privacy, WelcomeLink};
 use crate::model::landing::Landing;
 use crate::model::operator::{
     AccessOutcome, AddOperatorForm, AddOperatorOutcome, Admin, ContactOutcome, EndSessionsOutcome,
-    OperatorRow, SessionRow, SetupLink, TokenOutcome, TokenRow,
+    OperatorRow, SessionId, SessionRow, SetupLink, TokenOutcome, TokenRow, UserId,
 };
 use crate::model::providers::{NewProvider, ProviderProblem, ProvidersView};
 use crate::model::sign_in::{SignedIn, StartPage, Visitor};
@@ -40,20 +40,20 @@ pub trait Invitations: Send + Sync + 'static {
         search: Option<String>,
         cursor: Option<String>,
     ) -> PortFuture<'_, Result<InvitationPage, PortError>>;
-    /// Creates an invitation on behalf of the signed-in operator `inviter_email`.
+    /// Creates an invitation on behalf of the signed-in operator `inviter`.
     fn create_invitation(
         &self,
-        inviter_email: String,
+        inviter: UserId,
         form: NewInvitationForm,
     ) -> PortFuture<'_, Result<NewInvitationOutcome, PortError>>;
     fn invitation_detail(
         &self,
         id: String,
     ) -> PortFuture<'_, Result<Option<InvitationDetail>, PortError>>;
-    /// `resend` true sends again; false revokes. On behalf of `operator_email`.
+    /// `resend` true sends again; false revokes. On behalf of `operator`.
     fn act_on_invitation(
         &self,
-        operator_email: String,
+        operator: UserId,
         id: String,
         resend: bool,
     ) -> PortFuture<'_, Result<InvitationActionOutcome, PortError>>;
@@ -72,11 +72,11 @@ pub trait Operators: Send + Sync + 'static {
     fn set_password_link_is_live(&self, token: String) -> PortFuture<'_, Result<bool, PortError>>;
     /// What the first-admin setup link `token` opens.
     fn setup_link(&self, token: String) -> PortFuture<'_, Result<SetupLink, PortError>>;
-    /// Sets the address invitees see in `operator_email`'s invitations;
+    /// Sets the address invitees see in `operator`'s invitations;
     /// empty `contact` goes back to their sign-in address.
     fn save_contact_address(
         &self,
-        operator_email: String,
+        operator: UserId,
         contact: String,
     ) -> PortFuture<'_, Result<ContactOutcome, PortError>>;
     /// On behalf of the admin: removes the operator `target_email`
@@ -105,18 +105,18 @@ pub trait Sessions: Send + Sync + 'static {
         admin: Admin,
         id: Option<String>,
     ) -> PortFuture<'_, Result<AccessOutcome, PortError>>;
-    /// The live sessions of the operator `owner_email`; `session` is the current one.
+    /// The live sessions of the operator `owner`; `session` is the current one.
     fn own_sessions(
         &self,
-        owner_email: String,
-        session: String,
+        owner: UserId,
+        session: SessionId,
     ) -> PortFuture<'_, Result<Vec<SessionRow>, PortError>>;
     /// Ends the owner's session `which` (`None`: all but the current one),
     /// once `password` is theirs.
     fn end_own_sessions(
         &self,
-        owner_email: String,
-        session: String,
+        owner: UserId,
+        session: SessionId,
         password: String,
         which: Option<String>,
     ) -> PortFuture<'_, Result<EndSessionsOutcome, PortError>>;
@@ -124,12 +124,12 @@ pub trait Sessions: Send + Sync + 'static {
 
 /// Operators' personal API tokens.
 pub trait Tokens: Send + Sync + 'static {
-    /// The personal API tokens of the operator `owner_email`, newest first.
-    fn tokens(&self, owner_email: String) -> PortFuture<'_, Result<Vec<TokenRow>, PortError>>;
+    /// The personal API tokens of the operator `owner`, newest first.
+    fn tokens(&self, owner: UserId) -> PortFuture<'_, Result<Vec<TokenRow>, PortError>>;
     /// Creates (`revoke_id` None, with `name`) or revokes one of the owner's tokens.
     fn change_token(
         &self,
-        owner_email: String,
+        owner: UserId,
         name: String,
         revoke_id: Option<String>,
     ) -> PortFuture<'_, Result<TokenOutcome, PortError>>;
@@ -145,10 +145,10 @@ pub trait Imports: Send + Sync + 'static {
         id: String,
         after: Option<i32>,
     ) -> PortFuture<'_, Result<Option<ImportView>, PortError>>;
-    /// Confirms a previewed import on behalf of `operator_email`.
+    /// Confirms a previewed import on behalf of `operator`.
     fn confirm_import(
         &self,
-        operator_email: String,
+        operator: UserId,
         id: String,
     ) -> PortFuture<'_, Result<ConfirmOutcome, PortError>>;
 }

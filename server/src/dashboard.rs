@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use app::model::operator::Admin;
+use app::model::operator::{Admin, UserId};
 use app::ports::{DashboardPort, PortError};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -41,17 +41,21 @@ impl DashboardService {
             .ok_or(PortError::Unavailable)
     }
 
+    /// The signed-in operator acting in the organization: an operator
+    /// still, as their stored role says.
+    pub(crate) async fn operator(&self, id: UserId) -> Result<user::Model, PortError> {
+        crate::operators::operator_by_id(&self.db, self.organization_id, id.0)
+            .await
+            .map_err(unavailable)?
+            .ok_or(PortError::BadRequest)
+    }
+
     /// The organization, and the signed-in operator acting in it.
     pub(crate) async fn org_and_operator(
         &self,
-        email: &str,
+        id: UserId,
     ) -> Result<(organization::Model, user::Model), PortError> {
-        let org = self.org().await?;
-        let operator = crate::operators::find_operator(&self.db, org.id, email)
-            .await
-            .map_err(unavailable)?
-            .ok_or(PortError::BadRequest)?;
-        Ok((org, operator))
+        Ok((self.org().await?, self.operator(id).await?))
     }
 
     /// The organization, and the admin acting in it as their stored role
@@ -60,8 +64,8 @@ impl DashboardService {
         &self,
         admin: &Admin,
     ) -> Result<(organization::Model, user::Model, access::Admin), PortError> {
-        let (org, me) = self.org_and_operator(admin.email()).await?;
-        let checked = access::Admin::check(&self.db, org.id, me.id, admin.session().to_owned())
+        let (org, me) = self.org_and_operator(admin.id()).await?;
+        let checked = access::Admin::check(&self.db, org.id, me.id, admin.session().0.clone())
             .await
             .map_err(unavailable)?
             .ok_or(PortError::BadRequest)?;

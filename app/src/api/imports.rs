@@ -35,7 +35,7 @@ pub async fn confirm_import(csrf: String, id: String) -> Result<ConfirmOutcome, 
     let operator = super::signed_in(Some(&csrf))?;
     super::dashboard()?
         .imports
-        .confirm_import(operator.email, id)
+        .confirm_import(operator.id, id)
         .await
         .map_err(ApiError::from)
 }

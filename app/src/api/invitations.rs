@@ -34,7 +34,7 @@ pub async fn create_invitation(
     let operator = super::signed_in(Some(&csrf))?;
     super::dashboard()?
         .invitations
-        .create_invitation(operator.email, form)
+        .create_invitation(operator.id, form)
         .await
         .map_err(ApiError::from)
 }
@@ -64,7 +64,7 @@ pub async fn resend_invitation(
     let operator = super::signed_in(Some(&csrf))?;
     super::dashboard()?
         .invitations
-        .act_on_invitation(operator.email, id, true)
+        .act_on_invitation(operator.id, id, true)
         .await
         .map_err(ApiError::from)
 }
@@ -78,7 +78,7 @@ pub async fn revoke_invitation(
     let operator = super::signed_in(Some(&csrf))?;
     super::dashboard()?
         .invitations
-        .act_on_invitation(operator.email, id, false)
+        .act_on_invitation(operator.id, id, false)
         .await
         .map_err(ApiError::from)
 }

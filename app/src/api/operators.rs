@@ -81,7 +81,7 @@ pub async fn save_contact_address(
     let me = super::signed_in(Some(&csrf))?;
     super::dashboard()?
         .operators
-        .save_contact_address(me.email, contact)
+        .save_contact_address(me.id, contact)
         .await
         .map_err(ApiError::from)
 }
@@ -92,7 +92,7 @@ pub async fn list_tokens() -> Result<Vec<TokenRow>, ApiError> {
     let me = super::signed_in(None)?;
     super::dashboard()?
         .tokens
-        .tokens(me.email)
+        .tokens(me.id)
         .await
         .map_err(ApiError::from)
 }
@@ -103,7 +103,7 @@ pub async fn create_token(csrf: String, name: String) -> Result<TokenOutcome, Ap
     let me = super::signed_in(Some(&csrf))?;
     super::dashboard()?
         .tokens
-        .change_token(me.email, name, None)
+        .change_token(me.id, name, None)
         .await
         .map_err(ApiError::from)
 }
@@ -114,7 +114,7 @@ pub async fn revoke_token(csrf: String, id: String) -> Result<TokenOutcome, ApiE
     let me = super::signed_in(Some(&csrf))?;
     super::dashboard()?
         .tokens
-        .change_token(me.email, String::new(), Some(id))
+        .change_token(me.id, String::new(), Some(id))
         .await
         .map_err(ApiError::from)
 }
@@ -191,7 +191,7 @@ pub async fn list_own_sessions() -> Result<Vec<SessionRow>, ApiError> {
     let me = super::signed_in(None)?;
     super::dashboard()?
         .sessions
-        .own_sessions(me.email, me.session)
+        .own_sessions(me.id, me.session)
         .await
         .map_err(ApiError::from)
 }
@@ -208,7 +208,7 @@ pub async fn end_own_sessions(
     let which = (!id.is_empty()).then_some(id);
     super::dashboard()?
         .sessions
-        .end_own_sessions(me.email, me.session, password, which)
+        .end_own_sessions(me.id, me.session, password, which)
         .await
         .map_err(ApiError::from)
 }

@@ -1,6 +1,7 @@
 //! The operator behind the current request, as the pages see it.
 
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use super::email::EmailProblem;
 
@@ -38,6 +39,14 @@ impl Role {
     }
 }
 
+/// A user's id as stored: an operator's, an admin's, an invitee's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct UserId(pub Uuid);
+
+/// A session's id: the hash of its cookie, never the cookie itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SessionId(pub String);
+
 /// Put into the request by the server's session layer; read by the pages
 /// through [`crate::api::operator::signed_in_operator`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,10 +56,13 @@ pub struct CurrentOperator {
     pub role: Role,
     /// The session's CSRF token, carried by every form that changes state.
     pub csrf: String,
-    /// The session's id (the hash of its cookie), for the server's own use;
-    /// never sent to the browser.
+    /// Who acts, for the server's own use; never sent to the browser.
     #[serde(skip)]
-    pub session: String,
+    pub id: UserId,
+    /// The session they act in, for the server's own use; never sent to
+    /// the browser.
+    #[serde(skip)]
+    pub session: SessionId,
 }
 
 impl CurrentOperator {
@@ -62,7 +74,7 @@ impl CurrentOperator {
     /// admin-only port method takes, so none is reached without this check.
     pub fn admin(&self) -> Option<Admin> {
         self.is_admin().then(|| Admin {
-            email: self.email.clone(),
+            id: self.id,
             session: self.session.clone(),
         })
     }
@@ -73,17 +85,17 @@ impl CurrentOperator {
 /// where it acts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Admin {
-    email: String,
-    session: String,
+    id: UserId,
+    session: SessionId,
 }
 
 impl Admin {
-    pub fn email(&self) -> &str {
-        &self.email
+    pub fn id(&self) -> UserId {
+        self.id
     }
 
     /// The session the admin acts in (which "sign everyone out" keeps).
-    pub fn session(&self) -> &str {
+    pub fn session(&self) -> &SessionId {
         &self.session
     }
 }
@@ -237,10 +249,12 @@ mod tests {
             display_name: None,
             role,
             csrf: "c".into(),
-            session: "s".into(),
+            id: UserId(Uuid::from_u128(7)),
+            session: SessionId("s".into()),
         };
         assert_eq!(me(Role::Operator).admin(), None);
         let admin = me(Role::Admin).admin().expect("an admin");
-        assert_eq!((admin.email(), admin.session()), ("ada@gfms.example", "s"));
+        assert_eq!(admin.id(), UserId(Uuid::from_u128(7)));
+        assert_eq!(admin.session(), &SessionId("s".into()));
     }
 }

@@ -2,7 +2,7 @@
 //! operator into each request and keeps everyone else out of `/admin`.
 
 use app::model::email::normalize_email;
-use app::model::operator::{same_token, CurrentOperator, Role};
+use app::model::operator::{same_token, CurrentOperator, Role, SessionId, UserId};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -196,7 +196,8 @@ async fn current(state: &AppState, token: &str) -> Result<Option<CurrentOperator
         display_name: user.display_name,
         role,
         csrf: active.csrf,
-        session: active.id,
+        id: UserId(user.id),
+        session: SessionId(active.id),
     }))
 }
 

@@ -5,6 +5,7 @@ use app::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, NewInvitationForm,
     NewInvitationOutcome, TimelineEvent,
 };
+use app::model::operator::UserId;
 use app::ports::{Invitations, PortError, PortFuture};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -91,12 +92,12 @@ impl Invitations for DashboardService {
 
     fn create_invitation(
         &self,
-        inviter_email: String,
+        inviter: UserId,
         form: NewInvitationForm,
     ) -> PortFuture<'_, Result<NewInvitationOutcome, PortError>> {
         Box::pin(async move {
             use crate::invitations::create::{self, CreateError, FieldError, Inviter};
-            let (org, inviter) = self.org_and_operator(&inviter_email).await?;
+            let (org, inviter) = self.org_and_operator(inviter).await?;
             let refused = |errors: Vec<FieldError>| NewInvitationOutcome::Invalid {
                 fields: errors.iter().map(|e| e.field).collect(),
             };
@@ -198,7 +199,7 @@ impl Invitations for DashboardService {
 
     fn act_on_invitation(
         &self,
-        operator_email: String,
+        operator: UserId,
         id: String,
         resend: bool,
     ) -> PortFuture<'_, Result<InvitationActionOutcome, PortError>> {
@@ -207,7 +208,7 @@ impl Invitations for DashboardService {
             let Ok(id) = Uuid::try_parse(&id) else {
                 return Ok(InvitationActionOutcome::NotFound);
             };
-            let (org, operator) = self.org_and_operator(&operator_email).await?;
+            let (org, operator) = self.org_and_operator(operator).await?;
             let result = if resend {
                 let inviter = Inviter::from_user(&operator);
                 manage::resend(

@@ -2,7 +2,7 @@
 
 use app::model::operator::{
     AccessOutcome, AddOperatorForm, AddOperatorOutcome, Admin, ContactOutcome, OperatorRow, Role,
-    SetupLink,
+    SetupLink, UserId,
 };
 use app::ports::{Operators, PortError, PortFuture};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -100,11 +100,11 @@ impl Operators for DashboardService {
 
     fn save_contact_address(
         &self,
-        operator_email: String,
+        operator: UserId,
         contact: String,
     ) -> PortFuture<'_, Result<ContactOutcome, PortError>> {
         Box::pin(async move {
-            let (org, me) = self.org_and_operator(&operator_email).await?;
+            let (org, me) = self.org_and_operator(operator).await?;
             crate::operators::contact::save(&self.db, org.id, me, &contact, self.clock.as_ref())
                 .await
                 .map_err(unavailable)

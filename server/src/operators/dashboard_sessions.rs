@@ -1,6 +1,8 @@
 //! The dashboard's sessions: an admin ends others', an operator their own.
 
-use app::model::operator::{AccessOutcome, Admin, EndSessionsOutcome, SessionRow};
+use app::model::operator::{
+    AccessOutcome, Admin, EndSessionsOutcome, SessionId, SessionRow, UserId,
+};
 use app::ports::{PortError, PortFuture, Sessions};
 
 use crate::clock::minutes;
@@ -27,11 +29,11 @@ impl Sessions for DashboardService {
 
     fn own_sessions(
         &self,
-        owner_email: String,
-        session: String,
+        owner: UserId,
+        SessionId(session): SessionId,
     ) -> PortFuture<'_, Result<Vec<SessionRow>, PortError>> {
         Box::pin(async move {
-            let (_, me) = self.org_and_operator(&owner_email).await?;
+            let me = self.operator(owner).await?;
             let live = crate::auth::session::live_of(&self.db, me.id, self.clock.as_ref())
                 .await
                 .map_err(unavailable)?;
@@ -52,13 +54,13 @@ impl Sessions for DashboardService {
 
     fn end_own_sessions(
         &self,
-        owner_email: String,
-        session: String,
+        owner: UserId,
+        SessionId(session): SessionId,
         password: String,
         which: Option<String>,
     ) -> PortFuture<'_, Result<EndSessionsOutcome, PortError>> {
         Box::pin(async move {
-            let (_, me) = self.org_and_operator(&owner_email).await?;
+            let me = self.operator(owner).await?;
             let which = which.map_or(access::Which::AllOthers, access::Which::One);
             let password = crate::secret::Secret::new(password);
             access::end_own_sessions(

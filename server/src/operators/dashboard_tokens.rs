@@ -1,6 +1,6 @@
 //! The dashboard's API tokens page: an operator's own tokens.
 
-use app::model::operator::{TokenOutcome, TokenRow};
+use app::model::operator::{TokenOutcome, TokenRow, UserId};
 use app::ports::{PortError, PortFuture, Tokens};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -11,13 +11,9 @@ use crate::store::entities::api_token;
 use crate::dashboard::{unavailable, DashboardService};
 
 impl Tokens for DashboardService {
-    fn tokens(&self, owner_email: String) -> PortFuture<'_, Result<Vec<TokenRow>, PortError>> {
+    fn tokens(&self, owner: UserId) -> PortFuture<'_, Result<Vec<TokenRow>, PortError>> {
         Box::pin(async move {
-            let owner =
-                crate::operators::find_operator(&self.db, self.organization_id, &owner_email)
-                    .await
-                    .map_err(unavailable)?
-                    .ok_or(PortError::BadRequest)?;
+            let owner = self.operator(owner).await?;
             let rows = api_token::Entity::find()
                 .filter(api_token::Column::UserId.eq(owner.id))
                 .filter(api_token::Column::OrganizationId.eq(self.organization_id))
@@ -41,17 +37,13 @@ impl Tokens for DashboardService {
 
     fn change_token(
         &self,
-        owner_email: String,
+        owner: UserId,
         name: String,
         revoke_id: Option<String>,
     ) -> PortFuture<'_, Result<TokenOutcome, PortError>> {
         Box::pin(async move {
             use crate::api_tokens::{self, TokenError};
-            let owner =
-                crate::operators::find_operator(&self.db, self.organization_id, &owner_email)
-                    .await
-                    .map_err(unavailable)?
-                    .ok_or(PortError::BadRequest)?;
+            let owner = self.operator(owner).await?;
             let Some(raw_id) = revoke_id else {
                 return match api_tokens::create(
                     &self.db,

@@ -236,6 +236,18 @@ pub async fn role_in(
         .and_then(|r| Role::parse(&r.role)))
 }
 
+/// The user `id` if they are an operator (or admin) of the organization.
+pub async fn operator_by_id(
+    db: &DatabaseConnection,
+    organization_id: Uuid,
+    id: Uuid,
+) -> Result<Option<user::Model>, DbErr> {
+    if role_in(db, organization_id, id).await?.is_none() {
+        return Ok(None);
+    }
+    user::Entity::find_by_id(id).one(db).await
+}
+
 /// The user with `email` who is an operator (or admin) of the organization.
 pub async fn find_operator(
     db: &DatabaseConnection,

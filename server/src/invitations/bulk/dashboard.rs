@@ -1,6 +1,7 @@
 //! The dashboard's bulk invitations: the imports, one import's rows, confirming one.
 
 use app::model::bulk::{ConfirmOutcome, ImportSummary, ImportView};
+use app::model::operator::UserId;
 use app::ports::{Imports, PortError, PortFuture};
 use uuid::Uuid;
 
@@ -34,14 +35,14 @@ impl Imports for DashboardService {
 
     fn confirm_import(
         &self,
-        operator_email: String,
+        operator: UserId,
         id: String,
     ) -> PortFuture<'_, Result<ConfirmOutcome, PortError>> {
         Box::pin(async move {
             let Ok(id) = Uuid::try_parse(&id) else {
                 return Ok(ConfirmOutcome::NotFound);
             };
-            let (org, operator) = self.org_and_operator(&operator_email).await?;
+            let (org, operator) = self.org_and_operator(operator).await?;
             bulk::job::confirm(&self.db, org.id, id, operator.id, self.clock.as_ref())
                 .await
                 .map_err(unavailable)
