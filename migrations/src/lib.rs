@@ -11,6 +11,7 @@ mod m20261201_000007_identity_providers;
 mod m20261204_000008_secrets_at_rest;
 mod m20261204_000009_operator_contact;
 mod m20261204_000010_product_name;
+mod m20261205_000011_invitation_company_role;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000008_secrets_at_rest::Migration),
             Box::new(m20261204_000009_operator_contact::Migration),
             Box::new(m20261204_000010_product_name::Migration),
+            Box::new(m20261205_000011_invitation_company_role::Migration),
         ]
     }
 }

@@ -615,6 +615,41 @@ pub fn check_field(
     Ok(stored)
 }
 
+/// A customer's role in their company: who created it (or was invited as
+/// such) administers it; whoever joins it later is a member.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum CompanyRole {
+    CompanyAdmin,
+    #[default]
+    Member,
+}
+
+impl CompanyRole {
+    /// The name stored, and used by the API: `company_admin`, `member`.
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn from_code(code: &str) -> Option<CompanyRole> {
+        code.parse().ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

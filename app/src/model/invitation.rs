@@ -28,6 +28,8 @@ pub enum InvitationField {
     CompanyField(CompanyField),
     /// An existing company of the organization to join.
     CompanyId,
+    /// The role the invitee takes in that company.
+    CompanyRole,
     /// The user whose redemption a new invitation resets.
     ResetUser,
 }
@@ -48,6 +50,7 @@ impl InvitationField {
             Company => "company",
             CompanyField(f) => return Cow::Owned(format!("company.{}", f.api_name())),
             CompanyId => "companyId",
+            CompanyRole => "companyRole",
             ResetUser => "invitedUser.id",
         })
     }

@@ -20,7 +20,7 @@ pub mod terms;
 #[cfg(test)]
 mod stored_names {
     use super::bulk::{ImportStatus, Verdict};
-    use super::company::{CompanyField, CompanyProblem};
+    use super::company::{CompanyField, CompanyProblem, CompanyRole};
     use super::discovery::Method;
     use super::invitation::InvitationStatus;
     use super::landing::NewLinkOutcome;
@@ -53,6 +53,14 @@ mod stored_names {
         assert_eq!(
             names(Role::VARIANTS, Role::as_str, Role::parse),
             ["operator", "admin"]
+        );
+        assert_eq!(
+            names(
+                CompanyRole::VARIANTS,
+                CompanyRole::code,
+                CompanyRole::from_code
+            ),
+            ["company_admin", "member"]
         );
         assert_eq!(
             names(&Method::DEFAULT_ORDER, Method::code, Method::from_code),

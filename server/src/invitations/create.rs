@@ -327,6 +327,7 @@ fn invitation_row(
         user_type: valid.user_type.code().to_owned(),
         company_draft: valid.company,
         company_id: valid.company_id,
+        company_role: valid.company_role.map(|r| r.code().to_owned()),
         status: InvitationStatus::PendingAcceptance.code().to_owned(),
         invited_user_id: Some(user_id),
         send_count: i32::from(valid.send),

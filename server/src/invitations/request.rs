@@ -5,7 +5,7 @@
 //! (redirects) or the server (ids) are here.
 
 use app::i18n::company_problem_message;
-use app::model::company::{check_field, CompanyField, Completeness};
+use app::model::company::{check_field, CompanyField, CompanyRole, Completeness};
 use app::model::email::{normalize_email, EmailProblem};
 use app::model::invitation::{self as rules, InvitationField, UserType};
 use app::model::locale::Locale;
@@ -34,6 +34,9 @@ pub struct NewInvitation {
     pub company: Option<Vec<(CompanyField, String)>>,
     /// An existing company of the organization to join (instead of `company`).
     pub company_id: Option<String>,
+    /// The role the invitee takes in that company: `member` (the default)
+    /// or `company_admin`.
+    pub company_role: Option<String>,
     pub expires_in_days: Option<i64>,
     /// Queue the invitation email.
     pub send_email: bool,
@@ -83,6 +86,7 @@ pub struct Valid {
     pub(super) user_type: UserType,
     pub(super) company: Option<Value>,
     pub(super) company_id: Option<Uuid>,
+    pub(super) company_role: Option<CompanyRole>,
     pub(super) expires_in_days: i64,
     pub(super) import_id: Option<Uuid>,
     pub(super) reset_user: Option<Uuid>,
@@ -184,6 +188,25 @@ pub fn validate(
             })
             .ok()
     });
+    let company_role = match (new.company_role.as_deref(), &new.company_id) {
+        (None, _) => None,
+        (Some(_), None) => {
+            bad(
+                F::CompanyRole,
+                "company_role_needs_company",
+                "is only used with companyId: whoever creates a company administers it",
+            );
+            None
+        }
+        (Some(raw), Some(_)) => CompanyRole::from_code(raw).or_else(|| {
+            bad(
+                F::CompanyRole,
+                "company_role_invalid",
+                "must be member or company_admin",
+            );
+            None
+        }),
+    };
     let company = new.company.as_deref().map(|draft| {
         // The shared rules, with blanks allowed: the invitee completes them.
         let country = draft
@@ -256,6 +279,7 @@ pub fn validate(
             user_type,
             company,
             company_id,
+            company_role,
             expires_in_days,
             import_id: new.import_id,
             reset_user,

@@ -4,7 +4,7 @@
 //! welcome page. The server decides the step, so no later step is reached
 //! before an earlier one (ASVS 5.0 2.3.1).
 
-use app::model::company::{CompanyField, CompanyProblem};
+use app::model::company::{CompanyField, CompanyProblem, CompanyRole};
 use app::model::journey::{
     check_company, CompanyPage, CompanyView, ConsentPage, ConsentView, Stage, WelcomeLink,
 };
@@ -275,6 +275,9 @@ async fn accept_invitation(
         return Ok(());
     }
     if let Some(company_id) = link.invitation.company_id {
+        let role = (link.invitation.company_role.as_deref())
+            .and_then(CompanyRole::from_code)
+            .unwrap_or_default();
         let member = membership::Entity::find()
             .filter(membership::Column::CompanyId.eq(company_id))
             .filter(membership::Column::UserId.eq(user_id))
@@ -285,7 +288,7 @@ async fn accept_invitation(
                 id: Set(Uuid::new_v4()),
                 company_id: Set(company_id),
                 user_id: Set(user_id),
-                role: Set("member".to_owned()),
+                role: Set(role.code().to_owned()),
                 created_at: Set(now),
             }
             .insert(conn)
@@ -439,7 +442,7 @@ pub async fn create_company(
         id: Set(Uuid::new_v4()),
         company_id: Set(company_id),
         user_id: Set(user.id),
-        role: Set("company_admin".to_owned()),
+        role: Set(CompanyRole::CompanyAdmin.code().to_owned()),
         created_at: Set(now),
     }
     .insert(&txn)

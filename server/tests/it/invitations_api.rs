@@ -384,7 +384,8 @@ async fn every_invalid_field_is_reported_and_nothing_is_written() {
             ]
         },
         "company": { "legalName": "Customer AG", "color": "red" },
-        "companyId": "not-a-uuid"
+        "companyId": "not-a-uuid",
+        "companyRole": "owner"
     });
     let (status, _, err) = call(
         &api.app,
@@ -411,6 +412,7 @@ async fn every_invalid_field_is_reported_and_nothing_is_written() {
         "invitedUserMessageInfo.ccRecipients",
         "company.color",
         "companyId",
+        "companyRole",
         "company",
     ] {
         assert!(
@@ -445,6 +447,33 @@ async fn every_invalid_field_is_reported_and_nothing_is_written() {
         1,
         "only the operator"
     );
+}
+
+#[tokio::test]
+async fn a_company_role_is_only_given_with_the_company_to_join() {
+    let api = setup().await;
+    let mut body = minimal("jiwoo@customer.example");
+    body["companyRole"] = json!("company_admin");
+    let (status, _, err) = call(
+        &api.app,
+        "POST",
+        "/v1.0/invitations",
+        Some(&api.token),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let details = err["error"]["details"].as_array().unwrap();
+    assert_eq!(details.len(), 1, "{err}");
+    assert_eq!(details[0]["target"], "companyRole");
+    assert!(
+        details[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("only used with companyId"),
+        "{err}"
+    );
+    assert_eq!(invitation::Entity::find().count(&api.db).await.unwrap(), 0);
 }
 
 #[tokio::test]

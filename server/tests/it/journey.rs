@@ -474,6 +474,58 @@ async fn admins_set_the_welcome_pages_links_line_by_line() {
 }
 
 #[tokio::test]
+async fn an_invitation_can_make_its_invitee_an_admin_of_the_company_they_join() {
+    use crate::support::api::create_invitation;
+    use lobby::store::entities::{company, membership};
+    let api = setup().await;
+    let existing = company::ActiveModel {
+        id: Set(uuid::Uuid::new_v4()),
+        organization_id: Set(api.org),
+        legal_name: Set("Hanbit Trading".into()),
+        street: Set("12 Teheran-ro".into()),
+        postal_code: Set("06234".into()),
+        city: Set("Seoul".into()),
+        country: Set("KR".into()),
+        tax_id: Set(None),
+        phone: Set(None),
+        website: Set(None),
+        created_by: Set(None),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(&api.db)
+    .await
+    .unwrap();
+    let created = create_invitation(
+        &api,
+        serde_json::json!({
+            "invitedUserEmailAddress": JIWOO,
+            "inviteRedirectUrl": "http://lobby.test/welcome",
+            "companyId": existing.id.to_string(),
+            "companyRole": "company_admin",
+        }),
+    )
+    .await;
+    assert_eq!(created["companyRole"], "company_admin", "{created}");
+    let url = created["inviteRedeemUrl"].as_str().unwrap();
+    let ticket = url.split("invitationId=").nth(1).unwrap();
+
+    let mut browser = Browser::new(&api);
+    sign_in_with_passcode(&mut browser, ticket, JIWOO).await;
+    let answer = browser
+        .post(&format!("/invite/{ticket}/consent"), &ACCEPT)
+        .await;
+    assert_eq!(answer.location, format!("/invite/{ticket}/continue"));
+    let members = membership::Entity::find().all(&api.db).await.unwrap();
+    assert_eq!(
+        members
+            .iter()
+            .map(|m| (m.company_id, m.role.as_str()))
+            .collect::<Vec<_>>(),
+        [(existing.id, "company_admin")]
+    );
+}
+
+#[tokio::test]
 async fn an_invitation_to_an_existing_company_skips_its_step_and_makes_a_member() {
     use lobby::store::entities::{company, membership};
     let api = setup().await;

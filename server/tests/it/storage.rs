@@ -164,6 +164,7 @@ async fn every_entity_round_trips(db: &DatabaseConnection) {
             revoked_at: Some(later),
             cc_email: Some("assistant@customer.example".into()),
             reset_redemption: true,
+            company_role: Some("company_admin".into()),
         },
     )
     .await;

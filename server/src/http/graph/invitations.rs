@@ -1,5 +1,6 @@
 //! `/v1.0/invitations`: Graph's invitation resource.
 
+use app::model::company::CompanyRole;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -44,6 +45,8 @@ pub struct Invitation {
     #[schema(value_type = Option<Object>)]
     pub company: Option<Value>,
     pub company_id: Option<Uuid>,
+    /// With `companyId`: `member` or `company_admin`.
+    pub company_role: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -114,6 +117,10 @@ pub fn to_resource(
         expires_at: row.expires_at,
         company: row.company_draft.clone(),
         company_id: row.company_id,
+        company_role: row.company_id.map(|_| {
+            let role = row.company_role.as_deref().and_then(CompanyRole::from_code);
+            role.unwrap_or_default().code().to_owned()
+        }),
     }
 }
 

@@ -10,7 +10,7 @@ use super::Detail;
 use crate::invitations::request::{NewInvitation, Reset};
 
 /// The body of `POST /v1.0/invitations`, as Graph names its fields, plus
-/// Lobby's `company`, `companyId` and `expiresInDays`.
+/// Lobby's `company`, `companyId`, `companyRole` and `expiresInDays`.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(example = json!({
@@ -43,6 +43,9 @@ pub struct CreateRequest {
     pub company: Option<Map<String, Value>>,
     /// An existing company of the organization to join (instead of `company`).
     pub company_id: Option<String>,
+    /// With `companyId`: the invitee's role in that company, `member`
+    /// (default) or `company_admin`. Whoever creates a company administers it.
+    pub company_role: Option<String>,
     /// 1 to 90, default 30.
     #[schema(minimum = 1, maximum = 90)]
     pub expires_in_days: Option<i64>,
@@ -130,6 +133,7 @@ impl CreateRequest {
             user_type: self.invited_user_type,
             company,
             company_id: self.company_id,
+            company_role: self.company_role,
             expires_in_days: self.expires_in_days,
             send_email: self.send_invitation_message,
             reset: Reset {

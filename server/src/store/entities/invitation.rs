@@ -34,6 +34,9 @@ pub struct Model {
     /// This invitation resets an earlier redemption: the user's next
     /// redemption binds a new identity (and this email) to the same user.
     pub reset_redemption: bool,
+    /// The invitee's role in the existing company `company_id`
+    /// (`company_admin` or `member`); `None` is `member`.
+    pub company_role: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
