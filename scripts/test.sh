@@ -116,7 +116,7 @@ beside() { nice -n 19 "$@"; }
 
 say "unit and integration tests (cargo test)"
 set +e
-beside cargo test --no-fail-fast -p app -p migration -p server 2>&1 | tee "$logs/cargo.log"
+LOBBY_SITE_ROOT="$SITE_ROOT" beside cargo test --no-fail-fast -p app -p migration -p server 2>&1 | tee "$logs/cargo.log"
 cargo_status=${PIPESTATUS[0]}
 set -e
 count_cargo "$logs/cargo.log" "$cargo_status" "cargo test"

@@ -10,7 +10,7 @@ use crate::i18n::use_locale;
 #[component]
 pub fn AdminNav() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let path = use_location().pathname;
     let current = move |href: &'static str| move || (path.get() == href).then_some("page");
     let operator = Resource::new(|| (), |_| signed_in_operator());

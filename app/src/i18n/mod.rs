@@ -1,7 +1,10 @@
 //! The strings of each UI language, and the page's language as the views see it.
 //!
-//! Every user-visible string lives in `en.rs` or `ko.rs`. Both fill the same
-//! [`Strings`] struct, so a string missing in one language is a compile error.
+//! Every user-visible string lives in `en.rs` or `ko.rs`, in one of three
+//! bundles by who reads it: [`Strings`] (the customer's pages, and what every
+//! page shares), [`DashboardStrings`] (operators) and `ServerStrings` (emails
+//! and the server's own pages, never sent to the browser). Both languages
+//! fill the same structs, so a string missing in one is a compile error.
 
 mod en;
 mod ko;
@@ -14,11 +17,28 @@ use crate::model::company::CompanyProblem;
 pub use crate::model::locale::{language_cookie, Locale, LANGUAGE_COOKIE};
 
 impl Locale {
-    /// Every user-visible string in this language.
+    /// The customer's and the shared strings in this language.
     pub fn strings(self) -> &'static Strings {
         match self {
             Locale::En => &en::EN,
             Locale::Ko => &ko::KO,
+        }
+    }
+
+    /// The dashboard's strings (and the shared ones) in this language.
+    pub fn dashboard_strings(self) -> &'static DashboardStrings {
+        match self {
+            Locale::En => &en::EN_DASHBOARD,
+            Locale::Ko => &ko::KO_DASHBOARD,
+        }
+    }
+
+    /// Every string, the emails' and the server's own pages' too.
+    #[cfg(feature = "ssr")]
+    pub fn server_strings(self) -> &'static ServerStrings {
+        match self {
+            Locale::En => &en::EN_SERVER,
+            Locale::Ko => &ko::KO_SERVER,
         }
     }
 }
@@ -50,7 +70,7 @@ pub fn request_locale() -> Locale {
 macro_rules! fill {
     ($strings:expr, $field:ident $(, $name:ident = $value:expr)* $(,)?) => {{
         const _: () = assert!(
-            $crate::i18n::placeholders_are($crate::i18n::ENGLISH.$field, &[$(stringify!($name)),*]),
+            $crate::i18n::placeholders_are($crate::i18n::english::$field, &[$(stringify!($name)),*]),
             concat!("fill!: the names given are not the placeholders of `", stringify!($field), "`"),
         );
         $crate::i18n::fill(
@@ -64,9 +84,15 @@ use placeholders::same_placeholders;
 #[doc(hidden)]
 pub use placeholders::{is_one_of, placeholders_are};
 
-/// The English strings, for the checks `fill!` runs when compiling.
+/// The English strings of every bundle, by field, for the checks `fill!`
+/// runs when compiling.
 #[doc(hidden)]
-pub const ENGLISH: Strings = en::EN;
+pub mod english {
+    pub use crate::i18n::english_dashboard::*;
+    #[cfg(feature = "ssr")]
+    pub use crate::i18n::english_server::*;
+    pub use crate::i18n::english_shared::*;
+}
 
 /// A value `fill!` puts into a string.
 #[doc(hidden)]
@@ -104,7 +130,7 @@ pub fn company_problem_message(s: &Strings, problem: CompanyProblem) -> &'static
 }
 
 /// What is wrong with a field, from the problem code the server's rules give.
-pub fn problem_message(s: &Strings, problem: &crate::model::bulk::RowProblem) -> String {
+pub fn problem_message(s: &DashboardStrings, problem: &crate::model::bulk::RowProblem) -> String {
     let text = match problem.code.as_str() {
         "required" => s.problem_required,
         "email_invalid" => s.problem_email_invalid,
@@ -125,35 +151,67 @@ pub fn problem_message(s: &Strings, problem: &crate::model::bulk::RowProblem) ->
     text.to_owned()
 }
 
-/// Declares [`Strings`] from one list of fields, with [`Strings::all`] and a
-/// check, when compiling, that each Korean string has the English one's
-/// placeholders. The translations themselves are in `en.rs` and `ko.rs`.
+/// Declares a bundle of strings from one list of fields: the struct (which
+/// derefs to its parent bundle, if it has one), [`Strings::own`], a check,
+/// when compiling, that each Korean string has the English one's
+/// placeholders, and a module of the English strings as constants for
+/// `fill!`'s check. The translations themselves are in `en.rs` and `ko.rs`.
 macro_rules! strings {
-    ($( $(#[$doc:meta])* $name:ident, )*) => {
-        /// All user-visible strings of the UI. Placeholders are written `{name}`.
-        pub struct Strings {
+    (
+        $(#[$bundle_doc:meta])*
+        pub struct $bundle:ident $(: $link:ident $parent:ident)? in $en:ident, $ko:ident, $english:ident {
+            $( $(#[$doc:meta])* $name:ident, )*
+        }
+    ) => {
+        $(#[$bundle_doc])*
+        /// Placeholders are written `{name}`.
+        pub struct $bundle {
+            $(
+                /// The bundle this one adds to, whose strings it also offers.
+                pub $link: &'static $parent,
+            )?
             $( $(#[$doc])* pub $name: &'static str, )*
         }
 
-        impl Strings {
-            /// Every string with its field's name, in the order declared.
-            pub fn all(&self) -> Vec<(&'static str, &'static str)> {
+        impl $bundle {
+            /// This bundle's own strings (not its parent's) with their
+            /// fields' names, in the order declared.
+            pub fn own(&self) -> Vec<(&'static str, &'static str)> {
                 vec![$( (stringify!($name), self.$name) ),*]
             }
         }
 
+        $(
+            impl std::ops::Deref for $bundle {
+                type Target = $parent;
+
+                fn deref(&self) -> &$parent {
+                    self.$link
+                }
+            }
+        )?
+
         const _: () = {
             $(
                 assert!(
-                    same_placeholders(en::EN.$name, ko::KO.$name),
+                    same_placeholders(en::$en.$name, ko::$ko.$name),
                     concat!("the Korean `", stringify!($name), "` has other placeholders than the English one"),
                 );
             )*
         };
+
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        pub mod $english {
+            $( pub const $name: &str = crate::i18n::en::$en.$name; )*
+        }
     };
 }
 
 strings! {
+    /// The strings a customer meets on their way in, and those every page
+    /// shares (the language switcher, the footer, the company form's checks).
+    pub struct Strings in EN, KO, english_shared {
     /// The language's own name, shown in the language switcher.
     language_name,
     language_switcher_label,
@@ -174,44 +232,188 @@ strings! {
     not_found_home_link,
     /// `{product}`, `{org}`: shown when the two differ (else the name alone).
     footer_text,
+    password_label,
+    sign_in_button,
+    /// `{email}`.
+    signed_in_as,
+    sign_out_button,
+    loading,
+    /// `{inviter}`.
+    email_message_label,
+    email_button,
+    load_failed,
+    /// What the pages say when a server call was refused or failed.
+    error_signed_out,
+    error_forbidden,
+    error_unavailable,
+    field_new_password,
+    password_hint,
+    error_password_short,
+    error_password_long,
+    error_password_common,
+    copy_link,
+    link_copied,
+    field_legal_name,
+    field_street,
+    field_postal_code,
+    field_city,
+    field_country,
+    field_tax_id,
+    field_phone,
+    field_website,
+    choose_country,
+    hint_example,
+    company_problem_required,
+    company_problem_too_long,
+    company_problem_control,
+    company_problem_legal_name_length,
+    company_problem_legal_name_letter,
+    company_problem_country,
+    company_problem_postal_code,
+    company_problem_tax_id_format,
+    company_problem_tax_id_check,
+    company_problem_phone,
+    company_problem_phone_country,
+    company_problem_website_https,
+    company_problem_website,
+    landing_title,
+    /// `{inviter}`, `{org}`.
+    landing_heading,
+    /// `{email}`.
+    landing_for,
+    /// `{name}`.
+    landing_greeting,
+    /// `{org}`.
+    landing_steps,
+    /// `{date}`.
+    landing_valid_until,
+    link_expired_heading,
+    /// `{inviter}`, `{org}`, `{date}`.
+    link_expired_body,
+    link_revoked_heading,
+    /// `{inviter}`, `{org}`.
+    link_revoked_body,
+    link_replaced_heading,
+    link_replaced_body,
+    link_accepted_heading,
+    /// `{date}`, `{org}`.
+    link_accepted_body,
+    new_link_button,
+    /// `{inviter}`.
+    new_link_hint,
+    new_link_sent,
+    /// `{minutes}`.
+    new_link_recent,
+    new_link_not_offered,
+    start_title,
+    passcode_heading,
+    passcode_intro,
+    passcode_send_button,
+    code_label,
+    code_hint,
+    code_submit,
+    code_resend_button,
+    verify_heading,
+    account_heading,
+    account_intro,
+    account_button,
+    password_heading,
+    forgot_button,
+    reset_heading,
+    reset_intro,
+    reset_button,
+    provider_heading,
+    provider_unavailable,
+    provider_intro,
+    provider_button,
+    provider_again_button,
+    notice_provider_other,
+    notice_provider_unverified,
+    notice_provider_no_email,
+    notice_provider_cancelled,
+    notice_provider_failed,
+    notice_provider_unavailable,
+    /// `{email}`: the invited address.
+    notice_address_taken,
+    notice_code_sent,
+    notice_too_soon,
+    notice_wrong_code,
+    notice_wrong_code_last,
+    notice_malformed_code,
+    notice_need_new_code,
+    notice_wrong_password,
+    notice_locked,
+    notice_password_changed,
+    password_feedback_ok,
+    password_feedback_short,
+    other_account_heading,
+    other_account_body,
+    switch_account_button,
+    company_title,
+    company_heading,
+    company_intro,
+    company_legend,
+    company_create_button,
+    company_fix,
+    welcome_title,
+    welcome_heading,
+    welcome_company,
+    welcome_links_heading,
+    step_of,
+    step_sign_in,
+    step_consent,
+    step_company,
+    step_welcome,
+    consent_title,
+    consent_heading,
+    consent_intro,
+    consent_shared_heading,
+    consent_shared_name,
+    consent_shared_email,
+    consent_privacy_link,
+    consent_terms_heading,
+    consent_accept,
+    consent_decline,
+    consent_declined,
+    direct_common_title,
+    direct_common_heading,
+    direct_common_intro,
+    direct_domain_label,
+    direct_domain_hint,
+    direct_continue_button,
+    direct_domain_invalid,
+    direct_domain_unknown,
+    direct_org_title,
+    direct_org_heading,
+    direct_org_intro,
+    direct_email_label,
+    direct_send_button,
+    direct_sent,
+    direct_email_invalid,
+    direct_other_org,
+    landing_sign_in_button,
+    home_sign_in,
+    }
+}
+
+strings! {
+    /// The dashboard's strings, and through it the shared ones.
+    pub struct DashboardStrings: shared Strings in EN_DASHBOARD, KO_DASHBOARD, english_dashboard {
     /// Title of the operator sign-in page.
     admin_login_title,
     admin_login_heading,
     /// `{org}`.
     admin_login_intro,
     email_label,
-    password_label,
-    sign_in_button,
     sign_in_failed,
     sign_in_rate_limited,
     signed_out_notice,
     session_expired_notice,
     admin_title,
     admin_heading,
-    /// `{email}`.
-    signed_in_as,
-    sign_out_button,
     /// `{org}`.
     admin_intro,
     back_to_sign_in,
-    loading,
-    /// `{inviter}`, `{org}`.
-    email_invite_subject,
-    /// `{name}`.
-    email_greeting_named,
-    email_greeting,
-    /// `{inviter}`, `{org}`, `{product}`.
-    email_invite_line,
-    /// `{inviter}`.
-    email_message_label,
-    email_button,
-    email_fallback,
-    /// `{date}`.
-    email_expiry,
-    /// `{inviter}`, `{contact}`.
-    email_contact,
-    /// `{org}`, `{email}`.
-    email_footer,
     /// Label of the dashboard's navigation.
     admin_nav_label,
     admin_nav_home,
@@ -234,11 +436,6 @@ strings! {
     column_expires,
     next_page,
     no_invitations,
-    load_failed,
-    /// What the pages say when a server call was refused or failed.
-    error_signed_out,
-    error_forbidden,
-    error_unavailable,
     new_invitation_link,
     new_invitation_title,
     new_invitation_heading,
@@ -284,12 +481,6 @@ strings! {
     event_revoked,
     event_other,
     back_to_list,
-    /// `{org}`.
-    operator_email_subject,
-    /// `{org}`.
-    operator_email_body,
-    operator_email_button,
-    operator_email_expiry,
     admin_nav_operators,
     operators_title,
     operators_heading,
@@ -317,33 +508,11 @@ strings! {
     setup_invalid_heading,
     setup_invalid_text,
     notice_admin_created,
-    dev_mail_title,
-    dev_mail_heading,
-    /// `{dir}`: where the files are.
-    dev_mail_intro,
-    dev_mail_caption,
-    dev_mail_empty,
-    column_received,
-    column_to,
-    column_subject,
-    dev_mail_cc,
-    dev_mail_text_heading,
-    dev_mail_html_heading,
-    dev_mail_open_html,
-    dev_mail_no_html,
-    dev_mail_back,
-    dev_mail_forbidden,
-    dev_mail_not_found,
     set_password_title,
     set_password_heading,
-    field_new_password,
-    password_hint,
     set_password_button,
     set_password_invalid_link,
     notice_password_set,
-    error_password_short,
-    error_password_long,
-    error_password_common,
     admin_nav_tokens,
     tokens_title,
     tokens_heading,
@@ -421,102 +590,12 @@ strings! {
     problem_duplicate,
     problem_extra_fields,
     problem_invalid,
-    copy_link,
-    link_copied,
     reset_redemption_button,
     reset_redemption_intro,
     search_label,
     search_button,
     open_pending_invitation,
-    field_legal_name,
-    field_street,
-    field_postal_code,
-    field_city,
-    field_country,
-    field_tax_id,
-    field_phone,
-    field_website,
     company_draft_legend,
-    choose_country,
-    hint_example,
-    company_problem_required,
-    company_problem_too_long,
-    company_problem_control,
-    company_problem_legal_name_length,
-    company_problem_legal_name_letter,
-    company_problem_country,
-    company_problem_postal_code,
-    company_problem_tax_id_format,
-    company_problem_tax_id_check,
-    company_problem_phone,
-    company_problem_phone_country,
-    company_problem_website_https,
-    company_problem_website,
-    landing_title,
-    /// `{inviter}`, `{org}`.
-    landing_heading,
-    /// `{email}`.
-    landing_for,
-    /// `{name}`.
-    landing_greeting,
-    /// `{org}`.
-    landing_steps,
-    /// `{date}`.
-    landing_valid_until,
-    link_expired_heading,
-    /// `{inviter}`, `{org}`, `{date}`.
-    link_expired_body,
-    link_revoked_heading,
-    /// `{inviter}`, `{org}`.
-    link_revoked_body,
-    link_replaced_heading,
-    link_replaced_body,
-    link_accepted_heading,
-    /// `{date}`, `{org}`.
-    link_accepted_body,
-    new_link_button,
-    /// `{inviter}`.
-    new_link_hint,
-    new_link_sent,
-    /// `{minutes}`.
-    new_link_recent,
-    new_link_not_offered,
-    /// `{invitee}`.
-    email_new_link_subject,
-    /// `{invitee}`, `{org}`, `{email}`, `{date}`.
-    email_new_link_body,
-    start_title,
-    passcode_heading,
-    passcode_intro,
-    passcode_send_button,
-    code_label,
-    code_hint,
-    code_submit,
-    code_resend_button,
-    verify_heading,
-    account_heading,
-    account_intro,
-    account_button,
-    password_heading,
-    forgot_button,
-    reset_heading,
-    reset_intro,
-    reset_button,
-    provider_heading,
-    provider_unavailable,
-    provider_intro,
-    provider_button,
-    provider_again_button,
-    notice_provider_other,
-    notice_provider_unverified,
-    notice_provider_no_email,
-    notice_provider_cancelled,
-    notice_provider_failed,
-    notice_provider_unavailable,
-    /// `{email}`: the invited address.
-    notice_address_taken,
-    no_flow_heading,
-    no_flow_body,
     admin_nav_providers,
     privacy_heading,
     privacy_intro,
@@ -574,7 +653,6 @@ strings! {
     provider_added,
     provider_removed,
     provider_owns_domains,
-    provider_col_name,
     provider_col_issuer,
     provider_col_client,
     provider_col_domains,
@@ -591,54 +669,6 @@ strings! {
     provider_problem_domain_taken,
     /// `{why}`: the server's reason, as it saw it.
     provider_problem_discovery,
-    notice_code_sent,
-    notice_too_soon,
-    notice_wrong_code,
-    notice_wrong_code_last,
-    notice_malformed_code,
-    notice_need_new_code,
-    notice_wrong_password,
-    notice_locked,
-    notice_password_changed,
-    password_feedback_ok,
-    password_feedback_short,
-    other_account_heading,
-    other_account_body,
-    switch_account_button,
-    company_title,
-    company_heading,
-    company_intro,
-    company_legend,
-    company_create_button,
-    company_fix,
-    welcome_title,
-    welcome_heading,
-    welcome_company,
-    welcome_links_heading,
-    step_of,
-    step_sign_in,
-    step_consent,
-    step_company,
-    step_welcome,
-    consent_title,
-    consent_heading,
-    consent_intro,
-    consent_shared_heading,
-    consent_shared_name,
-    consent_shared_email,
-    consent_privacy_link,
-    consent_terms_heading,
-    consent_accept,
-    consent_decline,
-    consent_declined,
-    too_many_title,
-    email_code_subject_sign_in,
-    email_code_subject_verify,
-    email_code_subject_reset,
-    email_code_intro_sign_in,
-    email_code_intro_verify,
-    email_code_intro_reset,
-    email_code_body,
     settings_title,
     settings_heading,
     settings_intro,
@@ -665,15 +695,6 @@ strings! {
     trusted_save_button,
     trusted_saved,
     domains_problem_entry,
-    email_automatic_subject,
-    email_automatic_intro,
-    email_automatic_privacy,
-    email_automatic_terms,
-    email_automatic_footer,
-    /// `{org}`.
-    email_moved_subject,
-    /// `{org}`, `{email}` (the new address).
-    email_moved_body,
     own_domains_heading,
     own_domains_intro,
     own_domains_label,
@@ -681,39 +702,8 @@ strings! {
     own_domains_save_button,
     own_domains_saved,
     domains_problem_taken,
-    direct_common_title,
-    direct_common_heading,
-    direct_common_intro,
-    direct_domain_label,
-    direct_domain_hint,
-    direct_continue_button,
-    direct_domain_invalid,
-    direct_domain_unknown,
-    direct_org_title,
-    direct_org_heading,
-    direct_org_intro,
-    direct_email_label,
-    direct_send_button,
-    direct_sent,
-    direct_email_invalid,
-    direct_other_org,
-    email_direct_subject,
-    email_direct_intro,
-    email_direct_button,
-    email_direct_footer,
-    landing_sign_in_button,
-    home_sign_in,
     error_email_mixed_scripts,
     problem_email_mixed_scripts,
-    too_large_title,
-    /// `{limit}`: the size limit, e.g. `2 MiB`.
-    too_large_message,
-    /// 431: a request's headers past their limit; `{limit}`.
-    headers_too_large_message,
-    /// 503: the database cannot be reached for now.
-    unavailable_title,
-    /// 503: what to do; nothing was lost.
-    unavailable_message,
     event_sessions_ended,
     column_actions,
     end_sessions_button,
@@ -760,6 +750,89 @@ strings! {
     everyone_heading,
     everyone_intro,
     end_every_session_button,
+    }
+}
+
+#[cfg(feature = "ssr")]
+strings! {
+    /// What only the server renders: emails, and the pages it answers
+    /// without the app (too large, unavailable, the development mailbox).
+    /// Never compiled into the browser's bundle.
+    pub struct ServerStrings: dashboard DashboardStrings in EN_SERVER, KO_SERVER, english_server {
+    /// `{inviter}`, `{org}`.
+    email_invite_subject,
+    /// `{name}`.
+    email_greeting_named,
+    email_greeting,
+    /// `{inviter}`, `{org}`, `{product}`.
+    email_invite_line,
+    email_fallback,
+    /// `{date}`.
+    email_expiry,
+    /// `{inviter}`, `{contact}`.
+    email_contact,
+    /// `{org}`, `{email}`.
+    email_footer,
+    /// `{org}`.
+    operator_email_subject,
+    /// `{org}`.
+    operator_email_body,
+    operator_email_button,
+    operator_email_expiry,
+    dev_mail_title,
+    dev_mail_heading,
+    /// `{dir}`: where the files are.
+    dev_mail_intro,
+    dev_mail_caption,
+    dev_mail_empty,
+    column_received,
+    column_to,
+    column_subject,
+    dev_mail_cc,
+    dev_mail_text_heading,
+    dev_mail_html_heading,
+    dev_mail_open_html,
+    dev_mail_no_html,
+    dev_mail_back,
+    dev_mail_forbidden,
+    dev_mail_not_found,
+    /// `{invitee}`.
+    email_new_link_subject,
+    /// `{invitee}`, `{org}`, `{email}`, `{date}`.
+    email_new_link_body,
+    no_flow_heading,
+    no_flow_body,
+    too_many_title,
+    email_code_subject_sign_in,
+    email_code_subject_verify,
+    email_code_subject_reset,
+    email_code_intro_sign_in,
+    email_code_intro_verify,
+    email_code_intro_reset,
+    email_code_body,
+    email_automatic_subject,
+    email_automatic_intro,
+    email_automatic_privacy,
+    email_automatic_terms,
+    email_automatic_footer,
+    /// `{org}`.
+    email_moved_subject,
+    /// `{org}`, `{email}` (the new address).
+    email_moved_body,
+    email_direct_subject,
+    email_direct_intro,
+    email_direct_button,
+    email_direct_footer,
+    too_large_title,
+    /// `{limit}`: the size limit, e.g. `2 MiB`.
+    too_large_message,
+    /// 431: a request's headers past their limit; `{limit}`.
+    headers_too_large_message,
+    /// 503: the database cannot be reached for now.
+    unavailable_title,
+    /// 503: what to do; nothing was lost.
+    unavailable_message,
+    }
 }
 
 #[cfg(test)]
@@ -778,8 +851,13 @@ mod tests {
 
     #[test]
     fn every_string_is_translated_with_the_same_placeholders() {
-        let en = Locale::En.strings().all();
-        let ko = Locale::Ko.strings().all();
+        let bundles = |l: Locale| {
+            let mut all = l.strings().own();
+            all.extend(l.dashboard_strings().own());
+            all.extend(l.server_strings().own());
+            all
+        };
+        let (en, ko) = (bundles(Locale::En), bundles(Locale::Ko));
         for ((key, e), (_, k)) in en.iter().zip(ko.iter()) {
             assert!(!e.trim().is_empty(), "English `{key}` is empty");
             assert!(!k.trim().is_empty(), "Korean `{key}` is empty");

@@ -10,12 +10,12 @@ use crate::api::operators::setup_link_state;
 use crate::branding::Branding;
 use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::Strings;
+use crate::i18n::DashboardStrings;
 use crate::model::operator::SetupLink;
 use crate::pages::not_found::NotFound;
 
 /// The message for the `error` the form came back with.
-fn error_text(s: &'static Strings, error: &str) -> Option<&'static str> {
+fn error_text(s: &'static DashboardStrings, error: &str) -> Option<&'static str> {
     Some(match error {
         "email-empty" => s.error_email_required,
         "email-long" => s.error_email_too_long,
@@ -32,7 +32,7 @@ fn error_text(s: &'static Strings, error: &str) -> Option<&'static str> {
 #[component]
 pub fn Setup() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let org = use_context::<Branding>().unwrap_or_default().org_name;
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();

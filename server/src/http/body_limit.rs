@@ -96,7 +96,7 @@ fn too_large(request: &Request, status: StatusCode, limit: usize) -> Response {
         let message = format!("{what} larger than {size}, the most this API accepts.");
         return GraphError::new(status, code, message).into_response();
     }
-    let s = Locale::of_request(request.headers()).strings();
+    let s = Locale::of_request(request.headers()).server_strings();
     let message = if headers {
         s.headers_too_large_message
     } else {

@@ -264,7 +264,7 @@ pub async fn federated_callback(
 
 /// The callback without a flow: nothing to do but start again from the link.
 fn no_flow_page(locale: Locale) -> Response {
-    let s = locale.strings();
+    let s = locale.server_strings();
     let page = format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title></head><body><main><h1>{}</h1><p>{}</p></main></body></html>",
         locale.code(),
@@ -407,7 +407,7 @@ pub async fn submit_company(
             Redirect::to(&Stage::Company.path(&ticket)).into_response()
         }
         Ok(CompanyOutcome::Invalid(problems)) => {
-            let s = client.locale.strings();
+            let s = client.locale.server_strings();
             let errors: serde_json::Map<String, serde_json::Value> = problems
                 .into_iter()
                 .map(|(field, problem)| {

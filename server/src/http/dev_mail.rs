@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use app::fill;
-use app::i18n::{Locale, Strings};
+use app::i18n::{Locale, ServerStrings};
 use app::model::operator::CurrentOperator;
 use axum::extract::{Path, Request};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -58,8 +58,8 @@ async fn only_admins_or_this_machine(request: Request, next: Next) -> Response {
     )
 }
 
-fn strings(headers: &HeaderMap) -> &'static Strings {
-    Locale::of_request(headers).strings()
+fn strings(headers: &HeaderMap) -> &'static ServerStrings {
+    Locale::of_request(headers).server_strings()
 }
 
 /// A page of the mailbox, in the site's style; nothing in it runs.

@@ -22,7 +22,7 @@ pub async fn explain(request: Request, next: Next) -> Response {
     if response.status() != StatusCode::SERVICE_UNAVAILABLE {
         return response;
     }
-    let s = Locale::of_request(&headers).strings();
+    let s = Locale::of_request(&headers).server_strings();
     let mut page = short_page(
         &headers,
         StatusCode::SERVICE_UNAVAILABLE,

@@ -54,7 +54,7 @@ pub fn busy() -> Response {
 
 /// 429 with a short page in the visitor's language and a way `back`.
 pub fn too_many(headers: &HeaderMap, back: &str) -> Response {
-    let s = Locale::of_request(headers).strings();
+    let s = Locale::of_request(headers).server_strings();
     let mut page = short_page(
         headers,
         StatusCode::TOO_MANY_REQUESTS,

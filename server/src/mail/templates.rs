@@ -28,7 +28,7 @@ pub struct InvitationEmail<'a> {
 }
 
 pub fn invitation(e: &InvitationEmail<'_>) -> OutgoingEmail {
-    let s = e.locale.strings();
+    let s = e.locale.server_strings();
     let subject = fill!(
         s,
         email_invite_subject,

@@ -79,7 +79,7 @@ pub async fn add_operator(
 }
 
 fn set_password_email(locale: Locale, to: &str, org: &str, link: &str) -> OutgoingEmail {
-    let s = locale.strings();
+    let s = locale.server_strings();
     let subject = fill!(s, operator_email_subject, org = org);
     let body = fill!(s, operator_email_body, org = org);
     let text = format!("{body}\n\n{link}\n\n{}\n", s.operator_email_expiry);

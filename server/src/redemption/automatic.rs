@@ -59,7 +59,7 @@ fn notification(
     to: &str,
     terms: Option<&terms_version::Model>,
 ) -> OutgoingEmail {
-    let s = ctx.locale.strings();
+    let s = ctx.locale.server_strings();
     let subject = fill!(s, email_automatic_subject, org = org.name);
     let intro = fill!(s, email_automatic_intro, org = org.name);
     let footer = fill!(s, email_automatic_footer, org = org.name);

@@ -191,7 +191,7 @@ pub async fn request_link(
 
 /// The email with the link to continue, in the page's language.
 fn link_email(locale: Locale, org: &str, to: &str, url: &str) -> OutgoingEmail {
-    let s = locale.strings();
+    let s = locale.server_strings();
     let subject = fill!(s, email_direct_subject, org = org);
     let intro = fill!(s, email_direct_intro, org = org);
     let html = crate::html!(

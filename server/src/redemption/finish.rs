@@ -223,7 +223,7 @@ struct MovedEmail<'a> {
 
 impl MovedEmail<'_> {
     fn render(&self) -> OutgoingEmail {
-        let s = self.locale.strings();
+        let s = self.locale.server_strings();
         let subject = fill!(s, email_moved_subject, org = self.org);
         let body = fill!(s, email_moved_body, org = self.org, email = self.new_email);
         let footer = fill!(s, email_automatic_footer, org = self.org);

@@ -247,7 +247,7 @@ struct NewLinkNote<'a> {
 
 impl NewLinkNote<'_> {
     fn render(&self) -> OutgoingEmail {
-        let s = self.locale.strings();
+        let s = self.locale.server_strings();
         let subject = fill!(s, email_new_link_subject, invitee = self.invitee);
         let body = fill!(
             s,

@@ -459,7 +459,7 @@ struct CodeEmail<'a> {
 
 impl CodeEmail<'_> {
     fn render(&self) -> OutgoingEmail {
-        let s = self.locale.strings();
+        let s = self.locale.server_strings();
         let (subject, intro) = match self.purpose {
             Purpose::SignIn => (s.email_code_subject_sign_in, s.email_code_intro_sign_in),
             Purpose::VerifyEmail => (s.email_code_subject_verify, s.email_code_intro_verify),

@@ -6,6 +6,7 @@ mod access;
 mod api;
 mod architecture;
 mod bulk_import;
+mod bundle;
 mod codes;
 mod crash;
 mod dev_mail;

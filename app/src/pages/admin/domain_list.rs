@@ -8,11 +8,11 @@ use leptos::prelude::*;
 use crate::api::settings::{load_domains, SaveDomains};
 use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::Strings;
+use crate::i18n::DashboardStrings;
 use crate::model::domains::{DomainKind, DomainsOutcome};
 
 /// The heading, intro, label, hint, button and "saved" of a list.
-fn texts(s: &'static Strings, kind: DomainKind) -> [&'static str; 6] {
+fn texts(s: &'static DashboardStrings, kind: DomainKind) -> [&'static str; 6] {
     match kind {
         DomainKind::Own => [
             s.own_domains_heading,
@@ -36,7 +36,7 @@ fn texts(s: &'static Strings, kind: DomainKind) -> [&'static str; 6] {
 #[component]
 pub fn DomainList(kind: DomainKind, csrf: Option<String>) -> impl IntoView {
     let locale = use_locale();
-    let text = move |i: usize| texts(locale.get().strings(), kind)[i];
+    let text = move |i: usize| texts(locale.get().dashboard_strings(), kind)[i];
     let id = match kind {
         DomainKind::Own => "own-domains",
         DomainKind::Trusted => "trusted-domains",
@@ -44,7 +44,7 @@ pub fn DomainList(kind: DomainKind, csrf: Option<String>) -> impl IntoView {
     let save = ServerAction::<SaveDomains>::new();
     let domains = Resource::new(move || save.version().get(), move |_| load_domains(kind));
     let outcome = move || {
-        let s = locale.get().strings();
+        let s = locale.get().dashboard_strings();
         save.value().get().map(|result| {
             let (alert, message) = match result {
                 Ok(DomainsOutcome::Saved) => (false, text(5).to_owned()),
@@ -69,7 +69,7 @@ pub fn DomainList(kind: DomainKind, csrf: Option<String>) -> impl IntoView {
         <h2 id=format!("{id}-heading")>{move || text(0)}</h2>
         <p>{move || text(1)}</p>
         {outcome}
-        <Suspense fallback=move || view! { <p>{move || locale.get().strings().loading}</p> }>
+        <Suspense fallback=move || view! { <p>{move || locale.get().dashboard_strings().loading}</p> }>
             {move || {
                 let csrf = csrf.clone();
                 Suspend::new(async move {

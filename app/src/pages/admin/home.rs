@@ -13,7 +13,7 @@ use crate::i18n::use_locale;
 #[component]
 pub fn AdminHome() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let org = use_context::<Branding>().unwrap_or_default().org_name;
     let operator = Resource::new(|| (), |_| signed_in_operator());
 

@@ -14,11 +14,11 @@ use crate::api::operator::signed_in_operator;
 use crate::components::admin_nav::AdminNav;
 use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::{problem_message, Strings};
+use crate::i18n::{problem_message, DashboardStrings};
 use crate::model::bulk::{ConfirmOutcome, ImportRowView, ImportStatus, ImportView, Verdict};
 use crate::pages::admin::import_upload::import_status_name;
 
-pub fn verdict_name(s: &'static Strings, verdict: Verdict) -> &'static str {
+pub fn verdict_name(s: &'static DashboardStrings, verdict: Verdict) -> &'static str {
     match verdict {
         Verdict::Valid => s.verdict_valid,
         Verdict::Invalid => s.verdict_invalid,
@@ -35,7 +35,7 @@ fn in_progress(view: &ImportView) -> bool {
     )
 }
 
-fn row_view(s: &'static Strings, row: ImportRowView) -> impl IntoView {
+fn row_view(s: &'static DashboardStrings, row: ImportRowView) -> impl IntoView {
     let problems = row
         .problems
         .iter()
@@ -63,7 +63,7 @@ fn row_view(s: &'static Strings, row: ImportRowView) -> impl IntoView {
 #[component]
 pub fn ImportDetail() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let id = move || use_params_map().read().get("id").unwrap_or_default();
     let after = move || {
         use_query_map()
@@ -137,7 +137,7 @@ pub fn ImportDetail() -> impl IntoView {
 }
 
 fn render_import(
-    s: &'static Strings,
+    s: &'static DashboardStrings,
     v: ImportView,
     csrf: String,
     confirm: ServerAction<ConfirmImport>,

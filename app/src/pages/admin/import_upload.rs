@@ -10,10 +10,10 @@ use crate::api::operator::signed_in_operator;
 use crate::components::admin_nav::AdminNav;
 use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::Strings;
+use crate::i18n::DashboardStrings;
 use crate::model::bulk::{FileProblem, ImportStatus, COLUMNS};
 
-pub fn import_status_name(s: &'static Strings, status: ImportStatus) -> &'static str {
+pub fn import_status_name(s: &'static DashboardStrings, status: ImportStatus) -> &'static str {
     match status {
         ImportStatus::Preview => s.import_status_preview,
         ImportStatus::Queued => s.import_status_queued,
@@ -22,7 +22,7 @@ pub fn import_status_name(s: &'static Strings, status: ImportStatus) -> &'static
     }
 }
 
-fn file_problem_message(s: &'static Strings, problem: &FileProblem) -> String {
+fn file_problem_message(s: &'static DashboardStrings, problem: &FileProblem) -> String {
     let columns = COLUMNS.join(", ");
     match problem {
         FileProblem::TooLarge => s.file_too_large.to_owned(),
@@ -42,7 +42,7 @@ fn file_problem_message(s: &'static Strings, problem: &FileProblem) -> String {
 #[component]
 pub fn ImportUpload() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let query = use_query_map();
     let problem = move || {
         let q = query.read();

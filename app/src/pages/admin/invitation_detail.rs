@@ -13,13 +13,13 @@ use crate::components::admin_nav::AdminNav;
 use crate::components::copy_button::CopyButton;
 use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::Strings;
+use crate::i18n::DashboardStrings;
 use crate::model::invitation::{InvitationActionOutcome, InvitationStatus};
 use crate::model::operator::CurrentOperator;
 use crate::pages::admin::invitations::status_name;
 use crate::pages::admin::operators::access_notice;
 
-fn event_name(s: &'static Strings, action: &str) -> &'static str {
+fn event_name(s: &'static DashboardStrings, action: &str) -> &'static str {
     match action {
         "invitation.created" => s.event_created,
         "invitation.resent" => s.event_resent,
@@ -32,7 +32,7 @@ fn event_name(s: &'static Strings, action: &str) -> &'static str {
 #[component]
 pub fn InvitationDetailPage() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let id = move || use_params_map().read().get("id").unwrap_or_default();
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();

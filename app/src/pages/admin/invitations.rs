@@ -12,12 +12,12 @@ use crate::components::admin_nav::AdminNav;
 use crate::components::error_notice::ErrorNotice;
 use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::Strings;
+use crate::i18n::DashboardStrings;
 use crate::model::invitation::{InvitationRow, InvitationStatus};
 use crate::query::encode;
 
 /// The translated name of a status.
-pub fn status_name(s: &'static Strings, status: InvitationStatus) -> &'static str {
+pub fn status_name(s: &'static DashboardStrings, status: InvitationStatus) -> &'static str {
     match status {
         InvitationStatus::PendingAcceptance => s.status_pending,
         InvitationStatus::Accepted => s.status_accepted,
@@ -51,7 +51,7 @@ fn list_href(
 #[component]
 pub fn AdminInvitations() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let org = use_context::<Branding>().unwrap_or_default().org_name;
     let query = use_query_map();
     let status = move || {

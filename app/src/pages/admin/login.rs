@@ -12,7 +12,7 @@ use crate::i18n::use_locale;
 #[component]
 pub fn AdminLogin() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let org = use_context::<Branding>().unwrap_or_default().org_name;
     let query = use_query_map();
     let notice = move || {

@@ -13,19 +13,19 @@ use crate::components::company_fields::{company_input, CompanyInput};
 use crate::components::copy_button::CopyButton;
 use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::{Locale, Strings};
+use crate::i18n::{DashboardStrings, Locale};
 use crate::model::company::{check_field, CompanyField, Completeness};
 use crate::model::email::{normalize_email, EmailProblem};
 use crate::model::invitation::{self as rules, NewInvitationOutcome, MESSAGE_MAX_CHARS};
 
-fn email_error(s: &'static Strings, raw: &str) -> Option<&'static str> {
+fn email_error(s: &'static DashboardStrings, raw: &str) -> Option<&'static str> {
     normalize_email(raw)
         .err()
         .map(|problem| email_problem_text(s, problem))
 }
 
 /// What is wrong with an address, in the reader's language.
-pub fn email_problem_text(s: &'static Strings, problem: EmailProblem) -> &'static str {
+pub fn email_problem_text(s: &'static DashboardStrings, problem: EmailProblem) -> &'static str {
     match problem {
         EmailProblem::Empty => s.error_email_required,
         EmailProblem::TooLong => s.error_email_too_long,
@@ -37,7 +37,7 @@ pub fn email_problem_text(s: &'static Strings, problem: EmailProblem) -> &'stati
 #[component]
 pub fn NewInvitation() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let org = use_context::<Branding>().unwrap_or_default().org_name;
     let operator = Resource::new(|| (), |_| signed_in_operator());
     let action = ServerAction::<CreateInvitation>::new();

@@ -15,7 +15,7 @@ use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
 use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::Strings;
+use crate::i18n::DashboardStrings;
 use crate::model::email::normalize_email;
 use crate::model::operator::{
     AccessOutcome, AddOperatorOutcome, ContactOutcome, CurrentOperator, Role,
@@ -23,7 +23,10 @@ use crate::model::operator::{
 use crate::pages::admin::new_invitation::email_problem_text;
 
 /// What an admin's action on someone's access came to, as a notice.
-pub fn access_notice(s: &'static Strings, result: Result<AccessOutcome, ApiError>) -> AnyView {
+pub fn access_notice(
+    s: &'static DashboardStrings,
+    result: Result<AccessOutcome, ApiError>,
+) -> AnyView {
     let Ok(outcome) = result else {
         return view! { <p class="notice alert" role="alert">{s.error_try_again}</p> }.into_any();
     };
@@ -49,7 +52,7 @@ pub fn access_notice(s: &'static Strings, result: Result<AccessOutcome, ApiError
 #[component]
 pub fn AdminOperators() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let org = use_context::<Branding>().unwrap_or_default().org_name;
     let add = ServerAction::<AddOperator>::new();
     let remove = ServerAction::<RemoveOperator>::new();
@@ -250,7 +253,7 @@ pub fn AdminOperators() -> impl IntoView {
 #[component]
 fn ContactAddress() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let save = ServerAction::<SaveContactAddress>::new();
     let me = Resource::new(|| (), |_| signed_in_operator());
     let rows = Resource::new(|| (), |_| list_operators());

@@ -10,7 +10,7 @@ use crate::model::journey::{PrivacyOutcome, PrivacyProblem};
 #[component]
 pub fn PrivacyStatement(csrf: Option<String>) -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let save = ServerAction::<SavePrivacy>::new();
     let current = Resource::new(move || save.version().get(), |_| load_privacy());
     let outcome = move || {

@@ -11,11 +11,11 @@ use crate::api::providers::{load_providers, AddProvider, RemoveProvider};
 use crate::components::admin_nav::AdminNav;
 use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::Strings;
+use crate::i18n::DashboardStrings;
 use crate::model::operator::CurrentOperator;
 use crate::model::providers::{ProviderKind, ProviderOutcome, ProviderProblem, ProviderRow};
 
-pub fn kind_name(s: &Strings, kind: ProviderKind) -> &'static str {
+pub fn kind_name(s: &DashboardStrings, kind: ProviderKind) -> &'static str {
     match kind {
         ProviderKind::Oidc => s.provider_kind_oidc,
         ProviderKind::Google => s.provider_kind_google,
@@ -23,7 +23,7 @@ pub fn kind_name(s: &Strings, kind: ProviderKind) -> &'static str {
     }
 }
 
-fn problem_text(s: &Strings, problem: &ProviderProblem) -> String {
+fn problem_text(s: &DashboardStrings, problem: &ProviderProblem) -> String {
     match problem {
         ProviderProblem::Kind => s.provider_problem_kind.to_owned(),
         ProviderProblem::NameMissing => s.provider_problem_name.to_owned(),
@@ -45,7 +45,7 @@ fn problem_text(s: &Strings, problem: &ProviderProblem) -> String {
 #[component]
 pub fn AdminProviders() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let add = ServerAction::<AddProvider>::new();
     let remove = ServerAction::<RemoveProvider>::new();
     let view_data = Resource::new(
@@ -131,7 +131,7 @@ fn ProviderList(
     remove: ServerAction<RemoveProvider>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     if rows.is_empty() {
         return view! { <p>{move || t().providers_empty}</p> }.into_any();
     }
@@ -176,7 +176,7 @@ fn ProviderList(
 #[component]
 fn AddProviderForm(csrf: String, add: ServerAction<AddProvider>) -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let issuer = RwSignal::new(String::new());
     // Once a provider is added the form starts empty again: no secret stays
     // in the page, and nothing carries over to the next provider.

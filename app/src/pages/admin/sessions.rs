@@ -16,7 +16,7 @@ use crate::pages::admin::operators::access_notice;
 #[component]
 pub fn AdminSessions() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let end_own = ServerAction::<EndOwnSessions>::new();
     let end_every = ServerAction::<EndEverySession>::new();
     let sessions = Resource::new(
@@ -120,7 +120,7 @@ pub fn AdminSessions() -> impl IntoView {
 #[component]
 fn SessionTable(rows: Vec<SessionRow>) -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     view! {
         <div class="table-scroll" role="region" aria-labelledby="sessions-caption" tabindex="0">
             <table>

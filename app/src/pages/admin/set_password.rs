@@ -11,7 +11,7 @@ use crate::i18n::use_locale;
 #[component]
 pub fn SetPassword() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let error = move || query.read().get("error");

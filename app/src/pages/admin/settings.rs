@@ -11,7 +11,7 @@ use crate::api::settings::{load_sign_in_settings, SaveSignInSettings};
 use crate::components::admin_nav::AdminNav;
 use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::Strings;
+use crate::i18n::DashboardStrings;
 use crate::model::discovery::{
     parse_order, Method, OrderProblem, SettingsOutcome, SignInSettings, SignInSettingsForm,
 };
@@ -20,7 +20,7 @@ use crate::pages::admin::domain_list::DomainList;
 use crate::pages::admin::privacy::PrivacyStatement;
 use crate::pages::admin::welcome_links::WelcomeLinks;
 
-pub fn method_name(s: &Strings, method: Method) -> &'static str {
+pub fn method_name(s: &DashboardStrings, method: Method) -> &'static str {
     match method {
         Method::ExistingAccount => s.method_existing_account,
         Method::OrganizationIdp => s.method_organization_idp,
@@ -31,7 +31,7 @@ pub fn method_name(s: &Strings, method: Method) -> &'static str {
     }
 }
 
-fn problem_text(s: &Strings, problem: &OrderProblem) -> String {
+fn problem_text(s: &DashboardStrings, problem: &OrderProblem) -> String {
     match problem {
         OrderProblem::Repeated(m) => fill!(s, order_repeated, method = method_name(s, *m)),
         OrderProblem::Missing(m) => fill!(s, order_missing, method = method_name(s, *m)),
@@ -42,7 +42,7 @@ fn problem_text(s: &Strings, problem: &OrderProblem) -> String {
 #[component]
 pub fn AdminSettings() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let save = ServerAction::<SaveSignInSettings>::new();
     let settings = Resource::new(move || save.version().get(), |_| load_sign_in_settings());
     let me = Resource::new(|| (), |_| signed_in_operator());
@@ -107,7 +107,7 @@ pub fn AdminSettings() -> impl IntoView {
 fn SettingsSummary(current: SignInSettings) -> impl IntoView {
     let locale = use_locale();
     move || {
-        let s = locale.get().strings();
+        let s = locale.get().dashboard_strings();
         let passcode = if current.passcode_enabled {
             s.yes
         } else {
@@ -130,7 +130,7 @@ fn SettingsForm(
     save: ServerAction<SaveSignInSettings>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let places: Vec<RwSignal<String>> = current
         .order
         .iter()

@@ -16,7 +16,7 @@ use crate::model::terms::{terms_problem, TermsOutcome, TERMS_MAX_CHARS};
 #[component]
 pub fn AdminTerms() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let publish = ServerAction::<PublishTerms>::new();
     let terms = Resource::new(move || publish.version().get(), |_| load_terms());
     let me = Resource::new(|| (), |_| signed_in_operator());
@@ -92,7 +92,7 @@ pub fn AdminTerms() -> impl IntoView {
 #[component]
 fn PublishForm(csrf: String, draft: String, publish: ServerAction<PublishTerms>) -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let text = RwSignal::new(draft.clone());
     let problem = Memo::new(move |_| terms_problem(&text.get()));
     view! {

@@ -13,7 +13,7 @@ use crate::model::operator::TokenOutcome;
 #[component]
 pub fn AdminTokens() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
     let tokens = Resource::new(

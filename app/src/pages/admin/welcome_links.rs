@@ -5,10 +5,10 @@ use leptos::prelude::*;
 
 use crate::api::settings::{load_welcome_links, SaveWelcomeLinks};
 use crate::i18n::use_locale;
-use crate::i18n::{fill, Strings};
+use crate::i18n::{fill, DashboardStrings};
 use crate::model::journey::{LinkProblem, LinksOutcome};
 
-fn problem_text(s: &Strings, line: usize, problem: LinkProblem) -> String {
+fn problem_text(s: &DashboardStrings, line: usize, problem: LinkProblem) -> String {
     let text = match problem {
         LinkProblem::Shape => s.links_problem_shape,
         LinkProblem::LabelLength => s.links_problem_label,
@@ -21,7 +21,7 @@ fn problem_text(s: &Strings, line: usize, problem: LinkProblem) -> String {
 #[component]
 pub fn WelcomeLinks(csrf: Option<String>) -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.get().strings();
+    let t = move || locale.get().dashboard_strings();
     let save = ServerAction::<SaveWelcomeLinks>::new();
     let links = Resource::new(move || save.version().get(), |_| load_welcome_links());
     let outcome = move || {

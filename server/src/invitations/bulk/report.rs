@@ -141,7 +141,7 @@ pub async fn result_csv(
         .order_by_asc(bulk_import_row::Column::RowNumber)
         .all(conn)
         .await?;
-    let strings = locale.strings();
+    let strings = locale.server_strings();
     let mut out = SpreadsheetCsv::default();
     let header = [
         "row",
