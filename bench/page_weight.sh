@@ -3,7 +3,8 @@
 # page loads, as the release build serves it, walking a passcode invitee from
 # the link to the welcome page. Every page loads its HTML and one CSS file;
 # only the pages with live checks (the sign-in step, the company step) also
-# load the JavaScript and wasm bundle, which a browser then keeps.
+# load a JavaScript and wasm bundle, which a browser then keeps: the
+# customer's (`customer`), without the dashboard's (`lobby`).
 # Usage: bench/page_weight.sh
 source "$(dirname "$0")/../scripts/common.sh"
 scripts/build.sh release >/dev/null
@@ -30,18 +31,24 @@ jar="$dir/cookies"
 gz() { curl -sf -b "$jar" -c "$jar" "$1" | gzip -9 | wc -c; }
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 post() { curl -sf -o /dev/null -b "$jar" -c "$jar" -H "origin: $base" "$base$1" "${@:2}"; }
-css=$(gz "$base/pkg/lobby.css"); js=$(gz "$base/pkg/lobby.js"); wasm=$(gz "$base/pkg/lobby.wasm")
-printf '%-34s %s\n' "lobby.css (every page)" "$(kib "$css")" "lobby.js (pages with live checks)" "$(kib "$js")" \
-  "lobby.wasm (pages with live checks)" "$(kib "$wasm")"
+css=$(gz "$base/pkg/lobby.css")
+declare -A bundle_size
+for name in customer lobby; do
+  js=$(gz "$base/pkg/$name.js"); wasm=$(gz "$base/pkg/$name.wasm")
+  bundle_size[$name]=$((js + wasm))
+  printf '%-34s %s\n' "$name.js" "$(kib "$js")" "$name.wasm" "$(kib "$wasm")"
+done
+printf '%-34s %s\n' "lobby.css (every page)" "$(kib "$css")"
 # Each page as the invitee meets it, opened as the first page of a visit:
 # its HTML, the stylesheet, and the bundle if the page loads it.
-flow=0 bundled=0
+flow=0 bundled=""
 weigh() {
   local page="$1" html body
   body="$(curl -sf -b "$jar" -c "$jar" "$base$page")"
   html=$(printf '%s' "$body" | gzip -9 | wc -c)
-  local total=$((html + css)) bundle="no bundle"
-  if grep -q '/pkg/lobby.wasm' <<<"$body"; then total=$((total + js + wasm)); bundle="with the bundle"; bundled=1; fi
+  local total=$((html + css)) bundle="no bundle" name
+  name="$(grep -oE '/pkg/[a-z]+\.wasm' <<<"$body" | head -1 | sed 's|/pkg/||; s|\.wasm||')"
+  if [ -n "$name" ]; then total=$((total + bundle_size[$name])); bundle="with the $name bundle"; bundled="$name"; fi
   flow=$((flow + html))
   printf '%-34s HTML %s, first load %s (%s)\n' "${page/$ticket/<ticket>}" "$(kib "$html")" "$(kib "$total")" "$bundle"
 }
@@ -56,7 +63,8 @@ post "/invite/$ticket/consent" --data "decision=accept&privacy_version=1&terms_v
 weigh "/invite/$ticket/company"
 post "/invite/$ticket/company" --data "legal_name=Weight+AG&street=Hauptstrasse+5&postal_code=10115&city=Berlin&country=DE&tax_id=&phone=&website="
 weigh "/invite/$ticket/continue"
-echo "the whole passcode journey, link to welcome page, each file fetched once: $(kib $((flow + css + bundled * (js + wasm))))"
+echo "the whole passcode journey, link to welcome page, each file fetched once: $(kib $((flow + css + ${bundle_size[$bundled]:-0})))"
 weigh "/signin"
 weigh "/"
+weigh "/admin/login"
 echo "target: first page load (the invitation's page) <= 150 KiB gzip"

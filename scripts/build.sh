@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the browser bundle into target/site/pkg and the `lobby` binary.
+# Builds the browser bundles into target/site/pkg and the `lobby` binary.
 # Usage: scripts/build.sh [debug|release] [site]
 # With `site`, only the browser bundle: `make test` reuses the debug binary
 # its `cargo test` built (a separate `cargo build` would compile the server
@@ -13,22 +13,28 @@ ensure_wasm_bindgen
 
 pkg="$SITE_ROOT/pkg"
 mkdir -p "$pkg"
-if [ "$profile" = release ]; then
-  ensure_node_packages # for binaryen's wasm-opt (Debian's wasm-opt breaks hydration)
-  say "building the wasm client (wasm-release)"
-  cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release
-  wasm_dir="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release"
-else
-  say "building the wasm client (debug)"
-  cargo build -p frontend --lib --target wasm32-unknown-unknown
-  wasm_dir="$CARGO_TARGET_DIR/wasm32-unknown-unknown/debug"
-fi
-wasm-bindgen --target web --out-name lobby --out-dir "$pkg" "$wasm_dir/frontend.wasm"
-mv "$pkg/lobby_bg.wasm" "$pkg/lobby.wasm"
-if [ "$profile" = release ]; then
-  say "optimizing the wasm (wasm-opt -Oz)"
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$pkg/lobby.wasm" -o "$pkg/lobby.wasm"
-fi
+[ "$profile" = release ] && ensure_node_packages # for binaryen's wasm-opt (Debian's wasm-opt breaks hydration)
+# Two bundles from the one frontend crate: `lobby`, the whole app (the
+# dashboard's pages), and `customer`, the customer's pages only.
+for bundle in lobby customer; do
+  features=()
+  [ "$bundle" = customer ] && features=(--features customer)
+  if [ "$profile" = release ]; then
+    say "building the $bundle bundle (wasm-release)"
+    cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release "${features[@]}"
+    wasm_dir="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release"
+  else
+    say "building the $bundle bundle (debug)"
+    cargo build -p frontend --lib --target wasm32-unknown-unknown "${features[@]}"
+    wasm_dir="$CARGO_TARGET_DIR/wasm32-unknown-unknown/debug"
+  fi
+  wasm-bindgen --target web --out-name "$bundle" --out-dir "$pkg" "$wasm_dir/frontend.wasm"
+  mv "$pkg/${bundle}_bg.wasm" "$pkg/$bundle.wasm"
+  if [ "$profile" = release ]; then
+    say "optimizing the $bundle bundle (wasm-opt -Oz)"
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$pkg/$bundle.wasm" -o "$pkg/$bundle.wasm"
+  fi
+done
 cp style/main.css "$pkg/lobby.css"
 cp style/favicon.svg "$pkg/favicon.svg"
 

@@ -14,6 +14,6 @@ mod router;
 #[cfg(feature = "ssr")]
 mod shell;
 
-pub use router::App;
+pub use router::{App, CustomerApp};
 #[cfg(feature = "ssr")]
 pub use shell::shell;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
 use leptos_router::{
     components::{Route, Router, Routes},
-    ParamSegment, SsrMode, StaticSegment,
+    MatchNestedRoutes, ParamSegment, SsrMode, StaticSegment,
 };
 
 use crate::branding::Branding;
@@ -27,8 +27,37 @@ use crate::pages::invite::start::InvitationStart;
 use crate::pages::setup::Setup;
 use crate::pages::{home::HomePage, not_found::NotFound};
 
+/// The whole app, as the server renders every page and the dashboard's
+/// bundle hydrates it.
 #[component]
 pub fn App() -> impl IntoView {
+    view! {
+        <Frame>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <CustomerRoutes/>
+                <DashboardRoutes/>
+            </Routes>
+        </Frame>
+    }
+}
+
+/// The customer's pages only, as the customer's bundle hydrates them: the
+/// same markup as [`App`] for these paths, without the dashboard's code.
+/// A link to any other page loads it from the server.
+#[component]
+pub fn CustomerApp() -> impl IntoView {
+    view! {
+        <Frame>
+            <Routes fallback=LoadFromServer>
+                <CustomerRoutes/>
+            </Routes>
+        </Frame>
+    }
+}
+
+/// The header, the language switcher and the footer around every page.
+#[component]
+fn Frame(children: ChildrenFn) -> impl IntoView {
     provide_meta_context();
     let branding = Branding::current();
     let locale = RwSignal::new(initial_locale());
@@ -49,81 +78,107 @@ pub fn App() -> impl IntoView {
                 <LanguageSwitcher/>
             </header>
             <main id="main" tabindex="-1">
-                <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=StaticSegment("") view=HomePage/>
-                    // Pages without the browser bundle render whole before sending.
-                    <Route path=StaticSegment("signin") view=CommonSignIn ssr=SsrMode::Async/>
-                    <Route
-                        path=(StaticSegment("t"), ParamSegment("slug"), StaticSegment("signin"))
-                        view=OrganizationSignIn
-                        ssr=SsrMode::Async
-                    />
-                    // The invitee's link: complete (and its status set) before sending.
-                    <Route
-                        path=(StaticSegment("invite"), ParamSegment("ticket"))
-                        view=InvitationLanding
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("start"))
-                        view=InvitationStart
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("consent"))
-                        view=InvitationConsent
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("company"))
-                        view=InvitationCompany
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("continue"))
-                        view=InvitationSignedIn
-                        ssr=SsrMode::Async
-                    />
-                    // Fully rendered before sending, so the data is there without JavaScript.
-                    <Route path=StaticSegment("admin") view=AdminHome ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("login")) view=AdminLogin/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("operators")) view=AdminOperators ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("tokens")) view=AdminTokens ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("sessions")) view=AdminSessions ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettings ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("providers")) view=AdminProviders ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("terms")) view=AdminTerms ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("set-password")) view=SetPassword ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("setup") view=Setup ssr=SsrMode::Async/>
-                    <Route
-                        path=(StaticSegment("admin"), StaticSegment("invitations"))
-                        view=AdminInvitations
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("admin"), StaticSegment("invitations"), StaticSegment("new"))
-                        view=NewInvitation
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("admin"), StaticSegment("invitations"), StaticSegment("import"))
-                        view=ImportUpload
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("admin"), StaticSegment("imports"), ParamSegment("id"))
-                        view=ImportDetail
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("admin"), StaticSegment("invitations"), ParamSegment("id"))
-                        view=InvitationDetailPage
-                        ssr=SsrMode::Async
-                    />
-                </Routes>
+                {children()}
             </main>
             <footer class="site-footer">{footer}</footer>
         </Router>
+    }
+}
+
+#[component(transparent)]
+fn CustomerRoutes() -> impl MatchNestedRoutes + Clone {
+    view! {
+        <Route path=StaticSegment("") view=HomePage/>
+        // Pages without the browser bundle render whole before sending.
+        <Route path=StaticSegment("signin") view=CommonSignIn ssr=SsrMode::Async/>
+        <Route
+            path=(StaticSegment("t"), ParamSegment("slug"), StaticSegment("signin"))
+            view=OrganizationSignIn
+            ssr=SsrMode::Async
+        />
+        // The invitee's link: complete (and its status set) before sending.
+        <Route
+            path=(StaticSegment("invite"), ParamSegment("ticket"))
+            view=InvitationLanding
+            ssr=SsrMode::Async
+        />
+        <Route
+            path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("start"))
+            view=InvitationStart
+            ssr=SsrMode::Async
+        />
+        <Route
+            path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("consent"))
+            view=InvitationConsent
+            ssr=SsrMode::Async
+        />
+        <Route
+            path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("company"))
+            view=InvitationCompany
+            ssr=SsrMode::Async
+        />
+        <Route
+            path=(StaticSegment("invite"), ParamSegment("ticket"), StaticSegment("continue"))
+            view=InvitationSignedIn
+            ssr=SsrMode::Async
+        />
+    }
+    .into_inner()
+}
+
+#[component(transparent)]
+fn DashboardRoutes() -> impl MatchNestedRoutes + Clone {
+    view! {
+        // Fully rendered before sending, so the data is there without JavaScript.
+        <Route path=StaticSegment("admin") view=AdminHome ssr=SsrMode::Async/>
+        <Route path=(StaticSegment("admin"), StaticSegment("login")) view=AdminLogin/>
+        <Route path=(StaticSegment("admin"), StaticSegment("operators")) view=AdminOperators ssr=SsrMode::Async/>
+        <Route path=(StaticSegment("admin"), StaticSegment("tokens")) view=AdminTokens ssr=SsrMode::Async/>
+        <Route path=(StaticSegment("admin"), StaticSegment("sessions")) view=AdminSessions ssr=SsrMode::Async/>
+        <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettings ssr=SsrMode::Async/>
+        <Route path=(StaticSegment("admin"), StaticSegment("providers")) view=AdminProviders ssr=SsrMode::Async/>
+        <Route path=(StaticSegment("admin"), StaticSegment("terms")) view=AdminTerms ssr=SsrMode::Async/>
+        <Route path=(StaticSegment("admin"), StaticSegment("set-password")) view=SetPassword ssr=SsrMode::Async/>
+        <Route path=StaticSegment("setup") view=Setup ssr=SsrMode::Async/>
+        <Route
+            path=(StaticSegment("admin"), StaticSegment("invitations"))
+            view=AdminInvitations
+            ssr=SsrMode::Async
+        />
+        <Route
+            path=(StaticSegment("admin"), StaticSegment("invitations"), StaticSegment("new"))
+            view=NewInvitation
+            ssr=SsrMode::Async
+        />
+        <Route
+            path=(StaticSegment("admin"), StaticSegment("invitations"), StaticSegment("import"))
+            view=ImportUpload
+            ssr=SsrMode::Async
+        />
+        <Route
+            path=(StaticSegment("admin"), StaticSegment("imports"), ParamSegment("id"))
+            view=ImportDetail
+            ssr=SsrMode::Async
+        />
+        <Route
+            path=(StaticSegment("admin"), StaticSegment("invitations"), ParamSegment("id"))
+            view=InvitationDetailPage
+            ssr=SsrMode::Async
+        />
+    }
+    .into_inner()
+}
+
+/// In the customer's bundle, a page it does not carry: the browser loads it
+/// from the server (the dashboard's pages come with their own bundle).
+#[component]
+fn LoadFromServer() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let path = leptos_router::hooks::use_location()
+            .pathname
+            .get_untracked();
+        let _ = window().location().set_href(&path);
     }
 }
 

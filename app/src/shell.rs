@@ -31,8 +31,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_locale().code();
     let path = use_context::<Parts>().map(|p| p.uri.path().to_owned());
     let scripts = path
-        .is_none_or(|p| needs_the_bundle(&p))
-        .then(|| view! { <HydrationScripts options=options.clone()/> });
+        .map_or(Some(DASHBOARD_BUNDLE), |p| bundle_for(&p))
+        .map(|bundle| {
+            let mut options = options.clone();
+            options.output_name = bundle.into();
+            view! { <HydrationScripts options/> }
+        });
 
     view! {
         <!DOCTYPE html>
@@ -55,20 +59,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Whether the page at `path` loads the browser bundle (JavaScript and
-/// wasm, about 900 KiB compressed). The invitee's pages that are only text,
+/// The bundle of the whole app: the dashboard's pages hydrate with it.
+pub const DASHBOARD_BUNDLE: &str = "lobby";
+/// The customer's bundle: only the customer's pages (`router::CustomerApp`).
+pub const CUSTOMER_BUNDLE: &str = "customer";
+
+/// The browser bundle (JavaScript and wasm, by its name under `/pkg`) the
+/// page at `path` loads, if any. The invitee's pages that are only text,
 /// links and plain forms are complete as the server renders them, so a
 /// phone opening the invitation downloads none of it; the sign-in step
-/// (live password rules), the company step (live checks) and the dashboard
-/// hydrate. On the pages without it, `<Title>` is given text read once: a
-/// title closure is read by leptos_meta after such a page's reactive owner
-/// may be gone, which panicked under load.
-pub fn needs_the_bundle(path: &str) -> bool {
+/// (live password rules) and the company step (live checks) load the
+/// customer's bundle, which carries none of the dashboard; the dashboard
+/// loads the whole app. On the pages without a bundle, `<Title>` is given
+/// text read once: a title closure is read by leptos_meta after such a
+/// page's reactive owner may be gone, which panicked under load.
+pub fn bundle_for(path: &str) -> Option<&'static str> {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    !matches!(
-        segments[..],
-        ["invite", _] | ["invite", _, "consent" | "continue"] | ["signin"] | ["t", _, "signin"]
-    )
+    match segments[..] {
+        [""] | ["invite", _, "start" | "company"] => Some(CUSTOMER_BUNDLE),
+        ["admin", ..] | ["setup"] => Some(DASHBOARD_BUNDLE),
+        _ => None,
+    }
 }
 
 /// Scripts only with this response's nonce (the hydration bootstrap) and what
@@ -84,10 +95,10 @@ pub fn content_security_policy(nonce: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::needs_the_bundle;
+    use super::{bundle_for, CUSTOMER_BUNDLE, DASHBOARD_BUNDLE};
 
     #[test]
-    fn only_pages_with_live_checks_load_the_bundle() {
+    fn only_pages_with_live_checks_load_a_bundle_and_customers_get_their_own() {
         let t = "9c1f7a0e-1b2c-4d5e-8f90-0123456789ab";
         for plain in [
             format!("/invite/{t}"),
@@ -95,17 +106,19 @@ mod tests {
             format!("/invite/{t}/continue"),
             "/signin".into(),
             "/t/gfms/signin".into(),
+            "/no-such-page".into(),
         ] {
-            assert!(!needs_the_bundle(&plain), "{plain}");
+            assert_eq!(bundle_for(&plain), None, "{plain}");
         }
         for live in [
             format!("/invite/{t}/start"),
             format!("/invite/{t}/company"),
             "/".into(),
-            "/admin".into(),
-            "/admin/settings".into(),
         ] {
-            assert!(needs_the_bundle(&live), "{live}");
+            assert_eq!(bundle_for(&live), Some(CUSTOMER_BUNDLE), "{live}");
+        }
+        for dashboard in ["/admin", "/admin/settings", "/admin/login", "/setup"] {
+            assert_eq!(bundle_for(dashboard), Some(DASHBOARD_BUNDLE), "{dashboard}");
         }
     }
 }

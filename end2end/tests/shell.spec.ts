@@ -45,7 +45,7 @@ test('the page hydrates and switches language without a page load', async ({ pag
   await page.goto('/');
   await expect(heading(page)).toHaveText('Welcome to GFMS');
   // The wasm module must load and take over the page.
-  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/pkg/lobby.wasm')));
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/pkg/customer.wasm')));
   await page.waitForLoadState('networkidle');
 
   // A marker on window survives only if no navigation happens.
@@ -70,6 +70,29 @@ test('the page hydrates and switches language without a page load', async ({ pag
   // The choice is remembered for the next visit.
   await page.reload();
   await expect(heading(page)).toHaveText('GFMS에 오신 것을 환영합니다');
+  expect(errors).toEqual([]);
+});
+
+test("a customer's page carries only the customer's bundle; a link to the dashboard loads it from the server", async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const loaded = (name: string) =>
+    page.waitForFunction((n) => performance.getEntriesByType('resource').some((e) => e.name.endsWith(`/pkg/${n}.wasm`)), name);
+  await page.goto('/');
+  await loaded('customer');
+  await page.waitForLoadState('networkidle');
+  expect(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/pkg/lobby.wasm')))).toBe(false);
+  // No customer page links to the dashboard today; a link put into the page
+  // stands in for one, and the customer's router does not know its page.
+  await page.evaluate(() => {
+    const link = document.createElement('a');
+    link.href = '/admin/login';
+    link.textContent = 'Operators';
+    document.querySelector('main')!.append(link);
+  });
+  await page.getByRole('link', { name: 'Operators' }).click();
+  await expect(heading(page)).toHaveText('Sign in as an operator');
+  await loaded('lobby');
   expect(errors).toEqual([]);
 });
 

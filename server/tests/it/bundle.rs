@@ -1,17 +1,20 @@
-//! What the browser's bundle carries: the customer's and the dashboard's
-//! strings, never the emails' or the server's own pages' (`ServerStrings`).
-//! Reads the bundle the site build wrote (`scripts/build.sh`, which the test
-//! command runs first); without one the test skips loudly, and fails in CI.
+//! What the browser's bundles carry. The customer's (`customer.wasm`): the
+//! customer's strings, none of the dashboard's, the emails' or the server's
+//! own pages'. The dashboard's (`lobby.wasm`): none of the emails' or the
+//! server's pages'. Reads the bundles the site build wrote
+//! (`scripts/build.sh`, which the test command runs first); without them the
+//! test skips loudly, and fails in CI.
 
 use std::path::PathBuf;
 
 use app::i18n::Locale;
 
-fn bundle() -> Option<Vec<u8>> {
+/// The data of the bundle `name`, if the site was built.
+fn bundle(name: &str) -> Option<Vec<u8>> {
     let root = std::env::var_os("LOBBY_SITE_ROOT")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site"));
-    let path = root.join("pkg/lobby.wasm");
+    let path = root.join(format!("pkg/{name}.wasm"));
     match std::fs::read(&path) {
         Ok(bytes) => Some(data_of(&bytes)),
         Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
@@ -66,41 +69,65 @@ fn holds(data: &[u8], text: &str) -> bool {
     data.windows(text.len()).any(|w| w == text.as_bytes())
 }
 
+/// The strings of `own` that the bundle `data` carries; short words ("To")
+/// and text that `kept` (what the bundle may carry) says too prove nothing.
+fn carried<'a>(data: &[u8], own: Vec<(&'a str, &str)>, kept: &[&str]) -> Vec<&'a str> {
+    own.into_iter()
+        .filter(|(_, text)| text.len() >= 12 && !kept.iter().any(|k| k.contains(text)))
+        .filter(|(_, text)| holds(data, text))
+        .map(|(name, _)| name)
+        .collect()
+}
+
 #[test]
-fn the_browser_bundle_carries_no_email_or_server_page_text() {
-    let Some(wasm) = bundle() else { return };
+fn the_customers_bundle_carries_only_the_customers_strings() {
+    let Some(customer) = bundle("customer") else {
+        return;
+    };
     for locale in [Locale::En, Locale::Ko] {
-        let browser: Vec<&str> = locale
-            .strings()
-            .own()
-            .into_iter()
-            .chain(locale.dashboard_strings().own())
-            .map(|(_, text)| text)
-            .collect();
+        let shared = locale.strings().own();
         // The search finds what is there: the customer's own strings are.
-        let customer_missing: Vec<_> = locale
-            .strings()
-            .own()
-            .into_iter()
-            .filter(|(_, text)| text.len() >= 12 && !holds(&wasm, text))
-            .map(|(name, _)| name)
+        let missing: Vec<_> = shared
+            .iter()
+            .filter(|(_, text)| text.len() >= 12 && !holds(&customer, text))
+            .map(|(name, _)| *name)
             .collect();
         assert!(
-            customer_missing.is_empty(),
-            "{locale:?}: the bundle lacks the customer's strings {customer_missing:?} (a stale bundle?)"
+            missing.is_empty(),
+            "{locale:?}: the customer's bundle lacks {missing:?} (a stale bundle?)"
         );
-        // Short words ("To") and text the pages say too prove nothing.
-        let leaked: Vec<_> = locale
-            .server_strings()
-            .own()
-            .into_iter()
-            .filter(|(_, text)| text.len() >= 12 && !browser.iter().any(|b| b.contains(text)))
-            .filter(|(_, text)| holds(&wasm, text))
-            .map(|(name, _)| name)
-            .collect();
+        let kept: Vec<&str> = shared.iter().map(|(_, text)| *text).collect();
+        let dashboard = carried(&customer, locale.dashboard_strings().own(), &kept);
         assert!(
-            leaked.is_empty(),
-            "{locale:?}: the bundle carries {leaked:?}"
+            dashboard.is_empty(),
+            "{locale:?}: the customer's bundle carries {dashboard:?}"
+        );
+        let server = carried(&customer, locale.server_strings().own(), &kept);
+        assert!(
+            server.is_empty(),
+            "{locale:?}: the customer's bundle carries {server:?}"
+        );
+    }
+}
+
+#[test]
+fn the_dashboards_bundle_carries_no_email_or_server_page_text() {
+    let Some(dashboard) = bundle("lobby") else {
+        return;
+    };
+    for locale in [Locale::En, Locale::Ko] {
+        let browser = locale.strings().own().into_iter();
+        let own = browser.chain(locale.dashboard_strings().own());
+        let kept: Vec<&str> = own.map(|(_, text)| text).collect();
+        assert!(
+            kept.iter()
+                .any(|text| text.len() >= 12 && holds(&dashboard, text)),
+            "{locale:?}: the search finds nothing (a stale bundle?)"
+        );
+        let server = carried(&dashboard, locale.server_strings().own(), &kept);
+        assert!(
+            server.is_empty(),
+            "{locale:?}: the dashboard's bundle carries {server:?}"
         );
     }
 }

@@ -317,8 +317,10 @@ async fn new_link_only_to_the_invited_address(api: Api) {
 async fn the_invitees_plain_pages_load_no_browser_bundle() {
     let api = setup().await;
     let (_, ticket) = invite(&api, "jiwoo@customer.example").await;
-    let loads_bundle =
-        |body: &str| body.contains("/pkg/lobby.wasm") || body.contains("/pkg/lobby.js");
+    let loads = |body: &str, bundle: &str| {
+        body.contains(&format!("/pkg/{bundle}.wasm")) || body.contains(&format!("/pkg/{bundle}.js"))
+    };
+    let loads_bundle = |body: &str| loads(body, "lobby") || loads(body, "customer");
     for plain in [
         format!("/invite/{ticket}"),
         "/signin".into(),
@@ -329,7 +331,8 @@ async fn the_invitees_plain_pages_load_no_browser_bundle() {
         assert!(!loads_bundle(&body), "{plain} loads the bundle");
         assert!(body.contains("/pkg/lobby.css"), "{plain} has its style");
     }
-    // The sign-in step checks a new password live: it hydrates.
+    // The sign-in step checks a new password live: it hydrates, with the
+    // customer's bundle, not the dashboard's.
     let (_, _, body) = get(&api.app, &format!("/invite/{ticket}/start"), &[]).await;
-    assert!(loads_bundle(&body));
+    assert!(loads(&body, "customer") && !loads(&body, "lobby"), "{body}");
 }
