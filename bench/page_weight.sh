@@ -47,7 +47,7 @@ weigh() {
   body="$(curl -sf -b "$jar" -c "$jar" "$base$page")"
   html=$(printf '%s' "$body" | gzip -9 | wc -c)
   local total=$((html + css)) bundle="no bundle" name
-  name="$(grep -oE '/pkg/[a-z]+\.wasm' <<<"$body" | head -1 | sed 's|/pkg/||; s|\.wasm||')"
+  name="$(grep -oE '/pkg/[a-z]+\.wasm' <<<"$body" | head -1 | sed 's|/pkg/||; s|\.wasm||' || true)"
   if [ -n "$name" ]; then total=$((total + bundle_size[$name])); bundle="with the $name bundle"; bundled="$name"; fi
   flow=$((flow + html))
   printf '%-34s HTML %s, first load %s (%s)\n' "${page/$ticket/<ticket>}" "$(kib "$html")" "$(kib "$total")" "$bundle"

@@ -473,12 +473,9 @@ async fn admins_set_the_welcome_pages_links_line_by_line() {
     );
 }
 
-#[tokio::test]
-async fn an_invitation_can_make_its_invitee_an_admin_of_the_company_they_join() {
-    use crate::support::api::create_invitation;
-    use lobby::store::entities::{company, membership};
-    let api = setup().await;
-    let existing = company::ActiveModel {
+/// A customer company of the organization that exists already.
+async fn existing_company(api: &Api) -> lobby::store::entities::company::Model {
+    lobby::store::entities::company::ActiveModel {
         id: Set(uuid::Uuid::new_v4()),
         organization_id: Set(api.org),
         legal_name: Set("Hanbit Trading".into()),
@@ -494,7 +491,15 @@ async fn an_invitation_can_make_its_invitee_an_admin_of_the_company_they_join() 
     }
     .insert(&api.db)
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_invitation_can_make_its_invitee_an_admin_of_the_company_they_join() {
+    use crate::support::api::create_invitation;
+    use lobby::store::entities::membership;
+    let api = setup().await;
+    let existing = existing_company(&api).await;
     let created = create_invitation(
         &api,
         serde_json::json!({
@@ -531,23 +536,7 @@ async fn an_invitation_to_an_existing_company_skips_its_step_and_makes_a_member(
     let api = setup().await;
     let ticket = invite(&api, JIWOO).await;
     // The seller's customer exists already; the invitation names it.
-    let existing = company::ActiveModel {
-        id: Set(uuid::Uuid::new_v4()),
-        organization_id: Set(api.org),
-        legal_name: Set("Hanbit Trading".into()),
-        street: Set("12 Teheran-ro".into()),
-        postal_code: Set("06234".into()),
-        city: Set("Seoul".into()),
-        country: Set("KR".into()),
-        tax_id: Set(None),
-        phone: Set(None),
-        website: Set(None),
-        created_by: Set(None),
-        created_at: Set(chrono::Utc::now()),
-    }
-    .insert(&api.db)
-    .await
-    .unwrap();
+    let existing = existing_company(&api).await;
     let mut row: invitation::ActiveModel = the_invitation(&api).await.into();
     row.company_id = Set(Some(existing.id));
     row.update(&api.db).await.unwrap();
