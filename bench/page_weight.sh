@@ -31,10 +31,12 @@ jar="$dir/cookies"
 gz() { curl -sf -b "$jar" -c "$jar" "$1" | gzip -9 | wc -c; }
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 post() { curl -sf -o /dev/null -b "$jar" -c "$jar" -H "origin: $base" "$base$1" "${@:2}"; }
-css=$(gz "$base/pkg/lobby.css")
+# The files as the pages link them, under their version.
+pkg="$(curl -sf "$base/" | grep -oE '/pkg/[0-9a-f]+/lobby\.css' | head -1)"; pkg="${pkg%/lobby.css}"
+css=$(gz "$base$pkg/lobby.css")
 declare -A bundle_size
 for name in customer lobby; do
-  js=$(gz "$base/pkg/$name.js"); wasm=$(gz "$base/pkg/$name.wasm")
+  js=$(gz "$base$pkg/$name.js"); wasm=$(gz "$base$pkg/$name.wasm")
   bundle_size[$name]=$((js + wasm))
   printf '%-34s %s\n' "$name.js" "$(kib "$js")" "$name.wasm" "$(kib "$wasm")"
 done
@@ -47,7 +49,7 @@ weigh() {
   body="$(curl -sf -b "$jar" -c "$jar" "$base$page")"
   html=$(printf '%s' "$body" | gzip -9 | wc -c)
   local total=$((html + css)) bundle="no bundle" name
-  name="$(grep -oE '/pkg/[a-z]+\.wasm' <<<"$body" | head -1 | sed 's|/pkg/||; s|\.wasm||' || true)"
+  name="$(grep -oE '/pkg/[0-9a-f]+/[a-z]+\.wasm' <<<"$body" | head -1 | sed 's|.*/||; s|\.wasm||' || true)"
   if [ -n "$name" ]; then total=$((total + bundle_size[$name])); bundle="with the $name bundle"; bundled="$name"; fi
   flow=$((flow + html))
   printf '%-34s HTML %s, first load %s (%s)\n' "${page/$ticket/<ticket>}" "$(kib "$html")" "$(kib "$total")" "$bundle"

@@ -37,6 +37,22 @@ for bundle in lobby customer; do
 done
 cp style/main.css "$pkg/lobby.css"
 cp style/favicon.svg "$pkg/favicon.svg"
+# Each file also brotli- and gzip-compressed beside it, for the server to send
+# as it is (server/src/http/assets.rs): the strongest settings for release,
+# quick ones for the tests' debug bundles (tens of MB).
+say "compressing the browser's files (br, gzip)"
+quality=5; [ "$profile" = release ] && quality=11
+node -e '
+const fs = require("fs"), zlib = require("zlib"), path = require("path");
+const [dir, quality] = [process.argv[1], Number(process.argv[2])];
+for (const name of fs.readdirSync(dir).filter((f) => /\.(js|wasm|css|svg)$/.test(f))) {
+  const file = path.join(dir, name), data = fs.readFileSync(file);
+  fs.writeFileSync(file + ".gz", zlib.gzipSync(data, { level: quality === 11 ? 9 : 6 }));
+  fs.writeFileSync(file + ".br", zlib.brotliCompressSync(data, { params: {
+    [zlib.constants.BROTLI_PARAM_QUALITY]: quality,
+    [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length,
+  } }));
+}' "$pkg" "$quality"
 
 [ "$only" = site ] && exit 0
 

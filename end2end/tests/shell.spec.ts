@@ -45,7 +45,7 @@ test('the page hydrates and switches language without a page load', async ({ pag
   await page.goto('/');
   await expect(heading(page)).toHaveText('Welcome to GFMS');
   // The wasm module must load and take over the page.
-  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/pkg/customer.wasm')));
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/customer.wasm')));
   await page.waitForLoadState('networkidle');
 
   // A marker on window survives only if no navigation happens.
@@ -77,11 +77,11 @@ test("a customer's page carries only the customer's bundle; a link to the dashbo
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const loaded = (name: string) =>
-    page.waitForFunction((n) => performance.getEntriesByType('resource').some((e) => e.name.endsWith(`/pkg/${n}.wasm`)), name);
+    page.waitForFunction((n) => performance.getEntriesByType('resource').some((e) => e.name.endsWith(`/${n}.wasm`)), name);
   await page.goto('/');
   await loaded('customer');
   await page.waitForLoadState('networkidle');
-  expect(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/pkg/lobby.wasm')))).toBe(false);
+  expect(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/lobby.wasm')))).toBe(false);
   // No customer page links to the dashboard today; a link put into the page
   // stands in for one, and the customer's router does not know its page.
   await page.evaluate(() => {
@@ -94,6 +94,33 @@ test("a customer's page carries only the customer's bundle; a link to the dashbo
   await expect(heading(page)).toHaveText('Sign in as an operator');
   await loaded('lobby');
   expect(errors).toEqual([]);
+});
+
+test('a second visit to a page with live checks fetches none of its files again', async ({ page }) => {
+  // What each of the page's files cost on the wire; 0 when the browser's cache had it.
+  const transferred = () =>
+    page.evaluate(() =>
+      (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter((e) => new URL(e.name).pathname.startsWith('/pkg/'))
+        .map((e) => ({ file: new URL(e.name).pathname, bytes: e.transferSize })),
+    );
+  const wasm = () =>
+    page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/customer.wasm')));
+  await page.goto('/');
+  await wasm();
+  await page.waitForLoadState('networkidle');
+  const first = await transferred();
+  expect(first.map((f) => f.file).some((f) => f.endsWith('/customer.wasm'))).toBe(true);
+  // (A file preloaded and then used is listed twice, the second time from the cache.)
+  expect(first.filter((f) => f.file.endsWith('/customer.wasm') && f.bytes > 0)).not.toEqual([]);
+
+  await page.goto('/signin'); // elsewhere, then back as a new visit
+  await page.goto('/');
+  await wasm();
+  await page.waitForLoadState('networkidle');
+  const second = await transferred();
+  expect(second.length).toBeGreaterThanOrEqual(first.length);
+  expect(second.filter((f) => f.bytes > 0)).toEqual([]);
 });
 
 test('the page fits a 360 px wide screen', async ({ browser }, testInfo) => {

@@ -1,9 +1,11 @@
 //! The HTTP surface: Leptos pages, static files, and plain routes, behind the
 //! security headers and request tracing.
 
+mod assets;
 pub mod body_limit;
 mod bulk_import;
 pub mod client_address;
+mod compression;
 mod customer;
 mod dashboard;
 mod dev_mail;
@@ -33,7 +35,6 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sea_orm::DatabaseConnection;
-use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 use uuid::Uuid;
 
@@ -74,11 +75,14 @@ impl FromRef<AppState> for LeptosOptions {
 /// registered with `<public URL>/auth/callback`.
 pub const CALLBACK_PATH: &str = "/auth/callback";
 
+/// The pages link the browser's files under a path with their version
+/// (`assets`), so a browser keeps each build's files for good.
 pub fn leptos_options(site_root: &Path, listen: SocketAddr) -> LeptosOptions {
+    let version = assets::version_of(&site_root.join(assets::DIR));
     LeptosOptions::builder()
         .output_name("lobby")
         .site_root(site_root.to_string_lossy().to_string())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(format!("{}/{version}", assets::DIR))
         .site_addr(listen)
         .build()
 }
@@ -126,7 +130,7 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 
 pub fn router(state: AppState, branding: Branding) -> Router {
     let options = state.leptos_options.clone();
-    let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let pkg_dir = Path::new(&*options.site_root).join(assets::DIR);
     let routes = route_list();
     let dashboard = crate::dashboard::DashboardService {
         db: state.db.clone(),
@@ -204,7 +208,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
     routes
         .nest("/v1.0", graph::router(state.clone()))
         .leptos_routes_with_context(&state, leptos_routes, context.clone(), app_shell.clone())
-        .nest_service("/pkg", ServeDir::new(pkg_dir))
+        .merge(assets::routes(&pkg_dir, &options.site_pkg_dir))
         .fallback(not_found(leptos_axum::render_app_to_stream_with_context(
             context, app_shell,
         )))
@@ -221,6 +225,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .layer(from_fn(body_limit::enforce))
         .layer(from_fn_with_state(state.clone(), security_headers::add))
         .layer(from_fn_with_state(state.clone(), client_address::identify))
+        .layer(compression::layer())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -174,10 +174,17 @@ pub async fn load_operator(
     let path = request.uri().path();
     let open = ["/admin/login", "/admin/logout", "/admin/set-password"];
     let protected = (path == "/admin" || path.starts_with("/admin/")) && !open.contains(&path);
-    if protected && request.extensions().get::<CurrentOperator>().is_none() {
+    let signed_in = request.extensions().get::<CurrentOperator>().is_some();
+    if protected && !signed_in {
         return Redirect::to("/admin/login").into_response();
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    if signed_in {
+        response
+            .extensions_mut()
+            .insert(super::compression::CarriesSecrets);
+    }
+    response
 }
 
 async fn current(state: &AppState, token: &str) -> Result<Option<CurrentOperator>, DbErr> {

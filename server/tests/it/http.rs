@@ -91,9 +91,9 @@ async fn home_page_is_server_rendered_with_branding_and_a_nonce_csp() {
         body.contains(":root{--accent:#0a7c3e;--on-accent:#ffffff}"),
         "accent colour reaches the page, with white text on this dark green"
     );
-    assert!(body.contains(r#"href="/pkg/lobby.css""#) && body.contains("/pkg/customer.wasm"));
+    assert!(body.contains("/lobby.css\"") && body.contains("/customer.wasm\""));
     assert!(
-        !body.contains("/pkg/lobby.wasm"),
+        !body.contains("/lobby.wasm"),
         "the dashboard's bundle is not the customer's"
     );
     assert_common_security_headers(&headers);

@@ -5,6 +5,7 @@
 mod access;
 mod api;
 mod architecture;
+mod assets;
 mod bulk_import;
 mod bundle;
 mod codes;

@@ -1,6 +1,7 @@
 //! The app's router as a test drives it: built on a fresh database, asked in
 //! memory or served on loopback.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -52,15 +53,36 @@ pub async fn served_with(
     origin: &str,
     dev_mailbox: Option<std::path::PathBuf>,
 ) -> (Router, sea_orm::DatabaseConnection, uuid::Uuid) {
+    built(db, clock, origin, dev_mailbox, Path::new("target/site")).await
+}
+
+/// The real router on in-memory SQLite, serving the browser's files from
+/// `site` (its `pkg/`).
+pub async fn app_with_site(site: &Path) -> Router {
+    let (app, _, _) = built(
+        db::sqlite().await,
+        ManualClock::new(chrono::Utc::now()),
+        ORIGIN,
+        None,
+        site,
+    )
+    .await;
+    app
+}
+
+async fn built(
+    db: sea_orm::DatabaseConnection,
+    clock: ManualClock,
+    origin: &str,
+    dev_mailbox: Option<std::path::PathBuf>,
+    site: &Path,
+) -> (Router, sea_orm::DatabaseConnection, uuid::Uuid) {
     let org = lobby::store::ensure_default_organization(&db, "gfms", "GFMS", "#0a7c3e", &clock)
         .await
         .unwrap();
     let state = AppState {
         db: db.clone(),
-        leptos_options: leptos_options(
-            std::path::Path::new("target/site"),
-            "127.0.0.1:0".parse().unwrap(),
-        ),
+        leptos_options: leptos_options(site, "127.0.0.1:0".parse().unwrap()),
         clock: Arc::new(clock),
         organization_id: org.id,
         cookie: SessionCookie::operator(origin.starts_with("https:")),
