@@ -19,9 +19,10 @@ use super::AppState;
 use crate::auth::password_attempts::Before;
 use crate::auth::rate_limit::{self, SIGN_IN_PER_ADDRESS};
 use crate::auth::{password, session};
+use crate::operators::role_in;
 use crate::secret::Secret;
 use crate::store::audit::{self, AuditEntry};
-use crate::store::entities::{org_role, user};
+use crate::store::entities::user;
 
 #[derive(Deserialize)]
 pub struct SignInForm {
@@ -197,7 +198,7 @@ async fn current(state: &AppState, token: &str) -> Result<Option<CurrentOperator
     else {
         return Ok(None);
     };
-    let role = role_of(state, user.id).await?;
+    let role = role_in(&state.db, state.organization_id, user.id).await?;
     Ok(role.map(|role| CurrentOperator {
         email: user.email,
         display_name: user.display_name,
@@ -219,16 +220,8 @@ async fn operator_by_email(
     else {
         return Ok(None);
     };
-    Ok(role_of(state, user.id).await?.map(|role| (user, role)))
-}
-
-async fn role_of(state: &AppState, user_id: Uuid) -> Result<Option<Role>, DbErr> {
-    Ok(org_role::Entity::find()
-        .filter(org_role::Column::UserId.eq(user_id))
-        .filter(org_role::Column::OrganizationId.eq(state.organization_id))
-        .one(&state.db)
-        .await?
-        .and_then(|r| Role::parse(&r.role)))
+    let role = role_in(&state.db, state.organization_id, user.id).await?;
+    Ok(role.map(|role| (user, role)))
 }
 
 async fn audit(

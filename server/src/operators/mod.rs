@@ -264,11 +264,6 @@ pub async fn find_operator(
     else {
         return Ok(None);
     };
-    let is_operator = org_role::Entity::find()
-        .filter(org_role::Column::UserId.eq(found.id))
-        .filter(org_role::Column::OrganizationId.eq(organization_id))
-        .one(db)
-        .await?
-        .is_some();
+    let is_operator = role_in(db, organization_id, found.id).await?.is_some();
     Ok(is_operator.then_some(found))
 }

@@ -275,9 +275,7 @@ async fn accept_invitation(
         return Ok(());
     }
     if let Some(company_id) = link.invitation.company_id {
-        let role = (link.invitation.company_role.as_deref())
-            .and_then(CompanyRole::from_code)
-            .unwrap_or_default();
+        let role = link.invitation.company_role();
         let member = membership::Entity::find()
             .filter(membership::Column::CompanyId.eq(company_id))
             .filter(membership::Column::UserId.eq(user_id))

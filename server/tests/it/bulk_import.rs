@@ -418,13 +418,7 @@ async fn sign_in(api: &Api) -> (String, String) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let cookie = response.headers()[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = crate::support::session_cookie(response.headers());
     let (_, _, page) = get(
         &api.app,
         "/admin/invitations/import",

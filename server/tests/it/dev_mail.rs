@@ -92,13 +92,7 @@ async fn signed_in(
     ];
     let (status, h, _) = send(app, "POST", "/admin/login", REMOTE, &headers, &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    h[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned()
+    crate::support::session_cookie(&h)
 }
 
 #[tokio::test]

@@ -850,13 +850,7 @@ async fn an_admin_adds_an_operator_who_sets_a_password_with_a_single_use_link() 
         (status, h[header::LOCATION].to_str().unwrap()),
         (StatusCode::SEE_OTHER, "/admin")
     );
-    let grace = h[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let grace = crate::support::session_cookie(&h);
     let (_, _, page) = get(&op.app, "/admin/operators", &[("cookie", &grace)]).await;
     assert!(page.contains("Only admins can add operators."));
     let grace_csrf = csrf_of(&get(&op.app, "/admin", &[("cookie", &grace)]).await.2);

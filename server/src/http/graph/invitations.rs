@@ -1,6 +1,5 @@
 //! `/v1.0/invitations`: Graph's invitation resource.
 
-use app::model::company::CompanyRole;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -117,10 +116,7 @@ pub fn to_resource(
         expires_at: row.expires_at,
         company: row.company_draft.clone(),
         company_id: row.company_id,
-        company_role: row.company_id.map(|_| {
-            let role = row.company_role.as_deref().and_then(CompanyRole::from_code);
-            role.unwrap_or_default().code().to_owned()
-        }),
+        company_role: row.company_id.map(|_| row.company_role().code().to_owned()),
     }
 }
 

@@ -39,6 +39,16 @@ pub struct Model {
     pub company_role: Option<String>,
 }
 
+impl Model {
+    /// The invitee's role in the company they join (`member` unless given).
+    pub fn company_role(&self) -> app::model::company::CompanyRole {
+        let stored = self.company_role.as_deref();
+        stored
+            .and_then(app::model::company::CompanyRole::from_code)
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 

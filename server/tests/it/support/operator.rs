@@ -87,7 +87,7 @@ pub async fn sign_in(app: &Router, presented: Option<&str>) -> String {
         "{set}"
     );
     assert!(!set.contains("Secure"), "plain http gets no Secure flag");
-    set.split(';').next().unwrap().to_owned()
+    crate::support::session_cookie(&h)
 }
 
 /// Adds an operator who is not an admin and signs them in; their session
@@ -114,13 +114,7 @@ pub async fn non_admin_signed_in(op: &Operator, email: &str) -> (String, String)
         &[("origin", ORIGIN)],
     )
     .await;
-    let cookie = h[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = crate::support::session_cookie(&h);
     let (_, _, page) = get(&op.app, "/admin/tokens", &[("cookie", &cookie)]).await;
     (cookie.clone(), csrf_of(&page))
 }
