@@ -1,10 +1,16 @@
 //! Lobby's user interface: the HTML shell, the routes and the shared models,
 //! rendered on the server and hydrated in the browser.
 
+// Leptos's view types nest deeply (a live part's form inside a page).
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod branding;
 pub mod components;
+#[cfg(feature = "ssr")]
+mod csp;
 pub mod i18n;
+pub mod live;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -14,6 +20,6 @@ mod router;
 #[cfg(feature = "ssr")]
 mod shell;
 
-pub use router::{App, CustomerApp};
+pub use router::App;
 #[cfg(feature = "ssr")]
 pub use shell::shell;

@@ -18,17 +18,12 @@ use crate::pages::admin::{
     sessions::AdminSessions, set_password::SetPassword, settings::AdminSettings, terms::AdminTerms,
     tokens::AdminTokens,
 };
-use crate::pages::direct::{CommonSignIn, OrganizationSignIn};
-use crate::pages::invite::company::InvitationCompany;
-use crate::pages::invite::consent::InvitationConsent;
-use crate::pages::invite::landing::InvitationLanding;
-use crate::pages::invite::signed_in::InvitationSignedIn;
-use crate::pages::invite::start::InvitationStart;
+use crate::pages::not_found::NotFound;
 use crate::pages::setup::Setup;
-use crate::pages::{home::HomePage, not_found::NotFound};
 
-/// The whole app, as the server renders every page and the dashboard's
-/// bundle hydrates it.
+/// The whole app as the server renders every page: the customer's pages
+/// and the dashboard's.
+#[cfg(feature = "ssr")]
 #[component]
 pub fn App() -> impl IntoView {
     view! {
@@ -41,15 +36,17 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The customer's pages only, as the customer's bundle hydrates them: the
-/// same markup as [`App`] for these paths, without the dashboard's code.
-/// A link to any other page loads it from the server.
+/// The app as the dashboard's bundle hydrates it: the dashboard's pages
+/// only. The customer's pages are never hydrated whole (their live parts
+/// have their own bundle, `crate::live`), so a link to one loads it from
+/// the server.
+#[cfg(not(feature = "ssr"))]
 #[component]
-pub fn CustomerApp() -> impl IntoView {
+pub fn App() -> impl IntoView {
     view! {
         <Frame>
             <Routes fallback=LoadFromServer>
-                <CustomerRoutes/>
+                <DashboardRoutes/>
             </Routes>
         </Frame>
     }
@@ -85,8 +82,16 @@ fn Frame(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// The customer's pages, rendered on the server only.
+#[cfg(feature = "ssr")]
 #[component(transparent)]
 fn CustomerRoutes() -> impl MatchNestedRoutes + Clone {
+    use crate::pages::direct::{CommonSignIn, OrganizationSignIn};
+    use crate::pages::home::HomePage;
+    use crate::pages::invite::{
+        company::InvitationCompany, consent::InvitationConsent, landing::InvitationLanding,
+        signed_in::InvitationSignedIn, start::InvitationStart,
+    };
     view! {
         <Route path=StaticSegment("") view=HomePage/>
         // Pages without the browser bundle render whole before sending.
@@ -169,17 +174,22 @@ fn DashboardRoutes() -> impl MatchNestedRoutes + Clone {
     .into_inner()
 }
 
-/// In the customer's bundle, a page it does not carry: the browser loads it
-/// from the server (the dashboard's pages come with their own bundle).
+/// In the dashboard's bundle, a page it does not carry: the browser loads
+/// it from the server. While hydrating, the path is the server's answer
+/// already, and a page the server did not find stays "not found".
 #[component]
 fn LoadFromServer() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
-        let path = leptos_router::hooks::use_location()
-            .pathname
-            .get_untracked();
-        let _ = window().location().set_href(&path);
+        let hydrating = Owner::current_shared_context().is_some_and(|c| c.during_hydration());
+        if !hydrating {
+            let path = leptos_router::hooks::use_location()
+                .pathname
+                .get_untracked();
+            let _ = window().location().set_href(&path);
+        }
     }
+    view! { <NotFound/> }
 }
 
 /// The language chosen for this request (server) or the one the server
@@ -191,11 +201,7 @@ fn initial_locale() -> Locale {
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {
-        document()
-            .document_element()
-            .and_then(|html| html.get_attribute("lang"))
-            .and_then(|lang| Locale::from_code(&lang))
-            .unwrap_or_default()
+        crate::i18n::page_locale()
     }
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     {

@@ -5,6 +5,7 @@ import { expect, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { E2E_DIR } from '../playwright.config';
+import { sink } from './smtp-sink';
 
 export const GREY = 'rgb(196, 199, 204)';
 export const ORANGE = 'rgb(242, 107, 33)'; // the default accent colour, #f26b21
@@ -15,6 +16,19 @@ export async function background(page: Page, name: string) {
 
 export function heading(page: Page) {
   return page.getByRole('heading', { level: 1 });
+}
+
+/** From the email's link, signed in with the emailed passcode, to the terms step. */
+export async function signInWithPasscode(page: Page, link: string, to: string) {
+  await page.goto(link);
+  await page.getByRole('link', { name: 'Get started now' }).click();
+  await expect(page.getByText('Step 1 of 4')).toBeVisible();
+  const delivered = sink.captureOne(to, { wait: 15_000 });
+  await page.getByRole('button', { name: 'Email me a code' }).click();
+  const { email } = await delivered;
+  await page.getByLabel('6-digit code').fill(/\b(\d{6})\b/.exec(email.body)![1]);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(heading(page)).toHaveText('Privacy and terms of GFMS');
 }
 
 /** At the company step with an empty draft: fills it in, watching the button. */
@@ -59,6 +73,14 @@ export async function signInAsAdmin(page: Page) {
   await page.context().addCookies(cookies);
   await page.goto('/admin');
   await expect(heading(page)).toHaveText('Dashboard');
+  await hydrated(page);
+}
+
+/** Until the page's bundle has taken over (`<html data-hydrated>`): a click
+ * before that is the browser's, not the page's (a busy machine compiles
+ * the debug bundle for seconds after the network is idle). */
+export async function hydrated(page: Page) {
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 }
 
 /** Signs the admin in and opens the settings page. */
@@ -66,5 +88,6 @@ export async function adminSettings(page: Page) {
   await signInAsAdmin(page);
   await page.goto('/admin/settings');
   await expect(heading(page)).toHaveText('How invitees sign in');
+  await hydrated(page);
   await page.waitForLoadState('networkidle');
 }

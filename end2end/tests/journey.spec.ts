@@ -4,8 +4,8 @@
 // accent colour), and the welcome page; the terms and company steps
 // without JavaScript, where the server says what is wrong; and new terms
 // published in the dashboard, accepted again at the next visit.
-import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
-import { background, GREY, ORANGE, signInAsAdmin } from '../support/journey';
+import { test, expect, type APIRequestContext } from '@playwright/test';
+import { background, GREY, ORANGE, signInAsAdmin, signInWithPasscode } from '../support/journey';
 import { invite as inviteThrough } from '../support/invite';
 import { sink } from '../support/smtp-sink';
 
@@ -16,22 +16,9 @@ async function invite(request: APIRequestContext, baseURL: string, to: string) {
   return (await inviteThrough(sink, request, baseURL, to, { company })).link;
 }
 
-/** From the email's link, signed in with the emailed passcode, to the terms step. */
-async function signIn(page: Page, link: string, to: string) {
-  await page.goto(link);
-  await page.getByRole('link', { name: 'Get started now' }).click();
-  await expect(page.getByText('Step 1 of 4')).toBeVisible();
-  const delivered = sink.captureOne(to, { wait: 15_000 });
-  await page.getByRole('button', { name: 'Email me a code' }).click();
-  const { email } = await delivered;
-  await page.getByLabel('6-digit code').fill(/\b(\d{6})\b/.exec(email.body)![1]);
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Privacy and terms of GFMS');
-}
-
 test('terms, then the company with live checks, then the welcome page', async ({ page, request, baseURL }) => {
   const to = 'journey.live@customer.example';
-  await signIn(page, await invite(request, baseURL!, to), to);
+  await signInWithPasscode(page, await invite(request, baseURL!, to), to);
   await expect(page.getByText('Step 2 of 4')).toBeVisible();
   await page.getByRole('button', { name: 'Accept' }).click();
 
@@ -70,7 +57,7 @@ test('without JavaScript the terms and company steps work, and the server says w
   const to = 'journey.nojs@customer.example';
   const link = await invite(request, baseURL!, to);
   const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
-  await signIn(page, link, to);
+  await signInWithPasscode(page, link, to);
   await page.getByRole('button', { name: 'Accept' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your company');
 
@@ -89,7 +76,7 @@ test('an admin publishes new terms, accepted again at the next visit; the consen
   // The invitee signs in and accepts the terms of the moment.
   const to = 'journey.terms@customer.example';
   const invitee = await (await browser.newContext()).newPage();
-  await signIn(invitee, await invite(request, baseURL!, to), to);
+  await signInWithPasscode(invitee, await invite(request, baseURL!, to), to);
   await invitee.getByRole('button', { name: 'Accept' }).click();
   await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('Your company');
 

@@ -5,7 +5,7 @@
 // a forwarded link opened while signed in as someone else.
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { invite as inviteThrough } from '../support/invite';
-import { acceptAndCreateCompany, signInAsAdmin } from '../support/journey';
+import { acceptAndCreateCompany, hydrated, signInAsAdmin } from '../support/journey';
 import { sink } from '../support/smtp-sink';
 
 
@@ -111,7 +111,8 @@ test('with passcodes off, a new account: live password rules, then the emailed c
     const invitee = await context.newPage();
     await start(invitee, link);
     await expect(invitee.getByRole('heading', { level: 1 })).toHaveText('Create your account');
-    await invitee.waitForLoadState('networkidle');
+    // The password's feedback is a live part: the customer's bundle hydrates it.
+    await hydrated(invitee);
     const password = invitee.getByLabel('New password');
     await password.fill('short one');
     await expect(invitee.locator('#password-feedback')).toHaveText('6 more characters needed.');

@@ -1,13 +1,19 @@
-//! The browser entry point: hydrates the server-rendered page. Built twice:
-//! the dashboard's bundle hydrates the whole app; with the `customer`
-//! feature, the customer's bundle hydrates only the customer's pages, so
-//! none of the dashboard's code or strings reaches a customer.
+//! The browser entry point. Built twice: the dashboard's bundle hydrates
+//! the dashboard's pages whole; with the `customer` feature, the
+//! customer's bundle hydrates only the live parts of a customer's page
+//! (`app::live`), so none of the dashboard's code or strings, nor the
+//! router and the pages, reaches a customer.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     #[cfg(feature = "customer")]
-    leptos::mount::hydrate_body(app::CustomerApp);
+    app::live::hydrate();
     #[cfg(not(feature = "customer"))]
     leptos::mount::hydrate_body(app::App);
+    // The page reacts from now on: `<html data-hydrated>` tells tools that
+    // wait for it (the end-to-end tests) without guessing from the network.
+    if let Some(html) = leptos::prelude::document().document_element() {
+        let _ = html.set_attribute("data-hydrated", "");
+    }
 }

@@ -3,6 +3,7 @@
 //! once the field was left. Used by the operator's invitation form (a draft)
 //! and by the invitee's company step (complete data).
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::fill;
@@ -68,6 +69,8 @@ pub fn company_input(input: CompanyInput) -> impl IntoView {
         }?;
         Some(fill!(t(), hint_example, example = example))
     };
+    // `Either`, not `AnyView`: a type-erased view would carry its async
+    // hydration into the customer's bundle (`crate::live`).
     let control = if field == CompanyField::Country {
         let options = move || {
             countries_by_name(locale.get())
@@ -75,7 +78,7 @@ pub fn company_input(input: CompanyInput) -> impl IntoView {
                 .map(|(code, name)| view! { <option value=code selected=move || value.get() == code>{name}</option> })
                 .collect_view()
         };
-        view! {
+        Either::Left(view! {
             <select
                 id=id.clone()
                 name=name
@@ -89,10 +92,9 @@ pub fn company_input(input: CompanyInput) -> impl IntoView {
                 <option value="">{move || t().choose_country}</option>
                 {options}
             </select>
-        }
-        .into_any()
+        })
     } else {
-        view! {
+        Either::Right(view! {
             <input
                 id=id.clone()
                 name=name
@@ -103,8 +105,7 @@ pub fn company_input(input: CompanyInput) -> impl IntoView {
                 aria-invalid=move || problem().is_some().to_string()
                 aria-describedby=error_id.clone()
             />
-        }
-        .into_any()
+        })
     };
     view! {
         <label for=id>{move || company_label(t(), field)}</label>

@@ -54,6 +54,17 @@ pub fn use_locale() -> RwSignal<Locale> {
         .unwrap_or_else(|| RwSignal::new(Locale::default()))
 }
 
+/// In the browser: the language the server rendered the page in (`<html
+/// lang>`), so that hydration starts from the same text.
+#[cfg(feature = "hydrate")]
+pub fn page_locale() -> Locale {
+    document()
+        .document_element()
+        .and_then(|html| html.get_attribute("lang"))
+        .and_then(|lang| Locale::from_code(&lang))
+        .unwrap_or_default()
+}
+
 /// The language of the current request: the remembered choice, else `Accept-Language`.
 #[cfg(feature = "ssr")]
 pub fn request_locale() -> Locale {

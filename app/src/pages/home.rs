@@ -11,13 +11,14 @@ pub fn HomePage() -> impl IntoView {
     let locale = use_locale();
     let branding = use_context::<Branding>().unwrap_or_default();
     let t = move || locale.get().strings();
+    let title = branding.fill(t().page_title_home);
     let with_org = move |template: fn(&'static crate::i18n::Strings) -> &'static str| {
         let branding = branding.clone();
         move || branding.fill(template(t()))
     };
 
     view! {
-        <Title text=with_org(|s| s.page_title_home)/>
+        <Title text=title/>
         <section class="card" aria-labelledby="home-heading">
             <h1 id="home-heading">{with_org(|s| s.home_heading)}</h1>
             <p>{with_org(|s| s.home_intro)}</p>

@@ -1,6 +1,7 @@
 //! What the browser's bundles carry. The customer's (`customer.wasm`): the
 //! customer's strings, none of the dashboard's, the emails' or the server's
-//! own pages'. The dashboard's (`lobby.wasm`): none of the emails' or the
+//! own pages', and no server function (its live parts call none, and the
+//! pages that do are never in it). The dashboard's (`lobby.wasm`): none of the emails' or the
 //! server's pages'. Reads the bundles the site build wrote
 //! (`scripts/build.sh`, which the test command runs first); without them the
 //! test skips loudly, and fails in CI.
@@ -102,6 +103,11 @@ fn the_customers_bundle_carries_only_the_customers_strings() {
             "{locale:?}: the customer's bundle carries {server:?}"
         );
     }
+    // A server function's client names its endpoint under /api/.
+    assert!(
+        !holds(&customer, "/api/"),
+        "the customer's bundle carries a server function"
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! invitation (Graph's `Accepted`) and records the consent; declining
 //! leaves the invitation open; a new terms version asks again.
 
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use lobby::store::entities::{audit_event, consent, invitation, terms_version};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
@@ -223,6 +223,39 @@ async fn the_company_comes_after_the_terms_and_is_created_once_with_its_admin() 
         page.body
     );
     assert!(page.body.contains("CREATE COMPANY"));
+    // The form is a live part: the customer's bundle (not the dashboard's)
+    // hydrates it from the props beside it, and only here may wasm compile.
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    let live = page
+        .body
+        .find(r#"data-live=""#)
+        .map(|at| &page.body[at..at + 60]);
+    assert!(live.is_some_and(|l| l.contains("name=company")), "{live:?}");
+    assert!(page.body.contains(r#"rel="modulepreload""#) && page.body.contains("/customer.js\""));
+    assert!(!page.body.contains("/lobby.wasm") && !page.body.contains("/lobby.js"));
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    let scripts = page.body.matches("<script").count();
+    assert!(scripts >= 1);
+    assert_eq!(
+        page.body
+            .matches(&format!(r#"<script type="module" nonce="{nonce}""#))
+            .count()
+            + page
+                .body
+                .matches(&format!(r#"<script nonce="{nonce}""#))
+                .count(),
+        scripts,
+        "every script with this response's nonce"
+    );
 
     // A request past the page with invalid data: 422, one message per field, nothing written.
     let request = axum::http::Request::post(&company_page)

@@ -116,10 +116,12 @@ impl<'a> Visitor<'a> {
             .get(header::LOCATION)
             .map(|l| l.to_str().unwrap().to_owned())
             .unwrap_or_default();
+        let headers = response.headers().clone();
         let body = response.text().await.unwrap();
         Answer {
             status,
             location,
+            headers,
             body,
         }
     }

@@ -224,6 +224,17 @@ async fn a_new_account_exists_only_once_its_code_is_entered() {
     assert!(page.body.contains("Create your account"), "{}", page.body);
     assert!(page.body.contains(r#"autocomplete="new-password""#));
     assert!(!page.body.contains("Email me a code"));
+    // The password's live rules are a live part: the customer's bundle
+    // (never the dashboard's) hydrates it, from the words it must avoid.
+    let live = page
+        .body
+        .find(r#"data-live=""#)
+        .map(|at| &page.body[at..at + 80]);
+    assert!(
+        live.is_some_and(|l| l.contains("name=new-password&amp;p=jiwoo")),
+        "{live:?}"
+    );
+    assert!(page.body.contains("/customer.wasm\"") && !page.body.contains("/lobby.wasm"));
 
     // The rules, with nothing kept or sent.
     for (password, notice) in [

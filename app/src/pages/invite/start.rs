@@ -14,9 +14,9 @@ use crate::components::step_indicator::StepIndicator;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
+use crate::live::{Live, LivePart};
 use crate::model::discovery::{AccountSignIn, Step};
 use crate::model::journey::Stage;
-use crate::model::password::{check_password, PasswordProblem, MIN_CHARS};
 use crate::model::sign_in::{Notice, Pending, SignInStep, StartPage};
 use crate::pages::not_found::NotFound;
 
@@ -35,7 +35,7 @@ pub fn InvitationStart() -> impl IntoView {
     let page = Resource::new(ticket, invitation_start);
 
     view! {
-        <Title text=move || t().start_title/>
+        <Title text=t().start_title/>
         <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
             {move || {
                 let ticket = ticket();
@@ -253,7 +253,7 @@ fn new_account_form(s: &'static Strings, step: &SignInStep, action: String) -> A
     view! {
         <p>{fill!(s, account_intro, email = step.invited_email)}</p>
         <form method="post" action=action class="stack">
-            <NewPassword context=vec![step.invited_email.clone(), step.org_name.clone()]/>
+            {new_password(step)}
             <button type="submit" class="primary">{s.account_button}</button>
         </form>
     }
@@ -279,7 +279,7 @@ fn reset_form(s: &'static Strings, step: &SignInStep, action: String, resend: St
         <p>{fill!(s, reset_intro, email = step.invited_email)}</p>
         <form method="post" action=action class="stack">
             {code_input(s, &step.invited_email)}
-            <NewPassword context=vec![step.invited_email.clone(), step.org_name.clone()]/>
+            {new_password(step)}
             <button type="submit" class="primary">{s.reset_button}</button>
         </form>
         <form method="post" action=resend class="stack">
@@ -289,44 +289,8 @@ fn reset_form(s: &'static Strings, step: &SignInStep, action: String, resend: St
     .into_any()
 }
 
-/// A new password with live feedback from the same rule the server applies
-/// (the server also checks its bundled list of common passwords).
-#[component]
-fn NewPassword(context: Vec<String>) -> impl IntoView {
-    let locale = use_locale();
-    let t = move || locale.get().strings();
-    let value = RwSignal::new(String::new());
-    let feedback = move || {
-        let s = t();
-        let password = value.get();
-        if password.is_empty() {
-            return s.password_hint.to_owned();
-        }
-        let words: Vec<&str> = context.iter().map(String::as_str).collect();
-        match check_password(&password, &words, |_| false) {
-            Ok(()) => s.password_feedback_ok.to_owned(),
-            Err(PasswordProblem::TooShort { chars }) => fill!(
-                s,
-                password_feedback_short,
-                n = (MIN_CHARS - chars).to_string()
-            ),
-            Err(PasswordProblem::TooLong { .. }) => s.error_password_long.to_owned(),
-            Err(PasswordProblem::Common) => s.error_password_common.to_owned(),
-        }
-    };
-    view! {
-        <label for="new-password">{move || t().field_new_password}</label>
-        <input
-            id="new-password"
-            name="password"
-            type="password"
-            autocomplete="new-password"
-            required=true
-            minlength="15"
-            maxlength="256"
-            aria-describedby="password-feedback"
-            on:input=move |ev| value.set(event_target_value(&ev))
-        />
-        <p id="password-feedback" class="hint" aria-live="polite">{feedback}</p>
-    }
+/// The new password's field with its live feedback.
+fn new_password(step: &SignInStep) -> impl IntoView {
+    let context = vec![step.invited_email.clone(), step.org_name.clone()];
+    view! { <Live part=LivePart::NewPassword { context }/> }
 }

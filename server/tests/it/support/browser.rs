@@ -37,6 +37,7 @@ pub struct Browser<'a> {
 pub struct Answer {
     pub status: StatusCode,
     pub location: String,
+    pub headers: axum::http::HeaderMap,
     pub body: String,
 }
 
@@ -73,12 +74,12 @@ impl<'a> Browser<'a> {
             .get(header::LOCATION)
             .map(|l| l.to_str().unwrap().to_owned())
             .unwrap_or_default();
-        let body = axum::body::to_bytes(response.into_body(), 1 << 22)
-            .await
-            .unwrap();
+        let (parts, body) = response.into_parts();
+        let body = axum::body::to_bytes(body, 1 << 22).await.unwrap();
         Answer {
             status,
             location,
+            headers: parts.headers,
             body: String::from_utf8_lossy(&body).into_owned(),
         }
     }
