@@ -102,7 +102,7 @@ pub async fn run_on(
         .map_err(|e| StartError::Refused(format!("LOBBY_PUBLIC_URL: {e}")))?;
     let federation = federation::oidc::Federation::new(callback.as_str())
         .map_err(|e| StartError::Refused(e.to_string()))?;
-    let state = http::AppState {
+    let state = http::AppState::new(http::State {
         federation: Arc::new(federation),
         leptos_options: http::leptos_options(&config.site_root, config.listen),
         db: db.clone(),
@@ -114,7 +114,7 @@ pub async fn run_on(
         public_url: config.public_url.clone(),
         trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         dev_mailbox: config.smtp_url.is_none().then(|| config.dev_mail_dir()),
-    };
+    });
     let branding = Branding {
         org_name: org.name.clone(),
         product_name: org.portal_name().to_owned(),

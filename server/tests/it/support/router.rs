@@ -11,7 +11,7 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use lobby::auth::session::SessionCookie;
 use lobby::clock::ManualClock;
-use lobby::http::{leptos_options, router, AppState};
+use lobby::http::{leptos_options, router, AppState, State};
 use tower::ServiceExt;
 
 use crate::support::db;
@@ -80,7 +80,7 @@ async fn built(
     let org = lobby::store::ensure_default_organization(&db, "gfms", "GFMS", "#0a7c3e", &clock)
         .await
         .unwrap();
-    let state = AppState {
+    let state = AppState::new(State {
         db: db.clone(),
         leptos_options: leptos_options(site, "127.0.0.1:0".parse().unwrap()),
         clock: Arc::new(clock),
@@ -99,7 +99,7 @@ async fn built(
             .unwrap(),
         ),
         dev_mailbox,
-    };
+    });
     let branding = Branding {
         org_name: "GFMS".into(),
         product_name: "GFMS".into(),
