@@ -226,12 +226,10 @@ async fn a_new_account_exists_only_once_its_code_is_entered() {
     assert!(!page.body.contains("Email me a code"));
     // The password's live rules are a live part: the customer's bundle
     // (never the dashboard's) hydrates it, from the words it must avoid.
-    let live = page
-        .body
-        .find(r#"data-live=""#)
-        .map(|at| &page.body[at..at + 80]);
+    let live = crate::support::live_part(&page.body);
     assert!(
-        live.is_some_and(|l| l.contains("name=new-password&amp;p=jiwoo")),
+        live.as_deref()
+            .is_some_and(|l| l.contains("name=new-password&amp;p=jiwoo")),
         "{live:?}"
     );
     assert!(page.body.contains("/customer.wasm\"") && !page.body.contains("/lobby.wasm"));

@@ -31,3 +31,32 @@ pub fn skip_unless_ci(why: &str) {
     }
     eprintln!("SKIPPED: {why}");
 }
+
+/// The nonce of a page's Content-Security-Policy `csp`, once every inline
+/// script of the page `body` is seen to carry it (and no other); with the
+/// number of those scripts.
+pub fn nonce_of_every_script<'a>(csp: &'a str, body: &str) -> (&'a str, usize) {
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("nonce in CSP");
+    let scripts = body.matches("<script").count();
+    let with_nonce = body
+        .matches(&format!(r#"<script type="module" nonce="{nonce}""#))
+        .count()
+        + body.matches(&format!(r#"<script nonce="{nonce}""#)).count();
+    assert_eq!(
+        with_nonce, scripts,
+        "every script with this response's nonce"
+    );
+    (nonce, scripts)
+}
+
+/// The start of a page's `data-live` attribute: which live part it carries
+/// (`name=…`) and its first props.
+pub fn live_part(body: &str) -> Option<String> {
+    let mark = r#"data-live=""#;
+    let at = body.find(mark)? + mark.len();
+    Some(body[at..].chars().take(60).collect())
+}
