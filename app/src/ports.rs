@@ -13,7 +13,6 @@ use crate::model::invitation::{
     NewInvitationOutcome,
 };
 use crate::model::journey::{CompanyView, ConsentView, Privacy, WelcomeLink};
-use crate::model::landing::Landing;
 use crate::model::operator::{
     AccessOutcome, AddOperatorForm, AddOperatorOutcome, Admin, ContactOutcome, EndSessionsOutcome,
     OperatorRow, SessionId, SessionRow, SetupLink, TokenOutcome, TokenRow, UserId,
@@ -232,8 +231,6 @@ pub struct DashboardPort {
 
 /// What invitees reach through their link.
 pub trait Redemption: Send + Sync + 'static {
-    /// The page behind an invitation link; `None` for a link that is none.
-    fn landing(&self, ticket: String) -> PortFuture<'_, Result<Option<Landing>, PortError>>;
     /// The name of the organization with the slug; `None` for none.
     fn organization_name(&self, slug: String) -> PortFuture<'_, Result<Option<String>, PortError>>;
     /// The sign-in step of the link `ticket` for this browser; `None` for a

@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use super::ApiError;
 
 use crate::model::journey::{CompanyView, ConsentView};
-use crate::model::landing::Landing;
 use crate::model::sign_in::{SignedIn, StartPage};
 
 #[cfg(feature = "ssr")]
@@ -17,13 +16,6 @@ fn port() -> Result<crate::ports::RedemptionPort, ApiError> {
 #[cfg(feature = "ssr")]
 fn visitor() -> Option<crate::model::sign_in::Visitor> {
     use_context::<http::request::Parts>().and_then(|p| p.extensions.get().cloned())
-}
-
-/// What the invitation link `ticket` shows; `None` for a link that is none
-/// (the page then answers 404 and reveals nothing).
-#[server(endpoint = "invitation_landing")]
-pub async fn invitation_landing(ticket: String) -> Result<Option<Landing>, ApiError> {
-    port()?.0.landing(ticket).await.map_err(ApiError::from)
 }
 
 /// The name of the organization whose sign-in `/t/{slug}/signin` is;

@@ -176,8 +176,19 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         move || shell(options.clone())
     };
 
-    let leptos_routes = routes;
+    // Pages whose handler reads their data before rendering them.
+    let leptos_routes: Vec<_> = routes
+        .into_iter()
+        .filter(|r| r.path() != redemption::LANDING_PATH)
+        .collect();
+    let render = leptos_axum::render_app_async_with_context(context.clone(), app_shell.clone());
     let routes = Router::new()
+        .route(
+            redemption::LANDING_PATH,
+            get(move |state, ticket, request| {
+                redemption::landing_page(state, ticket, request, render.clone())
+            }),
+        )
         .route("/healthz", get(health::healthz))
         .route("/livez", get(health::livez))
         .route("/lang/{code}", get(language::set_language))

@@ -2,13 +2,15 @@
 //! to `/invite/{ticket}`; "Send me a new link" is a plain form post. The
 //! server's side of the redemption port lives here too.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use app::model::journey::{CompanyView, ConsentView};
-use app::model::landing::Landing;
 use app::model::sign_in::{SignedIn, StartPage, Visitor};
+use app::pages::invite::landing::LandingData;
 use app::ports::{PortError, PortFuture, Redemption};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sea_orm::DatabaseConnection;
@@ -51,14 +53,6 @@ impl RedemptionService {
 }
 
 impl Redemption for RedemptionService {
-    fn landing(&self, ticket: String) -> PortFuture<'_, Result<Option<Landing>, PortError>> {
-        Box::pin(async move {
-            landing::landing(&self.db, &ticket, self.clock.now())
-                .await
-                .map_err(unavailable)
-        })
-    }
-
     fn organization_name(&self, slug: String) -> PortFuture<'_, Result<Option<String>, PortError>> {
         Box::pin(async move {
             let org = crate::redemption::direct::by_slug(&self.db, &slug)
@@ -145,6 +139,33 @@ impl Redemption for RedemptionService {
 pub struct InviteUserQuery {
     #[serde(rename = "invitationId")]
     invitation_id: Option<String>,
+}
+
+/// The invitation link's page.
+pub const LANDING_PATH: &str = "/invite/{ticket}";
+
+/// `GET /invite/{ticket}`, the most opened page: its data is read first (one
+/// query), then `render` renders the page with it (`LandingData`), with no
+/// resource to wait for.
+pub async fn landing_page<R>(
+    State(state): State<AppState>,
+    Path(ticket): Path<String>,
+    mut request: Request,
+    render: R,
+) -> Response
+where
+    R: Fn(Request) -> Pin<Box<dyn Future<Output = Response> + Send>>,
+{
+    match landing::landing(&state.db, &ticket, state.clock.now()).await {
+        Ok(landing) => {
+            request.extensions_mut().insert(LandingData(landing));
+            render(request).await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "landing page: storage failed");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
 }
 
 /// `GET /api/InviteUser?invitationId={ticket}`: the same page as `/invite/{ticket}`.

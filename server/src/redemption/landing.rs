@@ -56,8 +56,11 @@ pub async fn names_an_invitation(conn: &impl ConnectionTrait, raw: &str) -> Resu
         .is_some())
 }
 
-/// The invitation behind `raw` (as written in the link); `lock` holds it
-/// for the caller's transaction.
+/// The invitation behind `raw` (as written in the link), with its
+/// organization and inviter, in one query (the landing page is the most
+/// opened page; each query is a round trip, and on SQLite a hand-off to the
+/// connection's thread); `lock` holds the invitation for the caller's
+/// transaction.
 pub(crate) async fn find(
     conn: &impl ConnectionTrait,
     raw: &str,
@@ -66,27 +69,27 @@ pub(crate) async fn find(
     let Some(ticket) = InvitationTicket::parse(raw) else {
         return Ok(None);
     };
-    let Some(ticket) = invitation_ticket::Entity::find_by_id(ticket.hash())
+    let found = invitation_ticket::Entity::find_by_id(ticket.hash())
+        .find_also_related(invitation::Entity)
+        .and_also_related(organization::Entity)
+        .find_also(invitation::Entity, user::Entity)
         .one(conn)
-        .await?
-    else {
+        .await?;
+    let Some((ticket, Some(invitation), org, inviter)) = found else {
         return Ok(None);
     };
-    let mut query = invitation::Entity::find_by_id(ticket.invitation_id);
-    if lock {
-        query = query.lock_exclusive();
-    }
-    let Some(invitation) = query.one(conn).await? else {
-        return Ok(None);
+    // Locked, it is read again: PostgreSQL locks no row on the nullable
+    // side of an outer join, and what the caller checks is the locked row.
+    let invitation = if lock {
+        let locked = invitation::Entity::find_by_id(invitation.id).lock_exclusive();
+        match locked.one(conn).await? {
+            Some(invitation) => invitation,
+            None => return Ok(None),
+        }
+    } else {
+        invitation
     };
-    let org = organization::Entity::find_by_id(invitation.organization_id)
-        .one(conn)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("the invitation's organization".into()))?;
-    let inviter = match invitation.inviter_id {
-        Some(id) => user::Entity::find_by_id(id).one(conn).await?,
-        None => None,
-    };
+    let org = org.ok_or_else(|| DbErr::RecordNotFound("the invitation's organization".into()))?;
     Ok(Some(Link {
         invitation,
         ticket,

@@ -41,6 +41,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         options.max_connections(16);
     }
     if url.starts_with("sqlite:") {
+        // A pooled SQLite connection is a file handle on its own thread; it
+        // cannot have gone away. Testing it before each use was one more
+        // hand-off to that thread per query (PostgreSQL keeps the test: a
+        // server restart closes its connections).
+        options.test_before_acquire(false);
         let file = !(url.starts_with("sqlite::memory:") || url.contains("mode=memory"));
         // On every connection of the pool. WAL with synchronous=NORMAL never
         // loses a committed transaction when the process dies; only a power

@@ -99,6 +99,24 @@ async fn each_state_of_a_link_has_its_own_page() {
         &body[start - 120..start]
     );
     assert!(!body.contains(NEW_LINK_FORM));
+    // Its data is read before rendering: none of it is serialized into the
+    // page again for a bundle that never runs there.
+    assert_eq!(body.matches("jiwoo.kim@customer.example").count(), 1);
+    assert!(!body.contains("__RESOLVED_RESOURCES[0]"));
+
+    // An inviter who is gone: the organization invites.
+    let mut orphan = invitation_by_email(&api, "jiwoo.kim@customer.example")
+        .await
+        .into_active_model();
+    let inviter = orphan.inviter_id.clone().unwrap();
+    orphan.inviter_id = Set(None);
+    let orphan = orphan.update(&api.db).await.unwrap();
+    let (status, body) = page(&api, &format!("/invite/{ticket}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("GFMS from GFMS invited you"), "{body}");
+    let mut orphan = orphan.into_active_model();
+    orphan.inviter_id = Set(inviter);
+    orphan.update(&api.db).await.unwrap();
 
     let (_, _, korean) = get(
         &api.app,

@@ -369,6 +369,26 @@ async fn postgres_every_entity_round_trips() {
     }
 }
 
+/// The bundled SQLite plans a statement once (`.cargo/config.toml`): without
+/// the query planner stability guarantee, every `.one()` (sea-orm binds its
+/// `LIMIT 1`) was compiled again on each run.
+#[tokio::test]
+async fn sqlite_keeps_each_statements_plan() {
+    let db = db::sqlite().await;
+    let options = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "PRAGMA compile_options",
+        ))
+        .await
+        .unwrap();
+    let options: Vec<String> = options
+        .iter()
+        .map(|row| row.try_get_by_index(0).unwrap())
+        .collect();
+    assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
+}
+
 #[tokio::test]
 async fn sqlite_migrate_is_idempotent() {
     migrate_again_changes_nothing(&db::sqlite().await).await;

@@ -7,42 +7,36 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::redemption::invitation_landing;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::model::landing::{Landing, LinkState, NewLinkOutcome, NEW_LINK_PAUSE_MINUTES};
 use crate::pages::not_found::NotFound;
+use crate::pages::preloaded;
+
+/// The landing page's data, read by the server's handler for this route
+/// before rendering (`None`: the link is no invitation's).
+#[derive(Clone, Debug)]
+pub struct LandingData(pub Option<Landing>);
 
 #[component]
 pub fn InvitationLanding() -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().strings();
-    let ticket = move || use_params_map().read().get("ticket").unwrap_or_default();
-    let outcome = move || {
-        use_query_map()
-            .read()
-            .get("new-link")
-            .and_then(|c| NewLinkOutcome::from_code(&c))
+    let ticket = use_params_map().read().get("ticket").unwrap_or_default();
+    let outcome = use_query_map()
+        .read()
+        .get("new-link")
+        .and_then(|c| NewLinkOutcome::from_code(&c));
+    let page = match preloaded::<LandingData>() {
+        Some(LandingData(Some(landing))) => {
+            view! { <LandingCard landing ticket outcome/> }.into_any()
+        }
+        _ => view! { <NotFound/> }.into_any(),
     };
-    let landing = Resource::new(ticket, invitation_landing);
-
     view! {
         <Title text=t().landing_title/>
-        <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
-            {move || {
-                let ticket = ticket();
-                let outcome = outcome();
-                Suspend::new(async move {
-                    match landing.await {
-                        Ok(Some(landing)) => {
-                            view! { <LandingCard landing ticket outcome/> }.into_any()
-                        }
-                        _ => view! { <NotFound/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        {page}
     }
 }
 

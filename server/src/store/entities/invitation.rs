@@ -50,6 +50,33 @@ impl Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::organization::Entity",
+        from = "Column::OrganizationId",
+        to = "super::organization::Column::Id"
+    )]
+    Organization,
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::InviterId",
+        to = "super::user::Column::Id"
+    )]
+    Inviter,
+}
+
+impl Related<super::organization::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Organization.def()
+    }
+}
+
+/// The user an invitation is related to by a join is its inviter (the
+/// redeemer, `redeemed_by`, is looked up by id where it matters).
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Inviter.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
