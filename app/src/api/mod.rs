@@ -18,9 +18,7 @@ pub(crate) fn signed_in(
     csrf: Option<&str>,
 ) -> Result<crate::model::operator::CurrentOperator, ApiError> {
     use crate::model::operator::{same_token, CurrentOperator};
-    let operator = leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<CurrentOperator>().cloned());
-    match operator {
+    match from_request::<CurrentOperator>() {
         None => Err(ApiError::Unauthorized.answer()),
         Some(o) if csrf.is_none_or(|c| same_token(&o.csrf, c)) => Ok(o),
         Some(_) => Err(ApiError::Forbidden.answer()),
@@ -32,4 +30,20 @@ pub(crate) fn signed_in(
 pub(crate) fn dashboard() -> Result<crate::ports::DashboardPort, ApiError> {
     leptos::prelude::use_context::<crate::ports::DashboardPort>()
         .ok_or_else(|| ApiError::Unavailable.answer())
+}
+
+/// A value the server put in this request's extensions before rendering:
+/// the operator's or the customer's session, or a page's data read first (so that page renders
+/// at once, with no resource to wait for and nothing serialized into it for
+/// a bundle that never runs there). `None` in the browser.
+pub fn from_request<T: Clone + Send + Sync + 'static>() -> Option<T> {
+    #[cfg(feature = "ssr")]
+    {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<T>().cloned())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
 }

@@ -15,7 +15,7 @@ fn port() -> Result<crate::ports::RedemptionPort, ApiError> {
 /// The customer's session of this request, if any.
 #[cfg(feature = "ssr")]
 fn visitor() -> Option<crate::model::sign_in::Visitor> {
-    use_context::<http::request::Parts>().and_then(|p| p.extensions.get().cloned())
+    super::from_request()
 }
 
 /// The name of the organization whose sign-in `/t/{slug}/signin` is;

@@ -7,8 +7,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use app::model::journey::{CompanyView, ConsentView};
+use app::model::landing::Landing;
 use app::model::sign_in::{SignedIn, StartPage, Visitor};
-use app::pages::invite::landing::LandingData;
 use app::ports::{PortError, PortFuture, Redemption};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
@@ -145,8 +145,8 @@ pub struct InviteUserQuery {
 pub const LANDING_PATH: &str = "/invite/{ticket}";
 
 /// `GET /invite/{ticket}`, the most opened page: its data is read first (one
-/// query), then `render` renders the page with it (`LandingData`), with no
-/// resource to wait for.
+/// query), then `render` renders the page with it in the request
+/// (`app::api::from_request`), with no resource to wait for.
 pub async fn landing_page<R>(
     State(state): State<AppState>,
     Path(ticket): Path<String>,
@@ -158,7 +158,9 @@ where
 {
     match landing::landing(&state.db, &ticket, state.clock.now()).await {
         Ok(landing) => {
-            request.extensions_mut().insert(LandingData(landing));
+            if let Some(landing) = landing {
+                request.extensions_mut().insert::<Landing>(landing);
+            }
             render(request).await
         }
         Err(e) => {

@@ -7,17 +7,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::api::from_request;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::model::landing::{Landing, LinkState, NewLinkOutcome, NEW_LINK_PAUSE_MINUTES};
 use crate::pages::not_found::NotFound;
-use crate::pages::preloaded;
-
-/// The landing page's data, read by the server's handler for this route
-/// before rendering (`None`: the link is no invitation's).
-#[derive(Clone, Debug)]
-pub struct LandingData(pub Option<Landing>);
 
 #[component]
 pub fn InvitationLanding() -> impl IntoView {
@@ -28,11 +23,11 @@ pub fn InvitationLanding() -> impl IntoView {
         .read()
         .get("new-link")
         .and_then(|c| NewLinkOutcome::from_code(&c));
-    let page = match preloaded::<LandingData>() {
-        Some(LandingData(Some(landing))) => {
-            view! { <LandingCard landing ticket outcome/> }.into_any()
-        }
-        _ => view! { <NotFound/> }.into_any(),
+    // Read by the server's handler for this route before rendering; absent
+    // when the link is no invitation's.
+    let page = match from_request::<Landing>() {
+        Some(landing) => view! { <LandingCard landing ticket outcome/> }.into_any(),
+        None => view! { <NotFound/> }.into_any(),
     };
     view! {
         <Title text=t().landing_title/>
