@@ -1,6 +1,7 @@
 # Sourced by the load and soak benchmarks: a release `lobby serve` on a free
 # loopback port with a fresh data directory, an admin and an API token, and
-# one invitation whose ticket is in $TICKET (the token is in $TOKEN).
+# $INVITATIONS invitations (default 1) whose tickets are in $TICKETS (the
+# first in $TICKET; the token is in $TOKEN).
 # `bench_stop` ends it. PROFILE=debug serves the debug build.
 AUTOCANNON="$ROOT/end2end/node_modules/.bin/autocannon"
 BENCH_DIR="$(mktemp -d)"
@@ -18,12 +19,16 @@ bench_serve() { # database url
   TOKEN="$("$lobby" token create --email ada@bench.example --name bench 2>/dev/null)"
   "$lobby" serve & SERVER=$!
   for _ in $(seq 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
-  local link
-  link="$(curl -sf -X POST "$BASE/v1.0/invitations" -H "authorization: Bearer $TOKEN" \
-    -H 'content-type: application/json' \
-    -d '{"invitedUserEmailAddress":"load@customer.example","inviteRedirectUrl":"'"$BASE"'/","sendInvitationMessage":false}' |
-    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).inviteRedeemUrl))')"
-  TICKET="${link##*invitationId=}"
+  local link i
+  TICKETS=()
+  for i in $(seq "${INVITATIONS:-1}"); do
+    link="$(curl -sf -X POST "$BASE/v1.0/invitations" -H "authorization: Bearer $TOKEN" \
+      -H 'content-type: application/json' \
+      -d '{"invitedUserEmailAddress":"load'"$i"'@customer.example","inviteRedirectUrl":"'"$BASE"'/","sendInvitationMessage":false}' |
+      sed -n 's/.*"inviteRedeemUrl":"\([^"]*\)".*/\1/p')"
+    TICKETS+=("${link##*invitationId=}")
+  done
+  TICKET="${TICKETS[0]}"
 }
 
 bench_stop() {

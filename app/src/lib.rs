@@ -22,4 +22,4 @@ mod shell;
 
 pub use router::App;
 #[cfg(feature = "ssr")]
-pub use shell::shell;
+pub use shell::{landing_shell, shell};

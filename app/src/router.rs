@@ -52,9 +52,36 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The header, the language switcher and the footer around every page.
+/// The invitation's link (`/invite/{ticket}`), the most opened page, as
+/// its own handler renders it after reading its data: in the frame of
+/// every page, without the router (matching the path again and waiting on
+/// the route's view cost as much as the page itself).
+#[cfg(feature = "ssr")]
+#[component]
+pub fn LandingApp() -> impl IntoView {
+    use crate::pages::invite::landing::InvitationLanding;
+    let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned());
+    view! {
+        <Chrome path=path.unwrap_or_default()>
+            <InvitationLanding/>
+        </Chrome>
+    }
+}
+
+/// Every page of the route table, in its frame.
 #[component]
 fn Frame(children: ChildrenFn) -> impl IntoView {
+    view! {
+        <Router>
+            <Chrome>{children()}</Chrome>
+        </Router>
+    }
+}
+
+/// The header, the language switcher and the footer around every page;
+/// `path`: the page's, when it is rendered without the router.
+#[component]
+fn Chrome(children: ChildrenFn, #[prop(optional, into)] path: Option<String>) -> impl IntoView {
     provide_meta_context();
     let branding = Branding::current();
     let locale = RwSignal::new(initial_locale());
@@ -68,17 +95,15 @@ fn Frame(children: ChildrenFn) -> impl IntoView {
     };
 
     view! {
-        <Router>
-            <a class="skip-link" href="#main">{move || t().skip_to_content}</a>
-            <header class="site-header">
-                <a class="org-name" href="/">{branding.org_name.clone()}</a>
-                <LanguageSwitcher/>
-            </header>
-            <main id="main" tabindex="-1">
-                {children()}
-            </main>
-            <footer class="site-footer">{footer}</footer>
-        </Router>
+        <a class="skip-link" href="#main">{move || t().skip_to_content}</a>
+        <header class="site-header">
+            <a class="org-name" href="/">{branding.org_name.clone()}</a>
+            <LanguageSwitcher path/>
+        </header>
+        <main id="main" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">{footer}</footer>
     }
 }
 
@@ -89,8 +114,8 @@ fn CustomerRoutes() -> impl MatchNestedRoutes + Clone {
     use crate::pages::direct::{CommonSignIn, OrganizationSignIn};
     use crate::pages::home::HomePage;
     use crate::pages::invite::{
-        company::InvitationCompany, consent::InvitationConsent, landing::InvitationLanding,
-        signed_in::InvitationSignedIn, start::InvitationStart,
+        company::InvitationCompany, consent::InvitationConsent, signed_in::InvitationSignedIn,
+        start::InvitationStart,
     };
     view! {
         <Route path=StaticSegment("") view=HomePage/>
@@ -99,12 +124,6 @@ fn CustomerRoutes() -> impl MatchNestedRoutes + Clone {
         <Route
             path=(StaticSegment("t"), ParamSegment("slug"), StaticSegment("signin"))
             view=OrganizationSignIn
-            ssr=SsrMode::Async
-        />
-        // The invitee's link: complete (and its status set) before sending.
-        <Route
-            path=(StaticSegment("invite"), ParamSegment("ticket"))
-            view=InvitationLanding
             ssr=SsrMode::Async
         />
         <Route

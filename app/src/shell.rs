@@ -9,9 +9,19 @@ use leptos_meta::MetaTags;
 
 use crate::branding::{Branding, ORG_NAME_META, PRODUCT_NAME_META};
 use crate::i18n::request_locale;
-use crate::router::App;
+use crate::router::{App, LandingApp};
 
+/// Every page as the route table answers it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    document(options, App)
+}
+
+/// The invitation's link, rendered by its own handler (`LandingApp`).
+pub fn landing_shell(options: LeptosOptions) -> impl IntoView {
+    document(options, LandingApp)
+}
+
+fn document<B: IntoView + 'static>(options: LeptosOptions, body: fn() -> B) -> impl IntoView {
     provide_nonce();
     let nonce = use_nonce();
     let branding = use_context::<Branding>().unwrap_or_default();
@@ -46,9 +56,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 {scripts}
                 <MetaTags/>
             </head>
-            <body>
-                <App/>
-            </body>
+            <body>{body()}</body>
         </html>
     }
 }

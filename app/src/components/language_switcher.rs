@@ -8,23 +8,25 @@ use leptos_router::hooks::use_location;
 use crate::i18n::use_locale;
 use crate::i18n::Locale;
 
+/// `path`: the page's, when it is rendered without the router; otherwise
+/// the router's location, which follows the dashboard's navigation.
 #[component]
-pub fn LanguageSwitcher() -> impl IntoView {
+pub fn LanguageSwitcher(path: Option<String>) -> impl IntoView {
     let locale = use_locale();
-    let location = use_location();
+    let path = match path {
+        Some(path) => Signal::stored(path),
+        None => {
+            let location = use_location();
+            Signal::derive(move || location.pathname.get())
+        }
+    };
     let label = move || locale.get().strings().language_switcher_label;
 
     let links = Locale::ALL
         .iter()
         .copied()
         .map(|l| {
-            let href = move || {
-                format!(
-                    "/lang/{}?next={}",
-                    l.code(),
-                    encode_path(&location.pathname.get())
-                )
-            };
+            let href = move || format!("/lang/{}?next={}", l.code(), path.with(|p| encode_path(p)));
             let on_click = move |ev: leptos::ev::MouseEvent| {
                 if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
                     return;

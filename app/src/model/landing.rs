@@ -30,6 +30,8 @@ impl LinkState {
 /// message are shown only while the invitation can still be redeemed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Landing {
+    /// The link's ticket as the invitee's link has it, for the page's own links.
+    pub ticket: String,
     pub state: LinkState,
     pub org_name: String,
     /// The inviter's name, else their address.

@@ -16,6 +16,7 @@ mod language;
 mod operator_session;
 mod origin_check;
 pub(crate) mod outage;
+mod page;
 mod redemption;
 mod replies;
 mod security_headers;
@@ -26,7 +27,7 @@ use std::sync::Arc;
 
 use app::branding::Branding;
 use app::ports::RedemptionPort;
-use app::{shell, App};
+use app::{landing_shell, shell, App};
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
@@ -151,7 +152,7 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 pub fn router(state: AppState, branding: Branding) -> Router {
     let options = state.leptos_options.clone();
     let pkg_dir = Path::new(&*options.site_root).join(assets::DIR);
-    let routes = route_list();
+    let leptos_routes = route_list();
     let dashboard = crate::dashboard::DashboardService {
         db: state.db.clone(),
         clock: state.clock.clone(),
@@ -176,17 +177,21 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         move || shell(options.clone())
     };
 
-    // Pages whose handler reads their data before rendering them.
-    let leptos_routes: Vec<_> = routes
-        .into_iter()
-        .filter(|r| r.path() != redemption::LANDING_PATH)
-        .collect();
-    let render = leptos_axum::render_app_async_with_context(context.clone(), app_shell.clone());
+    let landing = Arc::new(page::DirectPage {
+        context: context.clone(),
+        shell: {
+            let options = options.clone();
+            move || landing_shell(options.clone())
+        },
+    });
+    let links = crate::redemption::link_reader::LinkReader::start(state.db.clone());
     let routes = Router::new()
         .route(
             redemption::LANDING_PATH,
             get(move |state, ticket, request| {
-                redemption::landing_page(state, ticket, request, render.clone())
+                let landing = landing.clone();
+                let render = move |request| async move { landing.render(request).await };
+                redemption::landing_page(state, links.clone(), ticket, request, render)
             }),
         )
         .route("/healthz", get(health::healthz))

@@ -3,7 +3,6 @@
 //! server's side of the redemption port lives here too.
 
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use app::model::journey::{CompanyView, ConsentView};
@@ -20,6 +19,7 @@ use super::AppState;
 use crate::auth::session::{self, Visit};
 use crate::clock::Clock;
 use crate::redemption::finish::Context;
+use crate::redemption::link_reader::LinkReader;
 use crate::redemption::{journey, landing, sign_in};
 
 pub struct RedemptionService {
@@ -144,19 +144,25 @@ pub struct InviteUserQuery {
 /// The invitation link's page.
 pub const LANDING_PATH: &str = "/invite/{ticket}";
 
-/// `GET /invite/{ticket}`, the most opened page: its data is read first (one
-/// query), then `render` renders the page with it in the request
+/// `GET /invite/{ticket}`, the most opened page: its data is read first
+/// (one query, shared with the lookups that arrive at the same time), then
+/// `render` renders the page with it in the request
 /// (`app::api::from_request`), with no resource to wait for.
-pub async fn landing_page<R>(
+pub async fn landing_page<F: Future<Output = Response>>(
     State(state): State<AppState>,
+    links: LinkReader,
     Path(ticket): Path<String>,
     mut request: Request,
-    render: R,
-) -> Response
-where
-    R: Fn(Request) -> Pin<Box<dyn Future<Output = Response> + Send>>,
-{
-    match landing::landing(&state.db, &ticket, state.clock.now()).await {
+    render: impl FnOnce(Request) -> F,
+) -> Response {
+    let landing = match links.read(&ticket).await {
+        Ok(Some(link)) => landing::landing(&state.db, &link, &ticket, state.clock.now())
+            .await
+            .map(Some),
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
+    };
+    match landing {
         Ok(landing) => {
             if let Some(landing) = landing {
                 request.extensions_mut().insert::<Landing>(landing);

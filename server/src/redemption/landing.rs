@@ -7,7 +7,8 @@ use app::i18n::Locale;
 use app::model::landing::{Landing, LinkState, NewLinkOutcome, NEW_LINK_PAUSE_MINUTES};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QuerySelect, Select,
 };
 use serde_json::json;
 
@@ -37,7 +38,7 @@ pub fn link_state(
 }
 
 /// An invitation as its link finds it.
-pub(crate) struct Link {
+pub struct Link {
     pub invitation: invitation::Model,
     pub ticket: invitation_ticket::Model,
     pub org: organization::Model,
@@ -57,10 +58,9 @@ pub async fn names_an_invitation(conn: &impl ConnectionTrait, raw: &str) -> Resu
 }
 
 /// The invitation behind `raw` (as written in the link), with its
-/// organization and inviter, in one query (the landing page is the most
-/// opened page; each query is a round trip, and on SQLite a hand-off to the
-/// connection's thread); `lock` holds the invitation for the caller's
-/// transaction.
+/// organization and inviter, in one query; `lock` holds the invitation for
+/// the caller's transaction. The landing page reads through
+/// [`super::link_reader`] instead, which joins its concurrent readers.
 pub(crate) async fn find(
     conn: &impl ConnectionTrait,
     raw: &str,
@@ -69,74 +69,102 @@ pub(crate) async fn find(
     let Some(ticket) = InvitationTicket::parse(raw) else {
         return Ok(None);
     };
-    let found = invitation_ticket::Entity::find_by_id(ticket.hash())
+    let selected = invitation_ticket::Entity::find_by_id(ticket.hash());
+    let Some(link) = read(conn, selected).await?.pop() else {
+        return Ok(None);
+    };
+    if !lock {
+        return Ok(Some(link));
+    }
+    // Locked, it is read again: PostgreSQL locks no row on the nullable
+    // side of an outer join, and what the caller checks is the locked row.
+    let locked = invitation::Entity::find_by_id(link.invitation.id).lock_exclusive();
+    Ok(locked
+        .one(conn)
+        .await?
+        .map(|invitation| Link { invitation, ..link }))
+}
+
+/// The links whose tickets hash to `hashes`, in one query.
+pub(crate) async fn find_many(
+    conn: &impl ConnectionTrait,
+    hashes: Vec<String>,
+) -> Result<Vec<Link>, DbErr> {
+    let selected = invitation_ticket::Entity::find()
+        .filter(invitation_ticket::Column::TicketHash.is_in(hashes));
+    read(conn, selected).await
+}
+
+/// The `selected` tickets, each joined to its invitation, organization and
+/// inviter (each query is a round trip, and on SQLite a hand-off to the
+/// connection's thread).
+async fn read(
+    conn: &impl ConnectionTrait,
+    selected: Select<invitation_ticket::Entity>,
+) -> Result<Vec<Link>, DbErr> {
+    let rows = selected
         .find_also_related(invitation::Entity)
         .and_also_related(organization::Entity)
         .find_also(invitation::Entity, user::Entity)
-        .one(conn)
+        .all(conn)
         .await?;
-    let Some((ticket, Some(invitation), org, inviter)) = found else {
-        return Ok(None);
-    };
-    // Locked, it is read again: PostgreSQL locks no row on the nullable
-    // side of an outer join, and what the caller checks is the locked row.
-    let invitation = if lock {
-        let locked = invitation::Entity::find_by_id(invitation.id).lock_exclusive();
-        match locked.one(conn).await? {
-            Some(invitation) => invitation,
-            None => return Ok(None),
-        }
-    } else {
-        invitation
-    };
-    let org = org.ok_or_else(|| DbErr::RecordNotFound("the invitation's organization".into()))?;
-    Ok(Some(Link {
-        invitation,
-        ticket,
-        org,
-        inviter,
-    }))
+    let mut links = Vec::with_capacity(rows.len());
+    for (ticket, invitation, org, inviter) in rows {
+        // A ticket outlives no invitation (the foreign key cascades).
+        let Some(invitation) = invitation else {
+            continue;
+        };
+        let org =
+            org.ok_or_else(|| DbErr::RecordNotFound("the invitation's organization".into()))?;
+        links.push(Link {
+            invitation,
+            ticket,
+            org,
+            inviter,
+        });
+    }
+    Ok(links)
 }
 
 fn shown(date: DateTime<Utc>) -> String {
     date.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-/// The page behind the link `raw`; `None` when it is no invitation's.
+/// The page of the invitation `link`, opened as `ticket`, at `now`.
 pub async fn landing(
     db: &DatabaseConnection,
-    raw: &str,
+    link: &Link,
+    ticket_as_written: &str,
     now: DateTime<Utc>,
-) -> Result<Option<Landing>, DbErr> {
-    let Some(Link {
+) -> Result<Landing, DbErr> {
+    let Link {
         invitation,
         ticket,
         org,
         inviter,
-    }) = find(db, raw, false).await?
-    else {
-        return Ok(None);
-    };
-    let state = link_state(&invitation, &ticket, now);
+    } = link;
+    let state = link_state(invitation, ticket, now);
     let pending = state == LinkState::Pending;
-    let sign_in = state == LinkState::Accepted && redeemer_at_invited(db, &invitation).await?;
+    let sign_in = state == LinkState::Accepted && redeemer_at_invited(db, invitation).await?;
     let date = match state {
         LinkState::Pending | LinkState::Expired => Some(invitation.expires_at),
         LinkState::Accepted => invitation.redeemed_at,
         LinkState::Revoked | LinkState::Replaced => None,
     };
-    Ok(Some(Landing {
+    let pending_only = |text: &Option<String>| text.as_ref().filter(|_| pending).cloned();
+    Ok(Landing {
+        ticket: ticket_as_written.to_owned(),
         state,
         inviter: inviter
-            .map(|u| Inviter::from_user(&u).name)
-            .unwrap_or_else(|| org.name.clone()),
-        org_name: org.name,
+            .as_ref()
+            .map_or_else(|| org.name.clone(), |u| Inviter::from_user(u).name),
+        org_name: org.name.clone(),
         invited_email: pending.then(|| invitation.invited_email.clone()),
-        invitee_name: invitation.invited_display_name.filter(|_| pending),
-        message: invitation.message.filter(|_| pending),
+        invitee_name: pending_only(&invitation.invited_display_name),
+        message: pending_only(&invitation.message),
         date: date.map(shown),
         sign_in,
-    }))
+    })
 }
 
 /// Whether the account that redeemed the invitation is still at the

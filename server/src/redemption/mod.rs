@@ -10,6 +10,7 @@ pub mod federated;
 pub mod finish;
 pub mod journey;
 pub mod landing;
+pub mod link_reader;
 pub mod settings;
 pub mod sign_in;
 pub mod step;

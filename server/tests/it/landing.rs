@@ -217,6 +217,42 @@ async fn an_unknown_link_is_a_plain_not_found_page() {
     );
 }
 
+/// Links opened at the same moment are read together, in one query for
+/// all (`redemption::link_reader`): each page still shows its own
+/// invitation and nobody else's, and an unknown link among them is still
+/// not found.
+#[tokio::test]
+async fn links_opened_together_each_show_their_own_invitation() {
+    let api = setup().await;
+    let mut paths = vec![];
+    for i in 0..24 {
+        let (_, ticket) = invite(&api, &format!("together{i}@customer.example")).await;
+        paths.push((Some(i), format!("/invite/{ticket}")));
+    }
+    paths.push((None, format!("/invite/{}", uuid::Uuid::new_v4())));
+    // Twice each, so some of a batch ask for the same link.
+    let opened = paths.iter().chain(&paths).map(|(_, path)| page(&api, path));
+    let pages = futures_util::future::join_all(opened).await;
+    for ((invitee, path), (status, body)) in paths.iter().chain(&paths).zip(pages) {
+        let shown: Vec<_> = (0..24)
+            .filter(|i| body.contains(&format!("together{i}@customer.example")))
+            .collect();
+        match invitee {
+            Some(i) => {
+                assert_eq!(status, StatusCode::OK, "{path}");
+                assert_eq!(shown, [*i], "{path} shows exactly its own invitee");
+                assert!(body.contains(&format!("{path}/start")), "{body}");
+                // The language switcher comes back to this page.
+                assert!(body.contains(&format!("/lang/ko?next={path}\"")), "{body}");
+            }
+            None => {
+                assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+                assert!(shown.is_empty(), "{body}");
+            }
+        }
+    }
+}
+
 async fn outbox(api: &Api) -> Vec<email_outbox::Model> {
     email_outbox::Entity::find()
         .order_by_asc(email_outbox::Column::CreatedAt)

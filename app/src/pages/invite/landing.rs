@@ -5,7 +5,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::from_request;
 use crate::fill;
@@ -18,15 +17,11 @@ use crate::pages::not_found::NotFound;
 pub fn InvitationLanding() -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().strings();
-    let ticket = use_params_map().read().get("ticket").unwrap_or_default();
-    let outcome = use_query_map()
-        .read()
-        .get("new-link")
-        .and_then(|c| NewLinkOutcome::from_code(&c));
-    // Read by the server's handler for this route before rendering; absent
+    let outcome = new_link_outcome();
+    // Read by the server's handler for this page before rendering; absent
     // when the link is no invitation's.
     let page = match from_request::<Landing>() {
-        Some(landing) => view! { <LandingCard landing ticket outcome/> }.into_any(),
+        Some(landing) => view! { <LandingCard landing outcome/> }.into_any(),
         None => view! { <NotFound/> }.into_any(),
     };
     view! {
@@ -35,14 +30,23 @@ pub fn InvitationLanding() -> impl IntoView {
     }
 }
 
+/// What "Send me a new link" did, from the query string (`?new-link=sent`)
+/// of the request: the page renders without the router.
+fn new_link_outcome() -> Option<NewLinkOutcome> {
+    let parts = use_context::<http::request::Parts>()?;
+    form_urlencoded::parse(parts.uri.query()?.as_bytes())
+        .find(|(name, _)| name == "new-link")
+        .and_then(|(_, code)| NewLinkOutcome::from_code(&code))
+}
+
 #[component]
-fn LandingCard(landing: Landing, ticket: String, outcome: Option<NewLinkOutcome>) -> impl IntoView {
+fn LandingCard(landing: Landing, outcome: Option<NewLinkOutcome>) -> impl IntoView {
     let locale = use_locale();
     move || {
         let s = locale.get().strings();
-        let ended = |heading, body| ended(s, &landing, &ticket, outcome, heading, body);
+        let ended = |heading, body| ended(s, &landing, outcome, heading, body);
         let body = match landing.state {
-            LinkState::Pending => pending(s, &landing, &ticket),
+            LinkState::Pending => pending(s, &landing),
             LinkState::Expired => ended(s.link_expired_heading, s.link_expired_body),
             LinkState::Revoked => ended(s.link_revoked_heading, s.link_revoked_body),
             LinkState::Replaced => ended(s.link_replaced_heading, s.link_replaced_body),
@@ -57,7 +61,8 @@ fn LandingCard(landing: Landing, ticket: String, outcome: Option<NewLinkOutcome>
 }
 
 /// The invitation can be redeemed: who invited whom, and the way in.
-fn pending(s: &'static Strings, l: &Landing, ticket: &str) -> AnyView {
+fn pending(s: &'static Strings, l: &Landing) -> AnyView {
+    let ticket = &l.ticket;
     let heading = fill!(s, landing_heading, inviter = l.inviter, org = l.org_name);
     let greeting = l
         .invitee_name
@@ -95,11 +100,11 @@ fn pending(s: &'static Strings, l: &Landing, ticket: &str) -> AnyView {
 fn ended(
     s: &'static Strings,
     l: &Landing,
-    ticket: &str,
     outcome: Option<NewLinkOutcome>,
     heading: &'static str,
     body: &'static str,
 ) -> AnyView {
+    let ticket = &l.ticket;
     let vars = [
         ("inviter", l.inviter.as_str()),
         ("org", l.org_name.as_str()),
