@@ -251,8 +251,11 @@ async fn two_instances_on_one_postgres_database_act_as_one() {
     let ticket = balancer.invite(MINH, json!({})).await;
     let mut minh = Visitor::new(&balancer);
     let start = format!("/invite/{ticket}/start");
-    minh.get(&start).await;
-    minh.post(&format!("/invite/{ticket}/passcode"), &[]).await;
+    let page = minh.get(&start).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let sent = minh.post(&format!("/invite/{ticket}/passcode"), &[]).await;
+    let what = format!("{} {}", sent.status, sent.body);
+    assert_eq!(sent.location, format!("{start}?notice=code-sent"), "{what}");
     let code = latest_code(&pg.db, MINH).await;
     let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
     let verify = format!("/invite/{ticket}/passcode/verify");
