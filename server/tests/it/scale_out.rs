@@ -10,7 +10,7 @@ use std::time::Duration;
 use axum::http::{header, StatusCode};
 use lobby::mail::outbox::{queued, OutgoingEmail};
 use lobby::store::entities::email_outbox;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
 use crate::support::browser::Answer;
@@ -146,21 +146,31 @@ impl<'a> Visitor<'a> {
     }
 }
 
-/// The code in the latest code email to `to`, once it is queued.
-async fn latest_code(db: &sea_orm::DatabaseConnection, to: &str) -> String {
-    let mail = email_outbox::Entity::find()
-        .filter(email_outbox::Column::ToAddress.eq(to))
-        .filter(email_outbox::Column::BodyText.contains("It works once"))
-        .order_by_desc(email_outbox::Column::CreatedAt)
-        .one(db)
-        .await
-        .unwrap()
-        .expect("a code email");
-    mail.body_text
-        .split_whitespace()
-        .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
-        .unwrap()
-        .to_owned()
+/// The code in the latest code email to `to`, as the SMTP server received
+/// it (the outbox forgets a message's body once it is sent).
+async fn latest_code(sink: &SmtpSink, to: &str) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let received = sink.received.lock().expect("lock").clone();
+        let text = received
+            .iter()
+            .rev()
+            .filter(|m| m.to.iter().any(|t| t == to))
+            .map(|m| m.text())
+            .find(|text| text.contains("It works once"));
+        if let Some(text) = text {
+            return text
+                .split_whitespace()
+                .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
+                .expect("six digits in the code email")
+                .to_owned();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no code email to {to}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -207,7 +217,7 @@ async fn two_instances_on_one_postgres_database_act_as_one() {
     assert_eq!(jiwoo.get(&format!("/invite/{ticket}")).await.status, 200);
     let sent = jiwoo.post(&format!("/invite/{ticket}/passcode"), &[]).await;
     assert_eq!(sent.location, format!("{start}?notice=code-sent"));
-    let code = latest_code(&pg.db, JIWOO).await;
+    let code = latest_code(&sink, JIWOO).await;
     let verify = format!("/invite/{ticket}/passcode/verify");
     let answer = jiwoo.post(&verify, &[("code", &code)]).await;
     assert_eq!(answer.location, format!("/invite/{ticket}/continue"));
@@ -256,7 +266,7 @@ async fn two_instances_on_one_postgres_database_act_as_one() {
     let sent = minh.post(&format!("/invite/{ticket}/passcode"), &[]).await;
     let what = format!("{} {}", sent.status, sent.body);
     assert_eq!(sent.location, format!("{start}?notice=code-sent"), "{what}");
-    let code = latest_code(&pg.db, MINH).await;
+    let code = latest_code(&sink, MINH).await;
     let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
     let verify = format!("/invite/{ticket}/passcode/verify");
     for left in (0..5).rev() {

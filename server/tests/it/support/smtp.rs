@@ -16,6 +16,39 @@ pub struct Received {
 }
 
 impl Received {
+    /// The plain-text part as its reader sees it (quoted-printable, as
+    /// lettre sends it, decoded).
+    pub fn text(&self) -> String {
+        let part = self
+            .data
+            .split("Content-Type: text/plain")
+            .nth(1)
+            .unwrap_or(&self.data);
+        let (head, body) = part.split_once("\r\n\r\n").unwrap_or(("", part));
+        let body = body.split("\r\n--").next().unwrap_or(body);
+        if !head.contains("quoted-printable") {
+            return body.to_owned();
+        }
+        // RFC 2045 6.7: `=` at a line's end joins it to the next; `=XX` is a byte.
+        let joined = body.replace("=\r\n", "");
+        let mut bytes = Vec::with_capacity(joined.len());
+        let mut rest = joined.as_bytes();
+        while let Some((&first, tail)) = rest.split_first() {
+            let hex = tail.get(..2).and_then(|h| std::str::from_utf8(h).ok());
+            match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                Some(byte) if first == b'=' => {
+                    bytes.push(byte);
+                    rest = &tail[2..];
+                }
+                _ => {
+                    bytes.push(first);
+                    rest = tail;
+                }
+            }
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
     pub fn header(&self, name: &str) -> Option<String> {
         let head = self.data.split("\r\n\r\n").next().unwrap_or("");
         head.split("\r\n").find_map(|line| {
