@@ -47,6 +47,9 @@ where
             (self.context)();
             (self.shell)().into_view().to_html()
         });
+        // `new_root` made it this thread's current owner; other requests
+        // run on this thread while this one waits for the title below.
+        owner.clone().unset();
         let html: String = meta_output
             .inject_meta_context(futures_util::stream::once(async { html }).boxed())
             .await
