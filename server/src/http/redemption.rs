@@ -155,14 +155,15 @@ pub async fn landing_page<F: Future<Output = Response>>(
     mut request: Request,
     render: impl FnOnce(Request) -> F,
 ) -> Response {
-    let landing = match links.read(&ticket).await {
-        Ok(Some(link)) => landing::landing(&state.db, &link, &ticket, state.clock.now())
-            .await
-            .map(Some),
-        Ok(None) => Ok(None),
-        Err(e) => Err(e),
+    let read = async {
+        match links.read(&ticket).await? {
+            Some(link) => landing::landing(&state.db, &link, &ticket, state.clock.now())
+                .await
+                .map(Some),
+            None => Ok(None),
+        }
     };
-    match landing {
+    match read.await {
         Ok(landing) => {
             if let Some(landing) = landing {
                 request.extensions_mut().insert::<Landing>(landing);
