@@ -11,13 +11,13 @@ use std::sync::Arc;
 use sea_orm::{DatabaseConnection, DbErr};
 use tokio::sync::{mpsc, oneshot};
 
-use super::landing::{find_many, Link};
+use super::landing::{facts_of, LinkFacts};
 use crate::invitations::ticket::InvitationTicket;
 
 /// Tickets in one query at most.
 const BATCH: usize = 64;
 
-type Answer = Result<Option<Arc<Link>>, Arc<DbErr>>;
+type Answer = Result<Option<Arc<LinkFacts>>, Arc<DbErr>>;
 
 struct Lookup {
     hash: String,
@@ -39,8 +39,9 @@ impl LinkReader {
         LinkReader { lookups }
     }
 
-    /// The invitation behind `raw` (as written in the link).
-    pub async fn read(&self, raw: &str) -> Result<Option<Arc<Link>>, DbErr> {
+    /// What the landing page shows of the invitation behind `raw` (as
+    /// written in the link).
+    pub async fn read(&self, raw: &str) -> Result<Option<Arc<LinkFacts>>, DbErr> {
         let Some(ticket) = InvitationTicket::parse(raw) else {
             return Ok(None);
         };
@@ -79,11 +80,11 @@ async fn answer(db: &DatabaseConnection, lookups: Vec<Lookup>) {
     let mut hashes: Vec<String> = lookups.iter().map(|l| l.hash.clone()).collect();
     hashes.sort_unstable();
     hashes.dedup();
-    match find_many(db, hashes).await {
+    match facts_of(db, hashes).await {
         Ok(links) => {
-            let found: HashMap<String, Arc<Link>> = links
+            let found: HashMap<String, Arc<LinkFacts>> = links
                 .into_iter()
-                .map(|link| (link.ticket.ticket_hash.clone(), Arc::new(link)))
+                .map(|link| (link.ticket_hash.clone(), Arc::new(link)))
                 .collect();
             for lookup in lookups {
                 let link = found.get(&lookup.hash).cloned();

@@ -101,7 +101,10 @@ pub(super) async fn invitation_of(
     };
     let open = match link_state(&link.invitation, &link.ticket, clock.now()) {
         LinkState::Pending => true,
-        LinkState::Accepted => redeemer_at_invited(conn, &link.invitation).await?,
+        LinkState::Accepted => {
+            let invitation = &link.invitation;
+            redeemer_at_invited(conn, invitation.redeemed_by, &invitation.invited_email).await?
+        }
         _ => false,
     };
     if !open {

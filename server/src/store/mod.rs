@@ -38,13 +38,17 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     } else if url.starts_with("sqlite:") {
         options.max_connections(8);
     } else {
-        options.max_connections(16);
+        // A PostgreSQL connection is tested (pinged, a round trip) only
+        // after a second unused: a server restart closes idle connections,
+        // while under load every query went with a ping of its own.
+        options
+            .max_connections(16)
+            .test_before_acquire_if_idle_for(Duration::from_secs(1));
     }
     if url.starts_with("sqlite:") {
         // A pooled SQLite connection is a file handle on its own thread; it
         // cannot have gone away. Testing it before each use was one more
-        // hand-off to that thread per query (PostgreSQL keeps the test: a
-        // server restart closes its connections).
+        // hand-off to that thread per query.
         options.test_before_acquire(false);
         let file = !(url.starts_with("sqlite::memory:") || url.contains("mode=memory"));
         // On every connection of the pool. WAL with synchronous=NORMAL never

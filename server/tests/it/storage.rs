@@ -371,7 +371,8 @@ async fn postgres_every_entity_round_trips() {
 
 /// The bundled SQLite plans a statement once (`.cargo/config.toml`): without
 /// the query planner stability guarantee, every `.one()` (sea-orm binds its
-/// `LIMIT 1`) was compiled again on each run.
+/// `LIMIT 1`) was compiled again on each run. It keeps no memory statistics,
+/// which took a global mutex on each of its allocations.
 #[tokio::test]
 async fn sqlite_keeps_each_statements_plan() {
     let db = db::sqlite().await;
@@ -387,6 +388,25 @@ async fn sqlite_keeps_each_statements_plan() {
         .map(|row| row.try_get_by_index(0).unwrap())
         .collect();
     assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
+    assert!(
+        options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+        "{options:?}"
+    );
+}
+
+/// A PostgreSQL restart ends the pool's connections while they wait; the
+/// next query, a moment later, still succeeds: a connection unused for a
+/// while is tested before it is used (a busy one is not, `store::connect`).
+#[tokio::test]
+async fn postgres_a_restart_between_queries_goes_unnoticed() {
+    if let Some(pg) = db::postgres("a_restart_between_queries_goes_unnoticed").await {
+        let before = organization::Entity::find().count(&pg.db).await.unwrap();
+        pg.refuse_connections(true).await;
+        pg.refuse_connections(false).await;
+        tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+        let after = organization::Entity::find().count(&pg.db).await;
+        assert_eq!(after.unwrap(), before);
+    }
 }
 
 #[tokio::test]
