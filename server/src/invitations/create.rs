@@ -63,14 +63,16 @@ pub struct Inviter {
 }
 
 impl Inviter {
+    /// An operator's name as invitees see it: their name, else their address.
+    pub fn name_of(display_name: Option<&str>, email: &str) -> String {
+        display_name.unwrap_or(email).to_owned()
+    }
+
     /// The operator as invitees see them: by name, else by address.
     pub fn from_user(operator: &user::Model) -> Inviter {
         Inviter {
             user_id: operator.id,
-            name: operator
-                .display_name
-                .clone()
-                .unwrap_or_else(|| operator.email.clone()),
+            name: Inviter::name_of(operator.display_name.as_deref(), &operator.email),
             contact: crate::operators::contact::shown_address(operator).to_owned(),
             admin: false,
         }

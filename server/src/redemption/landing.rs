@@ -8,7 +8,7 @@ use app::model::landing::{Landing, LinkState, NewLinkOutcome, NEW_LINK_PAUSE_MIN
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    FromQueryResult, JoinType, QueryFilter, QuerySelect, RelationTrait, Select,
+    FromQueryResult, JoinType, QueryFilter, QuerySelect, RelationTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -43,7 +43,7 @@ fn state_of(status: InvitationStatus, replaced: bool) -> LinkState {
 }
 
 /// An invitation as its link finds it.
-pub struct Link {
+pub(crate) struct Link {
     pub invitation: invitation::Model,
     pub ticket: invitation_ticket::Model,
     pub org: organization::Model,
@@ -74,9 +74,22 @@ pub(crate) async fn find(
     let Some(ticket) = InvitationTicket::parse(raw) else {
         return Ok(None);
     };
-    let selected = invitation_ticket::Entity::find_by_id(ticket.hash());
-    let Some(link) = read(conn, selected).await?.pop() else {
+    let row = invitation_ticket::Entity::find_by_id(ticket.hash())
+        .find_also_related(invitation::Entity)
+        .and_also_related(organization::Entity)
+        .find_also(invitation::Entity, user::Entity)
+        .one(conn)
+        .await?;
+    // A ticket outlives no invitation (the foreign key cascades).
+    let Some((ticket, Some(invitation), org, inviter)) = row else {
         return Ok(None);
+    };
+    let org = org.ok_or_else(|| DbErr::RecordNotFound("the invitation's organization".into()))?;
+    let link = Link {
+        invitation,
+        ticket,
+        org,
+        inviter,
     };
     if !lock {
         return Ok(Some(link));
@@ -140,37 +153,6 @@ pub(crate) async fn facts_of(
         .await
 }
 
-/// The `selected` tickets, each joined to its invitation, organization and
-/// inviter (each query is a round trip, and on SQLite a hand-off to the
-/// connection's thread).
-async fn read(
-    conn: &impl ConnectionTrait,
-    selected: Select<invitation_ticket::Entity>,
-) -> Result<Vec<Link>, DbErr> {
-    let rows = selected
-        .find_also_related(invitation::Entity)
-        .and_also_related(organization::Entity)
-        .find_also(invitation::Entity, user::Entity)
-        .all(conn)
-        .await?;
-    let mut links = Vec::with_capacity(rows.len());
-    for (ticket, invitation, org, inviter) in rows {
-        // A ticket outlives no invitation (the foreign key cascades).
-        let Some(invitation) = invitation else {
-            continue;
-        };
-        let org =
-            org.ok_or_else(|| DbErr::RecordNotFound("the invitation's organization".into()))?;
-        links.push(Link {
-            invitation,
-            ticket,
-            org,
-            inviter,
-        });
-    }
-    Ok(links)
-}
-
 fn shown(date: DateTime<Utc>) -> String {
     date.format("%Y-%m-%d %H:%M UTC").to_string()
 }
@@ -193,16 +175,15 @@ pub async fn landing(
         LinkState::Revoked | LinkState::Replaced => None,
     };
     let pending_only = |text: &Option<String>| text.as_ref().filter(|_| pending).cloned();
-    // An operator by name, else by address (as `Inviter::from_user`); the
-    // organization when the operator no longer exists.
-    let inviter = link
-        .inviter_display_name
-        .as_ref()
-        .or(link.inviter_email.as_ref());
+    // The organization invites when its operator no longer exists.
+    let inviter = link.inviter_email.as_deref().map_or_else(
+        || link.org_name.clone(),
+        |email| Inviter::name_of(link.inviter_display_name.as_deref(), email),
+    );
     Ok(Landing {
         ticket: ticket_as_written.to_owned(),
         state,
-        inviter: inviter.unwrap_or(&link.org_name).clone(),
+        inviter,
         org_name: link.org_name.clone(),
         invited_email: pending.then(|| link.invited_email.clone()),
         invitee_name: pending_only(&link.invited_display_name),
