@@ -10,31 +10,48 @@ profile="${1:-debug}"
 only="${2:-}"
 ensure_wasm_target
 ensure_wasm_bindgen
+ensure_wasm_split
 
 pkg="$SITE_ROOT/pkg"
+# Afresh: no chunk of an earlier build stays to be served (or to change the
+# files' version).
+rm -rf "$pkg"
 mkdir -p "$pkg"
 [ "$profile" = release ] && ensure_node_packages # for binaryen's wasm-opt (Debian's wasm-opt breaks hydration)
-# Two bundles from the one frontend crate: `lobby`, the whole app (the
-# dashboard's pages), and `customer`, the customer's pages only.
+# Two bundles: `lobby` (the `frontend` crate), the dashboard's pages, and
+# `customer` (`frontend/customer`), the live parts of the customer's pages.
 for bundle in lobby customer; do
-  features=()
-  [ "$bundle" = customer ] && features=(--features customer)
-  if [ "$profile" = release ]; then
-    say "building the $bundle bundle (wasm-release)"
-    cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release "${features[@]}"
-    wasm_dir="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release"
-  else
-    say "building the $bundle bundle (debug)"
-    cargo build -p frontend --lib --target wasm32-unknown-unknown "${features[@]}"
-    wasm_dir="$CARGO_TARGET_DIR/wasm32-unknown-unknown/debug"
+  crate=frontend link=()
+  [ "$bundle" = customer ] && crate=customer
+  # The splitter (below) reads the linker's relocations; only the final
+  # link keeps them, so the dependencies build once for both bundles.
+  [ "$bundle" = lobby ] && link=(-- -C link-arg=--emit-relocs)
+  profile_args=() mode=debug
+  [ "$profile" = release ] && profile_args=(--profile wasm-release) mode=wasm-release
+  say "building the $bundle bundle ($mode)"
+  cargo rustc -p "$crate" --lib --target wasm32-unknown-unknown "${profile_args[@]}" "${link[@]}"
+  wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$mode/$crate.wasm"
+  bindgen_flags=()
+  if [ "$bundle" = lobby ]; then
+    # Each group of the dashboard's pages into a file of its own
+    # (`split_<group>_*.wasm`; app/src/pages/admin/lazy.rs), the code groups
+    # share into others (`chunk_*.wasm`), with their loader
+    # (`__wasm_split.js`): fetched when a page of the group is opened. What
+    # stays is the main module, which wasm-bindgen then finishes as usual,
+    # keeping the exports the split files import.
+    say "splitting the $bundle bundle into its groups of pages"
+    wasm-split-cli --out-name "$bundle" "$wasm" "$pkg"
+    wasm="$pkg/$bundle.wasm" bindgen_flags=(--keep-lld-exports --no-demangle)
   fi
-  wasm-bindgen --target web --out-name "$bundle" --out-dir "$pkg" "$wasm_dir/frontend.wasm"
+  wasm-bindgen --target web "${bindgen_flags[@]}" --out-name "$bundle" --out-dir "$pkg" "$wasm"
   mv "$pkg/${bundle}_bg.wasm" "$pkg/$bundle.wasm"
-  if [ "$profile" = release ]; then
-    say "optimizing the $bundle bundle (wasm-opt -Oz)"
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$pkg/$bundle.wasm" -o "$pkg/$bundle.wasm"
-  fi
 done
+if [ "$profile" = release ]; then
+  say "optimizing the bundles (wasm-opt -Oz)"
+  for wasm in "$pkg"/*.wasm; do
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$wasm" -o "$wasm"
+  done
+fi
 cp style/main.css "$pkg/lobby.css"
 cp style/favicon.svg "$pkg/favicon.svg"
 # Each file also brotli- and gzip-compressed beside it, for the server to send

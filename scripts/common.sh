@@ -30,6 +30,15 @@ ensure_wasm_bindgen() {
   fi
 }
 
+# The splitter of the dashboard's bundle (scripts/build.sh), pinned.
+ensure_wasm_split() {
+  local want=0.2.4
+  if ! cargo install --list | grep -qx "wasm_split_cli_support v$want:"; then
+    say "installing wasm-split-cli $want from crates.io (once per machine, ~3 minutes)"
+    cargo install wasm_split_cli_support --version "$want" --features build-binary --locked
+  fi
+}
+
 # end2end's npm packages (Playwright, the test OpenID provider and SMTP sink,
 # and binaryen's wasm-opt) from the committed lock file.
 ensure_node_packages() {

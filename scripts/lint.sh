@@ -3,4 +3,4 @@
 source "$(dirname "$0")/common.sh"
 cargo fmt --all -- --check
 cargo clippy -p server -p app -p migration --all-targets -- -D warnings
-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p frontend -p customer --target wasm32-unknown-unknown -- -D warnings

@@ -65,7 +65,7 @@ count_line() {
 
 check "cargo fmt" cargo fmt --all -- --check
 check "clippy (server and app, ssr)" cargo clippy -q -p server -p app -p migration --all-targets -- -D warnings
-check "clippy (app, hydrate, wasm32)" cargo clippy -q -p frontend --target wasm32-unknown-unknown -- -D warnings
+check "clippy (app, hydrate, wasm32)" cargo clippy -q -p frontend -p customer --target wasm32-unknown-unknown -- -D warnings
 
 if [ -z "${LOBBY_TEST_POSTGRES_URL:-}" ]; then
   echo "!!! LOBBY_TEST_POSTGRES_URL is not set: the PostgreSQL storage tests will SKIP (they fail under CI=true)."

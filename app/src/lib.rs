@@ -16,10 +16,14 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;
 pub mod query;
+// The route table: the server's and the dashboard's bundle's; the
+// customer's bundle hydrates only `live`, and carries none of it.
+#[cfg(any(feature = "ssr", feature = "dashboard"))]
 mod router;
 #[cfg(feature = "ssr")]
 mod shell;
 
+#[cfg(any(feature = "ssr", feature = "dashboard"))]
 pub use router::App;
 #[cfg(feature = "ssr")]
 pub use shell::{landing_shell, shell};

@@ -5,21 +5,15 @@ use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
 use leptos_router::{
     components::{Route, Router, Routes},
-    MatchNestedRoutes, ParamSegment, SsrMode, StaticSegment,
+    Lazy, MatchNestedRoutes, ParamSegment, SsrMode, StaticSegment,
 };
 
 use crate::branding::Branding;
 use crate::components::language_switcher::LanguageSwitcher;
 use crate::i18n::{Locale, UiLocale};
-use crate::pages::admin::{
-    home::AdminHome, import_detail::ImportDetail, import_upload::ImportUpload,
-    invitation_detail::InvitationDetailPage, invitations::AdminInvitations, login::AdminLogin,
-    new_invitation::NewInvitation, operators::AdminOperators, providers::AdminProviders,
-    sessions::AdminSessions, set_password::SetPassword, settings::AdminSettings, terms::AdminTerms,
-    tokens::AdminTokens,
-};
+use crate::pages::admin::lazy;
+use crate::pages::admin::login::AdminLogin;
 use crate::pages::not_found::NotFound;
-use crate::pages::setup::Setup;
 
 /// The whole app as the server renders every page: the customer's pages
 /// and the dashboard's.
@@ -154,39 +148,39 @@ fn CustomerRoutes() -> impl MatchNestedRoutes + Clone {
 fn DashboardRoutes() -> impl MatchNestedRoutes + Clone {
     view! {
         // Fully rendered before sending, so the data is there without JavaScript.
-        <Route path=StaticSegment("admin") view=AdminHome ssr=SsrMode::Async/>
+        <Route path=StaticSegment("admin") view={Lazy::<lazy::routes::Home>::new()} ssr=SsrMode::Async/>
         <Route path=(StaticSegment("admin"), StaticSegment("login")) view=AdminLogin/>
-        <Route path=(StaticSegment("admin"), StaticSegment("operators")) view=AdminOperators ssr=SsrMode::Async/>
-        <Route path=(StaticSegment("admin"), StaticSegment("tokens")) view=AdminTokens ssr=SsrMode::Async/>
-        <Route path=(StaticSegment("admin"), StaticSegment("sessions")) view=AdminSessions ssr=SsrMode::Async/>
-        <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=AdminSettings ssr=SsrMode::Async/>
-        <Route path=(StaticSegment("admin"), StaticSegment("providers")) view=AdminProviders ssr=SsrMode::Async/>
-        <Route path=(StaticSegment("admin"), StaticSegment("terms")) view=AdminTerms ssr=SsrMode::Async/>
-        <Route path=(StaticSegment("admin"), StaticSegment("set-password")) view=SetPassword ssr=SsrMode::Async/>
-        <Route path=StaticSegment("setup") view=Setup ssr=SsrMode::Async/>
+        <Route path=(StaticSegment("admin"), StaticSegment("operators")) view={Lazy::<lazy::routes::Operators>::new()} ssr=SsrMode::Async/>
+        <Route path=(StaticSegment("admin"), StaticSegment("tokens")) view={Lazy::<lazy::routes::Tokens>::new()} ssr=SsrMode::Async/>
+        <Route path=(StaticSegment("admin"), StaticSegment("sessions")) view={Lazy::<lazy::routes::Sessions>::new()} ssr=SsrMode::Async/>
+        <Route path=(StaticSegment("admin"), StaticSegment("settings")) view={Lazy::<lazy::routes::Settings>::new()} ssr=SsrMode::Async/>
+        <Route path=(StaticSegment("admin"), StaticSegment("providers")) view={Lazy::<lazy::routes::Providers>::new()} ssr=SsrMode::Async/>
+        <Route path=(StaticSegment("admin"), StaticSegment("terms")) view={Lazy::<lazy::routes::Terms>::new()} ssr=SsrMode::Async/>
+        <Route path=(StaticSegment("admin"), StaticSegment("set-password")) view={Lazy::<lazy::routes::SetPassword>::new()} ssr=SsrMode::Async/>
+        <Route path=StaticSegment("setup") view={Lazy::<lazy::routes::Setup>::new()} ssr=SsrMode::Async/>
         <Route
             path=(StaticSegment("admin"), StaticSegment("invitations"))
-            view=AdminInvitations
+            view={Lazy::<lazy::routes::Invitations>::new()}
             ssr=SsrMode::Async
         />
         <Route
             path=(StaticSegment("admin"), StaticSegment("invitations"), StaticSegment("new"))
-            view=NewInvitation
+            view={Lazy::<lazy::routes::NewInvitation>::new()}
             ssr=SsrMode::Async
         />
         <Route
             path=(StaticSegment("admin"), StaticSegment("invitations"), StaticSegment("import"))
-            view=ImportUpload
+            view={Lazy::<lazy::routes::ImportUpload>::new()}
             ssr=SsrMode::Async
         />
         <Route
             path=(StaticSegment("admin"), StaticSegment("imports"), ParamSegment("id"))
-            view=ImportDetail
+            view={Lazy::<lazy::routes::ImportDetail>::new()}
             ssr=SsrMode::Async
         />
         <Route
             path=(StaticSegment("admin"), StaticSegment("invitations"), ParamSegment("id"))
-            view=InvitationDetailPage
+            view={Lazy::<lazy::routes::InvitationDetail>::new()}
             ssr=SsrMode::Async
         />
     }

@@ -223,3 +223,38 @@ test('an operator creates an API token, uses it, and revokes it', async ({ page,
   await expect(page.getByRole('status')).toHaveText('The token is revoked.');
   expect((await request.get('/v1.0/me', { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);
 });
+
+test("each group of the dashboard's pages is fetched when one of them is first opened, and the pages change without a page load", async ({ admin: page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // The groups of pages whose code the page fetched ("overview", "new_invitation").
+  const groups = () =>
+    page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => new URL(e.name).pathname)
+        .map((p) => /\/split_([a-z_]+?)_\d+\.wasm$/.exec(p)?.[1])
+        .filter((g): g is string => !!g),
+    );
+
+  await page.goto('/admin');
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', '');
+  expect(await groups()).toEqual(['overview']);
+
+  await page.evaluate(() => { (window as any).__lobbyMarker = 'still here'; });
+  await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'New invitation' }).click();
+  await expect(heading(page)).toHaveText('Invite a customer');
+  expect((await groups()).sort()).toEqual(['new_invitation', 'overview']);
+  // The page loaded with its group reacts as the operator types.
+  const email = page.getByLabel('Email address of the invitee');
+  await email.fill('not an address');
+  await email.blur();
+  await expect(email).toHaveAttribute('aria-invalid', 'true');
+
+  await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Overview' }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  expect((await groups()).sort()).toEqual(['new_invitation', 'overview']);
+  expect(await page.evaluate(() => (window as any).__lobbyMarker)).toBe('still here');
+  expect(errors).toEqual([]);
+});

@@ -5,6 +5,8 @@ pub mod import_detail;
 pub mod import_upload;
 pub mod invitation_detail;
 pub mod invitations;
+#[cfg(any(feature = "ssr", feature = "dashboard"))]
+pub mod lazy;
 pub mod login;
 pub mod new_invitation;
 pub mod operators;
