@@ -25,5 +25,15 @@ mod shell;
 
 #[cfg(any(feature = "ssr", feature = "dashboard"))]
 pub use router::App;
+
+/// In the browser, once a bundle has hydrated the page: it reacts from now
+/// on. `<html data-hydrated>` tells tools that wait for it (the end-to-end
+/// tests) without guessing from the network.
+#[cfg(feature = "hydrate")]
+pub fn mark_hydrated() {
+    if let Some(html) = leptos::prelude::document().document_element() {
+        let _ = html.set_attribute("data-hydrated", "");
+    }
+}
 #[cfg(feature = "ssr")]
 pub use shell::{landing_shell, shell};

@@ -6,9 +6,5 @@
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     app::live::hydrate();
-    // The page reacts from now on: `<html data-hydrated>` tells tools that
-    // wait for it (the end-to-end tests) without guessing from the network.
-    if let Some(html) = leptos::prelude::document().document_element() {
-        let _ = html.set_attribute("data-hydrated", "");
-    }
+    app::mark_hydrated();
 }

@@ -18,7 +18,7 @@ use leptos::lazy;
 use leptos::prelude::*;
 
 /// A lazily loaded page, as its group's code is asked for it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 #[repr(u8)]
 pub enum Page {
     Home,
