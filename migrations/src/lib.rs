@@ -12,6 +12,7 @@ mod m20261204_000008_secrets_at_rest;
 mod m20261204_000009_operator_contact;
 mod m20261204_000010_product_name;
 mod m20261205_000011_invitation_company_role;
+mod m20261205_000012_openid_provider;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000009_operator_contact::Migration),
             Box::new(m20261204_000010_product_name::Migration),
             Box::new(m20261205_000011_invitation_company_role::Migration),
+            Box::new(m20261205_000012_openid_provider::Migration),
         ]
     }
 }

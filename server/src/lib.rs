@@ -11,6 +11,7 @@ pub mod http;
 pub mod invitations;
 pub mod mail;
 pub mod operators;
+pub mod provider;
 pub mod redemption;
 pub mod sealed;
 pub mod secret;
@@ -102,14 +103,19 @@ pub async fn run_on(
         .map_err(|e| StartError::Refused(format!("LOBBY_PUBLIC_URL: {e}")))?;
     let federation = federation::oidc::Federation::new(callback.as_str())
         .map_err(|e| StartError::Refused(e.to_string()))?;
+    let secret_key = Arc::new(config.secret_key.0.clone());
+    provider::keys::ensure(&db, secret_key.expose(), clock.as_ref())
+        .await
+        .map_err(|e| StartError::Refused(e.to_string()))?;
     let state = http::AppState::new(http::State {
+        signing_keys: Arc::new(provider::keys::SigningKeys::new(secret_key.clone())),
         federation: Arc::new(federation),
         leptos_options: http::leptos_options(&config.site_root, config.listen),
         db: db.clone(),
         clock: clock.clone(),
         organization_id: org.id,
         cookie: auth::session::SessionCookie::operator(config.public_url.scheme() == "https"),
-        secret_key: Arc::new(config.secret_key.0.clone()),
+        secret_key,
         public_origin: config.public_url.origin().ascii_serialization(),
         public_url: config.public_url.clone(),
         trusted_proxies: Arc::new(config.trusted_proxies.clone()),

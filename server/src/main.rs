@@ -44,6 +44,55 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Manage the seller's apps that sign customers in through Lobby (OpenID Connect).
+    App {
+        #[command(subcommand)]
+        action: AppAction,
+    },
+    /// Manage the keys that sign the tokens Lobby issues to apps.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum AppAction {
+    /// Register an app; prints its client id and, for a confidential app,
+    /// its secret (once: only its hash is kept).
+    Create {
+        #[arg(long)]
+        name: String,
+        /// An exact redirect URI (https; http only on loopback). Repeatable.
+        #[arg(long = "redirect-uri", required = true)]
+        redirect_uris: Vec<String>,
+        /// Where the app may send customers after signing out. Repeatable.
+        #[arg(long = "post-logout-uri")]
+        post_logout_uris: Vec<String>,
+        /// A public app (in a browser or on a device): no secret, PKCE only.
+        #[arg(long)]
+        public: bool,
+        /// Where the app's tile on the welcome page leads.
+        #[arg(long = "launch-url")]
+        launch_url: Option<String>,
+        /// Only customers who are their company's admin may use it.
+        #[arg(long = "company-admins-only")]
+        company_admins_only: bool,
+    },
+    /// List the apps, one per line: client id, kind, name, redirect URIs.
+    List,
+    /// Remove an app; the tokens it holds stop working.
+    Delete {
+        #[arg(long = "client-id")]
+        client_id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysAction {
+    /// Publish a new signing key now; it signs from five minutes on, and
+    /// the key it replaces stays published until its last token expired.
+    Rotate,
 }
 
 #[derive(Subcommand)]
@@ -108,6 +157,10 @@ fn main() -> ExitCode {
                 action: AdminAction::Create { email, name },
             } => create_admin(&config, email, name).await,
             Command::Token { action } => manage_tokens(&config, action).await,
+            Command::App { action } => manage_apps(&config, action).await,
+            Command::Keys {
+                action: KeysAction::Rotate,
+            } => rotate_keys(&config).await,
         }
     });
     match result {
@@ -182,6 +235,75 @@ async fn manage_tokens(config: &Config, action: TokenAction) -> Result<(), lobby
             }
         }
     }
+}
+
+async fn manage_apps(config: &Config, action: AppAction) -> Result<(), lobby::StartError> {
+    use lobby::provider::apps;
+    let clock = lobby::clock::SystemClock;
+    let (db, org) = lobby::store::open(config, &clock).await?;
+    let refused = |e: apps::AppError| lobby::StartError::Refused(e.to_string());
+    match action {
+        AppAction::Create {
+            name,
+            redirect_uris,
+            post_logout_uris,
+            public,
+            launch_url,
+            company_admins_only,
+        } => {
+            let new = apps::NewApp {
+                organization_id: org.id,
+                name,
+                redirect_uris,
+                post_logout_uris,
+                public,
+                launch_url,
+                company_admins_only,
+                actor: None,
+            };
+            let created = apps::create(&db, new, &clock).await.map_err(refused)?;
+            println!("client_id: {}", created.client_id);
+            if let Some(secret) = created.secret {
+                println!("client_secret: {}", secret.expose());
+                eprintln!("store the client secret now: it is not shown again");
+            }
+            Ok(())
+        }
+        AppAction::List => {
+            for app in apps::list(&db, org.id).await? {
+                let kind = if apps::is_public(&app) {
+                    "public"
+                } else {
+                    "confidential"
+                };
+                let uris = apps::redirect_uris(&app).join(" ");
+                println!("{}\t{kind}\t{}\t{uris}", app.client_id, app.name);
+            }
+            Ok(())
+        }
+        AppAction::Delete { client_id } => {
+            if apps::delete(&db, org.id, &client_id, None, &clock).await? {
+                println!("deleted app {client_id}");
+                Ok(())
+            } else {
+                Err(lobby::StartError::Refused(format!(
+                    "no app of {} has the client id {client_id}",
+                    org.name
+                )))
+            }
+        }
+    }
+}
+
+async fn rotate_keys(config: &Config) -> Result<(), lobby::StartError> {
+    let clock = lobby::clock::SystemClock;
+    let (db, _) = lobby::store::open(config, &clock).await?;
+    let key = config.secret_key.0.expose();
+    let kid = lobby::provider::keys::rotate(&db, key, &clock)
+        .await
+        .map_err(|e| lobby::StartError::Refused(e.to_string()))?;
+    println!("published key {kid}; it signs from five minutes on");
+    Ok(())
 }
 
 /// One line from standard input; on a terminal it is asked for without echo.

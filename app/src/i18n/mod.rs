@@ -843,6 +843,21 @@ strings! {
     unavailable_title,
     /// 503: what to do; nothing was lost.
     unavailable_message,
+    /// The seller's app asked for a sign-in that is not valid.
+    app_link_invalid_title,
+    app_unknown_client,
+    app_unregistered_redirect,
+    app_sign_in_title,
+    /// `{org}`.
+    app_sign_in_body,
+    /// `{org}`.
+    app_sign_in_link,
+    app_unfinished_title,
+    /// `{org}`.
+    app_unfinished_body,
+    app_no_access_title,
+    /// `{org}`.
+    app_no_access_body,
     }
 }
 

@@ -239,6 +239,13 @@ pub struct Visit {
 }
 
 impl Visit {
+    /// How and when the customer signed in: the method and the time.
+    pub fn sign_in(&self) -> Option<(&str, DateTime<Utc>)> {
+        let signed_in = &self.data["signed_in"];
+        let at = DateTime::from_timestamp(signed_in["at"].as_i64()?, 0)?;
+        Some((signed_in["method"].as_str()?, at))
+    }
+
     /// The row as a customer's session; `None` for an operator's.
     fn of(row: session::Model) -> Option<Visit> {
         (Audience::of(&row) == Audience::Customer).then_some(Visit {
@@ -249,15 +256,27 @@ impl Visit {
     }
 }
 
-/// Starts a customer's session, signed in as `user_id` or not yet; returns
-/// the cookie token.
-pub async fn start_visit(
+/// Starts a customer's session before anyone signed in; returns the
+/// cookie token.
+pub async fn start_visit(db: &impl ConnectionTrait, clock: &dyn Clock) -> Result<String, DbErr> {
+    let data = json!({ "audience": Audience::Customer.code() });
+    insert(db, None, data, clock).await
+}
+
+/// Starts the session of a customer who has just signed in as `user_id`
+/// by `method` (`email_otp`, `password`, `federated`…); returns the cookie
+/// token. The apps Lobby signs them in to learn how and when.
+pub async fn start_signed_in_visit(
     db: &impl ConnectionTrait,
-    user_id: Option<Uuid>,
+    user_id: Uuid,
+    method: &str,
     clock: &dyn Clock,
 ) -> Result<String, DbErr> {
-    let data = json!({ "audience": Audience::Customer.code() });
-    insert(db, user_id, data, clock).await
+    let data = json!({
+        "audience": Audience::Customer.code(),
+        "signed_in": { "method": method, "at": clock.now().timestamp() },
+    });
+    insert(db, Some(user_id), data, clock).await
 }
 
 /// The live customer session for `token`.

@@ -17,6 +17,7 @@ mod operator_session;
 mod origin_check;
 pub(crate) mod outage;
 mod page;
+mod provider;
 mod redemption;
 mod replies;
 mod security_headers;
@@ -41,6 +42,7 @@ use uuid::Uuid;
 
 use crate::auth::session::SessionCookie;
 use crate::clock::Clock;
+use crate::provider::discovery::{AUTHORIZE_PATH, JWKS_PATH, TOKEN_PATH, USERINFO_PATH};
 use crate::secret::Secret;
 
 /// What every request's handlers share. Cloned for every layer of every
@@ -74,6 +76,8 @@ pub struct State {
     pub cookie: SessionCookie,
     /// Keys the emailed codes' HMACs and seals providers' client secrets.
     pub secret_key: Arc<Secret<[u8; 32]>>,
+    /// The keys that sign the tokens Lobby issues to the seller's apps.
+    pub signing_keys: Arc<crate::provider::keys::SigningKeys>,
     /// The OpenID Connect relying party, with its providers' cached keys.
     pub federation: Arc<crate::federation::oidc::Federation>,
     /// `LOBBY_PUBLIC_URL`, for links, and its origin, e.g. `https://lobby.example.com`.
@@ -236,7 +240,18 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .route(CALLBACK_PATH, get(customer::federated_callback))
         .route("/signout", post(customer::sign_out))
         .route("/signin", post(direct::find_organization))
-        .route("/t/{slug}/signin", post(direct::request_link));
+        .route("/t/{slug}/signin", post(direct::request_link))
+        .route(
+            "/.well-known/openid-configuration",
+            get(provider::discovery),
+        )
+        .route(JWKS_PATH, get(provider::jwks))
+        .route(AUTHORIZE_PATH, get(provider::authorize))
+        .route(TOKEN_PATH, post(provider::token))
+        .route(
+            USERINFO_PATH,
+            get(provider::userinfo).post(provider::userinfo),
+        );
     let routes = match state.dev_mailbox.clone() {
         Some(dir) => routes.merge(dev_mail::routes(dir)),
         None => routes,

@@ -2,7 +2,8 @@
 //! of this site (`Origin`, else `Referer`, equal to `LOBBY_PUBLIC_URL`'s
 //! origin). Forms of signed-in operators also carry the session's token,
 //! checked by their handlers. The bearer-token API under `/v1.0/` carries no
-//! cookies and is exempt.
+//! cookies and is exempt, as are the OpenID provider's token and userinfo
+//! endpoints, which the seller's apps call with their own credentials.
 
 use axum::extract::{Request, State};
 use axum::http::{header, Method, StatusCode};
@@ -10,6 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
+use crate::provider::discovery::{TOKEN_PATH, USERINFO_PATH};
 
 pub async fn same_origin_only(
     State(state): State<AppState>,
@@ -20,7 +22,11 @@ pub async fn same_origin_only(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if safe || request.uri().path().starts_with("/v1.0/") {
+    let path = request.uri().path();
+    // The apps call the token and userinfo endpoints from their servers
+    // (or their pages, elsewhere) with their own credentials, no cookies.
+    let for_apps = path == TOKEN_PATH || path == USERINFO_PATH;
+    if safe || for_apps || path.starts_with("/v1.0/") {
         return next.run(request).await;
     }
     let headers = request.headers();

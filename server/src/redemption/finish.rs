@@ -194,7 +194,7 @@ pub(super) async fn finish(
         enqueue(&txn, moved.render(), ctx.clock).await?;
     }
     session::end_visit(&txn, &visit.id).await?;
-    let token = session::start_visit(&txn, Some(user_id), ctx.clock).await?;
+    let token = session::start_signed_in_visit(&txn, user_id, proof.method(), ctx.clock).await?;
     let entry = AuditEntry {
         organization_id: Some(link.org.id),
         actor_id: Some(user_id),

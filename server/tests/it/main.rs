@@ -21,6 +21,7 @@ mod limits;
 mod mail;
 mod operator_sign_in;
 mod process;
+mod provider;
 mod providers;
 mod proxies;
 mod scale_out;

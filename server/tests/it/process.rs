@@ -6,7 +6,7 @@ use std::process::Stdio;
 use lobby::store::entities::organization;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::support::process::{lobby, Server, TempDir};
+use crate::support::process::{lobby, output_of, Server, TempDir};
 
 #[test]
 fn a_bad_value_stops_start_up_naming_the_variable() {
@@ -266,6 +266,87 @@ fn token_create_prints_the_token_once_and_revoke_ends_it() {
         .output()
         .unwrap();
     assert!(!again.status.success());
+}
+
+#[test]
+fn app_create_prints_the_client_id_and_secret_once_and_list_and_delete_follow() {
+    let dir = TempDir::new();
+    let refused = lobby(&dir)
+        .args([
+            "app",
+            "create",
+            "--name",
+            "Shop",
+            "--redirect-uri",
+            "http://shop.example/cb",
+        ])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("http is only for loopback addresses"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+
+    let out = output_of(lobby(&dir).args([
+        "app",
+        "create",
+        "--name",
+        "Shop",
+        "--redirect-uri",
+        "https://shop.example/cb",
+        "--redirect-uri",
+        "http://127.0.0.1:8080/cb",
+        "--post-logout-uri",
+        "https://shop.example/",
+        "--launch-url",
+        "https://shop.example/",
+    ]));
+    let value = |name: &str| {
+        out.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+            .map(str::to_owned)
+    };
+    let client_id = value("client_id").unwrap();
+    assert_eq!(value("client_secret").map(|s| s.len()), Some(64));
+    let public = output_of(lobby(&dir).args([
+        "app",
+        "create",
+        "--name",
+        "Mobile",
+        "--redirect-uri",
+        "https://shop.example/app",
+        "--public",
+    ]));
+    assert!(public.contains("client_id: ") && !public.contains("client_secret"));
+
+    let list = output_of(lobby(&dir).args(["app", "list"]));
+    assert_eq!(list.lines().count(), 2, "{list}");
+    assert!(
+        list.contains(&format!(
+            "{client_id}\tconfidential\tShop\thttps://shop.example/cb http://127.0.0.1:8080/cb"
+        )),
+        "{list}"
+    );
+    assert!(
+        !list.contains(&value("client_secret").unwrap()),
+        "the secret is never shown again"
+    );
+
+    output_of(lobby(&dir).args(["app", "delete", "--client-id", &client_id]));
+    assert_eq!(
+        output_of(lobby(&dir).args(["app", "list"])).lines().count(),
+        1
+    );
+    let again = lobby(&dir)
+        .args(["app", "delete", "--client-id", &client_id])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+
+    let rotated = output_of(lobby(&dir).args(["keys", "rotate"]));
+    assert!(rotated.starts_with("published key "), "{rotated}");
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! One sea-orm entity per table.
 pub mod api_token;
+pub mod app;
 pub mod audit_event;
+pub mod authorization_grant;
 pub mod bulk_import;
 pub mod bulk_import_row;
 pub mod company;
@@ -15,6 +17,7 @@ pub mod org_role;
 pub mod organization;
 pub mod rate_limit_event;
 pub mod session;
+pub mod signing_key;
 pub mod terms_version;
 pub mod user;
 pub mod verification_code;

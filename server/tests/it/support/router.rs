@@ -87,6 +87,9 @@ async fn built(
         organization_id: org.id,
         cookie: SessionCookie::operator(origin.starts_with("https:")),
         secret_key: Arc::new(lobby::secret::Secret::new([7; 32])),
+        signing_keys: Arc::new(lobby::provider::keys::SigningKeys::new(Arc::new(
+            lobby::secret::Secret::new([7; 32]),
+        ))),
         public_origin: origin.into(),
         public_url: format!("{origin}/").parse().unwrap(),
         federation: Arc::new(

@@ -1,0 +1,304 @@
+//! Lobby's OpenID provider endpoints for the seller's apps: discovery, the
+//! keys, authorize (a browser's page), token and userinfo (called by the
+//! apps, with no cookies, so the same-origin check leaves them alone).
+
+use app::fill;
+use app::i18n::Locale;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form, Json};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use sea_orm::EntityTrait;
+
+use super::replies::{internal, short_page};
+use super::AppState;
+use crate::auth::session::Visit;
+use crate::provider::authorize::{self, AppError, Checking, Decision, SignedIn, Unverified};
+use crate::provider::claims::amr_of;
+use crate::provider::discovery::{issuer_of, metadata};
+use crate::provider::token::{self, BasicCredentials, Exchange, Failure};
+use crate::store::entities::organization;
+
+fn issuer(state: &AppState) -> String {
+    issuer_of(&state.public_url)
+}
+
+fn cached_for(seconds: u32, body: impl IntoResponse) -> Response {
+    let mut response = body.into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!("public, max-age={seconds}")) {
+        response.headers_mut().insert(header::CACHE_CONTROL, value);
+    }
+    response
+}
+
+pub async fn discovery(State(state): State<AppState>) -> Response {
+    match metadata(&issuer(&state)) {
+        Ok(metadata) => cached_for(300, Json(metadata)),
+        Err(e) => {
+            tracing::error!(error = %e, "LOBBY_PUBLIC_URL does not make an issuer");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+fn unavailable(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "OpenID provider");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, super::replies::RETRY_AFTER_SECONDS)],
+        "service unavailable",
+    )
+        .into_response()
+}
+
+/// The public keys. Apps may cache them for a minute: a new key is
+/// published minutes before it signs.
+pub async fn jwks(State(state): State<AppState>) -> Response {
+    match state
+        .signing_keys
+        .current(&state.db, state.clock.as_ref())
+        .await
+    {
+        Ok(set) => cached_for(60, Json(set.jwks())),
+        Err(e) => unavailable(e),
+    }
+}
+
+/// Back to the app's verified redirect URI with `parameters`, and `iss`
+/// (RFC 9207) so that the app knows who answered.
+fn back_to_app(redirect_uri: &str, issuer: &str, parameters: &[(&str, &str)]) -> Response {
+    let Ok(mut url) = url::Url::parse(redirect_uri) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    url.query_pairs_mut()
+        .extend_pairs(parameters)
+        .append_pair("iss", issuer);
+    Redirect::to(url.as_str()).into_response()
+}
+
+fn refused(error: &AppError, issuer: &str) -> Response {
+    let mut parameters = vec![
+        ("error", error.error),
+        ("error_description", error.description),
+    ];
+    if let Some(state) = &error.state {
+        parameters.push(("state", state));
+    }
+    back_to_app(&error.redirect_uri, issuer, &parameters)
+}
+
+fn signed_in(visit: Option<&Visit>) -> Option<SignedIn> {
+    let visit = visit?;
+    let (method, at) = visit.sign_in()?;
+    Some(SignedIn {
+        user_id: visit.user_id?,
+        auth_time: at,
+        amr: amr_of(method),
+    })
+}
+
+/// The authorization endpoint: a code for a signed-in, onboarded customer;
+/// a page saying what to do for anyone else.
+pub async fn authorize(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    visit: Option<Extension<Visit>>,
+    Query(request): Query<authorize::Request>,
+) -> Response {
+    let s = Locale::of_request(&headers).server_strings();
+    let page = |status, title, message, link: Option<(&str, &str)>| {
+        let mut page = short_page(&headers, status, title, message, link);
+        page.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        page
+    };
+    let checked = match authorize::check(&state.db, &request).await {
+        Ok(Checking::Valid(checked)) => checked,
+        Ok(Checking::Refused(error)) => return refused(&error, &issuer(&state)),
+        Ok(Checking::Unverified(why)) => {
+            let message = match why {
+                Unverified::UnknownClient => s.app_unknown_client,
+                Unverified::RedirectUri => s.app_unregistered_redirect,
+            };
+            return page(
+                StatusCode::BAD_REQUEST,
+                s.app_link_invalid_title,
+                message,
+                None,
+            );
+        }
+        Err(e) => return internal(e),
+    };
+    let session = signed_in(visit.as_deref());
+    let decision =
+        authorize::decide(&state.db, &checked, session.as_ref(), state.clock.as_ref()).await;
+    let decision = match decision {
+        Ok(decision) => decision,
+        Err(e) => return internal(e),
+    };
+    let issuer = issuer(&state);
+    let org = match organization::Entity::find_by_id(checked.app.organization_id)
+        .one(&state.db)
+        .await
+    {
+        Ok(Some(org)) => org,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => return internal(e),
+    };
+    let sign_in = format!("/t/{}/signin", org.slug);
+    match decision {
+        Decision::Code(code) => {
+            let mut parameters = vec![("code", code.as_str())];
+            if let Some(app_state) = &checked.state {
+                parameters.push(("state", app_state));
+            }
+            back_to_app(&checked.redirect_uri, &issuer, &parameters)
+        }
+        Decision::Refused(error) => refused(&error, &issuer),
+        Decision::SignIn => page(
+            StatusCode::OK,
+            s.app_sign_in_title,
+            &fill!(s, app_sign_in_body, org = &org.name),
+            Some((&sign_in, &fill!(s, app_sign_in_link, org = &org.name))),
+        ),
+        Decision::Unfinished => page(
+            StatusCode::OK,
+            s.app_unfinished_title,
+            &fill!(s, app_unfinished_body, org = &org.name),
+            None,
+        ),
+        Decision::NoAccess => page(
+            StatusCode::FORBIDDEN,
+            s.app_no_access_title,
+            &fill!(s, app_no_access_body, org = &org.name),
+            None,
+        ),
+    }
+}
+
+/// `client_secret_basic`: the id and secret, each form-urlencoded
+/// (RFC 6749 2.3.1), in the Authorization header.
+fn basic_credentials(headers: &HeaderMap) -> Option<BasicCredentials> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ")?;
+    let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    let decode = |s: &str| {
+        url::form_urlencoded::parse(format!("v={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+    };
+    Some(BasicCredentials {
+        client_id: decode(id)?,
+        secret: decode(secret)?,
+    })
+}
+
+/// Token responses are never cached (RFC 6749 5.1).
+fn no_store(status: StatusCode, body: serde_json::Value) -> Response {
+    (
+        status,
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::PRAGMA, "no-cache"),
+        ],
+        Json(body),
+    )
+        .into_response()
+}
+
+pub async fn token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<Exchange>,
+) -> Response {
+    let basic = basic_credentials(&headers);
+    let used_basic = basic.is_some();
+    let answer = token::exchange(
+        &state.db,
+        &state.signing_keys,
+        &issuer(&state),
+        form,
+        basic,
+        state.clock.as_ref(),
+    )
+    .await;
+    match answer {
+        Ok(Ok(issued)) => no_store(
+            StatusCode::OK,
+            serde_json::to_value(issued).unwrap_or_default(),
+        ),
+        Ok(Err(error)) => {
+            let status = if error.is_client_error() {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            let mut response = no_store(
+                status,
+                serde_json::json!({
+                    "error": error.error,
+                    "error_description": error.description,
+                }),
+            );
+            if error.is_client_error() && used_basic {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Basic realm=\"lobby\""),
+                );
+            }
+            response
+        }
+        Err(Failure::Database(e)) => internal(e),
+        Err(e) => unavailable(e),
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// The customer's claims for a live access token (OpenID Connect Core 5.3).
+pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let invalid = || {
+        (
+            StatusCode::UNAUTHORIZED,
+            [(
+                header::WWW_AUTHENTICATE,
+                "Bearer error=\"invalid_token\", error_description=\"the access token is not valid\"",
+            )],
+        )
+            .into_response()
+    };
+    let Some(presented) = bearer(&headers) else {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+        )
+            .into_response();
+    };
+    let set = match state
+        .signing_keys
+        .current(&state.db, state.clock.as_ref())
+        .await
+    {
+        Ok(set) => set,
+        Err(e) => return unavailable(e),
+    };
+    let now = state.clock.now();
+    let Some(claims) = token::verified_access_token(&set, &issuer(&state), presented, now) else {
+        return invalid();
+    };
+    match token::userinfo(&state.db, &claims).await {
+        Ok(Some(body)) => no_store(StatusCode::OK, body),
+        Ok(None) => invalid(),
+        Err(e) => internal(e),
+    }
+}

@@ -1,0 +1,866 @@
+//! Lobby as the OpenID provider of the seller's apps, driven by a relying
+//! party nobody here wrote (the `openidconnect` crate's client, which
+//! checks discovery, the ID token's signature, issuer, audience, expiry
+//! and nonce): the code flow with PKCE for an onboarded customer, what
+//! the tokens say, and every way a request may be out of order.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use axum::body::Body;
+use axum::http::StatusCode;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use lobby::provider::apps::{self, NewApp};
+use lobby::store::entities::{audit_event, authorization_grant, user};
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims,
+};
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
+    RedirectUrl, Scope, TokenResponse,
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+use crate::support::api::{create_invitation, setup, Api};
+use crate::support::browser::{sign_in_with_passcode, Browser, JIWOO};
+use crate::support::router::ORIGIN;
+
+const REDIRECT: &str = "https://shop.example/callback";
+
+type Rp = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+type Sent = Pin<Box<dyn Future<Output = Result<openidconnect::HttpResponse, std::io::Error>>>>;
+
+/// The app's HTTP client: its requests reach the router in memory.
+fn http(api: &Api) -> impl Fn(openidconnect::HttpRequest) -> Sent + '_ {
+    move |request: openidconnect::HttpRequest| {
+        let app = api.app.clone();
+        Box::pin(async move {
+            let (mut parts, body) = request.into_parts();
+            let path = parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default();
+            parts.uri = path.parse().unwrap();
+            let response = app
+                .oneshot(axum::http::Request::from_parts(parts, Body::from(body)))
+                .await
+                .unwrap();
+            let (parts, body) = response.into_parts();
+            let body = axum::body::to_bytes(body, 1 << 20).await.unwrap().to_vec();
+            Ok(openidconnect::HttpResponse::from_parts(parts, body))
+        }) as Sent
+    }
+}
+
+/// Registers an app; its client id and secret (`None` for a public app).
+async fn register(api: &Api, public: bool, admins_only: bool) -> (String, Option<String>) {
+    let created = apps::create(
+        &api.db,
+        NewApp {
+            organization_id: api.org,
+            name: "Customer portal".into(),
+            redirect_uris: vec![REDIRECT.into()],
+            post_logout_uris: vec![],
+            public,
+            launch_url: Some("https://shop.example/".into()),
+            company_admins_only: admins_only,
+            actor: None,
+        },
+        &api.clock,
+    )
+    .await
+    .unwrap();
+    (
+        created.client_id,
+        created.secret.map(|s| s.expose().clone()),
+    )
+}
+
+async fn relying_party(api: &Api, client: &(String, Option<String>)) -> Rp {
+    let metadata =
+        CoreProviderMetadata::discover_async(IssuerUrl::new(ORIGIN.into()).unwrap(), &http(api))
+            .await
+            .unwrap();
+    CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(client.0.clone()),
+        client.1.clone().map(ClientSecret::new),
+    )
+    .set_redirect_uri(RedirectUrl::new(REDIRECT.into()).unwrap())
+}
+
+/// Jiwoo, invited with a company, through sign-in, terms and company: the
+/// browser is at the welcome page.
+async fn onboarded(api: &Api) -> Browser<'_> {
+    let inv = create_invitation(
+        api,
+        json!({
+            "invitedUserEmailAddress": JIWOO,
+            "invitedUserDisplayName": "Jiwoo Kim",
+            "inviteRedirectUrl": "http://lobby.test/welcome",
+            "company": { "legalName": "Customer AG", "street": "Bahnhofstrasse 1", "postalCode": "8001", "city": "Zürich", "country": "CH" },
+        }),
+    )
+    .await;
+    let url = inv["inviteRedeemUrl"].as_str().unwrap();
+    let ticket = url.split("invitationId=").nth(1).unwrap().to_owned();
+    let mut browser = Browser::new(api);
+    sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
+    browser
+        .post(
+            &format!("/invite/{ticket}/consent"),
+            &[
+                ("decision", "accept"),
+                ("privacy_version", "1"),
+                ("terms_version", "0"),
+            ],
+        )
+        .await;
+    let company = [
+        ("legal_name", "Customer AG"),
+        ("street", "Bahnhofstrasse 1"),
+        ("postal_code", "8001"),
+        ("city", "Zürich"),
+        ("country", "CH"),
+        ("tax_id", ""),
+        ("phone", ""),
+        ("website", ""),
+    ];
+    let done = browser
+        .post(&format!("/invite/{ticket}/company"), &company)
+        .await;
+    assert_eq!(done.location, format!("/invite/{ticket}/continue"));
+    browser
+}
+
+/// What the authorization endpoint answered: where it sent the browser.
+struct Authorized {
+    status: StatusCode,
+    location: String,
+    body: String,
+}
+
+impl Authorized {
+    fn parameter(&self, name: &str) -> Option<String> {
+        let url = url::Url::parse(&self.location).ok()?;
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    }
+}
+
+async fn visit(browser: &mut Browser<'_>, url: &str) -> Authorized {
+    let url = url::Url::parse(url).unwrap();
+    let path = format!("{}?{}", url.path(), url.query().unwrap_or_default());
+    let answer = browser.get(&path).await;
+    Authorized {
+        status: answer.status,
+        location: answer.location,
+        body: answer.body,
+    }
+}
+
+/// The authorization request of `rp` with PKCE, as the app sends the
+/// browser to it: the URL, the state, the nonce and the verifier.
+fn authorization(rp: &Rp) -> (url::Url, CsrfToken, Nonce, PkceCodeVerifier) {
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (url, state, nonce) = rp
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .add_scope(Scope::new("email".into()))
+        .add_scope(Scope::new("profile".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+    (url, state, nonce, verifier)
+}
+
+fn payload(jwt: &str) -> Value {
+    let part = jwt.split('.').nth(1).unwrap();
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+}
+
+fn header(jwt: &str) -> Value {
+    let part = jwt.split('.').next().unwrap();
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+}
+
+async fn userinfo(api: &Api, token: &str) -> (StatusCode, String) {
+    let (status, _, body) = crate::support::router::get(
+        &api.app,
+        "/oidc/userinfo",
+        &[("authorization", &format!("Bearer {token}"))],
+    )
+    .await;
+    (status, body)
+}
+
+#[tokio::test]
+async fn an_onboarded_customer_signs_in_to_an_app_with_the_code_flow_and_pkce() {
+    let api = setup().await;
+    let client = register(&api, false, false).await;
+    let rp = relying_party(&api, &client).await;
+    let mut browser = onboarded(&api).await;
+
+    let (url, state, nonce, verifier) = authorization(&rp);
+    let answer = visit(&mut browser, url.as_str()).await;
+    assert!(answer.location.starts_with(REDIRECT), "{}", answer.location);
+    assert_eq!(
+        answer.parameter("state").as_deref(),
+        Some(state.secret().as_str())
+    );
+    // RFC 9207: the response names its issuer.
+    assert_eq!(answer.parameter("iss").as_deref(), Some(ORIGIN));
+    let code = answer.parameter("code").unwrap();
+
+    let tokens = rp
+        .exchange_code(AuthorizationCode::new(code))
+        .unwrap()
+        .set_pkce_verifier(verifier)
+        .request_async(&http(&api))
+        .await
+        .unwrap();
+    // The client checks the signature (through the JWKS), issuer, audience,
+    // expiry, nonce and at_hash.
+    let id_token = tokens.id_token().unwrap();
+    let verified = id_token.claims(&rp.id_token_verifier(), &nonce).unwrap();
+    let jiwoo = user::Entity::find()
+        .filter(user::Column::Email.eq(JIWOO))
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(verified.subject().as_str(), jiwoo.id.to_string());
+    assert_eq!(verified.email().map(|e| e.as_str()), Some(JIWOO));
+    assert_eq!(verified.email_verified(), Some(true));
+    assert!(verified.auth_time().is_some());
+
+    let claims = payload(&id_token.to_string());
+    assert_eq!(claims["org_slug"], "gfms");
+    assert_eq!(claims["org_id"], api.org.to_string());
+    assert_eq!(claims["company_name"], "Customer AG");
+    assert_eq!(claims["company_role"], "company_admin");
+    assert_eq!(claims["terms_version"], 0);
+    assert_eq!(claims["amr"], json!(["otp"]));
+    assert_eq!(claims["name"], "Jiwoo Kim");
+    assert_ne!(claims["sub"], JIWOO, "sub is never the email");
+
+    // The access token is a JWT per RFC 9068, for this app.
+    let access = tokens.access_token().secret();
+    assert_eq!(header(access)["typ"], "at+jwt");
+    assert_eq!(payload(access)["aud"], client.0);
+    assert_eq!(payload(access)["sub"], jiwoo.id.to_string());
+
+    // Userinfo says the same, read by the same client.
+    let info: CoreUserInfoClaims = rp
+        .user_info(tokens.access_token().clone(), None)
+        .unwrap()
+        .request_async(&http(&api))
+        .await
+        .unwrap();
+    assert_eq!(info.subject().as_str(), jiwoo.id.to_string());
+    let (status, body) = userinfo(&api, access).await;
+    assert_eq!(status, StatusCode::OK);
+    let info: Value = serde_json::from_str(&body).unwrap();
+    for claim in [
+        "sub",
+        "email",
+        "email_verified",
+        "name",
+        "org_id",
+        "org_slug",
+        "company_id",
+        "company_name",
+        "company_role",
+        "terms_version",
+        "amr",
+    ] {
+        assert_eq!(info[claim], claims[claim], "{claim}: {body}");
+    }
+}
+
+/// A code for the onboarded browser, with its verifier.
+async fn code_for(rp: &Rp, browser: &mut Browser<'_>) -> (String, PkceCodeVerifier) {
+    let (url, _, _, verifier) = authorization(rp);
+    let answer = visit(browser, url.as_str()).await;
+    (answer.parameter("code").expect(&answer.location), verifier)
+}
+
+/// The token endpoint's answer to `form` (with `basic` credentials, if any).
+async fn exchange(
+    api: &Api,
+    form: &[(&str, &str)],
+    basic: Option<(&str, &str)>,
+) -> (StatusCode, Value) {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let mut request = axum::http::Request::post("/oidc/token")
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some((id, secret)) = basic {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
+        request = request.header("authorization", format!("Basic {encoded}"));
+    }
+    let response =
+        crate::support::router::answer(&api.app, request.body(Body::from(body)).unwrap()).await;
+    let status = response.status();
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+/// The form of a code exchange, as an app sends it.
+fn token_form<'a>(code: &'a str, verifier: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", verifier),
+    ]
+}
+
+fn error_of(answer: &(StatusCode, Value)) -> (StatusCode, &str) {
+    (answer.0, answer.1["error"].as_str().unwrap_or_default())
+}
+
+#[tokio::test]
+async fn the_token_endpoint_refuses_wrong_clients_verifiers_and_codes_and_a_replay_revokes() {
+    let api = setup().await;
+    let client = register(&api, false, false).await;
+    let (id, secret) = (client.0.as_str(), client.1.clone().unwrap());
+    let basic = Some((id, secret.as_str()));
+    let rp = relying_party(&api, &client).await;
+    let mut browser = onboarded(&api).await;
+    let (code, verifier) = code_for(&rp, &mut browser).await;
+    let form = token_form(&code, verifier.secret());
+    let bad_request = StatusCode::BAD_REQUEST;
+
+    // A wrong secret, an unknown client, no client at all: invalid_client, 401.
+    let wrong_secret = exchange(&api, &form, Some((id, "not-the-secret"))).await;
+    assert_eq!(
+        error_of(&wrong_secret),
+        (StatusCode::UNAUTHORIZED, "invalid_client")
+    );
+    let unknown = exchange(&api, &form, Some(("unknown-client", &secret))).await;
+    assert_eq!(
+        error_of(&unknown),
+        (StatusCode::UNAUTHORIZED, "invalid_client")
+    );
+    let anonymous = exchange(&api, &form, None).await;
+    assert_eq!(
+        error_of(&anonymous),
+        (StatusCode::UNAUTHORIZED, "invalid_client")
+    );
+
+    // A wrong or missing verifier: invalid_grant, and the code still works after.
+    let wrong = "a".repeat(43);
+    let answer = exchange(&api, &token_form(&code, &wrong), basic).await;
+    assert_eq!(error_of(&answer), (bad_request, "invalid_grant"));
+    let without: Vec<_> = form
+        .iter()
+        .filter(|(k, _)| *k != "code_verifier")
+        .cloned()
+        .collect();
+    let answer = exchange(&api, &without, basic).await;
+    assert_eq!(error_of(&answer), (bad_request, "invalid_grant"));
+    // Another redirect URI than the request's; another grant type.
+    let mut elsewhere = form.clone();
+    elsewhere[2].1 = "https://shop.example/other";
+    let answer = exchange(&api, &elsewhere, basic).await;
+    assert_eq!(error_of(&answer), (bad_request, "invalid_grant"));
+    let mut password = form.clone();
+    password[0].1 = "password";
+    let answer = exchange(&api, &password, basic).await;
+    assert_eq!(error_of(&answer), (bad_request, "unsupported_grant_type"));
+
+    // client_secret_post works as well as basic.
+    let mut posted = form.clone();
+    posted.extend([("client_id", id), ("client_secret", secret.as_str())]);
+    let (status, tokens) = exchange(&api, &posted, None).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    let access = tokens["access_token"].as_str().unwrap();
+    assert_eq!(userinfo(&api, access).await.0, StatusCode::OK);
+
+    // The code again: refused, and the tokens it gave no longer work.
+    let replay = exchange(&api, &form, basic).await;
+    assert_eq!(error_of(&replay), (bad_request, "invalid_grant"));
+    assert_eq!(userinfo(&api, access).await.0, StatusCode::UNAUTHORIZED);
+    let grant = authorization_grant::Entity::find()
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(grant.revoked_at.is_some());
+
+    // A code lives 60 seconds.
+    let (late, verifier) = code_for(&rp, &mut browser).await;
+    api.clock.advance(chrono::Duration::seconds(61));
+    let (status, body) = exchange(&api, &token_form(&late, verifier.secret()), basic).await;
+    assert_eq!(
+        (status, body["error_description"].as_str()),
+        (bad_request, Some("the code has expired"))
+    );
+}
+
+/// The authorization URL of `client` with these parameters changed
+/// (`None` removes one).
+fn tampered(url: &url::Url, changes: &[(&str, Option<&str>)]) -> String {
+    let mut pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    for (name, value) in changes {
+        pairs.retain(|(k, _)| k != name);
+        if let Some(value) = value {
+            pairs.push(((*name).to_owned(), (*value).to_owned()));
+        }
+    }
+    let mut url = url.clone();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+    url.to_string()
+}
+
+#[tokio::test]
+async fn errors_go_back_to_the_app_only_when_its_client_id_and_redirect_uri_are_verified() {
+    let api = setup().await;
+    let client = register(&api, false, false).await;
+    let rp = relying_party(&api, &client).await;
+    let mut browser = onboarded(&api).await;
+    let (url, state, _, _) = authorization(&rp);
+
+    // An unknown client, an unregistered or missing redirect URI: a page, no redirect.
+    for changes in [
+        vec![("client_id", Some("unknown"))],
+        vec![("redirect_uri", Some("https://evil.example/callback"))],
+        vec![("redirect_uri", Some("https://shop.example/callback/../x"))],
+        vec![("redirect_uri", None)],
+    ] {
+        let answer = visit(&mut browser, &tampered(&url, &changes)).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{changes:?}");
+        assert_eq!(answer.location, "", "{changes:?}");
+        assert!(
+            answer.body.contains("This sign-in request is not valid"),
+            "{}",
+            answer.body
+        );
+    }
+
+    // The rest is told to the app, with its state and Lobby as the issuer.
+    for (changes, error) in [
+        (vec![("code_challenge", None)], "invalid_request"),
+        (
+            vec![("code_challenge_method", Some("plain"))],
+            "invalid_request",
+        ),
+        (
+            vec![("response_type", Some("token"))],
+            "unsupported_response_type",
+        ),
+        (
+            vec![("response_type", Some("code id_token"))],
+            "unsupported_response_type",
+        ),
+        (vec![("scope", Some("profile"))], "invalid_scope"),
+        (
+            vec![("scope", Some("openid offline_access"))],
+            "invalid_scope",
+        ),
+        (vec![("request", Some("eyJ.x.y"))], "request_not_supported"),
+        (vec![("prompt", Some("consent"))], "invalid_request"),
+    ] {
+        let answer = visit(&mut browser, &tampered(&url, &changes)).await;
+        assert!(
+            answer.location.starts_with(REDIRECT),
+            "{changes:?}: {}",
+            answer.location
+        );
+        assert_eq!(
+            answer.parameter("error").as_deref(),
+            Some(error),
+            "{changes:?}"
+        );
+        assert_eq!(
+            answer.parameter("state").as_deref(),
+            Some(state.secret().as_str())
+        );
+        assert_eq!(answer.parameter("iss").as_deref(), Some(ORIGIN));
+        assert_eq!(answer.parameter("code"), None);
+    }
+    assert_eq!(
+        authorization_grant::Entity::find()
+            .all(&api.db)
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn prompt_and_max_age_decide_when_a_customer_signs_in_again() {
+    let api = setup().await;
+    let client = register(&api, false, false).await;
+    let rp = relying_party(&api, &client).await;
+    let (url, _, _, _) = authorization(&rp);
+
+    // Nobody signed in: a page that leads to the organization's sign-in,
+    // or, with prompt=none, login_required for the app.
+    let mut stranger = Browser::new(&api);
+    let answer = visit(&mut stranger, url.as_str()).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(
+        answer.body.contains("Sign in to continue"),
+        "{}",
+        answer.body
+    );
+    assert!(
+        answer.body.contains("href=\"/t/gfms/signin\""),
+        "{}",
+        answer.body
+    );
+    let silent = visit(&mut stranger, &tampered(&url, &[("prompt", Some("none"))])).await;
+    assert_eq!(silent.parameter("error").as_deref(), Some("login_required"));
+
+    let mut browser = onboarded(&api).await;
+    let answer = visit(&mut browser, &tampered(&url, &[("prompt", Some("none"))])).await;
+    assert!(answer.parameter("code").is_some(), "{}", answer.location);
+    // prompt=login asks for a sign-in even now.
+    let answer = visit(&mut browser, &tampered(&url, &[("prompt", Some("login"))])).await;
+    assert!(
+        answer.body.contains("Sign in to continue"),
+        "{}",
+        answer.body
+    );
+    // max_age: a sign-in older than that counts as none.
+    api.clock.advance(chrono::Duration::seconds(120));
+    let fresh_enough = visit(&mut browser, &tampered(&url, &[("max_age", Some("600"))])).await;
+    assert!(fresh_enough.parameter("code").is_some());
+    let too_old = tampered(&url, &[("max_age", Some("60")), ("prompt", Some("none"))]);
+    let answer = visit(&mut browser, &too_old).await;
+    assert_eq!(answer.parameter("error").as_deref(), Some("login_required"));
+}
+
+#[tokio::test]
+async fn an_unfinished_journey_or_an_app_for_company_admins_gets_no_code() {
+    let api = setup().await;
+    let everyone = register(&api, false, false).await;
+    let rp = relying_party(&api, &everyone).await;
+    let (url, _, _, _) = authorization(&rp);
+
+    // Signed in, terms not yet accepted: a page, or interaction_required.
+    let ticket = crate::support::browser::invite(&api, JIWOO).await;
+    let mut browser = Browser::new(&api);
+    sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
+    let answer = visit(&mut browser, url.as_str()).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(
+        answer.body.contains("Finish joining first"),
+        "{}",
+        answer.body
+    );
+    let silent = visit(&mut browser, &tampered(&url, &[("prompt", Some("none"))])).await;
+    assert_eq!(
+        silent.parameter("error").as_deref(),
+        Some("interaction_required")
+    );
+    assert_eq!(
+        authorization_grant::Entity::find()
+            .all(&api.db)
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn an_app_for_company_admins_only_refuses_members() {
+    let api = setup().await;
+    let admins = register(&api, false, true).await;
+    let rp = relying_party(&api, &admins).await;
+    let (url, _, _, _) = authorization(&rp);
+    let mut browser = onboarded(&api).await;
+    // Jiwoo created the company, so is its admin.
+    assert!(visit(&mut browser, url.as_str())
+        .await
+        .parameter("code")
+        .is_some());
+    lobby::store::entities::membership::Entity::update_many()
+        .col_expr(
+            lobby::store::entities::membership::Column::Role,
+            sea_orm::sea_query::Expr::value("member"),
+        )
+        .exec(&api.db)
+        .await
+        .unwrap();
+    let answer = visit(&mut browser, url.as_str()).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    assert!(
+        answer.body.contains("No access to this app"),
+        "{}",
+        answer.body
+    );
+    let silent = visit(&mut browser, &tampered(&url, &[("prompt", Some("none"))])).await;
+    assert_eq!(silent.parameter("error").as_deref(), Some("access_denied"));
+}
+
+#[tokio::test]
+async fn a_public_app_exchanges_its_code_with_pkce_alone() {
+    let api = setup().await;
+    let client = register(&api, true, false).await;
+    assert!(client.1.is_none());
+    let rp = relying_party(&api, &client).await;
+    let mut browser = onboarded(&api).await;
+    let (code, verifier) = code_for(&rp, &mut browser).await;
+    let mut form = token_form(&code, verifier.secret());
+    // A secret it does not have is refused, as is a missing client id.
+    let with_secret = exchange(&api, &form, Some((&client.0, "guess"))).await;
+    assert_eq!(
+        error_of(&with_secret),
+        (StatusCode::UNAUTHORIZED, "invalid_client")
+    );
+    form.push(("client_id", &client.0));
+    let (status, tokens) = exchange(&api, &form, None).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    assert_eq!(
+        payload(tokens["id_token"].as_str().unwrap())["aud"],
+        json!([client.0])
+    );
+}
+
+/// `token` with its header or payload changed as an attacker would; the
+/// signature is the original's.
+fn forged(token: &str, part: usize, change: impl Fn(&mut Value)) -> String {
+    let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+    let mut value: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts[part]).unwrap()).unwrap();
+    change(&mut value);
+    parts[part] = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&value).unwrap());
+    parts.join(".")
+}
+
+#[tokio::test]
+async fn userinfo_refuses_tampered_and_expired_access_tokens() {
+    let api = setup().await;
+    let client = register(&api, false, false).await;
+    let rp = relying_party(&api, &client).await;
+    let mut browser = onboarded(&api).await;
+    let (code, verifier) = code_for(&rp, &mut browser).await;
+    let tokens = rp
+        .exchange_code(AuthorizationCode::new(code))
+        .unwrap()
+        .set_pkce_verifier(verifier)
+        .request_async(&http(&api))
+        .await
+        .unwrap();
+    let access = tokens.access_token().secret().clone();
+    assert_eq!(userinfo(&api, &access).await.0, StatusCode::OK);
+
+    let unsigned = {
+        let token = forged(&access, 0, |h| h["alg"] = "none".into());
+        let mut parts: Vec<&str> = token.split('.').collect();
+        parts[2] = "";
+        parts.join(".")
+    };
+    for token in [
+        forged(&access, 0, |h| h["alg"] = "HS256".into()),
+        unsigned,
+        forged(&access, 0, |h| h["typ"] = "JWT".into()),
+        forged(&access, 1, |p| p["aud"] = "another-app".into()),
+        forged(&access, 1, |p| {
+            p["sub"] = uuid::Uuid::new_v4().to_string().into()
+        }),
+        forged(&access, 1, |p| {
+            p["exp"] = (p["exp"].as_i64().unwrap() + 3600).into()
+        }),
+        // The ID token is no access token.
+        tokens.id_token().unwrap().to_string(),
+        "not-a-token".into(),
+    ] {
+        let (status, _) = userinfo(&api, &token).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{token}");
+    }
+    let (status, _, _) = crate::support::router::get(&api.app, "/oidc/userinfo", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Ten minutes on, the token has expired.
+    api.clock.advance(chrono::Duration::seconds(601));
+    assert_eq!(userinfo(&api, &access).await.0, StatusCode::UNAUTHORIZED);
+}
+
+async fn jwks_kids(app: &axum::Router) -> Vec<String> {
+    let (status, headers, body) = crate::support::router::get(app, "/oidc/jwks", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["cache-control"], "public, max-age=60");
+    let keys: Value = serde_json::from_str(&body).unwrap();
+    let keys = keys["keys"].as_array().unwrap();
+    for key in keys {
+        assert_eq!(
+            (
+                key["kty"].as_str(),
+                key["alg"].as_str(),
+                key["use"].as_str()
+            ),
+            (Some("RSA"), Some("RS256"), Some("sig"))
+        );
+        assert!(key.get("d").is_none(), "no private part: {key}");
+    }
+    keys.iter()
+        .map(|k| k["kid"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Tokens for the onboarded browser from the confidential app `client`.
+async fn issue(
+    api: &Api,
+    rp: &Rp,
+    browser: &mut Browser<'_>,
+    client: &(String, Option<String>),
+) -> Value {
+    let (code, verifier) = code_for(rp, browser).await;
+    let secret = client.1.as_deref().unwrap();
+    let form = token_form(&code, verifier.secret());
+    let (status, tokens) = exchange(api, &form, Some((&client.0, secret))).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    tokens
+}
+
+#[tokio::test]
+async fn a_rotated_key_is_published_before_it_signs_and_kept_until_its_tokens_expired() {
+    use lobby::provider::keys;
+    let api = setup().await;
+    // A second instance on the same database.
+    let (other, _, _) = crate::support::router::app_on(api.db.clone(), api.clock.clone()).await;
+    let client = register(&api, false, false).await;
+    let rp = relying_party(&api, &client).await;
+    let mut browser = onboarded(&api).await;
+    let first = jwks_kids(&api.app).await;
+    assert_eq!(first.len(), 1);
+    let stored = lobby::store::entities::signing_key::Entity::find()
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        stored.private_sealed.starts_with("v1:") && !stored.private_sealed.contains("PRIVATE KEY")
+    );
+
+    let signed_by = |tokens: &Value| {
+        header(tokens["id_token"].as_str().unwrap())["kid"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let new = keys::rotate(&api.db, &[7; 32], &api.clock).await.unwrap();
+    // Both instances publish the new key within their half-minute of
+    // caching, well before it signs.
+    api.clock.advance(chrono::Duration::seconds(31));
+    for app in [&api.app, &other] {
+        let kids = jwks_kids(app).await;
+        assert_eq!(kids, vec![first[0].clone(), new.clone()]);
+    }
+    let before = issue(&api, &rp, &mut browser, &client).await;
+    assert_eq!(signed_by(&before), first[0]);
+
+    // Five minutes on, the new key signs; the old one is still published
+    // while a token it signed may live.
+    api.clock.advance(chrono::Duration::seconds(5 * 60));
+    let after = issue(&api, &rp, &mut browser, &client).await;
+    assert_eq!(signed_by(&after), new);
+    assert_eq!(
+        userinfo(&api, before["access_token"].as_str().unwrap())
+            .await
+            .0,
+        StatusCode::OK
+    );
+    for app in [&api.app, &other] {
+        assert_eq!(jwks_kids(app).await.len(), 2);
+    }
+    // Eleven minutes after it stopped signing, the old key is gone, and a
+    // token it signed would not be accepted any more.
+    api.clock.advance(chrono::Duration::seconds(11 * 60 + 31));
+    for app in [&api.app, &other] {
+        assert_eq!(jwks_kids(app).await, vec![new.clone()]);
+    }
+    assert_eq!(
+        userinfo(&api, before["access_token"].as_str().unwrap())
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        userinfo(&api, after["access_token"].as_str().unwrap())
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED,
+        "expired too"
+    );
+}
+
+#[tokio::test]
+async fn registering_an_app_checks_its_uris_and_is_audited() {
+    let api = setup().await;
+    let new = |uri: &str| NewApp {
+        organization_id: api.org,
+        name: "Shop".into(),
+        redirect_uris: vec![uri.into()],
+        post_logout_uris: vec![],
+        public: false,
+        launch_url: None,
+        company_admins_only: false,
+        actor: None,
+    };
+    for uri in [
+        "http://shop.example/cb",
+        "shop.example/cb",
+        "https://u:p@shop.example/cb",
+        "https://shop.example/cb#x",
+    ] {
+        let refused = apps::create(&api.db, new(uri), &api.clock).await;
+        assert!(matches!(refused, Err(apps::AppError::Uri { .. })), "{uri}");
+    }
+    assert!(apps::list(&api.db, api.org).await.unwrap().is_empty());
+    let created = apps::create(&api.db, new("http://127.0.0.1:8080/cb"), &api.clock)
+        .await
+        .unwrap();
+    let secret = created.secret.unwrap();
+    let stored = apps::list(&api.db, api.org).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_ne!(
+        stored[0].secret_hash.as_deref(),
+        Some(secret.expose().as_str()),
+        "stored hashed"
+    );
+    assert!(apps::secret_matches(&stored[0], secret.expose()));
+    assert!(
+        apps::delete(&api.db, api.org, &created.client_id, None, &api.clock)
+            .await
+            .unwrap()
+    );
+    let actions: Vec<String> = audit_event::Entity::find()
+        .filter(audit_event::Column::TargetType.eq("app"))
+        .all(&api.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions, ["app.created", "app.deleted"]);
+}
