@@ -133,6 +133,8 @@ pub const EN: Strings = Strings {
     welcome_heading: "Welcome, {name}",
     welcome_company: "You are now set up for {company} at {org}.",
     welcome_links_heading: "Where to go next",
+    welcome_apps_heading: "Your apps",
+    welcome_continue: "Continue to {app}",
     step_of: "Step {n} of {of}",
     step_sign_in: "Sign in",
     step_consent: "Privacy and terms",
@@ -575,4 +577,9 @@ pub const EN_SERVER: ServerStrings = ServerStrings {
     app_unfinished_body: "Your invitation from {org} has steps left. Open the link in your invitation email to finish them, then come back to the app.",
     app_no_access_title: "No access to this app",
     app_no_access_body: "This app is for the customers {org} has invited. If you need it, ask your contact at {org} for an invitation.",
+    app_sign_out_title: "Sign out",
+    app_sign_out_question: "An app asks you to sign out of {org} on this device. Sign out?",
+    app_sign_out_button: "Sign out",
+    app_signed_out_title: "You are signed out",
+    app_signed_out_body: "You have signed out of {org} on this device. You can close this page.",
 };

@@ -133,6 +133,8 @@ pub const KO: Strings = Strings {
     welcome_heading: "{name}님, 환영합니다",
     welcome_company: "이제 {org}에서 {company} 소속으로 이용할 수 있습니다.",
     welcome_links_heading: "다음으로 할 일",
+    welcome_apps_heading: "내 앱",
+    welcome_continue: "{app}(으)로 계속",
     step_of: "{of}단계 중 {n}단계",
     step_sign_in: "로그인",
     step_consent: "개인정보 및 약관",
@@ -575,4 +577,9 @@ pub const KO_SERVER: ServerStrings = ServerStrings {
     app_unfinished_body: "{org}의 초대에 아직 남은 단계가 있습니다. 초대 이메일의 링크를 열어 마친 뒤 앱으로 돌아오세요.",
     app_no_access_title: "이 앱에 접근할 수 없습니다",
     app_no_access_body: "이 앱은 {org}이(가) 초대한 고객을 위한 것입니다. 필요하면 {org} 담당자에게 초대를 요청하세요.",
+    app_sign_out_title: "로그아웃",
+    app_sign_out_question: "앱이 이 기기에서 {org} 로그아웃을 요청했습니다. 로그아웃할까요?",
+    app_sign_out_button: "로그아웃",
+    app_signed_out_title: "로그아웃되었습니다",
+    app_signed_out_body: "이 기기에서 {org} 로그아웃되었습니다. 이 페이지를 닫아도 됩니다.",
 };

@@ -370,6 +370,9 @@ strings! {
     welcome_heading,
     welcome_company,
     welcome_links_heading,
+    welcome_apps_heading,
+    /// `{app}`: the app that sent the customer to sign in.
+    welcome_continue,
     step_of,
     step_sign_in,
     step_consent,
@@ -858,6 +861,13 @@ strings! {
     app_no_access_title,
     /// `{org}`.
     app_no_access_body,
+    app_sign_out_title,
+    /// `{org}`.
+    app_sign_out_question,
+    app_sign_out_button,
+    app_signed_out_title,
+    /// `{org}`.
+    app_signed_out_body,
     }
 }
 

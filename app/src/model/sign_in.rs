@@ -69,6 +69,11 @@ pub struct SignedIn {
     pub company_name: Option<String>,
     /// The organization's links for the welcome page.
     pub links: Vec<WelcomeLink>,
+    /// The seller's apps they may open (name, launch address).
+    pub apps: Vec<WelcomeLink>,
+    /// The app that sent them to sign in, waiting for them (name, the
+    /// address that asks for its code again).
+    pub continue_to: Option<WelcomeLink>,
 }
 
 /// What the last sign-in form did, as the page tells it.

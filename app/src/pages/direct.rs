@@ -117,6 +117,8 @@ fn OrganizationForm(slug: String, org: String) -> impl IntoView {
         }
     };
     let invalid = move || (query("notice").as_deref() == Some("email-invalid")).to_string();
+    // An app that sent the customer here may have said who they are (login_hint).
+    let hinted = query("email").unwrap_or_default();
     let title = with_org.clone();
     let heading = with_org.clone();
     view! {
@@ -134,6 +136,7 @@ fn OrganizationForm(slug: String, org: String) -> impl IntoView {
                     required
                     autocomplete="email"
                     maxlength="254"
+                    value=hinted
                     aria-invalid=invalid
                 />
                 <button type="submit" class="primary">{move || t().direct_send_button}</button>

@@ -264,18 +264,23 @@ pub async fn start_visit(db: &impl ConnectionTrait, clock: &dyn Clock) -> Result
 }
 
 /// Starts the session of a customer who has just signed in as `user_id`
-/// by `method` (`email_otp`, `password`, `federated`…); returns the cookie
+/// by `method` (`email_otp`, `password`, `federated`…), with what it takes
+/// over from the session it replaces (`carried`); returns the cookie
 /// token. The apps Lobby signs them in to learn how and when.
 pub async fn start_signed_in_visit(
     db: &impl ConnectionTrait,
     user_id: Uuid,
     method: &str,
+    carried: serde_json::Map<String, serde_json::Value>,
     clock: &dyn Clock,
 ) -> Result<String, DbErr> {
-    let data = json!({
+    let mut data = json!({
         "audience": Audience::Customer.code(),
         "signed_in": { "method": method, "at": clock.now().timestamp() },
     });
+    if let Some(map) = data.as_object_mut() {
+        map.extend(carried);
+    }
     insert(db, Some(user_id), data, clock).await
 }
 

@@ -42,7 +42,9 @@ use uuid::Uuid;
 
 use crate::auth::session::SessionCookie;
 use crate::clock::Clock;
-use crate::provider::discovery::{AUTHORIZE_PATH, JWKS_PATH, TOKEN_PATH, USERINFO_PATH};
+use crate::provider::discovery::{
+    AUTHORIZE_PATH, JWKS_PATH, LOGOUT_PATH, TOKEN_PATH, USERINFO_PATH,
+};
 use crate::secret::Secret;
 
 /// What every request's handlers share. Cloned for every layer of every
@@ -251,6 +253,10 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .route(
             USERINFO_PATH,
             get(provider::userinfo).post(provider::userinfo),
+        )
+        .route(
+            LOGOUT_PATH,
+            get(provider::logout_asked).post(provider::logout_confirmed),
         );
     let routes = match state.dev_mailbox.clone() {
         Some(dir) => routes.merge(dev_mail::routes(dir)),

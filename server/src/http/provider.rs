@@ -4,7 +4,7 @@
 
 use app::fill;
 use app::i18n::Locale;
-use axum::extract::{Query, State};
+use axum::extract::{Query, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form, Json};
@@ -14,10 +14,14 @@ use sea_orm::EntityTrait;
 
 use super::replies::{internal, short_page};
 use super::AppState;
-use crate::auth::session::Visit;
+use crate::auth::session::{self, Visit};
+use crate::html;
+use crate::html::Html;
 use crate::provider::authorize::{self, AppError, Checking, Decision, SignedIn, Unverified};
 use crate::provider::claims::amr_of;
-use crate::provider::discovery::{issuer_of, metadata};
+use crate::provider::discovery::{issuer_of, metadata, LOGOUT_PATH};
+use crate::provider::logout;
+use crate::provider::pending;
 use crate::provider::token::{self, BasicCredentials, Exchange, Failure};
 use crate::store::entities::organization;
 
@@ -105,6 +109,7 @@ pub async fn authorize(
     State(state): State<AppState>,
     headers: HeaderMap,
     visit: Option<Extension<Visit>>,
+    RawQuery(query): RawQuery,
     Query(request): Query<authorize::Request>,
 ) -> Response {
     let s = Locale::of_request(&headers).server_strings();
@@ -147,8 +152,41 @@ pub async fn authorize(
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(e) => return internal(e),
     };
-    let sign_in = format!("/t/{}/signin", org.slug);
-    match decision {
+    let sign_in = sign_in_address(&org.slug, checked.login_hint.as_deref());
+    let waiting = matches!(decision, Decision::SignIn | Decision::Unfinished);
+    let mut cookie = None;
+    let kept = match (&decision, visit.as_deref()) {
+        (Decision::Code(_), Some(visit)) => pending::clear(&state.db, visit).await,
+        // Kept in the session, which goes with the customer through
+        // sign-in to the welcome page, where the app waits for them.
+        (_, Some(visit)) if waiting => {
+            pending::keep(
+                &state.db,
+                visit,
+                &checked.app.name,
+                query.as_deref().unwrap_or_default(),
+            )
+            .await
+        }
+        (_, None) if waiting => match new_visit(&state).await {
+            Ok((token, visit)) => {
+                cookie = Some(state.cookie.for_customers().set(&token));
+                pending::keep(
+                    &state.db,
+                    &visit,
+                    &checked.app.name,
+                    query.as_deref().unwrap_or_default(),
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        },
+        _ => Ok(()),
+    };
+    if let Err(e) = kept {
+        return internal(e);
+    }
+    let mut response = match decision {
         Decision::Code(code) => {
             let mut parameters = vec![("code", code.as_str())];
             if let Some(app_state) = &checked.state {
@@ -167,7 +205,7 @@ pub async fn authorize(
             StatusCode::OK,
             s.app_unfinished_title,
             &fill!(s, app_unfinished_body, org = &org.name),
-            None,
+            Some((&sign_in, &fill!(s, app_sign_in_link, org = &org.name))),
         ),
         Decision::NoAccess => page(
             StatusCode::FORBIDDEN,
@@ -175,7 +213,34 @@ pub async fn authorize(
             &fill!(s, app_no_access_body, org = &org.name),
             None,
         ),
+    };
+    if let Some(value) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
+    response
+}
+
+/// The organization's sign-in, with the address the app hinted at
+/// (`login_hint`) filled in when it is one.
+fn sign_in_address(slug: &str, hint: Option<&str>) -> String {
+    let page = format!("/t/{slug}/signin");
+    match hint.and_then(|h| app::model::email::normalize_email(h).ok()) {
+        Some(email) => {
+            let email: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
+            format!("{page}?email={email}")
+        }
+        None => page,
+    }
+}
+
+/// A customer session for someone who has none yet: its cookie token, and
+/// the session.
+async fn new_visit(state: &AppState) -> Result<(String, Visit), sea_orm::DbErr> {
+    let token = session::start_visit(&state.db, state.clock.as_ref()).await?;
+    let visit = session::resume_visit(&state.db, &token, state.clock.as_ref())
+        .await?
+        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("the session just started".into()))?;
+    Ok((token, visit))
 }
 
 /// `client_secret_basic`: the id and secret, each form-urlencoded
@@ -300,5 +365,144 @@ pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Resp
         Ok(Some(body)) => no_store(StatusCode::OK, body),
         Ok(None) => invalid(),
         Err(e) => internal(e),
+    }
+}
+
+/// The organization a sign-out page speaks for: the app's, else the one
+/// this server presents.
+async fn organization_name(
+    state: &AppState,
+    org: Option<uuid::Uuid>,
+) -> Result<String, sea_orm::DbErr> {
+    let id = org.unwrap_or(state.organization_id);
+    Ok(organization::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default())
+}
+
+/// Signs the browser's customer out of Lobby, then back to the app when it
+/// registered where, else a page that says so.
+async fn signed_out(
+    state: &AppState,
+    headers: &HeaderMap,
+    visit: Option<&Visit>,
+    decided: &logout::Decided,
+) -> Response {
+    if let Some(visit) = visit {
+        if let Err(e) = session::end_visit(&state.db, &visit.id).await {
+            return internal(e);
+        }
+    }
+    let mut response = match &decided.back_to {
+        Some(to) => Redirect::to(to).into_response(),
+        None => {
+            let org = match organization_name(state, decided.organization_id).await {
+                Ok(org) => org,
+                Err(e) => return internal(e),
+            };
+            let s = Locale::of_request(headers).server_strings();
+            let body = fill!(s, app_signed_out_body, org = org);
+            short_page(headers, StatusCode::OK, s.app_signed_out_title, &body, None)
+        }
+    };
+    let cookie = state.cookie.for_customers().clear();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+async fn decide_logout(
+    state: &AppState,
+    visit: Option<&Visit>,
+    request: &logout::Request,
+) -> Result<logout::Decided, Response> {
+    let keys = state
+        .signing_keys
+        .current(&state.db, state.clock.as_ref())
+        .await
+        .map_err(unavailable)?;
+    let user = visit.and_then(|v| v.user_id);
+    logout::decide(&state.db, &keys, &issuer(state), request, user)
+        .await
+        .map_err(internal)
+}
+
+/// `GET /oidc/logout`: signs out at once for an app's hint naming this
+/// customer; otherwise asks first (a form that posts the same request).
+pub async fn logout_asked(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    visit: Option<Extension<Visit>>,
+    Query(request): Query<logout::Request>,
+) -> Response {
+    let decided = match decide_logout(&state, visit.as_deref(), &request).await {
+        Ok(decided) => decided,
+        Err(response) => return response,
+    };
+    if decided.confirmed {
+        return signed_out(&state, &headers, visit.as_deref(), &decided).await;
+    }
+    let org = match organization_name(&state, decided.organization_id).await {
+        Ok(org) => org,
+        Err(e) => return internal(e),
+    };
+    let s = Locale::of_request(&headers).server_strings();
+    let hidden = [
+        ("id_token_hint", &request.id_token_hint),
+        ("client_id", &request.client_id),
+        (
+            "post_logout_redirect_uri",
+            &request.post_logout_redirect_uri,
+        ),
+        ("state", &request.state),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| {
+        let value = value.as_deref()?;
+        Some(html!(
+            "<input type=\"hidden\" name=\"{name}\" value=\"{value}\">",
+            name = name,
+            value = value
+        ))
+    });
+    let section = html!(
+        "<section class=\"card narrow\"><h1>{title}</h1><p>{question}</p><form method=\"post\" action=\"{action}\">{hidden}<button type=\"submit\" class=\"primary\">{button}</button></form></section>",
+        title = s.app_sign_out_title,
+        question = fill!(s, app_sign_out_question, org = org),
+        action = LOGOUT_PATH,
+        hidden = Html::concat(hidden),
+        button = s.app_sign_out_button,
+    );
+    let body = super::replies::document(&headers, s.app_sign_out_title, section);
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'self'; form-action 'self'; object-src 'none'; \
+                 base-uri 'none'; frame-ancestors 'none'",
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `POST /oidc/logout`: the customer confirmed (the same-origin check
+/// makes sure the form was Lobby's).
+pub async fn logout_confirmed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    visit: Option<Extension<Visit>>,
+    Form(request): Form<logout::Request>,
+) -> Response {
+    match decide_logout(&state, visit.as_deref(), &request).await {
+        Ok(decided) => signed_out(&state, &headers, visit.as_deref(), &decided).await,
+        Err(response) => response,
     }
 }

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use app::model::journey::{CompanyView, ConsentView};
+use app::model::journey::{CompanyView, ConsentView, Stage};
 use app::model::landing::Landing;
 use app::model::sign_in::{SignedIn, StartPage, Visitor};
 use app::ports::{PortError, PortFuture, Redemption};
@@ -18,6 +18,7 @@ use serde::Deserialize;
 use super::AppState;
 use crate::auth::session::{self, Visit};
 use crate::clock::Clock;
+use crate::provider::pending;
 use crate::redemption::finish::Context;
 use crate::redemption::link_reader::LinkReader;
 use crate::redemption::{journey, landing, sign_in};
@@ -95,6 +96,18 @@ impl Redemption for RedemptionService {
             let (company_name, links) = journey::welcome(&self.db, &link)
                 .await
                 .map_err(unavailable)?;
+            let welcome = stage == Stage::Welcome;
+            let apps = if welcome {
+                pending::tiles(&self.db, link.org.id, user.id)
+                    .await
+                    .map_err(unavailable)?
+            } else {
+                Vec::new()
+            };
+            let continue_to = visit
+                .as_ref()
+                .filter(|_| welcome)
+                .and_then(pending::waiting);
             Ok(Some(SignedIn {
                 org_name: link.org.name.clone(),
                 email: user.email,
@@ -102,6 +115,8 @@ impl Redemption for RedemptionService {
                 stage,
                 company_name,
                 links,
+                apps,
+                continue_to,
             }))
         })
     }

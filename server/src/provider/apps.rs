@@ -210,6 +210,11 @@ pub fn redirect_uris(app: &app::Model) -> Vec<String> {
     strings(&app.redirect_uris)
 }
 
+/// Where it may send customers after signing out, exactly as registered.
+pub fn post_logout_uris(app: &app::Model) -> Vec<String> {
+    strings(&app.post_logout_uris)
+}
+
 pub fn scopes(app: &app::Model) -> Vec<String> {
     strings(&app.scopes)
 }

@@ -20,6 +20,7 @@ pub const AUTHORIZE_PATH: &str = "/oidc/authorize";
 pub const TOKEN_PATH: &str = "/oidc/token";
 pub const USERINFO_PATH: &str = "/oidc/userinfo";
 pub const JWKS_PATH: &str = "/oidc/jwks";
+pub const LOGOUT_PATH: &str = "/oidc/logout";
 
 /// Claims beyond OpenID Connect's that the tokens carry.
 pub const LOBBY_CLAIMS: [&str; 6] = [
@@ -33,6 +34,7 @@ pub const LOBBY_CLAIMS: [&str; 6] = [
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 pub struct Extra {
+    pub end_session_endpoint: String,
     pub code_challenge_methods_supported: Vec<String>,
     pub authorization_response_iss_parameter_supported: bool,
 }
@@ -83,6 +85,7 @@ pub fn metadata(issuer: &str) -> Result<Metadata, url::ParseError> {
         .map(|c| CoreClaimName::new((*c).to_owned()))
         .collect();
     let extra = Extra {
+        end_session_endpoint: at(LOGOUT_PATH),
         code_challenge_methods_supported: vec!["S256".into()],
         authorization_response_iss_parameter_supported: true,
     };

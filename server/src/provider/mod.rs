@@ -9,6 +9,8 @@ pub mod authorize;
 pub mod claims;
 pub mod discovery;
 pub mod keys;
+pub mod logout;
+pub mod pending;
 pub mod token;
 
 use std::time::Duration;

@@ -265,7 +265,8 @@ pub struct AccessClaims {
 #[derive(Serialize, Deserialize)]
 struct Header {
     alg: String,
-    typ: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    typ: Option<String>,
     kid: String,
 }
 
@@ -280,7 +281,7 @@ fn part<T: Serialize>(value: &T) -> Result<String, Failure> {
 fn signed_jwt(key: &ActiveKey, claims: &AccessClaims) -> Result<String, Failure> {
     let header = Header {
         alg: super::keys::ALGORITHM.into(),
-        typ: ACCESS_TOKEN_TYPE.into(),
+        typ: Some(ACCESS_TOKEN_TYPE.into()),
         kid: key.kid.clone(),
     };
     let input = format!("{}.{}", part(&header)?, part(claims)?);
@@ -349,6 +350,26 @@ fn mint(
     })
 }
 
+/// The header and payload of `token` if Lobby signed it: RS256 by a key
+/// it still publishes (any other `alg`, `none` included, is refused).
+fn verified_jws(set: &KeySet, token: &str) -> Option<(Header, Vec<u8>)> {
+    let mut parts = token.split('.');
+    let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let decoded: Header = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).ok()?).ok()?;
+    if decoded.alg != super::keys::ALGORITHM {
+        return None;
+    }
+    let key = set.verifying(&decoded.kid)?;
+    let input = format!("{header}.{payload}");
+    let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+    key.verify_signature(&ALG, input.as_bytes(), &signature)
+        .ok()?;
+    Some((decoded, URL_SAFE_NO_PAD.decode(payload).ok()?))
+}
+
 /// The claims of `token` if it is one of Lobby's live access tokens: its
 /// header names RS256, `at+jwt` and a published key, the key's signature
 /// holds, and it is this issuer's and unexpired.
@@ -358,23 +379,32 @@ pub fn verified_access_token(
     token: &str,
     now: DateTime<Utc>,
 ) -> Option<AccessClaims> {
-    let mut parts = token.split('.');
-    let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
+    let (header, payload) = verified_jws(set, token)?;
+    if header.typ.as_deref() != Some(ACCESS_TOKEN_TYPE) {
         return None;
     }
-    let decoded: Header = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).ok()?).ok()?;
-    if decoded.alg != super::keys::ALGORITHM || decoded.typ != ACCESS_TOKEN_TYPE {
-        return None;
-    }
-    let key = set.verifying(&decoded.kid)?;
-    let input = format!("{header}.{payload}");
-    let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
-    key.verify_signature(&ALG, input.as_bytes(), &signature)
-        .ok()?;
-    let claims: AccessClaims =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
+    let claims: AccessClaims = serde_json::from_slice(&payload).ok()?;
     (claims.iss == issuer && claims.exp > now.timestamp()).then_some(claims)
+}
+
+/// Whom an ID token Lobby issued names, and for which app: `(sub,
+/// client id)`. Its expiry does not matter: an app hints at who signs out
+/// (`id_token_hint`) with the token it has, however old.
+pub fn id_token_hint(set: &KeySet, issuer: &str, token: &str) -> Option<(String, String)> {
+    let (header, payload) = verified_jws(set, token)?;
+    if header.typ.as_deref() == Some(ACCESS_TOKEN_TYPE) {
+        return None;
+    }
+    let claims: serde_json::Value = serde_json::from_slice(&payload).ok()?;
+    if claims["iss"] != issuer {
+        return None;
+    }
+    let audience = match &claims["aud"] {
+        serde_json::Value::String(one) => one.clone(),
+        serde_json::Value::Array(all) if all.len() == 1 => all[0].as_str()?.to_owned(),
+        _ => return None,
+    };
+    Some((claims["sub"].as_str()?.to_owned(), audience))
 }
 
 /// What the userinfo endpoint answers for a verified access token: the

@@ -194,7 +194,10 @@ pub(super) async fn finish(
         enqueue(&txn, moved.render(), ctx.clock).await?;
     }
     session::end_visit(&txn, &visit.id).await?;
-    let token = session::start_signed_in_visit(&txn, user_id, proof.method(), ctx.clock).await?;
+    // An app's sign-in waiting for this one goes on with the new session.
+    let carried = crate::provider::pending::carried(visit);
+    let token =
+        session::start_signed_in_visit(&txn, user_id, proof.method(), carried, ctx.clock).await?;
     let entry = AuditEntry {
         organization_id: Some(link.org.id),
         actor_id: Some(user_id),

@@ -1,5 +1,5 @@
-//! Nothing grows without bound: sessions, codes and rate-limit events that
-//! can no longer be used are removed on a schedule. Each removal is one
+//! Nothing grows without bound: sessions, codes, rate-limit events and
+//! apps' grants that can no longer be used are removed on a schedule. Each removal is one
 //! idempotent `DELETE`, so instances that purge at the same time only
 //! share the work.
 
@@ -11,12 +11,15 @@ use tokio::sync::watch;
 
 use crate::auth::session::IDLE_TIMEOUT;
 use crate::clock::Clock;
-use crate::store::entities::{rate_limit_event, session, verification_code};
+use crate::store::entities::{authorization_grant, rate_limit_event, session, verification_code};
 
 /// How often an instance purges.
 pub const EVERY: Duration = Duration::from_secs(10 * 60);
 /// Rate-limit windows are 15 minutes; a day keeps every one whole.
 const RATE_LIMIT_EVENTS_KEPT: chrono::Duration = chrono::Duration::days(1);
+/// An app's grant matters while its code may be exchanged (60 s) and its
+/// tokens live (10 minutes) after that; an hour keeps every one whole.
+const GRANTS_KEPT: chrono::Duration = chrono::Duration::hours(1);
 
 /// How many rows one purge removed, by kind.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -24,6 +27,7 @@ pub struct Purged {
     pub sessions: u64,
     pub codes: u64,
     pub rate_limit_events: u64,
+    pub grants: u64,
 }
 
 /// Removes the rows that have outlived their use as of `clock`'s now.
@@ -49,10 +53,16 @@ pub async fn purge(db: &impl ConnectionTrait, clock: &dyn Clock) -> Result<Purge
         .exec(db)
         .await?
         .rows_affected;
+    let grants = authorization_grant::Entity::delete_many()
+        .filter(authorization_grant::Column::CreatedAt.lt(now - GRANTS_KEPT))
+        .exec(db)
+        .await?
+        .rows_affected;
     Ok(Purged {
         sessions,
         codes,
         rate_limit_events,
+        grants,
     })
 }
 

@@ -30,6 +30,7 @@ use crate::support::browser::{sign_in_with_passcode, Browser, JIWOO};
 use crate::support::router::ORIGIN;
 
 const REDIRECT: &str = "https://shop.example/callback";
+const SIGNED_OUT: &str = "https://shop.example/signed-out";
 
 type Rp = CoreClient<
     EndpointSet,
@@ -73,7 +74,7 @@ async fn register(api: &Api, public: bool, admins_only: bool) -> (String, Option
             organization_id: api.org,
             name: "Customer portal".into(),
             redirect_uris: vec![REDIRECT.into()],
-            post_logout_uris: vec![],
+            post_logout_uris: vec![SIGNED_OUT.into()],
             public,
             launch_url: Some("https://shop.example/".into()),
             company_admins_only: admins_only,
@@ -417,6 +418,18 @@ async fn the_token_endpoint_refuses_wrong_clients_verifiers_and_codes_and_a_repl
         (status, body["error_description"].as_str()),
         (bad_request, Some("the code has expired"))
     );
+
+    // An hour on, the grants have outlived their use and are purged.
+    api.clock.advance(chrono::Duration::minutes(60));
+    let purged = lobby::store::purge::purge(&api.db, &api.clock)
+        .await
+        .unwrap();
+    assert_eq!(purged.grants, 2);
+    assert!(authorization_grant::Entity::find()
+        .all(&api.db)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// The authorization URL of `client` with these parameters changed
@@ -863,4 +876,204 @@ async fn registering_an_app_checks_its_uris_and_is_audited() {
         .map(|e| e.action)
         .collect();
     assert_eq!(actions, ["app.created", "app.deleted"]);
+}
+
+#[tokio::test]
+async fn an_app_sends_a_newcomer_through_sign_in_and_the_journey_and_gets_its_code() {
+    let api = setup().await;
+    let client = register(&api, false, false).await;
+    let rp = relying_party(&api, &client).await;
+    let inv = create_invitation(
+        &api,
+        json!({
+            "invitedUserEmailAddress": JIWOO,
+            "inviteRedirectUrl": "http://lobby.test/welcome",
+            "company": { "legalName": "Customer AG", "street": "Bahnhofstrasse 1", "postalCode": "8001", "city": "Zürich", "country": "CH" },
+        }),
+    )
+    .await;
+    let ticket = inv["inviteRedeemUrl"]
+        .as_str()
+        .unwrap()
+        .split("invitationId=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+
+    // The app sends Jiwoo, who has never signed in, with a hint of who she is.
+    let mut browser = Browser::new(&api);
+    let (url, state, nonce, verifier) = authorization(&rp);
+    let url = tampered(&url, &[("login_hint", Some(JIWOO))]);
+    let answer = visit(&mut browser, &url).await;
+    assert!(
+        answer.body.contains("Sign in to continue"),
+        "{}",
+        answer.body
+    );
+    assert!(
+        answer
+            .body
+            .contains("href=\"/t/gfms/signin?email=jiwoo.kim%40customer.example\""),
+        "{}",
+        answer.body
+    );
+    assert!(
+        browser.cookie.is_some(),
+        "a session keeps the app's request"
+    );
+    // The organization's sign-in has her address filled in.
+    let page = browser
+        .get("/t/gfms/signin?email=jiwoo.kim%40customer.example")
+        .await;
+    assert!(
+        page.body.contains(&format!("value=\"{JIWOO}\"")),
+        "{}",
+        page.body
+    );
+
+    // She follows her invitation in the same browser: sign-in, terms, company.
+    sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
+    browser
+        .post(
+            &format!("/invite/{ticket}/consent"),
+            &[
+                ("decision", "accept"),
+                ("privacy_version", "1"),
+                ("terms_version", "0"),
+            ],
+        )
+        .await;
+    let company = [
+        ("legal_name", "Customer AG"),
+        ("street", "Bahnhofstrasse 1"),
+        ("postal_code", "8001"),
+        ("city", "Zürich"),
+        ("country", "CH"),
+        ("tax_id", ""),
+        ("phone", ""),
+        ("website", ""),
+    ];
+    browser
+        .post(&format!("/invite/{ticket}/company"), &company)
+        .await;
+
+    // The welcome page offers the way back to the app, and the apps as tiles.
+    let welcome = browser.get(&format!("/invite/{ticket}/continue")).await;
+    assert!(
+        welcome.body.contains("Continue to Customer portal"),
+        "{}",
+        welcome.body
+    );
+    assert!(welcome.body.contains("Your apps"), "{}", welcome.body);
+    assert!(
+        welcome.body.contains("href=\"https://shop.example/\""),
+        "{}",
+        welcome.body
+    );
+    let before_button = welcome
+        .body
+        .split(" class=\"button primary\">Continue")
+        .next()
+        .unwrap();
+    let back = before_button
+        .rsplit("href=\"")
+        .next()
+        .unwrap()
+        .trim_end_matches('"')
+        .replace("&amp;", "&");
+    assert!(back.starts_with("/oidc/authorize?"), "{back}");
+    let answer = visit(&mut browser, &format!("{ORIGIN}{back}")).await;
+    assert_eq!(
+        answer.parameter("state").as_deref(),
+        Some(state.secret().as_str())
+    );
+    let tokens = rp
+        .exchange_code(AuthorizationCode::new(answer.parameter("code").unwrap()))
+        .unwrap()
+        .set_pkce_verifier(verifier)
+        .request_async(&http(&api))
+        .await
+        .unwrap();
+    let claims = tokens
+        .id_token()
+        .unwrap()
+        .claims(&rp.id_token_verifier(), &nonce)
+        .unwrap();
+    assert_eq!(claims.email().map(|e| e.as_str()), Some(JIWOO));
+    // Once the app has its code, the welcome page no longer offers it.
+    let welcome = browser.get(&format!("/invite/{ticket}/continue")).await;
+    assert!(!welcome.body.contains("Continue to"), "{}", welcome.body);
+
+    // A second app: signed in to Lobby, she gets its code without typing anything.
+    let second = register(&api, true, false).await;
+    let rp2 = relying_party(&api, &second).await;
+    let (code, _) = code_for(&rp2, &mut browser).await;
+    assert!(!code.is_empty());
+}
+
+#[tokio::test]
+async fn an_app_signs_its_customer_out_of_lobby_too() {
+    let api = setup().await;
+    let client = register(&api, false, false).await;
+    let rp = relying_party(&api, &client).await;
+    let mut browser = onboarded(&api).await;
+    let tokens = issue(&api, &rp, &mut browser, &client).await;
+    let hint = tokens["id_token"].as_str().unwrap();
+    let (url, _, _, _) = authorization(&rp);
+
+    // Without a hint, the customer is asked; nothing ends yet.
+    let asked = browser
+        .get(&format!(
+            "/oidc/logout?client_id={}&post_logout_redirect_uri={SIGNED_OUT}&state=s1",
+            client.0
+        ))
+        .await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(
+        asked.body.contains("Sign out?") && asked.body.contains("method=\"post\""),
+        "{}",
+        asked.body
+    );
+    assert!(visit(&mut browser, url.as_str())
+        .await
+        .parameter("code")
+        .is_some());
+    // A registered post-logout address not of this app, or another one: no redirect.
+    let elsewhere = browser
+        .get(&format!(
+            "/oidc/logout?id_token_hint={hint}&post_logout_redirect_uri=https://evil.example/&state=s2"
+        ))
+        .await;
+    assert_eq!(elsewhere.location, "");
+    assert!(
+        elsewhere.body.contains("You are signed out"),
+        "{}",
+        elsewhere.body
+    );
+    // Signed out: the app's next request finds nobody signed in.
+    let again = visit(&mut browser, &tampered(&url, &[("prompt", Some("none"))])).await;
+    assert_eq!(again.parameter("error").as_deref(), Some("login_required"));
+
+    // With the hint and its registered address: back to the app with its state.
+    let out = browser
+        .get(&format!(
+            "/oidc/logout?id_token_hint={hint}&post_logout_redirect_uri={SIGNED_OUT}&state=s3"
+        ))
+        .await;
+    assert_eq!(out.location, format!("{SIGNED_OUT}?state=s3"));
+    assert!(out.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .starts_with("lobby_visit=;"));
+    // The confirming form posts the same request.
+    let posted = browser
+        .post(
+            "/oidc/logout",
+            &[
+                ("client_id", &client.0),
+                ("post_logout_redirect_uri", SIGNED_OUT),
+            ],
+        )
+        .await;
+    assert_eq!(posted.location, SIGNED_OUT);
 }

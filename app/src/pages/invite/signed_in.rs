@@ -1,6 +1,7 @@
 //! `/invite/{ticket}/continue`: where a signed-in invitee goes on. Until
 //! the terms are accepted and the company exists, it leads to that step;
-//! then it is the welcome page, with the organization's links. Anyone else
+//! then it is the welcome page, with the organization's links and apps
+//! (and the app that sent the invitee to sign in, waiting). Anyone else
 //! is sent to the sign-in step, which tells them what applies.
 
 use leptos::prelude::*;
@@ -66,12 +67,37 @@ fn Welcome(welcome: SignedIn) -> impl IntoView {
                 </ul>
             }
         });
+        // The app that sent them to sign in comes first: that is where
+        // they were going.
+        let continue_to = welcome.continue_to.as_ref().map(|app| {
+            view! {
+                <p>
+                    <a class="button primary" href=app.url.clone()>
+                        {fill!(s, welcome_continue, app = app.label)}
+                    </a>
+                </p>
+            }
+        });
+        let apps = (!welcome.apps.is_empty()).then(|| {
+            view! {
+                <h2 id="welcome-apps">{s.welcome_apps_heading}</h2>
+                <ul class="tiles" aria-labelledby="welcome-apps">
+                    {welcome
+                        .apps
+                        .iter()
+                        .map(|a| view! { <li><a href=a.url.clone()>{a.label.clone()}</a></li> })
+                        .collect_view()}
+                </ul>
+            }
+        });
         view! {
             <section class="card narrow" aria-labelledby="welcome-heading">
                 <StepIndicator stage=Stage::Welcome/>
                 <h1 id="welcome-heading">{fill!(s, welcome_heading, name = name)}</h1>
                 {company}
                 <p>{fill!(s, signed_in_as, email = welcome.email)}</p>
+                {continue_to}
+                {apps}
                 {links}
                 <form method="post" action="/signout">
                     <button type="submit">{s.sign_out_button}</button>
