@@ -25,7 +25,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-use crate::support::api::{create_invitation, setup, Api};
+use crate::support::api::{create_invitation, setup, setup_on, Api};
 use crate::support::browser::{sign_in_with_passcode, Browser, JIWOO};
 use crate::support::router::ORIGIN;
 
@@ -191,6 +191,11 @@ fn authorization(rp: &Rp) -> (url::Url, CsrfToken, Nonce, PkceCodeVerifier) {
     (url, state, nonce, verifier)
 }
 
+fn sha256_hex(code: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(code.as_bytes()))
+}
+
 fn payload(jwt: &str) -> Value {
     let part = jwt.split('.').nth(1).unwrap();
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
@@ -342,8 +347,20 @@ fn error_of(answer: &(StatusCode, Value)) -> (StatusCode, &str) {
 }
 
 #[tokio::test]
-async fn the_token_endpoint_refuses_wrong_clients_verifiers_and_codes_and_a_replay_revokes() {
-    let api = setup().await;
+async fn sqlite_the_token_endpoint_refuses_wrong_clients_verifiers_and_codes_and_a_replay_revokes()
+{
+    token_endpoint_rules(setup().await).await;
+}
+
+#[tokio::test]
+async fn postgres_the_token_endpoint_refuses_wrong_clients_verifiers_and_codes_and_a_replay_revokes(
+) {
+    if let Some(pg) = crate::support::db::postgres("the_token_endpoint_refuses…").await {
+        token_endpoint_rules(setup_on(pg.db.clone()).await).await;
+    }
+}
+
+async fn token_endpoint_rules(api: Api) {
     let client = register(&api, false, false).await;
     let (id, secret) = (client.0.as_str(), client.1.clone().unwrap());
     let basic = Some((id, secret.as_str()));
@@ -399,11 +416,23 @@ async fn the_token_endpoint_refuses_wrong_clients_verifiers_and_codes_and_a_repl
     let access = tokens["access_token"].as_str().unwrap();
     assert_eq!(userinfo(&api, access).await.0, StatusCode::OK);
 
+    // Two exchanges of one code at the same instant: one wins.
+    let (twin, twin_verifier) = code_for(&rp, &mut browser).await;
+    let twin_form = token_form(&twin, twin_verifier.secret());
+    let (a, b) = tokio::join!(
+        exchange(&api, &twin_form, basic),
+        exchange(&api, &twin_form, basic)
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, bad_request]);
+
     // The code again: refused, and the tokens it gave no longer work.
     let replay = exchange(&api, &form, basic).await;
     assert_eq!(error_of(&replay), (bad_request, "invalid_grant"));
     assert_eq!(userinfo(&api, access).await.0, StatusCode::UNAUTHORIZED);
     let grant = authorization_grant::Entity::find()
+        .filter(authorization_grant::Column::CodeHash.eq(sha256_hex(&code)))
         .one(&api.db)
         .await
         .unwrap()
@@ -424,7 +453,7 @@ async fn the_token_endpoint_refuses_wrong_clients_verifiers_and_codes_and_a_repl
     let purged = lobby::store::purge::purge(&api.db, &api.clock)
         .await
         .unwrap();
-    assert_eq!(purged.grants, 2);
+    assert_eq!(purged.grants, 3);
     assert!(authorization_grant::Entity::find()
         .all(&api.db)
         .await
