@@ -11,6 +11,8 @@ const sinkPort = Number(process.env.LOBBY_E2E_SINK_PORT ?? 2626);
 export const SINK = `http://127.0.0.1:${sinkPort}`;
 const baseURL = `http://127.0.0.1:${port}`;
 const lobby = process.env.LOBBY_BIN ?? '../target/debug/lobby';
+/** The binary under test, for specs that run its commands (`lobby app create`). */
+export const LOBBY_BIN = lobby;
 /** The portal's name customers see (LOBBY_PRODUCT_NAME); the organization is GFMS. */
 export const PRODUCT = 'GFMS Customer Portal';
 export const ADMIN = { email: 'ada@gfms.example', name: 'Ada Admin', password: 'a calm lake at dawn' };
@@ -48,6 +50,23 @@ const idp = (port: number, extra: Record<string, string> = {}) => ({
   stdout: 'ignore' as const,
   env: idpEnv(port, extra),
 });
+
+/** The server's environment; its commands run with the same. */
+export const LOBBY_ENV: Record<string, string> = {
+  LOBBY_LISTEN: `127.0.0.1:${port}`,
+  LOBBY_PUBLIC_URL: baseURL,
+  DATABASE_URL: `sqlite://${dir}/lobby.db`,
+  LOBBY_DATA_DIR: `${dir}/data`,
+  LOBBY_SITE_ROOT: process.env.LOBBY_SITE_ROOT ?? path.join(__dirname, '..', 'target', 'site'),
+  LOBBY_ORG_NAME: 'GFMS',
+  LOBBY_PRODUCT_NAME: PRODUCT,
+  LOBBY_ORG_SLUG: 'gfms',
+  LOBBY_SECRET_KEY: 'a'.repeat(64),
+  LOBBY_ADMIN_PASSWORD: ADMIN.password,
+  // The tests' own SMTP server (support/smtp-sink.mjs) receives every email.
+  LOBBY_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+  LOBBY_MAIL_FROM: 'no-reply@gfms.example',
+};
 
 // Specs that change what every invitee meets (the terms, passcodes on or
 // off, the sign-in order) or that start the one spoiling provider run one at
@@ -122,21 +141,7 @@ export default defineConfig({
       timeout: 60_000,
       stdout: 'pipe',
       gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
-      env: {
-        LOBBY_LISTEN: `127.0.0.1:${port}`,
-        LOBBY_PUBLIC_URL: baseURL,
-        DATABASE_URL: `sqlite://${dir}/lobby.db`,
-        LOBBY_DATA_DIR: `${dir}/data`,
-        LOBBY_SITE_ROOT: process.env.LOBBY_SITE_ROOT ?? path.join(__dirname, '..', 'target', 'site'),
-        LOBBY_ORG_NAME: 'GFMS',
-        LOBBY_PRODUCT_NAME: PRODUCT,
-        LOBBY_ORG_SLUG: 'gfms',
-        LOBBY_SECRET_KEY: 'a'.repeat(64),
-        LOBBY_ADMIN_PASSWORD: ADMIN.password,
-        // The tests' own SMTP server (support/smtp-sink.mjs) receives every email.
-        LOBBY_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-        LOBBY_MAIL_FROM: 'no-reply@gfms.example',
-      },
+      env: LOBBY_ENV,
     },
   ],
 });

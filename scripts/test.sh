@@ -99,11 +99,13 @@ if $site_ok; then
   smtp_port="$(free_port)"
   sink_port="$(free_port)"
   idp_ports="$(free_port),$(free_port),$(free_port),$(free_port),$(free_port)"
+  rp_port="$(free_port)"
   # Its own process group, so that an interrupted run stops all of it.
   set -m
   (cd end2end && \
     LOBBY_BIN="$CARGO_TARGET_DIR/debug/lobby" LOBBY_SITE_ROOT="$SITE_ROOT" LOBBY_E2E_DIR="$e2e_dir" \
     LOBBY_E2E_PORT="$port" LOBBY_E2E_SMTP_PORT="$smtp_port" LOBBY_E2E_SINK_PORT="$sink_port" LOBBY_E2E_IDP_PORTS="$idp_ports" \
+    LOBBY_E2E_RP_PORT="$rp_port" \
     PLAYWRIGHT_JSON_OUTPUT_NAME="$logs/e2e.json" \
     exec npx playwright test --reporter=list,json) > "$logs/e2e.log" 2>&1 &
   e2e_pid=$!

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use crate::model::apps::{AppProblem, AppsView, NewApp, Registered};
 use crate::model::bulk::{ConfirmOutcome, ImportSummary, ImportView};
 use crate::model::discovery::{Method, SignInSettings};
 use crate::model::domains::DomainKind;
@@ -202,6 +203,25 @@ pub trait Providers: Send + Sync + 'static {
     fn remove_provider(&self, admin: Admin, id: String) -> PortFuture<'_, Result<bool, PortError>>;
 }
 
+/// The seller's apps that sign customers in through Lobby.
+pub trait Apps: Send + Sync + 'static {
+    /// The organization's apps, without secrets, and Lobby's issuer.
+    fn apps(&self) -> PortFuture<'_, Result<AppsView, PortError>>;
+    /// Registers an app for the admin: its client id and, for a
+    /// confidential app, its secret (this once); or what is wrong with it.
+    fn register_app(
+        &self,
+        admin: Admin,
+        app: NewApp,
+    ) -> PortFuture<'_, Result<Result<Registered, Vec<AppProblem>>, PortError>>;
+    /// Removes the app `client_id`; `false` when there is no such app.
+    fn remove_app(
+        &self,
+        admin: Admin,
+        client_id: String,
+    ) -> PortFuture<'_, Result<bool, PortError>>;
+}
+
 /// The terms of use and the consents to them.
 pub trait Terms: Send + Sync + 'static {
     /// The current terms of use and the number of consents.
@@ -227,6 +247,7 @@ pub struct DashboardPort {
     pub settings: Arc<dyn Settings>,
     pub providers: Arc<dyn Providers>,
     pub terms: Arc<dyn Terms>,
+    pub apps: Arc<dyn Apps>,
 }
 
 /// What invitees reach through their link.

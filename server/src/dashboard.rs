@@ -113,6 +113,7 @@ impl DashboardService {
             imports: service.clone(),
             settings: service.clone(),
             providers: service.clone(),
+            apps: service.clone(),
             terms: service,
         }
     }

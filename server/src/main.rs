@@ -241,7 +241,6 @@ async fn manage_apps(config: &Config, action: AppAction) -> Result<(), lobby::St
     use lobby::provider::apps;
     let clock = lobby::clock::SystemClock;
     let (db, org) = lobby::store::open(config, &clock).await?;
-    let refused = |e: apps::AppError| lobby::StartError::Refused(e.to_string());
     match action {
         AppAction::Create {
             name,
@@ -251,17 +250,31 @@ async fn manage_apps(config: &Config, action: AppAction) -> Result<(), lobby::St
             launch_url,
             company_admins_only,
         } => {
-            let new = apps::NewApp {
+            let registration = apps::Registration {
                 organization_id: org.id,
-                name,
-                redirect_uris,
-                post_logout_uris,
-                public,
-                launch_url,
-                company_admins_only,
+                app: app::model::apps::NewApp {
+                    name: name.trim().to_owned(),
+                    redirect_uris,
+                    post_logout_uris,
+                    launch_url,
+                    public,
+                    company_admins_only,
+                },
                 actor: None,
             };
-            let created = apps::create(&db, new, &clock).await.map_err(refused)?;
+            let created = match apps::create(&db, registration, &clock).await {
+                Ok(created) => created,
+                Err(apps::AppError::Invalid(problems)) => {
+                    // The dashboard's words for what is wrong, in English.
+                    let s = app::i18n::Locale::En.dashboard_strings();
+                    let said: Vec<String> = problems
+                        .iter()
+                        .map(|p| app::pages::admin::apps::problem_text(s, p))
+                        .collect();
+                    return Err(lobby::StartError::Refused(said.join("; ")));
+                }
+                Err(apps::AppError::Database(e)) => return Err(e.into()),
+            };
             println!("client_id: {}", created.client_id);
             if let Some(secret) = created.secret {
                 println!("client_secret: {}", secret.expose());

@@ -1,4 +1,5 @@
 //! Server functions, one file per capability; thin adapters over the server.
+pub mod apps;
 pub mod error;
 pub mod imports;
 pub mod invitations;

@@ -683,6 +683,49 @@ strings! {
     provider_problem_domain_taken,
     /// `{why}`: the server's reason, as it saw it.
     provider_problem_discovery,
+    admin_nav_apps,
+    apps_title,
+    apps_heading,
+    /// `{issuer}`: where apps find Lobby.
+    apps_intro,
+    apps_empty,
+    apps_list_label,
+    app_kind_public,
+    app_kind_confidential,
+    app_col_client_id,
+    app_col_redirect_uris,
+    app_col_post_logout_uris,
+    app_col_launch_url,
+    app_col_who,
+    app_for_everyone,
+    app_for_company_admins,
+    /// `{name}`.
+    app_remove_button,
+    app_removed,
+    app_add_heading,
+    app_name_label,
+    app_redirect_label,
+    app_redirect_hint,
+    app_post_logout_label,
+    app_launch_label,
+    app_launch_hint,
+    app_public_label,
+    app_admins_only_label,
+    app_add_button,
+    /// `{client_id}`.
+    app_created,
+    app_secret_label,
+    app_secret_once,
+    app_problem_name,
+    app_problem_no_redirect,
+    app_problem_too_many,
+    /// `{uri}`, `{why}`.
+    app_problem_uri,
+    uri_problem_not_absolute,
+    uri_problem_plain_http,
+    uri_problem_scheme,
+    uri_problem_credentials,
+    uri_problem_fragment,
     settings_title,
     settings_heading,
     settings_intro,
@@ -917,6 +960,8 @@ mod tests {
                         "provider_kind_google",
                         "provider_kind_microsoft",
                         "method_microsoft",
+                        // Only its placeholders: an address and its problem.
+                        "app_problem_uri",
                     ]
                     .contains(key)
             })

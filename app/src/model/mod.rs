@@ -1,4 +1,5 @@
 //! Typed models and validation rules shared by the browser and the server.
+pub mod apps;
 pub mod bulk;
 pub mod company;
 pub mod countries;

@@ -13,24 +13,21 @@ use uuid::Uuid;
 use crate::clock::Clock;
 use crate::secret::Secret;
 use crate::store::audit::{self, AuditEntry};
-use crate::store::entities::app;
+use crate::store::entities::client_app;
+use app::model::apps::{AppProblem, AppRow, NewApp, UriProblem};
 
 /// The scopes an app may ask for unless it is registered with fewer.
 pub const SCOPES: [&str; 3] = ["openid", "profile", "email"];
 
-pub struct NewApp {
+/// An app to register, for the organization, by whom.
+pub struct Registration {
     pub organization_id: Uuid,
-    pub name: String,
-    pub redirect_uris: Vec<String>,
-    pub post_logout_uris: Vec<String>,
-    /// A public app (a browser or native app) has no secret: PKCE alone.
-    pub public: bool,
-    pub launch_url: Option<String>,
-    pub company_admins_only: bool,
+    pub app: NewApp,
     /// Who registers it; `None` from the command line.
     pub actor: Option<Uuid>,
 }
 
+#[derive(Debug)]
 pub struct CreatedApp {
     pub client_id: String,
     /// A confidential app's secret, shown once and never stored.
@@ -39,54 +36,57 @@ pub struct CreatedApp {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("the app's name must be 1 to 100 characters")]
-    Name,
-    #[error("an app needs at least one redirect URI")]
-    NoRedirectUri,
-    #[error("{uri}: {why}")]
-    Uri { uri: String, why: &'static str },
+    #[error("the app is refused: {0:?}")]
+    Invalid(Vec<AppProblem>),
     #[error("database: {0}")]
     Database(#[from] DbErr),
 }
 
-/// Why `raw` cannot be an app's redirect, post-logout or launch URI, if it
-/// cannot: it is absolute, https (http only on loopback, for development
-/// and native apps), without credentials or fragment.
-pub fn refusal_of_uri(raw: &str) -> Option<&'static str> {
+/// Why `raw` cannot be an app's redirect, post-logout or launch address,
+/// if it cannot: it is absolute, https (http only on loopback, for
+/// development and native apps), without credentials or fragment.
+pub fn refusal_of_uri(raw: &str) -> Option<UriProblem> {
     let Ok(url) = url::Url::parse(raw) else {
-        return Some("not an absolute URL");
+        return Some(UriProblem::NotAbsolute);
     };
+    if !matches!(url.scheme(), "https" | "http") {
+        return Some(UriProblem::Scheme);
+    }
     let loopback = match url.host() {
         Some(url::Host::Domain(d)) => d == "localhost",
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => return Some("not an absolute URL"),
+        None => return Some(UriProblem::NotAbsolute),
     };
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback => {}
-        "http" => return Some("http is only for loopback addresses; use https"),
-        _ => return Some("only https (or http on loopback) is allowed"),
+    if url.scheme() == "http" && !loopback {
+        return Some(UriProblem::PlainHttp);
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Some("a URL with credentials is refused");
+        return Some(UriProblem::Credentials);
     }
     if url.fragment().is_some() {
-        return Some("a redirect URI has no fragment");
+        return Some(UriProblem::Fragment);
     }
     None
 }
 
-fn checked(uris: &[String]) -> Result<Vec<String>, AppError> {
-    uris.iter()
-        .map(|uri| match refusal_of_uri(uri) {
-            Some(why) => Err(AppError::Uri {
+/// Everything wrong with `app`, its addresses included.
+pub fn problems(app: &NewApp) -> Vec<AppProblem> {
+    let mut problems = app.shape_problems();
+    let addresses = app
+        .redirect_uris
+        .iter()
+        .chain(&app.post_logout_uris)
+        .chain(&app.launch_url);
+    for uri in addresses {
+        if let Some(problem) = refusal_of_uri(uri) {
+            problems.push(AppProblem::Uri {
                 uri: uri.clone(),
-                why,
-            }),
-            None => Ok(uri.clone()),
-        })
-        .collect()
+                problem,
+            });
+        }
+    }
+    problems
 }
 
 fn digest(secret: &str) -> String {
@@ -96,34 +96,32 @@ fn digest(secret: &str) -> String {
 /// Registers an app; its client id and, for a confidential one, its secret.
 pub async fn create(
     db: &DatabaseConnection,
-    new: NewApp,
+    registration: Registration,
     clock: &dyn Clock,
 ) -> Result<CreatedApp, AppError> {
-    let name = new.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::Name);
+    let Registration {
+        organization_id,
+        app: new,
+        actor,
+    } = registration;
+    let refused = problems(&new);
+    if !refused.is_empty() {
+        return Err(AppError::Invalid(refused));
     }
-    if new.redirect_uris.is_empty() {
-        return Err(AppError::NoRedirectUri);
-    }
-    let redirect_uris = checked(&new.redirect_uris)?;
-    let post_logout_uris = checked(&new.post_logout_uris)?;
-    let launch_url = checked(new.launch_url.as_slice())?.pop();
     let client_id = hex::encode(rand::random::<[u8; 16]>());
     let secret = (!new.public).then(|| Secret::new(hex::encode(rand::random::<[u8; 32]>())));
     let now = clock.now();
-    let id = Uuid::new_v4();
     let txn = crate::store::begin_write(db).await?;
-    app::ActiveModel {
-        id: Set(id),
-        organization_id: Set(new.organization_id),
+    client_app::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organization_id: Set(organization_id),
         client_id: Set(client_id.clone()),
-        name: Set(name.to_owned()),
-        redirect_uris: Set(json!(redirect_uris)),
-        post_logout_uris: Set(json!(post_logout_uris)),
+        name: Set(new.name.clone()),
+        redirect_uris: Set(json!(new.redirect_uris)),
+        post_logout_uris: Set(json!(new.post_logout_uris)),
         secret_hash: Set(secret.as_ref().map(|s| digest(s.expose()))),
         scopes: Set(json!(SCOPES)),
-        launch_url: Set(launch_url.clone()),
+        launch_url: Set(new.launch_url.clone()),
         company_admins_only: Set(new.company_admins_only),
         created_at: Set(now),
         updated_at: Set(now),
@@ -131,17 +129,17 @@ pub async fn create(
     .insert(&txn)
     .await?;
     let entry = AuditEntry {
-        organization_id: Some(new.organization_id),
-        actor_id: new.actor,
+        organization_id: Some(organization_id),
+        actor_id: actor,
         action: "app.created",
         target_type: "app",
         target_id: client_id.clone(),
         details: json!({
-            "name": name,
-            "redirect_uris": redirect_uris,
-            "post_logout_uris": post_logout_uris,
+            "name": new.name,
+            "redirect_uris": new.redirect_uris,
+            "post_logout_uris": new.post_logout_uris,
             "public": new.public,
-            "launch_url": launch_url,
+            "launch_url": new.launch_url,
             "company_admins_only": new.company_admins_only,
         }),
     };
@@ -150,11 +148,24 @@ pub async fn create(
     Ok(CreatedApp { client_id, secret })
 }
 
+/// The app as the dashboard lists it.
+pub fn row(app: &client_app::Model) -> AppRow {
+    AppRow {
+        client_id: app.client_id.clone(),
+        name: app.name.clone(),
+        public: is_public(app),
+        redirect_uris: redirect_uris(app),
+        post_logout_uris: post_logout_uris(app),
+        launch_url: app.launch_url.clone(),
+        company_admins_only: app.company_admins_only,
+    }
+}
+
 /// The organization's apps, oldest first.
-pub async fn list(db: &impl ConnectionTrait, org: Uuid) -> Result<Vec<app::Model>, DbErr> {
-    app::Entity::find()
-        .filter(app::Column::OrganizationId.eq(org))
-        .order_by_asc(app::Column::CreatedAt)
+pub async fn list(db: &impl ConnectionTrait, org: Uuid) -> Result<Vec<client_app::Model>, DbErr> {
+    client_app::Entity::find()
+        .filter(client_app::Column::OrganizationId.eq(org))
+        .order_by_asc(client_app::Column::CreatedAt)
         .all(db)
         .await
 }
@@ -169,9 +180,9 @@ pub async fn delete(
     clock: &dyn Clock,
 ) -> Result<bool, DbErr> {
     let txn = crate::store::begin_write(db).await?;
-    let removed = app::Entity::delete_many()
-        .filter(app::Column::OrganizationId.eq(org))
-        .filter(app::Column::ClientId.eq(client_id))
+    let removed = client_app::Entity::delete_many()
+        .filter(client_app::Column::OrganizationId.eq(org))
+        .filter(client_app::Column::ClientId.eq(client_id))
         .exec(&txn)
         .await?
         .rows_affected;
@@ -194,9 +205,9 @@ pub async fn delete(
 pub async fn by_client_id(
     db: &impl ConnectionTrait,
     client_id: &str,
-) -> Result<Option<app::Model>, DbErr> {
-    app::Entity::find()
-        .filter(app::Column::ClientId.eq(client_id))
+) -> Result<Option<client_app::Model>, DbErr> {
+    client_app::Entity::find()
+        .filter(client_app::Column::ClientId.eq(client_id))
         .one(db)
         .await
 }
@@ -206,26 +217,26 @@ fn strings(value: &serde_json::Value) -> Vec<String> {
 }
 
 /// Its redirect URIs, exactly as registered.
-pub fn redirect_uris(app: &app::Model) -> Vec<String> {
+pub fn redirect_uris(app: &client_app::Model) -> Vec<String> {
     strings(&app.redirect_uris)
 }
 
 /// Where it may send customers after signing out, exactly as registered.
-pub fn post_logout_uris(app: &app::Model) -> Vec<String> {
+pub fn post_logout_uris(app: &client_app::Model) -> Vec<String> {
     strings(&app.post_logout_uris)
 }
 
-pub fn scopes(app: &app::Model) -> Vec<String> {
+pub fn scopes(app: &client_app::Model) -> Vec<String> {
     strings(&app.scopes)
 }
 
-pub fn is_public(app: &app::Model) -> bool {
+pub fn is_public(app: &client_app::Model) -> bool {
     app.secret_hash.is_none()
 }
 
 /// Whether `presented` is the app's secret (compared as digests, in time
 /// that does not depend on where they differ).
-pub fn secret_matches(app: &app::Model, presented: &str) -> bool {
+pub fn secret_matches(app: &client_app::Model, presented: &str) -> bool {
     let Some(stored) = &app.secret_hash else {
         return false;
     };
@@ -241,6 +252,7 @@ pub fn secret_matches(app: &app::Model, presented: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::refusal_of_uri;
+    use app::model::apps::UriProblem;
 
     #[test]
     fn redirect_uris_are_https_or_loopback_http() {
@@ -248,10 +260,15 @@ mod tests {
         assert_eq!(refusal_of_uri("http://127.0.0.1:8080/cb"), None);
         assert_eq!(refusal_of_uri("http://[::1]/cb"), None);
         assert_eq!(refusal_of_uri("http://localhost:3000/cb"), None);
-        assert!(refusal_of_uri("http://shop.example/cb").is_some());
-        assert!(refusal_of_uri("/callback").is_some());
-        assert!(refusal_of_uri("javascript:alert(1)").is_some());
-        assert!(refusal_of_uri("https://user:pw@shop.example/cb").is_some());
-        assert!(refusal_of_uri("https://shop.example/cb#frag").is_some());
+        let refused = [
+            ("http://shop.example/cb", UriProblem::PlainHttp),
+            ("/callback", UriProblem::NotAbsolute),
+            ("javascript:alert(1)", UriProblem::Scheme),
+            ("https://user:pw@shop.example/cb", UriProblem::Credentials),
+            ("https://shop.example/cb#frag", UriProblem::Fragment),
+        ];
+        for (uri, problem) in refused {
+            assert_eq!(refusal_of_uri(uri), Some(problem), "{uri}");
+        }
     }
 }

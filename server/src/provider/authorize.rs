@@ -14,7 +14,7 @@ use super::apps;
 use super::claims::{standing, Standing};
 use super::CODE_LIFETIME;
 use crate::clock::Clock;
-use crate::store::entities::{app, authorization_grant};
+use crate::store::entities::{authorization_grant, client_app};
 
 /// The request's parameters as the app sent them (query or form).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -66,7 +66,7 @@ pub enum Prompt {
 /// A request whose app, redirect URI and parameters are in order.
 #[derive(Clone, Debug)]
 pub struct Checked {
-    pub app: app::Model,
+    pub app: client_app::Model,
     pub redirect_uri: String,
     pub scope: Vec<String>,
     pub state: Option<String>,

@@ -7,6 +7,7 @@
 pub mod apps;
 pub mod authorize;
 pub mod claims;
+pub mod dashboard;
 pub mod discovery;
 pub mod keys;
 pub mod logout;

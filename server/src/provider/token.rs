@@ -25,7 +25,7 @@ use super::claims::{self, standing, CompanyClaims, Customer, Standing};
 use super::keys::{ActiveKey, KeyError, KeySet, SigningKeys};
 use super::TOKEN_LIFETIME;
 use crate::clock::Clock;
-use crate::store::entities::{app, authorization_grant};
+use crate::store::entities::{authorization_grant, client_app};
 
 pub type IdToken = openidconnect::IdToken<
     CompanyClaims,
@@ -98,7 +98,7 @@ async fn authenticated(
     db: &impl ConnectionTrait,
     form: &Exchange,
     basic: Option<BasicCredentials>,
-) -> Result<Result<app::Model, TokenError>, DbErr> {
+) -> Result<Result<client_app::Model, TokenError>, DbErr> {
     let invalid = || {
         Ok(Err(TokenError::new(
             "invalid_client",
@@ -295,7 +295,7 @@ fn signed_jwt(key: &ActiveKey, claims: &AccessClaims) -> Result<String, Failure>
 fn mint(
     key: &ActiveKey,
     issuer: &str,
-    app: &app::Model,
+    app: &client_app::Model,
     grant: &authorization_grant::Model,
     customer: &Customer,
     now: DateTime<Utc>,

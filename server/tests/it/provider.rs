@@ -7,11 +7,12 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use app::model::apps::NewApp;
 use axum::body::Body;
 use axum::http::StatusCode;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use lobby::provider::apps::{self, NewApp};
+use lobby::provider::apps::{self, Registration};
 use lobby::store::entities::{audit_event, authorization_grant, user};
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims,
@@ -68,22 +69,21 @@ fn http(api: &Api) -> impl Fn(openidconnect::HttpRequest) -> Sent + '_ {
 
 /// Registers an app; its client id and secret (`None` for a public app).
 async fn register(api: &Api, public: bool, admins_only: bool) -> (String, Option<String>) {
-    let created = apps::create(
-        &api.db,
-        NewApp {
-            organization_id: api.org,
+    let registration = Registration {
+        organization_id: api.org,
+        app: NewApp {
             name: "Customer portal".into(),
             redirect_uris: vec![REDIRECT.into()],
             post_logout_uris: vec![SIGNED_OUT.into()],
             public,
             launch_url: Some("https://shop.example/".into()),
             company_admins_only: admins_only,
-            actor: None,
         },
-        &api.clock,
-    )
-    .await
-    .unwrap();
+        actor: None,
+    };
+    let created = apps::create(&api.db, registration, &api.clock)
+        .await
+        .unwrap();
     (
         created.client_id,
         created.secret.map(|s| s.expose().clone()),
@@ -526,6 +526,7 @@ async fn errors_go_back_to_the_app_only_when_its_client_id_and_redirect_uri_are_
         ),
         (vec![("request", Some("eyJ.x.y"))], "request_not_supported"),
         (vec![("prompt", Some("consent"))], "invalid_request"),
+        (vec![("response_mode", Some("fragment"))], "invalid_request"),
     ] {
         let answer = visit(&mut browser, &tampered(&url, &changes)).await;
         assert!(
@@ -858,25 +859,35 @@ async fn a_rotated_key_is_published_before_it_signs_and_kept_until_its_tokens_ex
 
 #[tokio::test]
 async fn registering_an_app_checks_its_uris_and_is_audited() {
+    use app::model::apps::{AppProblem, UriProblem};
     let api = setup().await;
-    let new = |uri: &str| NewApp {
+    let new = |uri: &str| Registration {
         organization_id: api.org,
-        name: "Shop".into(),
-        redirect_uris: vec![uri.into()],
-        post_logout_uris: vec![],
-        public: false,
-        launch_url: None,
-        company_admins_only: false,
+        app: NewApp {
+            name: "Shop".into(),
+            redirect_uris: vec![uri.into()],
+            post_logout_uris: vec![],
+            public: false,
+            launch_url: None,
+            company_admins_only: false,
+        },
         actor: None,
     };
-    for uri in [
-        "http://shop.example/cb",
-        "shop.example/cb",
-        "https://u:p@shop.example/cb",
-        "https://shop.example/cb#x",
+    for (uri, problem) in [
+        ("http://shop.example/cb", UriProblem::PlainHttp),
+        ("shop.example/cb", UriProblem::NotAbsolute),
+        ("https://u:p@shop.example/cb", UriProblem::Credentials),
+        ("https://shop.example/cb#x", UriProblem::Fragment),
     ] {
         let refused = apps::create(&api.db, new(uri), &api.clock).await;
-        assert!(matches!(refused, Err(apps::AppError::Uri { .. })), "{uri}");
+        let expected = vec![AppProblem::Uri {
+            uri: uri.into(),
+            problem,
+        }];
+        assert!(
+            matches!(&refused, Err(apps::AppError::Invalid(p)) if *p == expected),
+            "{uri}: {refused:?}"
+        );
     }
     assert!(apps::list(&api.db, api.org).await.unwrap().is_empty());
     let created = apps::create(&api.db, new("http://127.0.0.1:8080/cb"), &api.clock)
@@ -1105,4 +1116,126 @@ async fn an_app_signs_its_customer_out_of_lobby_too() {
         )
         .await;
     assert_eq!(posted.location, SIGNED_OUT);
+}
+
+#[tokio::test]
+async fn admins_register_and_remove_apps_in_the_dashboard_and_operators_only_see_them() {
+    use crate::support::operator::{admin_session, csrf_of, form, post, PASSWORD};
+    let api = setup().await;
+    let admin = admin_session(&api).await;
+    let register = |fields: Vec<(&'static str, &'static str)>| {
+        let admin = &admin;
+        let api = &api;
+        async move {
+            let body = admin.call(api, "/api/register_app", &fields).await;
+            serde_json::from_str::<Value>(&body).unwrap()
+        }
+    };
+
+    // Every address is checked, and each refusal says which and why.
+    let refused = register(vec![
+        ("form[name]", "Shop"),
+        (
+            "form[redirect_uris]",
+            "https://shop.example/cb\nhttp://shop.example/cb",
+        ),
+        ("form[launch_url]", "ftp://shop.example/"),
+    ])
+    .await;
+    assert_eq!(
+        refused["Invalid"],
+        json!([
+            { "Uri": { "uri": "http://shop.example/cb", "problem": "PlainHttp" } },
+            { "Uri": { "uri": "ftp://shop.example/", "problem": "Scheme" } },
+        ]),
+        "{refused}"
+    );
+    let created = register(vec![
+        ("form[name]", "Shop"),
+        ("form[redirect_uris]", "https://shop.example/cb\n"),
+        ("form[post_logout_uris]", "https://shop.example/bye"),
+        ("form[launch_url]", "https://shop.example/"),
+        ("form[company_admins_only]", "on"),
+    ])
+    .await;
+    let client_id = created["Created"]["client_id"].as_str().unwrap().to_owned();
+    let secret = created["Created"]["secret"].as_str().unwrap().to_owned();
+    assert_eq!(secret.len(), 64);
+
+    // The list shows the app, never its secret.
+    let listed = admin.call(&api, "/api/apps", &[]).await;
+    assert!(!listed.contains(&secret));
+    let listed: Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(listed["issuer"], ORIGIN);
+    assert_eq!(
+        listed["apps"],
+        json!([{
+            "client_id": client_id,
+            "name": "Shop",
+            "public": false,
+            "redirect_uris": ["https://shop.example/cb"],
+            "post_logout_uris": ["https://shop.example/bye"],
+            "launch_url": "https://shop.example/",
+            "company_admins_only": true,
+        }])
+    );
+    let (status, _, page) = crate::support::router::get(
+        &api.app,
+        "/admin/apps",
+        &[("cookie", admin.cookie.as_str())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Apps that sign customers in") && page.contains(&client_id));
+
+    // An operator sees the list but registers and removes nothing.
+    let (_, headers, _) = post(
+        &api.app,
+        "/admin/login",
+        &form("ops@gfms.example", PASSWORD),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    let cookie = crate::support::session_cookie(&headers);
+    let (_, _, tokens_page) =
+        crate::support::router::get(&api.app, "/admin/tokens", &[("cookie", &cookie)]).await;
+    let operator = crate::support::operator::Admin {
+        cookie,
+        csrf: csrf_of(&tokens_page),
+    };
+    let listed = operator.call(&api, "/api/apps", &[]).await;
+    assert!(listed.contains(&client_id));
+    let body = operator
+        .call(
+            &api,
+            "/api/register_app",
+            &[
+                ("form[name]", "X"),
+                ("form[redirect_uris]", "https://x.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(body, "\"NotAdmin\"");
+    let body = operator
+        .call(&api, "/api/remove_app", &[("client_id", &client_id)])
+        .await;
+    assert_eq!(body, "\"NotAdmin\"");
+    assert_eq!(apps::list(&api.db, api.org).await.unwrap().len(), 1);
+
+    // The admin removes it; both changes are audited with who did them.
+    let body = admin
+        .call(&api, "/api/remove_app", &[("client_id", &client_id)])
+        .await;
+    assert_eq!(body, "\"Removed\"");
+    assert!(apps::list(&api.db, api.org).await.unwrap().is_empty());
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::TargetType.eq("app"))
+        .all(&api.db)
+        .await
+        .unwrap();
+    let done: Vec<_> = events
+        .iter()
+        .map(|e| (e.action.as_str(), e.actor_id.is_some()))
+        .collect();
+    assert_eq!(done, [("app.created", true), ("app.deleted", true)]);
 }

@@ -7,7 +7,7 @@
 //! small files, each a request. On the server, every page renders at once.
 
 use super::{
-    home::AdminHome, import_detail::ImportDetail, import_upload::ImportUpload,
+    apps::AdminApps, home::AdminHome, import_detail::ImportDetail, import_upload::ImportUpload,
     invitation_detail::InvitationDetailPage, invitations::AdminInvitations,
     new_invitation::NewInvitation, operators::AdminOperators, providers::AdminProviders,
     sessions::AdminSessions, set_password::SetPassword, settings::AdminSettings, terms::AdminTerms,
@@ -35,6 +35,7 @@ pub enum Page {
     Settings,
     Providers,
     Terms,
+    Apps,
 }
 
 /// Builds `page`'s view. The router builds a page inside a `Suspend`, which
@@ -99,11 +100,12 @@ fn settings(_page: Page) -> AnyView {
     build(|| view! { <AdminSettings/> })
 }
 
-/// The identity providers and the terms.
+/// The identity providers, the terms and the apps.
 #[lazy]
 fn configuration(page: Page) -> AnyView {
     match page {
         Page::Terms => build(|| view! { <AdminTerms/> }),
+        Page::Apps => build(|| view! { <AdminApps/> }),
         _ => build(|| view! { <AdminProviders/> }),
     }
 }
@@ -160,5 +162,6 @@ pub mod routes {
         Settings in settings fetched by __preload_settings,
         Providers in configuration fetched by __preload_configuration,
         Terms in configuration fetched by __preload_configuration,
+        Apps in configuration fetched by __preload_configuration,
     }
 }

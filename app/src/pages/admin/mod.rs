@@ -1,4 +1,5 @@
 //! The operators' pages under `/admin`.
+pub mod apps;
 pub mod domain_list;
 pub mod home;
 pub mod import_detail;

@@ -1,10 +1,10 @@
 //! One sea-orm entity per table.
 pub mod api_token;
-pub mod app;
 pub mod audit_event;
 pub mod authorization_grant;
 pub mod bulk_import;
 pub mod bulk_import_row;
+pub mod client_app;
 pub mod company;
 pub mod consent;
 pub mod email_outbox;
