@@ -5,5 +5,6 @@ pub mod company_form;
 pub mod copy_button;
 pub mod error_notice;
 pub mod language_switcher;
+pub mod latest_outcome;
 pub mod new_password;
 pub mod step_indicator;

@@ -153,39 +153,18 @@ pub async fn authorize(
         Err(e) => return internal(e),
     };
     let sign_in = sign_in_address(&org.slug, checked.login_hint.as_deref());
-    let waiting = matches!(decision, Decision::SignIn | Decision::Unfinished);
-    let mut cookie = None;
-    let kept = match (&decision, visit.as_deref()) {
-        (Decision::Code(_), Some(visit)) => pending::clear(&state.db, visit).await,
-        // Kept in the session, which goes with the customer through
-        // sign-in to the welcome page, where the app waits for them.
-        (_, Some(visit)) if waiting => {
-            pending::keep(
-                &state.db,
-                visit,
-                &checked.app.name,
-                query.as_deref().unwrap_or_default(),
-            )
-            .await
+    let query = query.as_deref().unwrap_or_default();
+    let cookie = match (&decision, visit.as_deref()) {
+        (Decision::Code(_), Some(visit)) => pending::clear(&state.db, visit).await.map(|_| None),
+        (Decision::SignIn | Decision::Unfinished, visit) => {
+            keep_waiting(&state, visit, &checked.app.name, query).await
         }
-        (_, None) if waiting => match new_visit(&state).await {
-            Ok((token, visit)) => {
-                cookie = Some(state.cookie.for_customers().set(&token));
-                pending::keep(
-                    &state.db,
-                    &visit,
-                    &checked.app.name,
-                    query.as_deref().unwrap_or_default(),
-                )
-                .await
-            }
-            Err(e) => Err(e),
-        },
-        _ => Ok(()),
+        _ => Ok(None),
     };
-    if let Err(e) = kept {
-        return internal(e);
-    }
+    let cookie = match cookie {
+        Ok(cookie) => cookie,
+        Err(e) => return internal(e),
+    };
     let mut response = match decision {
         Decision::Code(code) => {
             let mut parameters = vec![("code", code.as_str())];
@@ -233,14 +212,27 @@ fn sign_in_address(slug: &str, hint: Option<&str>) -> String {
     }
 }
 
-/// A customer session for someone who has none yet: its cookie token, and
-/// the session.
-async fn new_visit(state: &AppState) -> Result<(String, Visit), sea_orm::DbErr> {
-    let token = session::start_visit(&state.db, state.clock.as_ref()).await?;
-    let visit = session::resume_visit(&state.db, &token, state.clock.as_ref())
-        .await?
-        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("the session just started".into()))?;
-    Ok((token, visit))
+/// Keeps the app's request in the customer's session (starting one for a
+/// browser that has none), which goes with them through sign-in to the
+/// welcome page, where the app waits for them; the cookie of a new session.
+async fn keep_waiting(
+    state: &AppState,
+    visit: Option<&Visit>,
+    app_name: &str,
+    query: &str,
+) -> Result<Option<String>, sea_orm::DbErr> {
+    let (visit, cookie) = match visit {
+        Some(visit) => (visit.clone(), None),
+        None => {
+            let token = session::start_visit(&state.db, state.clock.as_ref()).await?;
+            let visit = session::resume_visit(&state.db, &token, state.clock.as_ref())
+                .await?
+                .ok_or_else(|| sea_orm::DbErr::RecordNotFound("the session just started".into()))?;
+            (visit, Some(state.cookie.for_customers().set(&token)))
+        }
+    };
+    pending::keep(&state.db, &visit, app_name, query).await?;
+    Ok(cookie)
 }
 
 /// `client_secret_basic`: the id and secret, each form-urlencoded

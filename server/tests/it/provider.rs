@@ -103,9 +103,9 @@ async fn relying_party(api: &Api, client: &(String, Option<String>)) -> Rp {
     .set_redirect_uri(RedirectUrl::new(REDIRECT.into()).unwrap())
 }
 
-/// Jiwoo, invited with a company, through sign-in, terms and company: the
-/// browser is at the welcome page.
-async fn onboarded(api: &Api) -> Browser<'_> {
+/// Invites Jiwoo with the company the seller registered for her; the
+/// link's ticket.
+async fn invite_jiwoo(api: &Api) -> String {
     let inv = create_invitation(
         api,
         json!({
@@ -117,9 +117,12 @@ async fn onboarded(api: &Api) -> Browser<'_> {
     )
     .await;
     let url = inv["inviteRedeemUrl"].as_str().unwrap();
-    let ticket = url.split("invitationId=").nth(1).unwrap().to_owned();
-    let mut browser = Browser::new(api);
-    sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
+    url.split("invitationId=").nth(1).unwrap().to_owned()
+}
+
+/// The signed-in invitee accepts the terms and creates the company, as the
+/// forms post them: the browser is at the welcome page.
+async fn accept_and_create_company(browser: &mut Browser<'_>, ticket: &str) {
     browser
         .post(
             &format!("/invite/{ticket}/consent"),
@@ -144,6 +147,15 @@ async fn onboarded(api: &Api) -> Browser<'_> {
         .post(&format!("/invite/{ticket}/company"), &company)
         .await;
     assert_eq!(done.location, format!("/invite/{ticket}/continue"));
+}
+
+/// Jiwoo, invited with a company, through sign-in, terms and company: the
+/// browser is at the welcome page.
+async fn onboarded(api: &Api) -> Browser<'_> {
+    let ticket = invite_jiwoo(api).await;
+    let mut browser = Browser::new(api);
+    sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
+    accept_and_create_company(&mut browser, &ticket).await;
     browser
 }
 
@@ -923,22 +935,7 @@ async fn an_app_sends_a_newcomer_through_sign_in_and_the_journey_and_gets_its_co
     let api = setup().await;
     let client = register(&api, false, false).await;
     let rp = relying_party(&api, &client).await;
-    let inv = create_invitation(
-        &api,
-        json!({
-            "invitedUserEmailAddress": JIWOO,
-            "inviteRedirectUrl": "http://lobby.test/welcome",
-            "company": { "legalName": "Customer AG", "street": "Bahnhofstrasse 1", "postalCode": "8001", "city": "Zürich", "country": "CH" },
-        }),
-    )
-    .await;
-    let ticket = inv["inviteRedeemUrl"]
-        .as_str()
-        .unwrap()
-        .split("invitationId=")
-        .nth(1)
-        .unwrap()
-        .to_owned();
+    let ticket = invite_jiwoo(&api).await;
 
     // The app sends Jiwoo, who has never signed in, with a hint of who she is.
     let mut browser = Browser::new(&api);
@@ -973,29 +970,7 @@ async fn an_app_sends_a_newcomer_through_sign_in_and_the_journey_and_gets_its_co
 
     // She follows her invitation in the same browser: sign-in, terms, company.
     sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
-    browser
-        .post(
-            &format!("/invite/{ticket}/consent"),
-            &[
-                ("decision", "accept"),
-                ("privacy_version", "1"),
-                ("terms_version", "0"),
-            ],
-        )
-        .await;
-    let company = [
-        ("legal_name", "Customer AG"),
-        ("street", "Bahnhofstrasse 1"),
-        ("postal_code", "8001"),
-        ("city", "Zürich"),
-        ("country", "CH"),
-        ("tax_id", ""),
-        ("phone", ""),
-        ("website", ""),
-    ];
-    browser
-        .post(&format!("/invite/{ticket}/company"), &company)
-        .await;
+    accept_and_create_company(&mut browser, &ticket).await;
 
     // The welcome page offers the way back to the app, and the apps as tiles.
     let welcome = browser.get(&format!("/invite/{ticket}/continue")).await;

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use crate::api::apps::{load_apps, RegisterApp, RemoveApp};
 use crate::api::operator::signed_in_operator;
 use crate::components::admin_nav::AdminNav;
+use crate::components::latest_outcome::show_latest_only;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::DashboardStrings;
@@ -53,17 +54,7 @@ pub fn AdminApps() -> impl IntoView {
         |_| load_apps(),
     );
     let me = Resource::new(|| (), |_| signed_in_operator());
-    // Only the latest action's outcome is shown.
-    Effect::new(move |_| {
-        if register.value().with(Option::is_some) {
-            remove.value().set(None);
-        }
-    });
-    Effect::new(move |_| {
-        if remove.value().with(Option::is_some) {
-            register.value().set(None);
-        }
-    });
+    show_latest_only(register.value(), remove.value());
 
     let outcome = move || {
         let s = t();

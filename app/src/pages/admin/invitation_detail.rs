@@ -11,6 +11,7 @@ use crate::api::operator::signed_in_operator;
 use crate::api::operators::EndInviteeSessions;
 use crate::components::admin_nav::AdminNav;
 use crate::components::copy_button::CopyButton;
+use crate::components::latest_outcome::show_latest_only;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::DashboardStrings;
@@ -45,17 +46,7 @@ pub fn InvitationDetailPage() -> impl IntoView {
         |(id, _)| get_invitation_detail(id),
     );
     let operator = Resource::new(|| (), |_| signed_in_operator());
-    // Only the latest action's outcome is shown: each clears the other's.
-    Effect::new(move |_| {
-        if resend.value().with(Option::is_some) {
-            revoke.value().set(None);
-        }
-    });
-    Effect::new(move |_| {
-        if revoke.value().with(Option::is_some) {
-            resend.value().set(None);
-        }
-    });
+    show_latest_only(resend.value(), revoke.value());
 
     let outcome = move || {
         let s = t();

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use crate::api::operator::signed_in_operator;
 use crate::api::operators::{list_tokens, CreateToken, RevokeToken};
 use crate::components::admin_nav::AdminNav;
+use crate::components::latest_outcome::show_latest_only;
 use crate::i18n::use_locale;
 use crate::model::operator::TokenOutcome;
 
@@ -23,17 +24,7 @@ pub fn AdminTokens() -> impl IntoView {
     let me = Resource::new(|| (), |_| signed_in_operator());
     let name = RwSignal::new(String::new());
     let name_valid = Memo::new(move |_| (1..=100).contains(&name.get().trim().chars().count()));
-    // Only the latest action's outcome is shown.
-    Effect::new(move |_| {
-        if create.value().with(Option::is_some) {
-            revoke.value().set(None);
-        }
-    });
-    Effect::new(move |_| {
-        if revoke.value().with(Option::is_some) {
-            create.value().set(None);
-        }
-    });
+    show_latest_only(create.value(), revoke.value());
 
     let outcome = move || {
         let s = t();
