@@ -4,6 +4,7 @@ pub mod api_tokens;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod customers;
 pub mod dashboard;
 pub mod federation;
 pub mod html;

@@ -1146,6 +1146,12 @@ async fn the_openapi_document_describes_what_is_served() {
         ("/v1.0/invitations/{id}", "get"),
         ("/v1.0/invitations/{id}/resend", "post"),
         ("/v1.0/invitations/{id}/revoke", "post"),
+        ("/v1.0/users", "get"),
+        ("/v1.0/users/{id}", "get"),
+        ("/v1.0/users/{id}", "delete"),
+        ("/v1.0/companies", "get"),
+        ("/v1.0/companies/{id}", "get"),
+        ("/v1.0/companies/{id}/members", "get"),
     ];
     let mut documented = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {

@@ -10,6 +10,7 @@ mod bulk_import;
 mod bundle;
 mod codes;
 mod crash;
+mod customers_api;
 mod dev_mail;
 mod direct;
 mod growth;

@@ -1214,3 +1214,21 @@ async fn admins_register_and_remove_apps_in_the_dashboard_and_operators_only_see
         .collect();
     assert_eq!(done, [("app.created", true), ("app.deleted", true)]);
 }
+
+/// Jiwoo onboarded, with an access token a confidential app got for her:
+/// the token and the app's client id.
+pub async fn issued_for_jiwoo(api: &Api) -> (String, String) {
+    let client = register(api, false, false).await;
+    let rp = relying_party(api, &client).await;
+    let mut browser = onboarded(api).await;
+    let tokens = issue(api, &rp, &mut browser, &client).await;
+    (
+        tokens["access_token"].as_str().unwrap().to_owned(),
+        client.0,
+    )
+}
+
+/// The userinfo endpoint's status for `token`.
+pub async fn userinfo_status(api: &Api, token: &str) -> StatusCode {
+    userinfo(api, token).await.0
+}

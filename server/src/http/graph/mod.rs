@@ -1,10 +1,12 @@
 //! The operator REST API under `/v1.0`, shaped like Microsoft Graph: bearer
 //! tokens, JSON in camelCase, Graph's error envelope.
 
+mod companies;
 mod error;
 mod invitations;
 mod openapi;
 pub mod request;
+mod users;
 
 use axum::extract::{Request, State};
 use axum::http::header;
@@ -30,6 +32,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/invitations/{id}", get(invitations::get_one))
         .route("/invitations/{id}/resend", post(invitations::resend))
         .route("/invitations/{id}/revoke", post(invitations::revoke))
+        .route("/users", get(users::list))
+        .route("/users/{id}", get(users::get_one).delete(users::delete))
+        .route("/companies", get(companies::list))
+        .route("/companies/{id}", get(companies::get_one))
+        .route("/companies/{id}/members", get(companies::members))
         .fallback(|| async { GraphError::not_found("This resource") })
         .layer(from_fn_with_state(state, bearer))
         // Added after the layer: the document needs no token.

@@ -5,20 +5,26 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use super::companies::{self, Company, CompanyList, Member, MemberList};
 use super::error::{Detail, ErrorBody, ErrorEnvelope};
 use super::invitations::{
     self, AddressOut, Invitation, InvitationList, InvitedUser, MessageInfoOut, RecipientOut,
 };
 use super::request::{CreateRequest, InvitedUserRef, MessageInfo, Recipient, RecipientAddress};
+use super::users::{self, ObjectIdentity, User, UserList};
 use super::Me;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Lobby API", version = "1.0", description = "Invitations, shaped like Microsoft Graph's invitation resource."),
-    paths(super::me, invitations::create, invitations::list, invitations::get_one, invitations::resend, invitations::revoke),
+    info(title = "Lobby API", version = "1.0", description = "Invitations and the customers they made, shaped like Microsoft Graph's invitation and user resources; companies are Lobby's own."),
+    paths(
+        super::me, invitations::create, invitations::list, invitations::get_one, invitations::resend, invitations::revoke,
+        users::list, users::get_one, users::delete, companies::list, companies::get_one, companies::members
+    ),
     components(schemas(
         CreateRequest, MessageInfo, Recipient, RecipientAddress, InvitedUserRef, Invitation,
-        MessageInfoOut, RecipientOut, AddressOut, InvitedUser, InvitationList, Me, ErrorEnvelope, ErrorBody, Detail
+        MessageInfoOut, RecipientOut, AddressOut, InvitedUser, InvitationList, Me, ErrorEnvelope, ErrorBody, Detail,
+        User, ObjectIdentity, UserList, Company, CompanyList, Member, MemberList
     )),
     modifiers(&BearerToken)
 )]
