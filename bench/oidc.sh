@@ -9,10 +9,11 @@ source "$(dirname "$0")/../scripts/common.sh"
 source "$(dirname "$0")/serve.sh"
 
 ensure_node_packages
-scripts/build.sh release >/dev/null
+scripts/build.sh release >/dev/null 2>&1
 
 # A customer through the journey with curl, as a browser's forms post it;
-# the passcode is read from the development mailbox.
+# the passcode is read from the development mailbox (the first six digits of
+# the only email: its headers carry none).
 bench_serve "sqlite://$BENCH_DIR/lobby.db"
 lobby="$CARGO_TARGET_DIR/${PROFILE:-release}/lobby"
 jar="$BENCH_DIR/cookies"
@@ -22,8 +23,12 @@ link="$(curl -sf -X POST "$BASE/v1.0/invitations" -H "authorization: Bearer $TOK
   -d '{"invitedUserEmailAddress":"bench@customer.example","inviteRedirectUrl":"'"$BASE"'/","company":'"$company"'}' |
   sed -n 's/.*"inviteRedeemUrl":"\([^"]*\)".*/\1/p')"
 ticket="${link##*invitationId=}"
-post "/invite/$ticket/passcode" -X POST
-code="$(grep -rhoE '\b[0-9]{6}\b' "$BENCH_DIR/data/mail" | tail -1)"
+post "/invite/$ticket/passcode" --data ""
+code=""
+for _ in $(seq 100); do # the outbox worker writes the email in a moment
+  code="$(grep -rhoE '\b[0-9]{6}\b' "$BENCH_DIR/data/mail" 2>/dev/null | head -1)" && [ -n "$code" ] && break
+  sleep 0.1
+done
 post "/invite/$ticket/passcode/verify" --data "code=$code"
 post "/invite/$ticket/consent" --data "decision=accept&privacy_version=1&terms_version=0"
 post "/invite/$ticket/company" --data "legal_name=Bench+AG&street=Bahnhofstrasse+1&postal_code=8001&city=Z%C3%BCrich&country=CH&tax_id=&phone=&website="
