@@ -162,11 +162,11 @@ test('an admin registers an app in the dashboard and sees its secret once; the p
   await expect(page.getByText(`Their issuer is ${LOBBY_ENV.LOBBY_PUBLIC_URL}`)).toBeVisible();
 
   // A refused address says which and why; what was typed stays.
-  await page.getByLabel('Name').fill('Partner portal');
+  await page.getByLabel('Name', { exact: true }).fill('Partner portal');
   await page.getByLabel('Redirect URIs', { exact: true }).fill('http://partner.example/callback');
   await page.getByRole('button', { name: 'Register app' }).click();
   await expect(page.getByRole('alert')).toHaveText('http://partner.example/callback: http is only for loopback addresses; use https');
-  await expect(page.getByLabel('Name')).toHaveValue('Partner portal');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Partner portal');
 
   await page.getByLabel('Redirect URIs', { exact: true }).fill('https://partner.example/callback\nhttps://partner.example/other');
   await page.getByLabel('Only for customers who are their company\'s admin').check();
@@ -178,6 +178,7 @@ test('an admin registers an app in the dashboard and sees its secret once; the p
   const list = page.getByRole('list', { name: 'Registered apps' });
   const item = list.getByRole('listitem').filter({ hasText: 'Partner portal' });
   await expect(item).toContainText('company admins only');
+  await expect(item).toContainText('openid profile email');
   await expect(item).toContainText('https://partner.example/other');
   await audit(page, 'apps');
 

@@ -78,6 +78,10 @@ enum AppAction {
         /// Only customers who are their company's admin may use it.
         #[arg(long = "company-admins-only")]
         company_admins_only: bool,
+        /// A scope it may ask for besides openid: profile, email. Repeatable;
+        /// both when none is given.
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
     },
     /// List the apps, one per line: client id, kind, name, redirect URIs.
     List,
@@ -249,7 +253,13 @@ async fn manage_apps(config: &Config, action: AppAction) -> Result<(), lobby::St
             public,
             launch_url,
             company_admins_only,
+            scopes,
         } => {
+            let scopes = if scopes.is_empty() {
+                app::model::apps::SCOPES.map(str::to_owned).to_vec()
+            } else {
+                app::model::apps::with_openid(scopes)
+            };
             let registration = apps::Registration {
                 organization_id: org.id,
                 app: app::model::apps::NewApp {
@@ -259,6 +269,7 @@ async fn manage_apps(config: &Config, action: AppAction) -> Result<(), lobby::St
                     launch_url,
                     public,
                     company_admins_only,
+                    scopes,
                 },
                 actor: None,
             };

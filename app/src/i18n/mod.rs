@@ -726,6 +726,12 @@ strings! {
     uri_problem_scheme,
     uri_problem_credentials,
     uri_problem_fragment,
+    app_scopes_legend,
+    app_scope_email_label,
+    app_scope_profile_label,
+    app_col_scopes,
+    /// `{scope}`.
+    app_problem_scope,
     settings_title,
     settings_heading,
     settings_intro,

@@ -6,6 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The scopes Lobby grants: `openid` (always), `profile` (name and
+/// language), `email` (the address and that it is verified). Lobby's own
+/// claims (organization, company, role, terms) come with `openid`.
+pub const SCOPES: [&str; 3] = ["openid", "profile", "email"];
+
 /// An app as the dashboard lists it; its secret is never kept.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppRow {
@@ -17,6 +22,8 @@ pub struct AppRow {
     pub post_logout_uris: Vec<String>,
     pub launch_url: Option<String>,
     pub company_admins_only: bool,
+    /// The scopes it may ask for.
+    pub scopes: Vec<String>,
 }
 
 /// The apps page: the apps and where apps find Lobby (its issuer).
@@ -43,7 +50,12 @@ pub enum AppProblem {
     Name,
     NoRedirectUri,
     TooManyUris,
-    Uri { uri: String, problem: UriProblem },
+    Uri {
+        uri: String,
+        problem: UriProblem,
+    },
+    /// A scope Lobby does not grant.
+    Scope(String),
 }
 
 /// At most this many redirect (or post-logout) addresses per app.
@@ -65,6 +77,11 @@ pub struct AppForm {
     pub public: Option<String>,
     #[serde(default)]
     pub company_admins_only: Option<String>,
+    /// Checkboxes: the app may ask for the address, for the name.
+    #[serde(default)]
+    pub scope_email: Option<String>,
+    #[serde(default)]
+    pub scope_profile: Option<String>,
 }
 
 /// An app to register, its form's shape checked.
@@ -76,6 +93,8 @@ pub struct NewApp {
     pub launch_url: Option<String>,
     pub public: bool,
     pub company_admins_only: bool,
+    /// The scopes it may ask for; `openid` is always among them.
+    pub scopes: Vec<String>,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -84,6 +103,19 @@ fn lines(text: &str) -> Vec<String> {
         .filter(|l| !l.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// `openid` and `scopes`, once each, in Lobby's order (unknown ones last).
+pub fn with_openid(scopes: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut all: Vec<String> = vec!["openid".to_owned()];
+    for scope in scopes {
+        if !all.contains(&scope) {
+            all.push(scope);
+        }
+    }
+    let rank = |s: &String| SCOPES.iter().position(|k| k == s).unwrap_or(SCOPES.len());
+    all.sort_by_key(rank);
+    all
 }
 
 impl NewApp {
@@ -100,6 +132,11 @@ impl NewApp {
         if self.redirect_uris.len() > MOST_URIS || self.post_logout_uris.len() > MOST_URIS {
             problems.push(AppProblem::TooManyUris);
         }
+        for scope in &self.scopes {
+            if !SCOPES.contains(&scope.as_str()) {
+                problems.push(AppProblem::Scope(scope.clone()));
+            }
+        }
         problems
     }
 }
@@ -113,6 +150,15 @@ impl AppForm {
             launch_url: Some(self.launch_url.trim().to_owned()).filter(|u| !u.is_empty()),
             public: self.public.is_some(),
             company_admins_only: self.company_admins_only.is_some(),
+            scopes: with_openid(
+                [
+                    ("email", &self.scope_email),
+                    ("profile", &self.scope_profile),
+                ]
+                .into_iter()
+                .filter(|(_, ticked)| ticked.is_some())
+                .map(|(scope, _)| scope.to_owned()),
+            ),
         };
         let problems = app.shape_problems();
         if problems.is_empty() {
@@ -161,6 +207,13 @@ mod tests {
         );
         assert_eq!(app.launch_url, None);
         assert!(app.public && !app.company_admins_only);
+        assert_eq!(app.scopes, ["openid"], "nothing ticked: openid alone");
+        let both = AppForm {
+            scope_email: Some("on".into()),
+            scope_profile: Some("on".into()),
+            ..form.clone()
+        };
+        assert_eq!(both.check().unwrap().scopes, ["openid", "profile", "email"]);
         assert_eq!(
             AppForm::default().check(),
             Err(vec![AppProblem::Name, AppProblem::NoRedirectUri])

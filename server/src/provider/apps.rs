@@ -16,8 +16,7 @@ use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::client_app;
 use app::model::apps::{AppProblem, AppRow, NewApp, UriProblem};
 
-/// The scopes an app may ask for unless it is registered with fewer.
-pub const SCOPES: [&str; 3] = ["openid", "profile", "email"];
+pub use app::model::apps::SCOPES;
 
 /// An app to register, for the organization, by whom.
 pub struct Registration {
@@ -120,7 +119,7 @@ pub async fn create(
         redirect_uris: Set(json!(new.redirect_uris)),
         post_logout_uris: Set(json!(new.post_logout_uris)),
         secret_hash: Set(secret.as_ref().map(|s| digest(s.expose()))),
-        scopes: Set(json!(SCOPES)),
+        scopes: Set(json!(new.scopes)),
         launch_url: Set(new.launch_url.clone()),
         company_admins_only: Set(new.company_admins_only),
         created_at: Set(now),
@@ -141,6 +140,7 @@ pub async fn create(
             "public": new.public,
             "launch_url": new.launch_url,
             "company_admins_only": new.company_admins_only,
+            "scopes": new.scopes,
         }),
     };
     audit::record(&txn, entry, clock).await?;
@@ -158,6 +158,7 @@ pub fn row(app: &client_app::Model) -> AppRow {
         post_logout_uris: post_logout_uris(app),
         launch_url: app.launch_url.clone(),
         company_admins_only: app.company_admins_only,
+        scopes: scopes(app),
     }
 }
 

@@ -78,6 +78,7 @@ async fn register(api: &Api, public: bool, admins_only: bool) -> (String, Option
             public,
             launch_url: Some("https://shop.example/".into()),
             company_admins_only: admins_only,
+            scopes: app::model::apps::SCOPES.map(str::to_owned).to_vec(),
         },
         actor: None,
     };
@@ -882,6 +883,7 @@ async fn registering_an_app_checks_its_uris_and_is_audited() {
             public: false,
             launch_url: None,
             company_admins_only: false,
+            scopes: vec!["openid".into(), "email".into()],
         },
         actor: None,
     };
@@ -1152,6 +1154,7 @@ async fn admins_register_and_remove_apps_in_the_dashboard_and_operators_only_see
             "post_logout_uris": ["https://shop.example/bye"],
             "launch_url": "https://shop.example/",
             "company_admins_only": true,
+            "scopes": ["openid"],
         }])
     );
     let (status, _, page) = crate::support::router::get(
@@ -1231,4 +1234,60 @@ pub async fn issued_for_jiwoo(api: &Api) -> (String, String) {
 /// The userinfo endpoint's status for `token`.
 pub async fn userinfo_status(api: &Api, token: &str) -> StatusCode {
     userinfo(api, token).await.0
+}
+
+#[tokio::test]
+async fn an_app_gets_only_the_scopes_it_was_registered_for_and_their_claims() {
+    let api = setup().await;
+    let registration = Registration {
+        organization_id: api.org,
+        app: NewApp {
+            name: "Mail only".into(),
+            redirect_uris: vec![REDIRECT.into()],
+            post_logout_uris: vec![],
+            public: true,
+            launch_url: None,
+            company_admins_only: false,
+            scopes: vec!["openid".into(), "email".into()],
+        },
+        actor: None,
+    };
+    let created = apps::create(&api.db, registration, &api.clock)
+        .await
+        .unwrap();
+    let client = (created.client_id, None);
+    let rp = relying_party(&api, &client).await;
+    let mut browser = onboarded(&api).await;
+
+    // The relying party asks for email and profile: profile is refused.
+    let (url, _, _, _) = authorization(&rp);
+    let answer = visit(&mut browser, url.as_str()).await;
+    assert_eq!(answer.parameter("error").as_deref(), Some("invalid_scope"));
+
+    // openid and email: the address, but not the name.
+    let (url, _, _, verifier) = authorization(&rp);
+    let answer = visit(
+        &mut browser,
+        &tampered(&url, &[("scope", Some("openid email"))]),
+    )
+    .await;
+    let code = answer.parameter("code").unwrap();
+    let mut form = token_form(&code, verifier.secret());
+    form.push(("client_id", &client.0));
+    let (status, tokens) = exchange(&api, &form, None).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    assert_eq!(tokens["scope"], "openid email");
+    let claims = payload(tokens["id_token"].as_str().unwrap());
+    assert_eq!(claims["email"], JIWOO);
+    assert!(claims.get("name").is_none(), "{claims}");
+    assert_eq!(
+        claims["company_name"], "Customer AG",
+        "Lobby's claims come with openid"
+    );
+    let (_, info) = userinfo(&api, tokens["access_token"].as_str().unwrap()).await;
+    let info: Value = serde_json::from_str(&info).unwrap();
+    assert!(
+        info.get("name").is_none() && info["email"] == JIWOO,
+        "{info}"
+    );
 }

@@ -32,6 +32,7 @@ pub fn problem_text(s: &DashboardStrings, problem: &AppProblem) -> String {
         AppProblem::Name => s.app_problem_name.to_owned(),
         AppProblem::NoRedirectUri => s.app_problem_no_redirect.to_owned(),
         AppProblem::TooManyUris => s.app_problem_too_many.to_owned(),
+        AppProblem::Scope(scope) => fill!(s, app_problem_scope, scope = scope),
         AppProblem::Uri { uri, problem } => {
             fill!(
                 s,
@@ -188,6 +189,8 @@ fn AppList(
                         <dd>{addresses(row.redirect_uris.clone())}</dd>
                         {post_logout}
                         {launch}
+                        <dt>{move || t().app_col_scopes}</dt>
+                        <dd><code>{row.scopes.join(" ")}</code></dd>
                         <dt>{move || t().app_col_who}</dt>
                         <dd>{move || if admins_only { t().app_for_company_admins } else { t().app_for_everyone }}</dd>
                     </dl>
@@ -235,6 +238,17 @@ fn RegisterAppForm(csrf: String, register: ServerAction<RegisterApp>) -> impl In
             <label for="app-launch">{move || t().app_launch_label}</label>
             <input id="app-launch" name="form[launch_url]" type="url" aria-describedby="app-launch-hint"/>
             <p id="app-launch-hint" class="hint">{move || t().app_launch_hint}</p>
+            <fieldset>
+                <legend>{move || t().app_scopes_legend}</legend>
+                <label class="checkbox">
+                    <input type="checkbox" name="form[scope_email]" value="on" checked=true/>
+                    {move || t().app_scope_email_label}
+                </label>
+                <label class="checkbox">
+                    <input type="checkbox" name="form[scope_profile]" value="on" checked=true/>
+                    {move || t().app_scope_profile_label}
+                </label>
+            </fieldset>
             <label class="checkbox">
                 <input type="checkbox" name="form[public]" value="on"/>
                 {move || t().app_public_label}
