@@ -6,10 +6,13 @@
 # refused, and no operation answers without the token. That one check is left
 # out because the schema cannot state every rule an invitation must pass (the
 # redirect must lie under an allowed prefix, the address must be deliverable).
-# Prints `api: N passed, N failed` (one per operation and phase) and exits
-# non-zero on any failure. Usage: scripts/api_schema.sh [max examples]
+# Then Microsoft's Graph SDK for Python reads the same server
+# (scripts/graph_sdk_check.py: invitations and users, one check each).
+# Prints `api: N passed, N failed` (one per operation and phase, and per SDK
+# check) and exits non-zero on any failure. Usage: scripts/api_schema.sh [max examples]
 source "$(dirname "$0")/common.sh"
 ensure_schemathesis
+ensure_graph_sdk
 
 examples="${1:-60}"
 work="$(mktemp -d)"
@@ -37,7 +40,13 @@ set +e
   --max-examples "$examples" --no-color --generation-database none \
   --report junit --report-junit-path "$work/junit.xml")
 status=$?
+# Then Microsoft's own client reads the same server where Graph has the resource.
+"$GRAPH_SDK_VENV/bin/python" scripts/graph_sdk_check.py "$base" "$token" | tee "$work/sdk.log"
+sdk_status=${PIPESTATUS[0]}
 set -e
+read -r sdk_passed sdk_failed < <(awk '$1 == "graph-sdk:" && $3 == "passed," { print $2, $4 }' "$work/sdk.log")
+if [ -z "${sdk_passed:-}" ]; then sdk_passed=0; sdk_failed=1; fi
+if [ "$sdk_status" -ne 0 ] && [ "$sdk_failed" -eq 0 ]; then sdk_failed=1; fi
 if grep -q "panicked" "$work/server.log"; then
   echo "FAILED: the server panicked:"; grep -A3 "panicked" "$work/server.log"; status=1
 fi
@@ -53,5 +62,5 @@ PY
 )
 if [ "$total" -eq 0 ]; then bad=1; fi
 if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
-echo "api: $((total - bad)) passed, $bad failed"
-[ "$status" -eq 0 ] && [ "$bad" -eq 0 ]
+echo "api: $((total - bad + sdk_passed)) passed, $((bad + sdk_failed)) failed"
+[ "$status" -eq 0 ] && [ "$bad" -eq 0 ] && [ "$sdk_failed" -eq 0 ]

@@ -77,6 +77,21 @@ ensure_schemathesis() {
   fi
 }
 
+# Microsoft's Graph SDK for Python (PyPI), which the API suite reads the API
+# with; pinned in scripts/graph-sdk-requirements.txt, in a venv of its own.
+GRAPH_SDK_VENV="${XDG_CACHE_HOME:-$HOME/.cache}/lobby/graph-sdk"
+ensure_graph_sdk() {
+  local stamp="$GRAPH_SDK_VENV/.lobby-requirements-hash" hash
+  hash="$(sha256sum scripts/graph-sdk-requirements.txt | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null || true)" != "$hash" ]; then
+    say "installing Microsoft's Graph SDK for Python from scripts/graph-sdk-requirements.txt (pip, into $GRAPH_SDK_VENV)"
+    rm -rf "$GRAPH_SDK_VENV"
+    python3 -m venv "$GRAPH_SDK_VENV"
+    "$GRAPH_SDK_VENV/bin/pip" install -q --disable-pip-version-check -r scripts/graph-sdk-requirements.txt
+    echo "$hash" > "$stamp"
+  fi
+}
+
 # cargo-fuzz (crates.io), for the fuzz targets in server/fuzz.
 CARGO_FUZZ_VERSION=0.13.2
 ensure_cargo_fuzz() {
