@@ -257,10 +257,19 @@ impl Visit {
 }
 
 /// Starts a customer's session before anyone signed in; returns the
-/// cookie token.
-pub async fn start_visit(db: &impl ConnectionTrait, clock: &dyn Clock) -> Result<String, DbErr> {
+/// cookie token and the session.
+pub async fn start_visit(
+    db: &impl ConnectionTrait,
+    clock: &dyn Clock,
+) -> Result<(String, Visit), DbErr> {
     let data = json!({ "audience": Audience::Customer.code() });
-    insert(db, None, data, clock).await
+    let token = insert(db, None, data.clone(), clock).await?;
+    let visit = Visit {
+        id: digest(&token),
+        user_id: None,
+        data,
+    };
+    Ok((token, visit))
 }
 
 /// Starts the session of a customer who has just signed in as `user_id`

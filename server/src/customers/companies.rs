@@ -7,8 +7,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{decode_cursor, encode_cursor, ListError};
+use super::ListError;
 use crate::store::entities::{company, membership, user};
+use crate::store::paging::{decode_cursor, encode_cursor};
 
 pub struct Page {
     pub companies: Vec<company::Model>,

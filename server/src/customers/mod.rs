@@ -5,23 +5,6 @@
 pub mod companies;
 pub mod users;
 
-use chrono::{DateTime, Utc};
-use uuid::Uuid;
-
-/// A page's place in a list ordered by creation time and id: stable while
-/// rows are added.
-pub(crate) fn encode_cursor(at: DateTime<Utc>, id: Uuid) -> String {
-    format!("{}_{}", at.timestamp_micros(), id.simple())
-}
-
-pub(crate) fn decode_cursor(raw: &str) -> Option<(DateTime<Utc>, Uuid)> {
-    let (micros, id) = raw.split_once('_')?;
-    Some((
-        DateTime::from_timestamp_micros(micros.parse().ok()?)?,
-        Uuid::try_parse(id).ok()?,
-    ))
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ListError {
     #[error("{0}")]

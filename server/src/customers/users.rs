@@ -13,12 +13,13 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{decode_cursor, encode_cursor, ListError};
+use super::ListError;
 use crate::auth::session;
 use crate::clock::Clock;
 use crate::invitations::InvitationStatus;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{identity, invitation, org_role, user};
+use crate::store::paging::{decode_cursor, encode_cursor};
 
 /// Graph's `externalUserState`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -168,10 +168,7 @@ async fn visit_of(
     if !crate::redemption::landing::names_an_invitation(&state.db, ticket).await? {
         return Ok(None);
     }
-    let token = session::start_visit(&state.db, state.clock.as_ref()).await?;
-    let visit = session::resume_visit(&state.db, &token, state.clock.as_ref())
-        .await?
-        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("new session".into()))?;
+    let (token, visit) = session::start_visit(&state.db, state.clock.as_ref()).await?;
     Ok(Some((visit, Some(token))))
 }
 

@@ -143,7 +143,23 @@ pub async fn authorize(
         Ok(decision) => decision,
         Err(e) => return internal(e),
     };
-    let issuer = issuer(&state);
+    // The app's answers first: on the path to its callback, nothing else is read.
+    match decision {
+        Decision::Code(code) => {
+            if let Some(visit) = visit.as_deref() {
+                if let Err(e) = pending::clear(&state.db, visit).await {
+                    return internal(e);
+                }
+            }
+            let mut parameters = vec![("code", code.as_str())];
+            if let Some(app_state) = &checked.state {
+                parameters.push(("state", app_state));
+            }
+            return back_to_app(&checked.redirect_uri, &issuer(&state), &parameters);
+        }
+        Decision::Refused(error) => return refused(&error, &issuer(&state)),
+        Decision::SignIn | Decision::Unfinished | Decision::NoAccess => {}
+    }
     let org = match organization::Entity::find_by_id(checked.app.organization_id)
         .one(&state.db)
         .await
@@ -153,46 +169,43 @@ pub async fn authorize(
         Err(e) => return internal(e),
     };
     let sign_in = sign_in_address(&org.slug, checked.login_hint.as_deref());
-    let query = query.as_deref().unwrap_or_default();
-    let cookie = match (&decision, visit.as_deref()) {
-        (Decision::Code(_), Some(visit)) => pending::clear(&state.db, visit).await.map(|_| None),
-        (Decision::SignIn | Decision::Unfinished, visit) => {
-            keep_waiting(&state, visit, &checked.app.name, query).await
-        }
-        _ => Ok(None),
-    };
-    let cookie = match cookie {
-        Ok(cookie) => cookie,
-        Err(e) => return internal(e),
-    };
-    let mut response = match decision {
-        Decision::Code(code) => {
-            let mut parameters = vec![("code", code.as_str())];
-            if let Some(app_state) = &checked.state {
-                parameters.push(("state", app_state));
+    let cookie = match decision {
+        Decision::SignIn | Decision::Unfinished => {
+            let query = query.as_deref().unwrap_or_default();
+            match keep_waiting(&state, visit.as_deref(), &checked.app.name, query).await {
+                Ok(cookie) => cookie,
+                Err(e) => return internal(e),
             }
-            back_to_app(&checked.redirect_uri, &issuer, &parameters)
         }
-        Decision::Refused(error) => refused(&error, &issuer),
-        Decision::SignIn => page(
+        _ => None,
+    };
+    let (status, title, body, link) = match decision {
+        Decision::SignIn => (
             StatusCode::OK,
             s.app_sign_in_title,
-            &fill!(s, app_sign_in_body, org = &org.name),
-            Some((&sign_in, &fill!(s, app_sign_in_link, org = &org.name))),
+            fill!(s, app_sign_in_body, org = &org.name),
+            true,
         ),
-        Decision::Unfinished => page(
+        Decision::Unfinished => (
             StatusCode::OK,
             s.app_unfinished_title,
-            &fill!(s, app_unfinished_body, org = &org.name),
-            Some((&sign_in, &fill!(s, app_sign_in_link, org = &org.name))),
+            fill!(s, app_unfinished_body, org = &org.name),
+            true,
         ),
-        Decision::NoAccess => page(
+        _ => (
             StatusCode::FORBIDDEN,
             s.app_no_access_title,
-            &fill!(s, app_no_access_body, org = &org.name),
-            None,
+            fill!(s, app_no_access_body, org = &org.name),
+            false,
         ),
     };
+    let link_text = fill!(s, app_sign_in_link, org = &org.name);
+    let mut response = page(
+        status,
+        title,
+        &body,
+        link.then_some((sign_in.as_str(), link_text.as_str())),
+    );
     if let Some(value) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -224,10 +237,7 @@ async fn keep_waiting(
     let (visit, cookie) = match visit {
         Some(visit) => (visit.clone(), None),
         None => {
-            let token = session::start_visit(&state.db, state.clock.as_ref()).await?;
-            let visit = session::resume_visit(&state.db, &token, state.clock.as_ref())
-                .await?
-                .ok_or_else(|| sea_orm::DbErr::RecordNotFound("the session just started".into()))?;
+            let (token, visit) = session::start_visit(&state.db, state.clock.as_ref()).await?;
             (visit, Some(state.cookie.for_customers().set(&token)))
         }
     };

@@ -15,6 +15,7 @@ use super::{status_at, InvitationStatus};
 use crate::clock::Clock;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{invitation, invitation_ticket, organization};
+use crate::store::paging::{decode_cursor, encode_cursor};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ManageError {
@@ -42,19 +43,6 @@ pub struct Page {
     pub rows: Vec<invitation::Model>,
     /// Pass back as `cursor` for the next page; `None` on the last one.
     pub next: Option<String>,
-}
-
-/// The cursor is the last row's creation time and id: stable while rows are added.
-fn encode_cursor(row: &invitation::Model) -> String {
-    format!("{}_{}", row.created_at.timestamp_micros(), row.id.simple())
-}
-
-fn decode_cursor(raw: &str) -> Option<(chrono::DateTime<chrono::Utc>, Uuid)> {
-    let (micros, id) = raw.split_once('_')?;
-    Some((
-        chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?,
-        Uuid::try_parse(id).ok()?,
-    ))
 }
 
 pub async fn list(
@@ -133,7 +121,7 @@ pub async fn list(
     let more = rows.len() as u64 > q.top;
     rows.truncate(q.top as usize);
     let next = if more {
-        rows.last().map(encode_cursor)
+        rows.last().map(|row| encode_cursor(row.created_at, row.id))
     } else {
         None
     };

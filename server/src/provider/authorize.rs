@@ -231,7 +231,8 @@ pub enum Decision {
     NoAccess,
 }
 
-fn digest(code: &str) -> String {
+/// The code's row key: a code carries 256 random bits, so SHA-256 suffices.
+pub(super) fn code_digest(code: &str) -> String {
     hex::encode(Sha256::digest(code.as_bytes()))
 }
 
@@ -288,7 +289,7 @@ pub async fn decide(
     let code = hex::encode(rand::random::<[u8; 32]>());
     authorization_grant::ActiveModel {
         id: Set(Uuid::new_v4()),
-        code_hash: Set(digest(&code)),
+        code_hash: Set(code_digest(&code)),
         app_id: Set(request.app.id),
         user_id: Set(session.user_id),
         organization_id: Set(request.app.organization_id),
@@ -306,9 +307,4 @@ pub async fn decide(
     .insert(db)
     .await?;
     Ok(Decision::Code(code))
-}
-
-/// The code's row key.
-pub(super) fn code_digest(code: &str) -> String {
-    digest(code)
 }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod entities;
+pub mod paging;
 pub mod purge;
 
 use std::time::Duration;

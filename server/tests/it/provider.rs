@@ -204,6 +204,15 @@ fn authorization(rp: &Rp) -> (url::Url, CsrfToken, Nonce, PkceCodeVerifier) {
     (url, state, nonce, verifier)
 }
 
+/// How many grants (codes issued) there are.
+async fn grants(api: &Api) -> usize {
+    authorization_grant::Entity::find()
+        .all(&api.db)
+        .await
+        .unwrap()
+        .len()
+}
+
 fn sha256_hex(code: &str) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(code.as_bytes()))
@@ -559,14 +568,7 @@ async fn errors_go_back_to_the_app_only_when_its_client_id_and_redirect_uri_are_
         assert_eq!(answer.parameter("iss").as_deref(), Some(ORIGIN));
         assert_eq!(answer.parameter("code"), None);
     }
-    assert_eq!(
-        authorization_grant::Entity::find()
-            .all(&api.db)
-            .await
-            .unwrap()
-            .len(),
-        0
-    );
+    assert_eq!(grants(&api).await, 0, "no code was issued");
 }
 
 #[tokio::test]
@@ -636,14 +638,7 @@ async fn an_unfinished_journey_or_an_app_for_company_admins_gets_no_code() {
         silent.parameter("error").as_deref(),
         Some("interaction_required")
     );
-    assert_eq!(
-        authorization_grant::Entity::find()
-            .all(&api.db)
-            .await
-            .unwrap()
-            .len(),
-        0
-    );
+    assert_eq!(grants(&api).await, 0, "no code was issued");
 }
 
 #[tokio::test]

@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::users::{from_list, page_size};
+use super::page_size;
+use super::users::from_list;
 use super::{ErrorEnvelope, GraphError};
 use crate::api_tokens::ApiCaller;
 use crate::customers::companies;

@@ -309,14 +309,7 @@ pub async fn list(
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<InvitationList>, GraphError> {
     let Query(params) = params.map_err(|r| bad_request(r.body_text()))?;
-    let top = match params.top.as_deref() {
-        None => 50,
-        Some(raw) => raw
-            .parse::<u64>()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| bad_request("$top must be a whole number from 1 to 100"))?,
-    };
+    let top = super::page_size(params.top.as_deref())?;
     let query = ListQuery {
         status: params.status.clone(),
         email: params.email.clone(),

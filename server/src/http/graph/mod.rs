@@ -43,6 +43,24 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/openapi.json", get(openapi::document))
 }
 
+/// A list's `$top`: 1 to 100, 50 when not given.
+fn page_size(raw: Option<&str>) -> Result<u64, GraphError> {
+    match raw {
+        None => Ok(50),
+        Some(raw) => raw
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| {
+                GraphError::new(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    "BadRequest",
+                    "$top must be a whole number from 1 to 100",
+                )
+            }),
+    }
+}
+
 /// Every `/v1.0` request needs `Authorization: Bearer <token>` of a live token.
 async fn bearer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let presented = request

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{ErrorEnvelope, GraphError};
+use super::{page_size, ErrorEnvelope, GraphError};
 use crate::api_tokens::ApiCaller;
 use crate::customers::users::{self, Customer, ListQuery};
 use crate::customers::ListError;
@@ -86,18 +86,6 @@ fn lobby_issuer(state: &AppState) -> String {
 
 fn bad_request(message: impl Into<String>) -> GraphError {
     GraphError::new(StatusCode::BAD_REQUEST, "BadRequest", message)
-}
-
-/// `$top`: 1 to 100, 50 when not given.
-pub(super) fn page_size(raw: Option<&str>) -> Result<u64, GraphError> {
-    match raw {
-        None => Ok(50),
-        Some(raw) => raw
-            .parse::<u64>()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| bad_request("$top must be a whole number from 1 to 100")),
-    }
 }
 
 pub(super) fn from_list(e: ListError) -> GraphError {
