@@ -4,6 +4,7 @@
 
 use app::fill;
 use app::i18n::Locale;
+use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Query, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -110,7 +111,7 @@ pub async fn authorize(
     headers: HeaderMap,
     visit: Option<Extension<Visit>>,
     RawQuery(query): RawQuery,
-    Query(request): Query<authorize::Request>,
+    request: Result<Query<authorize::Request>, QueryRejection>,
 ) -> Response {
     let s = Locale::of_request(&headers).server_strings();
     let page = |status, title, message, link: Option<(&str, &str)>| {
@@ -118,6 +119,15 @@ pub async fn authorize(
         page.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         page
+    };
+    // A parameter given twice (RFC 6749 3.1) or not text: nobody is verified yet.
+    let Ok(Query(request)) = request else {
+        return page(
+            StatusCode::BAD_REQUEST,
+            s.app_link_invalid_title,
+            s.app_unknown_client,
+            None,
+        );
     };
     let checked = match authorize::check(&state.db, &request).await {
         Ok(Checking::Valid(checked)) => checked,
@@ -279,8 +289,18 @@ fn no_store(status: StatusCode, body: serde_json::Value) -> Response {
 pub async fn token(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Form(form): Form<Exchange>,
+    form: Result<Form<Exchange>, FormRejection>,
 ) -> Response {
+    // Not a form, or a parameter twice: an OAuth error like any other.
+    let Ok(Form(form)) = form else {
+        return no_store(
+            StatusCode::BAD_REQUEST,
+            serde_json::json!({
+                "error": "invalid_request",
+                "error_description": "the request must be a form (application/x-www-form-urlencoded), each parameter once",
+            }),
+        );
+    };
     let basic = basic_credentials(&headers);
     let used_basic = basic.is_some();
     let answer = token::exchange(

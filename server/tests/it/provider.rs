@@ -425,6 +425,22 @@ async fn token_endpoint_rules(api: Api) {
     elsewhere[2].1 = "https://shop.example/other";
     let answer = exchange(&api, &elsewhere, basic).await;
     assert_eq!(error_of(&answer), (bad_request, "invalid_grant"));
+    // Not a form, or a parameter twice: invalid_request, as OAuth answers.
+    let json_body = axum::http::Request::post("/oidc/token")
+        .header("content-type", "application/json")
+        .body(Body::from(r#"{"grant_type":"authorization_code"}"#))
+        .unwrap();
+    let response = crate::support::router::answer(&api.app, json_body).await;
+    assert_eq!(response.status(), bad_request);
+    let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+        .await
+        .unwrap();
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"], "invalid_request");
+    let mut twice = form.clone();
+    twice.push(("code", "another"));
+    let answer = exchange(&api, &twice, basic).await;
+    assert_eq!(error_of(&answer), (bad_request, "invalid_request"));
     let mut password = form.clone();
     password[0].1 = "password";
     let answer = exchange(&api, &password, basic).await;
@@ -525,6 +541,19 @@ async fn errors_go_back_to_the_app_only_when_its_client_id_and_redirect_uri_are_
             answer.body
         );
     }
+
+    // A parameter given twice: a page too.
+    let twice = format!("{url}&client_id={}", client.0);
+    let answer = visit(&mut browser, &twice).await;
+    assert_eq!(
+        (answer.status, answer.location.as_str()),
+        (StatusCode::BAD_REQUEST, "")
+    );
+    assert!(
+        answer.body.contains("This sign-in request is not valid"),
+        "{}",
+        answer.body
+    );
 
     // The rest is told to the app, with its state and Lobby as the issuer.
     for (changes, error) in [
