@@ -21,6 +21,7 @@ use crate::model::operator::{
 use crate::model::providers::{NewProvider, ProviderProblem, ProvidersView};
 use crate::model::sign_in::{SignedIn, StartPage, Visitor};
 use crate::model::terms::TermsView;
+use crate::model::webhooks::{NewWebhook, WebhookProblem, WebhooksView};
 
 pub type PortFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -248,6 +249,7 @@ pub struct DashboardPort {
     pub providers: Arc<dyn Providers>,
     pub terms: Arc<dyn Terms>,
     pub apps: Arc<dyn Apps>,
+    pub webhooks: Arc<dyn Webhooks>,
 }
 
 /// What invitees reach through their link.
@@ -286,3 +288,20 @@ pub trait Redemption: Send + Sync + 'static {
 
 #[derive(Clone)]
 pub struct RedemptionPort(pub Arc<dyn Redemption>);
+
+/// The endpoints that hear of the organization's events.
+pub trait Webhooks: Send + Sync + 'static {
+    /// The endpoints, each with its latest deliveries.
+    fn webhooks(&self) -> PortFuture<'_, Result<WebhooksView, PortError>>;
+    /// Registers an endpoint for the admin: its signing secret (this once),
+    /// or what is wrong with it.
+    fn register_webhook(
+        &self,
+        admin: Admin,
+        webhook: NewWebhook,
+    ) -> PortFuture<'_, Result<Result<String, Vec<WebhookProblem>>, PortError>>;
+    /// Removes endpoint `id`; `false` when there is no such endpoint.
+    fn remove_webhook(&self, admin: Admin, id: String) -> PortFuture<'_, Result<bool, PortError>>;
+    /// Makes delivery `id` due again; `false` when there is no such delivery.
+    fn resend_delivery(&self, admin: Admin, id: String) -> PortFuture<'_, Result<bool, PortError>>;
+}

@@ -156,6 +156,7 @@ fn DashboardRoutes() -> impl MatchNestedRoutes + Clone {
         <Route path=(StaticSegment("admin"), StaticSegment("settings")) view={Lazy::<lazy::routes::Settings>::new()} ssr=SsrMode::Async/>
         <Route path=(StaticSegment("admin"), StaticSegment("providers")) view={Lazy::<lazy::routes::Providers>::new()} ssr=SsrMode::Async/>
         <Route path=(StaticSegment("admin"), StaticSegment("apps")) view={Lazy::<lazy::routes::Apps>::new()} ssr=SsrMode::Async/>
+        <Route path=(StaticSegment("admin"), StaticSegment("webhooks")) view={Lazy::<lazy::routes::Webhooks>::new()} ssr=SsrMode::Async/>
         <Route path=(StaticSegment("admin"), StaticSegment("terms")) view={Lazy::<lazy::routes::Terms>::new()} ssr=SsrMode::Async/>
         <Route path=(StaticSegment("admin"), StaticSegment("set-password")) view={Lazy::<lazy::routes::SetPassword>::new()} ssr=SsrMode::Async/>
         <Route path=StaticSegment("setup") view={Lazy::<lazy::routes::Setup>::new()} ssr=SsrMode::Async/>

@@ -13,6 +13,7 @@ mod m20261204_000009_operator_contact;
 mod m20261204_000010_product_name;
 mod m20261205_000011_invitation_company_role;
 mod m20261205_000012_openid_provider;
+mod m20261205_000013_webhooks;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_product_name::Migration),
             Box::new(m20261205_000011_invitation_company_role::Migration),
             Box::new(m20261205_000012_openid_provider::Migration),
+            Box::new(m20261205_000013_webhooks::Migration),
         ]
     }
 }

@@ -114,6 +114,7 @@ impl DashboardService {
             settings: service.clone(),
             providers: service.clone(),
             apps: service.clone(),
+            webhooks: service.clone(),
             terms: service,
         }
     }

@@ -13,11 +13,13 @@ pub mod invitations;
 pub mod mail;
 pub mod operators;
 pub mod provider;
+pub mod public_address;
 pub mod redemption;
 pub mod sealed;
 pub mod secret;
 pub mod spreadsheet;
 pub mod store;
+pub mod webhooks;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -65,8 +67,9 @@ pub async fn run(
 }
 
 /// Serves Lobby on `listener` until `shutdown` completes: then in-flight
-/// requests finish, the outbox worker stops between two messages, the bulk
-/// import runner between two chunks, and it returns.
+/// requests finish, the outbox worker stops between two messages, the
+/// webhook deliverer between two passes, the bulk import runner between two
+/// chunks, and it returns.
 pub async fn run_on(
     listener: TcpListener,
     config: Config,
@@ -96,6 +99,15 @@ pub async fn run_on(
         clock.clone(),
         worker_stop.clone(),
     ));
+    let secret_key = Arc::new(config.secret_key.0.clone());
+    let deliverer = webhooks::Deliverer::new(
+        db.clone(),
+        clock.clone(),
+        secret_key.clone(),
+        webhooks::delivery::TIMEOUT,
+    )
+    .map_err(|e| StartError::Refused(format!("webhooks: {e}")))?;
+    let deliverer = tokio::spawn(deliverer.run(worker_stop.clone()));
     let worker = tokio::spawn(worker.run(worker_stop));
 
     let callback = config
@@ -104,7 +116,6 @@ pub async fn run_on(
         .map_err(|e| StartError::Refused(format!("LOBBY_PUBLIC_URL: {e}")))?;
     let federation = federation::oidc::Federation::new(callback.as_str())
         .map_err(|e| StartError::Refused(e.to_string()))?;
-    let secret_key = Arc::new(config.secret_key.0.clone());
     provider::keys::ensure(&db, secret_key.expose(), clock.as_ref())
         .await
         .map_err(|e| StartError::Refused(e.to_string()))?;
@@ -142,6 +153,7 @@ pub async fn run_on(
 
     let _ = stop_worker.send(true);
     let _ = worker.await;
+    let _ = deliverer.await;
     let _ = runner.await;
     let _ = purger.await;
     db.close().await?;

@@ -49,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         action: AppAction,
     },
+    /// Manage the endpoints that receive signed webhooks of the organization's events.
+    Webhook {
+        #[command(subcommand)]
+        action: WebhookAction,
+    },
     /// Manage the keys that sign the tokens Lobby issues to apps.
     Keys {
         #[command(subcommand)]
@@ -89,6 +94,31 @@ enum AppAction {
     Delete {
         #[arg(long = "client-id")]
         client_id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum WebhookAction {
+    /// Register an endpoint; prints its id and signing secret (once).
+    Create {
+        /// Where deliveries are posted (https; http only on loopback).
+        #[arg(long)]
+        url: String,
+        /// An event it receives: invitation.created, invitation.accepted,
+        /// invitation.revoked, company.created, consent.given, user.deleted,
+        /// import.finished. Repeatable.
+        #[arg(long = "event", required = true)]
+        events: Vec<String>,
+        /// Allow private, loopback and link-local addresses for it.
+        #[arg(long = "allow-private")]
+        allow_private: bool,
+    },
+    /// List the endpoints, one per line: id, URL, events.
+    List,
+    /// Remove an endpoint and its deliveries.
+    Delete {
+        #[arg(long)]
+        id: uuid::Uuid,
     },
 }
 
@@ -162,6 +192,7 @@ fn main() -> ExitCode {
             } => create_admin(&config, email, name).await,
             Command::Token { action } => manage_tokens(&config, action).await,
             Command::App { action } => manage_apps(&config, action).await,
+            Command::Webhook { action } => manage_webhooks(&config, action).await,
             Command::Keys {
                 action: KeysAction::Rotate,
             } => rotate_keys(&config).await,
@@ -301,7 +332,8 @@ async fn manage_apps(config: &Config, action: AppAction) -> Result<(), lobby::St
                     "confidential"
                 };
                 let uris = apps::redirect_uris(&app).join(" ");
-                println!("{}\t{kind}\t{}\t{uris}", app.client_id, app.name);
+                let scopes = apps::row(&app).scopes.join(" ");
+                println!("{}\t{kind}\t{}\t{uris}\t{scopes}", app.client_id, app.name);
             }
             Ok(())
         }
@@ -312,6 +344,68 @@ async fn manage_apps(config: &Config, action: AppAction) -> Result<(), lobby::St
             } else {
                 Err(lobby::StartError::Refused(format!(
                     "no app of {} has the client id {client_id}",
+                    org.name
+                )))
+            }
+        }
+    }
+}
+
+async fn manage_webhooks(config: &Config, action: WebhookAction) -> Result<(), lobby::StartError> {
+    use lobby::webhooks::endpoints;
+    let clock = lobby::clock::SystemClock;
+    let (db, org) = lobby::store::open(config, &clock).await?;
+    let refused = |problems: Vec<app::model::webhooks::WebhookProblem>| {
+        // The dashboard's words for what is wrong, in English.
+        let s = app::i18n::Locale::En.dashboard_strings();
+        let said: Vec<String> = problems
+            .iter()
+            .map(|p| app::pages::admin::webhooks::problem_text(s, p))
+            .collect();
+        lobby::StartError::Refused(said.join("; "))
+    };
+    match action {
+        WebhookAction::Create {
+            url,
+            events,
+            allow_private,
+        } => {
+            let webhook = app::model::webhooks::NewWebhook::named(&url, &events, allow_private)
+                .map_err(refused)?;
+            let registration = endpoints::Registration {
+                organization_id: org.id,
+                webhook,
+                actor: None,
+            };
+            let key = config.secret_key.0.expose();
+            let created = match endpoints::create(&db, key, registration, &clock).await {
+                Ok(created) => created,
+                Err(endpoints::WebhookError::Invalid(problems)) => return Err(refused(problems)),
+                Err(endpoints::WebhookError::Database(e)) => return Err(e.into()),
+            };
+            println!("id: {}", created.id);
+            println!("secret: {}", created.secret.expose());
+            eprintln!("store the signing secret now: it is not shown again");
+            Ok(())
+        }
+        WebhookAction::List => {
+            for endpoint in endpoints::list(&db, org.id).await? {
+                let events: Vec<&str> = endpoint
+                    .events
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|e| e.as_str()).collect())
+                    .unwrap_or_default();
+                println!("{}\t{}\t{}", endpoint.id, endpoint.url, events.join(" "));
+            }
+            Ok(())
+        }
+        WebhookAction::Delete { id } => {
+            if endpoints::delete(&db, org.id, id, None, &clock).await? {
+                println!("deleted webhook endpoint {id}");
+                Ok(())
+            } else {
+                Err(lobby::StartError::Refused(format!(
+                    "no webhook endpoint of {} has the id {id}",
                     org.name
                 )))
             }

@@ -9,6 +9,7 @@ pub mod providers;
 pub mod redemption;
 pub mod settings;
 pub mod terms;
+pub mod webhooks;
 
 pub use error::ApiError;
 

@@ -28,6 +28,7 @@ pub fn AdminNav() -> impl IntoView {
                 <li><a href="/admin/providers" aria-current=current("/admin/providers")>{move || t().admin_nav_providers}</a></li>
                 <li><a href="/admin/terms" aria-current=current("/admin/terms")>{move || t().admin_nav_terms}</a></li>
                 <li><a href="/admin/apps" aria-current=current("/admin/apps")>{move || t().admin_nav_apps}</a></li>
+                <li><a href="/admin/webhooks" aria-current=current("/admin/webhooks")>{move || t().admin_nav_webhooks}</a></li>
                 <Suspense>
                     {move || Suspend::new(async move {
                         operator.await.ok().flatten().map(|me| view! {

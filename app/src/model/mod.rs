@@ -15,6 +15,7 @@ pub mod password;
 pub mod providers;
 pub mod sign_in;
 pub mod terms;
+pub mod webhooks;
 
 /// The names these enums are stored, sent and linked under are in databases,
 /// API answers, result files and URLs: a renamed variant must not change them.
@@ -28,6 +29,7 @@ mod stored_names {
     use super::locale::Locale;
     use super::operator::Role;
     use super::providers::ProviderKind;
+    use super::webhooks::Event;
     use strum::VariantArray;
 
     /// Each variant's name, after checking that the name reads back as it.
@@ -111,6 +113,18 @@ mod stored_names {
         assert_eq!(
             names(Locale::ALL, Locale::code, Locale::from_code),
             ["en", "ko"]
+        );
+        assert_eq!(
+            names(Event::VARIANTS, Event::name, Event::from_name),
+            [
+                "invitation.created",
+                "invitation.accepted",
+                "invitation.revoked",
+                "company.created",
+                "consent.given",
+                "user.deleted",
+                "import.finished"
+            ]
         );
         assert_eq!(
             names(

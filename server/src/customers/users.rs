@@ -278,6 +278,8 @@ pub async fn remove(
         details: json!({ "mail": found.email }),
     };
     audit::record(&txn, entry, clock).await?;
+    let data = json!({ "id": id, "mail": found.email });
+    crate::webhooks::emit(&txn, org, crate::webhooks::Event::UserDeleted, data, clock).await?;
     txn.commit().await?;
     Ok(true)
 }

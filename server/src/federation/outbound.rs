@@ -7,13 +7,15 @@
 //! machine, as in tests), whose URLs must all stay on loopback. Answers are
 //! read up to [`MAX_ANSWER_BYTES`].
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use openidconnect::reqwest;
 use openidconnect::{HttpRequest, HttpResponse};
 use url::{Host, Url};
+
+use crate::public_address::{is_public, on_loopback, PublicAddressesOnly};
 
 /// The most Lobby reads of one answer: discovery documents and key sets
 /// are a few KiB.
@@ -40,45 +42,6 @@ pub fn is_loopback_issuer(issuer: &str) -> bool {
     Url::parse(issuer).is_ok_and(|u| on_loopback(&u))
 }
 
-fn on_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
-
-/// An address anyone on the internet could reach: not private, loopback,
-/// link-local (cloud metadata lives there), shared, reserved or multicast.
-pub fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || v4.is_documentation()
-                || a == 0
-                || a >= 240
-                || (a == 100 && (64..128).contains(&b)))
-        }
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_public(IpAddr::V4(v4)),
-            None => {
-                !(v6.is_loopback()
-                    || v6.is_unspecified()
-                    || v6.is_multicast()
-                    || v6.is_unique_local()
-                    || v6.is_unicast_link_local())
-            }
-        },
-    }
-}
-
 /// Whether a provider whose issuer is or is not on loopback may be called at
 /// `url`. Host names of a public provider are checked once resolved.
 pub fn allowed(url: &Url, loopback_issuer: bool) -> Result<(), OutboundError> {
@@ -101,27 +64,6 @@ pub fn allowed(url: &Url, loopback_issuer: bool) -> Result<(), OutboundError> {
     match literal {
         Some(ip) if !is_public(ip) => Err(OutboundError::NotPublic(named())),
         _ => Ok(()),
-    }
-}
-
-/// Resolves host names to their public addresses only, so a name that
-/// points at a private address (or is rebound to one) is not reached.
-struct PublicAddressesOnly;
-
-impl reqwest::dns::Resolve for PublicAddressesOnly {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let host = name.as_str().to_owned();
-        Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .filter(|a| is_public(a.ip()))
-                .collect();
-            if found.is_empty() {
-                let refused = OutboundError::NotPublic(host);
-                return Err(Box::new(refused) as Box<dyn std::error::Error + Send + Sync>);
-            }
-            Ok(Box::new(found.into_iter()) as reqwest::dns::Addrs)
-        })
     }
 }
 
@@ -229,37 +171,6 @@ pub(crate) mod tests {
     use super::*;
 
     #[test]
-    fn only_public_addresses_are_public() {
-        for private in [
-            "10.0.0.1",
-            "172.16.5.4",
-            "192.168.1.1",
-            "127.0.0.1",
-            "169.254.169.254",
-            "100.64.0.1",
-            "0.0.0.0",
-            "255.255.255.255",
-            "224.0.0.1",
-            "::1",
-            "::",
-            "fd00::1",
-            "fe80::1",
-            "::ffff:10.0.0.1",
-            "::ffff:169.254.169.254",
-        ] {
-            assert!(!is_public(private.parse().unwrap()), "{private}");
-        }
-        for public in [
-            "8.8.8.8",
-            "1.1.1.1",
-            "2001:4860:4860::8888",
-            "::ffff:8.8.8.8",
-        ] {
-            assert!(is_public(public.parse().unwrap()), "{public}");
-        }
-    }
-
-    #[test]
     fn a_public_provider_is_called_over_https_on_public_addresses_only() {
         let check = |url: &str, loopback| allowed(&Url::parse(url).unwrap(), loopback);
         assert!(check("https://login.example.com/keys", false).is_ok());
@@ -347,14 +258,5 @@ pub(crate) mod tests {
             Err(OutboundError::TooLarge)
         ));
         assert_eq!(provider.call(get("/small")).await.unwrap().body(), b"{}");
-    }
-
-    #[tokio::test]
-    async fn a_name_that_resolves_to_a_private_address_is_not_reached() {
-        use reqwest::dns::Resolve;
-        let name: reqwest::dns::Name = "localhost".parse().unwrap();
-        let resolved = PublicAddressesOnly.resolve(name).await;
-        let error = resolved.err().expect("localhost is refused").to_string();
-        assert!(error.contains("localhost: not a public address"), "{error}");
     }
 }

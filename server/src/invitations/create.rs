@@ -25,6 +25,7 @@ use crate::store::entities::{
     audit_event, company, email_outbox, invitation, invitation_ticket, membership, org_role,
     organization, user,
 };
+use crate::webhooks::{self, Event};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
@@ -138,10 +139,11 @@ struct Rows {
     tickets: Vec<invitation_ticket::ActiveModel>,
     mails: Vec<email_outbox::ActiveModel>,
     events: Vec<audit_event::ActiveModel>,
+    webhooks: Vec<(Event, serde_json::Value)>,
 }
 
 /// Creates many invitations in the caller's transaction, each with its own
-/// outcome, as [`create`] would one by one: the lookups and each kind of
+/// outcome (and its email, audit event and webhooks), as [`create`] would one by one: the lookups and each kind of
 /// insert are one statement for the lot (what makes bulk imports fast). A
 /// refused item writes nothing.
 pub async fn create_many_in(
@@ -224,6 +226,7 @@ pub async fn create_many_in(
     audit_event::Entity::insert_many(rows.events)
         .exec_without_returning(txn)
         .await?;
+    webhooks::events::emit_all(txn, org.id, rows.webhooks, now).await?;
     Ok(outcomes)
 }
 
@@ -368,6 +371,8 @@ fn invitation_row(
         }),
     };
     rows.events.push(audit::event(entry, now));
+    let data = webhooks::events::invitation_data(&invitation, InvitationStatus::PendingAcceptance);
+    rows.webhooks.push((Event::InvitationCreated, data));
     rows.invitations
         .push(invitation.clone().into_active_model());
     Created {

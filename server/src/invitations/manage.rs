@@ -16,6 +16,7 @@ use crate::clock::Clock;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{invitation, invitation_ticket, organization};
 use crate::store::paging::{decode_cursor, encode_cursor};
+use crate::webhooks::{self, Event};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ManageError {
@@ -270,6 +271,8 @@ pub async fn revoke(
         clock,
     )
     .await?;
+    let data = webhooks::events::invitation_data(&updated, InvitationStatus::Revoked);
+    webhooks::emit(&txn, org, Event::InvitationRevoked, data, clock).await?;
     txn.commit().await?;
     Ok(updated)
 }

@@ -7,10 +7,7 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, UpdateMany,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, IntoActiveModel, Set, UpdateMany};
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 use uuid::Uuid;
@@ -19,36 +16,8 @@ use super::outbox::{FAILED, PENDING, SENT};
 use super::transport::MailTransport;
 use crate::clock::Clock;
 use crate::store::entities::email_outbox::{self, Column};
-
-#[derive(Clone, Copy, Debug)]
-pub struct RetryPolicy {
-    /// Delay after the first failure; doubled after each further one.
-    pub base: Duration,
-    pub max_delay: Duration,
-    /// After this many failed attempts the row is marked failed.
-    pub max_attempts: i32,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        // 30 s, 1 min, 2 min … capped at 1 h: about 14 hours of trying in all.
-        RetryPolicy {
-            base: Duration::from_secs(30),
-            max_delay: Duration::from_secs(3600),
-            max_attempts: 20,
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// The wait before the next try, after `attempts` failed ones (≥ 1).
-    pub fn delay_after(&self, attempts: i32) -> Duration {
-        let doublings = attempts.saturating_sub(1).clamp(0, 30) as u32;
-        self.base
-            .saturating_mul(2u32.saturating_pow(doublings))
-            .min(self.max_delay)
-    }
-}
+use crate::store::queue::Queue;
+pub use crate::store::queue::RetryPolicy;
 
 pub struct OutboxWorker {
     pub db: DatabaseConnection,
@@ -82,7 +51,7 @@ impl OutboxWorker {
             transport: Arc::new(transport),
             from,
             clock,
-            policy: RetryPolicy::default(),
+            policy: RetryPolicy::for_mail(),
             // Large batches keep the database's share of each message small.
             batch: 500,
             parallel: super::transport::CONNECTIONS as usize,
@@ -181,43 +150,8 @@ impl OutboxWorker {
 
     async fn claim(&self) -> Result<Vec<email_outbox::Model>, DbErr> {
         let now = self.clock.now();
-        let token = Uuid::new_v4();
-        let until = now + self.claim_for;
-        let claimable = Condition::all()
-            .add(Column::Status.eq(PENDING))
-            .add(Column::NextAttemptAt.lte(now))
-            .add(
-                Condition::any()
-                    .add(Column::ClaimedUntil.is_null())
-                    .add(Column::ClaimedUntil.lt(now)),
-            );
-        let due: Vec<Uuid> = email_outbox::Entity::find()
-            .select_only()
-            .column(Column::Id)
-            .filter(claimable.clone())
-            .order_by_asc(Column::NextAttemptAt)
-            .limit(self.batch)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        if due.is_empty() {
-            return Ok(Vec::new());
-        }
-        // A row another worker claimed meanwhile no longer matches
-        // `claimable` and is skipped. Rows are found by id, not by scanning
-        // for the claim token.
-        email_outbox::Entity::update_many()
-            .col_expr(Column::ClaimedUntil, Expr::value(until))
-            .col_expr(Column::ClaimedBy, Expr::value(token))
-            .filter(Column::Id.is_in(due.clone()))
-            .filter(claimable)
-            .exec(&self.db)
-            .await?;
-        email_outbox::Entity::find()
-            .filter(Column::Id.is_in(due))
-            .filter(Column::ClaimedBy.eq(token))
-            .order_by_asc(Column::NextAttemptAt)
-            .all(&self.db)
+        OUTBOX
+            .claim(&self.db, PENDING, now, self.claim_for, self.batch)
             .await
     }
 }
@@ -271,29 +205,16 @@ impl Recorder {
     }
 }
 
+/// The outbox as a queue of rows to claim.
+const OUTBOX: Queue<email_outbox::Entity> = Queue {
+    id: Column::Id,
+    status: Column::Status,
+    next_attempt_at: Column::NextAttemptAt,
+    claimed_until: Column::ClaimedUntil,
+    claimed_by: Column::ClaimedBy,
+};
+
 /// An update of the rows `ids` that gives up their claim.
 fn unclaim(ids: Vec<Uuid>) -> UpdateMany<email_outbox::Entity> {
-    email_outbox::Entity::update_many()
-        .col_expr(
-            Column::ClaimedUntil,
-            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-        )
-        .col_expr(Column::ClaimedBy, Expr::value(Option::<Uuid>::None))
-        .filter(Column::Id.is_in(ids))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::RetryPolicy;
-    use std::time::Duration;
-
-    #[test]
-    fn back_off_doubles_up_to_the_cap() {
-        let p = RetryPolicy::default();
-        assert_eq!(p.delay_after(1), Duration::from_secs(30));
-        assert_eq!(p.delay_after(2), Duration::from_secs(60));
-        assert_eq!(p.delay_after(5), Duration::from_secs(480));
-        assert_eq!(p.delay_after(8), Duration::from_secs(3600));
-        assert_eq!(p.delay_after(40), Duration::from_secs(3600));
-    }
+    OUTBOX.unclaim(ids)
 }

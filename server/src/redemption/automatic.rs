@@ -14,6 +14,7 @@ use crate::html;
 use crate::html::Html;
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::store::entities::{consent, organization, terms_version, user};
+use crate::webhooks::{self, Event};
 
 /// Whether the invitee at `email` is redeemed without the terms step.
 pub(super) fn applies(org: &organization::Model, email: &str) -> bool {
@@ -42,6 +43,9 @@ pub(super) async fn consent(
     }
     .insert(conn)
     .await?;
+    let version = terms.map_or(0, |t| t.version);
+    let data = webhooks::events::consent_data(&link.invitation, &link.org, user, version, true);
+    webhooks::emit(conn, link.org.id, Event::ConsentGiven, data, ctx.clock).await?;
     enqueue(
         conn,
         notification(ctx, &link.org, &user.email, terms),

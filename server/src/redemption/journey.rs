@@ -22,6 +22,7 @@ use crate::auth::session::Visit;
 use crate::invitations::InvitationStatus;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{company, consent, invitation, membership, terms_version, user};
+use crate::webhooks::{self, Event};
 
 /// A signed-in invitee's place in the journey of their link.
 pub(crate) enum Place {
@@ -223,6 +224,8 @@ pub async fn decide(
     }
     .insert(&txn)
     .await?;
+    let data = webhooks::events::consent_data(&link.invitation, &link.org, &user, terms, false);
+    webhooks::emit(&txn, link.org.id, Event::ConsentGiven, data, ctx.clock).await?;
     accept_invitation(&txn, ctx, &link, user.id, Consent::Given).await?;
     txn.commit().await?;
     Ok(Decided::Next(if link.invitation.company_id.is_some() {
@@ -309,7 +312,18 @@ async fn accept_invitation(
             "address": ctx.address,
         }),
     };
-    audit::record(conn, entry, ctx.clock).await
+    audit::record(conn, entry, ctx.clock).await?;
+    let mut data = webhooks::events::invitation_data(&link.invitation, InvitationStatus::Accepted);
+    data["invitedUser"]["id"] = json!(user_id);
+    data["redeemedAt"] = json!(now);
+    webhooks::emit(
+        conn,
+        link.org.id,
+        Event::InvitationAccepted,
+        data,
+        ctx.clock,
+    )
+    .await
 }
 
 /// A company form the server refused, kept in the browser's session so the
@@ -466,6 +480,20 @@ pub async fn create_company(
         }),
     };
     audit::record(&txn, entry, ctx.clock).await?;
+    let data = json!({
+        "id": company_id,
+        "legalName": value(CompanyField::LegalName),
+        "street": value(CompanyField::Street),
+        "postalCode": value(CompanyField::PostalCode),
+        "city": value(CompanyField::City),
+        "country": value(CompanyField::Country),
+        "taxId": optional(CompanyField::TaxId),
+        "phone": optional(CompanyField::Phone),
+        "website": optional(CompanyField::Website),
+        "createdBy": { "id": user.id, "mail": user.email },
+        "invitationId": link.invitation.id,
+    });
+    webhooks::emit(&txn, link.org.id, Event::CompanyCreated, data, ctx.clock).await?;
     if let Some(visit) = visit {
         crate::auth::session::set_visit_value(
             &txn,

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod entities;
 pub mod paging;
 pub mod purge;
+pub mod queue;
 
 use std::time::Duration;
 

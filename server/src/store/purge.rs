@@ -1,5 +1,6 @@
-//! Nothing grows without bound: sessions, codes, rate-limit events and
-//! apps' grants that can no longer be used are removed on a schedule. Each removal is one
+//! Nothing grows without bound: sessions, codes, rate-limit events, apps'
+//! grants that can no longer be used, and webhook deliveries that are done
+//! with (after a month) are removed on a schedule. Each removal is one
 //! idempotent `DELETE`, so instances that purge at the same time only
 //! share the work.
 
@@ -11,7 +12,9 @@ use tokio::sync::watch;
 
 use crate::auth::session::IDLE_TIMEOUT;
 use crate::clock::Clock;
-use crate::store::entities::{authorization_grant, rate_limit_event, session, verification_code};
+use crate::store::entities::{
+    authorization_grant, rate_limit_event, session, verification_code, webhook_delivery,
+};
 
 /// How often an instance purges.
 pub const EVERY: Duration = Duration::from_secs(10 * 60);
@@ -20,6 +23,8 @@ const RATE_LIMIT_EVENTS_KEPT: chrono::Duration = chrono::Duration::days(1);
 /// An app's grant matters while its code may be exchanged (60 s) and its
 /// tokens live (10 minutes) after that; an hour keeps every one whole.
 const GRANTS_KEPT: chrono::Duration = chrono::Duration::hours(1);
+/// A delivered or failed webhook stays listed (and can be resent) for a month.
+pub const DELIVERIES_KEPT: chrono::Duration = chrono::Duration::days(30);
 
 /// How many rows one purge removed, by kind.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -28,6 +33,7 @@ pub struct Purged {
     pub codes: u64,
     pub rate_limit_events: u64,
     pub grants: u64,
+    pub webhook_deliveries: u64,
 }
 
 /// Removes the rows that have outlived their use as of `clock`'s now.
@@ -58,11 +64,19 @@ pub async fn purge(db: &impl ConnectionTrait, clock: &dyn Clock) -> Result<Purge
         .exec(db)
         .await?
         .rows_affected;
+    let done = [crate::webhooks::DELIVERED, crate::webhooks::FAILED];
+    let webhook_deliveries = webhook_delivery::Entity::delete_many()
+        .filter(webhook_delivery::Column::Status.is_in(done))
+        .filter(webhook_delivery::Column::CreatedAt.lt(now - DELIVERIES_KEPT))
+        .exec(db)
+        .await?
+        .rows_affected;
     Ok(Purged {
         sessions,
         codes,
         rate_limit_events,
         grants,
+        webhook_deliveries,
     })
 }
 

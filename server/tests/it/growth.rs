@@ -160,6 +160,7 @@ async fn purge_removes_only_what_outlived_its_use(db: &DatabaseConnection) {
             codes: 1,
             rate_limit_events: 1,
             grants: 0,
+            webhook_deliveries: 0,
         }
     );
     assert_eq!(sessions(db).await, 1);

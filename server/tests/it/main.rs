@@ -30,3 +30,4 @@ mod setup;
 mod sign_in;
 mod storage;
 mod support;
+mod webhooks;

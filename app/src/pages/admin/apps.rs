@@ -15,7 +15,7 @@ use crate::i18n::DashboardStrings;
 use crate::model::apps::{AppOutcome, AppProblem, AppRow, Registered, UriProblem};
 use crate::model::operator::CurrentOperator;
 
-fn uri_problem_text(s: &DashboardStrings, problem: UriProblem) -> &'static str {
+pub fn uri_problem_text(s: &DashboardStrings, problem: UriProblem) -> &'static str {
     match problem {
         UriProblem::NotAbsolute => s.uri_problem_not_absolute,
         UriProblem::PlainHttp => s.uri_problem_plain_http,

@@ -11,7 +11,7 @@ use super::{
     invitation_detail::InvitationDetailPage, invitations::AdminInvitations,
     new_invitation::NewInvitation, operators::AdminOperators, providers::AdminProviders,
     sessions::AdminSessions, set_password::SetPassword, settings::AdminSettings, terms::AdminTerms,
-    tokens::AdminTokens,
+    tokens::AdminTokens, webhooks::AdminWebhooks,
 };
 use crate::pages::setup::Setup;
 use leptos::lazy;
@@ -36,6 +36,7 @@ pub enum Page {
     Providers,
     Terms,
     Apps,
+    Webhooks,
 }
 
 /// Builds `page`'s view. The router builds a page inside a `Suspend`, which
@@ -100,12 +101,13 @@ fn settings(_page: Page) -> AnyView {
     build(|| view! { <AdminSettings/> })
 }
 
-/// The identity providers, the terms and the apps.
+/// The identity providers, the terms, the apps and the webhooks.
 #[lazy]
 fn configuration(page: Page) -> AnyView {
     match page {
         Page::Terms => build(|| view! { <AdminTerms/> }),
         Page::Apps => build(|| view! { <AdminApps/> }),
+        Page::Webhooks => build(|| view! { <AdminWebhooks/> }),
         _ => build(|| view! { <AdminProviders/> }),
     }
 }
@@ -163,5 +165,6 @@ pub mod routes {
         Providers in configuration fetched by __preload_configuration,
         Terms in configuration fetched by __preload_configuration,
         Apps in configuration fetched by __preload_configuration,
+        Webhooks in configuration fetched by __preload_configuration,
     }
 }

@@ -18,4 +18,5 @@ pub mod set_password;
 pub mod settings;
 pub mod terms;
 pub mod tokens;
+pub mod webhooks;
 pub mod welcome_links;

@@ -23,6 +23,7 @@ use crate::invitations::request::validate;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::bulk_import::{self, Column};
 use crate::store::entities::{bulk_import_row, organization, user};
+use crate::webhooks::{self, Event};
 
 /// Confirms a previewed import of `org` on behalf of `operator_id`; the job
 /// runner picks it up. Confirming twice queues it once.
@@ -287,7 +288,7 @@ impl BulkRunner {
 
     async fn finish(&self, job: &Claimed) -> Result<(), DbErr> {
         let txn = crate::store::begin_write(&self.db).await?;
-        bulk_import::Entity::update_many()
+        let finished = bulk_import::Entity::update_many()
             .col_expr(Column::Status, Expr::value(ImportStatus::Done.code()))
             .col_expr(Column::FinishedAt, Expr::value(self.clock.now()))
             .col_expr(
@@ -298,10 +299,18 @@ impl BulkRunner {
             .filter(Column::Id.eq(job.import.id))
             .filter(Column::ClaimedBy.eq(job.token))
             .exec(&txn)
-            .await?;
-        let totals = bulk_import::Entity::find_by_id(job.import.id)
-            .one(&txn)
             .await?
+            .rows_affected;
+        // Another runner took the job over (this one's claim had expired):
+        // it finishes it, and says so.
+        if finished == 0 {
+            return Ok(());
+        }
+        let done = bulk_import::Entity::find_by_id(job.import.id)
+            .one(&txn)
+            .await?;
+        let totals = done
+            .as_ref()
             .map(|i| json!({ "created": i.created_count, "skipped": i.skipped_count }));
         let entry = AuditEntry {
             organization_id: Some(job.org.id),
@@ -312,6 +321,18 @@ impl BulkRunner {
             details: totals.unwrap_or_default(),
         };
         audit::record(&txn, entry, self.clock.as_ref()).await?;
+        if let Some(done) = done {
+            let data = json!({
+                "id": done.id,
+                "fileName": done.file_name,
+                "totalRows": done.total_rows,
+                "created": done.created_count,
+                "skipped": done.skipped_count,
+                "finishedAt": done.finished_at,
+            });
+            let clock = self.clock.as_ref();
+            webhooks::emit(&txn, job.org.id, Event::ImportFinished, data, clock).await?;
+        }
         txn.commit().await
     }
 }

@@ -21,3 +21,5 @@ pub mod signing_key;
 pub mod terms_version;
 pub mod user;
 pub mod verification_code;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;

@@ -165,3 +165,18 @@ pub async fn admin_session(api: &Api) -> Admin {
     let csrf = csrf_of(&page);
     Admin { cookie, csrf }
 }
+
+/// The API's operator (not an admin), signed in to the dashboard.
+pub async fn operator_session(api: &Api) -> Admin {
+    let (_, h, _) = post(
+        &api.app,
+        "/admin/login",
+        &form("ops@gfms.example", PASSWORD),
+        &[("origin", ORIGIN)],
+    )
+    .await;
+    let cookie = crate::support::session_cookie(&h);
+    let (_, _, page) = get(&api.app, "/admin/tokens", &[("cookie", &cookie)]).await;
+    let csrf = csrf_of(&page);
+    Admin { cookie, csrf }
+}

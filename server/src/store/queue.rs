@@ -1,0 +1,155 @@
+//! A table of work items that workers claim, shared by the email outbox and
+//! the webhook deliveries: a due row is claimed by one worker for a while,
+//! and taken up again by any worker once that claim has expired (its worker
+//! died), so several processes can share one database.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, UpdateMany,
+};
+use uuid::Uuid;
+
+/// The columns of a claimable table.
+pub struct Queue<E: EntityTrait> {
+    pub id: E::Column,
+    pub status: E::Column,
+    pub next_attempt_at: E::Column,
+    pub claimed_until: E::Column,
+    pub claimed_by: E::Column,
+}
+
+impl<E: EntityTrait> Queue<E> {
+    /// Claims up to `batch` rows in state `pending` that are due at `now`,
+    /// for `claim_for`; returns them, the earliest due first.
+    pub async fn claim(
+        &self,
+        db: &impl ConnectionTrait,
+        pending: &str,
+        now: DateTime<Utc>,
+        claim_for: Duration,
+        batch: u64,
+    ) -> Result<Vec<E::Model>, DbErr> {
+        let token = Uuid::new_v4();
+        let until = now + claim_for;
+        let claimable = Condition::all()
+            .add(self.status.eq(pending))
+            .add(self.next_attempt_at.lte(now))
+            .add(
+                Condition::any()
+                    .add(self.claimed_until.is_null())
+                    .add(self.claimed_until.lt(now)),
+            );
+        let due: Vec<Uuid> = E::find()
+            .select_only()
+            .column(self.id)
+            .filter(claimable.clone())
+            .order_by_asc(self.next_attempt_at)
+            .limit(batch)
+            .into_tuple()
+            .all(db)
+            .await?;
+        if due.is_empty() {
+            return Ok(Vec::new());
+        }
+        // A row another worker claimed meanwhile no longer matches
+        // `claimable` and is skipped. Rows are found by id, not by scanning
+        // for the claim token.
+        E::update_many()
+            .col_expr(self.claimed_until, Expr::value(until))
+            .col_expr(self.claimed_by, Expr::value(token))
+            .filter(self.id.is_in(due.clone()))
+            .filter(claimable)
+            .exec(db)
+            .await?;
+        E::find()
+            .filter(self.id.is_in(due))
+            .filter(self.claimed_by.eq(token))
+            .order_by_asc(self.next_attempt_at)
+            .all(db)
+            .await
+    }
+
+    /// An update of the rows `ids` that gives up their claim.
+    pub fn unclaim(&self, ids: Vec<Uuid>) -> UpdateMany<E> {
+        E::update_many()
+            .col_expr(
+                self.claimed_until,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(self.claimed_by, Expr::value(Option::<Uuid>::None))
+            .filter(self.id.is_in(ids))
+    }
+}
+
+/// How often, and how long, a failed item is tried again.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    /// Delay after the first failure; doubled after each further one.
+    pub base: Duration,
+    pub max_delay: Duration,
+    /// After this many failed attempts the row is marked failed.
+    pub max_attempts: i32,
+}
+
+impl RetryPolicy {
+    /// Email: 30 s, 1 min, 2 min … capped at 1 h: about 14 hours of trying in all.
+    pub fn for_mail() -> Self {
+        RetryPolicy {
+            base: Duration::from_secs(30),
+            max_delay: Duration::from_secs(3600),
+            max_attempts: 20,
+        }
+    }
+
+    /// Webhooks: 10 s, 20 s, 40 s … capped at 2 h, for a day: the last of
+    /// 22 attempts comes about 25 hours after the first.
+    pub fn for_webhooks() -> Self {
+        RetryPolicy {
+            base: Duration::from_secs(10),
+            max_delay: Duration::from_secs(2 * 3600),
+            max_attempts: 22,
+        }
+    }
+
+    /// The wait before the next try, after `attempts` failed ones (≥ 1).
+    pub fn delay_after(&self, attempts: i32) -> Duration {
+        let doublings = attempts.saturating_sub(1).clamp(0, 30) as u32;
+        self.base
+            .saturating_mul(2u32.saturating_pow(doublings))
+            .min(self.max_delay)
+    }
+
+    /// From the first attempt to the last.
+    pub fn span(&self) -> Duration {
+        (1..self.max_attempts).map(|n| self.delay_after(n)).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RetryPolicy;
+    use std::time::Duration;
+
+    #[test]
+    fn back_off_doubles_up_to_the_cap() {
+        let p = RetryPolicy::for_mail();
+        assert_eq!(p.delay_after(1), Duration::from_secs(30));
+        assert_eq!(p.delay_after(2), Duration::from_secs(60));
+        assert_eq!(p.delay_after(5), Duration::from_secs(480));
+        assert_eq!(p.delay_after(8), Duration::from_secs(3600));
+        assert_eq!(p.delay_after(40), Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn webhooks_are_tried_for_a_day() {
+        let p = RetryPolicy::for_webhooks();
+        assert_eq!(p.delay_after(1), Duration::from_secs(10));
+        assert_eq!(p.delay_after(12), Duration::from_secs(7200));
+        let hours = p.span().as_secs_f64() / 3600.0;
+        assert!((24.0..26.0).contains(&hours), "{hours} h");
+    }
+}
