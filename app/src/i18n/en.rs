@@ -670,6 +670,7 @@ pub const EN_SERVER: ServerStrings = ServerStrings {
     app_no_access_title: "No access to this app",
     app_no_access_body: "This app is for the customers {org} has invited. If you need it, ask your contact at {org} for an invitation.",
     app_sign_out_title: "Sign out",
+    app_sign_out_invalid: "This sign-out request could not be read: it names a parameter twice or is malformed. Nothing changed. Go back to the app and sign out there again.",
     app_sign_out_question: "An app asks you to sign out of {org} on this device. Sign out?",
     app_sign_out_button: "Sign out",
     app_signed_out_title: "You are signed out",

@@ -670,6 +670,7 @@ pub const KO_SERVER: ServerStrings = ServerStrings {
     app_no_access_title: "이 앱에 접근할 수 없습니다",
     app_no_access_body: "이 앱은 {org}이(가) 초대한 고객을 위한 것입니다. 필요하면 {org} 담당자에게 초대를 요청하세요.",
     app_sign_out_title: "로그아웃",
+    app_sign_out_invalid: "이 로그아웃 요청을 읽을 수 없습니다. 같은 매개변수가 두 번 있거나 형식이 잘못되었습니다. 아무것도 바뀌지 않았습니다. 앱으로 돌아가 다시 로그아웃하세요.",
     app_sign_out_question: "앱이 이 기기에서 {org} 로그아웃을 요청했습니다. 로그아웃할까요?",
     app_sign_out_button: "로그아웃",
     app_signed_out_title: "로그아웃되었습니다",

@@ -965,6 +965,7 @@ strings! {
     /// `{org}`.
     app_no_access_body,
     app_sign_out_title,
+    app_sign_out_invalid,
     /// `{org}`.
     app_sign_out_question,
     app_sign_out_button,

@@ -458,8 +458,14 @@ pub async fn logout_asked(
     State(state): State<AppState>,
     headers: HeaderMap,
     visit: Option<Extension<Visit>>,
-    Query(request): Query<logout::Request>,
+    request: Result<Query<logout::Request>, QueryRejection>,
 ) -> Response {
+    // A parameter given twice, or not text: nothing is decided on it.
+    let Ok(Query(request)) = request else {
+        let s = Locale::of_request(&headers).server_strings();
+        let (title, message) = (s.app_sign_out_title, s.app_sign_out_invalid);
+        return short_page(&headers, StatusCode::BAD_REQUEST, title, message, None);
+    };
     let decided = match decide_logout(&state, visit.as_deref(), &request).await {
         Ok(decided) => decided,
         Err(response) => return response,

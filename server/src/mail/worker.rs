@@ -8,16 +8,15 @@ use std::time::Duration;
 use lettre::message::Mailbox;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, IntoActiveModel, Set, UpdateMany};
-use tokio::sync::{watch, Semaphore};
-use tokio::task::JoinSet;
+use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::outbox::{FAILED, PENDING, SENT};
 use super::transport::MailTransport;
 use crate::clock::Clock;
 use crate::store::entities::email_outbox::{self, Column};
-use crate::store::queue::Queue;
 pub use crate::store::queue::RetryPolicy;
+use crate::store::queue::{keep_working, Claimed, Pass, Queue, Worker};
 
 pub struct OutboxWorker {
     pub db: DatabaseConnection,
@@ -64,80 +63,40 @@ impl OutboxWorker {
     }
 
     /// Runs until `shutdown` turns true; it then stops between two messages.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        tracing::info!("outbox worker started");
-        loop {
-            if *shutdown.borrow() {
-                break;
-            }
-            match self.deliver_due(&shutdown).await {
-                Ok(sent) if sent > 0 => continue,
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "outbox pass failed; retrying"),
-            }
-            tokio::select! {
-                _ = shutdown.changed() => {}
-                _ = tokio::time::sleep(self.poll) => {}
-            }
-        }
-        tracing::info!("outbox worker stopped");
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        keep_working(self, shutdown).await;
     }
 
     /// One pass: claims up to `batch` due rows and tries each once, up to
-    /// `parallel` at a time. Each outcome is recorded as soon as it is known,
-    /// so a process killed in the middle sends again at most the messages it
-    /// had in flight. Rows not started before `stop`, or too late to finish
-    /// within their claim, are released. Returns how many were attempted.
+    /// `parallel` at a time ([`Queue::work_off`]). Returns how many were
+    /// attempted.
     pub async fn deliver_due(&self, stop: &watch::Receiver<bool>) -> Result<usize, DbErr> {
         let claimed = self.claim().await?;
-        let slots = Arc::new(Semaphore::new(self.parallel.max(1)));
-        let mut sending = JoinSet::new();
-        let mut released = Vec::new();
-        for row in claimed {
-            let slot = slots.clone().acquire_owned().await;
-            let too_late = row
-                .claimed_until
-                .is_none_or(|until| self.clock.now() + self.send_limit > until);
-            if *stop.borrow() || slot.is_err() || too_late {
-                released.push(row.id);
-                continue;
-            }
-            let (transport, from) = (self.transport.clone(), self.from.clone());
-            let (limit, recorder) = (self.send_limit, self.recorder());
-            sending.spawn(async move {
-                let result = match tokio::time::timeout(limit, transport.send(&from, &row)).await {
-                    Ok(result) => result,
-                    Err(_) => Err(format!(
-                        "sending took longer than {} s",
-                        limit.as_secs_f32()
-                    )),
-                };
-                let recorded = match result {
-                    Ok(()) => recorder.sent(row.id).await,
-                    Err(error) => recorder.failed(row, error).await,
-                };
-                drop(slot);
-                recorded
-            });
-        }
-        let mut attempted = 0;
-        let mut first_error = None;
-        while let Some(done) = sending.join_next().await {
-            attempted += 1;
-            match done {
-                Ok(Ok(())) => {}
-                // The row keeps its claim and is taken up again when it expires.
-                Ok(Err(e)) => first_error = first_error.or(Some(e)),
-                Err(e) => tracing::error!(error = %e, "sending a message failed unexpectedly"),
-            }
-        }
-        if !released.is_empty() {
-            unclaim(released).exec(&self.db).await?;
-        }
-        match first_error {
-            Some(e) => Err(e),
-            None => Ok(attempted),
-        }
+        let pass = Pass {
+            parallel: self.parallel,
+            limit: self.send_limit,
+            clock: self.clock.as_ref(),
+            stop,
+        };
+        OUTBOX
+            .work_off(&self.db, claimed, pass, |row| {
+                let (transport, from) = (self.transport.clone(), self.from.clone());
+                let (limit, recorder) = (self.send_limit, self.recorder());
+                async move {
+                    let sent = tokio::time::timeout(limit, transport.send(&from, &row)).await;
+                    let result = sent.unwrap_or_else(|_| {
+                        Err(format!(
+                            "sending took longer than {} s",
+                            limit.as_secs_f32()
+                        ))
+                    });
+                    match result {
+                        Ok(()) => recorder.sent(row.id).await,
+                        Err(error) => recorder.failed(row, error).await,
+                    }
+                }
+            })
+            .await
     }
 
     fn recorder(&self) -> Recorder {
@@ -202,6 +161,31 @@ impl Recorder {
         }
         active.last_error = Set(Some(error));
         active.update(&self.db).await.map(|_| ())
+    }
+}
+
+impl Worker for OutboxWorker {
+    const NAME: &'static str = "outbox worker";
+
+    fn poll(&self) -> Duration {
+        self.poll
+    }
+
+    fn pass(
+        &self,
+        stop: &watch::Receiver<bool>,
+    ) -> impl std::future::Future<Output = Result<usize, DbErr>> + Send {
+        self.deliver_due(stop)
+    }
+}
+
+impl Claimed for email_outbox::Model {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+
+    fn claimed_until(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.claimed_until
     }
 }
 

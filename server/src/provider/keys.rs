@@ -13,9 +13,10 @@ use openidconnect::core::{CoreJsonWebKey, CoreJsonWebKeySet, CoreRsaPrivateSigni
 use openidconnect::{JsonWebKeyId, PrivateSigningKey};
 use rsa::pkcs1::{EncodeRsaPrivateKey, LineEnding};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryOrder, Set,
+    ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryOrder, Set,
 };
+
+use uuid::Uuid;
 
 use super::TOKEN_LIFETIME;
 use crate::clock::Clock;
@@ -92,41 +93,49 @@ fn generate() -> Result<(String, Secret<String>, String), KeyError> {
     Ok((kid, Secret::new(pem.to_string()), jwk.to_string()))
 }
 
-async fn insert(
-    db: &impl ConnectionTrait,
+/// A new key, sealed, as its row would store it.
+async fn made(
     server_key: &[u8; 32],
     usable_from: DateTime<Utc>,
     clock: &dyn Clock,
-) -> Result<String, KeyError> {
+) -> Result<signing_key::ActiveModel, KeyError> {
     // RSA key generation takes a while: off the request threads.
     let (kid, pem, jwk) = tokio::task::spawn_blocking(generate)
         .await
         .map_err(|e| KeyError::Key(e.to_string()))??;
     let sealed = crate::sealed::seal(server_key, &kid, &pem).ok_or(KeyError::Sealed)?;
-    signing_key::ActiveModel {
-        id: Set(kid.clone()),
+    Ok(signing_key::ActiveModel {
+        id: Set(kid),
         algorithm: Set(ALGORITHM.into()),
         private_sealed: Set(sealed),
         public_jwk: Set(jwk),
         created_at: Set(clock.now()),
         usable_from: Set(usable_from),
-    }
-    .insert(db)
-    .await?;
-    Ok(kid)
+    })
 }
 
+/// What instances lock to make the first key one at a time.
+const FIRST_KEY: Uuid = Uuid::from_u128(0x6b65_7973_0000_0000_0000_0000_0000_0001);
+
 /// Makes the first key, at first start (or on first use), if there is none.
-/// Two instances starting at once may both make one: the newer signs, and
-/// the other stays published like any replaced key.
+/// The pair is made first (it takes a while), then stored only if there is
+/// still none, checked and written in a transaction instances take one at
+/// a time: two instances starting at once store one key, and both publish it.
 pub async fn ensure(
     db: &DatabaseConnection,
     server_key: &[u8; 32],
     clock: &dyn Clock,
 ) -> Result<(), KeyError> {
-    if signing_key::Entity::find().count(db).await? == 0 {
-        insert(db, server_key, clock.now(), clock).await?;
+    if signing_key::Entity::find().count(db).await? > 0 {
+        return Ok(());
     }
+    let key = made(server_key, clock.now(), clock).await?;
+    let txn = crate::store::begin_write(db).await?;
+    crate::store::lock_for(&txn, FIRST_KEY).await?;
+    if signing_key::Entity::find().count(&txn).await? == 0 {
+        key.insert(&txn).await?;
+    }
+    txn.commit().await?;
     Ok(())
 }
 
@@ -137,7 +146,8 @@ pub async fn rotate(
     server_key: &[u8; 32],
     clock: &dyn Clock,
 ) -> Result<String, KeyError> {
-    insert(db, server_key, after(clock.now(), PUBLISH_AHEAD), clock).await
+    let key = made(server_key, after(clock.now(), PUBLISH_AHEAD), clock).await?;
+    Ok(key.insert(db).await?.id)
 }
 
 /// The keys as they stand at `now`: the newest usable one signs; a key is

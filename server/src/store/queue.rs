@@ -3,6 +3,8 @@
 //! and taken up again by any worker once that claim has expired (its worker
 //! died), so several processes can share one database.
 
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -11,7 +13,29 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, UpdateMany,
 };
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
 use uuid::Uuid;
+
+use crate::clock::Clock;
+
+/// A claimed row, as the pass that works it off sees it.
+pub trait Claimed: Send + 'static {
+    fn id(&self) -> Uuid;
+    fn claimed_until(&self) -> Option<DateTime<Utc>>;
+}
+
+/// How a pass works off its rows.
+pub struct Pass<'a> {
+    /// Rows worked on at once.
+    pub parallel: usize,
+    /// The longest one row may take: a row starts only while its claim
+    /// outlasts this, so no other worker takes it up while it is worked on.
+    pub limit: Duration,
+    pub clock: &'a dyn Clock,
+    /// Turns true when the worker is to stop: rows not started are released.
+    pub stop: &'a watch::Receiver<bool>,
+}
 
 /// The columns of a claimable table.
 pub struct Queue<E: EntityTrait> {
@@ -73,6 +97,63 @@ impl<E: EntityTrait> Queue<E> {
             .await
     }
 
+    /// Works off `rows` (just claimed) as `pass` says: `work` runs for
+    /// each, `pass.parallel` at a time, and records the row's outcome as
+    /// soon as it is known, so a process killed in the middle does again at
+    /// most the rows it had in flight. Rows not started before `pass.stop`,
+    /// or too late to finish within their claim, are released. Returns how
+    /// many were worked on, or the first error recording an outcome (that
+    /// row keeps its claim and is taken up again when it expires).
+    pub async fn work_off<F, Fut>(
+        &self,
+        db: &impl ConnectionTrait,
+        rows: Vec<E::Model>,
+        pass: Pass<'_>,
+        work: F,
+    ) -> Result<usize, DbErr>
+    where
+        E::Model: Claimed,
+        F: Fn(E::Model) -> Fut,
+        Fut: Future<Output = Result<(), DbErr>> + Send + 'static,
+    {
+        let slots = Arc::new(Semaphore::new(pass.parallel.max(1)));
+        let mut running = JoinSet::new();
+        let mut released = Vec::new();
+        for row in rows {
+            let slot = slots.clone().acquire_owned().await;
+            let too_late = row
+                .claimed_until()
+                .is_none_or(|until| pass.clock.now() + pass.limit > until);
+            if *pass.stop.borrow() || slot.is_err() || too_late {
+                released.push(row.id());
+                continue;
+            }
+            let worked = work(row);
+            running.spawn(async move {
+                let recorded = worked.await;
+                drop(slot);
+                recorded
+            });
+        }
+        let mut done = 0;
+        let mut first_error = None;
+        while let Some(finished) = running.join_next().await {
+            done += 1;
+            match finished {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => first_error = first_error.or(Some(e)),
+                Err(e) => tracing::error!(error = %e, "a queued item failed unexpectedly"),
+            }
+        }
+        if !released.is_empty() {
+            self.unclaim(released).exec(db).await?;
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(done),
+        }
+    }
+
     /// An update of the rows `ids` that gives up their claim.
     pub fn unclaim(&self, ids: Vec<Uuid>) -> UpdateMany<E> {
         E::update_many()
@@ -83,6 +164,42 @@ impl<E: EntityTrait> Queue<E> {
             .col_expr(self.claimed_by, Expr::value(Option::<Uuid>::None))
             .filter(self.id.is_in(ids))
     }
+}
+
+/// A worker that takes its queue's due rows a pass at a time.
+pub trait Worker: Sync {
+    /// For the logs.
+    const NAME: &'static str;
+    /// The pause after a pass that found nothing to do.
+    fn poll(&self) -> Duration;
+    /// One pass; how many rows it worked on. It stops early when `stop`
+    /// turns true.
+    fn pass(
+        &self,
+        stop: &watch::Receiver<bool>,
+    ) -> impl Future<Output = Result<usize, DbErr>> + Send;
+}
+
+/// Runs `worker`'s passes until `shutdown` turns true, stopping between
+/// two: at once again after a pass that did something, else after its
+/// `poll` (or when told to stop).
+pub async fn keep_working<W: Worker>(worker: W, mut shutdown: watch::Receiver<bool>) {
+    tracing::info!("{} started", W::NAME);
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        match worker.pass(&shutdown).await {
+            Ok(done) if done > 0 => continue,
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "{}: a pass failed; retrying", W::NAME),
+        }
+        tokio::select! {
+            _ = shutdown.changed() => {}
+            _ = tokio::time::sleep(worker.poll()) => {}
+        }
+    }
+    tracing::info!("{} stopped", W::NAME);
 }
 
 /// How often, and how long, a failed item is tried again.

@@ -15,8 +15,7 @@ use openidconnect::reqwest;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use serde_json::json;
-use tokio::sync::{watch, Semaphore};
-use tokio::task::JoinSet;
+use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::endpoints::secret_of;
@@ -27,7 +26,32 @@ use crate::secret::Secret;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::webhook_delivery::{self, Column};
 use crate::store::entities::webhook_endpoint;
-use crate::store::queue::{Queue, RetryPolicy};
+use crate::store::queue::{keep_working, Claimed, Pass, Queue, RetryPolicy, Worker};
+
+impl Worker for Deliverer {
+    const NAME: &'static str = "webhook deliverer";
+
+    fn poll(&self) -> Duration {
+        self.poll
+    }
+
+    fn pass(
+        &self,
+        stop: &watch::Receiver<bool>,
+    ) -> impl std::future::Future<Output = Result<usize, DbErr>> + Send {
+        self.deliver_due(stop)
+    }
+}
+
+impl Claimed for webhook_delivery::Model {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+
+    fn claimed_until(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.claimed_until
+    }
+}
 
 /// The deliveries as a queue of rows to claim.
 const DELIVERIES: Queue<webhook_delivery::Entity> = Queue {
@@ -112,29 +136,13 @@ impl Deliverer {
     }
 
     /// Runs until `shutdown` turns true; it then stops between two passes.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        tracing::info!("webhook deliverer started");
-        loop {
-            if *shutdown.borrow() {
-                break;
-            }
-            match self.deliver_due(&shutdown).await {
-                Ok(posted) if posted > 0 => continue,
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "webhook pass failed; retrying"),
-            }
-            tokio::select! {
-                _ = shutdown.changed() => {}
-                _ = tokio::time::sleep(self.poll) => {}
-            }
-        }
-        tracing::info!("webhook deliverer stopped");
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        keep_working(self, shutdown).await;
     }
 
     /// One pass: claims up to `batch` due rows and posts each once, up to
-    /// `parallel` at a time, recording each answer as soon as it comes.
-    /// Rows not started before `stop`, or too late to finish within their
-    /// claim, are released. Returns how many were posted.
+    /// `parallel` at a time ([`Queue::work_off`]). Returns how many were
+    /// posted.
     pub async fn deliver_due(&self, stop: &watch::Receiver<bool>) -> Result<usize, DbErr> {
         let now = self.clock.now();
         let claimed = DELIVERIES
@@ -144,48 +152,25 @@ impl Deliverer {
             return Ok(0);
         }
         let endpoints = self.endpoints_of(&claimed).await?;
-        let slots = Arc::new(Semaphore::new(self.parallel.max(1)));
-        let mut posting = JoinSet::new();
-        let mut released = Vec::new();
-        for row in claimed {
-            let slot = slots.clone().acquire_owned().await;
-            let too_late = row
-                .claimed_until
-                .is_none_or(|until| self.clock.now() + self.timeout > until);
-            if *stop.borrow() || slot.is_err() || too_late {
-                released.push(row.id);
-                continue;
-            }
-            let target = endpoints.get(&row.endpoint_id).cloned();
-            let (clients, recorder) = (self.clients.clone(), self.recorder());
-            posting.spawn(async move {
-                let answer = match target {
-                    Some(target) => post(&clients, &target, &row, recorder.clock.now()).await,
-                    None => Err(Failure::new(None, "the endpoint's secret does not open")),
-                };
-                let recorded = recorder.record(row, answer).await;
-                drop(slot);
-                recorded
-            });
-        }
-        let mut posted = 0;
-        let mut first_error = None;
-        while let Some(done) = posting.join_next().await {
-            posted += 1;
-            match done {
-                Ok(Ok(())) => {}
-                // The row keeps its claim and is taken up again when it expires.
-                Ok(Err(e)) => first_error = first_error.or(Some(e)),
-                Err(e) => tracing::error!(error = %e, "posting a webhook failed unexpectedly"),
-            }
-        }
-        if !released.is_empty() {
-            DELIVERIES.unclaim(released).exec(&self.db).await?;
-        }
-        match first_error {
-            Some(e) => Err(e),
-            None => Ok(posted),
-        }
+        let pass = Pass {
+            parallel: self.parallel,
+            limit: self.timeout,
+            clock: self.clock.as_ref(),
+            stop,
+        };
+        DELIVERIES
+            .work_off(&self.db, claimed, pass, |row| {
+                let target = endpoints.get(&row.endpoint_id).cloned();
+                let (clients, recorder) = (self.clients.clone(), self.recorder());
+                async move {
+                    let answer = match target {
+                        Some(target) => post(&clients, &target, &row, recorder.clock.now()).await,
+                        None => Err(Failure::new(None, "the endpoint's secret does not open")),
+                    };
+                    recorder.record(row, answer).await
+                }
+            })
+            .await
     }
 
     /// The endpoints of `rows` whose secret opens, by id.

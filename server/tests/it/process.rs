@@ -492,3 +492,59 @@ async fn delivered_to(dir: &std::path::Path, to: &str) -> lobby::mail::dev_mailb
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// Two `lobby serve` on one database, as behind a load balancer: a key
+/// rotated with `lobby keys rotate` is published by both (each rereads the
+/// keys within half a minute) next to the key that still signs; no instance
+/// signs with it yet (it signs five minutes on: `it::provider`).
+#[tokio::test]
+async fn a_rotated_key_is_published_by_every_instance() {
+    let dir = TempDir::new();
+    let port = crate::support::process::free_port();
+    let public_url = format!("http://127.0.0.1:{port}/");
+    let served = || {
+        let mut cmd = lobby(&dir);
+        cmd.env("LOBBY_PUBLIC_URL", &public_url);
+        cmd
+    };
+    let one = Server::start_on(served(), port, dir.0.join("one.log"));
+    let two = Server::start(served(), dir.0.join("two.log"));
+    let kids = |server: &Server| {
+        let url = server.url("/oidc/jwks");
+        async move {
+            let keys: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+            let mut kids: Vec<String> = keys["keys"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|k| k["kid"].as_str().unwrap().to_owned())
+                .collect();
+            kids.sort();
+            kids
+        }
+    };
+    let first = kids(&one).await;
+    assert_eq!(first.len(), 1);
+    assert_eq!(kids(&two).await, first, "one key for both");
+
+    let out = output_of(lobby(&dir).args(["keys", "rotate"]));
+    let new = out
+        .strip_prefix("published key ")
+        .and_then(|rest| rest.split(';').next())
+        .unwrap_or_else(|| panic!("{out}"))
+        .to_owned();
+    let mut expected = vec![first[0].clone(), new];
+    expected.sort();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(45);
+    for server in [&one, &two] {
+        while kids(server).await != expected {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "not published:\n{}",
+                server.logs()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+    }
+    assert!(one.terminate().0 && two.terminate().0);
+}

@@ -1117,6 +1117,25 @@ async fn an_app_signs_its_customer_out_of_lobby_too() {
         )
         .await;
     assert_eq!(posted.location, SIGNED_OUT);
+
+    // A parameter given twice: a page that says so, and no redirect.
+    let twice = browser
+        .get(&format!(
+            "/oidc/logout?client_id={}&post_logout_redirect_uri={SIGNED_OUT}&state=a&state=b",
+            client.0
+        ))
+        .await;
+    assert_eq!(
+        (twice.status, twice.location.as_str()),
+        (StatusCode::BAD_REQUEST, "")
+    );
+    assert!(
+        twice
+            .body
+            .contains("This sign-out request could not be read"),
+        "{}",
+        twice.body
+    );
 }
 
 #[tokio::test]
