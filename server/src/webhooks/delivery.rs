@@ -178,7 +178,7 @@ impl Deliverer {
         &self,
         rows: &[webhook_delivery::Model],
     ) -> Result<HashMap<Uuid, Arc<Target>>, DbErr> {
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.endpoint_id).collect();
+        let ids: std::collections::HashSet<Uuid> = rows.iter().map(|r| r.endpoint_id).collect();
         let endpoints = webhook_endpoint::Entity::find()
             .filter(webhook_endpoint::Column::Id.is_in(ids))
             .all(&self.db)
