@@ -53,6 +53,31 @@ test('terms, then the company with live checks, then the welcome page', async ({
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${to}`);
 });
 
+test("a postal code the seller had wrong opens marked, CREATE COMPANY grey until the customer corrects it", async ({ page, request, baseURL }) => {
+  const to = `journey.stale.${Date.now()}@customer.example`;
+  const company = { legalName: 'Customer AG', street: 'Bahnhofstrasse 1', postalCode: '80011', city: 'Zürich', country: 'CH' };
+  const { link } = await inviteThrough(sink, request, baseURL!, to, { company });
+  await signInWithPasscode(page, link, to);
+  await page.getByRole('button', { name: 'Accept' }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your company');
+  await expect(page.getByRole('alert')).toHaveText('Some details need fixing. Each field says what is wrong.');
+  const postal = page.getByLabel('Postal code');
+  await expect(postal).toHaveValue('80011');
+  await expect(postal).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#company-postal_code-error')).toHaveText('This is not a postal code of the chosen country.');
+  await expect(page.getByLabel('City')).toHaveAttribute('aria-invalid', 'false');
+  const create = page.getByRole('button', { name: 'CREATE COMPANY' });
+  await expect(create).toBeDisabled();
+  expect(await background(page, 'CREATE COMPANY')).toBe(GREY);
+
+  await postal.fill('8001');
+  await expect(create).toBeEnabled();
+  expect(await background(page, 'CREATE COMPANY')).toBe(ORANGE);
+  await create.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${to}`);
+});
+
 test('without JavaScript the terms and company steps work, and the server says what is wrong', async ({ browser, request, baseURL }) => {
   const to = 'journey.nojs@customer.example';
   const link = await invite(request, baseURL!, to);

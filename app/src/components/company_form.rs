@@ -11,7 +11,7 @@ use crate::components::company_fields::{company_input, field_id, CompanyInput};
 use crate::components::step_indicator::StepIndicator;
 use crate::fill;
 use crate::i18n::use_locale;
-use crate::model::company::{check_field, CompanyField, Completeness};
+use crate::model::company::{check_field, draft_problems, CompanyField, Completeness};
 use crate::model::journey::{CompanyPage, Stage};
 
 #[component]
@@ -26,14 +26,20 @@ pub fn CompanyForm(company: CompanyPage, ticket: String) -> impl IntoView {
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    // Sent back by the server: every message shows at once.
+    // Sent back by the server: every message shows at once. Values of the
+    // seller's draft that the rules refuse are marked from the start.
+    let to_fix: Vec<CompanyField> = draft_problems(&company.values)
+        .into_iter()
+        .map(|(field, _)| field)
+        .collect();
     let fields = CompanyField::ALL.map(|f| {
         (
             f,
             RwSignal::new(value_of(f)),
-            RwSignal::new(company.resubmitted),
+            RwSignal::new(company.resubmitted || to_fix.contains(&f)),
         )
     });
+    let fix_first = company.resubmitted || !to_fix.is_empty();
     let country = fields[4].1;
     let first_invalid = move || {
         fields.iter().find_map(|(f, value, _)| {
@@ -81,7 +87,7 @@ pub fn CompanyForm(company: CompanyPage, ticket: String) -> impl IntoView {
             <StepIndicator stage=Stage::Company/>
             <h1 id="company-heading">{move || t().company_heading}</h1>
             <p>{move || fill!(t(), company_intro, org = org)}</p>
-            {company.resubmitted.then(|| view! {
+            {fix_first.then(|| view! {
                 <p class="notice alert" role="alert">{move || t().company_fix}</p>
             })}
             <form

@@ -227,6 +227,7 @@ pub const EN_DASHBOARD: DashboardStrings = DashboardStrings {
     error_try_again: "That did not work. Reload the page and try again.",
     invitation_created: "Invitation created for {email}.",
     invitation_email_queued: "The invitation email is on its way.",
+    invitation_draft_to_fix: "Some company data is not valid as entered. The invitation is created all the same: the customer is asked to correct these fields on the company step.",
     invitation_link_label: "Invitation link (shown only now)",
     language_en: "English",
     language_ko: "Korean",

@@ -227,6 +227,7 @@ pub const KO_DASHBOARD: DashboardStrings = DashboardStrings {
     error_try_again: "처리하지 못했습니다. 페이지를 새로 고친 뒤 다시 시도하세요.",
     invitation_created: "{email}에 대한 초대를 만들었습니다.",
     invitation_email_queued: "초대 이메일을 보내는 중입니다.",
+    invitation_draft_to_fix: "입력한 회사 정보 중 올바르지 않은 값이 있습니다. 초대는 그대로 생성되며, 고객이 회사 단계에서 다음 항목을 수정하도록 안내받습니다.",
     invitation_link_label: "초대 링크 (지금만 표시됨)",
     language_en: "영어",
     language_ko: "한국어",

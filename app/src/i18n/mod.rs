@@ -476,6 +476,7 @@ strings! {
     /// `{email}`.
     invitation_created,
     invitation_email_queued,
+    invitation_draft_to_fix,
     invitation_link_label,
     language_en,
     language_ko,

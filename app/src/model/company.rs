@@ -564,6 +564,38 @@ fn max_chars(field: CompanyField) -> usize {
     }
 }
 
+/// Whether `problem` of the value `raw` of `field` refuses a seller's draft
+/// outright: a value too long or with control characters is malformed
+/// input. Any other problem is the customer's to fix on the company step
+/// (the seller's records may be stale), so the draft keeps the value.
+pub fn refuses_draft(field: CompanyField, raw: &str, problem: CompanyProblem) -> bool {
+    match problem {
+        CompanyProblem::TooLong | CompanyProblem::ControlCharacters => true,
+        CompanyProblem::LegalNameLength => raw.trim().chars().count() > max_chars(field),
+        _ => false,
+    }
+}
+
+/// The values of a seller's draft that the customer must correct: each
+/// non-empty one the rules refuse, in the form's order.
+pub fn draft_problems(draft: &[(CompanyField, String)]) -> Vec<(CompanyField, CompanyProblem)> {
+    let value = |field: CompanyField| {
+        draft
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    let country = value(CompanyField::Country);
+    CompanyField::ALL
+        .into_iter()
+        .filter_map(|field| {
+            check_field(field, value(field), country, Completeness::Draft)
+                .err()
+                .map(|problem| (field, problem))
+        })
+        .collect()
+}
+
 /// Checks one field; `country` is the draft's country code, for the rules
 /// that depend on it. Returns the value as it is stored (trimmed, and
 /// written the usual way for codes and numbers).

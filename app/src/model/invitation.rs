@@ -260,6 +260,9 @@ pub enum NewInvitationOutcome {
         email: String,
         redeem_url: String,
         sent: bool,
+        /// Values of the company draft the customer will be asked to
+        /// correct (the invitation is created all the same).
+        draft_problems: Vec<(super::company::CompanyField, super::company::CompanyProblem)>,
     },
     /// Fields the server refused.
     Invalid {

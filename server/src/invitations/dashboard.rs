@@ -106,6 +106,7 @@ impl Invitations for DashboardService {
                 Ok(valid) => valid,
                 Err(errors) => return Ok(refused(errors)),
             };
+            let draft_problems = valid.draft_problems();
             let role = crate::operators::role_in(&self.db, org.id, inviter.id)
                 .await
                 .map_err(unavailable)?;
@@ -125,6 +126,7 @@ impl Invitations for DashboardService {
                     email: created.invitation.invited_email.clone(),
                     redeem_url: created.redeem_url,
                     sent: created.invitation.send_count > 0,
+                    draft_problems,
                 }),
                 Err(CreateError::Invalid(errors)) => Ok(refused(errors)),
                 Err(CreateError::PendingInvitation { invitation_id }) => {

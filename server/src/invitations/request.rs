@@ -5,7 +5,9 @@
 //! (redirects) or the server (ids) are here.
 
 use app::i18n::company_problem_message;
-use app::model::company::{check_field, CompanyField, CompanyRole, Completeness};
+use app::model::company::{
+    check_field, refuses_draft, CompanyField, CompanyProblem, CompanyRole, Completeness,
+};
 use app::model::email::{normalize_email, EmailProblem};
 use app::model::invitation::{self as rules, InvitationField, UserType};
 use app::model::locale::Locale;
@@ -30,7 +32,10 @@ pub struct NewInvitation {
     pub cc: Vec<String>,
     /// `Guest` or `Member`.
     pub user_type: Option<String>,
-    /// A new company's draft, field by field; blanks are left for the invitee.
+    /// A new company's draft, field by field; blanks are left for the
+    /// invitee, and so are values the rules refuse (they are kept and
+    /// marked for the invitee to correct), unless malformed (too long,
+    /// control characters).
     pub company: Option<Vec<(CompanyField, String)>>,
     /// An existing company of the organization to join (instead of `company`).
     pub company_id: Option<String>,
@@ -95,6 +100,23 @@ pub struct Valid {
 impl Valid {
     pub fn email(&self) -> &str {
         &self.email
+    }
+
+    /// The values of the company draft the customer must correct.
+    pub fn draft_problems(&self) -> Vec<(CompanyField, CompanyProblem)> {
+        let Some(draft) = &self.company else {
+            return Vec::new();
+        };
+        let values: Vec<(CompanyField, String)> = CompanyField::ALL
+            .into_iter()
+            .map(|f| {
+                (
+                    f,
+                    draft[f.api_name()].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        app::model::company::draft_problems(&values)
     }
 }
 
@@ -221,11 +243,16 @@ pub fn validate(
                 Ok(v) => {
                     clean.insert(field.api_name().to_owned(), v.into());
                 }
-                Err(p) => bad(
+                Err(p) if refuses_draft(*field, text, p) => bad(
                     F::CompanyField(*field),
                     p.code(),
                     company_problem_message(Locale::En.strings(), p),
                 ),
+                // Kept as given: the customer corrects it on the company
+                // step, where it is marked ([`draft_problems`]).
+                Err(_) => {
+                    clean.insert(field.api_name().to_owned(), text.trim().into());
+                }
             }
         }
         Value::Object(clean)

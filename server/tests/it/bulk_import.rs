@@ -540,3 +540,52 @@ async fn the_upload_form_needs_a_session_and_its_token_and_explains_bad_files() 
     let (status, _, _) = get(&api.app, &format!("{location}/result.csv"), &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "operators only");
 }
+
+/// A row whose company data the rules refuse is still imported; the
+/// report lists what the customer will be asked to correct.
+#[tokio::test]
+async fn a_rows_wrong_company_data_is_imported_with_a_warning() {
+    use lobby::store::entities::bulk_import_row;
+    let api = setup().await;
+    let file = "email,legal_name,postal_code,country\n\
+                ann@customer.example,Customer AG,80011,CH\n\
+                bo@customer.example,Other AG,8001,CH\n";
+    let id = upload(&api, file.as_bytes()).await;
+    let rows = bulk_import_row::Entity::find()
+        .filter(bulk_import_row::Column::ImportId.eq(id))
+        .all(&api.db)
+        .await
+        .unwrap();
+    let judged: Vec<(String, String, serde_json::Value)> = rows
+        .into_iter()
+        .map(|r| (r.email, r.verdict, r.problems))
+        .collect();
+    assert!(
+        judged.contains(&(
+            "ann@customer.example".into(),
+            "valid".into(),
+            json!([{ "column": "postal_code", "code": "postal_code_invalid" }])
+        )),
+        "{judged:?}"
+    );
+    assert!(
+        judged.contains(&("bo@customer.example".into(), "valid".into(), json!([]))),
+        "{judged:?}"
+    );
+    let confirmed = confirm(&api.db, api.org, id, api.operator, &api.clock)
+        .await
+        .unwrap();
+    assert_eq!(confirmed, ConfirmOutcome::Queued);
+    while runner(&api)
+        .work(&tokio::sync::watch::channel(false).1)
+        .await
+        .unwrap()
+    {}
+    let ann = invitation::Entity::find()
+        .filter(invitation::Column::InvitedEmail.eq("ann@customer.example"))
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ann.company_draft.unwrap()["postalCode"], "80011");
+}

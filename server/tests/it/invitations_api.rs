@@ -477,52 +477,80 @@ async fn a_company_role_is_only_given_with_the_company_to_join() {
 }
 
 #[tokio::test]
-async fn company_drafts_meet_the_shared_rules_and_are_stored_normalized() {
+async fn company_drafts_are_stored_normalized_and_values_the_rules_refuse_are_kept_for_the_customer(
+) {
     let api = setup().await;
     let mut body = minimal("jiwoo@customer.example");
+    // The seller's records are stale: the invitation is created, the
+    // values kept as given, and each problem listed (Lobby's extension).
     body["company"] = json!({
         "legalName": "Customer AG",
         "country": "CH",
-        "postalCode": "80",
+        "postalCode": "80011",
         "taxId": "CHE-116.281.711",
         "website": "http://customer.example",
         "phone": "+41 44",
+    });
+    let inv = create_invitation(&api, body.clone()).await;
+    assert_eq!(inv["company"]["postalCode"], "80011");
+    assert_eq!(inv["company"]["taxId"], "CHE-116.281.711");
+    let listed: Vec<(&str, &str)> = inv["companyDraftProblems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["field"].as_str().unwrap(), p["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("postalCode", "postal_code_invalid"),
+            ("taxId", "tax_id_check_digit"),
+            ("phone", "phone_format"),
+            ("website", "website_not_https"),
+        ],
+        "{inv}"
+    );
+    assert!(inv["companyDraftProblems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["message"] == "The check digit does not match. Please check the number."));
+    let id = inv["id"].as_str().unwrap();
+    let (_, _, again) = call(
+        &api.app,
+        "GET",
+        &format!("/v1.0/invitations/{id}"),
+        Some(&api.token),
+        None,
+    )
+    .await;
+    assert_eq!(again["companyDraftProblems"], inv["companyDraftProblems"]);
+
+    // Malformed values are still refused: too long, control characters.
+    let mut malformed = minimal("mina@customer.example");
+    malformed["company"] = json!({
+        "legalName": "Customer AG",
+        "street": "x".repeat(121),
+        "city": "Zürich\u{7}",
     });
     let (status, _, err) = call(
         &api.app,
         "POST",
         "/v1.0/invitations",
         Some(&api.token),
-        Some(body.clone()),
+        Some(malformed),
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let details: Vec<(String, String)> = err["error"]["details"]
+    let targets: Vec<&str> = err["error"]["details"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| {
-            (
-                d["target"].as_str().unwrap().to_owned(),
-                d["message"].as_str().unwrap().to_owned(),
-            )
-        })
+        .map(|d| d["target"].as_str().unwrap())
         .collect();
-    let targets: Vec<&str> = details.iter().map(|(t, _)| t.as_str()).collect();
-    assert_eq!(
-        targets,
-        [
-            "company.phone",
-            "company.postalCode",
-            "company.taxId",
-            "company.website"
-        ],
-        "{err}"
-    );
-    assert!(details
-        .iter()
-        .any(|(_, m)| m == "The check digit does not match. Please check the number."));
+    assert_eq!(targets, ["company.city", "company.street"], "{err}");
 
+    let mut body = minimal("kim@customer.example");
     body["company"] = json!({
         "legalName": " Customer AG ",
         "country": "ch",
@@ -533,6 +561,7 @@ async fn company_drafts_meet_the_shared_rules_and_are_stored_normalized() {
         "street": "",
     });
     let inv = create_invitation(&api, body).await;
+    assert_eq!(inv["companyDraftProblems"], json!([]));
     assert_eq!(
         inv["company"],
         json!({

@@ -1001,3 +1001,66 @@ async fn a_reset_to_an_address_that_became_another_accounts_changes_nothing_and_
     .unwrap();
     assert_eq!(reset_row.status, "PendingAcceptance");
 }
+
+/// The seller's draft held a postal code the rules refuse: the invitation
+/// went out all the same, and the company step opens with that field
+/// marked and explained; the customer corrects it and the company is made.
+#[tokio::test]
+async fn a_wrong_value_in_the_sellers_draft_is_marked_for_the_customer_to_fix() {
+    use lobby::store::entities::company;
+    let api = setup().await;
+    let inv = crate::support::api::create_invitation(
+        &api,
+        serde_json::json!({
+            "invitedUserEmailAddress": JIWOO,
+            "inviteRedirectUrl": "http://lobby.test/welcome",
+            "company": { "legalName": "Customer AG", "street": "Bahnhofstrasse 1", "postalCode": "80011", "city": "Zürich", "country": "CH" },
+        }),
+    )
+    .await;
+    assert_eq!(inv["companyDraftProblems"][0]["field"], "postalCode");
+    let url = inv["inviteRedeemUrl"].as_str().unwrap();
+    let ticket = url.split("invitationId=").nth(1).unwrap().to_owned();
+    let mut browser = Browser::new(&api);
+    sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
+    let company_page = format!("/invite/{ticket}/company");
+    let answer = browser
+        .post(&format!("/invite/{ticket}/consent"), &ACCEPT)
+        .await;
+    assert_eq!(answer.location, company_page);
+
+    let page = browser.get(&company_page).await;
+    assert!(
+        page.body.contains("Some details need fixing."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("This is not a postal code of the chosen country."),
+        "{}",
+        page.body
+    );
+    let postal = page
+        .body
+        .split("id=\"company-postal_code\"")
+        .nth(1)
+        .unwrap();
+    let tag = &postal[..postal.find('>').unwrap()];
+    assert!(
+        tag.contains("aria-invalid=\"true\"") && tag.contains("value=\"80011\""),
+        "{tag}"
+    );
+    // The rest of the draft is not marked.
+    let city = page.body.split("id=\"company-city\"").nth(1).unwrap();
+    assert!(city[..city.find('>').unwrap()].contains("aria-invalid=\"false\""));
+
+    // As sent: refused again. Corrected: the company is made.
+    browser
+        .post(&company_page, &company_form("80011", ""))
+        .await;
+    assert_eq!(company::Entity::find().count(&api.db).await.unwrap(), 0);
+    browser.post(&company_page, &company_form("8001", "")).await;
+    let made = company::Entity::find().one(&api.db).await.unwrap().unwrap();
+    assert_eq!(made.postal_code, "8001");
+}

@@ -1,6 +1,7 @@
 //! `/admin/invitations/new`: invite one customer. Every field is checked as
 //! the operator types, by the same rules the server applies; the button stays
-//! disabled until all is valid. The answer shows the invitation link once.
+//! disabled until all is valid (a company value the rules refuse only
+//! warns: the customer corrects it). The answer shows the invitation link once.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -9,12 +10,13 @@ use crate::api::invitations::CreateInvitation;
 use crate::api::operator::signed_in_operator;
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
+use crate::components::company_fields::company_label;
 use crate::components::company_fields::{company_input, CompanyInput};
 use crate::components::copy_button::CopyButton;
 use crate::fill;
 use crate::i18n::use_locale;
-use crate::i18n::{DashboardStrings, Locale};
-use crate::model::company::{check_field, CompanyField, Completeness};
+use crate::i18n::{company_problem_message, DashboardStrings, Locale};
+use crate::model::company::{check_field, refuses_draft, CompanyField, Completeness};
 use crate::model::email::{normalize_email, EmailProblem};
 use crate::model::invitation::{self as rules, NewInvitationOutcome, MESSAGE_MAX_CHARS};
 
@@ -102,9 +104,11 @@ pub fn NewInvitation() -> impl IntoView {
         email_problem.get().is_none()
             && name_problem.get().is_none()
             && message_problem.get().is_none()
-            && company
-                .iter()
-                .all(|(f, v, _)| company_problem(*f, *v).is_none())
+            // A value the rules refuse does not stop the invitation (the
+            // customer corrects it); only a malformed one does.
+            && company.iter().all(|(f, v, _)| {
+                company_problem(*f, *v).is_none_or(|p| !refuses_draft(*f, &v.get(), p))
+            })
     };
     let show_email_problem = move || email_touched.get().then(|| email_problem.get()).flatten();
 
@@ -113,10 +117,18 @@ pub fn NewInvitation() -> impl IntoView {
         let org = org.clone();
         let last = action.value().get().or_else(|| reset.value().get());
         last.map(|result| match result {
-            Ok(NewInvitationOutcome::Created { email, redeem_url, sent, .. }) => view! {
+            Ok(NewInvitationOutcome::Created { email, redeem_url, sent, draft_problems, .. }) => view! {
                 <div class="notice" role="status">
                     <p>{fill!(s, invitation_created, email = email)}</p>
                     {sent.then(|| view! { <p>{s.invitation_email_queued}</p> })}
+                    {(!draft_problems.is_empty()).then(|| view! {
+                        <p>{s.invitation_draft_to_fix}</p>
+                        <ul>
+                            {draft_problems.iter().map(|(field, problem)| view! {
+                                <li>{company_label(s, *field)}": "{company_problem_message(s, *problem)}</li>
+                            }).collect_view()}
+                        </ul>
+                    })}
                     <label for="redeem-url">{s.invitation_link_label}</label>
                     <input id="redeem-url" readonly=true value=redeem_url/>
                     <CopyButton target="redeem-url"/>

@@ -46,6 +46,48 @@ pub struct Invitation {
     pub company_id: Option<Uuid>,
     /// With `companyId`: `member` or `company_admin`.
     pub company_role: Option<String>,
+    /// Lobby's extension: the values of `company` that the rules refuse
+    /// (a stale postal code, say). The invitation is created all the same,
+    /// and the customer corrects them on the company step, where they are
+    /// marked. Empty when there are none.
+    pub company_draft_problems: Vec<DraftProblem>,
+}
+
+/// A value of the company draft that the customer must correct.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DraftProblem {
+    /// The field, as in `company` (`postalCode`, `taxId` …).
+    pub field: String,
+    /// e.g. `postal_code_invalid`.
+    pub code: String,
+    /// The same in English.
+    pub message: String,
+}
+
+/// The problems of the stored draft `draft` (api names → values).
+fn draft_problems_of(draft: Option<&Value>) -> Vec<DraftProblem> {
+    use app::model::company::{draft_problems, CompanyField};
+    let Some(draft) = draft else {
+        return Vec::new();
+    };
+    let values: Vec<(CompanyField, String)> = CompanyField::ALL
+        .into_iter()
+        .map(|f| {
+            (
+                f,
+                draft[f.api_name()].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let english = app::i18n::Locale::En.strings();
+    draft_problems(&values)
+        .into_iter()
+        .map(|(field, problem)| DraftProblem {
+            field: field.api_name().to_owned(),
+            code: problem.code().to_owned(),
+            message: app::i18n::company_problem_message(english, problem).to_owned(),
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -117,6 +159,7 @@ pub fn to_resource(
         company: row.company_draft.clone(),
         company_id: row.company_id,
         company_role: row.company_id.map(|_| row.company_role().code().to_owned()),
+        company_draft_problems: draft_problems_of(row.company_draft.as_ref()),
     }
 }
 

@@ -144,7 +144,8 @@ fn judge(
                         ),
                         None if pending.contains(&email) => (Verdict::AlreadyInvited, vec![]),
                         None if members.contains(&email) => (Verdict::ExistingUser, vec![]),
-                        None => (Verdict::Valid, vec![]),
+                        // Created all the same; the customer corrects these.
+                        None => (Verdict::Valid, draft_warnings(&valid)),
                     };
                     first_seen.entry(email.clone()).or_insert(line);
                     return Judged {
@@ -251,4 +252,20 @@ async fn member_emails(conn: &impl ConnectionTrait, org: Uuid) -> Result<HashSet
         emails.extend(found);
     }
     Ok(emails)
+}
+
+/// The values of a valid row's company draft that the customer must
+/// correct, as the report lists problems (the row is created all the same).
+fn draft_warnings(valid: &crate::invitations::request::Valid) -> Vec<RowProblem> {
+    valid
+        .draft_problems()
+        .into_iter()
+        .map(|(field, problem)| RowProblem {
+            column: app::model::invitation::InvitationField::CompanyField(field)
+                .form_name()
+                .into_owned(),
+            code: problem.code().to_owned(),
+            first_row: None,
+        })
+        .collect()
 }
