@@ -104,20 +104,26 @@ impl Valid {
 
     /// The values of the company draft the customer must correct.
     pub fn draft_problems(&self) -> Vec<(CompanyField, CompanyProblem)> {
-        let Some(draft) = &self.company else {
-            return Vec::new();
-        };
-        let values: Vec<(CompanyField, String)> = CompanyField::ALL
-            .into_iter()
-            .map(|f| {
-                (
-                    f,
-                    draft[f.api_name()].as_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect();
-        app::model::company::draft_problems(&values)
+        stored_draft_problems(self.company.as_ref())
     }
+}
+
+/// The values of a stored company draft (API names to values) that the
+/// customer must correct.
+pub fn stored_draft_problems(draft: Option<&Value>) -> Vec<(CompanyField, CompanyProblem)> {
+    let Some(draft) = draft else {
+        return Vec::new();
+    };
+    let values: Vec<(CompanyField, String)> = CompanyField::ALL
+        .into_iter()
+        .map(|f| {
+            (
+                f,
+                draft[f.api_name()].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    app::model::company::draft_problems(&values)
 }
 
 /// Checks every field and reports each invalid one, not only the first.

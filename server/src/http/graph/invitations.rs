@@ -64,23 +64,10 @@ pub struct DraftProblem {
     pub message: String,
 }
 
-/// The problems of the stored draft `draft` (api names → values).
+/// The problems of the stored draft `draft` (API names to values).
 fn draft_problems_of(draft: Option<&Value>) -> Vec<DraftProblem> {
-    use app::model::company::{draft_problems, CompanyField};
-    let Some(draft) = draft else {
-        return Vec::new();
-    };
-    let values: Vec<(CompanyField, String)> = CompanyField::ALL
-        .into_iter()
-        .map(|f| {
-            (
-                f,
-                draft[f.api_name()].as_str().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect();
     let english = app::i18n::Locale::En.strings();
-    draft_problems(&values)
+    crate::invitations::request::stored_draft_problems(draft)
         .into_iter()
         .map(|(field, problem)| DraftProblem {
             field: field.api_name().to_owned(),
