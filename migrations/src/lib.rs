@@ -14,6 +14,7 @@ mod m20261204_000010_product_name;
 mod m20261205_000011_invitation_company_role;
 mod m20261205_000012_openid_provider;
 mod m20261205_000013_webhooks;
+mod m20261205_000014_outbox_invitation;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000011_invitation_company_role::Migration),
             Box::new(m20261205_000012_openid_provider::Migration),
             Box::new(m20261205_000013_webhooks::Migration),
+            Box::new(m20261205_000014_outbox_invitation::Migration),
         ]
     }
 }

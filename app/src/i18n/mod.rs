@@ -477,6 +477,15 @@ strings! {
     invitation_created,
     invitation_email_queued,
     invitation_draft_to_fix,
+    mail_failed_badge,
+    detail_mail_state,
+    /// `{at}`.
+    mail_delivered,
+    mail_queued,
+    /// `{at}`, `{answer}`.
+    mail_retrying,
+    /// `{answer}`.
+    mail_failed,
     invitation_link_label,
     language_en,
     language_ko,

@@ -194,6 +194,24 @@ pub struct InvitationRow {
     /// `YYYY-MM-DD HH:MM` in UTC.
     pub created_at: String,
     pub expires_at: String,
+    /// Where the invitation's latest email stands; `None` when none was sent.
+    pub mail: Option<MailState>,
+}
+
+/// Where an invitation's latest email stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MailState {
+    /// Waiting to go out; after a failed try, when the next one comes
+    /// (`YYYY-MM-DD HH:MM` UTC) and what the mail server said.
+    Queued {
+        retry_at: Option<String>,
+        last_error: Option<String>,
+    },
+    /// Accepted by the mail server.
+    Delivered { at: String },
+    /// Refused for good, with the mail server's answer: Send again, or
+    /// check the address.
+    Failed { error: String },
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,7 +18,7 @@ use super::ticket::{redeem_url, InvitationTicket};
 use super::{status_at, InvitationStatus};
 use crate::clock::Clock;
 use crate::mail::templates::{invitation as invitation_email, InvitationEmail};
-use crate::mail::{enqueue, outbox, OutgoingEmail};
+use crate::mail::{outbox, OutgoingEmail};
 use crate::operators::Role;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{
@@ -354,7 +354,8 @@ fn invitation_row(
     let url = redeem_url(public_url, &ticket);
     if valid.send {
         let mail = invitation_mail(org, inviter, &invitation, &url);
-        rows.mails.push(outbox::queued(mail, now));
+        rows.mails
+            .push(outbox::queued_for(mail, invitation.id, now));
     }
     let entry = AuditEntry {
         organization_id: Some(org.id),
@@ -439,7 +440,10 @@ pub(crate) async fn queue_email(
     clock: &dyn Clock,
 ) -> Result<(), DbErr> {
     let mail = invitation_mail(org, inviter, row, url);
-    enqueue(txn, mail, clock).await.map(|_| ())
+    let queued = outbox::queued_for(mail, row.id, clock.now());
+    sea_orm::ActiveModelTrait::insert(queued, txn)
+        .await
+        .map(|_| ())
 }
 
 /// The invitation email for `row`, in its language, else the organization's.

@@ -2,12 +2,13 @@
 
 use app::model::company::CompanyField;
 use app::model::invitation::{
-    InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, NewInvitationForm,
-    NewInvitationOutcome, TimelineEvent,
+    InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, MailState,
+    NewInvitationForm, NewInvitationOutcome, TimelineEvent,
 };
 use app::model::operator::UserId;
 use app::ports::{Invitations, PortError, PortFuture};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::clock::minutes;
@@ -69,6 +70,8 @@ impl Invitations for DashboardService {
                 })?;
             let inviter_ids: Vec<Uuid> = page.rows.iter().filter_map(|r| r.inviter_id).collect();
             let inviters = self.names_by_id(inviter_ids).await?;
+            let ids = page.rows.iter().map(|r| r.id).collect();
+            let mails = mail_states(&self.db, ids).await.map_err(unavailable)?;
             let now = self.clock.now();
             let rows = page
                 .rows
@@ -81,6 +84,7 @@ impl Invitations for DashboardService {
                     inviter: r.inviter_id.and_then(|id| inviters.get(&id).cloned()),
                     created_at: minutes(r.created_at),
                     expires_at: minutes(r.expires_at),
+                    mail: mails.get(&r.id).cloned(),
                 })
                 .collect();
             Ok(InvitationPage {
@@ -175,6 +179,9 @@ impl Invitations for DashboardService {
                 .chain(row.inviter_id)
                 .collect();
             let names = self.names_by_id(people).await?;
+            let mut mails = mail_states(&self.db, vec![row.id])
+                .await
+                .map_err(unavailable)?;
             let now = self.clock.now();
             Ok(Some(InvitationDetail {
                 row: InvitationRow {
@@ -185,6 +192,7 @@ impl Invitations for DashboardService {
                     inviter: row.inviter_id.and_then(|i| names.get(&i).cloned()),
                     created_at: minutes(row.created_at),
                     expires_at: minutes(row.expires_at),
+                    mail: mails.remove(&row.id),
                 },
                 send_count: row.send_count,
                 timeline: events
@@ -239,4 +247,39 @@ impl Invitations for DashboardService {
             }
         })
     }
+}
+
+/// Where the latest email of each of the invitations `ids` stands.
+async fn mail_states(
+    db: &sea_orm::DatabaseConnection,
+    ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, MailState>, sea_orm::DbErr> {
+    use crate::mail::outbox::{FAILED, SENT};
+    use crate::store::entities::email_outbox;
+    let rows = email_outbox::Entity::find()
+        .filter(email_outbox::Column::InvitationId.is_in(ids))
+        .order_by_asc(email_outbox::Column::CreatedAt)
+        .all(db)
+        .await?;
+    // Oldest first: the latest email of each invitation is the one kept.
+    let mut states = HashMap::new();
+    for mail in rows {
+        let Some(invitation) = mail.invitation_id else {
+            continue;
+        };
+        let state = match mail.status.as_str() {
+            SENT => MailState::Delivered {
+                at: mail.sent_at.map(minutes).unwrap_or_default(),
+            },
+            FAILED => MailState::Failed {
+                error: mail.last_error.unwrap_or_default(),
+            },
+            _ => MailState::Queued {
+                retry_at: (mail.attempts > 0).then(|| minutes(mail.next_attempt_at)),
+                last_error: mail.last_error,
+            },
+        };
+        states.insert(invitation, state);
+    }
+    Ok(states)
 }

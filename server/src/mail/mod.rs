@@ -6,6 +6,7 @@ pub mod outbox;
 mod plain_smtp;
 pub mod templates;
 pub mod transport;
+mod undelivered;
 pub mod worker;
 
 pub use outbox::{enqueue, OutgoingEmail};

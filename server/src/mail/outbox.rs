@@ -77,5 +77,18 @@ pub fn queued(email: OutgoingEmail, now: DateTime<Utc>) -> email_outbox::ActiveM
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
+        invitation_id: Set(None),
+    }
+}
+
+/// The outbox row for the email of invitation `invitation_id`, due at once.
+pub fn queued_for(
+    email: OutgoingEmail,
+    invitation_id: Uuid,
+    now: DateTime<Utc>,
+) -> email_outbox::ActiveModel {
+    email_outbox::ActiveModel {
+        invitation_id: Set(Some(invitation_id)),
+        ..queued(email, now)
     }
 }

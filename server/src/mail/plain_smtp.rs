@@ -11,6 +11,8 @@ use lettre::transport::smtp::extension::ClientId;
 use lettre::Message;
 use tokio::net::TcpStream;
 
+use super::undelivered::Undelivered;
+
 pub struct PlainSmtp {
     host: String,
     port: u16,
@@ -63,16 +65,16 @@ impl PlainSmtp {
     async fn send_on(
         connection: &mut AsyncSmtpConnection,
         message: &Message,
-    ) -> Result<(), String> {
+    ) -> Result<(), Undelivered> {
         let formatted = message.formatted();
         match tokio::time::timeout(TIMEOUT, connection.send(message.envelope(), &formatted)).await {
             Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err("sending timed out".to_owned()),
+            Ok(Err(e)) => Err(Undelivered::from_smtp(&e)),
+            Err(_) => Err(Undelivered::for_now("sending timed out")),
         }
     }
 
-    pub async fn send(&self, message: &Message) -> Result<(), String> {
+    pub async fn send(&self, message: &Message) -> Result<(), Undelivered> {
         // A pooled connection the server has closed meanwhile fails at once;
         // the message then goes over a new one.
         if let Some(mut pooled) = self.pooled() {
@@ -82,7 +84,7 @@ impl PlainSmtp {
             }
             pooled.abort().await;
         }
-        let mut fresh = self.connect().await?;
+        let mut fresh = self.connect().await.map_err(Undelivered::for_now)?;
         let result = Self::send_on(&mut fresh, message).await;
         if result.is_ok() {
             self.give_back(fresh).await;

@@ -12,6 +12,8 @@ use super::plain_smtp::PlainSmtp;
 use crate::secret::Secret;
 use crate::store::entities::email_outbox;
 
+pub use super::undelivered::Undelivered;
+
 /// SMTP connections kept open at most, and so messages in flight at once.
 /// A process killed mid-send may send these again (the server accepted them
 /// but the outbox had not recorded it yet): 8 keeps that under 0.1 % of a
@@ -45,20 +47,20 @@ impl MailTransport {
         MailTransport::Dev { dir }
     }
 
-    /// Delivers one outbox row; the error text is what the row records.
-    pub async fn send(&self, from: &Mailbox, row: &email_outbox::Model) -> Result<(), String> {
-        let message = build_message(from, row)?;
+    /// Delivers one outbox row.
+    pub async fn send(&self, from: &Mailbox, row: &email_outbox::Model) -> Result<(), Undelivered> {
+        let message = build_message(from, row).map_err(Undelivered::permanent)?;
         match self {
             MailTransport::Plain(plain) => plain.send(&message).await,
             MailTransport::Smtp(smtp) => smtp
                 .send(message)
                 .await
                 .map(|_| ())
-                .map_err(|e| e.to_string()),
+                .map_err(|e| Undelivered::from_smtp(&e)),
             MailTransport::Dev { dir } => {
                 tokio::fs::create_dir_all(dir)
                     .await
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| Undelivered::for_now(e.to_string()))?;
                 let file = dir.join(format!(
                     "{}-{}.eml",
                     row.created_at.format("%Y%m%dT%H%M%S"),
@@ -66,11 +68,11 @@ impl MailTransport {
                 ));
                 tokio::fs::write(&file, message.formatted())
                     .await
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| Undelivered::for_now(e.to_string()))?;
                 let kept = super::dev_mailbox::StoredMail::of(row, chrono::Utc::now());
                 super::dev_mailbox::store(dir, &kept)
                     .await
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| Undelivered::for_now(e.to_string()))?;
                 tracing::info!(
                     to = %row.to_address,
                     subject = %row.subject,

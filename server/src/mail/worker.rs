@@ -12,7 +12,7 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::outbox::{FAILED, PENDING, SENT};
-use super::transport::MailTransport;
+use super::transport::{MailTransport, Undelivered};
 use crate::clock::Clock;
 use crate::store::entities::email_outbox::{self, Column};
 pub use crate::store::queue::RetryPolicy;
@@ -85,10 +85,10 @@ impl OutboxWorker {
                 async move {
                     let sent = tokio::time::timeout(limit, transport.send(&from, &row)).await;
                     let result = sent.unwrap_or_else(|_| {
-                        Err(format!(
-                            "sending took longer than {} s",
-                            limit.as_secs_f32()
-                        ))
+                        let took = limit.as_secs_f32();
+                        Err(Undelivered::for_now(format!(
+                            "sending took longer than {took} s"
+                        )))
                     });
                     match result {
                         Ok(()) => recorder.sent(row.id).await,
@@ -138,8 +138,10 @@ impl Recorder {
         Ok(())
     }
 
-    /// Schedules the next try of a message that was not sent, or gives up.
-    async fn failed(&self, row: email_outbox::Model, error: String) -> Result<(), DbErr> {
+    /// Schedules the next try of a message that was not sent, or gives up:
+    /// after the policy's last attempt, or at once when the server refused
+    /// it for good (5xx: another try would be refused again).
+    async fn failed(&self, row: email_outbox::Model, why: Undelivered) -> Result<(), DbErr> {
         let now = self.clock.now();
         let attempts = row.attempts + 1;
         let id = row.id;
@@ -147,8 +149,8 @@ impl Recorder {
         active.attempts = Set(attempts);
         active.claimed_until = Set(None);
         active.claimed_by = Set(None);
-        let error: String = error.chars().take(2000).collect();
-        if attempts >= self.policy.max_attempts {
+        let error: String = why.reason.chars().take(2000).collect();
+        if why.permanent || attempts >= self.policy.max_attempts {
             active.status = Set(FAILED.to_owned());
             // No retry will need the body any more.
             active.body_text = Set(String::new());

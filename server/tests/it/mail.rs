@@ -1,6 +1,6 @@
 //! The outbox and its worker, delivering through a real SMTP listener.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -416,4 +416,98 @@ async fn postgres_two_workers_send_each_message_once() {
     if let Some(pg) = db::postgres("two_workers_send_each_message_once").await {
         two_workers_send_each_message_once(&pg.db).await;
     }
+}
+
+/// The mail server refuses one invitee's mailbox for good (550) and
+/// another's for now (452): the first invitation's email fails at once with
+/// the server's answer, shown in the dashboard's list and on its page; the
+/// second waits for its next try, which the page names.
+#[tokio::test]
+async fn a_mailbox_refused_for_good_fails_at_once_and_the_dashboard_says_so() {
+    use crate::support::api::{create_invitation, setup};
+    use crate::support::operator::admin_session;
+    use serde_json::{json, Value};
+    let api = setup().await;
+    let sink = SmtpSink::start().await;
+    let mut ids = HashMap::new();
+    for to in [
+        "no-such-mailbox@customer.example",
+        "over-quota@customer.example",
+        "jiwoo@customer.example",
+    ] {
+        let inv = create_invitation(
+            &api,
+            json!({
+                "invitedUserEmailAddress": to,
+                "inviteRedirectUrl": "http://lobby.test/",
+                "sendInvitationMessage": true,
+            }),
+        )
+        .await;
+        ids.insert(to, inv["id"].as_str().unwrap().to_owned());
+    }
+    let w = worker(&api.db, smtp(&sink));
+    assert_eq!(w.deliver_due(&running()).await.unwrap(), 3);
+    let by_address: HashMap<String, email_outbox::Model> = rows(&api.db)
+        .await
+        .into_iter()
+        .map(|r| (r.to_address.clone(), r))
+        .collect();
+    let refused = &by_address["no-such-mailbox@customer.example"];
+    assert_eq!((refused.status.as_str(), refused.attempts), ("failed", 1));
+    assert!(refused
+        .last_error
+        .as_deref()
+        .unwrap()
+        .contains("User unknown"));
+    let full = &by_address["over-quota@customer.example"];
+    assert_eq!((full.status.as_str(), full.attempts), ("pending", 1));
+    assert_eq!(by_address["jiwoo@customer.example"].status, "sent");
+    // Tried again later: the refused one never, the full one again.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    w.deliver_due(&running()).await.unwrap();
+    let again = rows(&api.db).await;
+    let attempts = |to: &str| again.iter().find(|r| r.to_address == to).unwrap().attempts;
+    assert_eq!(attempts("no-such-mailbox@customer.example"), 1);
+    assert_eq!(attempts("over-quota@customer.example"), 2);
+
+    let admin = admin_session(&api).await;
+    let detail = |id: String| {
+        let (admin, api) = (&admin, &api);
+        async move {
+            let body = admin
+                .call(api, "/api/get_invitation_detail", &[("id", &id)])
+                .await;
+            serde_json::from_str::<Value>(&body).unwrap()
+        }
+    };
+    let page = detail(ids["no-such-mailbox@customer.example"].clone()).await;
+    let error = page["row"]["mail"]["Failed"]["error"].as_str().unwrap();
+    assert!(
+        error.contains("550") && error.contains("User unknown"),
+        "{page}"
+    );
+    let page = detail(ids["over-quota@customer.example"].clone()).await;
+    let queued = &page["row"]["mail"]["Queued"];
+    assert!(queued["retry_at"].is_string(), "{page}");
+    assert!(queued["last_error"]
+        .as_str()
+        .unwrap()
+        .contains("Mailbox full"));
+    let page = detail(ids["jiwoo@customer.example"].clone()).await;
+    assert!(page["row"]["mail"]["Delivered"]["at"].is_string(), "{page}");
+
+    // The list marks the failed one, as the dashboard shows it.
+    let (_, _, list) = crate::support::router::get(
+        &api.app,
+        "/admin/invitations",
+        &[("cookie", admin.cookie.as_str())],
+    )
+    .await;
+    let failed_rows: Vec<&str> = list
+        .split("<tr>")
+        .filter(|row| row.contains("Email failed"))
+        .collect();
+    assert_eq!(failed_rows.len(), 1, "{list}");
+    assert!(failed_rows[0].contains("no-such-mailbox@customer.example"));
 }

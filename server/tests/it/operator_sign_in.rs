@@ -470,35 +470,54 @@ async fn the_new_invitation_form_creates_through_the_same_rules_with_csrf() {
         }
     );
 
-    // The company draft meets the same rules as in the API.
-    let company = |postal: &str| {
+    // The company draft meets the same rules as in the API: a value they
+    // refuse is kept for the customer to correct, and the answer lists it;
+    // a malformed one (too long) is refused.
+    let company = |to: &str, legal_name: &str, postal: &str| {
         format!(
-            "{}&form[legal_name]=Customer+AG&form[country]=DE&form[postal_code]={postal}",
-            form(&csrf, "draft@customer.example")
+            "{}&form[legal_name]={legal_name}&form[country]=DE&form[postal_code]={postal}",
+            form(&csrf, to)
         )
     };
     let (_, _, body) = post(
         &op.app,
         "/api/create_invitation",
-        &company("1011"),
+        &company("draft@customer.example", "Customer+AG", "1011"),
+        &with_session,
+    )
+    .await;
+    let NewInvitationOutcome::Created { draft_problems, .. } = outcome(&body) else {
+        panic!("{body}");
+    };
+    assert_eq!(
+        draft_problems,
+        [(
+            CompanyField::PostalCode,
+            app::model::company::CompanyProblem::PostalCode
+        )]
+    );
+    let (_, _, body) = post(
+        &op.app,
+        "/api/create_invitation",
+        &company("other@customer.example", &"A".repeat(121), "10115"),
         &with_session,
     )
     .await;
     assert_eq!(
         outcome::<NewInvitationOutcome>(&body),
         NewInvitationOutcome::Invalid {
-            fields: vec![InvitationField::CompanyField(CompanyField::PostalCode)]
+            fields: vec![InvitationField::CompanyField(CompanyField::LegalName)]
         }
     );
     let (_, _, body) = post(
         &op.app,
         "/api/create_invitation",
-        &company("10115"),
+        &company("other@customer.example", "Customer+AG", "10115"),
         &with_session,
     )
     .await;
     assert!(
-        matches!(outcome(&body), NewInvitationOutcome::Created { .. }),
+        matches!(outcome(&body), NewInvitationOutcome::Created { draft_problems, .. } if draft_problems.is_empty()),
         "{body}"
     );
 

@@ -212,6 +212,7 @@ async fn every_entity_round_trips(db: &DatabaseConnection) {
             last_error: Some("421 try later".into()),
             created_at: now,
             sent_at: Some(later),
+            invitation_id: Some(Uuid::new_v4()),
         },
     )
     .await;

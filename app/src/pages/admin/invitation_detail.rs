@@ -15,7 +15,7 @@ use crate::components::latest_outcome::show_latest_only;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::DashboardStrings;
-use crate::model::invitation::{InvitationActionOutcome, InvitationStatus};
+use crate::model::invitation::{InvitationActionOutcome, InvitationStatus, MailState};
 use crate::model::operator::CurrentOperator;
 use crate::pages::admin::invitations::status_name;
 use crate::pages::admin::operators::access_notice;
@@ -117,6 +117,10 @@ pub fn InvitationDetailPage() -> impl IntoView {
                                     <dd>{d.row.expires_at.clone()}</dd>
                                     <dt>{move || t().detail_emails_sent}</dt>
                                     <dd>{d.send_count}</dd>
+                                    {d.row.mail.clone().map(|mail| view! {
+                                        <dt>{move || t().detail_mail_state}</dt>
+                                        <dd>{move || mail_text(t(), &mail)}</dd>
+                                    })}
                                 </dl>
                                 {admin.then(|| {
                                     let (csrf, id) = (csrf.clone(), id.clone());
@@ -171,5 +175,23 @@ pub fn InvitationDetailPage() -> impl IntoView {
             </Suspense>
             <p><a href="/admin/invitations">{move || t().back_to_list}</a></p>
         </section>
+    }
+}
+
+/// Where the invitation's latest email stands, in the operator's words.
+fn mail_text(s: &'static DashboardStrings, mail: &MailState) -> String {
+    match mail {
+        MailState::Delivered { at } => fill!(s, mail_delivered, at = at),
+        MailState::Queued {
+            retry_at: Some(at),
+            last_error,
+        } => fill!(
+            s,
+            mail_retrying,
+            at = at,
+            answer = last_error.clone().unwrap_or_default()
+        ),
+        MailState::Queued { retry_at: None, .. } => s.mail_queued.to_owned(),
+        MailState::Failed { error } => fill!(s, mail_failed, answer = error),
     }
 }

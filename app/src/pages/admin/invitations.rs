@@ -13,7 +13,7 @@ use crate::components::error_notice::ErrorNotice;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::DashboardStrings;
-use crate::model::invitation::{InvitationRow, InvitationStatus};
+use crate::model::invitation::{InvitationRow, InvitationStatus, MailState};
 use crate::query::encode;
 
 /// The translated name of a status.
@@ -92,11 +92,15 @@ pub fn AdminInvitations() -> impl IntoView {
     let row = move |r: InvitationRow| {
         let status = r.status;
         let badge = format!("badge status-{}", status.code().to_lowercase());
+        let failed = matches!(r.mail, Some(MailState::Failed { .. }));
         view! {
             <tr>
                 <td><a href=format!("/admin/invitations/{}", r.id)>{r.email}</a></td>
                 <td>{r.display_name.unwrap_or_default()}</td>
-                <td><span class=badge>{move || status_name(t(), status)}</span></td>
+                <td>
+                    <span class=badge>{move || status_name(t(), status)}</span>
+                    {failed.then(|| view! { " "<span class="badge mail-failed">{move || t().mail_failed_badge}</span> })}
+                </td>
                 <td>{r.inviter.unwrap_or_default()}</td>
                 <td>{r.created_at}</td>
                 <td>{r.expires_at}</td>

@@ -147,8 +147,17 @@ async fn session(stream: TcpStream, store: Arc<Mutex<Vec<Received>>>, delay: Dur
             to.clear();
             b"250 ok\r\n"
         } else if upper.starts_with("RCPT TO:") {
-            to.push(address(&line));
-            b"250 ok\r\n"
+            // As a real server would answer for a mailbox that does not
+            // exist, or one that is over quota for now.
+            let rcpt = address(&line);
+            if rcpt.starts_with("no-such-mailbox@") {
+                b"550 5.1.1 <no-such-mailbox>: Recipient address rejected: User unknown\r\n"
+            } else if rcpt.starts_with("over-quota@") {
+                b"452 4.2.2 Mailbox full, try again later\r\n"
+            } else {
+                to.push(rcpt);
+                b"250 ok\r\n"
+            }
         } else if upper.starts_with("RSET") {
             from.clear();
             to.clear();
