@@ -727,14 +727,13 @@ async fn every_event_arrives_when_lobby_is_killed_mid_delivery() {
     ]));
     assert!(created.contains("secret: whsec_"), "{created}");
     let log = dir.0.join("lobby.log");
-    let port = crate::support::process::free_port();
-    let public_url = format!("http://127.0.0.1:{port}/");
+    let public_url = "http://127.0.0.1:3000/";
     let served = || {
         let mut cmd = lobby(&dir);
-        cmd.env("LOBBY_PUBLIC_URL", &public_url);
+        cmd.env("LOBBY_PUBLIC_URL", public_url);
         cmd
     };
-    let server = Server::start_on(served(), port, log.clone());
+    let server = Server::start_anywhere(served(), log.clone());
     let client = reqwest::Client::new();
     const EVENTS: usize = 40;
     for i in 0..EVENTS {
@@ -759,7 +758,7 @@ async fn every_event_arrives_when_lobby_is_killed_mid_delivery() {
     let before = receiver.got().len();
     assert!(before < EVENTS, "Lobby died before delivering everything");
 
-    let server = Server::start_on(served(), port, log);
+    let server = Server::start_anywhere(served(), log);
     let deadline = std::time::Instant::now() + Duration::from_secs(90);
     let ids = || {
         let mut count: HashMap<String, usize> = HashMap::new();

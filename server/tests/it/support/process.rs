@@ -103,6 +103,61 @@ impl Server {
         server
     }
 
+    /// Starts `cmd` on a port the system picks as it binds (no other test
+    /// can take it in between), read from its log once it listens.
+    pub fn start_anywhere(mut cmd: Command, log: PathBuf) -> Server {
+        let said = |log: &PathBuf| {
+            std::fs::read_to_string(log)
+                .unwrap_or_default()
+                .matches("Lobby is listening")
+                .count()
+        };
+        let before = said(&log);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .unwrap();
+        let child = cmd
+            .arg("serve")
+            .env("LOBBY_LISTEN", "127.0.0.1:0")
+            .stdout(Stdio::null())
+            .stderr(file)
+            .spawn()
+            .unwrap();
+        let mut server = Server {
+            child,
+            port: 0,
+            log,
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while said(&server.log) == before {
+            if let Some(status) = server.child.try_wait().unwrap() {
+                panic!(
+                    "lobby exited ({status}) before listening:\n{}",
+                    server.logs()
+                );
+            }
+            assert!(Instant::now() < deadline, "lobby did not start listening");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let logs = server.logs();
+        let line = logs
+            .lines()
+            .rfind(|l| l.contains("Lobby is listening"))
+            .unwrap();
+        let port = line
+            .rsplit("127.0.0.1:")
+            .next()
+            .and_then(|rest| {
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                digits.parse().ok()
+            })
+            .unwrap_or_else(|| panic!("no port in {line:?}"));
+        server.port = port;
+        server
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
