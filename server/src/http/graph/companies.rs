@@ -3,7 +3,6 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -104,8 +103,7 @@ pub async fn list(
     Extension(caller): Extension<ApiCaller>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<CompanyList>, GraphError> {
-    let Query(params) = params
-        .map_err(|r| GraphError::new(StatusCode::BAD_REQUEST, "BadRequest", r.body_text()))?;
+    let Query(params) = params.map_err(|r| GraphError::bad_request(r.body_text()))?;
     let top = page_size(params.top.as_deref())?;
     let page = companies::list(
         &state.db,

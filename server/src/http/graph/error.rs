@@ -60,6 +60,12 @@ impl GraphError {
         )
     }
 
+    /// 400: a request the API cannot read (a bad parameter, a body that is
+    /// no JSON of the expected shape).
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        GraphError::new(StatusCode::BAD_REQUEST, "BadRequest", message)
+    }
+
     pub fn not_found(what: &str) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,

@@ -193,14 +193,10 @@ pub async fn create(
     body: Result<Json<CreateRequest>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Invitation>), GraphError> {
     let Json(request) = body.map_err(|rejection| {
-        GraphError::new(
-            StatusCode::BAD_REQUEST,
-            "BadRequest",
-            format!(
-                "The body is not a valid invitation: {}",
-                rejection.body_text()
-            ),
-        )
+        GraphError::bad_request(format!(
+            "The body is not a valid invitation: {}",
+            rejection.body_text()
+        ))
     })?;
     let org = organization::Entity::find_by_id(state.organization_id)
         .one(&state.db)
@@ -306,17 +302,13 @@ pub struct ListParams {
     skiptoken: Option<String>,
 }
 
-fn bad_request(message: impl Into<String>) -> GraphError {
-    GraphError::new(StatusCode::BAD_REQUEST, "BadRequest", message)
-}
-
 fn from_manage(e: ManageError) -> GraphError {
     match e {
         ManageError::NotFound => GraphError::not_found("The invitation"),
         ManageError::Conflict(message) => {
             GraphError::new(StatusCode::CONFLICT, "InvitationStateConflict", message)
         }
-        ManageError::BadQuery(message) => bad_request(message),
+        ManageError::BadQuery(message) => GraphError::bad_request(message),
         ManageError::Database(e) => e.into(),
     }
 }
@@ -338,7 +330,7 @@ pub async fn list(
     Extension(caller): Extension<ApiCaller>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<InvitationList>, GraphError> {
-    let Query(params) = params.map_err(|r| bad_request(r.body_text()))?;
+    let Query(params) = params.map_err(|r| GraphError::bad_request(r.body_text()))?;
     let top = super::page_size(params.top.as_deref())?;
     let query = ListQuery {
         status: params.status.clone(),

@@ -51,13 +51,7 @@ fn page_size(raw: Option<&str>) -> Result<u64, GraphError> {
             .parse::<u64>()
             .ok()
             .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| {
-                GraphError::new(
-                    axum::http::StatusCode::BAD_REQUEST,
-                    "BadRequest",
-                    "$top must be a whole number from 1 to 100",
-                )
-            }),
+            .ok_or_else(|| GraphError::bad_request("$top must be a whole number from 1 to 100")),
     }
 }
 

@@ -84,13 +84,9 @@ fn lobby_issuer(state: &AppState) -> String {
     state.public_url.host_str().unwrap_or_default().to_owned()
 }
 
-fn bad_request(message: impl Into<String>) -> GraphError {
-    GraphError::new(StatusCode::BAD_REQUEST, "BadRequest", message)
-}
-
 pub(super) fn from_list(e: ListError) -> GraphError {
     match e {
-        ListError::BadQuery(message) => bad_request(message),
+        ListError::BadQuery(message) => GraphError::bad_request(message),
         ListError::Database(e) => e.into(),
     }
 }
@@ -127,10 +123,10 @@ pub async fn list(
     Extension(caller): Extension<ApiCaller>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<UserList>, GraphError> {
-    let Query(params) = params.map_err(|r| bad_request(r.body_text()))?;
+    let Query(params) = params.map_err(|r| GraphError::bad_request(r.body_text()))?;
     let top = page_size(params.top.as_deref())?;
     let (mail, user_state) = match params.filter.as_deref() {
-        Some(raw) => users::parse_filter(raw).map_err(bad_request)?,
+        Some(raw) => users::parse_filter(raw).map_err(GraphError::bad_request)?,
         None => (None, None),
     };
     let query = ListQuery {
