@@ -127,8 +127,14 @@ export default defineConfig({
     },
     idp(idpPorts[0]),
     idp(idpPorts[1]),
-    // The tenant has verified fabrikam.example only (Microsoft's `xms_edov`).
-    idp(idpPorts[2], { IDP_TENANT: MICROSOFT_TENANT, IDP_NO_EMAIL_VERIFIED: '1', IDP_EDOV_DOMAINS: 'fabrikam.example' }),
+    // The tenant has verified fabrikam.example and tailspin.example (Microsoft's
+    // `xms_edov`); tailspin.example's people need its administrator's approval first.
+    idp(idpPorts[2], {
+      IDP_TENANT: MICROSOFT_TENANT,
+      IDP_NO_EMAIL_VERIFIED: '1',
+      IDP_EDOV_DOMAINS: 'fabrikam.example,tailspin.example',
+      IDP_NEEDS_ADMIN: 'tailspin.example',
+    }),
     {
       // The built server on a free port, with a fresh SQLite database and dev mail,
       // and an admin created the way an operator would: `lobby admin create`.

@@ -12,6 +12,12 @@
 //   IDP_NO_EMAIL_VERIFIED  leave `email_verified` out of the claims, as Microsoft does
 //   IDP_EDOV_DOMAINS    with IDP_TENANT: the domains the tenant has verified; tokens
 //                       carry Microsoft's `xms_edov`, true only for an email in them
+//   IDP_NEEDS_ADMIN     with IDP_TENANT: domains whose users the tenant lets sign in only once an
+//                       administrator has approved Lobby at /<tenant or domain>/adminconsent (Entra's
+//                       admin-consent endpoint); until then an authorization request whose login_hint
+//                       is in them answers error=consent_required with AADSTS65001, as Entra does.
+//                       With IDP_EDOV_DOMAINS, /<domain>/v2.0 serves the tenant's discovery document,
+//                       as Microsoft does for a tenant's verified domains.
 //   IDP_KID             sign with a key made at start under this key id (a restart
 //                       with another id is a key rotation)
 //   IDP_TAMPER          take POST /__tamper {"mode": …} from the tests: the ID tokens
@@ -40,6 +46,8 @@ function freshKey(kid) {
 
 // Our own key when a test rotates keys or spoils tokens (re-signing needs it).
 const edovDomains = process.env.IDP_EDOV_DOMAINS?.split(',');
+const needsAdmin = process.env.IDP_NEEDS_ADMIN?.split(',') ?? [];
+let adminApproved = false;
 const signingKey = process.env.IDP_KID || process.env.IDP_TAMPER
   ? freshKey(process.env.IDP_KID ?? 'tamper-key') : null;
 let tamper = 'none';
@@ -125,6 +133,44 @@ const server = http.createServer(async (req, res) => {
     for await (const chunk of req) body += chunk;
     tamper = JSON.parse(body).mode;
     res.writeHead(204).end();
+    return;
+  }
+  const url = new URL(req.url, origin);
+  if (tenant && url.pathname.endsWith('/adminconsent')) {
+    // Entra's admin-consent endpoint; the administrator here approves at once.
+    const named = url.pathname.split('/')[1];
+    const redirect = url.searchParams.get('redirect_uri');
+    if (url.searchParams.get('client_id') !== process.env.IDP_CLIENT_ID || redirect !== process.env.IDP_REDIRECT_URI) {
+      res.writeHead(400).end('unknown client or redirect_uri');
+      return;
+    }
+    const back = new URL(redirect);
+    if ([tenant, 'organizations', ...(edovDomains ?? [])].includes(named)) {
+      adminApproved = true;
+      back.searchParams.set('admin_consent', 'True');
+      back.searchParams.set('tenant', tenant);
+    } else {
+      back.searchParams.set('error', 'invalid_request');
+      back.searchParams.set('error_description', `AADSTS90002: Tenant '${named}' not found.`);
+    }
+    back.searchParams.set('state', url.searchParams.get('state') ?? '');
+    res.writeHead(302, { location: back.href }).end();
+    return;
+  }
+  const hinted = (url.searchParams.get('login_hint') ?? '').split('@')[1];
+  if (tenant && url.pathname === `${mount}/auth` && !adminApproved && needsAdmin.includes(hinted)) {
+    const back = new URL(process.env.IDP_REDIRECT_URI);
+    back.searchParams.set('error', 'consent_required');
+    back.searchParams.set('error_description', `AADSTS65001: The user or administrator has not consented to use the application with ID '${process.env.IDP_CLIENT_ID}'. Send an interactive authorization request for this user and resource.`);
+    back.searchParams.set('state', url.searchParams.get('state') ?? '');
+    res.writeHead(302, { location: back.href }).end();
+    return;
+  }
+  const domain = edovDomains?.find((d) => req.url === `/${d}/v2.0/.well-known/openid-configuration`);
+  if (tenant && domain) {
+    const doc = await fetch(`${issuer}/.well-known/openid-configuration`).then((r) => r.json());
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(doc));
     return;
   }
   if (tenant && req.url === '/common/v2.0/.well-known/openid-configuration') {

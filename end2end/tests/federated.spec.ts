@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test, expect } from '../support/fixtures';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { E2E_DIR, IDPS, IDP_CLIENT } from '../playwright.config';
+import { E2E_DIR, IDPS, IDP_CLIENT, MICROSOFT_TENANT } from '../playwright.config';
 import { addProvider, providerLogin, startIdp, stopIdp, toProvider } from '../support/federation';
 import { invite as inviteThrough } from '../support/invite';
 import { acceptAndCreateCompany } from '../support/journey';
@@ -62,7 +62,7 @@ test('an admin adds providers in the dashboard; presets fill in the issuer and t
   await addProvider(page, { kind: 'Google', name: 'Google', issuer: IDPS.google });
   await added(2);
   // Any tenant's users can set any address ("nOAuth"): the multi-tenant issuer cannot own domains.
-  const microsoft = { kind: 'Microsoft', name: 'Microsoft', issuer: `${IDPS.microsoft}/{tenantid}/v2.0`, domains: 'fabrikam.example northwind.example' };
+  const microsoft = { kind: 'Microsoft', name: 'Microsoft', issuer: `${IDPS.microsoft}/{tenantid}/v2.0`, domains: 'fabrikam.example northwind.example tailspin.example' };
   await addProvider(page, { ...microsoft, owns: true });
   await expect(page.getByRole('alert')).toContainText('With {tenantid}, anyone in any Microsoft tenant can sign in and set any email address');
   await addProvider(page, microsoft);
@@ -163,8 +163,10 @@ test('Google signs in gmail.com addresses it vouches for, and nobody else', asyn
   await page.waitForURL(`${IDPS.google}/**`);
   await page.getByRole('link', { name: '[ Cancel ]' }).click();
   await expect(page.getByRole('alert')).toHaveText('You cancelled the sign-in. You can start again whenever you like.');
+  // Never stuck: the other ways in the organization allows are offered beside "Try again".
+  await expect(page.getByRole('region', { name: 'Or sign in another way' }).getByRole('button')).toHaveText(['Email me a one-time passcode', 'Create an account with a password']);
 
-  await page.getByRole('link', { name: 'Continue with Google' }).click();
+  await page.getByRole('link', { name: 'Try again with Google' }).click();
   await providerLogin(page, 'someone.else@gmail.com');
   await expectWrongAccount(page, 'someone.else@gmail.com', to);
 
@@ -195,6 +197,68 @@ test("Microsoft's multi-tenant tokens sign in its domains, checked against their
   await toProvider(fresh, link, 'Microsoft');
   await providerLogin(fresh, to);
   await expectSignedIn(fresh, to);
+});
+
+test("a tenant that needs its administrator's approval: the invitee asks them by email, the administrator approves, the invitee signs in", async ({ page, browser, request, baseURL }) => {
+  const to = 'lee@tailspin.example';
+  const admin = 'it@tailspin.example';
+  const link = await invite(request, baseURL!, to);
+  // The tenant answers AADSTS65001 (consent_required) until its administrator approves.
+  await toProvider(page, link, 'Microsoft');
+  await expect(page.getByRole('alert')).toHaveText(
+    "Your organization has not approved GFMS's application yet, so Microsoft cannot sign you in. Your IT administrator approves it once, for everyone in your organization; then you can continue.",
+  );
+  const approval = await page.getByRole('link', { name: 'Approval link for your IT administrator' }).getAttribute('href');
+  const url = new URL(approval!);
+  // The tenant that tailspin.example belongs to, Lobby's client id, and back to Lobby.
+  expect(url.origin + url.pathname).toBe(`${IDPS.microsoft}/${MICROSOFT_TENANT}/adminconsent`);
+  expect(url.searchParams.get('client_id')).toBe(IDP_CLIENT.id);
+  expect(url.searchParams.get('redirect_uri')).toBe(`${baseURL}/auth/callback`);
+  expect(url.searchParams.get('state')).toMatch(/^[0-9a-f]{64}$/);
+  await expect(page.getByLabel('The approval link, to copy')).toHaveValue(approval!);
+  // Never stuck behind the IT department: the other ways in are offered.
+  const others = page.getByRole('region', { name: 'Or sign in another way' });
+  await expect(others.getByRole('button')).toHaveText(['Email me a one-time passcode', 'Create an account with a password']);
+  await expect(page.getByRole('link', { name: 'Try again with Microsoft' })).toBeVisible();
+
+  // A wrong address changes nothing; a right one sends the link, in the invitee's language.
+  await page.getByLabel("Your IT administrator's email").fill('it at tailspin');
+  await page.getByLabel('A note for them (optional)').fill('Hi Sam, <b>please</b> approve this for our team.');
+  await page.evaluate(() => document.querySelector('form[action$="/admin-approval"]')?.setAttribute('novalidate', ''));
+  await page.getByRole('button', { name: 'Email the link to them' }).click();
+  await expect(page.getByRole('alert')).toHaveText("Enter your IT administrator's email address, such as it@example.com.");
+  const asked = sink.captureOne(admin);
+  await page.getByLabel("Your IT administrator's email").fill(admin);
+  await page.getByLabel('A note for them (optional)').fill('Hi Sam, <b>please</b> approve this for our team.');
+  await page.getByRole('button', { name: 'Email the link to them' }).click();
+  await expect(page.getByRole('status')).toHaveText('We have emailed the approval link to your IT administrator. As soon as they approve, we will email you, and you can continue.');
+  const { email } = await asked;
+  expect(email.headers.subject).toBe(`${to} asks you to approve GFMS's application`);
+  expect(email.body).toContain(approval!);
+  expect(email.body).toContain('Approving lets the people of your organization sign in');
+  // The invitee's words reach the administrator as text, never as markup.
+  expect(email.html).toContain('Hi Sam, &lt;b&gt;please&lt;/b&gt; approve this for our team.');
+  expect(email.html).not.toContain('<b>please</b>');
+  // The invitation is still pending: nothing else changed.
+  await page.goto(link);
+  await expect(page.getByRole('link', { name: 'Get started now' })).toBeVisible();
+
+  // The administrator opens the link in their own browser, approves, and comes back to Lobby.
+  const continued = sink.captureOne(to);
+  const it = await (await browser.newContext()).newPage();
+  await it.goto(approval!);
+  await expect(it.getByRole('heading', { level: 1 })).toHaveText('Approved');
+  await expect(it.getByRole('alert')).toContainText("GFMS's application is approved for your organization.");
+  // The invitee hears of it with their own link, and Microsoft now signs them in.
+  const { email: go } = await continued;
+  expect(go.headers.subject).toBe('You can continue to GFMS');
+  expect(go.body).toContain(link);
+  await toProvider(page, link, 'Microsoft');
+  await providerLogin(page, to);
+  await expectSignedIn(page, to);
+  // The same answer again records nothing new and sends no second email.
+  await it.goto(approval!);
+  await expect(it.getByRole('heading', { level: 1 })).toHaveText('Approved');
 });
 
 test('nOAuth: a Microsoft user who sets the address of a domain their tenant does not own signs in nothing', async ({ browser, request, baseURL }) => {

@@ -15,6 +15,7 @@ mod m20261205_000011_invitation_company_role;
 mod m20261205_000012_openid_provider;
 mod m20261205_000013_webhooks;
 mod m20261205_000014_outbox_invitation;
+mod m20261205_000015_admin_approval;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000012_openid_provider::Migration),
             Box::new(m20261205_000013_webhooks::Migration),
             Box::new(m20261205_000014_outbox_invitation::Migration),
+            Box::new(m20261205_000015_admin_approval::Migration),
         ]
     }
 }

@@ -344,6 +344,25 @@ strings! {
     notice_provider_cancelled,
     notice_provider_failed,
     notice_provider_unavailable,
+    /// `{org}`, `{provider}`.
+    notice_provider_needs_admin,
+    notice_admin_asked,
+    notice_admin_email_invalid,
+    /// `{max}`: characters.
+    notice_admin_note_long,
+    admin_approval_heading,
+    /// `{org}`.
+    admin_approval_intro,
+    admin_approval_link,
+    admin_approval_copy_label,
+    admin_email_label,
+    admin_note_label,
+    admin_ask_button,
+    /// `{provider}`.
+    provider_try_again_button,
+    alternatives_heading,
+    alternative_passcode,
+    alternative_new_account,
     /// `{email}`: the invited address.
     notice_address_taken,
     notice_code_sent,
@@ -503,6 +522,8 @@ strings! {
     event_created,
     event_resent,
     event_revoked,
+    event_admin_asked,
+    event_admin_approved,
     event_other,
     back_to_list,
     admin_nav_operators,
@@ -929,6 +950,35 @@ strings! {
     email_new_link_body,
     no_flow_heading,
     no_flow_body,
+    /// `{invitee}`, `{org}`.
+    email_admin_subject,
+    /// `{invitee}`, `{email}`, `{org}`.
+    email_admin_intro,
+    /// `{org}`.
+    email_admin_grants,
+    /// `{invitee}`.
+    email_admin_after,
+    email_admin_note,
+    email_admin_button,
+    email_admin_footer,
+    /// `{invitee}`.
+    email_inviter_admin_subject,
+    /// `{invitee}`, `{email}`, `{org}`, `{admin}`.
+    email_inviter_admin_body,
+    /// `{org}`.
+    email_continue_subject,
+    /// `{org}`.
+    email_continue_body,
+    email_continue_button,
+    approval_done_title,
+    /// `{org}`.
+    approval_done_body,
+    approval_invalid_title,
+    approval_invalid_body,
+    approval_other_tenant_body,
+    approval_declined_title,
+    /// `{reason}`: Microsoft's words.
+    approval_declined_body,
     too_many_title,
     email_code_subject_sign_in,
     email_code_subject_verify,

@@ -201,6 +201,55 @@ pub fn discover(order: &[Method], email: &str, facts: &Facts) -> Step {
         .unwrap_or(Step::NewAccount)
 }
 
+/// Whether `step` signs in through an identity provider.
+pub fn is_federated(step: Step) -> bool {
+    matches!(
+        step,
+        Step::OrganizationIdp
+            | Step::Google
+            | Step::Microsoft
+            | Step::SignIn(AccountSignIn::Provider)
+    )
+}
+
+/// The other ways in an invitee whose step is an identity provider may take
+/// instead, in the organization's order: an emailed passcode when the
+/// organization allows it, a new account when the address has none. So a
+/// customer whose provider refuses (their IT department has not approved the
+/// seller, say) is never stuck. None for a step that is not a provider's.
+pub fn alternatives(order: &[Method], email: &str, facts: &Facts) -> Vec<Method> {
+    if !is_federated(discover(order, email, facts)) {
+        return Vec::new();
+    }
+    order
+        .iter()
+        .copied()
+        .filter(|method| match method {
+            Method::EmailPasscode => facts.passcode_enabled,
+            Method::NewAccount => facts.account.is_none(),
+            _ => false,
+        })
+        .collect()
+}
+
+/// The step for `email` when the invitee chose `chosen` instead of the
+/// first that applies: the choice when it is one of the [`alternatives`],
+/// else what [`discover`] finds.
+pub fn discover_chosen(
+    order: &[Method],
+    email: &str,
+    facts: &Facts,
+    chosen: Option<Method>,
+) -> Step {
+    match chosen {
+        Some(method) if alternatives(order, email, facts).contains(&method) => match method {
+            Method::EmailPasscode => Step::EmailPasscode,
+            _ => Step::NewAccount,
+        },
+        _ => discover(order, email, facts),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,5 +358,45 @@ mod tests {
             parse_order(""),
             Err(OrderProblem::Missing(Method::ExistingAccount))
         );
+    }
+
+    #[test]
+    fn a_provider_step_offers_the_passcode_and_a_new_account_instead() {
+        let facts = Facts {
+            microsoft: true,
+            passcode_enabled: true,
+            ..Facts::default()
+        };
+        let email = "jiwoo@customer.example";
+        assert_eq!(discover(&ORDER, email, &facts), Step::Microsoft);
+        assert_eq!(
+            alternatives(&ORDER, email, &facts),
+            [Method::EmailPasscode, Method::NewAccount]
+        );
+        let chosen = |m| discover_chosen(&ORDER, email, &facts, Some(m));
+        assert_eq!(chosen(Method::EmailPasscode), Step::EmailPasscode);
+        assert_eq!(chosen(Method::NewAccount), Step::NewAccount);
+        assert_eq!(
+            chosen(Method::Google),
+            Step::Microsoft,
+            "not an alternative"
+        );
+        // Only what the organization allows and the address can take.
+        let linked = Facts {
+            account: Some(AccountSignIn::Provider),
+            passcode_enabled: false,
+            ..facts
+        };
+        assert!(alternatives(&ORDER, email, &linked).is_empty());
+        assert_eq!(
+            discover_chosen(&ORDER, email, &linked, Some(Method::NewAccount)),
+            Step::SignIn(AccountSignIn::Provider),
+            "an account is never replaced by a new one"
+        );
+        // A step that is not a provider's has nothing to fall back from.
+        let passcode_first =
+            parse_order("email_otp,existing_account,federated_domain,google,microsoft,new_account")
+                .unwrap();
+        assert!(alternatives(&passcode_first, email, &facts).is_empty());
     }
 }

@@ -4,8 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::discovery::Step;
+use crate::model::discovery::{Method, Step};
 use crate::model::journey::{Stage, WelcomeLink};
+
+/// The longest note an invitee may add for their IT administrator.
+pub const ADMIN_NOTE_MAX: usize = 500;
 
 /// The customer's browser session, put into the request by the server's
 /// session layer (a cookie apart from the operators').
@@ -40,6 +43,15 @@ pub struct SignInStep {
     pub provider: Option<String>,
     /// The address the provider signed in, when it was not the invited one.
     pub signed_in_elsewhere: Option<String>,
+    /// The other ways in the organization allows, for a provider's step
+    /// (see `discovery::alternatives`).
+    pub alternatives: Vec<Method>,
+    /// The provider's step the invitee left for one of the alternatives,
+    /// to go back to: its provider's name.
+    pub left_provider: Option<String>,
+    /// After the provider said the invitee's IT administrator must approve
+    /// the seller's application: the address of that approval.
+    pub admin_approval: Option<String>,
 }
 
 /// What `/invite/{ticket}/start` leads to.
@@ -109,8 +121,17 @@ pub enum Notice {
     ProviderCancelled,
     /// The provider's answer did not hold up (expired, forged, refused).
     ProviderFailed,
-    /// The provider could not be reached.
+    /// The provider could not be reached, or said it cannot answer now.
     ProviderUnavailable,
+    /// The provider needs the invitee's IT administrator to approve the
+    /// seller's application for their organization first.
+    ProviderNeedsAdmin,
+    /// The approval link went to the IT administrator.
+    AdminAsked,
+    /// The IT administrator's address is not an email address.
+    AdminEmailInvalid,
+    /// The note for the IT administrator is too long.
+    AdminNoteTooLong,
     /// A reset invitation's address has become another account's since it
     /// was sent: the account cannot move there.
     AddressTaken,
@@ -137,6 +158,10 @@ impl Notice {
             Notice::ProviderCancelled => "notice=provider-cancelled".into(),
             Notice::ProviderFailed => "notice=provider-failed".into(),
             Notice::ProviderUnavailable => "notice=provider-unavailable".into(),
+            Notice::ProviderNeedsAdmin => "notice=provider-needs-admin".into(),
+            Notice::AdminAsked => "notice=admin-asked".into(),
+            Notice::AdminEmailInvalid => "notice=admin-email-invalid".into(),
+            Notice::AdminNoteTooLong => "notice=admin-note-too-long".into(),
             Notice::AddressTaken => "notice=address-taken".into(),
         }
     }
@@ -166,6 +191,10 @@ impl Notice {
             "provider-cancelled" => Notice::ProviderCancelled,
             "provider-failed" => Notice::ProviderFailed,
             "provider-unavailable" => Notice::ProviderUnavailable,
+            "provider-needs-admin" => Notice::ProviderNeedsAdmin,
+            "admin-asked" => Notice::AdminAsked,
+            "admin-email-invalid" => Notice::AdminEmailInvalid,
+            "admin-note-too-long" => Notice::AdminNoteTooLong,
             "address-taken" => Notice::AddressTaken,
             _ => return None,
         })
@@ -173,7 +202,28 @@ impl Notice {
 
     /// Whether it reports something the invitee must fix.
     pub fn is_problem(self) -> bool {
-        !matches!(self, Notice::CodeSent | Notice::PasswordChanged)
+        !matches!(
+            self,
+            Notice::CodeSent | Notice::PasswordChanged | Notice::AdminAsked
+        )
+    }
+
+    /// Whether the provider did not sign the invitee in: the page offers
+    /// trying again and the other ways in.
+    pub fn is_provider_problem(self) -> bool {
+        matches!(
+            self,
+            Notice::ProviderOtherAccount
+                | Notice::ProviderUnverified
+                | Notice::ProviderNoEmail
+                | Notice::ProviderCancelled
+                | Notice::ProviderFailed
+                | Notice::ProviderUnavailable
+                | Notice::ProviderNeedsAdmin
+                | Notice::AdminAsked
+                | Notice::AdminEmailInvalid
+                | Notice::AdminNoteTooLong
+        )
     }
 }
 
@@ -201,6 +251,10 @@ mod tests {
             Notice::ProviderCancelled,
             Notice::ProviderFailed,
             Notice::ProviderUnavailable,
+            Notice::ProviderNeedsAdmin,
+            Notice::AdminAsked,
+            Notice::AdminEmailInvalid,
+            Notice::AdminNoteTooLong,
             Notice::AddressTaken,
         ];
         for notice in all {

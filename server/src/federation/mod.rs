@@ -6,6 +6,7 @@ mod dashboard;
 pub mod oidc;
 pub mod outbound;
 pub mod providers;
+pub mod refusal;
 
 use app::model::providers::domain_of;
 

@@ -172,20 +172,9 @@ impl Federation {
             "{}/.well-known/openid-configuration",
             issuer.replace(TENANT_PLACEHOLDER, "common")
         );
-        let request = HttpRequest::new(Vec::new());
-        let (mut parts, body) = request.into_parts();
-        parts.uri = document
-            .parse()
-            .map_err(|_| unavailable(format!("{document}: not a URL")))?;
-        let response = http
-            .call(HttpRequest::from_parts(parts, body))
-            .await
-            .map_err(|e| unavailable(e.to_string()))?;
-        if !response.status().is_success() {
-            return Err(unavailable(format!("{document}: {}", response.status())));
-        }
+        let body = self.get(issuer, &document).await.map_err(unavailable)?;
         let metadata: CoreProviderMetadata =
-            serde_json::from_slice(response.body()).map_err(|e| unavailable(e.to_string()))?;
+            serde_json::from_slice(&body).map_err(|e| unavailable(e.to_string()))?;
         if metadata.issuer().as_str() != issuer {
             return Err(unavailable(format!(
                 "the document names issuer {}",
@@ -196,6 +185,72 @@ impl Federation {
             .await
             .map_err(|e| unavailable(error_chain(&e)))?;
         Ok(metadata.set_jwks(keys))
+    }
+
+    /// The body of a GET of `url` from the provider at `issuer`.
+    async fn get(&self, issuer: &str, url: &str) -> Result<Vec<u8>, String> {
+        let request = HttpRequest::new(Vec::new());
+        let (mut parts, body) = request.into_parts();
+        parts.uri = url.parse().map_err(|_| format!("{url}: not a URL"))?;
+        let response = self
+            .outbound
+            .for_issuer(issuer)
+            .call(HttpRequest::from_parts(parts, body))
+            .await
+            .map_err(|e| e.to_string())?;
+        if !response.status().is_success() {
+            return Err(format!("{url}: {}", response.status()));
+        }
+        Ok(response.into_body())
+    }
+
+    /// The tenant of the multi-tenant `issuer` that `domain` belongs to.
+    /// Microsoft serves each tenant's discovery document under any of its
+    /// verified domains too, and that document's issuer names the tenant's
+    /// id. `None` when the domain is no tenant's or the provider cannot be
+    /// reached.
+    pub async fn tenant_of(&self, issuer: &str, domain: &str) -> Option<String> {
+        let (prefix, suffix) = issuer.split_once(TENANT_PLACEHOLDER)?;
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
+        if domain.is_empty() || !domain.chars().all(plain) {
+            return None;
+        }
+        let document = format!("{prefix}{domain}{suffix}/.well-known/openid-configuration");
+        let body = match self.get(issuer, &document).await {
+            Ok(body) => body,
+            Err(e) => {
+                tracing::info!(%domain, error = %e, "no tenant found for the domain");
+                return None;
+            }
+        };
+        #[derive(Deserialize)]
+        struct Named {
+            issuer: String,
+        }
+        let named: Named = serde_json::from_slice(&body).ok()?;
+        let tid = named.issuer.strip_prefix(prefix)?.strip_suffix(suffix)?;
+        tenant_issuer(issuer, tid).map(|_| tid.to_owned())
+    }
+
+    /// Microsoft's admin-consent address for `tenant` (an id, or
+    /// `organizations`) of the multi-tenant `issuer`: an administrator there
+    /// approves `client_id` once for everyone in their organization, and is
+    /// sent back to Lobby's callback with `state`.
+    pub fn admin_consent_url(
+        &self,
+        issuer: &str,
+        tenant: &str,
+        client_id: &str,
+        state: &str,
+    ) -> Option<String> {
+        let authority = issuer.replace(TENANT_PLACEHOLDER, tenant);
+        let authority = authority.strip_suffix("/v2.0").unwrap_or(&authority);
+        let mut url = url::Url::parse(&format!("{authority}/adminconsent")).ok()?;
+        url.query_pairs_mut()
+            .append_pair("client_id", client_id)
+            .append_pair("redirect_uri", self.redirect_uri.as_str())
+            .append_pair("state", state);
+        Some(url.into())
     }
 
     /// Whether people could sign in with a provider at `issuer`: its

@@ -5,6 +5,7 @@
 
 use std::convert::Infallible;
 
+use app::fill;
 use app::i18n::Locale;
 use app::model::sign_in::Visitor;
 use axum::extract::{FromRequestParts, Path, Query, Request, State};
@@ -17,10 +18,11 @@ use serde::Deserialize;
 
 use super::client_address::client_address;
 use super::redemption::page_of;
-use super::replies::{internal, too_many};
+use super::replies::{internal, short_page, too_many};
 use super::AppState;
 use crate::auth::codes::Purpose;
 use crate::auth::session::{self, Visit};
+use crate::redemption::admin_approval::{self, Answer, Ask};
 use crate::redemption::federated::{self, Begin, Callback, Completed};
 use crate::redemption::finish::{Context, Outcome};
 use crate::redemption::journey::{self, CompanyOutcome, Decided, Decision};
@@ -154,6 +156,44 @@ pub async fn reset_password(
     run(s, t, c, StepForm::Reset(f.code, Secret::new(f.password))).await
 }
 
+#[derive(Deserialize)]
+pub struct ChooseForm {
+    #[serde(default)]
+    method: String,
+}
+
+/// "Sign in another way" after the provider did not sign the invitee in.
+pub async fn choose_method(
+    s: State<AppState>,
+    t: Path<String>,
+    c: Client,
+    Form(f): Form<ChooseForm>,
+) -> Response {
+    run(s, t, c, StepForm::Choose(f.method)).await
+}
+
+#[derive(Deserialize)]
+pub struct AskAdminForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// "Email the link to them": the approval link to the IT administrator.
+pub async fn ask_admin(
+    s: State<AppState>,
+    t: Path<String>,
+    c: Client,
+    Form(f): Form<AskAdminForm>,
+) -> Response {
+    let ask = Ask {
+        admin_email: f.email,
+        note: f.note,
+    };
+    run(s, t, c, StepForm::AskAdmin(ask)).await
+}
+
 /// The browser's session; its first form starts one (with the new token
 /// to set), but only for a link that names an invitation, so made-up links
 /// store nothing. `None` for such a link.
@@ -248,7 +288,15 @@ pub async fn federated_callback(
     State(state): State<AppState>,
     client: Client,
     Query(callback): Query<Callback>,
+    Query(back): Query<admin_approval::Return>,
 ) -> Response {
+    let key = state.secret_key.expose();
+    let clock = state.clock.as_ref();
+    match admin_approval::answer(&state.db, key, clock, &state.public_url, &back).await {
+        Ok(Some(answer)) => return approval_page(&client.headers, answer),
+        Ok(None) => {}
+        Err(e) => return internal(e),
+    }
     let ctx = context(&state, &client);
     let completed =
         federated::complete(&ctx, &state.federation, client.visit.as_ref(), callback).await;
@@ -257,6 +305,34 @@ pub async fn federated_callback(
         Ok(Completed::NoFlow) => no_flow_page(client.locale),
         Err(e) => internal(e),
     }
+}
+
+/// What the IT administrator sees on coming back from Microsoft.
+fn approval_page(headers: &HeaderMap, answer: Answer) -> Response {
+    let s = Locale::of_request(headers).server_strings();
+    let (status, title, message) = match answer {
+        Answer::Approved { org } => (
+            StatusCode::OK,
+            s.approval_done_title,
+            fill!(s, approval_done_body, org = org),
+        ),
+        Answer::Unknown => (
+            StatusCode::BAD_REQUEST,
+            s.approval_invalid_title,
+            s.approval_invalid_body.to_owned(),
+        ),
+        Answer::OtherTenant => (
+            StatusCode::BAD_REQUEST,
+            s.approval_invalid_title,
+            s.approval_other_tenant_body.to_owned(),
+        ),
+        Answer::Declined(reason) => (
+            StatusCode::OK,
+            s.approval_declined_title,
+            fill!(s, approval_declined_body, reason = reason),
+        ),
+    };
+    short_page(headers, status, title, &message, None)
 }
 
 /// The callback without a flow: nothing to do but start again from the link.

@@ -236,6 +236,8 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .route("/invite/{ticket}/forgot", post(customer::forgot_password))
         .route("/invite/{ticket}/reset", post(customer::reset_password))
         .route("/invite/{ticket}/switch", post(customer::switch_account))
+        .route("/invite/{ticket}/instead", post(customer::choose_method))
+        .route("/invite/{ticket}/admin-approval", post(customer::ask_admin))
         .route("/invite/{ticket}/consent", post(customer::decide_consent))
         .route("/invite/{ticket}/company", post(customer::submit_company))
         .route("/invite/{ticket}/federated", get(customer::begin_federated))

@@ -4,7 +4,7 @@
 //! email alone; a new identity is linked only when the provider vouches
 //! for the invited address.
 
-use app::model::discovery::{AccountSignIn, Step};
+use app::model::discovery::is_federated;
 use app::model::operator::same_token;
 use app::model::providers::ProviderKind;
 use app::model::sign_in::Notice;
@@ -13,12 +13,14 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::admin_approval;
 use super::finish::{finish, reset_user, Context, Outcome, Proof};
 use super::step::{open_step, Found};
 use crate::auth::session::{self, Visit};
 use crate::federation::oidc::{Federation, FederationError};
+use crate::federation::refusal::{refusal_of, Refusal};
 use crate::federation::{check_email, providers, EmailCheck};
-use crate::store::entities::{identity, user};
+use crate::store::entities::{identity, identity_provider, user};
 
 /// The flow under way, in the browser's session.
 const FLOW: &str = "federated";
@@ -34,16 +36,6 @@ pub enum Begin {
     Outcome(Outcome),
 }
 
-fn is_federated(step: Step) -> bool {
-    matches!(
-        step,
-        Step::OrganizationIdp
-            | Step::Google
-            | Step::Microsoft
-            | Step::SignIn(AccountSignIn::Provider)
-    )
-}
-
 /// Starts the flow with the provider of the link's step. `ask_again`
 /// (after the provider signed in someone else) makes the provider ask who
 /// is signing in.
@@ -54,7 +46,7 @@ pub async fn begin(
     visit: &Visit,
     ask_again: bool,
 ) -> Result<Begin, DbErr> {
-    let (link, Found { step, provider }) = match open_step(ctx, raw, visit).await? {
+    let (link, Found { step, provider, .. }) = match open_step(ctx, raw, visit).await? {
         Ok(open) => open,
         Err(outcome) => return Ok(Begin::Outcome(outcome)),
     };
@@ -95,6 +87,7 @@ pub struct Callback {
     pub code: Option<String>,
     pub state: Option<String>,
     pub error: Option<String>,
+    pub error_description: Option<String>,
     /// RFC 9207: the issuer that answers, against mix-ups between providers.
     pub iss: Option<String>,
 }
@@ -136,8 +129,9 @@ pub async fn complete(
     let mut rest = visit.clone();
     if let Some(map) = rest.data.as_object_mut() {
         map.remove(FLOW);
+        map.remove(ELSEWHERE);
     }
-    session::set_visit_value(ctx.db, &rest, ELSEWHERE, serde_json::Value::Null).await?;
+    session::set_visit_value(ctx.db, &rest, FLOW, serde_json::Value::Null).await?;
     let done = |outcome| {
         Ok(Completed::Done {
             ticket: ticket.clone(),
@@ -149,15 +143,18 @@ pub async fn complete(
     if ctx.clock.now().timestamp() - started > FLOW_MINUTES * 60 {
         return notice(Notice::ProviderFailed);
     }
-    match callback.error.as_deref() {
-        Some("access_denied") => return notice(Notice::ProviderCancelled),
-        Some(other) => {
-            tracing::info!(error = other, "the provider ended the sign-in");
-            return notice(Notice::ProviderFailed);
-        }
-        None => {}
+    if let Some(error) = callback.error.as_deref() {
+        let description = callback.error_description.as_deref();
+        let refused = Refused {
+            ticket: &ticket,
+            provider_id,
+            error,
+            description,
+        };
+        let outcome = refused.outcome(ctx, federation, &rest).await?;
+        return done(outcome);
     }
-    let (link, Found { step, provider }) = match open_step(ctx, &ticket, &rest).await? {
+    let (link, Found { step, provider, .. }) = match open_step(ctx, &ticket, &rest).await? {
         Ok(open) => open,
         Err(outcome) => return done(outcome),
     };
@@ -219,6 +216,58 @@ pub async fn complete(
     };
     let outcome = finish(ctx, &link, &rest, proof).await?;
     done(outcome)
+}
+
+/// The provider's error answer to a flow.
+struct Refused<'a> {
+    ticket: &'a str,
+    provider_id: Uuid,
+    error: &'a str,
+    description: Option<&'a str>,
+}
+
+impl Refused<'_> {
+    /// The page the invitee gets: one per kind of refusal, each offering to
+    /// try again and the other ways in. Only an administrator's approval
+    /// needs more: a request for it, bound to the invitation.
+    async fn outcome(
+        &self,
+        ctx: &Context<'_>,
+        federation: &Federation,
+        visit: &Visit,
+    ) -> Result<Outcome, DbErr> {
+        let provider = identity_provider::Entity::find_by_id(self.provider_id)
+            .one(ctx.db)
+            .await?;
+        let kind = provider
+            .as_ref()
+            .map_or(ProviderKind::Oidc, providers::kind_of);
+        let refusal = refusal_of(kind, self.error, self.description);
+        tracing::info!(
+            error = self.error,
+            ?refusal,
+            "the provider ended the sign-in"
+        );
+        let notice = match refusal {
+            Refusal::Cancelled => Notice::ProviderCancelled,
+            Refusal::Unavailable => Notice::ProviderUnavailable,
+            Refusal::Failed => Notice::ProviderFailed,
+            Refusal::NeedsAdmin => {
+                let (link, found) = match open_step(ctx, self.ticket, visit).await? {
+                    Ok(open) => open,
+                    Err(outcome) => return Ok(outcome),
+                };
+                let same = |p: &identity_provider::Model| p.id == self.provider_id;
+                let Some(provider) = found.provider.filter(same) else {
+                    return Ok(Outcome::Start);
+                };
+                admin_approval::request(ctx, federation, visit, self.ticket, &link, &provider)
+                    .await?;
+                Notice::ProviderNeedsAdmin
+            }
+        };
+        Ok(Outcome::Notice(notice))
+    }
 }
 
 /// Remembers which address the provider signed in, for the page that says

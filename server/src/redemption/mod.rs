@@ -1,6 +1,7 @@
 //! The invitee's side of an invitation: what the link shows, asking for a
 //! new link when it no longer works, and signing in to redeem it.
 
+pub mod admin_approval;
 pub mod automatic;
 pub mod consents;
 mod dashboard;

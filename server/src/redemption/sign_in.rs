@@ -5,17 +5,18 @@
 //! forwarded link is no use to anyone else.
 
 use app::i18n::{fill, Locale};
-use app::model::discovery::{AccountSignIn, Step};
+use app::model::discovery::{is_federated, AccountSignIn, Step};
 use app::model::password::PasswordProblem;
 use app::model::sign_in::{Notice, Pending, SignInStep, StartPage};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use serde_json::json;
 
+use super::admin_approval::{self, Ask};
 use super::federated;
 use super::finish::{finish, user_by_email, Context, Outcome, Proof};
 use super::landing::{find, Link};
-use super::step::{invitation_of, open_step, step_for, Found};
+use super::step::{self, invitation_of, open_step, step_for, Found};
 use crate::auth::codes::{self, Checked, Issued, Purpose};
 use crate::auth::password_attempts::{Before, PasswordAttempt};
 use crate::auth::rate_limit::{self, Limit};
@@ -83,7 +84,13 @@ pub async fn start_page(
             }));
         }
     }
-    let Found { step, provider } = step_for(db, &link).await?;
+    let chosen = step::chosen(visit, raw);
+    let Found {
+        step,
+        provider,
+        alternatives,
+        left,
+    } = step_for(db, &link, chosen).await?;
     let pending = match (visit, purpose_of(step)) {
         (Some(visit), Some(purpose)) => {
             let who = codes::Request {
@@ -103,6 +110,10 @@ pub async fn start_page(
         _ => None,
     };
     let signed_in_elsewhere = visit.and_then(|v| federated::elsewhere(v, raw));
+    let admin_approval = match visit.filter(|_| is_federated(step)) {
+        Some(visit) => admin_approval::waiting(db, visit, raw, clock).await?,
+        None => None,
+    };
     // A passcode is a passcode to the page, so its data does not tell
     // whether the address has an account.
     let shown = match step {
@@ -116,6 +127,9 @@ pub async fn start_page(
         pending,
         provider: provider.map(|p| p.display_name),
         signed_in_elsewhere,
+        alternatives,
+        left_provider: left.map(|p| p.display_name),
+        admin_approval,
     })))
 }
 
@@ -140,6 +154,10 @@ pub enum StepForm {
     Password(Secret<String>),
     /// The reset code and the new password.
     Reset(String, Secret<String>),
+    /// "Sign in another way" (a method's code), or back to the provider.
+    Choose(String),
+    /// "Email the link to them": the approval link to the IT administrator.
+    AskAdmin(Ask),
 }
 
 /// Takes `form` from the step page of the link `raw`, for a browser not
@@ -162,6 +180,9 @@ pub async fn submit(
         StepForm::VerifyAccount(code) => verify_account(ctx, open, visit, &code).await,
         StepForm::Password(password) => enter_password(ctx, open, visit, password).await,
         StepForm::Reset(code, password) => reset_password(ctx, open, visit, &code, password).await,
+        StepForm::Choose(method) => step::choose(ctx, raw, visit, &found, &method).await,
+        StepForm::AskAdmin(_) if !is_federated(found.step) => Ok(Outcome::Start),
+        StepForm::AskAdmin(ask) => admin_approval::ask(ctx, raw, visit, &link, ask).await,
     }
 }
 

@@ -1,12 +1,14 @@
 //! Which sign-in step an invited address takes: the organization's order of
 //! methods, the account the address has, and the providers that apply.
 
-use app::model::discovery::{discover, AccountSignIn, Facts, Method, Step};
+use app::model::discovery::{
+    alternatives, discover, discover_chosen, AccountSignIn, Facts, Method, Step,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use super::finish::{reset_user, user_by_email, Context, Outcome};
 use super::landing::{find, link_state, redeemer_at_invited, Link};
-use crate::auth::session::Visit;
+use crate::auth::session::{self, Visit};
 use crate::clock::Clock;
 use crate::federation::providers;
 use crate::store::entities::{identity, identity_provider, organization, user};
@@ -57,10 +59,30 @@ async fn account_of(
 pub(super) struct Found {
     pub step: Step,
     pub provider: Option<identity_provider::Model>,
+    /// The other ways in the invitee may choose (`discovery::alternatives`).
+    pub alternatives: Vec<Method>,
+    /// The provider whose step the invitee left for one of them.
+    pub left: Option<identity_provider::Model>,
 }
 
-/// The step for the invited address of `link`.
-pub(super) async fn step_for(conn: &impl ConnectionTrait, link: &Link) -> Result<Found, DbErr> {
+/// The way in this browser chose instead of its provider's, per link.
+const CHOSEN: &str = "chosen_method";
+
+/// What this browser chose instead of the provider for the link `raw`.
+pub(super) fn chosen(visit: Option<&Visit>, raw: &str) -> Option<Method> {
+    let chosen = &visit?.data[CHOSEN];
+    (chosen["ticket"].as_str() == Some(raw))
+        .then(|| Method::from_code(chosen["method"].as_str()?))
+        .flatten()
+}
+
+/// The step for the invited address of `link`, or the alternative this
+/// browser chose (see [`chosen`]) when the address may take it.
+pub(super) async fn step_for(
+    conn: &impl ConnectionTrait,
+    link: &Link,
+    chosen: Option<Method>,
+) -> Result<Found, DbErr> {
     let (org, email) = (&link.org, link.invitation.invited_email.as_str());
     let user = match reset_user(&link.invitation) {
         Some(_) => None,
@@ -76,15 +98,41 @@ pub(super) async fn step_for(conn: &impl ConnectionTrait, link: &Link) -> Result
         microsoft: candidates.microsoft.is_some(),
         passcode_enabled: org.email_otp_enabled,
     };
-    let step = discover(&stored_order(org), email, &facts);
-    let provider = match step {
-        Step::SignIn(AccountSignIn::Provider) => linked,
-        Step::OrganizationIdp => candidates.organization_idp,
-        Step::Google => candidates.google,
-        Step::Microsoft => candidates.microsoft,
+    let order = stored_order(org);
+    let first = discover(&order, email, &facts);
+    let step = discover_chosen(&order, email, &facts, chosen);
+    let provider_of = |step| match step {
+        Step::SignIn(AccountSignIn::Provider) => linked.clone(),
+        Step::OrganizationIdp => candidates.organization_idp.clone(),
+        Step::Google => candidates.google.clone(),
+        Step::Microsoft => candidates.microsoft.clone(),
         _ => None,
     };
-    Ok(Found { step, provider })
+    Ok(Found {
+        step,
+        provider: provider_of(step),
+        alternatives: alternatives(&order, email, &facts),
+        left: (step != first).then(|| provider_of(first)).flatten(),
+    })
+}
+
+/// "Sign in another way": the alternative `method` for this browser and the
+/// link `raw`, or back to the provider for anything that is not one.
+pub(super) async fn choose(
+    ctx: &Context<'_>,
+    raw: &str,
+    visit: &Visit,
+    found: &Found,
+    method: &str,
+) -> Result<Outcome, DbErr> {
+    let value = match Method::from_code(method) {
+        Some(m) if found.alternatives.contains(&m) => {
+            serde_json::json!({ "ticket": raw, "method": m.code() })
+        }
+        _ => serde_json::Value::Null,
+    };
+    session::set_visit_value(ctx.db, visit, CHOSEN, value).await?;
+    Ok(Outcome::Start)
 }
 
 /// The invitation of the link if one can sign in through it, or what to
@@ -128,6 +176,6 @@ pub(super) async fn open_step(
     if visit.user_id.is_some() {
         return Ok(Err(Outcome::Start));
     }
-    let found = step_for(ctx.db, &link).await?;
+    let found = step_for(ctx.db, &link, chosen(Some(visit), raw)).await?;
     Ok(Ok((link, found)))
 }

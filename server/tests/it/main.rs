@@ -3,6 +3,7 @@
 // where it cannot go on (clippy.toml allows the same inside #[test]).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod access;
+mod admin_approval;
 mod api;
 mod architecture;
 mod assets;

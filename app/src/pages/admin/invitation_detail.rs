@@ -26,6 +26,8 @@ fn event_name(s: &'static DashboardStrings, action: &str) -> &'static str {
         "invitation.resent" => s.event_resent,
         "invitation.revoked" => s.event_revoked,
         "invitation.sessions_ended" => s.event_sessions_ended,
+        "invitation.admin_approval_asked" => s.event_admin_asked,
+        "invitation.admin_approved" => s.event_admin_approved,
         _ => s.event_other,
     }
 }

@@ -15,9 +15,9 @@ use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::{fill, Strings};
 use crate::live::{Live, LivePart};
-use crate::model::discovery::{AccountSignIn, Step};
+use crate::model::discovery::{AccountSignIn, Method, Step};
 use crate::model::journey::Stage;
-use crate::model::sign_in::{Notice, Pending, SignInStep, StartPage};
+use crate::model::sign_in::{Notice, Pending, SignInStep, StartPage, ADMIN_NOTE_MAX};
 use crate::pages::not_found::NotFound;
 
 #[component]
@@ -127,6 +127,10 @@ fn StepCard(step: SignInStep, ticket: String, notice: Option<Notice>) -> impl In
                 provider_form(s, &step, notice, at("federated")),
             ),
         };
+        let approval = step
+            .admin_approval
+            .as_deref()
+            .map(|url| admin_approval(s, &step.org_name, url, at("admin-approval")));
         view! {
             <section class="card narrow" aria-labelledby="start-heading">
                 <StepIndicator stage=Stage::SignIn/>
@@ -134,6 +138,8 @@ fn StepCard(step: SignInStep, ticket: String, notice: Option<Notice>) -> impl In
                 <p>{fill!(s, landing_for, email = email)}</p>
                 {notice.map(|n| notice_view(s, n, &step))}
                 {body}
+                {approval}
+                {other_ways(s, &step, notice, at("instead"))}
             </section>
         }
     }
@@ -165,6 +171,19 @@ fn notice_view(s: &'static Strings, notice: Notice, step: &SignInStep) -> AnyVie
         Notice::ProviderCancelled => s.notice_provider_cancelled.to_owned(),
         Notice::ProviderFailed => s.notice_provider_failed.to_owned(),
         Notice::ProviderUnavailable => with_provider(s.notice_provider_unavailable),
+        Notice::ProviderNeedsAdmin => {
+            fill!(
+                s,
+                notice_provider_needs_admin,
+                org = step.org_name,
+                provider = provider
+            )
+        }
+        Notice::AdminAsked => s.notice_admin_asked.to_owned(),
+        Notice::AdminEmailInvalid => s.notice_admin_email_invalid.to_owned(),
+        Notice::AdminNoteTooLong => {
+            fill!(s, notice_admin_note_long, max = ADMIN_NOTE_MAX.to_string())
+        }
         Notice::AddressTaken => fill!(s, notice_address_taken, email = email),
     };
     if notice.is_problem() {
@@ -186,8 +205,11 @@ fn provider_form(
         return view! { <p>{s.provider_unavailable}</p> }.into_any();
     };
     let again = notice == Some(Notice::ProviderOtherAccount);
+    let retry = step.admin_approval.is_some() || notice.is_some_and(Notice::is_provider_problem);
     let label = if again {
         fill!(s, provider_again_button, provider = provider)
+    } else if retry {
+        fill!(s, provider_try_again_button, provider = provider)
     } else {
         fill!(s, provider_button, provider = provider)
     };
@@ -204,6 +226,85 @@ fn provider_form(
         <p><a class="button primary" href=href rel="external">{label}</a></p>
     }
     .into_any()
+}
+
+/// After the provider said the invitee's organization must approve the
+/// seller's application: the approval link for their IT administrator, and
+/// a form that emails it to them.
+fn admin_approval(s: &'static Strings, org: &str, url: &str, action: String) -> AnyView {
+    view! {
+        <section class="stack" aria-labelledby="admin-approval-heading">
+            <h2 id="admin-approval-heading">{s.admin_approval_heading}</h2>
+            <p>{fill!(s, admin_approval_intro, org = org)}</p>
+            <p><a href=url.to_owned() rel="external noopener">{s.admin_approval_link}</a></p>
+            <label for="admin-approval-url">{s.admin_approval_copy_label}</label>
+            <input id="admin-approval-url" type="text" readonly=true value=url.to_owned()/>
+            <form method="post" action=action class="stack">
+                <label for="admin-email">{s.admin_email_label}</label>
+                <input id="admin-email" name="email" type="email" autocomplete="off" required=true/>
+                <label for="admin-note">{s.admin_note_label}</label>
+                <textarea id="admin-note" name="note" rows="3" maxlength=ADMIN_NOTE_MAX.to_string()></textarea>
+                <button type="submit">{s.admin_ask_button}</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+/// The other ways in, once the provider did not sign the invitee in (or
+/// after they chose one): each a plain post that picks it, and the way
+/// back to the provider.
+fn other_ways(
+    s: &'static Strings,
+    step: &SignInStep,
+    notice: Option<Notice>,
+    action: String,
+) -> Option<AnyView> {
+    let wanted = step.left_provider.is_some()
+        || step.admin_approval.is_some()
+        || notice.is_some_and(Notice::is_provider_problem);
+    let mut ways: Vec<(&'static str, String)> = step
+        .alternatives
+        .iter()
+        .filter_map(|method| match method {
+            Method::EmailPasscode if step.step != Step::EmailPasscode => {
+                Some((method.code(), s.alternative_passcode.to_owned()))
+            }
+            Method::NewAccount if step.step != Step::NewAccount => {
+                Some((method.code(), s.alternative_new_account.to_owned()))
+            }
+            _ => None,
+        })
+        .collect();
+    if let Some(provider) = &step.left_provider {
+        ways.insert(
+            0,
+            ("provider", fill!(s, provider_button, provider = provider)),
+        );
+    }
+    if !wanted || ways.is_empty() {
+        return None;
+    }
+    let ways = ways
+        .into_iter()
+        .map(|(method, label)| {
+            view! {
+                <form method="post" action=action.clone()>
+                    <input type="hidden" name="method" value=method/>
+                    <button type="submit">{label}</button>
+                </form>
+            }
+        })
+        .collect_view();
+    Some(
+        view! {
+            <section class="stack" aria-labelledby="other-ways-heading">
+                <h2 id="other-ways-heading">{s.alternatives_heading}</h2>
+                {ways}
+            </section>
+        }
+        .into_any(),
+    )
 }
 
 /// One button that asks for a code.

@@ -1,4 +1,5 @@
 //! One sea-orm entity per table.
+pub mod admin_approval;
 pub mod api_token;
 pub mod audit_event;
 pub mod authorization_grant;
