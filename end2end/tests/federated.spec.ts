@@ -7,7 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test, expect } from '../support/fixtures';
-import type { APIRequestContext, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import type { APIRequestContext, Page, TestInfo } from '@playwright/test';
 import { E2E_DIR, IDPS, IDP_CLIENT, MICROSOFT_TENANT } from '../playwright.config';
 import { addProvider, providerLogin, startIdp, stopIdp, toProvider } from '../support/federation';
 import { invite as inviteThrough } from '../support/invite';
@@ -27,6 +28,15 @@ async function expectSignedIn(page: Page, email: string) {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Privacy and terms of GFMS');
   await expect(page.getByText(`your email address, ${email}`)).toBeVisible();
   expect(page.url()).toMatch(/\/invite\/[0-9a-f-]{36}\/consent$/);
+}
+
+/** The page passes axe's serious and critical rules and fits its 360 px; its screenshot is kept. */
+async function passesAxeAt360(page: Page, testInfo: TestInfo, name: string) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
+  expect(serious, name).toEqual([]);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: testInfo.outputPath(`${name}-360.png`), fullPage: true });
 }
 
 async function expectWrongAccount(page: Page, signedInAs: string, invited: string) {
@@ -199,7 +209,7 @@ test("Microsoft's multi-tenant tokens sign in its domains, checked against their
   await expectSignedIn(fresh, to);
 });
 
-test("a tenant that needs its administrator's approval: the invitee asks them by email, the administrator approves, the invitee signs in", async ({ page, browser, request, baseURL }) => {
+test("a tenant that needs its administrator's approval: the invitee asks them by email, the administrator approves, the invitee signs in", async ({ page, browser, request, baseURL }, testInfo) => {
   const to = 'lee@tailspin.example';
   const admin = 'it@tailspin.example';
   const link = await invite(request, baseURL!, to);
@@ -220,6 +230,18 @@ test("a tenant that needs its administrator's approval: the invitee asks them by
   const others = page.getByRole('region', { name: 'Or sign in another way' });
   await expect(others.getByRole('button')).toHaveText(['Email me a one-time passcode', 'Create an account with a password']);
   await expect(page.getByRole('link', { name: 'Try again with Microsoft' })).toBeVisible();
+
+  await page.setViewportSize({ width: 360, height: 740 });
+  await passesAxeAt360(page, testInfo, 'admin-approval');
+  // In Korean too, from another browser.
+  const korean = await (await browser.newContext({ locale: 'ko-KR', viewport: { width: 360, height: 740 } })).newPage();
+  await korean.goto(link);
+  await korean.getByRole('link', { name: '지금 시작하기' }).click();
+  await korean.getByRole('link', { name: 'Microsoft(으)로 계속' }).click();
+  await expect(korean.getByRole('heading', { level: 2, name: 'IT 관리자에게 요청하기' })).toBeVisible();
+  await expect(korean.getByRole('alert')).toContainText('IT 관리자가 조직 전체를 위해 한 번만 승인하면');
+  await passesAxeAt360(korean, testInfo, 'admin-approval-ko');
+  await korean.context().close();
 
   // A wrong address changes nothing; a right one sends the link, in the invitee's language.
   await page.getByLabel("Your IT administrator's email").fill('it at tailspin');
