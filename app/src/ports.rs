@@ -18,6 +18,7 @@ use crate::model::operator::{
     AccessOutcome, AddOperatorForm, AddOperatorOutcome, Admin, ContactOutcome, EndSessionsOutcome,
     OperatorRow, SessionId, SessionRow, SetupLink, TokenOutcome, TokenRow, UserId,
 };
+use crate::model::progress::{CompanyDetail, ProgressStep};
 use crate::model::providers::{NewProvider, ProviderProblem, ProvidersView};
 use crate::model::sign_in::{SignedIn, StartPage, Visitor};
 use crate::model::terms::TermsView;
@@ -38,6 +39,7 @@ pub trait Invitations: Send + Sync + 'static {
     fn invitations(
         &self,
         status: Option<InvitationStatus>,
+        progress: Option<ProgressStep>,
         search: Option<String>,
         cursor: Option<String>,
     ) -> PortFuture<'_, Result<InvitationPage, PortError>>;
@@ -51,6 +53,11 @@ pub trait Invitations: Send + Sync + 'static {
         &self,
         id: String,
     ) -> PortFuture<'_, Result<Option<InvitationDetail>, PortError>>;
+    /// A company of the organization with its members.
+    fn company_detail(
+        &self,
+        id: String,
+    ) -> PortFuture<'_, Result<Option<CompanyDetail>, PortError>>;
     /// `resend` true sends again; false revokes. On behalf of `operator`.
     fn act_on_invitation(
         &self,

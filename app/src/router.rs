@@ -185,6 +185,11 @@ fn DashboardRoutes() -> impl MatchNestedRoutes + Clone {
             view={Lazy::<lazy::routes::InvitationDetail>::new()}
             ssr=SsrMode::Async
         />
+        <Route
+            path=(StaticSegment("admin"), StaticSegment("companies"), ParamSegment("id"))
+            view={Lazy::<lazy::routes::Company>::new()}
+            ssr=SsrMode::Async
+        />
     }
     .into_inner()
 }

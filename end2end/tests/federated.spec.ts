@@ -12,7 +12,7 @@ import type { APIRequestContext, Page, TestInfo } from '@playwright/test';
 import { E2E_DIR, IDPS, IDP_CLIENT, MICROSOFT_TENANT } from '../playwright.config';
 import { addProvider, providerLogin, startIdp, stopIdp, toProvider } from '../support/federation';
 import { invite as inviteThrough } from '../support/invite';
-import { acceptAndCreateCompany } from '../support/journey';
+import { acceptAndCreateCompany, signInAsAdmin } from '../support/journey';
 import { sink } from '../support/smtp-sink';
 
 test.describe.configure({ mode: 'serial' });
@@ -281,6 +281,18 @@ test("a tenant that needs its administrator's approval: the invitee asks them by
   // The same answer again records nothing new and sends no second email.
   await it.goto(approval!);
   await expect(it.getByRole('heading', { level: 1 })).toHaveText('Approved');
+
+  // The operator sees where the customer stands: signed in with Microsoft,
+  // in their tenant, after their IT administrator approved.
+  const admin = await (await browser.newContext()).newPage();
+  await signInAsAdmin(admin);
+  await admin.goto('/admin/invitations?progress=signed_in');
+  await admin.getByRole('link', { name: to }).click();
+  await expect(admin.getByText(`Microsoft, tenant ${MICROSOFT_TENANT}`)).toBeVisible();
+  const timeline = admin.locator('ol.timeline');
+  await expect(timeline).toContainText('Asked their IT administrator to approve');
+  await expect(timeline).toContainText('IT administrator approved');
+  await expect(timeline).toContainText('Signed in');
 });
 
 test('nOAuth: a Microsoft user who sets the address of a domain their tenant does not own signs in nothing', async ({ browser, request, baseURL }) => {

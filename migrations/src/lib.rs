@@ -16,6 +16,7 @@ mod m20261205_000012_openid_provider;
 mod m20261205_000013_webhooks;
 mod m20261205_000014_outbox_invitation;
 mod m20261205_000015_admin_approval;
+mod m20261205_000016_invitation_progress;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000013_webhooks::Migration),
             Box::new(m20261205_000014_outbox_invitation::Migration),
             Box::new(m20261205_000015_admin_approval::Migration),
+            Box::new(m20261205_000016_invitation_progress::Migration),
         ]
     }
 }

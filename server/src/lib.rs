@@ -12,6 +12,7 @@ pub mod http;
 pub mod invitations;
 pub mod mail;
 pub mod operators;
+pub mod progress;
 pub mod provider;
 pub mod public_address;
 pub mod redemption;

@@ -8,18 +8,20 @@ use crate::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationStatus, NewInvitationForm,
     NewInvitationOutcome,
 };
+use crate::model::progress::{CompanyDetail, ProgressStep};
 
 /// A page of the organization's invitations, newest first. Operators only.
 #[server(endpoint = "list_invitations")]
 pub async fn list_invitations(
     status: Option<InvitationStatus>,
+    progress: Option<ProgressStep>,
     search: Option<String>,
     cursor: Option<String>,
 ) -> Result<InvitationPage, ApiError> {
     super::signed_in(None)?;
     super::dashboard()?
         .invitations
-        .invitations(status, search, cursor)
+        .invitations(status, progress, search, cursor)
         .await
         .map_err(ApiError::from)
 }
@@ -81,4 +83,19 @@ pub async fn revoke_invitation(
         .act_on_invitation(operator.id, id, false)
         .await
         .map_err(ApiError::from)
+}
+
+/// One company of the organization with its members. Operators only.
+#[server(endpoint = "get_company_detail")]
+pub async fn get_company_detail(id: String) -> Result<Option<CompanyDetail>, ApiError> {
+    super::signed_in(None)?;
+    let detail = super::dashboard()?
+        .invitations
+        .company_detail(id)
+        .await
+        .map_err(ApiError::from)?;
+    if detail.is_none() {
+        super::error::answer_with(http::StatusCode::NOT_FOUND);
+    }
+    Ok(detail)
 }

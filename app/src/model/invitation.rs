@@ -6,6 +6,8 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::progress::{ProgressFacts, ProgressStep, StepReached};
+
 use super::company::CompanyField;
 use super::locale::Locale;
 
@@ -196,6 +198,9 @@ pub struct InvitationRow {
     pub expires_at: String,
     /// Where the invitation's latest email stands; `None` when none was sent.
     pub mail: Option<MailState>,
+    /// The furthest step the customer reached, and since when (UTC).
+    pub progress: ProgressStep,
+    pub progress_at: String,
 }
 
 /// Where an invitation's latest email stands.
@@ -303,6 +308,15 @@ pub enum NewInvitationOutcome {
 pub struct InvitationDetail {
     pub row: InvitationRow,
     pub send_count: i32,
+    /// Every step of the way in, reached or not, first to last.
+    pub steps: Vec<StepReached>,
+    pub facts: ProgressFacts,
+    /// What the operator gave: the message, its language, the copy's
+    /// address, and the company draft.
+    pub message: Option<String>,
+    pub language: Option<String>,
+    pub cc: Option<String>,
+    pub draft: Vec<(crate::model::company::CompanyField, String)>,
     pub timeline: Vec<TimelineEvent>,
 }
 

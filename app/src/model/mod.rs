@@ -12,6 +12,7 @@ pub mod landing;
 pub mod locale;
 pub mod operator;
 pub mod password;
+pub mod progress;
 pub mod providers;
 pub mod sign_in;
 pub mod terms;

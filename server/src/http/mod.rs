@@ -216,6 +216,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         )
         .route("/admin/imports/{id}/result.csv", get(bulk_import::result))
         .route("/admin/consents.csv", get(dashboard::consents_csv))
+        .route("/admin/invitations.csv", get(dashboard::invitations_csv))
         .route("/api/InviteUser", get(redemption::invite_user))
         .route("/invite/{ticket}/new-link", post(redemption::new_link))
         .route("/invite/{ticket}/passcode", post(customer::send_passcode))

@@ -97,6 +97,11 @@ impl Redemption for RedemptionService {
                 .await
                 .map_err(unavailable)?;
             let welcome = stage == Stage::Welcome;
+            if welcome {
+                journey::reached_welcome(&self.db, &link, self.clock.as_ref())
+                    .await
+                    .map_err(unavailable)?;
+            }
             let apps = if welcome {
                 pending::tiles(&self.db, link.org.id, user.id)
                     .await

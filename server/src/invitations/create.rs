@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use app::model::invitation::InvitationField;
 use app::model::locale::Locale;
+use app::model::progress::ProgressStep;
 use chrono::SubsecRound;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
@@ -344,6 +345,14 @@ fn invitation_row(
         revoked_at: None,
         cc_email: valid.cc,
         reset_redemption: valid.reset_user.is_some(),
+        progress: ProgressStep::Invited.code().to_owned(),
+        progress_at: Some(now),
+        first_opened_at: None,
+        last_opened_at: None,
+        signed_in_at: None,
+        sign_in_method: None,
+        sign_in_source: None,
+        welcomed_at: None,
     };
     rows.tickets.push(invitation_ticket::ActiveModel {
         ticket_hash: Set(ticket.hash()),

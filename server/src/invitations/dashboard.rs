@@ -6,6 +6,7 @@ use app::model::invitation::{
     NewInvitationForm, NewInvitationOutcome, TimelineEvent,
 };
 use app::model::operator::UserId;
+use app::model::progress::{CompanyDetail, ProgressStep};
 use app::ports::{Invitations, PortError, PortFuture};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ use uuid::Uuid;
 use crate::clock::minutes;
 use crate::invitations::manage::{self, ListQuery, ManageError};
 use crate::invitations::request::{validate, NewInvitation, Reset};
+use crate::invitations::standing::{company_detail, progress_of};
 use crate::invitations::{status_at, InvitationStatus};
 use crate::store::entities::{audit_event, invitation};
 
@@ -48,12 +50,14 @@ impl Invitations for DashboardService {
     fn invitations(
         &self,
         status: Option<InvitationStatus>,
+        progress: Option<ProgressStep>,
         search: Option<String>,
         cursor: Option<String>,
     ) -> PortFuture<'_, Result<InvitationPage, PortError>> {
         Box::pin(async move {
             let query = ListQuery {
                 status: status.map(|s| s.code().to_owned()),
+                progress,
                 email: None,
                 search,
                 top: PAGE_SIZE,
@@ -76,15 +80,9 @@ impl Invitations for DashboardService {
             let rows = page
                 .rows
                 .iter()
-                .map(|r| InvitationRow {
-                    id: r.id.to_string(),
-                    email: r.invited_email.clone(),
-                    display_name: r.invited_display_name.clone(),
-                    status: status_at(r, now),
-                    inviter: r.inviter_id.and_then(|id| inviters.get(&id).cloned()),
-                    created_at: minutes(r.created_at),
-                    expires_at: minutes(r.expires_at),
-                    mail: mails.get(&r.id).cloned(),
+                .map(|r| {
+                    let inviter = r.inviter_id.and_then(|id| inviters.get(&id).cloned());
+                    row_of(r, inviter, mails.get(&r.id).cloned(), now)
                 })
                 .collect();
             Ok(InvitationPage {
@@ -183,18 +181,18 @@ impl Invitations for DashboardService {
                 .await
                 .map_err(unavailable)?;
             let now = self.clock.now();
+            let mail = mails.remove(&row.id);
+            let progress = progress_of(&self.db, &row).await.map_err(unavailable)?;
+            let inviter = row.inviter_id.and_then(|i| names.get(&i).cloned());
             Ok(Some(InvitationDetail {
-                row: InvitationRow {
-                    id: row.id.to_string(),
-                    email: row.invited_email.clone(),
-                    display_name: row.invited_display_name.clone(),
-                    status: status_at(&row, now),
-                    inviter: row.inviter_id.and_then(|i| names.get(&i).cloned()),
-                    created_at: minutes(row.created_at),
-                    expires_at: minutes(row.expires_at),
-                    mail: mails.remove(&row.id),
-                },
+                row: row_of(&row, inviter, mail, now),
                 send_count: row.send_count,
+                steps: progress.steps,
+                facts: progress.facts,
+                message: row.message.clone(),
+                language: row.message_language.clone(),
+                cc: row.cc_email.clone(),
+                draft: crate::invitations::request::stored_draft(&row),
                 timeline: events
                     .into_iter()
                     .map(|e| TimelineEvent {
@@ -204,6 +202,20 @@ impl Invitations for DashboardService {
                     })
                     .collect(),
             }))
+        })
+    }
+
+    fn company_detail(
+        &self,
+        id: String,
+    ) -> PortFuture<'_, Result<Option<CompanyDetail>, PortError>> {
+        Box::pin(async move {
+            let Ok(id) = Uuid::try_parse(&id) else {
+                return Ok(None);
+            };
+            company_detail(&self.db, self.organization_id, id)
+                .await
+                .map_err(unavailable)
         })
     }
 
@@ -246,6 +258,27 @@ impl Invitations for DashboardService {
                 Err(ManageError::Database(e)) => Err(unavailable(e)),
             }
         })
+    }
+}
+
+/// The list's row of an invitation.
+fn row_of(
+    r: &invitation::Model,
+    inviter: Option<String>,
+    mail: Option<MailState>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> InvitationRow {
+    InvitationRow {
+        id: r.id.to_string(),
+        email: r.invited_email.clone(),
+        display_name: r.invited_display_name.clone(),
+        status: status_at(r, now),
+        inviter,
+        created_at: minutes(r.created_at),
+        expires_at: minutes(r.expires_at),
+        mail,
+        progress: ProgressStep::from_code(&r.progress).unwrap_or(ProgressStep::Invited),
+        progress_at: minutes(r.progress_at.unwrap_or(r.created_at)),
     }
 }
 

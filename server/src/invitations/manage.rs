@@ -31,8 +31,11 @@ pub enum ManageError {
 }
 
 /// A page of the list: newest first; `cursor` continues after a row.
+#[derive(Clone)]
 pub struct ListQuery {
     pub status: Option<String>,
+    /// The furthest step reached (the dashboard's "stopped at").
+    pub progress: Option<app::model::progress::ProgressStep>,
     pub email: Option<String>,
     /// Part of the email or display name, without regard to case.
     pub search: Option<String>,
@@ -76,6 +79,9 @@ pub async fn list(
             .filter(invitation::Column::ExpiresAt.lte(now)),
         Some(stored) => select.filter(invitation::Column::Status.eq(stored.code())),
     };
+    if let Some(step) = q.progress {
+        select = select.filter(invitation::Column::Progress.eq(step.code()));
+    }
     if let Some(email) = q.email.as_deref() {
         // Stored addresses are normalized; one that cannot be matches nothing.
         let email = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
@@ -161,9 +167,11 @@ pub async fn resend(
     let txn = crate::store::begin_write(db).await?;
     let row = find(&txn, org.id, id).await?;
     match status_at(&row, now) {
-        InvitationStatus::Accepted => {
+        // A customer who accepted but stopped before the welcome page may
+        // be reminded: the new link leads them on where they stopped.
+        InvitationStatus::Accepted if row.welcomed_at.is_some() => {
             return Err(ManageError::Conflict(
-                "the invitation was accepted; reset the redemption to invite again",
+                "the customer has finished; reset the redemption to invite again",
             ))
         }
         InvitationStatus::Revoked => {

@@ -7,6 +7,7 @@ pub mod create;
 mod dashboard;
 pub mod manage;
 pub mod request;
+pub mod standing;
 pub mod ticket;
 
 use chrono::{DateTime, Utc};

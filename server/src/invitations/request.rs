@@ -114,7 +114,12 @@ pub fn stored_draft_problems(draft: Option<&Value>) -> Vec<(CompanyField, Compan
     let Some(draft) = draft else {
         return Vec::new();
     };
-    let values: Vec<(CompanyField, String)> = CompanyField::ALL
+    app::model::company::draft_problems(&draft_values(draft))
+}
+
+/// A stored draft's value of every field (empty when left out).
+fn draft_values(draft: &Value) -> Vec<(CompanyField, String)> {
+    CompanyField::ALL
         .into_iter()
         .map(|f| {
             (
@@ -122,8 +127,19 @@ pub fn stored_draft_problems(draft: Option<&Value>) -> Vec<(CompanyField, Compan
                 draft[f.api_name()].as_str().unwrap_or_default().to_owned(),
             )
         })
-        .collect();
-    app::model::company::draft_problems(&values)
+        .collect()
+}
+
+/// The company draft an invitation was given, its filled fields only.
+pub fn stored_draft(
+    row: &crate::store::entities::invitation::Model,
+) -> Vec<(CompanyField, String)> {
+    let Some(draft) = row.company_draft.as_ref() else {
+        return Vec::new();
+    };
+    let mut values = draft_values(draft);
+    values.retain(|(_, v)| !v.is_empty());
+    values
 }
 
 /// Checks every field and reports each invalid one, not only the first.

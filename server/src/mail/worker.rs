@@ -17,6 +17,7 @@ use crate::clock::Clock;
 use crate::store::entities::email_outbox::{self, Column};
 pub use crate::store::queue::RetryPolicy;
 use crate::store::queue::{keep_working, Claimed, Pass, Queue, Worker};
+use app::model::progress::ProgressStep;
 
 pub struct OutboxWorker {
     pub db: DatabaseConnection,
@@ -91,7 +92,7 @@ impl OutboxWorker {
                         )))
                     });
                     match result {
-                        Ok(()) => recorder.sent(row.id).await,
+                        Ok(()) => recorder.sent(row.id, row.invitation_id).await,
                         Err(error) => recorder.failed(row, error).await,
                     }
                 }
@@ -125,12 +126,17 @@ struct Recorder {
 impl Recorder {
     /// The server accepted the message. Its body (a live link or code,
     /// often) is of no further use and is not kept.
-    async fn sent(&self, id: Uuid) -> Result<(), DbErr> {
+    async fn sent(&self, id: Uuid, invitation: Option<Uuid>) -> Result<(), DbErr> {
+        let now = self.clock.now();
+        if let Some(invitation) = invitation {
+            let delivered = ProgressStep::EmailDelivered;
+            crate::progress::advance(&self.db, invitation, delivered, now).await?;
+        }
         unclaim(vec![id])
             .col_expr(Column::Status, Expr::value(SENT))
             .col_expr(Column::BodyText, Expr::value(""))
             .col_expr(Column::BodyHtml, Expr::value(Option::<String>::None))
-            .col_expr(Column::SentAt, Expr::value(self.clock.now()))
+            .col_expr(Column::SentAt, Expr::value(now))
             .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
             .exec(&self.db)
             .await?;

@@ -4,6 +4,8 @@
 
 use app::fill;
 use app::i18n::Locale;
+use app::model::progress::SignInMethod;
+use app::model::providers::ProviderKind;
 use app::model::sign_in::Notice;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -16,10 +18,11 @@ use super::landing::Link;
 use crate::auth::session::{self, Visit};
 use crate::clock::Clock;
 use crate::federation::oidc::VerifiedIdentity;
+use crate::federation::providers;
 use crate::invitations::InvitationStatus;
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::store::audit::{self, AuditEntry};
-use crate::store::entities::{identity, invitation, user};
+use crate::store::entities::{identity, identity_provider, invitation, user};
 
 /// What a sign-in form needs besides its own fields.
 pub struct Context<'a> {
@@ -97,6 +100,51 @@ impl Proof {
             Proof::Provider { .. } => "federated",
         }
     }
+}
+
+impl Proof {
+    /// How the customer signed in, as the dashboard tells it, and through
+    /// what: the organization provider's name, or Microsoft's tenant.
+    async fn sign_in_method(
+        &self,
+        conn: &impl ConnectionTrait,
+    ) -> Result<(SignInMethod, Option<String>), DbErr> {
+        let Proof::Provider {
+            provider_id,
+            identity,
+        } = self
+        else {
+            return Ok((
+                match self {
+                    Proof::Passcode => SignInMethod::EmailPasscode,
+                    Proof::NewAccount { .. } => SignInMethod::NewAccount,
+                    _ => SignInMethod::Password,
+                },
+                None,
+            ));
+        };
+        let provider = identity_provider::Entity::find_by_id(*provider_id)
+            .one(conn)
+            .await?;
+        Ok(match provider {
+            Some(p) => match providers::kind_of(&p) {
+                ProviderKind::Google => (SignInMethod::Google, None),
+                ProviderKind::Microsoft => (
+                    SignInMethod::Microsoft,
+                    tenant_of(&p.issuer, &identity.issuer),
+                ),
+                ProviderKind::Oidc => (SignInMethod::OrganizationIdp, Some(p.display_name)),
+            },
+            None => (SignInMethod::OrganizationIdp, None),
+        })
+    }
+}
+
+/// The tenant a multi-tenant `template`'s `issuer` names.
+fn tenant_of(template: &str, issuer: &str) -> Option<String> {
+    let (prefix, suffix) = template.split_once(app::model::providers::TENANT_PLACEHOLDER)?;
+    let tenant = issuer.strip_prefix(prefix)?.strip_suffix(suffix)?;
+    Some(tenant.to_owned())
 }
 
 /// Signs the invitee in as the invited address's account: the account
@@ -198,6 +246,8 @@ pub(super) async fn finish(
     let carried = crate::provider::pending::carried(visit);
     let token =
         session::start_signed_in_visit(&txn, user_id, proof.method(), carried, ctx.clock).await?;
+    let (how, source) = proof.sign_in_method(&txn).await?;
+    crate::progress::signed_in(&txn, link.invitation.id, how, source, now).await?;
     let entry = AuditEntry {
         organization_id: Some(link.org.id),
         actor_id: Some(user_id),

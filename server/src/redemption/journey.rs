@@ -8,6 +8,7 @@ use app::model::company::{CompanyField, CompanyProblem, CompanyRole};
 use app::model::journey::{
     check_company, CompanyPage, CompanyView, ConsentPage, ConsentView, Stage, WelcomeLink,
 };
+use app::model::progress::ProgressStep;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
@@ -20,6 +21,7 @@ use super::finish::Context;
 use super::landing::{find, link_state, Link};
 use crate::auth::session::Visit;
 use crate::invitations::InvitationStatus;
+use crate::progress;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{company, consent, invitation, membership, terms_version, user};
 use crate::webhooks::{self, Event};
@@ -235,6 +237,16 @@ pub async fn decide(
     }))
 }
 
+/// The invitee's welcome page: their way in is finished (the first time
+/// counts).
+pub(crate) async fn reached_welcome(
+    conn: &impl ConnectionTrait,
+    link: &Link,
+    clock: &dyn crate::clock::Clock,
+) -> Result<(), DbErr> {
+    progress::welcomed(conn, &link.invitation, clock.now()).await
+}
+
 /// How the invitee came to accept the current terms, for the audit trail.
 #[derive(Clone, Copy)]
 enum Consent {
@@ -277,7 +289,11 @@ async fn accept_invitation(
     if accepted == 0 {
         return Ok(());
     }
+    let id = link.invitation.id;
+    progress::advance(conn, id, ProgressStep::TermsAccepted, now).await?;
     if let Some(company_id) = link.invitation.company_id {
+        // Joining the seller's company is this invitee's company step.
+        progress::advance(conn, id, ProgressStep::CompanyCreated, now).await?;
         let role = link.invitation.company_role();
         let member = membership::Entity::find()
             .filter(membership::Column::CompanyId.eq(company_id))
@@ -467,6 +483,7 @@ pub async fn create_company(
         .filter(invitation::Column::Id.eq(link.invitation.id))
         .exec(&txn)
         .await?;
+    progress::advance(&txn, link.invitation.id, ProgressStep::CompanyCreated, now).await?;
     let entry = AuditEntry {
         organization_id: Some(link.org.id),
         actor_id: Some(user.id),

@@ -108,6 +108,8 @@ pub(crate) async fn find(
 /// the page's time under load, perf).
 #[derive(Debug, FromQueryResult)]
 pub struct LinkFacts {
+    pub invitation_id: Uuid,
+    pub last_opened_at: Option<DateTime<Utc>>,
     pub ticket_hash: String,
     pub replaced_at: Option<DateTime<Utc>>,
     pub status: String,
@@ -133,6 +135,8 @@ pub(crate) async fn facts_of(
         .select_only()
         .column(invitation_ticket::Column::TicketHash)
         .column(invitation_ticket::Column::ReplacedAt)
+        .column_as(I::Id, "invitation_id")
+        .column(I::LastOpenedAt)
         .columns([I::Status, I::ExpiresAt, I::RedeemedAt, I::RedeemedBy])
         .columns([I::InvitedEmail, I::InvitedDisplayName, I::Message])
         .column_as(organization::Column::Name, "org_name")
@@ -167,6 +171,10 @@ pub async fn landing(
     let status = status_of(&link.status, link.expires_at, now);
     let state = state_of(status, link.replaced_at.is_some());
     let pending = state == LinkState::Pending;
+    if matches!(state, LinkState::Pending | LinkState::Accepted) {
+        let id = link.invitation_id;
+        crate::progress::opened(db, id, link.last_opened_at, now).await?;
+    }
     let sign_in = state == LinkState::Accepted
         && redeemer_at_invited(db, link.redeemed_by, &link.invited_email).await?;
     let date = match state {

@@ -923,6 +923,7 @@ async fn list_pages_newest_first_and_filters(api: crate::support::api::Api) {
     create_invitation(&api, named).await;
     let search = |text: &str| {
         let query = lobby::invitations::manage::ListQuery {
+            progress: None,
             status: None,
             email: None,
             search: Some(text.to_owned()),

@@ -23,6 +23,7 @@ mod limits;
 mod mail;
 mod operator_sign_in;
 mod process;
+mod progress;
 mod provider;
 mod providers;
 mod proxies;

@@ -165,6 +165,14 @@ async fn every_entity_round_trips(db: &DatabaseConnection) {
             cc_email: Some("assistant@customer.example".into()),
             reset_redemption: true,
             company_role: Some("company_admin".into()),
+            progress: "signed_in".into(),
+            progress_at: Some(later),
+            first_opened_at: Some(now),
+            last_opened_at: Some(later),
+            signed_in_at: Some(later),
+            sign_in_method: Some("microsoft".into()),
+            sign_in_source: Some("9188040d-6c67-4c5b-b112-36a304b66dad".into()),
+            welcomed_at: Some(later),
         },
     )
     .await;

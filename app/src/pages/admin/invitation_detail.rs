@@ -10,17 +10,22 @@ use crate::api::invitations::{get_invitation_detail, ResendInvitation, RevokeInv
 use crate::api::operator::signed_in_operator;
 use crate::api::operators::EndInviteeSessions;
 use crate::components::admin_nav::AdminNav;
+use crate::components::company_fields::company_label;
 use crate::components::copy_button::CopyButton;
 use crate::components::latest_outcome::show_latest_only;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::DashboardStrings;
+use crate::model::invitation::InvitationDetail;
 use crate::model::invitation::{InvitationActionOutcome, InvitationStatus, MailState};
 use crate::model::operator::CurrentOperator;
-use crate::pages::admin::invitations::status_name;
+use crate::model::progress::{ProgressFacts, ProgressStep, SignInMethod};
+use crate::pages::admin::invitations::{status_name, step_name};
 use crate::pages::admin::operators::access_notice;
 
-fn event_name(s: &'static DashboardStrings, action: &str) -> &'static str {
+/// The name of an event of the invitation's timeline; an action this
+/// dashboard does not know yet shows as it is stored, never as "Changed".
+fn event_name(s: &'static DashboardStrings, action: &str) -> String {
     match action {
         "invitation.created" => s.event_created,
         "invitation.resent" => s.event_resent,
@@ -28,8 +33,130 @@ fn event_name(s: &'static DashboardStrings, action: &str) -> &'static str {
         "invitation.sessions_ended" => s.event_sessions_ended,
         "invitation.admin_approval_asked" => s.event_admin_asked,
         "invitation.admin_approved" => s.event_admin_approved,
-        _ => s.event_other,
+        "invitation.accepted" => s.event_accepted,
+        "invitation.new_link_requested" => s.event_new_link,
+        "invitation.sign_in_link_sent" => s.event_sign_in_link,
+        "customer.signed_in" => s.event_signed_in,
+        "customer.consent_declined" => s.event_declined,
+        other => return other.to_owned(),
     }
+    .to_owned()
+}
+
+/// How the customer signed in, in the operator's words.
+fn method_text(s: &'static DashboardStrings, facts: &ProgressFacts) -> Option<String> {
+    let source = facts.sign_in_source.as_deref();
+    Some(match (facts.sign_in_method?, source) {
+        (SignInMethod::OrganizationIdp, Some(name)) => {
+            fill!(s, method_organization_idp_named, name = name)
+        }
+        (SignInMethod::OrganizationIdp, None) => s.method_organization_idp_used.to_owned(),
+        (SignInMethod::Google, _) => s.method_google_used.to_owned(),
+        (SignInMethod::Microsoft, Some(tenant)) => {
+            fill!(s, method_microsoft_tenant, tenant = tenant)
+        }
+        (SignInMethod::Microsoft, None) => s.method_microsoft_used.to_owned(),
+        (SignInMethod::EmailPasscode, _) => s.method_passcode_used.to_owned(),
+        (SignInMethod::Password, _) => s.method_password_used.to_owned(),
+        (SignInMethod::NewAccount, _) => s.method_new_account_used.to_owned(),
+    })
+}
+
+/// Each step of the way in, with its time or "not yet", and the facts
+/// behind them.
+fn progress_view(
+    t: impl Fn() -> &'static DashboardStrings + Copy + Send + Sync + 'static,
+    d: &InvitationDetail,
+) -> impl IntoView {
+    let steps = d
+        .steps
+        .iter()
+        .map(|reached| {
+            let (step, at) = (reached.step, reached.at.clone());
+            let done = at.is_some();
+            view! {
+                <li class:done=done>
+                    <strong>{move || step_name(t(), step)}</strong>" "
+                    {match at {
+                        Some(at) => view! { <time>{at}</time> }.into_any(),
+                        None => view! { <span class="hint">{move || t().step_not_yet}</span> }.into_any(),
+                    }}
+                </li>
+            }
+        })
+        .collect_view();
+    let facts = d.facts.clone();
+    let opened = match (facts.first_opened.clone(), facts.last_opened.clone()) {
+        (Some(first), Some(last)) => Some(view! {
+            <dt>{move || t().progress_link_opened}</dt>
+            <dd>{move || fill!(t(), fact_opened, first = first.clone(), last = last.clone())}</dd>
+        }),
+        _ => None,
+    };
+    let method = facts.sign_in_method.map(|_| {
+        let facts = facts.clone();
+        view! {
+            <dt>{move || t().fact_signed_in_with}</dt>
+            <dd>{move || method_text(t(), &facts)}</dd>
+        }
+    });
+    let consent = facts.consent.clone().map(|c| {
+        let (terms, privacy) = (c.terms_version.to_string(), c.privacy_version.clone());
+        view! {
+            <dt>{move || t().fact_consent}</dt>
+            <dd>
+                {move || fill!(t(), fact_consent_versions, terms = terms.clone(), privacy = privacy.clone())}
+                {c.automatic.then(|| view! { " · " {move || t().fact_consent_automatic} })}
+            </dd>
+        }
+    });
+    let company = facts.company.clone().map(|c| {
+        view! {
+            <dt>{move || t().fact_company}</dt>
+            <dd><a href=format!("/admin/companies/{}", c.id)>{c.name}</a></dd>
+        }
+    });
+    view! {
+        <h2>{move || t().steps_heading}</h2>
+        <ol class="steps-reached">{steps}</ol>
+        <dl class="facts">{opened}{method}{consent}{company}</dl>
+    }
+}
+
+/// What the operator gave the invitation: message, language, copy, draft.
+fn given_view(
+    t: impl Fn() -> &'static DashboardStrings + Copy + Send + Sync + 'static,
+    d: &InvitationDetail,
+) -> impl IntoView {
+    let message = d
+        .message
+        .clone()
+        .map(|m| view! { <dt>{move || t().fact_message}</dt><dd class="message">{m}</dd> });
+    let language = d
+        .language
+        .clone()
+        .map(|l| view! { <dt>{move || t().fact_language}</dt><dd>{l}</dd> });
+    let cc =
+        d.cc.clone()
+            .map(|c| view! { <dt>{move || t().fact_cc}</dt><dd>{c}</dd> });
+    let draft = (!d.draft.is_empty()).then(|| {
+        let fields = d
+            .draft
+            .iter()
+            .map(|(field, value)| {
+                let (field, value) = (*field, value.clone());
+                view! { <li>{move || company_label(t(), field)}": "{value}</li> }
+            })
+            .collect_view();
+        view! { <dt>{move || t().fact_draft}</dt><dd><ul>{fields}</ul></dd> }
+    });
+    let any = d.message.is_some() || d.language.is_some() || d.cc.is_some() || !d.draft.is_empty();
+    any.then(|| {
+        view! {
+            <h2>{move || t().given_heading}</h2>
+            <dl class="facts">{message}{language}{cc}{draft}</dl>
+        }
+    })
 }
 
 #[component]
@@ -101,6 +228,9 @@ pub fn InvitationDetailPage() -> impl IntoView {
                             let status = d.row.status;
                             let email = d.row.email.clone();
                             let open = matches!(status, InvitationStatus::PendingAcceptance | InvitationStatus::Expired);
+                            // Accepted but not finished: a reminder, with a link that leads on.
+                            let unfinished = status == InvitationStatus::Accepted
+                                && d.row.progress != ProgressStep::Welcomed;
                             let id = d.row.id.clone();
                             view! {
                                 <h1 id="detail-heading">{move || fill!(t(), detail_heading, email = email)}</h1>
@@ -134,7 +264,7 @@ pub fn InvitationDetailPage() -> impl IntoView {
                                         </ActionForm>
                                     }
                                 })}
-                                {open.then(move || {
+                                {(open || unfinished).then(move || {
                                     // Each form's children own their values.
                                     let (csrf_resend, id_resend) = (csrf.clone(), id.clone());
                                     view! {
@@ -144,14 +274,18 @@ pub fn InvitationDetailPage() -> impl IntoView {
                                             <input type="hidden" name="id" value=id_resend/>
                                             <button type="submit">{move || t().resend_button}</button>
                                         </ActionForm>
-                                        <ActionForm action=revoke>
-                                            <input type="hidden" name="csrf" value=csrf/>
-                                            <input type="hidden" name="id" value=id/>
-                                            <button type="submit" class="danger">{move || t().revoke_button}</button>
-                                        </ActionForm>
+                                        {open.then(|| view! {
+                                            <ActionForm action=revoke>
+                                                <input type="hidden" name="csrf" value=csrf/>
+                                                <input type="hidden" name="id" value=id/>
+                                                <button type="submit" class="danger">{move || t().revoke_button}</button>
+                                            </ActionForm>
+                                        })}
                                     </div>
                                     }
                                 })}
+                                {progress_view(t, &d)}
+                                {given_view(t, &d)}
                                 <h2>{move || t().timeline_heading}</h2>
                                 <ol class="timeline">
                                     {d.timeline

@@ -1,5 +1,5 @@
-//! `/admin/invitations`: the organization's invitations with their status,
-//! filtered by status and paged; plain links, so it works without JavaScript.
+//! `/admin/invitations`: the organization's invitations with their status
+//! and how far each customer got, filtered by either and paged; plain links, so it works without JavaScript.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,6 +14,7 @@ use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::DashboardStrings;
 use crate::model::invitation::{InvitationRow, InvitationStatus, MailState};
+use crate::model::progress::ProgressStep;
 use crate::query::encode;
 
 /// The translated name of a status.
@@ -26,14 +27,33 @@ pub fn status_name(s: &'static DashboardStrings, status: InvitationStatus) -> &'
     }
 }
 
-fn list_href(
+/// The translated name of a step of the way in.
+pub fn step_name(s: &'static DashboardStrings, step: ProgressStep) -> &'static str {
+    match step {
+        ProgressStep::Invited => s.progress_invited,
+        ProgressStep::EmailDelivered => s.progress_email_delivered,
+        ProgressStep::LinkOpened => s.progress_link_opened,
+        ProgressStep::SignedIn => s.progress_signed_in,
+        ProgressStep::TermsAccepted => s.progress_terms_accepted,
+        ProgressStep::CompanyCreated => s.progress_company_created,
+        ProgressStep::Welcomed => s.progress_welcomed,
+    }
+}
+
+/// What the list filters by.
+#[derive(Clone, Copy, Default, PartialEq)]
+struct Filter {
     status: Option<InvitationStatus>,
-    search: Option<&str>,
-    cursor: Option<&str>,
-) -> String {
+    progress: Option<ProgressStep>,
+}
+
+fn list_href(filter: Filter, search: Option<&str>, cursor: Option<&str>) -> String {
     let mut query = Vec::new();
-    if let Some(s) = status {
+    if let Some(s) = filter.status {
         query.push(format!("status={}", s.code()));
+    }
+    if let Some(p) = filter.progress {
+        query.push(format!("progress={}", p.code()));
     }
     if let Some(q) = search {
         query.push(format!("q={}", encode(q)));
@@ -46,6 +66,11 @@ fn list_href(
     } else {
         format!("/admin/invitations?{}", query.join("&"))
     }
+}
+
+/// The CSV of the invitations the list shows, all pages of them.
+fn export_href(filter: Filter, search: Option<&str>) -> String {
+    list_href(filter, search, None).replacen("/admin/invitations", "/admin/invitations.csv", 1)
 }
 
 #[component]
@@ -67,22 +92,51 @@ pub fn AdminInvitations() -> impl IntoView {
             .map(|q| q.trim().to_owned())
             .filter(|q| !q.is_empty())
     };
+    // A step that is not one is ignored: the whole list.
+    let progress = move || {
+        query
+            .read()
+            .get("progress")
+            .and_then(|p| ProgressStep::from_code(&p))
+    };
+    let filter = move || Filter {
+        status: status(),
+        progress: progress(),
+    };
     let cursor = move || query.read().get("cursor");
     let page = Resource::new(
-        move || (status(), search(), cursor()),
-        |(status, search, cursor)| list_invitations(status, search, cursor),
+        move || (status(), progress(), search(), cursor()),
+        |(status, progress, search, cursor)| list_invitations(status, progress, search, cursor),
     );
 
     let filters = move || {
-        let current = status();
+        let current = filter();
         std::iter::once(None)
             .chain(InvitationStatus::ALL.iter().map(|&s| Some(s)))
             .map(|s| {
-                let selected = current == s;
+                let selected = current.status == s;
+                let to = Filter { status: s, ..current };
                 view! {
                     <li>
-                        <a href=list_href(s, search().as_deref(), None) aria-current=selected.then_some("page")>
+                        <a href=list_href(to, search().as_deref(), None) aria-current=selected.then_some("page")>
                             {move || s.map(|s| status_name(t(), s)).unwrap_or(t().status_all)}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let steps = move || {
+        let current = filter();
+        std::iter::once(None)
+            .chain(ProgressStep::ALL.iter().map(|&p| Some(p)))
+            .map(|p| {
+                let selected = current.progress == p;
+                let to = Filter { progress: p, ..current };
+                view! {
+                    <li>
+                        <a href=list_href(to, search().as_deref(), None) aria-current=selected.then_some("page")>
+                            {move || p.map(|p| step_name(t(), p)).unwrap_or(t().progress_all)}
                         </a>
                     </li>
                 }
@@ -93,6 +147,7 @@ pub fn AdminInvitations() -> impl IntoView {
         let status = r.status;
         let badge = format!("badge status-{}", status.code().to_lowercase());
         let failed = matches!(r.mail, Some(MailState::Failed { .. }));
+        let (progress, progress_at) = (r.progress, r.progress_at.clone());
         view! {
             <tr>
                 <td><a href=format!("/admin/invitations/{}", r.id)>{r.email}</a></td>
@@ -101,6 +156,7 @@ pub fn AdminInvitations() -> impl IntoView {
                     <span class=badge>{move || status_name(t(), status)}</span>
                     {failed.then(|| view! { " "<span class="badge mail-failed">{move || t().mail_failed_badge}</span> })}
                 </td>
+                <td>{move || fill!(t(), progress_since, step = step_name(t(), progress), at = progress_at.clone())}</td>
                 <td>{r.inviter.unwrap_or_default()}</td>
                 <td>{r.created_at}</td>
                 <td>{r.expires_at}</td>
@@ -115,6 +171,7 @@ pub fn AdminInvitations() -> impl IntoView {
             <h1 id="invitations-heading">{move || t().invitations_heading}</h1>
             <form class="search" method="get" action="/admin/invitations" role="search">
                 {move || status().map(|s| view! { <input type="hidden" name="status" value=s.code()/> })}
+                {move || progress().map(|p| view! { <input type="hidden" name="progress" value=p.code()/> })}
                 <label for="invitation-search">{move || t().search_label}</label>
                 <div class="search-row">
                     <input id="invitation-search" type="search" name="q" value=search maxlength="200"/>
@@ -124,13 +181,16 @@ pub fn AdminInvitations() -> impl IntoView {
             <nav class="filters" aria-label=move || t().invitations_filter_label>
                 <ul>{filters}</ul>
             </nav>
+            <nav class="filters" aria-label=move || t().progress_filter_label>
+                <ul>{steps}</ul>
+            </nav>
             // A failed load reaches the boundary, which says why in the page's language.
             <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors/> }>
             <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
                 {move || {
                     let org = org.clone();
                     // Read before the await: reactive reads must not happen after it.
-                    let current = status();
+                    let current = filter();
                     let text = search();
                     Suspend::new(async move {
                         let p = page.await?;
@@ -147,6 +207,7 @@ pub fn AdminInvitations() -> impl IntoView {
                                             <th scope="col">{move || t().column_email}</th>
                                             <th scope="col">{move || t().column_name}</th>
                                             <th scope="col">{move || t().column_status}</th>
+                                            <th scope="col">{move || t().column_progress}</th>
                                             <th scope="col">{move || t().column_inviter}</th>
                                             <th scope="col">{move || t().column_created}</th>
                                             <th scope="col">{move || t().column_expires}</th>
@@ -156,6 +217,11 @@ pub fn AdminInvitations() -> impl IntoView {
                                 </table>
                             </div>
                             {next.map(|href| view! { <p><a href=href rel="next">{move || t().next_page}</a></p> })}
+                            <p>
+                                <a href=export_href(current, text.as_deref()) rel="external" download="">
+                                    {move || t().invitations_download}
+                                </a>
+                            </p>
                         }
                         .into_any())
                     })

@@ -7,11 +7,11 @@
 //! small files, each a request. On the server, every page renders at once.
 
 use super::{
-    apps::AdminApps, home::AdminHome, import_detail::ImportDetail, import_upload::ImportUpload,
-    invitation_detail::InvitationDetailPage, invitations::AdminInvitations,
-    new_invitation::NewInvitation, operators::AdminOperators, providers::AdminProviders,
-    sessions::AdminSessions, set_password::SetPassword, settings::AdminSettings, terms::AdminTerms,
-    tokens::AdminTokens, webhooks::AdminWebhooks,
+    apps::AdminApps, company::CompanyPage, home::AdminHome, import_detail::ImportDetail,
+    import_upload::ImportUpload, invitation_detail::InvitationDetailPage,
+    invitations::AdminInvitations, new_invitation::NewInvitation, operators::AdminOperators,
+    providers::AdminProviders, sessions::AdminSessions, set_password::SetPassword,
+    settings::AdminSettings, terms::AdminTerms, tokens::AdminTokens, webhooks::AdminWebhooks,
 };
 use crate::pages::setup::Setup;
 use leptos::lazy;
@@ -26,6 +26,7 @@ pub enum Page {
     Setup,
     Invitations,
     InvitationDetail,
+    Company,
     NewInvitation,
     ImportUpload,
     ImportDetail,
@@ -56,11 +57,12 @@ fn overview(page: Page) -> AnyView {
     }
 }
 
-/// The invitations and one invitation.
+/// The invitations, one invitation, and a customer's company.
 #[lazy]
 fn invitations(page: Page) -> AnyView {
     match page {
         Page::InvitationDetail => build(|| view! { <InvitationDetailPage/> }),
+        Page::Company => build(|| view! { <CompanyPage/> }),
         _ => build(|| view! { <AdminInvitations/> }),
     }
 }
@@ -155,6 +157,7 @@ pub mod routes {
         Setup in overview fetched by __preload_overview,
         Invitations in invitations fetched by __preload_invitations,
         InvitationDetail in invitations fetched by __preload_invitations,
+        Company in invitations fetched by __preload_invitations,
         NewInvitation in new_invitation fetched by __preload_new_invitation,
         ImportUpload in imports fetched by __preload_imports,
         ImportDetail in imports fetched by __preload_imports,

@@ -1,5 +1,6 @@
 //! The operators' pages under `/admin`.
 pub mod apps;
+pub mod company;
 pub mod domain_list;
 pub mod home;
 pub mod import_detail;

@@ -51,6 +51,47 @@ pub struct Invitation {
     /// and the customer corrects them on the company step, where they are
     /// marked. Empty when there are none.
     pub company_draft_problems: Vec<DraftProblem>,
+    /// Lobby's extension: how far the customer got. The status says
+    /// whether the invitation can still be redeemed; this says where the
+    /// customer stands (`Accepted` customers may still be short of their
+    /// company).
+    pub progress: Progress,
+}
+
+/// Where the customer stands.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    /// The furthest step: `invited`, `email_delivered`, `link_opened`,
+    /// `signed_in`, `terms_accepted`, `company_created` or `welcomed` (the
+    /// way in is finished).
+    pub step: String,
+    /// Since when the customer is at `step`.
+    pub since: DateTime<Utc>,
+    pub first_opened_at: Option<DateTime<Utc>>,
+    pub last_opened_at: Option<DateTime<Utc>>,
+    pub signed_in_at: Option<DateTime<Utc>>,
+    /// `organization_idp`, `google`, `microsoft`, `email_passcode`,
+    /// `password` or `new_account`.
+    pub sign_in_method: Option<String>,
+    /// The organization provider's name, or Microsoft's tenant.
+    pub sign_in_source: Option<String>,
+    pub terms_accepted_at: Option<DateTime<Utc>>,
+    pub welcomed_at: Option<DateTime<Utc>>,
+}
+
+fn progress_of(row: &invitation::Model) -> Progress {
+    Progress {
+        step: row.progress.clone(),
+        since: row.progress_at.unwrap_or(row.created_at),
+        first_opened_at: row.first_opened_at,
+        last_opened_at: row.last_opened_at,
+        signed_in_at: row.signed_in_at,
+        sign_in_method: row.sign_in_method.clone(),
+        sign_in_source: row.sign_in_source.clone(),
+        terms_accepted_at: row.redeemed_at,
+        welcomed_at: row.welcomed_at,
+    }
 }
 
 /// A value of the company draft that the customer must correct.
@@ -147,6 +188,7 @@ pub fn to_resource(
         company_id: row.company_id,
         company_role: row.company_id.map(|_| row.company_role().code().to_owned()),
         company_draft_problems: draft_problems_of(row.company_draft.as_ref()),
+        progress: progress_of(row),
     }
 }
 
@@ -333,6 +375,7 @@ pub async fn list(
     let Query(params) = params.map_err(|r| GraphError::bad_request(r.body_text()))?;
     let top = super::page_size(params.top.as_deref())?;
     let query = ListQuery {
+        progress: None,
         status: params.status.clone(),
         email: params.email.clone(),
         search: None,

@@ -9,7 +9,7 @@ use super::companies::{self, Company, CompanyList, Member, MemberList};
 use super::error::{Detail, ErrorBody, ErrorEnvelope};
 use super::invitations::{
     self, AddressOut, DraftProblem, Invitation, InvitationList, InvitedUser, MessageInfoOut,
-    RecipientOut,
+    Progress, RecipientOut,
 };
 use super::request::{CreateRequest, InvitedUserRef, MessageInfo, Recipient, RecipientAddress};
 use super::users::{self, ObjectIdentity, User, UserList};
@@ -24,7 +24,7 @@ use super::Me;
     ),
     components(schemas(
         CreateRequest, MessageInfo, Recipient, RecipientAddress, InvitedUserRef, Invitation,
-        MessageInfoOut, RecipientOut, AddressOut, InvitedUser, DraftProblem, InvitationList, Me, ErrorEnvelope, ErrorBody, Detail,
+        MessageInfoOut, RecipientOut, AddressOut, InvitedUser, DraftProblem, Progress, InvitationList, Me, ErrorEnvelope, ErrorBody, Detail,
         User, ObjectIdentity, UserList, Company, CompanyList, Member, MemberList
     )),
     modifiers(&BearerToken)

@@ -37,6 +37,18 @@ pub struct Model {
     /// The invitee's role in the existing company `company_id`
     /// (`company_admin` or `member`); `None` is `member`.
     pub company_role: Option<String>,
+    /// The furthest step of the customer's way in (`progress::Step`'s
+    /// code), and since when.
+    pub progress: String,
+    pub progress_at: Option<DateTimeUtc>,
+    pub first_opened_at: Option<DateTimeUtc>,
+    pub last_opened_at: Option<DateTimeUtc>,
+    pub signed_in_at: Option<DateTimeUtc>,
+    /// How the customer signed in (`progress::SignInMethod`'s code), and
+    /// through what: the organization provider's name, Microsoft's tenant.
+    pub sign_in_method: Option<String>,
+    pub sign_in_source: Option<String>,
+    pub welcomed_at: Option<DateTimeUtc>,
 }
 
 impl Model {

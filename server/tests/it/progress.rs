@@ -1,0 +1,237 @@
+//! Where each customer stands (issue 23, point 3): every step of the way in
+//! moves the invitation on, with its time and facts, and the operator sees
+//! it on the invitation's page, in the list (filtered by the step), in the
+//! API's invitation and in the CSV export; a customer who accepted but
+//! stopped before the end can be reminded; their company has a page.
+
+use axum::http::StatusCode;
+use lobby::mail::worker::OutboxWorker;
+use lobby::mail::MailTransport;
+use lobby::secret::Secret;
+use lobby::store::entities::invitation;
+use sea_orm::EntityTrait;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+use crate::support::api::{call, create_invitation, setup, Api};
+use crate::support::browser::{sign_in_with_passcode, Browser};
+use crate::support::operator::operator_session;
+use crate::support::router::get;
+use crate::support::smtp::SmtpSink;
+
+const JIWOO: &str = "jiwoo.kim@customer.example";
+
+const ACCEPT: [(&str, &str); 3] = [
+    ("decision", "accept"),
+    ("privacy_version", "1"),
+    ("terms_version", "0"),
+];
+
+fn company_form() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("legal_name", "Customer AG"),
+        ("street", "Bahnhofstrasse 1"),
+        ("postal_code", "8001"),
+        ("city", "Zürich"),
+        ("country", "CH"),
+        ("tax_id", ""),
+        ("phone", ""),
+        ("website", ""),
+    ]
+}
+
+/// The API's invitation `id`.
+async fn api_invitation(api: &Api, id: &str) -> Value {
+    let (status, _, body) = call(
+        &api.app,
+        "GET",
+        &format!("/v1.0/invitations/{id}"),
+        Some(&api.token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+async fn step_of(api: &Api, id: &str) -> String {
+    api_invitation(api, id).await["progress"]["step"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The dashboard's page at `path`, for the API's operator.
+async fn dashboard(api: &Api, cookie: &str, path: &str) -> String {
+    let (status, _, page) = get(&api.app, path, &[("cookie", cookie)]).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {page}");
+    page
+}
+
+#[tokio::test]
+async fn each_step_of_the_way_in_moves_the_invitation_on_and_the_operator_sees_where_it_stopped() {
+    let api = setup().await;
+    let created = create_invitation(
+        &api,
+        json!({
+            "invitedUserEmailAddress": JIWOO,
+            "inviteRedirectUrl": "http://lobby.test/welcome",
+            "sendInvitationMessage": true,
+            "invitedUserMessageInfo": { "customizedMessageBody": "Welcome aboard", "messageLanguage": "ko" },
+        }),
+    )
+    .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let url = created["inviteRedeemUrl"].as_str().unwrap();
+    let ticket = url.split("invitationId=").nth(1).unwrap().to_owned();
+    assert_eq!(created["progress"]["step"], "invited");
+
+    // The mail server takes the email.
+    let sink = SmtpSink::start().await;
+    let transport = MailTransport::smtp(&Secret::new(sink.url())).unwrap();
+    let from = "GFMS <no-reply@gfms.example>".parse().unwrap();
+    let worker = OutboxWorker::new(api.db.clone(), transport, from, Arc::new(api.clock.clone()));
+    let (_keep, running) = tokio::sync::watch::channel(false);
+    assert_eq!(worker.deliver_due(&running).await.unwrap(), 1);
+    assert_eq!(step_of(&api, &id).await, "email_delivered");
+
+    // The customer opens the link, signs in with a passcode, accepts the terms.
+    let mut browser = Browser::new(&api);
+    let landing = browser.get(&format!("/invite/{ticket}")).await;
+    assert_eq!(landing.status, StatusCode::OK);
+    let opened = api_invitation(&api, &id).await;
+    assert_eq!(opened["progress"]["step"], "link_opened");
+    assert!(opened["progress"]["firstOpenedAt"].is_string());
+    sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
+    let signed_in = api_invitation(&api, &id).await;
+    assert_eq!(signed_in["progress"]["step"], "signed_in");
+    assert_eq!(signed_in["progress"]["signInMethod"], "email_passcode");
+    browser
+        .post(&format!("/invite/{ticket}/consent"), &ACCEPT)
+        .await;
+    assert_eq!(step_of(&api, &id).await, "terms_accepted");
+
+    // Accepted, but not finished: the list says where the customer stopped
+    // and since when, its filter finds them, and a reminder may go out.
+    let op = operator_session(&api).await;
+    let list = dashboard(
+        &api,
+        &op.cookie,
+        "/admin/invitations?progress=terms_accepted",
+    )
+    .await;
+    assert!(list.contains(JIWOO), "{list}");
+    assert!(list.contains("Terms accepted since"), "{list}");
+    let other = dashboard(&api, &op.cookie, "/admin/invitations?progress=welcomed").await;
+    assert!(!other.contains(JIWOO), "{other}");
+    // A step that is not one is ignored: the whole list.
+    let any = dashboard(&api, &op.cookie, "/admin/invitations?progress=nonsense").await;
+    assert!(any.contains(JIWOO));
+    let (status, _, resent) = call(
+        &api.app,
+        "POST",
+        &format!("/v1.0/invitations/{id}/resend"),
+        Some(&api.token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "a reminder: {resent}");
+    let reminder = resent["inviteRedeemUrl"].as_str().unwrap();
+    let ticket = reminder.split("invitationId=").nth(1).unwrap().to_owned();
+
+    // The company, then the welcome page: finished.
+    browser
+        .post(&format!("/invite/{ticket}/company"), &company_form())
+        .await;
+    assert_eq!(step_of(&api, &id).await, "company_created");
+    let welcome = browser.get(&format!("/invite/{ticket}/continue")).await;
+    assert_eq!(welcome.status, StatusCode::OK, "{}", welcome.location);
+    let done = api_invitation(&api, &id).await;
+    assert_eq!(done["progress"]["step"], "welcomed");
+    assert!(done["progress"]["welcomedAt"].is_string());
+    assert!(done["progress"]["termsAcceptedAt"].is_string());
+    // Finished: no more reminders.
+    let (status, _, _) = call(
+        &api.app,
+        "POST",
+        &format!("/v1.0/invitations/{id}/resend"),
+        Some(&api.token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // The invitation's page: every step with its time, how the customer
+    // signed in, what they accepted, their company, what the operator gave.
+    let page = dashboard(&api, &op.cookie, &format!("/admin/invitations/{id}")).await;
+    for says in [
+        "Where the customer stands",
+        "Email delivered",
+        "Link opened first",
+        "an emailed one-time passcode",
+        "Terms version 0, privacy statement version 1",
+        "Customer AG",
+        "Welcome aboard",
+        "Signed in",
+        "Accepted the terms",
+    ] {
+        assert!(page.contains(says), "{says}: {page}");
+    }
+    assert!(!page.contains(">Changed<"), "{page}");
+    assert!(!page.contains("not yet"), "every step is reached: {page}");
+    let row = invitation::Entity::find()
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let company = row.company_id.unwrap();
+    assert!(page.contains(&format!("/admin/companies/{company}")));
+
+    // The company's page lists its data and its member.
+    let page = dashboard(&api, &op.cookie, &format!("/admin/companies/{company}")).await;
+    assert!(
+        page.contains("Bahnhofstrasse 1") && page.contains("8001"),
+        "{page}"
+    );
+    assert!(
+        page.contains(JIWOO) && page.contains("Company admin"),
+        "{page}"
+    );
+    let (status, _, _) = get(
+        &api.app,
+        &format!("/admin/companies/{}", uuid::Uuid::new_v4()),
+        &[("cookie", &op.cookie)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The export: the same facts, filtered as the list.
+    let csv = dashboard(&api, &op.cookie, "/admin/invitations.csv?progress=welcomed").await;
+    // Every cell is quoted; without the quotes it reads plainly.
+    let csv = csv.trim_start_matches('\u{feff}').replace('"', "");
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("email,name,status,progress,progress_since"),
+        "{header}"
+    );
+    let line = lines.next().unwrap();
+    assert!(
+        line.starts_with(&format!("{JIWOO},,Accepted,welcomed,")),
+        "{line}"
+    );
+    assert!(line.contains("email_passcode"), "{line}");
+    let none = dashboard(
+        &api,
+        &op.cookie,
+        "/admin/invitations.csv?progress=signed_in",
+    )
+    .await;
+    assert_eq!(
+        none.trim_start_matches('\u{feff}').lines().count(),
+        1,
+        "{none}"
+    );
+    let (status, _, _) = get(&api.app, "/admin/invitations.csv", &[]).await;
+    assert_ne!(status, StatusCode::OK, "operators only");
+}
