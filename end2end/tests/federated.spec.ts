@@ -284,12 +284,12 @@ test("a tenant that needs its administrator's approval: the invitee asks them by
 
   // The operator sees where the customer stands: signed in with Microsoft,
   // in their tenant, after their IT administrator approved.
-  const admin = await (await browser.newContext()).newPage();
-  await signInAsAdmin(admin);
-  await admin.goto('/admin/invitations?progress=signed_in');
-  await admin.getByRole('link', { name: to }).click();
-  await expect(admin.getByText(`Microsoft, tenant ${MICROSOFT_TENANT}`)).toBeVisible();
-  const timeline = admin.locator('ol.timeline');
+  const operator = await (await browser.newContext()).newPage();
+  await signInAsAdmin(operator);
+  await operator.goto('/admin/invitations?progress=signed_in');
+  await operator.getByRole('link', { name: to }).click();
+  await expect(operator.getByText(`Microsoft, tenant ${MICROSOFT_TENANT}`)).toBeVisible();
+  const timeline = operator.locator('ol.timeline');
   await expect(timeline).toContainText('Asked their IT administrator to approve');
   await expect(timeline).toContainText('IT administrator approved');
   await expect(timeline).toContainText('Signed in');
