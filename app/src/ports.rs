@@ -21,7 +21,7 @@ use crate::model::operator::{
 use crate::model::progress::{CompanyDetail, ProgressStep};
 use crate::model::providers::{NewProvider, ProviderProblem, ProvidersView};
 use crate::model::sign_in::{SignedIn, StartPage, Visitor};
-use crate::model::terms::TermsView;
+use crate::model::terms::{MissingDocuments, TermsOutcome, TermsView};
 use crate::model::webhooks::{NewWebhook, WebhookProblem, WebhooksView};
 
 pub type PortFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -240,7 +240,10 @@ pub trait Terms: Send + Sync + 'static {
         &self,
         admin: Admin,
         markdown: String,
-    ) -> PortFuture<'_, Result<i32, PortError>>;
+        markdown_ko: Option<String>,
+    ) -> PortFuture<'_, Result<TermsOutcome, PortError>>;
+    /// What customers would not be asked to accept.
+    fn missing_documents(&self) -> PortFuture<'_, Result<MissingDocuments, PortError>>;
 }
 
 /// What the dashboard's server functions call, one port per capability;

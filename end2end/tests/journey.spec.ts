@@ -101,6 +101,9 @@ test('an admin publishes new terms, accepted again at the next visit; the consen
   await page.getByRole('button', { name: 'Publish as a new version' }).click();
   await expect(page.getByRole('status')).toHaveText(/Version \d+ is published\. Invitees accept it at their next visit\./);
   await expect(page.getByRole('region', { name: /Version \d+, published/ })).toContainText('Be kind to each other. <b>no html</b>');
+  // The same text again publishes nothing and asks no one again.
+  await page.getByRole('button', { name: 'Publish as a new version' }).click();
+  await expect(page.getByRole('alert')).toHaveText(/These are the terms of version \d+ already: nothing was published/);
 
   // The invitee's next page is the terms step again, with the new text.
   await invitee.reload();
@@ -117,7 +120,7 @@ test('an admin publishes new terms, accepted again at the next visit; the consen
   // The links an admin sets are on the invitee's welcome page.
   await page.goto('/admin/settings');
   await page.waitForLoadState('networkidle');
-  await page.getByLabel('Links, one a line: label | https://address').fill('Service requests | https://support.gfms.example/new');
+  await page.getByLabel(/^Links, one a line: label \| https:\/\/address/).fill('Service requests | https://support.gfms.example/new');
   await page.getByRole('button', { name: 'Save links' }).click();
   await expect(page.getByRole('status')).toHaveText('The links are saved.');
   await invitee.getByLabel('Postal code').fill('8001');

@@ -17,6 +17,7 @@ mod m20261205_000013_webhooks;
 mod m20261205_000014_outbox_invitation;
 mod m20261205_000015_admin_approval;
 mod m20261205_000016_invitation_progress;
+mod m20261205_000017_terms_per_language;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000014_outbox_invitation::Migration),
             Box::new(m20261205_000015_admin_approval::Migration),
             Box::new(m20261205_000016_invitation_progress::Migration),
+            Box::new(m20261205_000017_terms_per_language::Migration),
         ]
     }
 }

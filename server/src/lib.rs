@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod customers;
 pub mod dashboard;
+pub mod documents;
 pub mod federation;
 pub mod html;
 pub mod http;

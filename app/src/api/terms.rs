@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::ApiError;
 
-use crate::model::terms::{TermsOutcome, TermsView};
+use crate::model::terms::{MissingDocuments, TermsOutcome, TermsView};
 
 /// The current terms and how many consents there are. Operators only.
 #[server(endpoint = "terms_of_use")]
@@ -17,20 +17,41 @@ pub async fn load_terms() -> Result<TermsView, ApiError> {
         .map_err(ApiError::from)
 }
 
-/// Publishes `markdown` as the next version. Admins only, with the
-/// session's CSRF token.
+/// Publishes `markdown` (English) and `markdown_ko` (Korean, optional) as
+/// the next version; the same texts as the current version publish
+/// nothing. Admins only, with the session's CSRF token.
 #[server(endpoint = "publish_terms")]
-pub async fn publish_terms(csrf: String, markdown: String) -> Result<TermsOutcome, ApiError> {
+pub async fn publish_terms(
+    csrf: String,
+    markdown: String,
+    markdown_ko: Option<String>,
+) -> Result<TermsOutcome, ApiError> {
     let Some(admin) = super::signed_in(Some(&csrf))?.admin() else {
         return Ok(TermsOutcome::NotAdmin);
     };
-    if let Some(problem) = crate::model::terms::terms_problem(&markdown) {
+    let korean = crate::model::terms::korean_text(markdown_ko);
+    let problem = crate::model::terms::terms_problem(&markdown).or_else(|| {
+        korean
+            .as_deref()
+            .and_then(crate::model::terms::terms_problem)
+    });
+    if let Some(problem) = problem {
         return Ok(problem);
     }
-    let version = super::dashboard()?
+    super::dashboard()?
         .terms
-        .publish_terms(admin, markdown)
+        .publish_terms(admin, markdown, korean)
         .await
-        .map_err(ApiError::from)?;
-    Ok(TermsOutcome::Published { version })
+        .map_err(ApiError::from)
+}
+
+/// What customers would not be asked to accept. Operators only.
+#[server(endpoint = "missing_documents")]
+pub async fn load_missing_documents() -> Result<MissingDocuments, ApiError> {
+    super::signed_in(None)?;
+    super::dashboard()?
+        .terms
+        .missing_documents()
+        .await
+        .map_err(ApiError::from)
 }

@@ -400,6 +400,10 @@ strings! {
     consent_title,
     consent_heading,
     consent_intro,
+    /// `{org}`.
+    consent_intro_privacy,
+    /// `{org}`.
+    consent_intro_terms,
     consent_shared_heading,
     consent_shared_name,
     consent_shared_email,
@@ -726,6 +730,16 @@ strings! {
     terms_published,
     terms_empty,
     terms_too_long,
+    terms_new_label_ko,
+    terms_new_hint_ko,
+    /// `{version}`.
+    terms_unchanged,
+    terms_current_ko,
+    missing_documents_heading,
+    missing_privacy,
+    missing_terms,
+    missing_privacy_link,
+    missing_terms_link,
     providers_title,
     providers_heading,
     providers_intro,

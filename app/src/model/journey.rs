@@ -47,13 +47,29 @@ impl Stage {
 pub struct ConsentPage {
     pub org_name: String,
     pub invited_email: String,
+    /// The privacy statement, when the organization links one.
     pub privacy_url: Option<String>,
-    pub privacy_version: String,
-    /// 0 while the organization has published no terms of use.
-    pub terms_version: i32,
-    /// The terms rendered from Markdown on the server, with any HTML of
-    /// their own shown as text.
-    pub terms_html: Option<String>,
+    pub privacy_version: Option<String>,
+    /// `None` while the organization has published no terms of use.
+    pub terms_version: Option<i32>,
+    /// The terms in each language they are written in (English first),
+    /// rendered from Markdown on the server, with any HTML of their own
+    /// shown as text.
+    pub terms: Vec<(crate::model::locale::Locale, String)>,
+}
+
+impl ConsentPage {
+    /// The terms for a reader of `locale`: theirs when written, else the
+    /// first (English); with the language shown.
+    pub fn terms_for(
+        &self,
+        locale: crate::model::locale::Locale,
+    ) -> Option<&(crate::model::locale::Locale, String)> {
+        self.terms
+            .iter()
+            .find(|(l, _)| *l == locale)
+            .or_else(|| self.terms.first())
+    }
 }
 
 /// The terms step, or the step to go to instead.
@@ -87,6 +103,16 @@ pub enum CompanyView {
 pub struct WelcomeLink {
     pub label: String,
     pub url: String,
+    /// Shown only to customers reading this language; to all when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<crate::model::locale::Locale>,
+}
+
+impl WelcomeLink {
+    /// Whether a customer reading `locale` sees it.
+    pub fn for_reader(&self, locale: crate::model::locale::Locale) -> bool {
+        self.language.is_none_or(|l| l == locale)
+    }
 }
 
 /// At most this many links on the welcome page.
@@ -104,15 +130,23 @@ pub enum LinkProblem {
 }
 
 /// Reads the welcome links as admins write them, one a line:
-/// `label | https://address`. Blank lines are skipped; a problem names its
-/// line (from 1).
+/// `label | https://address`, optionally followed by `| ko` (or `| en`) for
+/// a link in one language only. Blank lines are skipped; a problem names
+/// its line (from 1).
 pub fn parse_welcome_links(text: &str) -> Result<Vec<WelcomeLink>, (usize, LinkProblem)> {
     let mut links = Vec::new();
     for (n, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())) {
         if line.is_empty() {
             continue;
         }
-        let (label, url) = line.rsplit_once('|').ok_or((n, LinkProblem::Shape))?;
+        let (rest, language) = match line.rsplit_once('|') {
+            Some((rest, last)) => match crate::model::locale::Locale::from_code(last.trim()) {
+                Some(language) => (rest, Some(language)),
+                None => (line, None),
+            },
+            None => (line, None),
+        };
+        let (label, url) = rest.rsplit_once('|').ok_or((n, LinkProblem::Shape))?;
         let label = label.trim();
         if !(1..=80).contains(&label.chars().count()) {
             return Err((n, LinkProblem::LabelLength));
@@ -129,6 +163,7 @@ pub fn parse_welcome_links(text: &str) -> Result<Vec<WelcomeLink>, (usize, LinkP
         links.push(WelcomeLink {
             label: label.to_owned(),
             url,
+            language,
         });
     }
     Ok(links)
@@ -138,7 +173,10 @@ pub fn parse_welcome_links(text: &str) -> Result<Vec<WelcomeLink>, (usize, LinkP
 pub fn welcome_links_text(links: &[WelcomeLink]) -> String {
     links
         .iter()
-        .map(|l| format!("{} | {}", l.label, l.url))
+        .map(|l| match l.language {
+            Some(language) => format!("{} | {} | {}", l.label, l.url, language.code()),
+            None => format!("{} | {}", l.label, l.url),
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -136,8 +136,11 @@ pub struct ProgressFacts {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentFact {
-    pub terms_version: i32,
-    pub privacy_version: String,
+    /// `None`: there were no terms (or no privacy statement) to accept.
+    pub terms_version: Option<i32>,
+    pub privacy_version: Option<String>,
+    /// The language the terms were read in.
+    pub terms_language: Option<String>,
     pub automatic: bool,
 }
 

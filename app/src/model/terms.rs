@@ -15,6 +15,9 @@ pub struct PublishedTerms {
     pub markdown: String,
     /// As invitees see it (rendered on the server, its own HTML as text).
     pub html: String,
+    /// The same in Korean, when written.
+    pub markdown_ko: Option<String>,
+    pub html_ko: Option<String>,
 }
 
 /// What the terms page shows.
@@ -28,10 +31,31 @@ pub struct TermsView {
 /// What publishing did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TermsOutcome {
-    Published { version: i32 },
+    Published {
+        version: i32,
+    },
+    /// The texts are those of the current version: nothing published.
+    Unchanged {
+        version: i32,
+    },
     NotAdmin,
     Empty,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
+}
+
+/// What customers would not be asked to accept, for the warning before
+/// inviting them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingDocuments {
+    pub privacy: bool,
+    pub terms: bool,
+}
+
+/// The Korean text as the form sends it: `None` when left empty.
+pub fn korean_text(raw: Option<String>) -> Option<String> {
+    raw.filter(|text| !text.trim().is_empty())
 }
 
 /// The problem with terms as written, if any.
@@ -61,5 +85,10 @@ mod tests {
             })
         );
         assert_eq!(terms_problem("# Terms"), None);
+        assert_eq!(korean_text(Some(" \n".into())), None);
+        assert_eq!(
+            korean_text(Some("# 약관".into())).as_deref(),
+            Some("# 약관")
+        );
     }
 }

@@ -417,10 +417,13 @@ async fn sign_out_to(state: &AppState, client: Client, to: &str) -> Response {
 pub struct ConsentForm {
     #[serde(default)]
     decision: String,
+    /// Empty for a document the page did not show.
     #[serde(default)]
     privacy_version: String,
     #[serde(default)]
-    terms_version: i32,
+    terms_version: String,
+    #[serde(default)]
+    terms_language: String,
 }
 
 /// `POST /invite/{ticket}/consent`: Accept goes on to the next step;
@@ -434,8 +437,13 @@ pub async fn decide_consent(
     let ctx = context(&state, &client);
     let decision = Decision {
         accept: form.decision == "accept",
-        privacy_version: form.privacy_version,
-        terms_version: form.terms_version,
+        privacy_version: Some(form.privacy_version).filter(|v| !v.is_empty()),
+        // Not a number: no version the server would take.
+        terms_version: match form.terms_version.as_str() {
+            "" => None,
+            number => Some(number.parse().unwrap_or(-1)),
+        },
+        terms_language: Locale::from_code(&form.terms_language),
         user_agent: client
             .headers
             .get(header::USER_AGENT)

@@ -95,6 +95,7 @@ pub async fn progress_of(
         consent: consent.map(|c| ConsentFact {
             terms_version: c.terms_version,
             privacy_version: c.privacy_version,
+            terms_language: c.terms_language,
             automatic: c.automatic,
         }),
         company: company.map(|c| CompanyRef {

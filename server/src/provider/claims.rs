@@ -10,10 +10,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::documents::Documents;
 use crate::invitations::InvitationStatus;
-use crate::store::entities::{
-    company, consent, invitation, membership, organization, terms_version, user,
-};
+use crate::store::entities::{company, invitation, membership, organization, user};
 
 /// Lobby's claims beyond OpenID Connect's standard ones.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,19 +89,10 @@ pub async fn standing(
     let Some(org) = organization::Entity::find_by_id(org_id).one(db).await? else {
         return Ok(Standing::Stranger);
     };
-    let terms = terms_version::Entity::find()
-        .filter(terms_version::Column::OrganizationId.eq(org_id))
-        .order_by_desc(terms_version::Column::Version)
-        .one(db)
-        .await?
-        .map_or(0, |t| t.version);
-    let consented = consent::Entity::find()
-        .filter(consent::Column::UserId.eq(user.id))
-        .filter(consent::Column::OrganizationId.eq(org_id))
-        .filter(consent::Column::PrivacyVersion.eq(org.privacy_version.as_str()))
-        .filter(consent::Column::TermsVersion.eq(terms))
-        .one(db)
-        .await?;
+    let documents = Documents::current(db, &org).await?;
+    // The claim's 0: no terms published.
+    let terms = documents.terms_version().unwrap_or(0);
+    let consented = documents.is_empty() || documents.accepted_by(db, org_id, user.id).await?;
     let company_id = done.company_id.unwrap_or_default();
     let company = company::Entity::find_by_id(company_id).one(db).await?;
     let role = membership::Entity::find()
@@ -110,7 +100,7 @@ pub async fn standing(
         .filter(membership::Column::UserId.eq(user.id))
         .one(db)
         .await?;
-    let (Some(_), Some(company), Some(role)) = (consented, company, role) else {
+    let (true, Some(company), Some(role)) = (consented, company, role) else {
         return Ok(Standing::Unfinished);
     };
     Ok(Standing::Onboarded(Box::new(Customer {

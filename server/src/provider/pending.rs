@@ -49,6 +49,7 @@ pub fn waiting(visit: &Visit) -> Option<WelcomeLink> {
     Some(WelcomeLink {
         label: kept["app"].as_str()?.to_owned(),
         url: format!("{AUTHORIZE_PATH}?{}", kept["query"].as_str()?),
+        language: None,
     })
 }
 
@@ -82,6 +83,7 @@ pub async fn tiles(
             Some(WelcomeLink {
                 url: app.launch_url?,
                 label: app.name,
+                language: None,
             })
         })
         .collect())

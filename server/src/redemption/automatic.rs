@@ -10,10 +10,11 @@ use uuid::Uuid;
 
 use super::finish::Context;
 use super::landing::Link;
+use crate::documents::Documents;
 use crate::html;
 use crate::html::Html;
 use crate::mail::{enqueue, OutgoingEmail};
-use crate::store::entities::{consent, organization, terms_version, user};
+use crate::store::entities::{consent, organization, user};
 use crate::webhooks::{self, Event};
 
 /// Whether the invitee at `email` is redeemed without the terms step.
@@ -28,14 +29,20 @@ pub(super) async fn consent(
     ctx: &Context<'_>,
     link: &Link,
     user: &user::Model,
-    terms: Option<&terms_version::Model>,
+    documents: &Documents,
 ) -> Result<(), DbErr> {
+    // The terms in the invitee's language when written in it.
+    let terms = documents
+        .terms
+        .as_ref()
+        .map(|t| (t.version, crate::documents::text_in(t, ctx.locale)));
     consent::ActiveModel {
         id: Set(Uuid::new_v4()),
         user_id: Set(user.id),
         organization_id: Set(link.org.id),
-        privacy_version: Set(link.org.privacy_version.clone()),
-        terms_version: Set(terms.map_or(0, |t| t.version)),
+        privacy_version: Set(documents.privacy.clone()),
+        terms_version: Set(documents.terms_version()),
+        terms_language: Set(terms.as_ref().map(|(_, (l, _))| l.code().to_owned())),
         automatic: Set(true),
         client_address: Set(Some(ctx.address.to_owned())),
         user_agent: Set(None),
@@ -43,12 +50,18 @@ pub(super) async fn consent(
     }
     .insert(conn)
     .await?;
-    let version = terms.map_or(0, |t| t.version);
-    let data = webhooks::events::consent_data(&link.invitation, &link.org, user, version, true);
+    let data = webhooks::events::consent_data(
+        &link.invitation,
+        user,
+        documents.privacy.as_deref(),
+        documents.terms_version(),
+        true,
+    );
     webhooks::emit(conn, link.org.id, Event::ConsentGiven, data, ctx.clock).await?;
+    let terms = terms.map(|(version, (_, text))| (version, text));
     enqueue(
         conn,
-        notification(ctx, &link.org, &user.email, terms),
+        notification(ctx, &link.org, &user.email, documents, terms),
         ctx.clock,
     )
     .await
@@ -61,36 +74,31 @@ fn notification(
     ctx: &Context<'_>,
     org: &organization::Model,
     to: &str,
-    terms: Option<&terms_version::Model>,
+    documents: &Documents,
+    terms: Option<(i32, String)>,
 ) -> OutgoingEmail {
     let s = ctx.locale.server_strings();
     let subject = fill!(s, email_automatic_subject, org = org.name);
     let intro = fill!(s, email_automatic_intro, org = org.name);
     let footer = fill!(s, email_automatic_footer, org = org.name);
-    let privacy = fill!(
-        s,
-        email_automatic_privacy,
-        version = org.privacy_version.as_str()
-    );
-    let privacy_url = org.privacy_url.clone().unwrap_or_default();
-    let mut text = format!("{intro}\n\n{privacy}\n{privacy_url}\n");
-    let mut parts = vec![html!(
-        "<p>{intro}</p><p>{privacy}<br><a href=\"{url}\">{url}</a></p>",
-        intro = intro,
-        privacy = privacy,
-        url = privacy_url,
-    )];
-    if let Some(terms) = terms {
-        let heading = fill!(
-            s,
-            email_automatic_terms,
-            version = terms.version.to_string()
-        );
-        text.push_str(&format!("\n{heading}\n\n{}\n", terms.body_markdown));
+    let mut text = format!("{intro}\n");
+    let mut parts = vec![html!("<p>{intro}</p>", intro = intro)];
+    if let (Some(version), Some(url)) = (&documents.privacy, &org.privacy_url) {
+        let privacy = fill!(s, email_automatic_privacy, version = version.as_str());
+        text.push_str(&format!("\n{privacy}\n{url}\n"));
+        parts.push(html!(
+            "<p>{privacy}<br><a href=\"{url}\">{url}</a></p>",
+            privacy = privacy,
+            url = url,
+        ));
+    }
+    if let Some((version, markdown)) = terms {
+        let heading = fill!(s, email_automatic_terms, version = version.to_string());
+        text.push_str(&format!("\n{heading}\n\n{markdown}\n"));
         parts.push(html!(
             "<p>{heading}</p><div>{terms}</div>",
             heading = heading,
-            terms = super::terms::render_html(&terms.body_markdown),
+            terms = super::terms::render_html(&markdown),
         ));
     }
     text.push_str(&format!("\n{footer}\n"));

@@ -2,7 +2,8 @@
 //! versions, and the consents invitees gave, exported as CSV for the
 //! seller's records.
 
-use app::model::terms::{PublishedTerms, TermsView};
+use app::i18n::Locale;
+use app::model::terms::{PublishedTerms, TermsOutcome, TermsView};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set,
@@ -31,38 +32,67 @@ pub async fn view(db: &DatabaseConnection, org_id: Uuid) -> Result<TermsView, Db
         .count(db)
         .await?;
     Ok(TermsView {
-        current: current.map(|t| PublishedTerms {
-            version: t.version,
-            published_at: shown(t.published_at),
-            html: super::terms::render(&t.body_markdown),
-            markdown: t.body_markdown,
+        current: current.map(|t| {
+            let korean = crate::documents::texts(&t)
+                .into_iter()
+                .find(|(l, _)| *l == Locale::Ko)
+                .map(|(_, text)| text);
+            PublishedTerms {
+                version: t.version,
+                published_at: shown(t.published_at),
+                html: super::terms::render(&t.body_markdown),
+                markdown: t.body_markdown,
+                html_ko: korean.as_deref().map(super::terms::render),
+                markdown_ko: korean,
+            }
         }),
         consents,
     })
 }
 
-/// Publishes `markdown` (already checked) as the next version; its number.
+/// The texts of a terms version, each language published together.
+pub struct Texts {
+    pub en: String,
+    pub ko: Option<String>,
+}
+
+/// Publishes `texts` (already checked) as the next version, unless they
+/// are the current version's: publishing the same again would ask every
+/// customer again for nothing.
 pub async fn publish(
     db: &DatabaseConnection,
     org_id: Uuid,
     admin_id: Uuid,
-    markdown: String,
+    texts: Texts,
     clock: &dyn Clock,
-) -> Result<i32, DbErr> {
+) -> Result<TermsOutcome, DbErr> {
     let txn = crate::store::begin_write(db).await?;
     let latest = terms_version::Entity::find()
         .filter(terms_version::Column::OrganizationId.eq(org_id))
         .order_by_desc(terms_version::Column::Version)
         .one(&txn)
         .await?;
+    let translations = texts.ko.as_ref().map(|ko| json!({ Locale::Ko.code(): ko }));
+    if let Some(latest) = &latest {
+        let korean = crate::documents::texts(latest)
+            .into_iter()
+            .find(|(l, _)| *l == Locale::Ko)
+            .map(|(_, text)| text);
+        if latest.body_markdown == texts.en && korean == texts.ko {
+            return Ok(TermsOutcome::Unchanged {
+                version: latest.version,
+            });
+        }
+    }
     let version = latest.map_or(1, |t| t.version + 1);
     terms_version::ActiveModel {
         id: Set(Uuid::new_v4()),
         organization_id: Set(org_id),
         version: Set(version),
-        body_markdown: Set(markdown),
+        body_markdown: Set(texts.en),
         published_by: Set(Some(admin_id)),
         published_at: Set(clock.now()),
+        translations: Set(translations),
     }
     .insert(&txn)
     .await?;
@@ -76,7 +106,7 @@ pub async fn publish(
     };
     audit::record(&txn, entry, clock).await?;
     txn.commit().await?;
-    Ok(version)
+    Ok(TermsOutcome::Published { version })
 }
 
 /// Every consent given to the organization, oldest first, as CSV.
@@ -101,6 +131,7 @@ pub async fn csv(conn: &impl ConnectionTrait, org_id: Uuid) -> Result<String, Db
         "name",
         "privacy_version",
         "terms_version",
+        "terms_language",
         "automatic",
         "client_address",
         "user_agent",
@@ -116,8 +147,9 @@ pub async fn csv(conn: &impl ConnectionTrait, org_id: Uuid) -> Result<String, Db
             c.accepted_at.to_rfc3339(),
             email,
             name,
-            c.privacy_version.clone(),
-            c.terms_version.to_string(),
+            c.privacy_version.clone().unwrap_or_default(),
+            c.terms_version.map(|v| v.to_string()).unwrap_or_default(),
+            c.terms_language.clone().unwrap_or_default(),
             c.automatic.to_string(),
             c.client_address.clone().unwrap_or_default(),
             c.user_agent.clone().unwrap_or_default(),

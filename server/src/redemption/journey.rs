@@ -4,6 +4,7 @@
 //! welcome page. The server decides the step, so no later step is reached
 //! before an earlier one (ASVS 5.0 2.3.1).
 
+use app::i18n::Locale;
 use app::model::company::{CompanyField, CompanyProblem, CompanyRole};
 use app::model::journey::{
     check_company, CompanyPage, CompanyView, ConsentPage, ConsentView, Stage, WelcomeLink,
@@ -11,7 +12,7 @@ use app::model::journey::{
 use app::model::progress::ProgressStep;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -23,7 +24,9 @@ use crate::auth::session::Visit;
 use crate::invitations::InvitationStatus;
 use crate::progress;
 use crate::store::audit::{self, AuditEntry};
-use crate::store::entities::{company, consent, invitation, membership, terms_version, user};
+use crate::store::entities::{company, consent, invitation, membership, user};
+
+use crate::documents::Documents;
 use crate::webhooks::{self, Event};
 
 /// A signed-in invitee's place in the journey of their link.
@@ -35,39 +38,9 @@ pub(crate) enum Place {
         link: Box<Link>,
         user: user::Model,
         stage: Stage,
-        /// The organization's current terms of use, if it published any.
-        terms: Option<Box<terms_version::Model>>,
+        /// What the organization asks its customers to accept.
+        documents: Box<Documents>,
     },
-}
-
-/// The organization's current terms of use; `None` before any is published.
-async fn current_terms(
-    conn: &impl ConnectionTrait,
-    org_id: Uuid,
-) -> Result<Option<terms_version::Model>, DbErr> {
-    terms_version::Entity::find()
-        .filter(terms_version::Column::OrganizationId.eq(org_id))
-        .order_by_desc(terms_version::Column::Version)
-        .one(conn)
-        .await
-}
-
-/// Whether the user accepted the organization's current privacy statement
-/// and terms.
-async fn consented(
-    conn: &impl ConnectionTrait,
-    link: &Link,
-    user_id: Uuid,
-    terms: i32,
-) -> Result<bool, DbErr> {
-    let found = consent::Entity::find()
-        .filter(consent::Column::UserId.eq(user_id))
-        .filter(consent::Column::OrganizationId.eq(link.org.id))
-        .filter(consent::Column::PrivacyVersion.eq(link.org.privacy_version.as_str()))
-        .filter(consent::Column::TermsVersion.eq(terms))
-        .count(conn)
-        .await?;
-    Ok(found > 0)
 }
 
 /// Where the browser's invitee stands on the link `raw`. An invitee who
@@ -99,9 +72,10 @@ pub(crate) async fn place(
     if !theirs {
         return Ok(Some(Place::SignIn));
     }
-    let terms = current_terms(ctx.db, link.org.id).await?.map(Box::new);
-    let version = terms.as_ref().map_or(0, |t| t.version);
-    let given = consented(ctx.db, &link, user.id, version).await?;
+    let documents = Documents::current(ctx.db, &link.org).await?;
+    // Nothing to accept: no terms step, and no consent recorded.
+    let nothing = documents.is_empty();
+    let given = nothing || documents.accepted_by(ctx.db, link.org.id, user.id).await?;
     let automatic = !given && automatic::applies(&link.org, &user.email);
     let stage = if !given && !automatic {
         Stage::Consent
@@ -110,8 +84,11 @@ pub(crate) async fn place(
             let txn = crate::store::begin_write(ctx.db).await?;
             // Locked, so that two requests record one automatic consent.
             find(&txn, raw, true).await?;
-            let consent = if automatic && !consented(&txn, &link, user.id, version).await? {
-                automatic::consent(&txn, ctx, &link, &user, terms.as_deref()).await?;
+            let accepted = documents.accepted_by(&txn, link.org.id, user.id).await?;
+            let consent = if nothing {
+                Consent::NothingToAccept
+            } else if automatic && !accepted {
+                automatic::consent(&txn, ctx, &link, &user, &documents).await?;
                 Consent::Automatic
             } else {
                 Consent::GivenBefore
@@ -129,7 +106,7 @@ pub(crate) async fn place(
         link: Box::new(link),
         user,
         stage,
-        terms,
+        documents: Box::new(documents),
     }))
 }
 
@@ -146,13 +123,24 @@ pub async fn consent_view(
         Some(Place::At { stage, .. }) if stage != Stage::Consent => {
             Some(ConsentView::Elsewhere(stage))
         }
-        Some(Place::At { link, terms, .. }) => Some(ConsentView::Show(ConsentPage {
+        Some(Place::At {
+            link, documents, ..
+        }) => Some(ConsentView::Show(ConsentPage {
             org_name: link.org.name.clone(),
             invited_email: link.invitation.invited_email.clone(),
-            privacy_url: link.org.privacy_url.clone(),
-            privacy_version: link.org.privacy_version.clone(),
-            terms_version: terms.as_ref().map_or(0, |t| t.version),
-            terms_html: terms.map(|t| super::terms::render(&t.body_markdown)),
+            privacy_url: documents.privacy.as_ref().and(link.org.privacy_url.clone()),
+            privacy_version: documents.privacy.clone(),
+            terms_version: documents.terms_version(),
+            terms: documents
+                .terms
+                .as_ref()
+                .map(|t| {
+                    crate::documents::texts(t)
+                        .into_iter()
+                        .map(|(locale, text)| (locale, super::terms::render(&text)))
+                        .collect()
+                })
+                .unwrap_or_default(),
         })),
     })
 }
@@ -160,10 +148,13 @@ pub async fn consent_view(
 /// The invitee's answer on the terms step.
 pub struct Decision {
     pub accept: bool,
-    /// The versions the page showed; an answer to other versions than the
-    /// current ones shows the page again.
-    pub privacy_version: String,
-    pub terms_version: i32,
+    /// The versions the page showed (`None` for a document it did not
+    /// show); an answer to other versions than the current ones shows the
+    /// page again.
+    pub privacy_version: Option<String>,
+    pub terms_version: Option<i32>,
+    /// The language the terms were read in.
+    pub terms_language: Option<Locale>,
     pub user_agent: Option<String>,
 }
 
@@ -186,17 +177,21 @@ pub async fn decide(
     visit: Option<&Visit>,
     decision: Decision,
 ) -> Result<Decided, DbErr> {
-    let (link, user, terms) = match place(ctx, raw, visit).await? {
+    let (link, user, documents) = match place(ctx, raw, visit).await? {
         None => return Ok(Decided::NotFound),
         Some(Place::SignIn) => return Ok(Decided::Elsewhere(Stage::SignIn)),
         Some(Place::At { stage, .. }) if stage != Stage::Consent => {
             return Ok(Decided::Elsewhere(stage))
         }
         Some(Place::At {
-            link, user, terms, ..
-        }) => (link, user, terms.map_or(0, |t| t.version)),
+            link,
+            user,
+            documents,
+            ..
+        }) => (link, user, documents),
     };
-    if decision.privacy_version != link.org.privacy_version || decision.terms_version != terms {
+    let terms = documents.terms_version();
+    if decision.privacy_version != documents.privacy || decision.terms_version != terms {
         return Ok(Decided::Elsewhere(Stage::Consent));
     }
     let txn = crate::store::begin_write(ctx.db).await?;
@@ -213,12 +208,18 @@ pub async fn decide(
         txn.commit().await?;
         return Ok(Decided::Declined);
     }
+    // The language the page said it showed, if the terms are written in it.
+    let language = documents.terms.as_ref().map(|t| {
+        let asked = decision.terms_language.unwrap_or_default();
+        crate::documents::text_in(t, asked).0
+    });
     consent::ActiveModel {
         id: Set(Uuid::new_v4()),
         user_id: Set(user.id),
         organization_id: Set(link.org.id),
-        privacy_version: Set(link.org.privacy_version.clone()),
+        privacy_version: Set(documents.privacy.clone()),
         terms_version: Set(terms),
+        terms_language: Set(language.map(|l| l.code().to_owned())),
         automatic: Set(false),
         client_address: Set(Some(ctx.address.to_owned())),
         user_agent: Set(decision.user_agent.map(|ua| ua.chars().take(512).collect())),
@@ -226,7 +227,13 @@ pub async fn decide(
     }
     .insert(&txn)
     .await?;
-    let data = webhooks::events::consent_data(&link.invitation, &link.org, &user, terms, false);
+    let data = webhooks::events::consent_data(
+        &link.invitation,
+        &user,
+        documents.privacy.as_deref(),
+        terms,
+        false,
+    );
     webhooks::emit(&txn, link.org.id, Event::ConsentGiven, data, ctx.clock).await?;
     accept_invitation(&txn, ctx, &link, user.id, Consent::Given).await?;
     txn.commit().await?;
@@ -256,6 +263,8 @@ enum Consent {
     GivenBefore,
     /// On their behalf: their domain is trusted.
     Automatic,
+    /// The organization has no privacy statement or terms to accept.
+    NothingToAccept,
 }
 
 /// Sets the invitation to `Accepted`, redeemed by the user, unless it is
@@ -323,8 +332,9 @@ async fn accept_invitation(
                 Consent::Given => "given",
                 Consent::GivenBefore => "given before",
                 Consent::Automatic => "automatic",
+                Consent::NothingToAccept => "nothing to accept",
             },
-            "privacy_version": link.org.privacy_version,
+            "privacy_version": link.org.privacy_url.as_ref().map(|_| &link.org.privacy_version),
             "address": ctx.address,
         }),
     };
@@ -544,6 +554,7 @@ pub(crate) async fn welcome(
                     Some(WelcomeLink {
                         label: l["label"].as_str()?.to_owned(),
                         url: l["url"].as_str()?.to_owned(),
+                        language: l["language"].as_str().and_then(Locale::from_code),
                     })
                 })
                 .collect()

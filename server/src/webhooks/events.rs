@@ -11,7 +11,7 @@ use super::endpoints::receives;
 use super::{Event, PENDING};
 use crate::clock::Clock;
 use crate::invitations::InvitationStatus;
-use crate::store::entities::{invitation, organization, user, webhook_delivery, webhook_endpoint};
+use crate::store::entities::{invitation, user, webhook_delivery, webhook_endpoint};
 
 /// Rows per insert statement: SQLite takes at most 32 766 values in one.
 const ROWS_PER_INSERT: usize = 1000;
@@ -117,15 +117,15 @@ pub fn invitation_data(invitation: &invitation::Model, status: InvitationStatus)
 /// invitation, and whether on their behalf (their domain is trusted).
 pub fn consent_data(
     invitation: &invitation::Model,
-    org: &organization::Model,
     user: &user::Model,
-    terms_version: i32,
+    privacy_version: Option<&str>,
+    terms_version: Option<i32>,
     automatic: bool,
 ) -> Value {
     json!({
         "user": { "id": user.id, "mail": user.email },
         "invitationId": invitation.id,
-        "privacyVersion": org.privacy_version,
+        "privacyVersion": privacy_version,
         "termsVersion": terms_version,
         "automatic": automatic,
     })

@@ -171,7 +171,7 @@ async fn the_organizations_sign_in_links_only_invited_addresses_and_answers_alik
     let accept = [
         ("decision", "accept"),
         ("privacy_version", "1"),
-        ("terms_version", "0"),
+        ("terms_version", ""),
     ];
     let consent = browser
         .post(&format!("/invite/{}/consent", links[0]), &accept)

@@ -20,6 +20,7 @@ async fn publish_terms(api: &Api, version: i32, markdown: &str) {
         body_markdown: Set(markdown.into()),
         published_by: Set(None),
         published_at: Set(chrono::Utc::now()),
+        translations: Set(None),
     }
     .insert(&api.db)
     .await
@@ -74,7 +75,7 @@ async fn the_terms_come_first_and_accepting_them_accepts_the_invitation() {
     let stale = [
         ("decision", "accept"),
         ("privacy_version", "1"),
-        ("terms_version", "0"),
+        ("terms_version", ""),
     ];
     assert_eq!(
         browser.post(&consent_page, &stale).await.location,
@@ -109,11 +110,11 @@ async fn the_terms_come_first_and_accepting_them_accepts_the_invitation() {
     assert!(invitation.redeemed_at.is_some());
     assert_eq!(
         (
-            given[0].privacy_version.as_str(),
+            given[0].privacy_version.as_deref(),
             given[0].terms_version,
             given[0].automatic
         ),
-        ("1", 1, false)
+        (Some("1"), Some(1), false)
     );
     assert_eq!(given[0].user_agent.as_deref(), Some("lobby-tests"));
     assert!(given[0].client_address.is_some());
@@ -175,7 +176,7 @@ async fn invite_with_company(api: &Api) -> String {
 const ACCEPT: [(&str, &str); 3] = [
     ("decision", "accept"),
     ("privacy_version", "1"),
-    ("terms_version", "0"),
+    ("terms_version", ""),
 ];
 
 /// A complete company as the form sends it.
@@ -403,7 +404,7 @@ async fn an_admin_publishes_terms_and_the_consents_export_as_csv() {
     assert_eq!(
         lines.next(),
         Some(
-            r#""accepted_at","email","name","privacy_version","terms_version","automatic","client_address","user_agent""#
+            r#""accepted_at","email","name","privacy_version","terms_version","terms_language","automatic","client_address","user_agent""#
         )
     );
     // Every field quoted; formulas defused at the start and after a separator.
@@ -411,7 +412,7 @@ async fn an_admin_publishes_terms_and_the_consents_export_as_csv() {
     assert!(row.contains(&format!(r#","{JIWOO}","#)), "{row}");
     assert!(row.contains(r#","'=HYPERLINK(""x"")","#), "{row}");
     assert!(
-        row.contains(r#","1","1","false","#) && row.ends_with(r#","x;'=1+1""#),
+        row.contains(r#","1","1","en","false","#) && row.ends_with(r#","x;'=1+1""#),
         "{row}"
     );
     assert_eq!(lines.next(), None);
@@ -486,6 +487,29 @@ async fn admins_set_the_welcome_pages_links_line_by_line() {
         "{}",
         page.body
     );
+
+    // A link for Korean readers only: the English page leaves it out.
+    let links = format!("{links}\n한국어 안내 | https://docs.gfms.example/ko | ko");
+    let body = admin
+        .call(&api, "/api/save_welcome_links", &[("links", &links)])
+        .await;
+    assert_eq!(body, r#""Saved""#);
+    assert_eq!(stored().await[2]["language"], "Ko");
+    let (_, _, settings) =
+        crate::support::router::get(&api.app, "/admin/settings", &[("cookie", &cookie)]).await;
+    assert!(
+        settings.contains("한국어 안내 | https://docs.gfms.example/ko | ko"),
+        "{settings}"
+    );
+    let welcome = format!("/invite/{ticket}/continue");
+    let english = browser.get(&welcome).await.body;
+    let shown =
+        |page: &str| page.contains(r#"<a href="https://docs.gfms.example/ko" rel="external">"#);
+    assert!(!shown(&english), "{english}");
+    browser.language = "ko";
+    let korean = browser.get(&welcome).await.body;
+    assert!(shown(&korean), "{korean}");
+    assert!(korean.contains("https://support.gfms.example/new"));
 }
 
 /// A customer company of the organization that exists already.
@@ -630,7 +654,7 @@ async fn the_privacy_statement_is_linked_and_a_new_version_asks_again() {
     let accept = [
         ("decision", "accept"),
         ("privacy_version", "2"),
-        ("terms_version", "0"),
+        ("terms_version", ""),
     ];
     let company_page = format!("/invite/{ticket}/company");
     assert_eq!(
@@ -643,8 +667,9 @@ async fn the_privacy_statement_is_linked_and_a_new_version_asks_again() {
             .await
             .unwrap()
             .unwrap()
-            .privacy_version,
-        "2"
+            .privacy_version
+            .as_deref(),
+        Some("2")
     );
 
     // A new version of the privacy statement: the invitee is asked again.
@@ -874,8 +899,8 @@ async fn invitees_from_trusted_domains_skip_the_terms_and_are_told_by_email() {
     assert_eq!(given.len(), 1);
     assert!(given[0].automatic);
     assert_eq!(
-        (given[0].privacy_version.as_str(), given[0].terms_version),
-        ("1", 1)
+        (given[0].privacy_version.as_deref(), given[0].terms_version),
+        (Some("1"), Some(1))
     );
     assert_eq!(the_invitation(&api).await.status, "Accepted");
     let told = || async {

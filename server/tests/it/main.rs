@@ -14,6 +14,7 @@ mod crash;
 mod customers_api;
 mod dev_mail;
 mod direct;
+mod documents;
 mod growth;
 mod http;
 mod invitations_api;

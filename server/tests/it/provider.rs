@@ -130,7 +130,7 @@ async fn accept_and_create_company(browser: &mut Browser<'_>, ticket: &str) {
             &[
                 ("decision", "accept"),
                 ("privacy_version", "1"),
-                ("terms_version", "0"),
+                ("terms_version", ""),
             ],
         )
         .await;

@@ -196,6 +196,12 @@ async fn two_instances_on_one_postgres_database_act_as_one() {
             .args(["admin", "create", "--email", ADMIN]),
     );
     let token = output_of(command().args(["token", "create", "--email", ADMIN, "--name", "CI"]));
+    // The organization's privacy statement, for the terms step to show.
+    use sea_orm::ConnectionTrait;
+    pg.db
+        .execute_unprepared("UPDATE organization SET privacy_url = 'https://gfms.example/privacy'")
+        .await
+        .unwrap();
     let balancer = Balancer {
         servers: vec![
             Server::start(command(), dir.0.join("a.log")),
@@ -232,7 +238,7 @@ async fn two_instances_on_one_postgres_database_act_as_one() {
     let accept = [
         ("decision", "accept"),
         ("privacy_version", "1"),
-        ("terms_version", "0"),
+        ("terms_version", ""),
     ];
     let company_page = format!("/invite/{ticket}/company");
     assert_eq!(jiwoo.post(&consent, &accept).await.location, company_page);

@@ -185,6 +185,7 @@ async fn every_entity_round_trips(db: &DatabaseConnection) {
             body_markdown: "# Terms\n\n* one\n* two\n".repeat(200),
             published_by: Some(user),
             published_at: now,
+            translations: Some(json!({ "ko": "# 약관\n\n한국어 본문" })),
         },
     )
     .await;
@@ -194,12 +195,30 @@ async fn every_entity_round_trips(db: &DatabaseConnection) {
             id: Uuid::new_v4(),
             user_id: user,
             organization_id: org,
-            privacy_version: "2026-01".into(),
-            terms_version: 3,
+            privacy_version: Some("2026-01".into()),
+            terms_version: Some(3),
             automatic: false,
             client_address: Some("203.0.113.7".into()),
             user_agent: Some("Mozilla/5.0".into()),
             accepted_at: now,
+            terms_language: Some("ko".into()),
+        },
+    )
+    .await;
+    // A consent without terms (none were published): nothing stands for them.
+    round_trip::<consent::Entity>(
+        db,
+        consent::Model {
+            id: Uuid::new_v4(),
+            user_id: user,
+            organization_id: org,
+            privacy_version: None,
+            terms_version: None,
+            automatic: true,
+            client_address: None,
+            user_agent: None,
+            accepted_at: now,
+            terms_language: None,
         },
     )
     .await;

@@ -201,7 +201,7 @@ async fn every_event_recorded_and_signed(api: Api) {
     let accept = [
         ("decision", "accept"),
         ("privacy_version", "1"),
-        ("terms_version", "0"),
+        ("terms_version", ""),
     ];
     browser
         .post(&format!("/invite/{ticket}/consent"), &accept)

@@ -101,7 +101,13 @@ fn progress_view(
         }
     });
     let consent = facts.consent.clone().map(|c| {
-        let (terms, privacy) = (c.terms_version.to_string(), c.privacy_version.clone());
+        // A document there was none of reads as a dash.
+        let terms = match (c.terms_version, c.terms_language.as_deref()) {
+            (Some(v), Some(language)) => format!("{v} ({language})"),
+            (Some(v), None) => v.to_string(),
+            (None, _) => "—".to_owned(),
+        };
+        let privacy = c.privacy_version.clone().unwrap_or_else(|| "—".to_owned());
         view! {
             <dt>{move || t().fact_consent}</dt>
             <dd>

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 
 use crate::api::invitations::CreateInvitation;
 use crate::api::operator::signed_in_operator;
+use crate::api::terms::load_missing_documents;
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
 use crate::components::company_fields::company_label;
@@ -19,6 +20,7 @@ use crate::i18n::{company_problem_message, DashboardStrings, Locale};
 use crate::model::company::{check_field, refuses_draft, CompanyField, Completeness};
 use crate::model::email::{normalize_email, EmailProblem};
 use crate::model::invitation::{self as rules, NewInvitationOutcome, MESSAGE_MAX_CHARS};
+use crate::model::terms::MissingDocuments;
 
 fn email_error(s: &'static DashboardStrings, raw: &str) -> Option<&'static str> {
     normalize_email(raw)
@@ -36,12 +38,39 @@ pub fn email_problem_text(s: &'static DashboardStrings, problem: EmailProblem) -
     }
 }
 
+/// Before inviting: what customers would not be asked to accept, with
+/// where to set it.
+fn missing_warning(
+    t: impl Fn() -> &'static DashboardStrings + Copy + Send + Sync + 'static,
+    missing: MissingDocuments,
+) -> Option<AnyView> {
+    if !missing.privacy && !missing.terms {
+        return None;
+    }
+    let privacy = missing.privacy.then(|| view! {
+        <li>{move || t().missing_privacy}" "<a href="/admin/settings#privacy-heading">{move || t().missing_privacy_link}</a></li>
+    });
+    let terms = missing.terms.then(|| view! {
+        <li>{move || t().missing_terms}" "<a href="/admin/terms">{move || t().missing_terms_link}</a></li>
+    });
+    Some(
+        view! {
+            <div class="notice warning" role="note" aria-labelledby="missing-documents-heading">
+                <h2 id="missing-documents-heading">{move || t().missing_documents_heading}</h2>
+                <ul>{privacy}{terms}</ul>
+            </div>
+        }
+        .into_any(),
+    )
+}
+
 #[component]
 pub fn NewInvitation() -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().dashboard_strings();
     let org = use_context::<Branding>().unwrap_or_default().org_name;
     let operator = Resource::new(|| (), |_| signed_in_operator());
+    let missing = Resource::new(|| (), |_| load_missing_documents());
     let action = ServerAction::<CreateInvitation>::new();
     // "Reset the redemption and invite again", offered when the address
     // belongs to an account already. Only the latest answer is shown.
@@ -194,7 +223,9 @@ pub fn NewInvitation() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
                 {move || Suspend::new(async move {
                     let csrf = operator.await.ok().flatten().map(|o| o.csrf).unwrap_or_default();
+                    let warning = missing.await.ok().map(|m| missing_warning(t, m));
                     view! {
+                        {warning}
                         <ActionForm action=action attr:class="stack" attr:novalidate=true>
                             <input type="hidden" name="csrf" value=csrf/>
                             <label for="invitee-email">{move || t().field_invitee_email}</label>

@@ -28,6 +28,10 @@ pub fn AdminTerms() -> impl IntoView {
                 <p class="notice" role="status">{fill!(s, terms_published, version = version.to_string())}</p>
             }
             .into_any(),
+            Ok(TermsOutcome::Unchanged { version }) => view! {
+                <p class="notice alert" role="alert">{fill!(s, terms_unchanged, version = version.to_string())}</p>
+            }
+            .into_any(),
             Ok(TermsOutcome::NotAdmin) => {
                 view! { <p class="notice alert" role="alert">{s.admins_only}</p> }.into_any()
             }
@@ -60,17 +64,25 @@ pub fn AdminTerms() -> impl IntoView {
                     let current = match view.current.clone() {
                         Some(current) => {
                             let heading = move || fill!(t(), terms_current, version = current.version.to_string(), date = current.published_at);
+                            let korean = current.html_ko.clone().map(|html| view! {
+                                <h3 id="terms-current-ko">{move || t().terms_current_ko}</h3>
+                                <div class="terms" role="region" aria-labelledby="terms-current-ko" tabindex="0" lang="ko" inner_html=html></div>
+                            });
                             view! {
                                 <h2 id="terms-current">{heading}</h2>
-                                <div class="terms" role="region" aria-labelledby="terms-current" tabindex="0" inner_html=current.html.clone()></div>
+                                <div class="terms" role="region" aria-labelledby="terms-current" tabindex="0" lang="en" inner_html=current.html.clone()></div>
+                                {korean}
                             }
                             .into_any()
                         }
                         None => view! { <p>{move || t().terms_none}</p> }.into_any(),
                     };
-                    let draft = view.current.map(|c| c.markdown).unwrap_or_default();
+                    let (draft, draft_ko) = view
+                        .current
+                        .map(|c| (c.markdown, c.markdown_ko.unwrap_or_default()))
+                        .unwrap_or_default();
                     let form = match me.filter(CurrentOperator::is_admin) {
-                        Some(me) => view! { <PublishForm csrf=me.csrf draft publish/> }.into_any(),
+                        Some(me) => view! { <PublishForm csrf=me.csrf draft draft_ko publish/> }.into_any(),
                         None => view! { <p class="hint">{move || t().admins_only}</p> }.into_any(),
                     };
                     view! {
@@ -90,11 +102,24 @@ pub fn AdminTerms() -> impl IntoView {
 }
 
 #[component]
-fn PublishForm(csrf: String, draft: String, publish: ServerAction<PublishTerms>) -> impl IntoView {
+fn PublishForm(
+    csrf: String,
+    draft: String,
+    draft_ko: String,
+    publish: ServerAction<PublishTerms>,
+) -> impl IntoView {
     let locale = use_locale();
     let t = move || locale.get().dashboard_strings();
     let text = RwSignal::new(draft.clone());
-    let problem = Memo::new(move |_| terms_problem(&text.get()));
+    let text_ko = RwSignal::new(draft_ko.clone());
+    let problem = Memo::new(move |_| {
+        let korean = text_ko.get();
+        terms_problem(&text.get()).or_else(|| {
+            (!korean.trim().is_empty())
+                .then(|| terms_problem(&korean))
+                .flatten()
+        })
+    });
     view! {
         <ActionForm action=publish attr:class="stack">
             <input type="hidden" name="csrf" value=csrf/>
@@ -102,6 +127,7 @@ fn PublishForm(csrf: String, draft: String, publish: ServerAction<PublishTerms>)
             <textarea
                 id="terms-markdown"
                 name="markdown"
+                lang="en"
                 rows="12"
                 maxlength=TERMS_MAX_CHARS.to_string()
                 prop:value=text
@@ -111,6 +137,20 @@ fn PublishForm(csrf: String, draft: String, publish: ServerAction<PublishTerms>)
                 {draft}
             </textarea>
             <p id="terms-markdown-hint" class="hint">{move || t().terms_new_hint}</p>
+            <label for="terms-markdown-ko">{move || t().terms_new_label_ko}</label>
+            <textarea
+                id="terms-markdown-ko"
+                name="markdown_ko"
+                lang="ko"
+                rows="12"
+                maxlength=TERMS_MAX_CHARS.to_string()
+                prop:value=text_ko
+                on:input=move |ev| text_ko.set(event_target_value(&ev))
+                aria-describedby="terms-markdown-ko-hint"
+            >
+                {draft_ko}
+            </textarea>
+            <p id="terms-markdown-ko-hint" class="hint">{move || t().terms_new_hint_ko}</p>
             <button type="submit" class="primary" disabled=move || problem.get().is_some() || publish.pending().get()>
                 {move || t().terms_publish_button}
             </button>

@@ -58,12 +58,21 @@ fn ConsentCard(consent: ConsentPage, ticket: String, declined: bool) -> impl Int
                 </p>
             }
         });
-        let terms = consent.terms_html.clone().map(|html| {
+        // The terms in the reader's language when written in it, else in
+        // English; the form says which the customer read.
+        let shown = consent.terms_for(locale.get()).cloned();
+        let language = shown.as_ref().map(|(l, _)| l.code()).unwrap_or_default();
+        let terms = shown.map(|(language, html)| {
             view! {
                 <h2 id="terms-heading">{s.consent_terms_heading}</h2>
-                <div class="terms" role="region" aria-labelledby="terms-heading" tabindex="0" inner_html=html></div>
+                <div class="terms" role="region" aria-labelledby="terms-heading" tabindex="0" lang=language.code() inner_html=html></div>
             }
         });
+        let intro = match (consent.privacy_url.is_some(), !consent.terms.is_empty()) {
+            (true, true) => fill!(s, consent_intro, org = org),
+            (true, false) => fill!(s, consent_intro_privacy, org = org),
+            _ => fill!(s, consent_intro_terms, org = org),
+        };
         let declined_notice = declined.then(|| {
             view! { <p class="notice" role="status">{fill!(s, consent_declined, org = org)}</p> }
         });
@@ -72,7 +81,7 @@ fn ConsentCard(consent: ConsentPage, ticket: String, declined: bool) -> impl Int
                 <StepIndicator stage=Stage::Consent/>
                 <h1 id="consent-heading">{fill!(s, consent_heading, org = org)}</h1>
                 {declined_notice}
-                <p>{fill!(s, consent_intro, org = org)}</p>
+                <p>{intro}</p>
                 <h2>{fill!(s, consent_shared_heading, org = org)}</h2>
                 <ul>
                     <li>{s.consent_shared_name}</li>
@@ -81,8 +90,9 @@ fn ConsentCard(consent: ConsentPage, ticket: String, declined: bool) -> impl Int
                 {privacy}
                 {terms}
                 <form method="post" action=format!("/invite/{ticket}/consent") class="actions">
-                    <input type="hidden" name="privacy_version" value=consent.privacy_version.clone()/>
-                    <input type="hidden" name="terms_version" value=consent.terms_version.to_string()/>
+                    <input type="hidden" name="privacy_version" value=consent.privacy_version.clone().unwrap_or_default()/>
+                    <input type="hidden" name="terms_version" value=consent.terms_version.map(|v| v.to_string()).unwrap_or_default()/>
+                    <input type="hidden" name="terms_language" value=language/>
                     <button type="submit" name="decision" value="accept" class="primary">{s.consent_accept}</button>
                     <button type="submit" name="decision" value="decline">{s.consent_decline}</button>
                 </form>

@@ -55,12 +55,18 @@ fn Welcome(welcome: SignedIn) -> impl IntoView {
         let company = welcome.company_name.as_deref().map(|company| {
             view! { <p>{fill!(s, welcome_company, company = company, org = org)}</p> }
         });
-        let links = (!welcome.links.is_empty()).then(|| {
+        // The organization's links for everyone and for this language.
+        let reader = locale.get();
+        let shown: Vec<_> = welcome
+            .links
+            .iter()
+            .filter(|l| l.for_reader(reader))
+            .collect();
+        let links = (!shown.is_empty()).then(|| {
             view! {
                 <h2 id="welcome-links">{s.welcome_links_heading}</h2>
                 <ul aria-labelledby="welcome-links">
-                    {welcome
-                        .links
+                    {shown
                         .iter()
                         .map(|l| view! { <li><a href=l.url.clone() rel="external">{l.label.clone()}</a></li> })
                         .collect_view()}

@@ -9,12 +9,17 @@ pub struct Model {
     pub id: Uuid,
     pub user_id: Uuid,
     pub organization_id: Uuid,
-    pub privacy_version: String,
-    pub terms_version: i32,
+    /// The privacy statement's version; `None` when the organization had
+    /// none to accept.
+    pub privacy_version: Option<String>,
+    /// The terms' version and the language they were read in; `None` when
+    /// the organization had published none.
+    pub terms_version: Option<i32>,
     pub automatic: bool,
     pub client_address: Option<String>,
     pub user_agent: Option<String>,
     pub accepted_at: DateTimeUtc,
+    pub terms_language: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

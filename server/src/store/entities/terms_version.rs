@@ -10,9 +10,12 @@ pub struct Model {
     pub organization_id: Uuid,
     pub version: i32,
     #[sea_orm(column_type = "Text")]
+    /// The English text.
     pub body_markdown: String,
     pub published_by: Option<Uuid>,
     pub published_at: DateTimeUtc,
+    /// The text in each other language, by language code (`{"ko": "…"}`).
+    pub translations: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

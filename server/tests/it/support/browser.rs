@@ -32,6 +32,8 @@ pub async fn invite(api: &Api, email: &str) -> String {
 pub struct Browser<'a> {
     api: &'a Api,
     pub cookie: Option<String>,
+    /// The language it asks for (`Accept-Language`).
+    pub language: &'static str,
 }
 
 pub struct Answer {
@@ -43,12 +45,16 @@ pub struct Answer {
 
 impl<'a> Browser<'a> {
     pub fn new(api: &'a Api) -> Self {
-        Browser { api, cookie: None }
+        Browser {
+            api,
+            cookie: None,
+            language: "en",
+        }
     }
 
     async fn send(&mut self, request: axum::http::request::Builder, body: Body) -> Answer {
         let mut request = request
-            .header("accept-language", "en")
+            .header("accept-language", self.language)
             .header("user-agent", "lobby-tests")
             .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8");
         if let Some(c) = &self.cookie {

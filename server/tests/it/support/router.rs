@@ -17,6 +17,8 @@ use tower::ServiceExt;
 use crate::support::db;
 
 pub const ORIGIN: &str = "http://lobby.test";
+/// The test organization's privacy statement.
+pub const PRIVACY_URL: &str = "https://gfms.example/privacy";
 
 /// The proxy the test router trusts (and 10.8.0.0/16 behind it): requests
 /// "from" it may name their client.
@@ -78,6 +80,17 @@ async fn built(
     site: &Path,
 ) -> (Router, sea_orm::DatabaseConnection, uuid::Uuid) {
     let org = lobby::store::ensure_default_organization(&db, "gfms", "GFMS", "#0a7c3e", &clock)
+        .await
+        .unwrap();
+    // As a seller's organization is set up: with a privacy statement for
+    // invitees to accept (tests without one remove it).
+    use sea_orm::EntityTrait;
+    lobby::store::entities::organization::Entity::update_many()
+        .col_expr(
+            lobby::store::entities::organization::Column::PrivacyUrl,
+            sea_orm::sea_query::Expr::value(PRIVACY_URL),
+        )
+        .exec(&db)
         .await
         .unwrap();
     let state = AppState::new(State {
