@@ -240,6 +240,9 @@ test("a tenant that needs its administrator's approval: the invitee asks them by
   await korean.getByRole('link', { name: 'Microsoft(으)로 계속' }).click();
   await expect(korean.getByRole('heading', { level: 2, name: 'IT 관리자에게 요청하기' })).toBeVisible();
   await expect(korean.getByRole('alert')).toContainText('IT 관리자가 조직 전체를 위해 한 번만 승인하면');
+  // Korean breaks between words, never inside one.
+  expect(await korean.getByRole('heading', { level: 1 }).evaluate((h) => getComputedStyle(h).wordBreak)).toBe('keep-all');
+  expect(await page.getByRole('heading', { level: 1 }).evaluate((h) => getComputedStyle(h).wordBreak)).not.toBe('keep-all');
   await passesAxeAt360(korean, testInfo, 'admin-approval-ko');
   await korean.context().close();
 

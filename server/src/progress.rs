@@ -5,9 +5,10 @@
 use app::model::progress::{ProgressStep, SignInMethod};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::invitation::{self, Column};
 
 /// How long a link's "last opened" may lag: the landing page writes it at
@@ -33,23 +34,42 @@ pub async fn advance(
         .map(|_| ())
 }
 
-/// The customer opened the link; `last_opened` is what the landing page
-/// read. Written only when it is older than [`OPENED_EVERY_MINUTES`].
+/// A link the customer opened: its invitation, and when it was last
+/// opened before, as the landing page read it.
+pub struct Opened {
+    pub organization_id: Uuid,
+    pub invitation_id: Uuid,
+    pub last: Option<DateTime<Utc>>,
+}
+
+/// The customer opened the link. Written only when it was last opened
+/// more than [`OPENED_EVERY_MINUTES`] ago; the first time is audited.
 pub async fn opened(
     conn: &impl ConnectionTrait,
-    id: Uuid,
-    last_opened: Option<DateTime<Utc>>,
+    link: Opened,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let fresh = last_opened
+    let fresh = link
+        .last
         .is_some_and(|last| now - last < chrono::Duration::minutes(OPENED_EVERY_MINUTES));
     if fresh {
         return Ok(());
     }
+    let id = link.invitation_id;
     let mut update =
         invitation::Entity::update_many().col_expr(Column::LastOpenedAt, Expr::value(now));
-    if last_opened.is_none() {
+    if link.last.is_none() {
         update = update.col_expr(Column::FirstOpenedAt, Expr::value(now));
+        // Who opened it is not known: a link may be forwarded.
+        let entry = AuditEntry {
+            organization_id: Some(link.organization_id),
+            actor_id: None,
+            action: "invitation.link_opened",
+            target_type: "invitation",
+            target_id: id.to_string(),
+            details: serde_json::json!({}),
+        };
+        audit::event(entry, now).insert(conn).await?;
     }
     update.filter(Column::Id.eq(id)).exec(conn).await?;
     advance(conn, id, ProgressStep::LinkOpened, now).await
@@ -82,11 +102,23 @@ pub async fn welcomed(
     if invitation.welcomed_at.is_some() {
         return Ok(());
     }
-    invitation::Entity::update_many()
+    let first = invitation::Entity::update_many()
         .col_expr(Column::WelcomedAt, Expr::value(now))
         .filter(Column::Id.eq(invitation.id))
         .filter(Column::WelcomedAt.is_null())
         .exec(conn)
         .await?;
+    if first.rows_affected == 0 {
+        return Ok(());
+    }
+    let entry = AuditEntry {
+        organization_id: Some(invitation.organization_id),
+        actor_id: invitation.redeemed_by,
+        action: "invitation.finished",
+        target_type: "invitation",
+        target_id: invitation.id.to_string(),
+        details: serde_json::json!({}),
+    };
+    audit::event(entry, now).insert(conn).await?;
     advance(conn, invitation.id, ProgressStep::Welcomed, now).await
 }

@@ -274,6 +274,8 @@ pub const EN_DASHBOARD: DashboardStrings = DashboardStrings {
     event_declined: "Declined the terms",
     event_new_link: "Asked for a new link",
     event_sign_in_link: "Sign-in link sent",
+    event_link_opened: "Link opened for the first time",
+    event_finished: "Reached the welcome page",
     progress_invited: "Invited",
     progress_email_delivered: "Email delivered",
     progress_link_opened: "Link opened",

@@ -274,6 +274,8 @@ pub const KO_DASHBOARD: DashboardStrings = DashboardStrings {
     event_declined: "약관을 거절함",
     event_new_link: "새 링크를 요청함",
     event_sign_in_link: "로그인 링크 보냄",
+    event_link_opened: "링크를 처음 엶",
+    event_finished: "환영 페이지에 도착함",
     progress_invited: "초대됨",
     progress_email_delivered: "이메일 전달됨",
     progress_link_opened: "링크 열람",

@@ -533,6 +533,8 @@ strings! {
     event_declined,
     event_new_link,
     event_sign_in_link,
+    event_link_opened,
+    event_finished,
     progress_invited,
     progress_email_delivered,
     progress_link_opened,

@@ -109,6 +109,7 @@ pub(crate) async fn find(
 #[derive(Debug, FromQueryResult)]
 pub struct LinkFacts {
     pub invitation_id: Uuid,
+    pub organization_id: Uuid,
     pub last_opened_at: Option<DateTime<Utc>>,
     pub ticket_hash: String,
     pub replaced_at: Option<DateTime<Utc>>,
@@ -136,6 +137,7 @@ pub(crate) async fn facts_of(
         .column(invitation_ticket::Column::TicketHash)
         .column(invitation_ticket::Column::ReplacedAt)
         .column_as(I::Id, "invitation_id")
+        .column(I::OrganizationId)
         .column(I::LastOpenedAt)
         .columns([I::Status, I::ExpiresAt, I::RedeemedAt, I::RedeemedBy])
         .columns([I::InvitedEmail, I::InvitedDisplayName, I::Message])
@@ -172,8 +174,12 @@ pub async fn landing(
     let state = state_of(status, link.replaced_at.is_some());
     let pending = state == LinkState::Pending;
     if matches!(state, LinkState::Pending | LinkState::Accepted) {
-        let id = link.invitation_id;
-        crate::progress::opened(db, id, link.last_opened_at, now).await?;
+        let opened = crate::progress::Opened {
+            organization_id: link.organization_id,
+            invitation_id: link.invitation_id,
+            last: link.last_opened_at,
+        };
+        crate::progress::opened(db, opened, now).await?;
     }
     let sign_in = state == LinkState::Accepted
         && redeemer_at_invited(db, link.redeemed_by, &link.invited_email).await?;

@@ -55,7 +55,7 @@ async fn microsoft(api: &Api) -> Documents {
         issuer: format!("{}/{{tenantid}}/v2.0", idp.origin),
         client_id: "lobby".into(),
         client_secret: "secret".into(),
-        domains: "fabrikam.example".into(),
+        domains: "fabrikam.example contoso.example".into(),
         authoritative: None,
     };
     lobby::federation::providers::add(
@@ -566,4 +566,63 @@ async fn other_refusals_get_their_own_page_and_the_invitee_may_take_another_way_
         .body;
     assert!(page.contains("Continue with Microsoft") && !page.contains("Or sign in another way"));
     assert_eq!(status_of(&api).await, "PendingAcceptance");
+}
+
+#[tokio::test]
+async fn a_domain_that_names_no_tenant_asks_the_administrator_of_any_organization() {
+    let api = setup().await;
+    let idp = microsoft(&api).await;
+    // Microsoft has no tenant under contoso.example here.
+    let ticket = invite(&api, "ann@contoso.example").await;
+    let mut browser = Browser::new(&api);
+    let link = needs_admin(&mut browser, &ticket).await;
+    let url = url::Url::parse(&link).unwrap();
+    assert_eq!(
+        format!("{}{}", url.origin().ascii_serialization(), url.path()),
+        format!("{}/organizations/adminconsent", idp.origin)
+    );
+    // Whichever tenant its administrator approves for is recorded.
+    let state = query_value(&link, "state").unwrap();
+    let tenant = "00000000-0000-0000-0000-0000000000c0";
+    let answer = administrator_returns(
+        &api,
+        &[
+            ("admin_consent", "True"),
+            ("tenant", tenant),
+            ("state", &state),
+        ],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let row = admin_approval::Entity::find()
+        .one(&api.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.tenant, "organizations");
+    assert_eq!(row.approved_tenant.as_deref(), Some(tenant));
+}
+
+#[tokio::test]
+async fn one_client_address_asks_at_most_twenty_administrators_an_hour() {
+    let api = setup().await;
+    let _idp = microsoft(&api).await;
+    let mut asked = 0;
+    for n in 0..6 {
+        let ticket = invite(&api, &format!("person{n}@fabrikam.example")).await;
+        let mut browser = Browser::new(&api);
+        needs_admin(&mut browser, &ticket).await;
+        let ask = format!("/invite/{ticket}/admin-approval");
+        // Four each, within the invitation's five.
+        for _ in 0..4 {
+            let answer = browser.post(&ask, &[("email", ADMIN)]).await;
+            if asked < 20 {
+                assert_eq!(answer.status, StatusCode::SEE_OTHER, "ask {asked}");
+            } else {
+                assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS, "ask {asked}");
+            }
+            asked += 1;
+        }
+    }
+    assert_eq!(mail_to(&api, ADMIN).await.len(), 20);
 }

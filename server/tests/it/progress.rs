@@ -174,6 +174,8 @@ async fn each_step_of_the_way_in_moves_the_invitation_on_and_the_operator_sees_w
         "Welcome aboard",
         "Signed in",
         "Accepted the terms",
+        "Link opened for the first time",
+        "Reached the welcome page",
     ] {
         assert!(page.contains(says), "{says}: {page}");
     }

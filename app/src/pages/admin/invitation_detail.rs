@@ -36,6 +36,8 @@ fn event_name(s: &'static DashboardStrings, action: &str) -> String {
         "invitation.accepted" => s.event_accepted,
         "invitation.new_link_requested" => s.event_new_link,
         "invitation.sign_in_link_sent" => s.event_sign_in_link,
+        "invitation.link_opened" => s.event_link_opened,
+        "invitation.finished" => s.event_finished,
         "customer.signed_in" => s.event_signed_in,
         "customer.consent_declined" => s.event_declined,
         other => return other.to_owned(),
