@@ -49,26 +49,9 @@ async fn microsoft(api: &Api) -> Documents {
         ]
     })
     .await;
-    let form = app::model::providers::ProviderForm {
-        kind: "microsoft".into(),
-        display_name: "Microsoft".into(),
-        issuer: format!("{}/{{tenantid}}/v2.0", idp.origin),
-        client_id: "lobby".into(),
-        client_secret: "secret".into(),
-        domains: "fabrikam.example contoso.example".into(),
-        authoritative: None,
-    };
-    lobby::federation::providers::add(
-        &api.db,
-        &[7; 32],
-        &api.clock,
-        api.org,
-        api.operator,
-        form.check().unwrap(),
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let issuer = format!("{}/{{tenantid}}/v2.0", idp.origin);
+    let domains = "fabrikam.example contoso.example";
+    idp::add_provider(api, "microsoft", "Microsoft", &issuer, domains).await;
     idp
 }
 

@@ -18,6 +18,7 @@ use crate::support::browser::{
     without_nonces, Browser, JIWOO, PASSWORD,
 };
 use crate::support::db;
+use crate::support::idp::add_provider;
 
 const MINH: &str = "minh.tran@other.example";
 
@@ -483,36 +484,18 @@ async fn an_unknown_or_ended_link_has_no_sign_in() {
     assert!(code_emails(&api).await.is_empty());
 }
 
-/// Adds an identity provider for the organization as an admin would.
-async fn add_provider(api: &Api, kind: &str, issuer: &str, domains: &str) {
-    let form = app::model::providers::ProviderForm {
-        kind: kind.into(),
-        display_name: "Contoso ID".into(),
-        issuer: issuer.into(),
-        client_id: "lobby".into(),
-        client_secret: "secret".into(),
-        domains: domains.into(),
-        authoritative: None,
-    };
-    let key = [7u8; 32];
-    lobby::federation::providers::add(
-        &api.db,
-        &key,
-        &api.clock,
-        api.org,
-        api.operator,
-        form.check().unwrap(),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-}
-
 #[tokio::test]
 async fn an_address_in_a_providers_domains_signs_in_there_and_nothing_else_is_offered() {
     let api = setup().await;
     // Nothing listens on port 9 of this machine: the provider is down.
-    add_provider(&api, "oidc", "http://127.0.0.1:9", "contoso.example").await;
+    add_provider(
+        &api,
+        "oidc",
+        "Contoso ID",
+        "http://127.0.0.1:9",
+        "contoso.example",
+    )
+    .await;
     let ticket = invite(&api, "ann@contoso.example").await;
     let mut browser = Browser::new(&api);
     let page = browser.get(&format!("/invite/{ticket}/start")).await;
@@ -606,27 +589,8 @@ async fn the_provider_client_follows_no_redirects() {
     let server = tokio::spawn(async move { axum::serve(listener, idp).await });
 
     let api = setup().await;
-    add_provider(&api, "oidc", &direct, "direct.example").await;
-    let form = app::model::providers::ProviderForm {
-        kind: "oidc".into(),
-        display_name: "Moved ID".into(),
-        issuer: moved.clone(),
-        client_id: "lobby".into(),
-        client_secret: "secret".into(),
-        domains: "moved.example".into(),
-        authoritative: None,
-    };
-    lobby::federation::providers::add(
-        &api.db,
-        &[7; 32],
-        &api.clock,
-        api.org,
-        api.operator,
-        form.check().unwrap(),
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    add_provider(&api, "oidc", "Contoso ID", &direct, "direct.example").await;
+    add_provider(&api, "oidc", "Moved ID", &moved, "moved.example").await;
     let mut browser = Browser::new(&api);
     let ticket = invite(&api, "ann@direct.example").await;
     let answer = browser.get(&format!("/invite/{ticket}/federated")).await;

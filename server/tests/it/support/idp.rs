@@ -84,3 +84,34 @@ pub fn provider(origin: &str, path: &str) -> Vec<(String, Value)> {
         (format!("{path}/jwks"), keys()),
     ]
 }
+
+/// Adds an identity provider (`kind`, the name invitees see, its issuer and
+/// email domains) to the API's organization, as an admin would.
+pub async fn add_provider(
+    api: &crate::support::api::Api,
+    kind: &str,
+    name: &str,
+    issuer: &str,
+    domains: &str,
+) {
+    let form = app::model::providers::ProviderForm {
+        kind: kind.into(),
+        display_name: name.into(),
+        issuer: issuer.into(),
+        client_id: "lobby".into(),
+        client_secret: "secret".into(),
+        domains: domains.into(),
+        authoritative: None,
+    };
+    lobby::federation::providers::add(
+        &api.db,
+        &[7; 32],
+        &api.clock,
+        api.org,
+        api.operator,
+        form.check().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+}
