@@ -33,6 +33,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub site_root: PathBuf,
     pub trusted_proxies: crate::http::client_address::TrustedProxies,
+    /// `LOBBY_METRICS_LISTEN`: where `/metrics` is served on its own.
+    pub metrics_listen: Option<SocketAddr>,
+    /// `LOBBY_METRICS_TOKEN`: `/metrics` on the public port, behind it.
+    pub metrics_token: Option<Secret<String>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,6 +103,8 @@ struct FileConfig {
     data_dir: Option<String>,
     site_root: Option<String>,
     trusted_proxies: Option<String>,
+    metrics_listen: Option<String>,
+    metrics_token: Option<String>,
 }
 
 /// Every setting: (environment variable, default, what it expects) — the README table.
@@ -173,6 +179,16 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "LOBBY_TRUSTED_PROXIES",
         "empty",
         "addresses and CIDR ranges of reverse proxies whose Forwarded / X-Forwarded-For / X-Forwarded-Proto are believed, e.g. 127.0.0.1, 10.0.0.0/8",
+    ),
+    (
+        "LOBBY_METRICS_LISTEN",
+        "off",
+        "address and port of a listener that serves only /metrics (Prometheus), like 127.0.0.1:9464",
+    ),
+    (
+        "LOBBY_METRICS_TOKEN",
+        "off",
+        "a bearer token (at least 32 characters) that opens /metrics on the public port; without it /metrics is not served there",
     ),
 ];
 
@@ -284,6 +300,23 @@ impl Config {
             )
         })?;
 
+        let metrics_listen = match get("LOBBY_METRICS_LISTEN", &from_file.metrics_listen) {
+            Some(raw) => Some(raw.parse::<SocketAddr>().map_err(|_| {
+                bad(
+                    "LOBBY_METRICS_LISTEN",
+                    format!("expected an address and port like 127.0.0.1:9464, got {raw:?}"),
+                )
+            })?),
+            None => None,
+        };
+        let metrics_token = get("LOBBY_METRICS_TOKEN", &from_file.metrics_token).map(Secret::new);
+        if let Some(problem) = metrics_token
+            .as_ref()
+            .and_then(crate::metrics::token_problem)
+        {
+            return Err(bad("LOBBY_METRICS_TOKEN", format!("expected {problem}")));
+        }
+
         let key_inline = get("LOBBY_SECRET_KEY", &from_file.secret_key);
         let key_file = get("LOBBY_SECRET_KEY_FILE", &from_file.secret_key_file);
         let secret_key = match (key_inline, key_file) {
@@ -319,6 +352,8 @@ impl Config {
             data_dir,
             site_root,
             trusted_proxies,
+            metrics_listen,
+            metrics_token,
         })
     }
 
@@ -475,6 +510,10 @@ mod tests {
         assert_eq!(c.mail_from.to_string(), "Lobby <no-reply@localhost>");
         assert_eq!(c.accent_color, "#f26b21");
         assert_eq!(c.log_format, LogFormat::Text);
+        assert!(
+            c.metrics_listen.is_none() && c.metrics_token.is_none(),
+            "no /metrics unless asked for"
+        );
         assert_eq!(
             c.product_name, None,
             "customers see the organization's name"
@@ -500,6 +539,8 @@ mod tests {
             ("LOBBY_SECRET_KEY", "tooshort"),
             ("LOBBY_SECRET_KEY_FILE", "/nonexistent/lobby.key"),
             ("LOBBY_LOG_FORMAT", "yaml"),
+            ("LOBBY_METRICS_LISTEN", "9464"),
+            ("LOBBY_METRICS_TOKEN", "short"),
         ];
         for (var, value) in cases {
             let err = load(&[(var, value)]).unwrap_err();

@@ -12,6 +12,7 @@ pub mod html;
 pub mod http;
 pub mod invitations;
 pub mod mail;
+pub mod metrics;
 pub mod operators;
 pub mod progress;
 pub mod provider;
@@ -110,6 +111,7 @@ pub async fn run_on(
     )
     .map_err(|e| StartError::Refused(format!("webhooks: {e}")))?;
     let deliverer = tokio::spawn(deliverer.run(worker_stop.clone()));
+    let worker_stop_for_metrics = worker_stop.clone();
     let worker = tokio::spawn(worker.run(worker_stop));
 
     let callback = config
@@ -134,11 +136,32 @@ pub async fn run_on(
         public_url: config.public_url.clone(),
         trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         dev_mailbox: config.smtp_url.is_none().then(|| config.dev_mail_dir()),
+        metrics: Arc::new(metrics::Metrics::new()),
+        metrics_token: config.metrics_token.clone(),
     });
     let branding = Branding {
         org_name: org.name.clone(),
         product_name: org.portal_name().to_owned(),
         accent_color: org.accent_color.clone(),
+    };
+    let metrics_server = match config.metrics_listen {
+        Some(addr) => {
+            let listener = TcpListener::bind(addr)
+                .await
+                .map_err(|source| StartError::Listen { addr, source })?;
+            let bound = listener.local_addr().unwrap_or(addr);
+            tracing::info!(metrics = %bound, "metrics at /metrics");
+            let mut stop = worker_stop_for_metrics.clone();
+            let stopped = async move {
+                let _ = stop.wait_for(|stopped| *stopped).await;
+            };
+            Some(tokio::spawn(serve(
+                listener,
+                metrics::router(state.clone()),
+                stopped,
+            )))
+        }
+        None => None,
     };
     let router = http::router(state, branding);
     let listen = listener.local_addr().map_err(|source| StartError::Listen {
@@ -154,6 +177,9 @@ pub async fn run_on(
     let served = serve(listener, router, shutdown).await;
 
     let _ = stop_worker.send(true);
+    if let Some(metrics_server) = metrics_server {
+        let _ = metrics_server.await;
+    }
     let _ = worker.await;
     let _ = deliverer.await;
     let _ = runner.await;

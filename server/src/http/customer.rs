@@ -22,6 +22,7 @@ use super::replies::{internal, short_page, too_many};
 use super::AppState;
 use crate::auth::codes::Purpose;
 use crate::auth::session::{self, Visit};
+use crate::metrics::SignInOutcome;
 use crate::redemption::admin_approval::{self, Answer, Ask};
 use crate::redemption::federated::{self, Begin, Callback, Completed};
 use crate::redemption::finish::{Context, Outcome};
@@ -233,7 +234,11 @@ async fn run(
             return Ok(not_found());
         };
         let ctx = context(&state, &client);
+        let method = counted_method(&form);
         let outcome = sign_in::submit(&ctx, &ticket, &visit, form).await?;
+        if let (Some(method), Some(counted)) = (method, counted(&outcome)) {
+            state.metrics.sign_in(method, counted);
+        }
         Ok::<_, sea_orm::DbErr>(respond(&state, &ticket, &client, outcome, new_token))
     }
     .await;
@@ -301,7 +306,12 @@ pub async fn federated_callback(
     let completed =
         federated::complete(&ctx, &state.federation, client.visit.as_ref(), callback).await;
     match completed {
-        Ok(Completed::Done { ticket, outcome }) => respond(&state, &ticket, &client, outcome, None),
+        Ok(Completed::Done { ticket, outcome }) => {
+            if let Some(counted) = counted(&outcome) {
+                state.metrics.sign_in("federated", counted);
+            }
+            respond(&state, &ticket, &client, outcome, None)
+        }
         Ok(Completed::NoFlow) => no_flow_page(client.locale),
         Err(e) => internal(e),
     }
@@ -333,6 +343,28 @@ fn approval_page(headers: &HeaderMap, answer: Answer) -> Response {
         ),
     };
     short_page(headers, status, title, &message, None)
+}
+
+/// The method a form signs in with, for `lobby_sign_ins_total`; `None`
+/// for the forms that only ask for a code or choose a way.
+fn counted_method(form: &StepForm) -> Option<&'static str> {
+    match form {
+        StepForm::Passcode(_) => Some("email_passcode"),
+        StepForm::VerifyAccount(_) => Some("new_account"),
+        StepForm::Password(_) => Some("password"),
+        StepForm::Reset(..) => Some("password_reset"),
+        _ => None,
+    }
+}
+
+/// Whether a sign-in form signed in, was refused or rate-limited.
+fn counted(outcome: &Outcome) -> Option<SignInOutcome> {
+    match outcome {
+        Outcome::SignedIn { .. } => Some(SignInOutcome::SignedIn),
+        Outcome::RateLimited => Some(SignInOutcome::RateLimited),
+        Outcome::Notice(notice) if notice.is_problem() => Some(SignInOutcome::Refused),
+        _ => None,
+    }
 }
 
 /// The callback without a flow: nothing to do but start again from the link.

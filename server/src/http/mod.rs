@@ -19,7 +19,7 @@ pub(crate) mod outage;
 mod page;
 mod provider;
 mod redemption;
-mod replies;
+pub(crate) mod replies;
 mod security_headers;
 
 use std::net::SocketAddr;
@@ -90,6 +90,11 @@ pub struct State {
     /// Where the development mail transport keeps its messages; `None` with
     /// SMTP, and then there is no `/dev/mail` at all.
     pub dev_mailbox: Option<std::path::PathBuf>,
+    /// This server's metrics (`/metrics`).
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// `LOBBY_METRICS_TOKEN`: with it, `/metrics` answers on the public
+    /// port to requests that bear it; without, not at all there.
+    pub metrics_token: Option<Secret<String>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -201,6 +206,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
             }),
         )
         .route("/healthz", get(health::healthz))
+        .route("/metrics", get(crate::metrics::scrape_with_token))
         .route("/livez", get(health::livez))
         .route("/lang/{code}", get(language::set_language))
         .route("/admin/login", post(operator_session::sign_in))
@@ -287,5 +293,6 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .layer(from_fn_with_state(state.clone(), client_address::identify))
         .layer(compression::layer())
         .layer(TraceLayer::new_for_http())
+        .layer(from_fn_with_state(state.clone(), crate::metrics::track))
         .with_state(state)
 }

@@ -19,6 +19,7 @@ use super::AppState;
 use crate::auth::password_attempts::Before;
 use crate::auth::rate_limit::{self, SIGN_IN_PER_ADDRESS};
 use crate::auth::{password, session};
+use crate::metrics::SignInOutcome;
 use crate::operators::role_in;
 use crate::secret::Secret;
 use crate::store::audit::{self, AuditEntry};
@@ -52,13 +53,24 @@ pub async fn sign_in(State(state): State<AppState>, request: Request) -> Respons
         )
             .into_response();
     };
-    in_even_time(async {
+    let response = in_even_time(async {
         match try_sign_in(&state, &address, &headers, form).await {
             Ok(response) => response,
             Err(e) => internal(e),
         }
     })
-    .await
+    .await;
+    // Signed in: on to the dashboard with a session cookie.
+    let outcome = match response.status() {
+        StatusCode::TOO_MANY_REQUESTS => Some(SignInOutcome::RateLimited),
+        _ if response.headers().contains_key(header::SET_COOKIE) => Some(SignInOutcome::SignedIn),
+        StatusCode::SEE_OTHER => Some(SignInOutcome::Refused),
+        _ => None,
+    };
+    if let Some(outcome) = outcome {
+        state.metrics.sign_in("operator", outcome);
+    }
+    response
 }
 
 async fn try_sign_in(

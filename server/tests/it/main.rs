@@ -22,6 +22,7 @@ mod journey;
 mod landing;
 mod limits;
 mod mail;
+mod metrics;
 mod operator_sign_in;
 mod process;
 mod progress;

@@ -17,6 +17,8 @@ use tower::ServiceExt;
 use crate::support::db;
 
 pub const ORIGIN: &str = "http://lobby.test";
+/// The bearer token of `/metrics` on the test servers.
+pub const METRICS_TOKEN: &str = "metrics-token-for-the-tests-0123456789";
 /// The test organization's privacy statement.
 pub const PRIVACY_URL: &str = "https://gfms.example/privacy";
 
@@ -115,6 +117,8 @@ async fn built(
             .unwrap(),
         ),
         dev_mailbox,
+        metrics: Arc::new(lobby::metrics::Metrics::new()),
+        metrics_token: Some(lobby::secret::Secret::new(METRICS_TOKEN.into())),
     });
     let branding = Branding {
         org_name: "GFMS".into(),
