@@ -11,7 +11,7 @@ use crate::model::discovery::{Method, SignInSettings};
 use crate::model::domains::DomainKind;
 use crate::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationStatus, NewInvitationForm,
-    NewInvitationOutcome,
+    NewInvitationOutcome, RemindOutcome,
 };
 use crate::model::journey::{CompanyView, ConsentView, Privacy, WelcomeLink};
 use crate::model::operator::{
@@ -58,6 +58,15 @@ pub trait Invitations: Send + Sync + 'static {
         &self,
         id: String,
     ) -> PortFuture<'_, Result<Option<CompanyDetail>, PortError>>;
+    /// Reminds every customer of the list's filter who has not finished,
+    /// at most once a day each, on behalf of `operator`.
+    fn remind(
+        &self,
+        operator: UserId,
+        status: Option<InvitationStatus>,
+        progress: Option<ProgressStep>,
+        search: Option<String>,
+    ) -> PortFuture<'_, Result<RemindOutcome, PortError>>;
     /// `resend` true sends again; false revokes. On behalf of `operator`.
     fn act_on_invitation(
         &self,

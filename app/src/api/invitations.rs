@@ -6,7 +6,7 @@ use super::ApiError;
 
 use crate::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationStatus, NewInvitationForm,
-    NewInvitationOutcome,
+    NewInvitationOutcome, RemindOutcome,
 };
 use crate::model::progress::{CompanyDetail, ProgressStep};
 
@@ -98,4 +98,21 @@ pub async fn get_company_detail(id: String) -> Result<Option<CompanyDetail>, Api
         super::error::answer_with(http::StatusCode::NOT_FOUND);
     }
     Ok(detail)
+}
+
+/// Reminds every customer the list's filter selects who has not finished
+/// (at most once a day each). Operators, with the session's CSRF token.
+#[server(endpoint = "remind_invitees")]
+pub async fn remind_invitees(
+    csrf: String,
+    status: Option<InvitationStatus>,
+    progress: Option<ProgressStep>,
+    search: Option<String>,
+) -> Result<RemindOutcome, ApiError> {
+    let operator = super::signed_in(Some(&csrf))?;
+    super::dashboard()?
+        .invitations
+        .remind(operator.id, status, progress, search)
+        .await
+        .map_err(ApiError::from)
 }

@@ -317,6 +317,8 @@ pub const EN_DASHBOARD: DashboardStrings = DashboardStrings {
     company_not_found: "There is no such company.",
     fact_created: "Created",
     invitations_download: "Download these invitations as CSV",
+    remind_button: "Send a reminder to everyone listed who has not finished",
+    reminded: "Reminders sent: {sent}, each with a new link. Left out because their email went out less than a day ago: {recent}.",
     event_other: "Changed",
     back_to_list: "Back to invitations",
     admin_nav_operators: "Operators",

@@ -318,6 +318,8 @@ pub const KO_DASHBOARD: DashboardStrings = DashboardStrings {
     company_not_found: "해당 회사가 없습니다.",
     fact_created: "생성 시각",
     invitations_download: "이 초대 목록을 CSV로 내려받기",
+    remind_button: "목록에서 아직 완료하지 않은 모든 고객에게 알림 보내기",
+    reminded: "보낸 알림: {sent}건(각각 새 링크 포함). 하루 안에 이메일을 받아 제외한 고객: {recent}명.",
     event_other: "변경됨",
     back_to_list: "초대 목록으로",
     admin_nav_operators: "운영자",

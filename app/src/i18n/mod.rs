@@ -582,6 +582,9 @@ strings! {
     company_not_found,
     fact_created,
     invitations_download,
+    remind_button,
+    /// `{sent}`, `{recent}`.
+    reminded,
     event_other,
     back_to_list,
     admin_nav_operators,

@@ -329,6 +329,15 @@ pub struct TimelineEvent {
     pub actor: Option<String>,
 }
 
+/// What "Send a reminder" to a filtered list did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemindOutcome {
+    /// Sent again, each with a new link.
+    pub sent: u64,
+    /// Left out: their email went out less than a day ago.
+    pub recent: u64,
+}
+
 /// What became of a Resend or Revoke from the dashboard.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InvitationActionOutcome {

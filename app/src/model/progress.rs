@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
     strum::EnumString,
     strum::VariantArray,
 )]
+#[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum ProgressStep {
     /// The invitation exists (its email may be queued).
@@ -68,6 +69,7 @@ impl ProgressStep {
     strum::IntoStaticStr,
     strum::EnumString,
 )]
+#[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum SignInMethod {
     /// Their organization's own identity provider (named by the source).

@@ -3,7 +3,7 @@
 use app::model::company::CompanyField;
 use app::model::invitation::{
     InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, MailState,
-    NewInvitationForm, NewInvitationOutcome, TimelineEvent,
+    NewInvitationForm, NewInvitationOutcome, RemindOutcome, TimelineEvent,
 };
 use app::model::operator::UserId;
 use app::model::progress::{CompanyDetail, ProgressStep};
@@ -216,6 +216,40 @@ impl Invitations for DashboardService {
             company_detail(&self.db, self.organization_id, id)
                 .await
                 .map_err(unavailable)
+        })
+    }
+
+    fn remind(
+        &self,
+        operator: UserId,
+        status: Option<InvitationStatus>,
+        progress: Option<ProgressStep>,
+        search: Option<String>,
+    ) -> PortFuture<'_, Result<RemindOutcome, PortError>> {
+        Box::pin(async move {
+            use crate::invitations::create::Inviter;
+            let (org, operator) = self.org_and_operator(operator).await?;
+            let query = ListQuery {
+                status: status.map(|s| s.code().to_owned()),
+                progress,
+                email: None,
+                search,
+                top: 500,
+                cursor: None,
+            };
+            let inviter = Inviter::from_user(&operator);
+            let clock = self.clock.as_ref();
+            match manage::remind(&self.db, &org, &inviter, query, &self.public_url, clock).await {
+                Ok(done) => Ok(RemindOutcome {
+                    sent: done.sent,
+                    recent: done.recent,
+                }),
+                Err(ManageError::BadQuery(_)) => Err(PortError::BadRequest),
+                Err(e) => {
+                    tracing::error!(error = %e, "dashboard: reminding failed");
+                    Err(PortError::Unavailable)
+                }
+            }
         })
     }
 

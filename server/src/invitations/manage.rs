@@ -304,3 +304,79 @@ async fn audit(
     };
     audit::record(txn, entry, clock).await
 }
+
+/// A customer is reminded at most this often.
+pub const REMINDER_PAUSE_HOURS: i64 = 24;
+
+/// What reminding a group of customers did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reminded {
+    /// Sent again, each with a new link.
+    pub sent: u64,
+    /// Left out: their invitation email went out less than a day ago.
+    pub recent: u64,
+}
+
+/// Sends a reminder to every customer `query` selects who has not finished:
+/// their invitation again with a new link (as **Send again** does), except
+/// to those whose email went out in the last [`REMINDER_PAUSE_HOURS`].
+/// Revoked invitations and finished customers are left out. Each reminder
+/// is audited as a resend, and the whole as `invitations.reminded`.
+pub async fn remind(
+    db: &DatabaseConnection,
+    org: &organization::Model,
+    inviter: &Inviter,
+    mut query: ListQuery,
+    public_url: &url::Url,
+    clock: &dyn Clock,
+) -> Result<Reminded, ManageError> {
+    let now = clock.now();
+    let pause = chrono::Duration::hours(REMINDER_PAUSE_HOURS);
+    let mut due = Vec::new();
+    let mut done = Reminded::default();
+    loop {
+        let page = list(db, org.id, query.clone(), clock).await?;
+        for row in &page.rows {
+            let open = match status_at(row, now) {
+                InvitationStatus::Revoked => false,
+                InvitationStatus::Accepted => row.welcomed_at.is_none(),
+                _ => true,
+            };
+            if !open {
+                continue;
+            }
+            if row.sent_at.is_some_and(|sent| now - sent < pause) {
+                done.recent += 1;
+            } else {
+                due.push(row.id);
+            }
+        }
+        match page.next {
+            Some(next) => query.cursor = Some(next),
+            None => break,
+        }
+    }
+    for id in due {
+        match resend(db, org, inviter, id, public_url, clock).await {
+            Ok(_) => done.sent += 1,
+            // Revoked or finished since the list was read.
+            Err(ManageError::Conflict(_) | ManageError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let entry = AuditEntry {
+        organization_id: Some(org.id),
+        actor_id: Some(inviter.user_id),
+        action: "invitations.reminded",
+        target_type: "organization",
+        target_id: org.id.to_string(),
+        details: json!({
+            "sent": done.sent,
+            "recent": done.recent,
+            "progress": query.progress.map(|p| p.code()),
+            "status": query.status,
+        }),
+    };
+    audit::record(db, entry, clock).await?;
+    Ok(done)
+}

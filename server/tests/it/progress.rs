@@ -237,3 +237,91 @@ async fn each_step_of_the_way_in_moves_the_invitation_on_and_the_operator_sees_w
     let (status, _, _) = get(&api.app, "/admin/invitations.csv", &[]).await;
     assert_ne!(status, StatusCode::OK, "operators only");
 }
+
+/// "Send a reminder" on the list filtered by `progress`, by the operator.
+async fn remind(api: &Api, progress: &str) -> Value {
+    let op = operator_session(api).await;
+    let body = op
+        .call(api, "/api/remind_invitees", &[("progress", progress)])
+        .await;
+    serde_json::from_str(&body).unwrap_or_else(|_| panic!("{body}"))
+}
+
+#[tokio::test]
+async fn operators_remind_everyone_stopped_at_a_step_at_most_once_a_day() {
+    let api = setup().await;
+    let invite = |email: &'static str| {
+        let api = api.clone();
+        async move {
+            create_invitation(
+                &api,
+                json!({
+                    "invitedUserEmailAddress": email,
+                    "inviteRedirectUrl": "http://lobby.test/welcome",
+                    "sendInvitationMessage": true,
+                }),
+            )
+            .await
+        }
+    };
+    let waiting = invite("waiting@customer.example").await;
+    let stopped = invite(JIWOO).await;
+    let revoked = invite("revoked@customer.example").await;
+    let ticket = stopped["inviteRedeemUrl"]
+        .as_str()
+        .unwrap()
+        .split("invitationId=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let mut browser = Browser::new(&api);
+    sign_in_with_passcode(&mut browser, &ticket, JIWOO).await;
+    browser
+        .post(&format!("/invite/{ticket}/consent"), &ACCEPT)
+        .await;
+    let revoke = format!(
+        "/v1.0/invitations/{}/revoke",
+        revoked["id"].as_str().unwrap()
+    );
+    let (status, _, _) = call(&api.app, "POST", &revoke, Some(&api.token), None).await;
+    assert!(status.is_success(), "{status}");
+    // Emailed minutes ago: not again yet.
+    assert_eq!(
+        remind(&api, "invited").await,
+        json!({ "sent": 0, "recent": 1 })
+    );
+    api.clock.advance(chrono::Duration::hours(25));
+    assert_eq!(
+        remind(&api, "invited").await,
+        json!({ "sent": 1, "recent": 0 })
+    );
+    assert_eq!(
+        remind(&api, "invited").await,
+        json!({ "sent": 0, "recent": 1 }),
+        "once a day"
+    );
+    // Accepted but stopped before the company: reminded too.
+    assert_eq!(
+        remind(&api, "terms_accepted").await,
+        json!({ "sent": 1, "recent": 0 })
+    );
+    let rows = invitation::Entity::find().all(&api.db).await.unwrap();
+    let count = |email: &str| {
+        rows.iter()
+            .find(|r| r.invited_email == email)
+            .unwrap()
+            .send_count
+    };
+    assert_eq!(count("waiting@customer.example"), 2);
+    assert_eq!(count(JIWOO), 2);
+    assert_eq!(count("revoked@customer.example"), 1, "revoked: never");
+    assert!(waiting["id"].is_string());
+    let reminded = lobby::store::entities::audit_event::Entity::find()
+        .all(&api.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "invitations.reminded")
+        .count();
+    assert_eq!(reminded, 4);
+}

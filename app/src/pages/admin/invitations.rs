@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::invitations::list_invitations;
+use crate::api::invitations::{list_invitations, RemindInvitees};
+use crate::api::operator::signed_in_operator;
 use crate::api::ApiError;
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
@@ -104,10 +105,31 @@ pub fn AdminInvitations() -> impl IntoView {
         progress: progress(),
     };
     let cursor = move || query.read().get("cursor");
+    let remind = ServerAction::<RemindInvitees>::new();
+    let me = Resource::new(|| (), |_| signed_in_operator());
     let page = Resource::new(
-        move || (status(), progress(), search(), cursor()),
-        |(status, progress, search, cursor)| list_invitations(status, progress, search, cursor),
+        move || {
+            (
+                status(),
+                progress(),
+                search(),
+                cursor(),
+                remind.version().get(),
+            )
+        },
+        |(status, progress, search, cursor, _)| list_invitations(status, progress, search, cursor),
     );
+    let reminded = move || {
+        remind.value().get().map(|result| match result {
+            Ok(done) => view! {
+                <p class="notice" role="status">
+                    {move || fill!(t(), reminded, sent = done.sent.to_string(), recent = done.recent.to_string())}
+                </p>
+            }
+            .into_any(),
+            Err(_) => view! { <p class="notice alert" role="alert">{move || t().error_try_again}</p> }.into_any(),
+        })
+    };
 
     let filters = move || {
         let current = filter();
@@ -184,6 +206,7 @@ pub fn AdminInvitations() -> impl IntoView {
             <nav class="filters" aria-label=move || t().progress_filter_label>
                 <ul>{steps}</ul>
             </nav>
+            {reminded}
             // A failed load reaches the boundary, which says why in the page's language.
             <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors/> }>
             <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
@@ -193,6 +216,7 @@ pub fn AdminInvitations() -> impl IntoView {
                     let current = filter();
                     let text = search();
                     Suspend::new(async move {
+                        let csrf = me.await.ok().flatten().map(|o| o.csrf);
                         let p = page.await?;
                         if p.rows.is_empty() {
                             return Ok::<_, ApiError>(view! { <p>{move || t().no_invitations}</p> }.into_any());
@@ -222,6 +246,16 @@ pub fn AdminInvitations() -> impl IntoView {
                                     {move || t().invitations_download}
                                 </a>
                             </p>
+                            // Who to nudge: everyone of a step at once.
+                            {current.progress.zip(csrf).map(|(step, csrf)| view! {
+                                <ActionForm action=remind>
+                                    <input type="hidden" name="csrf" value=csrf/>
+                                    <input type="hidden" name="progress" value=step.code()/>
+                                    {current.status.map(|s| view! { <input type="hidden" name="status" value=s.code()/> })}
+                                    {text.clone().map(|q| view! { <input type="hidden" name="search" value=q/> })}
+                                    <button type="submit" disabled=move || remind.pending().get()>{move || t().remind_button}</button>
+                                </ActionForm>
+                            })}
                         }
                         .into_any())
                     })
