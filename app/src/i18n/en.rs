@@ -289,7 +289,7 @@ pub const EN_DASHBOARD: DashboardStrings = DashboardStrings {
     progress_all: "Any step",
     steps_heading: "Where the customer stands",
     step_not_yet: "not yet",
-    fact_opened: "Link opened first {first}, last {last}",
+    fact_opened: "first {first}, last {last}",
     fact_signed_in_with: "Signed in with",
     method_organization_idp_named: "their organization's identity provider {name}",
     method_organization_idp_used: "their organization's identity provider",

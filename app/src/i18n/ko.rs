@@ -289,7 +289,7 @@ pub const KO_DASHBOARD: DashboardStrings = DashboardStrings {
     progress_all: "모든 단계",
     steps_heading: "고객의 진행 상황",
     step_not_yet: "아직 안 함",
-    fact_opened: "처음 연 시각 {first}, 마지막 {last}",
+    fact_opened: "처음 {first}, 마지막 {last}",
     fact_signed_in_with: "로그인 방법",
     method_organization_idp_named: "소속 조직의 ID 공급자 {name}",
     method_organization_idp_used: "소속 조직의 ID 공급자",

@@ -167,7 +167,8 @@ async fn each_step_of_the_way_in_moves_the_invitation_on_and_the_operator_sees_w
     for says in [
         "Where the customer stands",
         "Email delivered",
-        "Link opened first",
+        "Link opened",
+        ", last 20",
         "an emailed one-time passcode",
         "Terms version —, privacy statement version 1",
         "Customer AG",
