@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 
 use crate::support::api::setup;
 use crate::support::browser::{invite, latest_code, Browser};
-use crate::support::process::{lobby, Server, TempDir};
+use crate::support::process::{lobby, port_in, Server, TempDir};
 use crate::support::router::{get, METRICS_TOKEN};
 
 /// The samples of an exposition: `name{labels}` to value. Every line is a
@@ -144,16 +144,7 @@ async fn lobby_metrics_listen_serves_them_on_their_own_address_only() {
         .lines()
         .find(|l| l.contains("metrics at /metrics"))
         .unwrap();
-    let port: u16 = line
-        .rsplit("127.0.0.1:")
-        .next()
-        .map(|rest| {
-            rest.chars()
-                .take_while(char::is_ascii_digit)
-                .collect::<String>()
-        })
-        .and_then(|digits| digits.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {line:?}"));
+    let port = port_in(line);
     let client = reqwest::Client::new();
     let scraped = client
         .get(format!("http://127.0.0.1:{port}/metrics"))

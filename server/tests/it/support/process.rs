@@ -146,15 +146,7 @@ impl Server {
             .lines()
             .rfind(|l| l.contains("Lobby is listening"))
             .unwrap();
-        let port = line
-            .rsplit("127.0.0.1:")
-            .next()
-            .and_then(|rest| {
-                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-                digits.parse().ok()
-            })
-            .unwrap_or_else(|| panic!("no port in {line:?}"));
-        server.port = port;
+        server.port = port_in(line);
         server
     }
 
@@ -202,4 +194,15 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The port of the last `127.0.0.1:<port>` a log line names.
+pub fn port_in(line: &str) -> u16 {
+    line.rsplit("127.0.0.1:")
+        .next()
+        .and_then(|rest| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .unwrap_or_else(|| panic!("no port in {line:?}"))
 }
