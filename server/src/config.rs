@@ -310,11 +310,15 @@ impl Config {
             None => None,
         };
         let metrics_token = get("LOBBY_METRICS_TOKEN", &from_file.metrics_token).map(Secret::new);
-        if let Some(problem) = metrics_token
+        // Long enough not to be guessed.
+        if metrics_token
             .as_ref()
-            .and_then(crate::metrics::token_problem)
+            .is_some_and(|t| t.expose().len() < 32)
         {
-            return Err(bad("LOBBY_METRICS_TOKEN", format!("expected {problem}")));
+            return Err(bad(
+                "LOBBY_METRICS_TOKEN",
+                "expected at least 32 characters",
+            ));
         }
 
         let key_inline = get("LOBBY_SECRET_KEY", &from_file.secret_key);

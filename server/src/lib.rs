@@ -157,7 +157,7 @@ pub async fn run_on(
             };
             Some(tokio::spawn(serve(
                 listener,
-                metrics::router(state.clone()),
+                http::metrics::router(state.clone()),
                 stopped,
             )))
         }

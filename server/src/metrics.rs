@@ -11,12 +11,8 @@
 //! bearer token (`LOBBY_METRICS_TOKEN`), or not at all.
 
 use std::sync::atomic::AtomicU64;
-use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -30,9 +26,7 @@ use sea_orm::{
     QueryFilter, QuerySelect,
 };
 
-use crate::http::AppState;
 use crate::invitations::InvitationStatus;
-use crate::secret::Secret;
 use crate::store::entities::{email_outbox, invitation, webhook_delivery};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -101,7 +95,7 @@ fn new_latency() -> Histogram {
 }
 
 /// The route of a request that matched none: one label, whatever the path.
-const UNMATCHED: &str = "unmatched";
+pub const UNMATCHED: &str = "unmatched";
 
 impl Default for Metrics {
     fn default() -> Self {
@@ -182,7 +176,8 @@ impl Metrics {
         }
     }
 
-    fn observe(&self, method: &str, route: &str, status: StatusCode, seconds: f64) {
+    /// Counts one answered request.
+    pub fn observe(&self, method: &str, route: &str, status: StatusCode, seconds: f64) {
         let route = route.to_owned();
         self.requests
             .get_or_create(&RequestLabels {
@@ -330,72 +325,4 @@ fn pool_of(db: &DatabaseConnection) -> (i64, i64) {
         }
         _ => (0, 0),
     }
-}
-
-/// Counts every request by the route it matched (its template, so the
-/// tickets in links never become labels) and its status, with its time.
-pub async fn track(
-    State(state): State<AppState>,
-    matched: Option<MatchedPath>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let method = request.method().as_str().to_owned();
-    let route = matched.map_or_else(|| UNMATCHED.to_owned(), |m| m.as_str().to_owned());
-    let response = next.run(request).await;
-    let seconds = started.elapsed().as_secs_f64();
-    state
-        .metrics
-        .observe(&method, &route, response.status(), seconds);
-    response
-}
-
-/// `GET /metrics` on the public port: only with `LOBBY_METRICS_TOKEN` set,
-/// and only for a request that bears it.
-pub async fn scrape_with_token(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some(token) = state.metrics_token.as_ref() else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    if !app::model::operator::same_token(given, token.expose()) {
-        return (
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
-            "a bearer token is needed",
-        )
-            .into_response();
-    }
-    scrape(State(state)).await
-}
-
-/// `GET /metrics` on the metrics address (`LOBBY_METRICS_LISTEN`).
-pub async fn scrape(State(state): State<AppState>) -> Response {
-    match state.metrics.render(&state.db, state.clock.now()).await {
-        Ok(text) => (
-            [(
-                header::CONTENT_TYPE,
-                "application/openmetrics-text; version=1.0.0; charset=utf-8",
-            )],
-            text,
-        )
-            .into_response(),
-        Err(e) => crate::http::replies::internal(e),
-    }
-}
-
-/// The router of the metrics address: `/metrics` and nothing else.
-pub fn router(state: AppState) -> axum::Router {
-    axum::Router::new()
-        .route("/metrics", axum::routing::get(scrape))
-        .with_state(state)
-}
-
-/// A token long enough not to be guessed.
-pub fn token_problem(token: &Secret<String>) -> Option<&'static str> {
-    (token.expose().len() < 32).then_some("at least 32 characters")
 }

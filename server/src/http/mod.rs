@@ -13,13 +13,14 @@ mod direct;
 pub mod graph;
 mod health;
 mod language;
+pub mod metrics;
 mod operator_session;
 mod origin_check;
 pub(crate) mod outage;
 mod page;
 mod provider;
 mod redemption;
-pub(crate) mod replies;
+mod replies;
 mod security_headers;
 
 use std::net::SocketAddr;
@@ -206,7 +207,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
             }),
         )
         .route("/healthz", get(health::healthz))
-        .route("/metrics", get(crate::metrics::scrape_with_token))
+        .route("/metrics", get(metrics::scrape_with_token))
         .route("/livez", get(health::livez))
         .route("/lang/{code}", get(language::set_language))
         .route("/admin/login", post(operator_session::sign_in))
@@ -293,6 +294,6 @@ pub fn router(state: AppState, branding: Branding) -> Router {
         .layer(from_fn_with_state(state.clone(), client_address::identify))
         .layer(compression::layer())
         .layer(TraceLayer::new_for_http())
-        .layer(from_fn_with_state(state.clone(), crate::metrics::track))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
         .with_state(state)
 }
