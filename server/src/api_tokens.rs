@@ -7,11 +7,10 @@ use sea_orm::{
     QueryFilter, Set,
 };
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::clock::Clock;
-use crate::secret::Secret;
+use crate::secret::{token_digest as digest, Secret};
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{api_token, org_role};
 
@@ -37,10 +36,6 @@ pub enum TokenError {
     Name,
     #[error("database: {0}")]
     Database(#[from] DbErr),
-}
-
-fn digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 pub async fn create(

@@ -29,6 +29,19 @@ impl<T> fmt::Display for Secret<T> {
     }
 }
 
+/// A token of 256 random bits from the operating system's CSPRNG, in hex:
+/// a session, a one-time link, an authorization code, a `state`.
+pub fn random_token() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+/// How a token is kept: its SHA-256 in hex. A token of 256 random bits
+/// needs no slow hash.
+pub fn token_digest(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::Secret;

@@ -11,10 +11,10 @@ use sea_orm::{
     QueryFilter, Set,
 };
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::clock::Clock;
+use crate::secret::{random_token, token_digest as digest};
 use crate::store::entities::session;
 
 /// Operator sessions: 30 minutes without a request, 12 hours in all.
@@ -117,14 +117,6 @@ pub struct ActiveSession {
     pub id: String,
     pub user_id: Uuid,
     pub csrf: String,
-}
-
-fn digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-fn random_token() -> String {
-    hex::encode(rand::random::<[u8; 32]>())
 }
 
 fn after(now: DateTime<Utc>, d: Duration) -> DateTime<Utc> {

@@ -305,6 +305,25 @@ async fn audit(
     audit::record(txn, entry, clock).await
 }
 
+/// Every invitation `query` selects, all its pages read (`query.top` rows
+/// at a time), in the list's order.
+pub async fn list_all(
+    db: &DatabaseConnection,
+    org: Uuid,
+    mut query: ListQuery,
+    clock: &dyn Clock,
+) -> Result<Vec<invitation::Model>, ManageError> {
+    let mut all = Vec::new();
+    loop {
+        let page = list(db, org, query.clone(), clock).await?;
+        all.extend(page.rows);
+        match page.next {
+            Some(next) => query.cursor = Some(next),
+            None => return Ok(all),
+        }
+    }
+}
+
 /// A customer is reminded at most this often.
 pub const REMINDER_PAUSE_HOURS: i64 = 24;
 
@@ -326,7 +345,7 @@ pub async fn remind(
     db: &DatabaseConnection,
     org: &organization::Model,
     inviter: &Inviter,
-    mut query: ListQuery,
+    query: ListQuery,
     public_url: &url::Url,
     clock: &dyn Clock,
 ) -> Result<Reminded, ManageError> {
@@ -334,26 +353,19 @@ pub async fn remind(
     let pause = chrono::Duration::hours(REMINDER_PAUSE_HOURS);
     let mut due = Vec::new();
     let mut done = Reminded::default();
-    loop {
-        let page = list(db, org.id, query.clone(), clock).await?;
-        for row in &page.rows {
-            let open = match status_at(row, now) {
-                InvitationStatus::Revoked => false,
-                InvitationStatus::Accepted => row.welcomed_at.is_none(),
-                _ => true,
-            };
-            if !open {
-                continue;
-            }
-            if row.sent_at.is_some_and(|sent| now - sent < pause) {
-                done.recent += 1;
-            } else {
-                due.push(row.id);
-            }
+    for row in list_all(db, org.id, query.clone(), clock).await? {
+        let open = match status_at(&row, now) {
+            InvitationStatus::Revoked => false,
+            InvitationStatus::Accepted => row.welcomed_at.is_none(),
+            _ => true,
+        };
+        if !open {
+            continue;
         }
-        match page.next {
-            Some(next) => query.cursor = Some(next),
-            None => break,
+        if row.sent_at.is_some_and(|sent| now - sent < pause) {
+            done.recent += 1;
+        } else {
+            due.push(row.id);
         }
     }
     for id in due {

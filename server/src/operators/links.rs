@@ -6,15 +6,11 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
 };
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::clock::Clock;
+use crate::secret::{random_token, token_digest as digest};
 use crate::store::entities::verification_code;
-
-fn digest(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 /// Stores a new link of `purpose` for `email` (empty when it names nobody
 /// yet), valid for `validity`; the token for the URL.
@@ -25,7 +21,7 @@ pub(crate) async fn issue(
     validity: chrono::Duration,
     clock: &dyn Clock,
 ) -> Result<String, DbErr> {
-    let token = hex::encode(rand::random::<[u8; 32]>());
+    let token = random_token();
     let now = clock.now();
     verification_code::ActiveModel {
         id: Set(Uuid::new_v4()),

@@ -7,11 +7,10 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::clock::Clock;
-use crate::secret::Secret;
+use crate::secret::{token_digest as digest, Secret};
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::client_app;
 use app::model::apps::{AppProblem, AppRow, NewApp, UriProblem};
@@ -88,10 +87,6 @@ pub fn problems(app: &NewApp) -> Vec<AppProblem> {
     problems
 }
 
-fn digest(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
-}
-
 /// Registers an app; its client id and, for a confidential one, its secret.
 pub async fn create(
     db: &DatabaseConnection,
@@ -108,7 +103,7 @@ pub async fn create(
         return Err(AppError::Invalid(refused));
     }
     let client_id = hex::encode(rand::random::<[u8; 16]>());
-    let secret = (!new.public).then(|| Secret::new(hex::encode(rand::random::<[u8; 32]>())));
+    let secret = (!new.public).then(|| Secret::new(crate::secret::random_token()));
     let now = clock.now();
     let txn = crate::store::begin_write(db).await?;
     client_app::ActiveModel {

@@ -7,7 +7,6 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::apps;
@@ -233,7 +232,7 @@ pub enum Decision {
 
 /// The code's row key: a code carries 256 random bits, so SHA-256 suffices.
 pub(super) fn code_digest(code: &str) -> String {
-    hex::encode(Sha256::digest(code.as_bytes()))
+    crate::secret::token_digest(code)
 }
 
 /// Decides a checked request for the browser's customer, if any; issues
@@ -286,7 +285,7 @@ pub async fn decide(
             _ => Decision::NoAccess,
         });
     }
-    let code = hex::encode(rand::random::<[u8; 32]>());
+    let code = crate::secret::random_token();
     authorization_grant::ActiveModel {
         id: Set(Uuid::new_v4()),
         code_hash: Set(code_digest(&code)),

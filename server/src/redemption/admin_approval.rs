@@ -18,7 +18,6 @@ use sea_orm::{
     QueryFilter, Set,
 };
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -31,7 +30,7 @@ use crate::federation::oidc::Federation;
 use crate::invitations::ticket::{redeem_url, InvitationTicket};
 use crate::mail::{enqueue, OutgoingEmail};
 use crate::sealed;
-use crate::secret::Secret;
+use crate::secret::{random_token, token_digest as digest, Secret};
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{admin_approval, identity_provider, invitation, organization};
 
@@ -52,10 +51,6 @@ pub const ASKS_PER_ADDRESS: Limit = Limit {
     window: Duration::from_secs(3600),
 };
 
-fn digest(state: &str) -> String {
-    hex::encode(Sha256::digest(state.as_bytes()))
-}
-
 /// After the provider said the invitee's organization must approve the
 /// seller's application first: a request bound to the link's invitation,
 /// kept in `visit` (whose data is stored whole) for the page to show.
@@ -72,7 +67,7 @@ pub(super) async fn request(
         .tenant_of(&provider.issuer, domain)
         .await
         .unwrap_or_else(|| ANY_ORGANIZATION.to_owned());
-    let state = hex::encode(rand::random::<[u8; 32]>());
+    let state = random_token();
     let Some(url) =
         federation.admin_consent_url(&provider.issuer, &tenant, &provider.client_id, &state)
     else {
@@ -103,12 +98,14 @@ pub(super) async fn request(
     session::set_visit_value(ctx.db, visit, PENDING, pending).await
 }
 
-/// The approval address this browser was given for the link `raw`.
-fn pending_url(visit: &Visit, raw: &str) -> Option<String> {
+/// This browser's request for the link `raw`: its id and approval address.
+fn pending(visit: &Visit, raw: &str) -> Option<(Uuid, String)> {
     let pending = &visit.data[PENDING];
-    (pending["ticket"].as_str() == Some(raw))
-        .then(|| pending["url"].as_str().map(str::to_owned))
-        .flatten()
+    if pending["ticket"].as_str() != Some(raw) {
+        return None;
+    }
+    let id = pending["id"].as_str()?.parse().ok()?;
+    Some((id, pending["url"].as_str()?.to_owned()))
 }
 
 /// The approval address for the page of the link `raw`, while this
@@ -119,7 +116,7 @@ pub async fn waiting(
     raw: &str,
     clock: &dyn Clock,
 ) -> Result<Option<String>, DbErr> {
-    let (Some(id), Some(url)) = (pending_id(visit, raw), pending_url(visit, raw)) else {
+    let Some((id, url)) = pending(visit, raw) else {
         return Ok(None);
     };
     let open = admin_approval::Entity::find_by_id(id)
@@ -128,13 +125,6 @@ pub async fn waiting(
         .one(conn)
         .await?;
     Ok(open.map(|_| url))
-}
-
-fn pending_id(visit: &Visit, raw: &str) -> Option<Uuid> {
-    let pending = &visit.data[PENDING];
-    (pending["ticket"].as_str() == Some(raw))
-        .then(|| pending["id"].as_str()?.parse().ok())
-        .flatten()
 }
 
 /// What the invitee typed to ask their IT administrator.
@@ -153,7 +143,7 @@ pub(super) async fn ask(
     link: &Link,
     ask: Ask,
 ) -> Result<Outcome, DbErr> {
-    let (Some(id), Some(url)) = (pending_id(visit, raw), pending_url(visit, raw)) else {
+    let Some((id, url)) = pending(visit, raw) else {
         return Ok(Outcome::Start);
     };
     let Ok(admin) = normalize_email(&ask.admin_email) else {
