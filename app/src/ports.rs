@@ -10,7 +10,7 @@ use crate::model::bulk::{ConfirmOutcome, ImportSummary, ImportView};
 use crate::model::discovery::{Method, SignInSettings};
 use crate::model::domains::DomainKind;
 use crate::model::invitation::{
-    InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationStatus, NewInvitationForm,
+    InvitationActionOutcome, InvitationDetail, InvitationPage, ListFilter, NewInvitationForm,
     NewInvitationOutcome, RemindOutcome,
 };
 use crate::model::journey::{CompanyView, ConsentView, Privacy, WelcomeLink};
@@ -18,7 +18,8 @@ use crate::model::operator::{
     AccessOutcome, AddOperatorForm, AddOperatorOutcome, Admin, ContactOutcome, EndSessionsOutcome,
     OperatorRow, SessionId, SessionRow, SetupLink, TokenOutcome, TokenRow, UserId,
 };
-use crate::model::progress::{CompanyDetail, ProgressStep};
+use crate::model::overview::{OverviewOutcome, Scope};
+use crate::model::progress::CompanyDetail;
 use crate::model::providers::{NewProvider, ProviderProblem, ProvidersView};
 use crate::model::sign_in::{SignedIn, StartPage, Visitor};
 use crate::model::terms::{MissingDocuments, TermsOutcome, TermsView};
@@ -35,14 +36,15 @@ pub enum PortError {
 
 /// Inviting customers and following their invitations.
 pub trait Invitations: Send + Sync + 'static {
-    /// A page of invitations, by status and by text in the email or name.
+    /// A page of the invitations `filter` selects.
     fn invitations(
         &self,
-        status: Option<InvitationStatus>,
-        progress: Option<ProgressStep>,
-        search: Option<String>,
+        filter: ListFilter,
         cursor: Option<String>,
     ) -> PortFuture<'_, Result<InvitationPage, PortError>>;
+    /// The overview of the invitations `scope` selects: the funnel, the
+    /// numbers checked first, invitations per day by outcome.
+    fn overview(&self, scope: Scope) -> PortFuture<'_, Result<OverviewOutcome, PortError>>;
     /// Creates an invitation on behalf of the signed-in operator `inviter`.
     fn create_invitation(
         &self,
@@ -63,9 +65,7 @@ pub trait Invitations: Send + Sync + 'static {
     fn remind(
         &self,
         operator: UserId,
-        status: Option<InvitationStatus>,
-        progress: Option<ProgressStep>,
-        search: Option<String>,
+        filter: ListFilter,
     ) -> PortFuture<'_, Result<RemindOutcome, PortError>>;
     /// `resend` true sends again; false revokes. On behalf of `operator`.
     fn act_on_invitation(

@@ -72,7 +72,7 @@ export async function signInAsAdmin(page: Page) {
   const { cookies } = JSON.parse(fs.readFileSync(ADMIN_STATE, 'utf8'));
   await page.context().addCookies(cookies);
   await page.goto('/admin');
-  await expect(heading(page)).toHaveText('Dashboard');
+  await expect(heading(page)).toHaveText('Overview');
   await hydrated(page);
 }
 

@@ -33,7 +33,7 @@ test('an operator sees invitations with their status and filters them', async ({
   await expect(table.getByRole('row', { name: new RegExp(revokedEmail) })).toContainText('Revoked');
   await expect(table.getByRole('row', { name: new RegExp(pendingEmail) })).toContainText(ADMIN.name);
 
-  await page.getByLabel('Search by email or name').fill(`revoked.${stamp}`);
+  await page.getByLabel('Search by email, name or company').fill(`revoked.${stamp}`);
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page).toHaveURL(/q=revoked/);
   await expect(table.getByRole('row', { name: new RegExp(revokedEmail) })).toBeVisible();
@@ -130,6 +130,8 @@ test.describe('the New invitation form', () => {
     await page.getByRole('button', { name: 'Copy link' }).click();
     await expect(page.getByRole('button', { name: 'Link copied' })).toBeVisible();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+    // The new invitation is one click away.
+    await expect(page.getByRole('status').getByRole('link', { name: 'Open the invitation' })).toHaveAttribute('href', /^\/admin\/invitations\/[0-9a-f-]{36}$/);
 
     // The same address again: the way to the pending invitation.
     await create.click();
@@ -197,10 +199,13 @@ test('an operator resends and revokes an invitation from its page and sees its t
   expect(await page.getByLabel('Invitation link (shown only now)').inputValue()).toMatch(/invitationId=[0-9a-f-]{36}$/);
   await expect(page.locator('.timeline li')).toHaveCount(2);
 
-  await page.getByRole('button', { name: 'Revoke' }).click();
+  // Revoking asks first, and says what will happen.
+  await page.getByText('Revoke…').click();
+  await expect(page.getByText('The link stops working at once')).toBeVisible();
+  await page.getByRole('button', { name: 'Yes, revoke the invitation' }).click();
   await expect(page.getByRole('status')).toContainText('The invitation is revoked.');
   await expect(page.locator('.timeline li')).toHaveCount(3);
-  await expect(page.getByRole('button', { name: 'Revoke' })).toHaveCount(0);
+  await expect(page.getByText('Revoke…')).toHaveCount(0);
 });
 
 test('an operator creates an API token, uses it, and revokes it', async ({ page, request }) => {
@@ -222,7 +227,9 @@ test('an operator creates an API token, uses it, and revokes it', async ({ page,
   expect(me.status()).toBe(200);
   expect((await me.json()).mail).toBe(ADMIN.email);
 
-  await page.getByRole('row', { name: new RegExp(name) }).getByRole('button', { name: 'Revoke' }).click();
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await row.getByText('Revoke…').click();
+  await row.getByRole('button', { name: 'Yes, revoke the token' }).click();
   await expect(page.getByRole('status')).toHaveText('The token is revoked.');
   expect((await request.get('/v1.0/me', { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);
 });

@@ -290,7 +290,10 @@ test("a tenant that needs its administrator's approval: the invitee asks them by
   const operator = await (await browser.newContext()).newPage();
   await signInAsAdmin(operator);
   await operator.goto('/admin/invitations?progress=signed_in');
+  // The list shows how they signed in too; their page says it among its facts.
+  await expect(operator.getByRole('row', { name: new RegExp(to) })).toContainText(`Microsoft, tenant ${MICROSOFT_TENANT}`);
   await operator.getByRole('link', { name: to }).click();
+  await expect(operator.getByRole('heading', { level: 1 })).toHaveText(`Invitation for ${to}`);
   await expect(operator.getByText(`Microsoft, tenant ${MICROSOFT_TENANT}`)).toBeVisible();
   const timeline = operator.locator('ol.timeline');
   await expect(timeline).toContainText('Asked their IT administrator to approve');

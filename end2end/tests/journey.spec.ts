@@ -98,6 +98,9 @@ test('an admin publishes new terms, accepted again at the next visit; the consen
   await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Terms of use' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Terms of use');
   await page.getByLabel('Terms of use for a new version (Markdown)').fill('## Rules of GFMS\n\nBe **kind** to each other. <b>no html</b>');
+  // Publishing asks first, and says what will happen.
+  await page.getByText('Publish as a new version…').click();
+  await expect(page.getByText('Every customer is asked to accept the new version')).toBeVisible();
   await page.getByRole('button', { name: 'Publish as a new version' }).click();
   await expect(page.getByRole('status')).toHaveText(/Version \d+ is published\. Invitees accept it at their next visit\./);
   await expect(page.getByRole('region', { name: /Version \d+, published/ })).toContainText('Be kind to each other. <b>no html</b>');

@@ -16,7 +16,7 @@ test('an operator signs in with the keyboard, reaches the dashboard and signs ou
   await page.getByLabel('Password').press('Enter');
 
   await expect(page).toHaveURL(/\/admin$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview');
   await expect(page.getByText(`Signed in as ${ADMIN.email}`)).toBeVisible();
   const cookies = await page.context().cookies();
   const session = cookies.find((c) => c.name === 'lobby_session');
@@ -45,7 +45,7 @@ test('the sign-in page speaks Korean and works without JavaScript', async ({ bro
   await page.getByLabel('이메일 주소').fill(ADMIN.email);
   await page.getByLabel('비밀번호').fill(ADMIN.password);
   await page.getByRole('button', { name: '로그인' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('대시보드');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('개요');
   await expect(page.getByText(`${ADMIN.email}(으)로 로그인됨`)).toBeVisible();
   await context.close();
 });
@@ -92,7 +92,13 @@ test.describe('adding an operator', () => {
     // The admin removes Grace: her open session ends with her role.
     await page.reload();
     await page.waitForLoadState('networkidle');
-    await page.getByRole('button', { name: `Remove: ${email}` }).focus();
+    // Removing asks first, and says what will happen.
+    const row = page.getByRole('row', { name: new RegExp(email) });
+    await row.getByText('Remove…').focus();
+    await page.keyboard.press('Enter');
+    await expect(row.getByText('They can no longer sign in to the dashboard')).toBeVisible();
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('button', { name: `Yes, remove ${email}` })).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(page.getByRole('status')).toHaveText(`${email} is no longer an operator. Their sessions and API tokens have ended.`);
     await expect(page.getByRole('row', { name: new RegExp(email) })).toHaveCount(0);
@@ -149,7 +155,7 @@ test('an operator sees their sessions and ends another with their password, by k
   await phone.page.reload();
   await expect(phone.page).toHaveURL(/\/admin\/login$/);
   await page.goto('/admin');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview');
   await phone.context.close();
   await laptop.context.close();
 });

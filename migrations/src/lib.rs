@@ -18,6 +18,7 @@ mod m20261205_000014_outbox_invitation;
 mod m20261205_000015_admin_approval;
 mod m20261205_000016_invitation_progress;
 mod m20261205_000017_terms_per_language;
+mod m20261206_000018_invitation_funnel;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000015_admin_approval::Migration),
             Box::new(m20261205_000016_invitation_progress::Migration),
             Box::new(m20261205_000017_terms_per_language::Migration),
+            Box::new(m20261206_000018_invitation_funnel::Migration),
         ]
     }
 }

@@ -24,9 +24,14 @@ pub async fn advance(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let earlier: Vec<&str> = step.earlier().map(ProgressStep::code).collect();
-    invitation::Entity::update_many()
+    let mut update = invitation::Entity::update_many()
         .col_expr(Column::Progress, Expr::value(step.code()))
-        .col_expr(Column::ProgressAt, Expr::value(now))
+        .col_expr(Column::ProgressAt, Expr::value(now));
+    // The overview's median time from invitation to company.
+    if step == ProgressStep::CompanyCreated {
+        update = update.col_expr(Column::CompanyAt, Expr::value(now));
+    }
+    update
         .filter(Column::Id.eq(id))
         .filter(Column::Progress.is_in(earlier))
         .exec(conn)

@@ -5,23 +5,35 @@ use leptos::prelude::*;
 use super::ApiError;
 
 use crate::model::invitation::{
-    InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationStatus, NewInvitationForm,
+    InvitationActionOutcome, InvitationDetail, InvitationPage, ListFilter, NewInvitationForm,
     NewInvitationOutcome, RemindOutcome,
 };
-use crate::model::progress::{CompanyDetail, ProgressStep};
+use crate::model::overview::{OverviewOutcome, Scope};
+use crate::model::progress::CompanyDetail;
 
-/// A page of the organization's invitations, newest first. Operators only.
+/// A page of the organization's invitations that `filter` selects, newest
+/// first. Operators only.
 #[server(endpoint = "list_invitations")]
 pub async fn list_invitations(
-    status: Option<InvitationStatus>,
-    progress: Option<ProgressStep>,
-    search: Option<String>,
+    // Absent when the list is not filtered.
+    #[server(default)] filter: ListFilter,
     cursor: Option<String>,
 ) -> Result<InvitationPage, ApiError> {
     super::signed_in(None)?;
     super::dashboard()?
         .invitations
-        .invitations(status, progress, search, cursor)
+        .invitations(filter, cursor)
+        .await
+        .map_err(ApiError::from)
+}
+
+/// The overview of the invitations `scope` selects. Operators only.
+#[server(endpoint = "load_overview")]
+pub async fn load_overview(#[server(default)] scope: Scope) -> Result<OverviewOutcome, ApiError> {
+    super::signed_in(None)?;
+    super::dashboard()?
+        .invitations
+        .overview(scope)
         .await
         .map_err(ApiError::from)
 }
@@ -101,18 +113,18 @@ pub async fn get_company_detail(id: String) -> Result<Option<CompanyDetail>, Api
 }
 
 /// Reminds every customer the list's filter selects who has not finished
-/// (at most once a day each). Operators, with the session's CSRF token.
+/// (at most once a day each). `filter` is the list's query string.
+/// Operators, with the session's CSRF token.
 #[server(endpoint = "remind_invitees")]
-pub async fn remind_invitees(
-    csrf: String,
-    status: Option<InvitationStatus>,
-    progress: Option<ProgressStep>,
-    search: Option<String>,
-) -> Result<RemindOutcome, ApiError> {
+pub async fn remind_invitees(csrf: String, filter: String) -> Result<RemindOutcome, ApiError> {
     let operator = super::signed_in(Some(&csrf))?;
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(filter.as_bytes())
+        .into_owned()
+        .collect();
+    let filter = ListFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     super::dashboard()?
         .invitations
-        .remind(operator.id, status, progress, search)
+        .remind(operator.id, filter)
         .await
         .map_err(ApiError::from)
 }

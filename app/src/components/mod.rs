@@ -2,6 +2,7 @@
 pub mod admin_nav;
 pub mod company_fields;
 pub mod company_form;
+pub mod confirm;
 pub mod copy_button;
 pub mod error_notice;
 pub mod language_switcher;

@@ -6,7 +6,8 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::progress::{ProgressFacts, ProgressStep, StepReached};
+use crate::model::overview::Scope;
+use crate::model::progress::{CompanyRef, ProgressFacts, ProgressStep, SignInMethod, StepReached};
 
 use super::company::CompanyField;
 use super::locale::Locale;
@@ -186,6 +187,137 @@ impl InvitationStatus {
     }
 }
 
+/// What the dashboard's list of invitations shows, and so what its CSV
+/// export and its reminders act on. Read from the list's query string; a
+/// value that is not one of the list's is ignored.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListFilter {
+    pub status: Option<InvitationStatus>,
+    /// Stopped at this step.
+    pub progress: Option<ProgressStep>,
+    /// Only those whose latest email was refused for good (`mail=failed`).
+    pub failed_mail: bool,
+    /// Part of the email, the name or the company's name.
+    pub search: Option<String>,
+    pub scope: Scope,
+    /// The column the list is ordered by (`sort=name`, `sort=-name`
+    /// descending); newest first without one.
+    pub sort: Option<Sort>,
+}
+
+/// A column the list can be ordered by.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum SortColumn {
+    Email,
+    Name,
+    Status,
+    Progress,
+    Company,
+    SignIn,
+    Activity,
+    Inviter,
+    Created,
+    Expires,
+}
+
+impl SortColumn {
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// An order of the list: a column, up or down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sort {
+    pub column: SortColumn,
+    pub descending: bool,
+}
+
+impl Sort {
+    /// Reads `name` or `-name`; anything else is no order (the default).
+    pub fn parse(text: &str) -> Option<Sort> {
+        let (descending, name) = match text.strip_prefix('-') {
+            Some(name) => (true, name),
+            None => (false, text),
+        };
+        let column = name.parse().ok()?;
+        Some(Sort { column, descending })
+    }
+
+    pub fn code(self) -> String {
+        let sign = if self.descending { "-" } else { "" };
+        format!("{sign}{}", self.column.code())
+    }
+}
+
+impl ListFilter {
+    /// Reads a query string's (decoded) pairs.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)> + Clone) -> Self {
+        let mut filter = ListFilter {
+            scope: Scope::from_pairs(pairs.clone()),
+            ..ListFilter::default()
+        };
+        for (key, value) in pairs {
+            let value = value.trim();
+            match key {
+                "status" => filter.status = InvitationStatus::from_code(value),
+                "progress" => filter.progress = ProgressStep::from_code(value),
+                "mail" => filter.failed_mail = value == "failed",
+                "q" => filter.search = (!value.is_empty()).then(|| value.to_owned()),
+                "sort" => filter.sort = Sort::parse(value),
+                _ => {}
+            }
+        }
+        filter
+    }
+
+    /// Its query pairs, in a fixed order.
+    pub fn pairs(&self) -> Vec<(&'static str, &str)> {
+        let mut pairs = Vec::new();
+        if let Some(s) = self.status {
+            pairs.push(("status", s.code()));
+        }
+        if let Some(p) = self.progress {
+            pairs.push(("progress", p.code()));
+        }
+        if self.failed_mail {
+            pairs.push(("mail", "failed"));
+        }
+        if let Some(q) = self.search.as_deref() {
+            pairs.push(("q", q));
+        }
+        pairs.extend(self.scope.pairs());
+        pairs
+    }
+
+    /// Its query string, without the `?`; empty for the whole list.
+    pub fn query(&self) -> String {
+        let mut parts: Vec<String> = self
+            .pairs()
+            .iter()
+            .map(|(k, v)| format!("{k}={}", crate::query::encode(v)))
+            .collect();
+        if let Some(sort) = self.sort {
+            parts.push(format!("sort={}", sort.code()));
+        }
+        parts.join("&")
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationRow {
     pub id: String,
@@ -201,6 +333,22 @@ pub struct InvitationRow {
     /// The furthest step the customer reached, and since when (UTC).
     pub progress: ProgressStep,
     pub progress_at: String,
+    /// The company the customer made or joined; before that, the name
+    /// in the operator's draft.
+    pub company: Option<CompanyRef>,
+    pub company_draft: Option<String>,
+    /// How they signed in, and through what (a provider, a tenant).
+    pub sign_in_method: Option<SignInMethod>,
+    pub sign_in_source: Option<String>,
+    /// The customer's latest step or opening of the link (UTC).
+    pub last_activity: String,
+}
+
+impl InvitationRow {
+    /// The customer reached the company step: the way in is done.
+    pub fn finished(&self) -> bool {
+        self.progress >= ProgressStep::CompanyCreated
+    }
 }
 
 /// Where an invitation's latest email stands.
@@ -224,6 +372,8 @@ pub struct InvitationPage {
     pub rows: Vec<InvitationRow>,
     /// The cursor of the next page, if any.
     pub next: Option<String>,
+    /// How many of each status the filter selects, whatever its own status.
+    pub counts: Vec<(InvitationStatus, u64)>,
 }
 
 /// The dashboard's "New invitation" form.
@@ -353,6 +503,27 @@ pub enum InvitationActionOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_filter_reads_back_from_its_query_and_ignores_what_it_does_not_know() {
+        let pairs = [
+            ("status", "PendingAcceptance"),
+            ("progress", "nowhere"),
+            ("mail", "failed"),
+            ("q", " Kim & Co "),
+            ("from", "2026-11-01"),
+            ("sort", "password"),
+        ];
+        let filter = ListFilter::from_pairs(pairs);
+        assert_eq!(filter.status, Some(InvitationStatus::PendingAcceptance));
+        assert_eq!(filter.progress, None, "an unknown step is the whole list");
+        assert!(filter.failed_mail);
+        assert_eq!(
+            filter.query(),
+            "status=PendingAcceptance&mail=failed&q=Kim%20%26%20Co&from=2026-11-01"
+        );
+        assert_eq!(ListFilter::default().query(), "");
+    }
 
     #[test]
     fn names_are_trimmed_blank_is_none_and_long_or_control_is_refused() {

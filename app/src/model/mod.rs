@@ -11,6 +11,7 @@ pub mod journey;
 pub mod landing;
 pub mod locale;
 pub mod operator;
+pub mod overview;
 pub mod password;
 pub mod progress;
 pub mod providers;

@@ -27,35 +27,26 @@ pub async fn consents_csv(
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct ExportFilter {
-    status: Option<String>,
-    progress: Option<String>,
-    q: Option<String>,
-}
-
 /// `GET /admin/invitations.csv`: the invitations as the list filters them
-/// (`status`, `progress`, `q`), with each customer's progress, for
-/// operators. A filter value that is not one is left out, as the list does.
+/// (its query string: status, step, failed emails, search, period, import,
+/// inviter), with each customer's progress, for operators. A filter value
+/// that is not one is left out, as the list does.
 pub async fn invitations_csv(
     axum::extract::State(state): axum::extract::State<super::AppState>,
-    axum::extract::Query(filter): axum::extract::Query<ExportFilter>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> axum::response::Response {
     use crate::invitations::manage::ListQuery;
-    use crate::invitations::{standing, InvitationStatus};
-    use app::model::progress::ProgressStep;
+    use crate::invitations::standing;
+    use app::model::invitation::ListFilter;
     use axum::http::header;
     use axum::response::IntoResponse;
-    let query = ListQuery {
-        status: filter
-            .status
-            .filter(|s| InvitationStatus::from_code(s).is_some()),
-        progress: filter.progress.as_deref().and_then(ProgressStep::from_code),
-        email: None,
-        search: filter.q,
-        top: 1000,
-        cursor: None,
-    };
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let filter = ListFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let today = state.clock.now().date_naive();
+    let query = ListQuery::of_filter(&filter, today, 1000);
     let org = state.organization_id;
     match standing::csv(&state.db, org, query, state.clock.as_ref()).await {
         Ok(csv) => (

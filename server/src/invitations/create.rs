@@ -353,6 +353,8 @@ fn invitation_row(
         sign_in_method: None,
         sign_in_source: None,
         welcomed_at: None,
+        company_at: None,
+        mail_failed_at: None,
     };
     rows.tickets.push(invitation_ticket::ActiveModel {
         ticket_hash: Set(ticket.hash()),

@@ -2,11 +2,12 @@
 
 use app::model::company::CompanyField;
 use app::model::invitation::{
-    InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, MailState,
-    NewInvitationForm, NewInvitationOutcome, RemindOutcome, TimelineEvent,
+    InvitationActionOutcome, InvitationDetail, InvitationPage, InvitationRow, ListFilter,
+    MailState, NewInvitationForm, NewInvitationOutcome, RemindOutcome, TimelineEvent,
 };
 use app::model::operator::UserId;
-use app::model::progress::{CompanyDetail, ProgressStep};
+use app::model::overview::{OverviewOutcome, Scope};
+use app::model::progress::{CompanyDetail, CompanyRef, ProgressStep, SignInMethod};
 use app::ports::{Invitations, PortError, PortFuture};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -16,7 +17,7 @@ use crate::clock::minutes;
 use crate::invitations::manage::{self, ListQuery, ManageError};
 use crate::invitations::request::{validate, NewInvitation, Reset};
 use crate::invitations::standing::{company_detail, progress_of};
-use crate::invitations::{status_at, InvitationStatus};
+use crate::invitations::status_at;
 use crate::store::entities::{audit_event, invitation};
 
 use crate::dashboard::{unavailable, DashboardService};
@@ -49,31 +50,39 @@ const PAGE_SIZE: u64 = 25;
 impl Invitations for DashboardService {
     fn invitations(
         &self,
-        status: Option<InvitationStatus>,
-        progress: Option<ProgressStep>,
-        search: Option<String>,
+        filter: ListFilter,
         cursor: Option<String>,
     ) -> PortFuture<'_, Result<InvitationPage, PortError>> {
         Box::pin(async move {
+            let today = self.clock.now().date_naive();
             let query = ListQuery {
-                status: status.map(|s| s.code().to_owned()),
-                progress,
-                email: None,
-                search,
-                top: PAGE_SIZE,
                 cursor,
+                ..ListQuery::of_filter(&filter, today, PAGE_SIZE)
             };
-            let page = manage::list(&self.db, self.organization_id, query, self.clock.as_ref())
-                .await
-                .map_err(|e| match e {
-                    ManageError::BadQuery(_) => PortError::BadRequest,
-                    other => {
-                        tracing::error!(error = %other, "dashboard: listing invitations failed");
-                        PortError::Unavailable
-                    }
-                })?;
+            let page = manage::list(
+                &self.db,
+                self.organization_id,
+                query.clone(),
+                self.clock.as_ref(),
+            )
+            .await
+            .map_err(|e| match e {
+                ManageError::BadQuery(_) => PortError::BadRequest,
+                other => {
+                    tracing::error!(error = %other, "dashboard: listing invitations failed");
+                    PortError::Unavailable
+                }
+            })?;
+            let counts =
+                manage::counts(&self.db, self.organization_id, &query, self.clock.as_ref())
+                    .await
+                    .map_err(unavailable)?;
             let inviter_ids: Vec<Uuid> = page.rows.iter().filter_map(|r| r.inviter_id).collect();
             let inviters = self.names_by_id(inviter_ids).await?;
+            let company_ids = page.rows.iter().filter_map(|r| r.company_id);
+            let companies = company_names(&self.db, company_ids)
+                .await
+                .map_err(unavailable)?;
             let ids = page.rows.iter().map(|r| r.id).collect();
             let mails = mail_states(&self.db, ids).await.map_err(unavailable)?;
             let now = self.clock.now();
@@ -82,12 +91,19 @@ impl Invitations for DashboardService {
                 .iter()
                 .map(|r| {
                     let inviter = r.inviter_id.and_then(|id| inviters.get(&id).cloned());
-                    row_of(r, inviter, mails.get(&r.id).cloned(), now)
+                    let company = r.company_id.and_then(|id| {
+                        companies.get(&id).map(|name| CompanyRef {
+                            id: id.to_string(),
+                            name: name.clone(),
+                        })
+                    });
+                    row_of(r, inviter, company, mails.get(&r.id).cloned(), now)
                 })
                 .collect();
             Ok(InvitationPage {
                 rows,
                 next: page.next,
+                counts,
             })
         })
     }
@@ -184,8 +200,9 @@ impl Invitations for DashboardService {
             let mail = mails.remove(&row.id);
             let progress = progress_of(&self.db, &row).await.map_err(unavailable)?;
             let inviter = row.inviter_id.and_then(|i| names.get(&i).cloned());
+            let company = progress.facts.company.clone();
             Ok(Some(InvitationDetail {
-                row: row_of(&row, inviter, mail, now),
+                row: row_of(&row, inviter, company, mail, now),
                 send_count: row.send_count,
                 steps: progress.steps,
                 facts: progress.facts,
@@ -222,21 +239,13 @@ impl Invitations for DashboardService {
     fn remind(
         &self,
         operator: UserId,
-        status: Option<InvitationStatus>,
-        progress: Option<ProgressStep>,
-        search: Option<String>,
+        filter: ListFilter,
     ) -> PortFuture<'_, Result<RemindOutcome, PortError>> {
         Box::pin(async move {
             use crate::invitations::create::Inviter;
             let (org, operator) = self.org_and_operator(operator).await?;
-            let query = ListQuery {
-                status: status.map(|s| s.code().to_owned()),
-                progress,
-                email: None,
-                search,
-                top: 500,
-                cursor: None,
-            };
+            let today = self.clock.now().date_naive();
+            let query = ListQuery::of_filter(&filter, today, 500);
             let inviter = Inviter::from_user(&operator);
             let clock = self.clock.as_ref();
             match manage::remind(&self.db, &org, &inviter, query, &self.public_url, clock).await {
@@ -250,6 +259,15 @@ impl Invitations for DashboardService {
                     Err(PortError::Unavailable)
                 }
             }
+        })
+    }
+
+    fn overview(&self, scope: Scope) -> PortFuture<'_, Result<OverviewOutcome, PortError>> {
+        Box::pin(async move {
+            let now = self.clock.now();
+            crate::invitations::funnel::overview(&self.db, self.organization_id, &scope, now)
+                .await
+                .map_err(unavailable)
         })
     }
 
@@ -299,9 +317,15 @@ impl Invitations for DashboardService {
 fn row_of(
     r: &invitation::Model,
     inviter: Option<String>,
+    company: Option<CompanyRef>,
     mail: Option<MailState>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> InvitationRow {
+    let progress_at = r.progress_at.unwrap_or(r.created_at);
+    let draft_name = crate::invitations::request::stored_draft(r)
+        .into_iter()
+        .find(|(field, _)| *field == CompanyField::LegalName)
+        .map(|(_, name)| name);
     InvitationRow {
         id: r.id.to_string(),
         email: r.invited_email.clone(),
@@ -312,8 +336,32 @@ fn row_of(
         expires_at: minutes(r.expires_at),
         mail,
         progress: ProgressStep::from_code(&r.progress).unwrap_or(ProgressStep::Invited),
-        progress_at: minutes(r.progress_at.unwrap_or(r.created_at)),
+        progress_at: minutes(progress_at),
+        company_draft: if company.is_none() { draft_name } else { None },
+        company,
+        sign_in_method: r
+            .sign_in_method
+            .as_deref()
+            .and_then(SignInMethod::from_code),
+        sign_in_source: r.sign_in_source.clone(),
+        last_activity: minutes(r.last_opened_at.map_or(progress_at, |o| o.max(progress_at))),
     }
+}
+
+/// The legal names of the companies `ids`, by id.
+async fn company_names(
+    db: &sea_orm::DatabaseConnection,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, String>, sea_orm::DbErr> {
+    use crate::store::entities::company;
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    Ok(company::Entity::find()
+        .filter(company::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.legal_name))
+        .collect())
 }
 
 /// Where the latest email of each of the invitations `ids` stands.

@@ -1,20 +1,22 @@
 //! Listing, resending and revoking invitations.
 
 use app::model::email::normalize_email;
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use app::model::invitation::{ListFilter, SortColumn};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
 
 use super::create::{queue_email, Inviter};
+use super::selection::Selection;
 use super::ticket::{redeem_url, InvitationTicket};
 use super::{status_at, InvitationStatus};
 use crate::clock::Clock;
 use crate::store::audit::{self, AuditEntry};
-use crate::store::entities::{invitation, invitation_ticket, organization};
+use crate::store::entities::{company, invitation, invitation_ticket, organization, user};
 use crate::store::paging::{decode_cursor, encode_cursor};
 use crate::webhooks::{self, Event};
 
@@ -31,16 +33,51 @@ pub enum ManageError {
 }
 
 /// A page of the list: newest first; `cursor` continues after a row.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct ListQuery {
     pub status: Option<String>,
     /// The furthest step reached (the dashboard's "stopped at").
     pub progress: Option<app::model::progress::ProgressStep>,
+    /// Only those whose latest email was refused for good.
+    pub failed_mail: bool,
+    /// A period, an import, an inviter (the overview's funnel).
+    pub selection: Selection,
     pub email: Option<String>,
-    /// Part of the email or display name, without regard to case.
+    /// Part of the email, the display name or the company's legal name,
+    /// without regard to case.
     pub search: Option<String>,
+    /// A column to order by; newest first without one.
+    pub sort: Option<app::model::invitation::Sort>,
     pub top: u64,
     pub cursor: Option<String>,
+}
+
+impl ListQuery {
+    /// The dashboard's list filter, `top` rows a page. A period that is not
+    /// one is ignored, as any other value the list does not know.
+    pub fn of_filter(filter: &ListFilter, today: chrono::NaiveDate, top: u64) -> ListQuery {
+        let selection = Selection::of(&filter.scope, today, false)
+            .or_else(|_| {
+                let without_period = app::model::overview::Scope {
+                    from: None,
+                    to: None,
+                    ..filter.scope.clone()
+                };
+                Selection::of(&without_period, today, false)
+            })
+            .map(|(selection, _)| selection)
+            .unwrap_or_default();
+        ListQuery {
+            status: filter.status.map(|s| s.code().to_owned()),
+            progress: filter.progress,
+            failed_mail: filter.failed_mail,
+            selection,
+            search: filter.search.clone(),
+            sort: filter.sort,
+            top,
+            ..ListQuery::default()
+        }
+    }
 }
 
 pub struct Page {
@@ -49,13 +86,12 @@ pub struct Page {
     pub next: Option<String>,
 }
 
-pub async fn list(
-    db: &DatabaseConnection,
+/// The invitations of `org` that `q` selects, in no order and unpaged.
+fn selected(
     org: Uuid,
-    q: ListQuery,
-    clock: &dyn Clock,
-) -> Result<Page, ManageError> {
-    let now = clock.now();
+    q: &ListQuery,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Select<invitation::Entity>, ManageError> {
     let mut select = invitation::Entity::find().filter(invitation::Column::OrganizationId.eq(org));
     let status = q
         .status
@@ -68,20 +104,17 @@ pub async fn list(
             })
         })
         .transpose()?;
-    let pending = InvitationStatus::PendingAcceptance.code();
     select = match status {
         None => select,
-        Some(InvitationStatus::PendingAcceptance) => select
-            .filter(invitation::Column::Status.eq(pending))
-            .filter(invitation::Column::ExpiresAt.gt(now)),
-        Some(InvitationStatus::Expired) => select
-            .filter(invitation::Column::Status.eq(pending))
-            .filter(invitation::Column::ExpiresAt.lte(now)),
-        Some(stored) => select.filter(invitation::Column::Status.eq(stored.code())),
+        Some(status) => select.filter(has_status(status, now)),
     };
     if let Some(step) = q.progress {
         select = select.filter(invitation::Column::Progress.eq(step.code()));
     }
+    if q.failed_mail {
+        select = select.filter(invitation::Column::MailFailedAt.is_not_null());
+    }
+    select = q.selection.apply(select);
     if let Some(email) = q.email.as_deref() {
         // Stored addresses are normalized; one that cannot be matches nothing.
         let email = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
@@ -97,18 +130,153 @@ pub async fn list(
             })
             .collect();
         let pattern = format!("%{escaped}%");
-        let contains = |column: invitation::Column| {
-            Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(&pattern).escape('\\'))
+        let contains = |column: Expr| {
+            Expr::expr(Func::lower(column)).like(LikeExpr::new(&pattern).escape('\\'))
         };
+        let companies = Query::select()
+            .column(company::Column::Id)
+            .from(company::Entity)
+            .and_where(Expr::col(company::Column::OrganizationId).eq(org))
+            .and_where(contains(Expr::col(company::Column::LegalName)))
+            .to_owned();
         select = select.filter(
             Condition::any()
-                .add(contains(invitation::Column::InvitedEmail))
-                .add(contains(invitation::Column::InvitedDisplayName)),
+                .add(contains(Expr::col(invitation::Column::InvitedEmail)))
+                .add(contains(Expr::col(invitation::Column::InvitedDisplayName)))
+                .add(invitation::Column::CompanyId.in_subquery(companies)),
         );
     }
+    Ok(select)
+}
+
+/// The condition of an invitation that has `status` at `now`.
+fn has_status(status: InvitationStatus, now: chrono::DateTime<chrono::Utc>) -> Expr {
+    let pending = InvitationStatus::PendingAcceptance.code();
+    match status {
+        InvitationStatus::PendingAcceptance => invitation::Column::Status
+            .eq(pending)
+            .and(invitation::Column::ExpiresAt.gt(now)),
+        InvitationStatus::Expired => invitation::Column::Status
+            .eq(pending)
+            .and(invitation::Column::ExpiresAt.lte(now)),
+        stored => invitation::Column::Status.eq(stored.code()),
+    }
+}
+
+/// How many invitations of each status `q` selects, whatever its status.
+pub async fn counts(
+    db: &DatabaseConnection,
+    org: Uuid,
+    q: &ListQuery,
+    clock: &dyn Clock,
+) -> Result<Vec<(InvitationStatus, u64)>, ManageError> {
+    let now = clock.now();
+    let any_status = ListQuery {
+        status: None,
+        ..q.clone()
+    };
+    let mut select = selected(org, &any_status, now)?.select_only();
+    for &status in InvitationStatus::ALL {
+        select = select.expr(Func::sum(Expr::case(has_status(status, now), 1).finally(0)));
+    }
+    type Sums = (Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+    let sums: Option<Sums> = select.into_tuple().one(db).await?;
+    let (a, b, c, d) = sums.unwrap_or_default();
+    let sums = [a, b, c, d].map(|n| u64::try_from(n.unwrap_or(0)).unwrap_or(0));
+    Ok(InvitationStatus::ALL.iter().copied().zip(sums).collect())
+}
+
+/// The expression a sort column orders by.
+fn sort_key(column: SortColumn) -> Expr {
+    use invitation::Column as C;
+    // A correlated look-up of the invitation's company or inviter by id.
+    match column {
+        SortColumn::Email => Expr::col(C::InvitedEmail),
+        SortColumn::Name => Expr::col(C::InvitedDisplayName),
+        SortColumn::Status => Expr::col(C::Status),
+        SortColumn::Progress => Expr::col(C::Progress),
+        SortColumn::SignIn => Expr::col(C::SignInMethod),
+        SortColumn::Activity => Expr::case(
+            Expr::col(C::LastOpenedAt).gt(Expr::col(C::ProgressAt)),
+            Expr::col(C::LastOpenedAt),
+        )
+        .finally(Expr::col(C::ProgressAt))
+        .into(),
+        SortColumn::Created => Expr::col(C::CreatedAt),
+        SortColumn::Expires => Expr::col(C::ExpiresAt),
+        SortColumn::Company => Expr::SubQuery(
+            None,
+            Box::new(
+                Query::select()
+                    .column(company::Column::LegalName)
+                    .from(company::Entity)
+                    .and_where(
+                        Expr::col((company::Entity, company::Column::Id))
+                            .equals((invitation::Entity, C::CompanyId)),
+                    )
+                    .to_owned()
+                    .into(),
+            ),
+        ),
+        SortColumn::Inviter => Expr::SubQuery(
+            None,
+            Box::new(
+                Query::select()
+                    .expr(Func::coalesce([
+                        Expr::col(user::Column::DisplayName),
+                        Expr::col(user::Column::Email),
+                    ]))
+                    .from(user::Entity)
+                    .and_where(
+                        Expr::col((user::Entity, user::Column::Id))
+                            .equals((invitation::Entity, C::InviterId)),
+                    )
+                    .to_owned()
+                    .into(),
+            ),
+        ),
+    }
+}
+
+/// Offset paging of a sorted list: the cursor says how many rows came before.
+const OFFSET: &str = "o:";
+
+pub async fn list(
+    db: &DatabaseConnection,
+    org: Uuid,
+    q: ListQuery,
+    clock: &dyn Clock,
+) -> Result<Page, ManageError> {
+    let bad_cursor = || ManageError::BadQuery("the paging token is not valid".into());
+    let mut select = selected(org, &q, clock.now())?;
+    if let Some(sort) = q.sort {
+        // Sorted by a column: paged by position, ties broken by id.
+        let skip = match q.cursor.as_deref() {
+            Some(raw) => raw
+                .strip_prefix(OFFSET)
+                .and_then(|n| n.parse::<u64>().ok())
+                .ok_or_else(bad_cursor)?,
+            None => 0,
+        };
+        let order = if sort.descending {
+            Order::Desc
+        } else {
+            Order::Asc
+        };
+        let mut rows = select
+            .order_by(sort_key(sort.column), order.clone())
+            .order_by(invitation::Column::Id, order)
+            .offset(skip)
+            .limit(q.top + 1)
+            .all(db)
+            .await?;
+        let more = rows.len() as u64 > q.top;
+        rows.truncate(q.top as usize);
+        let next = more.then(|| format!("{OFFSET}{}", skip + q.top));
+        return Ok(Page { rows, next });
+    }
     if let Some(raw) = q.cursor.as_deref() {
-        let (at, id) = decode_cursor(raw)
-            .ok_or_else(|| ManageError::BadQuery("the paging token is not valid".into()))?;
+        let (at, id) = decode_cursor(raw).ok_or_else(bad_cursor)?;
         select = select.filter(
             Condition::any()
                 .add(invitation::Column::CreatedAt.lt(at))
@@ -241,6 +409,8 @@ pub(crate) async fn reissue(
     active.send_count = Set(send_count);
     active.sent_at = Set(Some(now));
     active.expires_at = Set(now + validity);
+    // A new email is on its way: the failed one is no longer the latest.
+    active.mail_failed_at = Set(None);
     let updated = active.update(txn).await?;
     Ok((updated, redeem_url(public_url, &ticket)))
 }

@@ -5,8 +5,10 @@
 pub mod bulk;
 pub mod create;
 mod dashboard;
+pub mod funnel;
 pub mod manage;
 pub mod request;
+pub mod selection;
 pub mod standing;
 pub mod ticket;
 

@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, IntoActiveModel, Set, UpdateMany};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, Set, UpdateMany,
+};
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -131,6 +134,7 @@ impl Recorder {
         if let Some(invitation) = invitation {
             let delivered = ProgressStep::EmailDelivered;
             crate::progress::advance(&self.db, invitation, delivered, now).await?;
+            mail_failed(&self.db, invitation, None).await?;
         }
         unclaim(vec![id])
             .col_expr(Column::Status, Expr::value(SENT))
@@ -150,7 +154,7 @@ impl Recorder {
     async fn failed(&self, row: email_outbox::Model, why: Undelivered) -> Result<(), DbErr> {
         let now = self.clock.now();
         let attempts = row.attempts + 1;
-        let id = row.id;
+        let (id, invitation) = (row.id, row.invitation_id);
         let mut active = row.into_active_model();
         active.attempts = Set(attempts);
         active.claimed_until = Set(None);
@@ -162,6 +166,9 @@ impl Recorder {
             active.body_text = Set(String::new());
             active.body_html = Set(None);
             tracing::error!(%id, attempts, %error, "mail failed for good");
+            if let Some(invitation) = invitation {
+                mail_failed(&self.db, invitation, Some(now)).await?;
+            }
         } else {
             let delay = self.policy.delay_after(attempts);
             active.next_attempt_at = Set(now + delay);
@@ -170,6 +177,22 @@ impl Recorder {
         active.last_error = Set(Some(error));
         active.update(&self.db).await.map(|_| ())
     }
+}
+
+/// Marks the invitation's latest email as refused for good (`Some`), or
+/// as delivered (`None`): the overview's and the list's failed emails.
+async fn mail_failed(
+    db: &DatabaseConnection,
+    invitation: Uuid,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(), DbErr> {
+    use crate::store::entities::invitation::{Column, Entity};
+    Entity::update_many()
+        .col_expr(Column::MailFailedAt, Expr::value(at))
+        .filter(Column::Id.eq(invitation))
+        .exec(db)
+        .await
+        .map(|_| ())
 }
 
 impl Worker for OutboxWorker {

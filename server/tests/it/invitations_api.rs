@@ -923,12 +923,9 @@ async fn list_pages_newest_first_and_filters(api: crate::support::api::Api) {
     create_invitation(&api, named).await;
     let search = |text: &str| {
         let query = lobby::invitations::manage::ListQuery {
-            progress: None,
-            status: None,
-            email: None,
             search: Some(text.to_owned()),
             top: 50,
-            cursor: None,
+            ..Default::default()
         };
         let (db, clock, org) = (api.db.clone(), api.clock.clone(), api.org);
         async move {

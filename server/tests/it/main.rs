@@ -24,6 +24,7 @@ mod limits;
 mod mail;
 mod metrics;
 mod operator_sign_in;
+mod overview;
 mod process;
 mod progress;
 mod provider;

@@ -21,13 +21,13 @@ use crate::support::smtp::SmtpSink;
 
 const JIWOO: &str = "jiwoo.kim@customer.example";
 
-const ACCEPT: [(&str, &str); 3] = [
+pub(crate) const ACCEPT: [(&str, &str); 3] = [
     ("decision", "accept"),
     ("privacy_version", "1"),
     ("terms_version", ""),
 ];
 
-fn company_form() -> Vec<(&'static str, &'static str)> {
+pub(crate) fn company_form() -> Vec<(&'static str, &'static str)> {
     vec![
         ("legal_name", "Customer AG"),
         ("street", "Bahnhofstrasse 1"),
@@ -243,7 +243,11 @@ async fn each_step_of_the_way_in_moves_the_invitation_on_and_the_operator_sees_w
 async fn remind(api: &Api, progress: &str) -> Value {
     let op = operator_session(api).await;
     let body = op
-        .call(api, "/api/remind_invitees", &[("progress", progress)])
+        .call(
+            api,
+            "/api/remind_invitees",
+            &[("filter", &format!("progress={progress}"))],
+        )
         .await;
     serde_json::from_str(&body).unwrap_or_else(|_| panic!("{body}"))
 }

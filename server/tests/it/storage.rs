@@ -173,6 +173,8 @@ async fn every_entity_round_trips(db: &DatabaseConnection) {
             sign_in_method: Some("microsoft".into()),
             sign_in_source: Some("9188040d-6c67-4c5b-b112-36a304b66dad".into()),
             welcomed_at: Some(later),
+            company_at: None,
+            mail_failed_at: None,
         },
     )
     .await;

@@ -11,6 +11,7 @@ use crate::api::operator::signed_in_operator;
 use crate::api::operators::EndInviteeSessions;
 use crate::components::admin_nav::AdminNav;
 use crate::components::company_fields::company_label;
+use crate::components::confirm::Confirm;
 use crate::components::copy_button::CopyButton;
 use crate::components::latest_outcome::show_latest_only;
 use crate::fill;
@@ -19,8 +20,8 @@ use crate::i18n::DashboardStrings;
 use crate::model::invitation::InvitationDetail;
 use crate::model::invitation::{InvitationActionOutcome, InvitationStatus, MailState};
 use crate::model::operator::CurrentOperator;
-use crate::model::progress::{ProgressFacts, ProgressStep, SignInMethod};
-use crate::pages::admin::invitations::{status_name, step_name};
+use crate::model::progress::ProgressStep;
+use crate::pages::admin::names::{method_text, status_name, step_name};
 use crate::pages::admin::operators::access_notice;
 
 /// The name of an event of the invitation's timeline; an action this
@@ -43,25 +44,6 @@ fn event_name(s: &'static DashboardStrings, action: &str) -> String {
         other => return other.to_owned(),
     }
     .to_owned()
-}
-
-/// How the customer signed in, in the operator's words.
-fn method_text(s: &'static DashboardStrings, facts: &ProgressFacts) -> Option<String> {
-    let source = facts.sign_in_source.as_deref();
-    Some(match (facts.sign_in_method?, source) {
-        (SignInMethod::OrganizationIdp, Some(name)) => {
-            fill!(s, method_organization_idp_named, name = name)
-        }
-        (SignInMethod::OrganizationIdp, None) => s.method_organization_idp_used.to_owned(),
-        (SignInMethod::Google, _) => s.method_google_used.to_owned(),
-        (SignInMethod::Microsoft, Some(tenant)) => {
-            fill!(s, method_microsoft_tenant, tenant = tenant)
-        }
-        (SignInMethod::Microsoft, None) => s.method_microsoft_used.to_owned(),
-        (SignInMethod::EmailPasscode, _) => s.method_passcode_used.to_owned(),
-        (SignInMethod::Password, _) => s.method_password_used.to_owned(),
-        (SignInMethod::NewAccount, _) => s.method_new_account_used.to_owned(),
-    })
 }
 
 /// Each step of the way in, with its time or "not yet", and the facts
@@ -99,7 +81,7 @@ fn progress_view(
         let facts = facts.clone();
         view! {
             <dt>{move || t().fact_signed_in_with}</dt>
-            <dd>{move || method_text(t(), &facts)}</dd>
+            <dd>{move || method_text(t(), facts.sign_in_method, facts.sign_in_source.as_deref())}</dd>
         }
     });
     let consent = facts.consent.clone().map(|c| {
@@ -283,11 +265,16 @@ pub fn InvitationDetailPage() -> impl IntoView {
                                             <button type="submit">{move || t().resend_button}</button>
                                         </ActionForm>
                                         {open.then(|| view! {
-                                            <ActionForm action=revoke>
-                                                <input type="hidden" name="csrf" value=csrf/>
-                                                <input type="hidden" name="id" value=id/>
-                                                <button type="submit" class="danger">{move || t().revoke_button}</button>
-                                            </ActionForm>
+                                            <Confirm
+                                                opener=Signal::derive(move || t().revoke_opener.to_owned())
+                                                consequence=Signal::derive(move || t().revoke_invitation_consequence.to_owned())
+                                            >
+                                                <ActionForm action=revoke>
+                                                    <input type="hidden" name="csrf" value=csrf/>
+                                                    <input type="hidden" name="id" value=id/>
+                                                    <button type="submit" class="danger">{move || t().revoke_invitation_confirm}</button>
+                                                </ActionForm>
+                                            </Confirm>
                                         })}
                                     </div>
                                     }

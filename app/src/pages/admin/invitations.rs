@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::names::{method_text, status_name, step_name};
 use crate::api::invitations::{list_invitations, RemindInvitees};
 use crate::api::operator::signed_in_operator;
 use crate::api::ApiError;
@@ -14,64 +15,31 @@ use crate::components::error_notice::ErrorNotice;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::DashboardStrings;
-use crate::model::invitation::{InvitationRow, InvitationStatus, MailState};
+use crate::model::invitation::{
+    InvitationRow, InvitationStatus, ListFilter, MailState, Sort, SortColumn,
+};
 use crate::model::progress::ProgressStep;
 use crate::query::encode;
 
-/// The translated name of a status.
-pub fn status_name(s: &'static DashboardStrings, status: InvitationStatus) -> &'static str {
-    match status {
-        InvitationStatus::PendingAcceptance => s.status_pending,
-        InvitationStatus::Accepted => s.status_accepted,
-        InvitationStatus::Expired => s.status_expired,
-        InvitationStatus::Revoked => s.status_revoked,
-    }
-}
-
-/// The translated name of a step of the way in.
-pub fn step_name(s: &'static DashboardStrings, step: ProgressStep) -> &'static str {
-    match step {
-        ProgressStep::Invited => s.progress_invited,
-        ProgressStep::EmailDelivered => s.progress_email_delivered,
-        ProgressStep::LinkOpened => s.progress_link_opened,
-        ProgressStep::SignedIn => s.progress_signed_in,
-        ProgressStep::TermsAccepted => s.progress_terms_accepted,
-        ProgressStep::CompanyCreated => s.progress_company_created,
-        ProgressStep::Welcomed => s.progress_welcomed,
-    }
-}
-
-/// What the list filters by.
-#[derive(Clone, Copy, Default, PartialEq)]
-struct Filter {
-    status: Option<InvitationStatus>,
-    progress: Option<ProgressStep>,
-}
-
-fn list_href(filter: Filter, search: Option<&str>, cursor: Option<&str>) -> String {
-    let mut query = Vec::new();
-    if let Some(s) = filter.status {
-        query.push(format!("status={}", s.code()));
-    }
-    if let Some(p) = filter.progress {
-        query.push(format!("progress={}", p.code()));
-    }
-    if let Some(q) = search {
-        query.push(format!("q={}", encode(q)));
-    }
+/// The list's address with `filter`, from `cursor` on.
+pub fn list_href(filter: &ListFilter, cursor: Option<&str>) -> String {
+    let mut query = filter.query();
     if let Some(c) = cursor {
-        query.push(format!("cursor={c}"));
+        if !query.is_empty() {
+            query.push('&');
+        }
+        query.push_str(&format!("cursor={}", encode(c)));
     }
     if query.is_empty() {
         "/admin/invitations".to_owned()
     } else {
-        format!("/admin/invitations?{}", query.join("&"))
+        format!("/admin/invitations?{query}")
     }
 }
 
 /// The CSV of the invitations the list shows, all pages of them.
-fn export_href(filter: Filter, search: Option<&str>) -> String {
-    list_href(filter, search, None).replacen("/admin/invitations", "/admin/invitations.csv", 1)
+fn export_href(filter: &ListFilter) -> String {
+    list_href(filter, None).replacen("/admin/invitations", "/admin/invitations.csv", 1)
 }
 
 #[component]
@@ -80,44 +48,17 @@ pub fn AdminInvitations() -> impl IntoView {
     let t = move || locale.get().dashboard_strings();
     let org = use_context::<Branding>().unwrap_or_default().org_name;
     let query = use_query_map();
-    let status = move || {
-        query
-            .read()
-            .get("status")
-            .and_then(|s| InvitationStatus::from_code(&s))
-    };
-    let search = move || {
-        query
-            .read()
-            .get("q")
-            .map(|q| q.trim().to_owned())
-            .filter(|q| !q.is_empty())
-    };
-    // A step that is not one is ignored: the whole list.
-    let progress = move || {
-        query
-            .read()
-            .get("progress")
-            .and_then(|p| ProgressStep::from_code(&p))
-    };
-    let filter = move || Filter {
-        status: status(),
-        progress: progress(),
+    let filter = move || {
+        let q = query.read();
+        let pairs: Vec<(&str, &str)> = q.latest_values().map(|(k, v)| (k.as_ref(), v)).collect();
+        ListFilter::from_pairs(pairs.iter().copied())
     };
     let cursor = move || query.read().get("cursor");
     let remind = ServerAction::<RemindInvitees>::new();
     let me = Resource::new(|| (), |_| signed_in_operator());
     let page = Resource::new(
-        move || {
-            (
-                status(),
-                progress(),
-                search(),
-                cursor(),
-                remind.version().get(),
-            )
-        },
-        |(status, progress, search, cursor, _)| list_invitations(status, progress, search, cursor),
+        move || (filter(), cursor(), remind.version().get()),
+        |(filter, cursor, _)| list_invitations(filter, cursor),
     );
     let reminded = move || {
         remind.value().get().map(|result| match result {
@@ -131,59 +72,172 @@ pub fn AdminInvitations() -> impl IntoView {
         })
     };
 
-    let filters = move || {
-        let current = filter();
-        std::iter::once(None)
-            .chain(InvitationStatus::ALL.iter().map(|&s| Some(s)))
-            .map(|s| {
-                let selected = current.status == s;
-                let to = Filter { status: s, ..current };
-                view! {
-                    <li>
-                        <a href=list_href(to, search().as_deref(), None) aria-current=selected.then_some("page")>
-                            {move || s.map(|s| status_name(t(), s)).unwrap_or(t().status_all)}
-                        </a>
-                    </li>
-                }
+    // A row of filter links: each keeps the rest of the filter.
+    let links = move |choices: Vec<(ListFilter, bool, String)>| {
+        choices
+            .into_iter()
+            .map(|(to, selected, name)| view! {
+                <li><a href=list_href(&to, None) aria-current=selected.then_some("page")>{name}</a></li>
             })
             .collect_view()
     };
     let steps = move || {
         let current = filter();
-        std::iter::once(None)
+        let s = t();
+        let choices = std::iter::once(None)
             .chain(ProgressStep::ALL.iter().map(|&p| Some(p)))
-            .map(|p| {
-                let selected = current.progress == p;
-                let to = Filter { progress: p, ..current };
-                view! {
-                    <li>
-                        <a href=list_href(to, search().as_deref(), None) aria-current=selected.then_some("page")>
-                            {move || p.map(|p| step_name(t(), p)).unwrap_or(t().progress_all)}
-                        </a>
-                    </li>
-                }
+            .map(|progress| {
+                let name = progress.map(|p| step_name(s, p)).unwrap_or(s.progress_all);
+                (
+                    ListFilter {
+                        progress,
+                        ..current.clone()
+                    },
+                    current.progress == progress,
+                    name.to_owned(),
+                )
             })
-            .collect_view()
+            .collect();
+        links(choices)
+    };
+    let mail = move || {
+        let current = filter();
+        let s = t();
+        links(vec![
+            (
+                ListFilter {
+                    failed_mail: false,
+                    ..current.clone()
+                },
+                !current.failed_mail,
+                s.mail_any.to_owned(),
+            ),
+            (
+                ListFilter {
+                    failed_mail: true,
+                    ..current.clone()
+                },
+                current.failed_mail,
+                s.failed_mail_filter.to_owned(),
+            ),
+        ])
+    };
+    // What the overview narrowed the list to, with a way back to all.
+    let narrowed = move || {
+        let current = filter();
+        let scope = current.scope.clone();
+        (scope != Default::default()).then(|| {
+            let s = t();
+            let mut parts = Vec::new();
+            if scope.from.is_some() || scope.to.is_some() {
+                let (from, to) = (
+                    scope.from.clone().unwrap_or_default(),
+                    scope.to.clone().unwrap_or_default(),
+                );
+                parts.push(fill!(s, scope_period, from = from, to = to));
+            }
+            if scope.import.is_some() {
+                parts.push(s.scope_of_import.to_owned());
+            }
+            if scope.inviter.is_some() {
+                parts.push(s.scope_of_inviter.to_owned());
+            }
+            let all = ListFilter {
+                scope: Default::default(),
+                ..current
+            };
+            view! {
+                <p class="notice" role="status">
+                    {fill!(s, list_scope, scope = parts.join(", "))}" "
+                    <a href=list_href(&all, None)>{s.list_scope_clear}</a>
+                </p>
+            }
+        })
     };
     let row = move |r: InvitationRow| {
         let status = r.status;
-        let badge = format!("badge status-{}", status.code().to_lowercase());
+        // Accepted is said of a customer who finished; one who stopped
+        // after the terms is not finished yet.
+        let unfinished = status == InvitationStatus::Accepted && !r.finished();
+        let badge = if unfinished {
+            "badge status-unfinished".to_owned()
+        } else {
+            format!("badge status-{}", status.code().to_lowercase())
+        };
         let failed = matches!(r.mail, Some(MailState::Failed { .. }));
         let (progress, progress_at) = (r.progress, r.progress_at.clone());
+        let company = match (r.company, r.company_draft) {
+            (Some(c), _) => Some(view! { <a href=format!("/admin/companies/{}", c.id)>{c.name}</a> }.into_any()),
+            (None, Some(name)) => Some(view! { <span>{move || fill!(t(), company_draft_name, name = name.clone())}</span> }.into_any()),
+            _ => None,
+        };
+        let (method, source) = (r.sign_in_method, r.sign_in_source);
         view! {
             <tr>
-                <td><a href=format!("/admin/invitations/{}", r.id)>{r.email}</a></td>
-                <td>{r.display_name.unwrap_or_default()}</td>
-                <td>
-                    <span class=badge>{move || status_name(t(), status)}</span>
+                <td data-label=move || t().column_email><a href=format!("/admin/invitations/{}", r.id)>{r.email}</a></td>
+                <td data-label=move || t().column_name class="fold">{r.display_name}</td>
+                <td data-label=move || t().column_status>
+                    <span class=badge>{move || if unfinished { t().status_unfinished } else { status_name(t(), status) }}</span>
                     {failed.then(|| view! { " "<span class="badge mail-failed">{move || t().mail_failed_badge}</span> })}
                 </td>
-                <td>{move || fill!(t(), progress_since, step = step_name(t(), progress), at = progress_at.clone())}</td>
-                <td>{r.inviter.unwrap_or_default()}</td>
-                <td>{r.created_at}</td>
-                <td>{r.expires_at}</td>
+                <td data-label=move || t().column_progress>{move || fill!(t(), progress_since, step = step_name(t(), progress), at = progress_at.clone())}</td>
+                <td data-label=move || t().column_company class="fold">{company}</td>
+                <td data-label=move || t().column_sign_in class="fold">{move || method_text(t(), method, source.as_deref())}</td>
+                <td data-label=move || t().column_activity class="fold">{r.last_activity}</td>
+                <td data-label=move || t().column_inviter class="fold">{r.inviter}</td>
+                <td data-label=move || t().column_created class="fold">{r.created_at}</td>
+                <td data-label=move || t().column_expires class="fold">{r.expires_at}</td>
             </tr>
         }
+    };
+    // A column's heading: a link that orders the list by it, up, then down.
+    let heading = move |column: SortColumn, name: fn(&'static DashboardStrings) -> &'static str| {
+        let current = filter();
+        let now = current.sort.filter(|s| s.column == column);
+        let next = Sort {
+            column,
+            descending: now.is_some_and(|s| !s.descending),
+        };
+        let href = list_href(
+            &ListFilter {
+                sort: Some(next),
+                ..current
+            },
+            None,
+        );
+        let aria = now.map(|s| {
+            if s.descending {
+                "descending"
+            } else {
+                "ascending"
+            }
+        });
+        view! {
+            <th scope="col" aria-sort=aria>
+                <a href=href>{move || name(t())}</a>
+            </th>
+        }
+    };
+    let status_counts = move |counts: Vec<(InvitationStatus, u64)>| {
+        let current = filter();
+        let s = t();
+        let all: u64 = counts.iter().map(|(_, n)| n).sum();
+        let choices = std::iter::once((None, all))
+            .chain(counts.into_iter().map(|(st, n)| (Some(st), n)))
+            .map(|(status, n)| {
+                let name = status.map(|st| status_name(s, st)).unwrap_or(s.status_all);
+                let label = fill!(s, status_count, status = name, count = n.to_string());
+                (
+                    ListFilter {
+                        status,
+                        ..current.clone()
+                    },
+                    current.status == status,
+                    label,
+                )
+            })
+            .collect();
+        links(choices)
     };
 
     view! {
@@ -192,19 +246,28 @@ pub fn AdminInvitations() -> impl IntoView {
         <section class="card wide" aria-labelledby="invitations-heading">
             <h1 id="invitations-heading">{move || t().invitations_heading}</h1>
             <form class="search" method="get" action="/admin/invitations" role="search">
-                {move || status().map(|s| view! { <input type="hidden" name="status" value=s.code()/> })}
-                {move || progress().map(|p| view! { <input type="hidden" name="progress" value=p.code()/> })}
+                {move || {
+                    filter()
+                        .pairs()
+                        .into_iter()
+                        .filter(|(k, _)| *k != "q")
+                        .map(|(k, v)| (k, v.to_owned()))
+                        .chain(filter().sort.map(|s| ("sort", s.code())))
+                        .map(|(k, v)| view! { <input type="hidden" name=k value=v/> })
+                        .collect_view()
+                }}
                 <label for="invitation-search">{move || t().search_label}</label>
                 <div class="search-row">
-                    <input id="invitation-search" type="search" name="q" value=search maxlength="200"/>
+                    <input id="invitation-search" type="search" name="q" value=move || filter().search maxlength="200"/>
                     <button type="submit">{move || t().search_button}</button>
                 </div>
             </form>
-            <nav class="filters" aria-label=move || t().invitations_filter_label>
-                <ul>{filters}</ul>
-            </nav>
+            {narrowed}
             <nav class="filters" aria-label=move || t().progress_filter_label>
                 <ul>{steps}</ul>
+            </nav>
+            <nav class="filters" aria-label=move || t().mail_filter_label>
+                <ul>{mail}</ul>
             </nav>
             {reminded}
             // A failed load reaches the boundary, which says why in the page's language.
@@ -214,27 +277,35 @@ pub fn AdminInvitations() -> impl IntoView {
                     let org = org.clone();
                     // Read before the await: reactive reads must not happen after it.
                     let current = filter();
-                    let text = search();
                     Suspend::new(async move {
                         let csrf = me.await.ok().flatten().map(|o| o.csrf);
                         let p = page.await?;
+                        let counts = view! {
+                            <nav class="filters" aria-label=move || t().invitations_filter_label>
+                                <ul>{status_counts(p.counts.clone())}</ul>
+                            </nav>
+                        };
                         if p.rows.is_empty() {
-                            return Ok::<_, ApiError>(view! { <p>{move || t().no_invitations}</p> }.into_any());
+                            return Ok::<_, ApiError>(view! { {counts}<p>{move || t().no_invitations}</p> }.into_any());
                         }
-                        let next = p.next.map(|c| list_href(current, text.as_deref(), Some(&c)));
+                        let next = p.next.map(|c| list_href(&current, Some(&c)));
                         Ok(view! {
-                            <div class="table-scroll" role="region" aria-labelledby="invitations-caption" tabindex="0">
+                            {counts}
+                            <div class="table-scroll folding" role="region" aria-labelledby="invitations-caption" tabindex="0">
                                 <table>
                                     <caption id="invitations-caption">{move || fill!(t(), invitations_caption, org = org)}</caption>
                                     <thead>
                                         <tr>
-                                            <th scope="col">{move || t().column_email}</th>
-                                            <th scope="col">{move || t().column_name}</th>
-                                            <th scope="col">{move || t().column_status}</th>
-                                            <th scope="col">{move || t().column_progress}</th>
-                                            <th scope="col">{move || t().column_inviter}</th>
-                                            <th scope="col">{move || t().column_created}</th>
-                                            <th scope="col">{move || t().column_expires}</th>
+                                            {heading(SortColumn::Email, |s| s.column_email)}
+                                            {heading(SortColumn::Name, |s| s.column_name)}
+                                            {heading(SortColumn::Status, |s| s.column_status)}
+                                            {heading(SortColumn::Progress, |s| s.column_progress)}
+                                            {heading(SortColumn::Company, |s| s.column_company)}
+                                            {heading(SortColumn::SignIn, |s| s.column_sign_in)}
+                                            {heading(SortColumn::Activity, |s| s.column_activity)}
+                                            {heading(SortColumn::Inviter, |s| s.column_inviter)}
+                                            {heading(SortColumn::Created, |s| s.column_created)}
+                                            {heading(SortColumn::Expires, |s| s.column_expires)}
                                         </tr>
                                     </thead>
                                     <tbody>{p.rows.into_iter().map(row).collect_view()}</tbody>
@@ -242,17 +313,15 @@ pub fn AdminInvitations() -> impl IntoView {
                             </div>
                             {next.map(|href| view! { <p><a href=href rel="next">{move || t().next_page}</a></p> })}
                             <p>
-                                <a href=export_href(current, text.as_deref()) rel="external" download="">
+                                <a href=export_href(&current) rel="external" download="">
                                     {move || t().invitations_download}
                                 </a>
                             </p>
                             // Who to nudge: everyone of a step at once.
-                            {current.progress.zip(csrf).map(|(step, csrf)| view! {
+                            {current.progress.is_some().then_some(()).zip(csrf).map(|((), csrf)| view! {
                                 <ActionForm action=remind>
                                     <input type="hidden" name="csrf" value=csrf/>
-                                    <input type="hidden" name="progress" value=step.code()/>
-                                    {current.status.map(|s| view! { <input type="hidden" name="status" value=s.code()/> })}
-                                    {text.clone().map(|q| view! { <input type="hidden" name="search" value=q/> })}
+                                    <input type="hidden" name="filter" value=current.query()/>
                                     <button type="submit" disabled=move || remind.pending().get()>{move || t().remind_button}</button>
                                 </ActionForm>
                             })}

@@ -1,5 +1,6 @@
 //! The operators' pages under `/admin`.
 pub mod apps;
+pub mod charts;
 pub mod company;
 pub mod domain_list;
 pub mod home;
@@ -10,6 +11,7 @@ pub mod invitations;
 #[cfg(any(feature = "ssr", feature = "dashboard"))]
 pub mod lazy;
 pub mod login;
+pub mod names;
 pub mod new_invitation;
 pub mod operators;
 pub mod privacy;

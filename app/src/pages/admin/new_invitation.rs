@@ -146,9 +146,11 @@ pub fn NewInvitation() -> impl IntoView {
         let org = org.clone();
         let last = action.value().get().or_else(|| reset.value().get());
         last.map(|result| match result {
-            Ok(NewInvitationOutcome::Created { email, redeem_url, sent, draft_problems, .. }) => view! {
+            Ok(NewInvitationOutcome::Created { id, email, redeem_url, sent, draft_problems }) => view! {
                 <div class="notice" role="status">
-                    <p>{fill!(s, invitation_created, email = email)}</p>
+                    <p>{fill!(s, invitation_created, email = email)}" "
+                        <a href=format!("/admin/invitations/{id}")>{s.open_created_invitation}</a>
+                    </p>
                     {sent.then(|| view! { <p>{s.invitation_email_queued}</p> })}
                     {(!draft_problems.is_empty()).then(|| view! {
                         <p>{s.invitation_draft_to_fix}</p>

@@ -13,6 +13,7 @@ use crate::api::operators::{
 use crate::api::ApiError;
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
+use crate::components::confirm::Confirm;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::DashboardStrings;
@@ -158,7 +159,7 @@ pub fn AdminOperators() -> impl IntoView {
                                                                 };
                                                                 let remove_label = {
                                                                     let email = email.clone();
-                                                                    move || fill!(t(), remove_operator_label, email = email)
+                                                                    move || fill!(t(), remove_operator_confirm, email = email.clone())
                                                                 };
                                                                 view! {
                                                                     <div class="row-actions">
@@ -172,11 +173,16 @@ pub fn AdminOperators() -> impl IntoView {
                                                                             <input type="hidden" name="email" value=email3/>
                                                                             <button type="submit" aria-label=unlock_label>{move || t().unlock_button}</button>
                                                                         </ActionForm>
-                                                                        <ActionForm action=remove>
-                                                                            <input type="hidden" name="csrf" value=csrf2/>
-                                                                            <input type="hidden" name="email" value=email2/>
-                                                                            <button type="submit" class="danger" aria-label=remove_label>{move || t().remove_operator_button}</button>
-                                                                        </ActionForm>
+                                                                        <Confirm
+                                                                            opener=Signal::derive(move || t().remove_operator_opener.to_owned())
+                                                                            consequence=Signal::derive(move || t().remove_operator_consequence.to_owned())
+                                                                        >
+                                                                            <ActionForm action=remove>
+                                                                                <input type="hidden" name="csrf" value=csrf2/>
+                                                                                <input type="hidden" name="email" value=email2/>
+                                                                                <button type="submit" class="danger">{remove_label}</button>
+                                                                            </ActionForm>
+                                                                        </Confirm>
                                                                     </div>
                                                                 }
                                                             })}

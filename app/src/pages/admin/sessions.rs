@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use crate::api::operator::signed_in_operator;
 use crate::api::operators::{list_own_sessions, EndEverySession, EndOwnSessions};
 use crate::components::admin_nav::AdminNav;
+use crate::components::confirm::Confirm;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::model::operator::{CurrentOperator, EndSessionsOutcome, SessionRow};
@@ -105,10 +106,15 @@ pub fn AdminSessions() -> impl IntoView {
                         <h2 id="everyone-heading">{move || t().everyone_heading}</h2>
                         <p>{move || t().everyone_intro}</p>
                         {every_outcome}
-                        <ActionForm action=end_every>
-                            <input type="hidden" name="csrf" value=me.csrf/>
-                            <button type="submit" class="danger">{move || t().end_every_session_button}</button>
-                        </ActionForm>
+                        <Confirm
+                            opener=Signal::derive(move || t().end_every_session_opener.to_owned())
+                            consequence=Signal::derive(move || t().end_every_session_consequence.to_owned())
+                        >
+                            <ActionForm action=end_every>
+                                <input type="hidden" name="csrf" value=me.csrf/>
+                                <button type="submit" class="danger">{move || t().end_every_session_confirm}</button>
+                            </ActionForm>
+                        </Confirm>
                     </section>
                 })
             })}

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use crate::api::operator::signed_in_operator;
 use crate::api::terms::{load_terms, PublishTerms};
 use crate::components::admin_nav::AdminNav;
+use crate::components::confirm::Confirm;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::model::operator::CurrentOperator;
@@ -151,9 +152,14 @@ fn PublishForm(
                 {draft_ko}
             </textarea>
             <p id="terms-markdown-ko-hint" class="hint">{move || t().terms_new_hint_ko}</p>
-            <button type="submit" class="primary" disabled=move || problem.get().is_some() || publish.pending().get()>
-                {move || t().terms_publish_button}
-            </button>
+            <Confirm
+                opener=Signal::derive(move || t().terms_publish_opener.to_owned())
+                consequence=Signal::derive(move || t().terms_publish_consequence.to_owned())
+            >
+                <button type="submit" class="primary" disabled=move || problem.get().is_some() || publish.pending().get()>
+                    {move || t().terms_publish_button}
+                </button>
+            </Confirm>
         </ActionForm>
     }
 }

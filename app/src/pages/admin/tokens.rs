@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use crate::api::operator::signed_in_operator;
 use crate::api::operators::{list_tokens, CreateToken, RevokeToken};
 use crate::components::admin_nav::AdminNav;
+use crate::components::confirm::Confirm;
 use crate::components::latest_outcome::show_latest_only;
 use crate::i18n::use_locale;
 use crate::model::operator::TokenOutcome;
@@ -95,11 +96,16 @@ pub fn AdminTokens() -> impl IntoView {
                                                                 view! { {move || t().token_revoked} }.into_any()
                                                             } else {
                                                                 view! {
-                                                                    <ActionForm action=revoke>
-                                                                        <input type="hidden" name="csrf" value=csrf/>
-                                                                        <input type="hidden" name="id" value=r.id/>
-                                                                        <button type="submit" class="danger">{move || t().revoke_button}</button>
-                                                                    </ActionForm>
+                                                                    <Confirm
+                                                                        opener=Signal::derive(move || t().revoke_opener.to_owned())
+                                                                        consequence=Signal::derive(move || t().revoke_token_consequence.to_owned())
+                                                                    >
+                                                                        <ActionForm action=revoke>
+                                                                            <input type="hidden" name="csrf" value=csrf/>
+                                                                            <input type="hidden" name="id" value=r.id/>
+                                                                            <button type="submit" class="danger">{move || t().revoke_token_confirm}</button>
+                                                                        </ActionForm>
+                                                                    </Confirm>
                                                                 }
                                                                     .into_any()
                                                             }}

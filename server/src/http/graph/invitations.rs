@@ -375,12 +375,11 @@ pub async fn list(
     let Query(params) = params.map_err(|r| GraphError::bad_request(r.body_text()))?;
     let top = super::page_size(params.top.as_deref())?;
     let query = ListQuery {
-        progress: None,
         status: params.status.clone(),
         email: params.email.clone(),
-        search: None,
         top,
         cursor: params.skiptoken,
+        ..ListQuery::default()
     };
     let page = manage::list(
         &state.db,

@@ -49,6 +49,10 @@ pub struct Model {
     pub sign_in_method: Option<String>,
     pub sign_in_source: Option<String>,
     pub welcomed_at: Option<DateTimeUtc>,
+    /// When the customer reached the company step (made or joined it).
+    pub company_at: Option<DateTimeUtc>,
+    /// Set while the latest invitation email was refused for good.
+    pub mail_failed_at: Option<DateTimeUtc>,
 }
 
 impl Model {
