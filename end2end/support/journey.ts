@@ -87,7 +87,7 @@ export async function hydrated(page: Page) {
 export async function adminSettings(page: Page) {
   await signInAsAdmin(page);
   await page.goto('/admin/settings');
-  await expect(heading(page)).toHaveText('How invitees sign in');
+  await expect(heading(page)).toHaveText('Settings');
   await hydrated(page);
   await page.waitForLoadState('networkidle');
 }

@@ -81,8 +81,8 @@ test('a period that ends before it starts is refused with its reason', async ({ 
   await expect(page.getByLabel('Created from')).toHaveValue('2026-12-05');
 });
 
-test('the overview speaks Korean and fits 360 px', async ({ browser }, testInfo) => {
-  const context = await browser.newContext({ locale: 'ko-KR' });
+test('the overview speaks Korean and fits 360 px; times are in the browser\'s zone, UTC on hover', async ({ browser }, testInfo) => {
+  const context = await browser.newContext({ locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
   const page = await context.newPage();
   await page.goto('/admin/login');
   await page.getByLabel('이메일 주소').fill(ADMIN.email);
@@ -95,6 +95,11 @@ test('the overview speaks Korean and fits 360 px', async ({ browser }, testInfo)
   await checkPage(page, testInfo, 'overview-ko');
   await page.goto('/admin/invitations');
   await page.waitForLoadState('networkidle');
+  // Seoul is UTC+9 all year: each time reads nine hours on from UTC.
+  const created = page.locator('td time').first();
+  const utc = (await created.getAttribute('title'))!;
+  const seoul = new Date(Date.parse(utc.replace(' ', 'T').replace(' UTC', ':00Z')) + 9 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  await expect(created).toHaveText(seoul);
   await checkPage(page, testInfo, 'invitations-ko');
   await context.close();
 });

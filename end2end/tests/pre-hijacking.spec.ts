@@ -52,7 +52,7 @@ async function toAdmin(page: Page, path: string, heading: string) {
 }
 
 async function setPasscodes(page: Page, on: boolean) {
-  await toAdmin(page, '/admin/settings', 'How invitees sign in');
+  await toAdmin(page, '/admin/settings', 'Settings');
   await page.getByLabel('Offer one-time passcodes by email').setChecked(on);
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByRole('status')).toHaveText('The settings are saved. They apply to the next sign-in.');

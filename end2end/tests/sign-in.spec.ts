@@ -90,7 +90,7 @@ test('with passcodes off, a new account: live password rules, then the emailed c
   // An admin switches passcodes off in the dashboard.
   await signInAsAdmin(page);
   await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Settings' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('How invitees sign in');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings');
   await page.waitForLoadState('networkidle');
   const save = page.getByRole('button', { name: 'Save settings' });
   // An order with a method twice cannot be saved.

@@ -7,5 +7,6 @@ pub mod copy_button;
 pub mod error_notice;
 pub mod language_switcher;
 pub mod latest_outcome;
+pub mod local_time;
 pub mod new_password;
 pub mod step_indicator;

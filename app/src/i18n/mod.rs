@@ -582,6 +582,8 @@ strings! {
     company_not_found,
     fact_created,
     invitations_download,
+    settings_page_heading,
+    settings_sections_label,
     revoke_opener,
     revoke_invitation_consequence,
     revoke_invitation_confirm,

@@ -394,3 +394,127 @@ async fn the_overview_reads_one_import_whole_or_one_inviters_invitations() {
         ["ann@customer.example", "bo@customer.example"]
     );
 }
+
+/// The list's page as the dashboard reads it: rows and counts per status.
+async fn list_page(api: &Api, admin: &Admin, fields: &[(&str, &str)]) -> InvitationPage {
+    let body = admin.call(api, "/api/list_invitations", fields).await;
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+#[tokio::test]
+async fn the_list_counts_each_status_sorts_by_any_column_and_ignores_what_is_not_one() {
+    use app::model::invitation::InvitationStatus;
+    let api = setup().await;
+    let admin = admin_session(&api).await;
+    for (email, name) in [
+        ("bo@customer.example", "Zed"),
+        ("ann@customer.example", "Yun"),
+        ("cy@customer.example", "Xia"),
+    ] {
+        invite(&api, email, json!({ "invitedUserDisplayName": name })).await;
+        api.clock.advance(Duration::minutes(1));
+    }
+    let (revoked, _) = invite(&api, "dee@customer.example", json!({})).await;
+    let revoke = format!("/v1.0/invitations/{revoked}/revoke");
+    let (status, _, _) = call(&api.app, "POST", &revoke, Some(&api.token), None).await;
+    assert!(status.is_success());
+
+    // Counts per status whatever the status filter says, with the others.
+    let pending = list_page(&api, &admin, &[("filter[status]", "PendingAcceptance")]).await;
+    assert_eq!(pending.rows.len(), 3);
+    assert_eq!(
+        pending.counts,
+        [
+            (InvitationStatus::PendingAcceptance, 3),
+            (InvitationStatus::Accepted, 0),
+            (InvitationStatus::Expired, 0),
+            (InvitationStatus::Revoked, 1),
+        ]
+    );
+    let searched = list_page(&api, &admin, &[("filter[search]", "ann")]).await;
+    assert_eq!(searched.counts[0], (InvitationStatus::PendingAcceptance, 1));
+
+    // By name up, by email down, and paged in that order.
+    let emails = |page: &InvitationPage| {
+        page.rows
+            .iter()
+            .map(|r| r.email.clone())
+            .collect::<Vec<_>>()
+    };
+    let by_name = list_page(
+        &api,
+        &admin,
+        &[
+            ("filter[sort][column]", "name"),
+            ("filter[sort][descending]", "false"),
+            ("filter[status]", "PendingAcceptance"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        emails(&by_name),
+        [
+            "cy@customer.example",
+            "ann@customer.example",
+            "bo@customer.example"
+        ]
+    );
+    let down = list_page(
+        &api,
+        &admin,
+        &[
+            ("filter[sort][column]", "email"),
+            ("filter[sort][descending]", "true"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        emails(&down),
+        [
+            "dee@customer.example",
+            "cy@customer.example",
+            "bo@customer.example",
+            "ann@customer.example"
+        ]
+    );
+    // The page the operator opens: a sort that is no column is ignored.
+    for query in [
+        "sort=password",
+        "sort=-",
+        "progress=nowhere&status=Bogus&from=soon",
+    ] {
+        let (status, _, page) = get(
+            &api.app,
+            &format!("/admin/invitations?{query}"),
+            &[("cookie", &admin.cookie)],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        assert!(
+            page.contains("dee@customer.example"),
+            "{query}: the whole list"
+        );
+    }
+    // The CSV is the list as shown: filtered and in its order.
+    let (status, _, csv) = get(
+        &api.app,
+        "/admin/invitations.csv?status=PendingAcceptance&sort=-email",
+        &[("cookie", &admin.cookie)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let order: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .map(|cell| cell.trim_matches('"'))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "cy@customer.example",
+            "bo@customer.example",
+            "ann@customer.example"
+        ]
+    );
+}

@@ -14,6 +14,7 @@ use crate::components::company_fields::company_label;
 use crate::components::confirm::Confirm;
 use crate::components::copy_button::CopyButton;
 use crate::components::latest_outcome::show_latest_only;
+use crate::components::local_time::LocalTime;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::DashboardStrings;
@@ -62,7 +63,7 @@ fn progress_view(
                 <li class:done=done>
                     <strong>{move || step_name(t(), step)}</strong>" "
                     {match at {
-                        Some(at) => view! { <time>{at}</time> }.into_any(),
+                        Some(at) => view! { <LocalTime utc=at/> }.into_any(),
                         None => view! { <span class="hint">{move || t().step_not_yet}</span> }.into_any(),
                     }}
                 </li>
@@ -234,9 +235,9 @@ pub fn InvitationDetailPage() -> impl IntoView {
                                     <dt>{move || t().column_inviter}</dt>
                                     <dd>{d.row.inviter.clone().unwrap_or_default()}</dd>
                                     <dt>{move || t().column_created}</dt>
-                                    <dd>{d.row.created_at.clone()}</dd>
+                                    <dd><LocalTime utc=d.row.created_at.clone()/></dd>
                                     <dt>{move || t().column_expires}</dt>
-                                    <dd>{d.row.expires_at.clone()}</dd>
+                                    <dd><LocalTime utc=d.row.expires_at.clone()/></dd>
                                     <dt>{move || t().detail_emails_sent}</dt>
                                     <dd>{d.send_count}</dd>
                                     {d.row.mail.clone().map(|mail| view! {
@@ -289,7 +290,7 @@ pub fn InvitationDetailPage() -> impl IntoView {
                                             let action = e.action.clone();
                                             view! {
                                                 <li>
-                                                    <time>{e.at}</time>" "
+                                                    <LocalTime utc=e.at/>" "
                                                     <strong>{move || event_name(t(), &action)}</strong>
                                                     {e.actor.map(|a| view! { " · " {a} })}
                                                 </li>

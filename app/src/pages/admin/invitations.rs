@@ -12,6 +12,7 @@ use crate::api::ApiError;
 use crate::branding::Branding;
 use crate::components::admin_nav::AdminNav;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::local_time::{local_time, LocalTime};
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::DashboardStrings;
@@ -166,6 +167,7 @@ pub fn AdminInvitations() -> impl IntoView {
         };
         let failed = matches!(r.mail, Some(MailState::Failed { .. }));
         let (progress, progress_at) = (r.progress, r.progress_at.clone());
+        let since = local_time(&progress_at);
         let company = match (r.company, r.company_draft) {
             (Some(c), _) => Some(view! { <a href=format!("/admin/companies/{}", c.id)>{c.name}</a> }.into_any()),
             (None, Some(name)) => Some(view! { <span>{move || fill!(t(), company_draft_name, name = name.clone())}</span> }.into_any()),
@@ -180,13 +182,15 @@ pub fn AdminInvitations() -> impl IntoView {
                     <span class=badge>{move || if unfinished { t().status_unfinished } else { status_name(t(), status) }}</span>
                     {failed.then(|| view! { " "<span class="badge mail-failed">{move || t().mail_failed_badge}</span> })}
                 </td>
-                <td data-label=move || t().column_progress>{move || fill!(t(), progress_since, step = step_name(t(), progress), at = progress_at.clone())}</td>
+                <td data-label=move || t().column_progress title=format!("{progress_at} UTC")>
+                    {move || fill!(t(), progress_since, step = step_name(t(), progress), at = since.get())}
+                </td>
                 <td data-label=move || t().column_company class="fold">{company}</td>
                 <td data-label=move || t().column_sign_in class="fold">{move || method_text(t(), method, source.as_deref())}</td>
-                <td data-label=move || t().column_activity class="fold">{r.last_activity}</td>
+                <td data-label=move || t().column_activity class="fold"><LocalTime utc=r.last_activity/></td>
                 <td data-label=move || t().column_inviter class="fold">{r.inviter}</td>
-                <td data-label=move || t().column_created class="fold">{r.created_at}</td>
-                <td data-label=move || t().column_expires class="fold">{r.expires_at}</td>
+                <td data-label=move || t().column_created class="fold"><LocalTime utc=r.created_at/></td>
+                <td data-label=move || t().column_expires class="fold"><LocalTime utc=r.expires_at/></td>
             </tr>
         }
     };

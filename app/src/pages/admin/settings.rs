@@ -66,39 +66,56 @@ pub fn AdminSettings() -> impl IntoView {
         })
     };
 
+    // Each section is a card of its own with its own Save: saving one
+    // never sends another's unsaved edits.
+    let section = |id: &'static str, body: AnyView| {
+        view! {
+            <section class="card settings-section" aria-labelledby=id>{body}</section>
+        }
+    };
+    let jump = move |id: &'static str, name: fn(&'static DashboardStrings) -> &'static str| {
+        view! { <li><a href=format!("#{id}")>{move || name(t())}</a></li> }
+    };
     view! {
         <Title text=move || t().settings_title/>
         <AdminNav/>
-        <section class="card narrow" aria-labelledby="settings-heading">
-            <h1 id="settings-heading">{move || t().settings_heading}</h1>
-            <p>{move || t().settings_intro}</p>
-            {outcome}
-            <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
-                {move || Suspend::new(async move {
-                    let (Ok(current), me) = (settings.await, me.await.ok().flatten()) else {
-                        return view! { <p class="notice alert" role="alert">{move || t().error_try_again}</p> }.into_any();
-                    };
-                    match me {
-                        Some(me) if me.is_admin() => view! {
-                            <SettingsForm current csrf=me.csrf.clone() save/>
-                            <PrivacyStatement csrf=Some(me.csrf.clone())/>
-                            <DomainList kind=DomainKind::Own csrf=Some(me.csrf.clone())/>
-                            <DomainList kind=DomainKind::Trusted csrf=Some(me.csrf.clone())/>
-                            <WelcomeLinks csrf=Some(me.csrf)/>
-                        }
-                        .into_any(),
-                        _ => view! {
-                            <SettingsSummary current/>
-                            <PrivacyStatement csrf=None/>
-                            <DomainList kind=DomainKind::Own csrf=None/>
-                            <DomainList kind=DomainKind::Trusted csrf=None/>
-                            <WelcomeLinks csrf=None/>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Suspense>
+        <section class="card" aria-labelledby="settings-page-heading">
+            <h1 id="settings-page-heading">{move || t().settings_page_heading}</h1>
+            <nav aria-label=move || t().settings_sections_label>
+                <ul class="section-links">
+                    {jump("settings-heading", |s| s.settings_heading)}
+                    {jump("privacy-heading", |s| s.privacy_heading)}
+                    {jump("own-domains-heading", |s| s.own_domains_heading)}
+                    {jump("trusted-domains-heading", |s| s.trusted_heading)}
+                    {jump("welcome-links-heading", |s| s.links_heading)}
+                </ul>
+            </nav>
         </section>
+        <Suspense fallback=move || view! { <p>{move || t().loading}</p> }>
+            {move || Suspend::new(async move {
+                let (Ok(current), me) = (settings.await, me.await.ok().flatten()) else {
+                    return view! { <p class="notice alert" role="alert">{move || t().error_try_again}</p> }.into_any();
+                };
+                let csrf = me.filter(|me| me.is_admin()).map(|me| me.csrf);
+                let sign_in = match csrf.clone() {
+                    Some(csrf) => view! { <SettingsForm current csrf save/> }.into_any(),
+                    None => view! { <SettingsSummary current/> }.into_any(),
+                };
+                view! {
+                    {section("settings-heading", view! {
+                        <h2 id="settings-heading">{move || t().settings_heading}</h2>
+                        <p>{move || t().settings_intro}</p>
+                        {outcome}
+                        {sign_in}
+                    }.into_any())}
+                    {section("privacy-heading", view! { <PrivacyStatement csrf=csrf.clone()/> }.into_any())}
+                    {section("own-domains-heading", view! { <DomainList kind=DomainKind::Own csrf=csrf.clone()/> }.into_any())}
+                    {section("trusted-domains-heading", view! { <DomainList kind=DomainKind::Trusted csrf=csrf.clone()/> }.into_any())}
+                    {section("welcome-links-heading", view! { <WelcomeLinks csrf/> }.into_any())}
+                }
+                .into_any()
+            })}
+        </Suspense>
     }
 }
 

@@ -9,6 +9,7 @@ use crate::api::operators::{list_tokens, CreateToken, RevokeToken};
 use crate::components::admin_nav::AdminNav;
 use crate::components::confirm::Confirm;
 use crate::components::latest_outcome::show_latest_only;
+use crate::components::local_time::LocalTime;
 use crate::i18n::use_locale;
 use crate::model::operator::TokenOutcome;
 
@@ -89,8 +90,13 @@ pub fn AdminTokens() -> impl IntoView {
                                                     <tr>
                                                         <td>{r.name}</td>
                                                         <td><code>{r.prefix}"…"</code></td>
-                                                        <td>{r.created_at}</td>
-                                                        <td>{move || last_used.clone().unwrap_or_else(|| t().never.to_owned())}</td>
+                                                        <td><LocalTime utc=r.created_at/></td>
+                                                        <td>
+                                                            {match last_used {
+                                                                Some(at) => view! { <LocalTime utc=at/> }.into_any(),
+                                                                None => view! { {move || t().never} }.into_any(),
+                                                            }}
+                                                        </td>
                                                         <td>
                                                             {if r.revoked {
                                                                 view! { {move || t().token_revoked} }.into_any()
