@@ -27,6 +27,11 @@ test('a CSV with 3 valid and 2 invalid rows sends exactly 3 invitations', async 
   await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Import CSV' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Invite many people from a CSV file');
   await page.waitForLoadState('networkidle');
+  // A template to fill in, with every column and an example row.
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download a template to fill in (CSV)' }).click();
+  const template = await downloading;
+  expect(template.suggestedFilename()).toBe('invitations-template.csv');
 
   await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from('\uFEFF' + csv) });
   await page.getByRole('button', { name: 'Check the file' }).click();

@@ -24,6 +24,22 @@ pub fn defused(value: &str) -> String {
     out
 }
 
+/// `value` as it was before [`defused`]: a file Lobby wrote (an import's
+/// result, the template) comes back as it was meant, `'+41 44…` as `+41 44…`.
+pub fn undefused(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut cell_start = true;
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        let defusing = c == '\'' && chars.peek().is_some_and(|n| FORMULA_STARTS.contains(n));
+        if !(cell_start && defusing) {
+            out.push(c);
+        }
+        cell_start = SEPARATORS.contains(&c);
+    }
+    out
+}
+
 /// A CSV file being written for a spreadsheet.
 pub struct SpreadsheetCsv(csv::Writer<Vec<u8>>);
 
@@ -53,6 +69,21 @@ impl SpreadsheetCsv {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn what_is_defused_reads_back_as_it_was() {
+        for value in [
+            "+41 44 123 45 67",
+            "x;=1+1",
+            "plain",
+            "-5",
+            "'quoted",
+            "a\n@b",
+        ] {
+            assert_eq!(super::undefused(&super::defused(value)), value, "{value}");
+        }
+    }
+
     use super::*;
 
     #[test]

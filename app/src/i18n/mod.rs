@@ -140,6 +140,26 @@ pub fn company_problem_message(s: &Strings, problem: CompanyProblem) -> &'static
     }
 }
 
+/// What a file's cell must hold, for a company value the rules refused
+/// (the form's words, "choose a country from the list", do not fit a file).
+fn cell_problem(s: &DashboardStrings, problem: CompanyProblem) -> &'static str {
+    match problem {
+        CompanyProblem::Required => s.problem_required,
+        CompanyProblem::TooLong => s.problem_field_too_long,
+        CompanyProblem::ControlCharacters => s.problem_control,
+        CompanyProblem::LegalNameLength => s.problem_legal_name_length,
+        CompanyProblem::LegalNameNoLetter => s.problem_legal_name_letter,
+        CompanyProblem::CountryUnknown => s.problem_country,
+        CompanyProblem::PostalCode => s.problem_postal_code,
+        CompanyProblem::TaxIdFormat => s.problem_tax_id_format,
+        CompanyProblem::TaxIdCheckDigit => s.problem_tax_id_check,
+        CompanyProblem::PhoneFormat => s.problem_phone,
+        CompanyProblem::PhoneNeedsCountry => s.problem_phone_country,
+        CompanyProblem::WebsiteNotHttps => s.problem_website_https,
+        CompanyProblem::WebsiteInvalid => s.problem_website,
+    }
+}
+
 /// What is wrong with a field, from the problem code the server's rules give.
 pub fn problem_message(s: &DashboardStrings, problem: &crate::model::bulk::RowProblem) -> String {
     let text = match problem.code.as_str() {
@@ -156,8 +176,7 @@ pub fn problem_message(s: &DashboardStrings, problem: &crate::model::bulk::RowPr
             let row = problem.first_row.unwrap_or_default().to_string();
             return fill(s.problem_duplicate, &[("row", &row)]);
         }
-        other => CompanyProblem::from_code(other)
-            .map_or(s.problem_invalid, |p| company_problem_message(s, p)),
+        other => CompanyProblem::from_code(other).map_or(s.problem_invalid, |p| cell_problem(s, p)),
     };
     text.to_owned()
 }
@@ -770,6 +789,19 @@ strings! {
     next_rows,
     first_rows,
     problem_required,
+    problem_field_too_long,
+    problem_control,
+    problem_legal_name_length,
+    problem_legal_name_letter,
+    problem_country,
+    problem_postal_code,
+    problem_tax_id_format,
+    problem_tax_id_check,
+    problem_phone,
+    problem_phone_country,
+    problem_website_https,
+    problem_website,
+    import_template_link,
     problem_email_invalid,
     problem_email_too_long,
     problem_name_invalid,

@@ -25,6 +25,27 @@ pub const COLUMNS: [&str; 12] = [
     "website",
 ];
 
+/// The columns a result file adds to the input's (`report::result_csv`).
+/// A file that has them is read as if they were not there, so the rows that
+/// failed can be corrected in the result and uploaded again.
+pub const RESULT_COLUMNS: [&str; 5] = ["row", "verdict", "outcome", "invitation_id", "problems"];
+
+/// The template's example row, a value per column of [`COLUMNS`].
+pub const TEMPLATE_EXAMPLE: [&str; 12] = [
+    "jiwoo.kim@customer.example",
+    "Jiwoo Kim",
+    "ko",
+    "Welcome to our customer portal",
+    "Customer Co., Ltd.",
+    "123 Teheran-ro",
+    "06234",
+    "Seoul",
+    "KR",
+    "",
+    "+82 2 1234 5678",
+    "https://www.customer.example",
+];
+
 /// The verdict of the dry run on one row.
 #[derive(
     Clone,

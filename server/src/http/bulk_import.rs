@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use crate::invitations::bulk::preview::{preview, PreviewError, Upload};
-use crate::invitations::bulk::report::result_csv;
+use crate::invitations::bulk::report::{result_csv, template_csv};
 use crate::store::entities::organization;
 
 /// Where the form posts the file.
@@ -137,6 +137,26 @@ pub async fn upload(
         Ok(id) => Redirect::to(&format!("/admin/imports/{id}")).into_response(),
         Err(PreviewError::File(problem)) => refused(&problem),
         Err(PreviewError::Database(e)) => unavailable(e),
+    }
+}
+
+/// `GET /admin/imports/template.csv`: every column a file may have, with
+/// an example row.
+pub async fn template() -> Response {
+    match template_csv() {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"invitations-template.csv\"",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            format!("\u{feff}{csv}"),
+        )
+            .into_response(),
+        Err(e) => unavailable(sea_orm::DbErr::Custom(e.to_string())),
     }
 }
 

@@ -222,6 +222,7 @@ pub fn router(state: AppState, branding: Branding) -> Router {
             post(bulk_import::upload).layer(DefaultBodyLimit::max(bulk_import::BODY_LIMIT)),
         )
         .route("/admin/imports/{id}/result.csv", get(bulk_import::result))
+        .route("/admin/imports/template.csv", get(bulk_import::template))
         .route("/admin/consents.csv", get(dashboard::consents_csv))
         .route("/admin/invitations.csv", get(dashboard::invitations_csv))
         .route("/api/InviteUser", get(redemption::invite_user))

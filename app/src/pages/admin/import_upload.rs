@@ -62,6 +62,9 @@ pub fn ImportUpload() -> impl IntoView {
             <h1 id="import-heading">{move || t().import_heading}</h1>
             <p>{move || fill!(t(), import_intro, columns = COLUMNS.join(", "))}</p>
             <p>{move || t().import_limits}</p>
+            <p>
+                <a href="/admin/imports/template.csv" download="" rel="external">{move || t().import_template_link}</a>
+            </p>
             {move || problem().map(|p| view! {
                 <p class="notice alert" role="alert" id="import-error">{file_problem_message(t(), &p)}</p>
             })}

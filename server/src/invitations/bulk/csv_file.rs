@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use app::model::bulk::{FileProblem, COLUMNS, MAX_FILE_BYTES, MAX_ROWS};
+use app::model::bulk::{FileProblem, COLUMNS, MAX_FILE_BYTES, MAX_ROWS, RESULT_COLUMNS};
 
 /// One data row: its number as a spreadsheet shows it (the header is row
 /// 1; a quoted line break does not start a row) and its non-empty values.
@@ -41,8 +41,9 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, FileProblem> {
         .clone();
     let mut columns: Vec<Option<&'static str>> = Vec::with_capacity(header.len());
     for name in header.iter() {
-        if name.trim().is_empty() {
-            // A trailing separator leaves an unnamed, ignorable column.
+        if name.trim().is_empty() || is_result_column(name) {
+            // A trailing separator leaves an unnamed, ignorable column; a
+            // result file's own columns are what Lobby said of the row.
             columns.push(None);
             continue;
         }
@@ -77,9 +78,9 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, FileProblem> {
         for (i, field) in record.iter().enumerate() {
             match columns.get(i) {
                 Some(Some(column)) => {
-                    let value = field.trim();
+                    let value = crate::spreadsheet::undefused(field.trim());
                     if !value.is_empty() {
-                        values.insert(*column, value.to_owned());
+                        values.insert(*column, value);
                     }
                 }
                 Some(None) => {}
@@ -98,16 +99,25 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<CsvRow>, FileProblem> {
     Ok(rows)
 }
 
-/// The column a header names: case, spaces, `_` and `-` do not matter.
+/// A header as compared: case, spaces, `_` and `-` do not matter.
+fn squash(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The column a header names.
 fn canonical(header: &str) -> Option<&'static str> {
-    let squash = |s: &str| {
-        s.chars()
-            .filter(|c| !matches!(c, ' ' | '_' | '-'))
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
     let wanted = squash(header);
     COLUMNS.into_iter().find(|c| squash(c) == wanted)
+}
+
+/// One of the columns a result file adds to the input's.
+fn is_result_column(header: &str) -> bool {
+    let wanted = squash(header);
+    RESULT_COLUMNS.iter().any(|c| squash(c) == wanted)
 }
 
 /// Semicolons when the header line has more of them than commas (as

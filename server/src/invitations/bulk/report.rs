@@ -3,7 +3,8 @@
 
 use app::i18n::{problem_message, Locale};
 use app::model::bulk::{
-    ImportRowView, ImportStatus, ImportSummary, ImportView, RowProblem, Verdict,
+    ImportRowView, ImportStatus, ImportSummary, ImportView, RowProblem, Verdict, COLUMNS,
+    RESULT_COLUMNS, TEMPLATE_EXAMPLE,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -120,8 +121,11 @@ pub async fn view(
     }))
 }
 
-/// The import's rows as CSV, problems in the operator's language: row,
-/// email, verdict, outcome (empty until processed), invitation id, problems.
+/// The import's rows as CSV: every input column the file had (in the
+/// template's order), then what Lobby made of the row: its number, verdict,
+/// outcome (empty until processed), invitation id and problems in the
+/// operator's language. Uploaded again, the added columns are ignored, so
+/// the failed rows can be corrected here and sent back.
 pub async fn result_csv(
     conn: &impl ConnectionTrait,
     org: Uuid,
@@ -141,17 +145,15 @@ pub async fn result_csv(
         .order_by_asc(bulk_import_row::Column::RowNumber)
         .all(conn)
         .await?;
+    // The columns the file had: those any row gave a value for, and email.
+    let inputs: Vec<&str> = COLUMNS
+        .into_iter()
+        .filter(|c| *c == "email" || rows.iter().any(|r| r.fields.get(c).is_some()))
+        .collect();
     let strings = locale.server_strings();
     let mut out = SpreadsheetCsv::default();
-    let header = [
-        "row",
-        "email",
-        "verdict",
-        "outcome",
-        "invitation_id",
-        "problems",
-    ];
     let mut write = |fields: &[&str]| out.row(fields).map_err(|e| DbErr::Custom(e.to_string()));
+    let header: Vec<&str> = inputs.iter().copied().chain(RESULT_COLUMNS).collect();
     write(&header)?;
     for row in rows {
         let problems: Vec<RowProblem> = serde_json::from_value(row.problems).unwrap_or_default();
@@ -161,16 +163,35 @@ pub async fn result_csv(
             .collect::<Vec<_>>()
             .join("; ");
         let invitation = row.invitation_id.map(|i| i.to_string()).unwrap_or_default();
-        write(&[
-            &row.row_number.to_string(),
-            &row.email,
-            &row.verdict,
-            row.outcome.as_deref().unwrap_or(""),
-            &invitation,
-            &problems,
-        ])?;
+        let number = row.row_number.to_string();
+        let value = |column: &str| {
+            let given = row.fields.get(column).and_then(|v| v.as_str());
+            // An invalid address is stored as written; a valid one normalized.
+            match column {
+                "email" => given.unwrap_or(&row.email).to_owned(),
+                _ => given.unwrap_or_default().to_owned(),
+            }
+        };
+        let mut fields: Vec<String> = inputs.iter().map(|c| value(c)).collect();
+        fields.extend([
+            number,
+            row.verdict.clone(),
+            row.outcome.clone().unwrap_or_default(),
+            invitation,
+            problems,
+        ]);
+        let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+        write(&fields)?;
     }
     out.finish()
         .map(Some)
         .map_err(|e| DbErr::Custom(e.to_string()))
+}
+
+/// A file to fill in: every column a file may have, and one example row.
+pub fn template_csv() -> Result<String, csv::Error> {
+    let mut out = SpreadsheetCsv::default();
+    out.row(&COLUMNS)?;
+    out.row(&TEMPLATE_EXAMPLE)?;
+    out.finish()
 }
