@@ -38,10 +38,4 @@ report() { # label, database url
   bench_stop
 }
 
-report SQLite "sqlite://$BENCH_DIR/lobby.db"
-pg="${LOBBY_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
-if psql "$pg/postgres" -qc 'drop database if exists lobby_bench' -c 'create database lobby_bench' >/dev/null 2>&1; then
-  report PostgreSQL "$pg/lobby_bench"
-else
-  echo "PostgreSQL at $pg is not reachable: skipped"
-fi
+on_both_databases

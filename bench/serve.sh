@@ -34,3 +34,17 @@ bench_serve() { # database url
 bench_stop() {
   if [ -n "${SERVER:-}" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; SERVER=; fi
 }
+
+# Runs the benchmark's `report <label> <database url>` on a fresh SQLite
+# file, then on a fresh PostgreSQL database lobby_bench at
+# LOBBY_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), if
+# reachable.
+on_both_databases() {
+  report SQLite "sqlite://$BENCH_DIR/lobby.db"
+  local pg="${LOBBY_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
+  if psql "$pg/postgres" -qc 'drop database if exists lobby_bench' -c 'create database lobby_bench' >/dev/null 2>&1; then
+    report PostgreSQL "$pg/lobby_bench"
+  else
+    echo "PostgreSQL at $pg is not reachable: skipped"
+  fi
+}

@@ -69,7 +69,8 @@ test('a CSV with 3 valid and 2 invalid rows sends exactly 3 invitations', async 
   const file = fs.readFileSync(await (await download).path(), 'utf8');
   // Every field quoted, so that no spreadsheet reads a cell as a formula.
   expect(file.match(/,"created",/g)).toHaveLength(3);
-  expect(file).toContain(`"4","${valid[1]}","valid","created",`);
+  // The input's columns as written, then what Lobby made of the row.
+  expect(file).toContain(`"${valid[1]}","Bo","ko","","4","valid","created",`);
 
   // Nothing more arrives later (the two invalid rows stay unsent).
   await page.waitForTimeout(1500);
