@@ -601,6 +601,10 @@ strings! {
     company_not_found,
     fact_created,
     invitations_download,
+    end_sessions_opener,
+    end_sessions_consequence,
+    /// `{email}`.
+    end_sessions_confirm,
     settings_page_heading,
     settings_sections_label,
     revoke_opener,
@@ -1040,8 +1044,6 @@ strings! {
     problem_email_mixed_scripts,
     event_sessions_ended,
     column_actions,
-    end_sessions_button,
-    end_sessions_label,
     unlock_button,
     /// `{email}`.
     unlock_label,

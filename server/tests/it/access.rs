@@ -254,7 +254,7 @@ async fn an_admin_signs_an_operator_out_everywhere_who_may_sign_in_again() {
 
     let (_, _, page) = get(&api.app, "/admin/operators", &[("cookie", &admin.cookie)]).await;
     assert!(
-        page.contains(&format!(r#"aria-label="Sign out everywhere: {OPS}""#)),
+        page.contains(&format!("Yes, sign {OPS} out everywhere")),
         "{page}"
     );
     assert!(

@@ -12,6 +12,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::imports::{get_import, ConfirmImport};
 use crate::api::operator::signed_in_operator;
 use crate::components::admin_nav::AdminNav;
+use crate::components::local_time::LocalTime;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::{problem_message, DashboardStrings};
@@ -217,7 +218,7 @@ fn render_import(
             <dt>{s.column_rows}</dt>
             <dd>{total}</dd>
             <dt>{s.column_uploaded}</dt>
-            <dd>{v.summary.created_at.clone()}</dd>
+            <dd><LocalTime utc=v.summary.created_at.clone()/></dd>
         </dl>
         {same_file}
         <h2 id="verdicts-caption">{s.verdicts_caption}</h2>

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::imports::list_imports;
 use crate::api::operator::signed_in_operator;
 use crate::components::admin_nav::AdminNav;
+use crate::components::local_time::LocalTime;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::DashboardStrings;
@@ -114,7 +115,7 @@ pub fn ImportUpload() -> impl IntoView {
                                     <td><a href=format!("/admin/imports/{}", i.id)>{i.file_name}</a></td>
                                     <td>{move || import_status_name(t(), status)}</td>
                                     <td>{i.total_rows}</td>
-                                    <td>{i.created_at}</td>
+                                    <td><LocalTime utc=i.created_at/></td>
                                 </tr>
                             }
                         })

@@ -155,7 +155,7 @@ pub fn AdminOperators() -> impl IntoView {
                                                                 };
                                                                 let end_label = {
                                                                     let email = email.clone();
-                                                                    move || fill!(t(), end_sessions_label, email = email)
+                                                                    move || fill!(t(), end_sessions_confirm, email = email.clone())
                                                                 };
                                                                 let remove_label = {
                                                                     let email = email.clone();
@@ -163,11 +163,16 @@ pub fn AdminOperators() -> impl IntoView {
                                                                 };
                                                                 view! {
                                                                     <div class="row-actions">
-                                                                        <ActionForm action=end_sessions>
-                                                                            <input type="hidden" name="csrf" value=csrf/>
-                                                                            <input type="hidden" name="email" value=email/>
-                                                                            <button type="submit" aria-label=end_label>{move || t().end_sessions_button}</button>
-                                                                        </ActionForm>
+                                                                        <Confirm
+                                                                            opener=Signal::derive(move || t().end_sessions_opener.to_owned())
+                                                                            consequence=Signal::derive(move || t().end_sessions_consequence.to_owned())
+                                                                        >
+                                                                            <ActionForm action=end_sessions>
+                                                                                <input type="hidden" name="csrf" value=csrf/>
+                                                                                <input type="hidden" name="email" value=email/>
+                                                                                <button type="submit" class="danger">{end_label}</button>
+                                                                            </ActionForm>
+                                                                        </Confirm>
                                                                         <ActionForm action=unlock>
                                                                             <input type="hidden" name="csrf" value=csrf3/>
                                                                             <input type="hidden" name="email" value=email3/>

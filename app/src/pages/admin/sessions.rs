@@ -9,6 +9,7 @@ use crate::api::operator::signed_in_operator;
 use crate::api::operators::{list_own_sessions, EndEverySession, EndOwnSessions};
 use crate::components::admin_nav::AdminNav;
 use crate::components::confirm::Confirm;
+use crate::components::local_time::LocalTime;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::model::operator::{CurrentOperator, EndSessionsOutcome, SessionRow};
@@ -147,10 +148,10 @@ fn SessionTable(rows: Vec<SessionRow>) -> impl IntoView {
                             view! {
                                 <tr>
                                     <td>
-                                        {r.started}
+                                        <LocalTime utc=r.started/>
                                         {current.then(|| view! { " " <strong>{move || t().this_session}</strong> })}
                                     </td>
-                                    <td>{r.last_seen}</td>
+                                    <td><LocalTime utc=r.last_seen/></td>
                                     <td>{r.address}</td>
                                     <td class="wrap">{r.agent}</td>
                                 </tr>

@@ -11,6 +11,7 @@ use super::apps::uri_problem_text;
 use crate::api::operator::signed_in_operator;
 use crate::api::webhooks::{load_webhooks, RegisterWebhook, RemoveWebhook, ResendDelivery};
 use crate::components::admin_nav::AdminNav;
+use crate::components::local_time::LocalTime;
 use crate::fill;
 use crate::i18n::use_locale;
 use crate::i18n::DashboardStrings;
@@ -231,7 +232,7 @@ fn DeliveryTable(
             });
             view! {
                 <tr>
-                    <td>{d.created_at.clone()}</td>
+                    <td><LocalTime utc=d.created_at.clone()/></td>
                     <td><code>{d.event.clone()}</code></td>
                     <td>{move || match state {
                         DeliveryState::Pending => t().webhook_state_pending,
