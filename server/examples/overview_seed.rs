@@ -9,7 +9,7 @@
 use app::model::progress::ProgressStep;
 use chrono::{Duration, Utc};
 use lobby::store::entities::{invitation, org_role, organization};
-use sea_orm::{EntityTrait, Set};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use uuid::Uuid;
 
 /// A small deterministic generator: the same data every run.
@@ -113,5 +113,12 @@ async fn main() {
             .await
             .unwrap();
     }
+    // As the database would be after its routine upkeep (PostgreSQL's
+    // autovacuum, SQLite's optimize): statistics read, pages marked visible.
+    let upkeep = match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => "VACUUM ANALYZE invitation",
+        _ => "ANALYZE",
+    };
+    db.execute_unprepared(upkeep).await.unwrap();
     println!("seeded {count} invitations");
 }
