@@ -118,10 +118,7 @@ pub async fn get_company_detail(id: String) -> Result<Option<CompanyDetail>, Api
 #[server(endpoint = "remind_invitees")]
 pub async fn remind_invitees(csrf: String, filter: String) -> Result<RemindOutcome, ApiError> {
     let operator = super::signed_in(Some(&csrf))?;
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(filter.as_bytes())
-        .into_owned()
-        .collect();
-    let filter = ListFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let filter = ListFilter::from_query(&filter);
     super::dashboard()?
         .invitations
         .remind(operator.id, filter)

@@ -285,6 +285,15 @@ impl ListFilter {
         filter
     }
 
+    /// Reads a query string as it comes (percent-encoded, without `?`).
+    #[cfg(feature = "ssr")]
+    pub fn from_query(query: &str) -> Self {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        Self::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
     /// Its query pairs, in a fixed order.
     pub fn pairs(&self) -> Vec<(&'static str, &str)> {
         let mut pairs = Vec::new();

@@ -40,11 +40,7 @@ pub async fn invitations_csv(
     use app::model::invitation::ListFilter;
     use axum::http::header;
     use axum::response::IntoResponse;
-    let pairs: Vec<(String, String)> =
-        url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
-    let filter = ListFilter::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let filter = ListFilter::from_query(&query.unwrap_or_default());
     let today = state.clock.now().date_naive();
     let query = ListQuery::of_filter(&filter, today, 1000);
     let org = state.organization_id;

@@ -7,7 +7,7 @@
 use app::model::overview::{funnel, OutcomeBucket, Overview, OverviewOutcome, Scope, ScopeChoice};
 use app::model::progress::ProgressStep;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Order};
+use sea_orm::sea_query::{Expr, ExprTrait, Order};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Select,
@@ -18,22 +18,13 @@ use uuid::Uuid;
 use super::selection::Selection;
 use super::InvitationStatus;
 use crate::store::entities::{bulk_import, invitation, org_role, user};
+use crate::store::sums::{count, count_where};
 use invitation::Column;
 
 /// Longer periods are drawn per week.
 const DAILY_UP_TO_DAYS: i64 = 92;
 /// The imports offered to narrow the overview to, newest first.
 const IMPORT_CHOICES: u64 = 50;
-
-/// A count as the database gives it (a sum of nothing is NULL).
-fn count(n: Option<i64>) -> u64 {
-    u64::try_from(n.unwrap_or(0)).unwrap_or(0)
-}
-
-/// 1 where `condition` holds, else 0, summed.
-fn count_where(condition: Expr) -> Expr {
-    Func::sum(Expr::case(condition, 1).finally(0)).into()
-}
 
 /// The day (UTC, `YYYY-MM-DD`) an invitation was created.
 fn created_day(backend: DatabaseBackend) -> Expr {

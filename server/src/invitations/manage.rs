@@ -18,6 +18,7 @@ use crate::clock::Clock;
 use crate::store::audit::{self, AuditEntry};
 use crate::store::entities::{company, invitation, invitation_ticket, organization, user};
 use crate::store::paging::{decode_cursor, encode_cursor};
+use crate::store::sums::{count, count_where};
 use crate::webhooks::{self, Event};
 
 #[derive(Debug, thiserror::Error)]
@@ -177,12 +178,12 @@ pub async fn counts(
     };
     let mut select = selected(org, &any_status, now)?.select_only();
     for &status in InvitationStatus::ALL {
-        select = select.expr(Func::sum(Expr::case(has_status(status, now), 1).finally(0)));
+        select = select.expr(count_where(has_status(status, now)));
     }
     type Sums = (Option<i64>, Option<i64>, Option<i64>, Option<i64>);
     let sums: Option<Sums> = select.into_tuple().one(db).await?;
     let (a, b, c, d) = sums.unwrap_or_default();
-    let sums = [a, b, c, d].map(|n| u64::try_from(n.unwrap_or(0)).unwrap_or(0));
+    let sums = [a, b, c, d].map(count);
     Ok(InvitationStatus::ALL.iter().copied().zip(sums).collect())
 }
 

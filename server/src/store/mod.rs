@@ -6,6 +6,7 @@ pub mod entities;
 pub mod paging;
 pub mod purge;
 pub mod queue;
+pub mod sums;
 
 use std::time::Duration;
 
