@@ -54,7 +54,7 @@ pub fn App() -> impl IntoView {
 #[component]
 pub fn LandingApp() -> impl IntoView {
     use crate::pages::invite::landing::InvitationLanding;
-    let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned());
+    let path = with_context::<http::request::Parts, _>(|p| p.uri.path().to_owned());
     view! {
         <Chrome path=path.unwrap_or_default()>
             <InvitationLanding/>

@@ -31,7 +31,7 @@ fn document<B: IntoView + 'static>(options: LeptosOptions, body: fn() -> B) -> i
         crate::branding::on_accent(&branding.accent_color)
     );
     let lang = request_locale().code();
-    let path = use_context::<Parts>().map(|p| p.uri.path().to_owned());
+    let path = with_context::<Parts, _>(|p| p.uri.path().to_owned());
     let whole = path.is_none_or(|p| hydrates_whole(&p));
     crate::csp::set_policy(whole);
     let scripts = whole.then(|| {

@@ -41,8 +41,11 @@ pub(crate) fn dashboard() -> Result<crate::ports::DashboardPort, ApiError> {
 pub fn from_request<T: Clone + Send + Sync + 'static>() -> Option<T> {
     #[cfg(feature = "ssr")]
     {
-        leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|p| p.extensions.get::<T>().cloned())
+        // Borrowed, not cloned: the request's parts are every header.
+        leptos::prelude::with_context::<http::request::Parts, _>(|p| {
+            p.extensions.get::<T>().cloned()
+        })
+        .flatten()
     }
     #[cfg(not(feature = "ssr"))]
     {

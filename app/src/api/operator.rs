@@ -10,6 +10,7 @@ use crate::model::operator::CurrentOperator;
 /// resolved the session cookie and put the operator into the request.
 #[server(endpoint = "signed_in_operator")]
 pub async fn signed_in_operator() -> Result<Option<CurrentOperator>, ApiError> {
-    let parts = use_context::<http::request::Parts>();
-    Ok(parts.and_then(|p| p.extensions.get::<CurrentOperator>().cloned()))
+    let operator =
+        with_context::<http::request::Parts, _>(|p| p.extensions.get::<CurrentOperator>().cloned());
+    Ok(operator.flatten())
 }

@@ -68,8 +68,7 @@ pub fn page_locale() -> Locale {
 /// The language of the current request: the remembered choice, else `Accept-Language`.
 #[cfg(feature = "ssr")]
 pub fn request_locale() -> Locale {
-    use_context::<http::request::Parts>()
-        .map(|parts| Locale::of_request(&parts.headers))
+    with_context::<http::request::Parts, _>(|parts| Locale::of_request(&parts.headers))
         .unwrap_or_default()
 }
 

@@ -332,9 +332,29 @@ pub async fn resend(
     public_url: &url::Url,
     clock: &dyn Clock,
 ) -> Result<Resent, ManageError> {
+    resend_unless_sent_since(db, org, inviter, id, None, public_url, clock)
+        .await?
+        .ok_or(ManageError::NotFound)
+}
+
+/// [`resend`], except that an invitation emailed after `since` is left as
+/// it is (`None`): decided on the locked row, so two operators reminding
+/// the same customers at once send each of them one email.
+async fn resend_unless_sent_since(
+    db: &DatabaseConnection,
+    org: &organization::Model,
+    inviter: &Inviter,
+    id: Uuid,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+    public_url: &url::Url,
+    clock: &dyn Clock,
+) -> Result<Option<Resent>, ManageError> {
     let now = clock.now();
     let txn = crate::store::begin_write(db).await?;
     let row = find(&txn, org.id, id).await?;
+    if since.is_some_and(|since| row.sent_at.is_some_and(|sent| sent > since)) {
+        return Ok(None);
+    }
     match status_at(&row, now) {
         // A customer who accepted but stopped before the welcome page may
         // be reminded: the new link leads them on where they stopped.
@@ -364,10 +384,10 @@ pub async fn resend(
     )
     .await?;
     txn.commit().await?;
-    Ok(Resent {
+    Ok(Some(Resent {
         invitation: updated,
         redeem_url: url,
-    })
+    }))
 }
 
 /// Gives the invitation a new ticket (the old one is then recognised as
@@ -539,9 +559,12 @@ pub async fn remind(
             due.push(row.id);
         }
     }
+    let since = Some(now - pause);
     for id in due {
-        match resend(db, org, inviter, id, public_url, clock).await {
-            Ok(_) => done.sent += 1,
+        match resend_unless_sent_since(db, org, inviter, id, since, public_url, clock).await {
+            Ok(Some(_)) => done.sent += 1,
+            // Reminded meanwhile by another operator.
+            Ok(None) => done.recent += 1,
             // Revoked or finished since the list was read.
             Err(ManageError::Conflict(_) | ManageError::NotFound) => {}
             Err(e) => return Err(e),

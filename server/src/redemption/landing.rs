@@ -7,8 +7,9 @@ use app::i18n::Locale;
 use app::model::landing::{Landing, LinkState, NewLinkOutcome, NEW_LINK_PAUSE_MINUTES};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    FromQueryResult, JoinType, QueryFilter, QuerySelect, RelationTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect, QueryTrait, RelationTrait,
+    Statement,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -126,11 +127,8 @@ pub struct LinkFacts {
     pub inviter_email: Option<String>,
 }
 
-/// The facts of the links whose tickets hash to `hashes`, in one query.
-pub(crate) async fn facts_of(
-    conn: &impl ConnectionTrait,
-    hashes: Vec<String>,
-) -> Result<Vec<LinkFacts>, DbErr> {
+/// The query of the facts of the links whose tickets hash to `hashes`.
+pub(crate) fn facts_of(backend: DbBackend, hashes: Vec<String>) -> Statement {
     use invitation::Column as I;
     invitation_ticket::Entity::find()
         .select_only()
@@ -154,9 +152,7 @@ pub(crate) async fn facts_of(
         )
         .join(JoinType::LeftJoin, invitation::Relation::Inviter.def())
         .filter(invitation_ticket::Column::TicketHash.is_in(hashes))
-        .into_model::<LinkFacts>()
-        .all(conn)
-        .await
+        .build(backend)
 }
 
 fn shown(date: DateTime<Utc>) -> String {

@@ -13,9 +13,9 @@ use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-use crate::support::api::{call, create_invitation, setup, Api};
+use crate::support::api::{call, create_invitation, setup, setup_on, Api};
 use crate::support::browser::{sign_in_with_passcode, Browser};
-use crate::support::operator::operator_session;
+use crate::support::operator::{admin_session, operator_session};
 use crate::support::router::get;
 use crate::support::smtp::SmtpSink;
 
@@ -329,4 +329,52 @@ async fn operators_remind_everyone_stopped_at_a_step_at_most_once_a_day() {
         .filter(|e| e.action == "invitations.reminded")
         .count();
     assert_eq!(reminded, 4);
+}
+
+#[tokio::test]
+async fn two_operators_reminding_at_once_send_each_customer_one_email() {
+    reminding_at_once(setup().await).await;
+}
+
+#[tokio::test]
+async fn postgres_two_operators_reminding_at_once_send_each_customer_one_email() {
+    let test = "two_operators_reminding_at_once_send_each_customer_one_email";
+    if let Some(pg) = crate::support::db::postgres(test).await {
+        reminding_at_once(setup_on(pg.db.clone()).await).await;
+    }
+}
+
+/// Two operators press "Send a reminder" on the same list at the same
+/// moment: between them every customer is reminded once, never twice.
+async fn reminding_at_once(api: Api) {
+    const CUSTOMERS: usize = 12;
+    for i in 0..CUSTOMERS {
+        let body = json!({
+            "invitedUserEmailAddress": format!("waiting{i}@customer.example"),
+            "inviteRedirectUrl": "http://lobby.test/welcome",
+            "sendInvitationMessage": true,
+        });
+        create_invitation(&api, body).await;
+    }
+    api.clock.advance(chrono::Duration::hours(25));
+    let (ops, ada) = (operator_session(&api).await, admin_session(&api).await);
+    let filter = [("filter", "progress=invited")];
+    let (first, second) = tokio::join!(
+        ops.call(&api, "/api/remind_invitees", &filter),
+        ada.call(&api, "/api/remind_invitees", &filter),
+    );
+    let sent = |body: &str| {
+        let v: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("{body}"));
+        v["sent"].as_u64().unwrap()
+    };
+    assert_eq!(
+        sent(&first) + sent(&second),
+        CUSTOMERS as u64,
+        "{first} {second}"
+    );
+    let rows = invitation::Entity::find().all(&api.db).await.unwrap();
+    assert_eq!(rows.len(), CUSTOMERS);
+    for row in rows {
+        assert_eq!(row.send_count, 2, "{} reminded once", row.invited_email);
+    }
 }

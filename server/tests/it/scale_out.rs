@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 
 use crate::support::browser::Answer;
 use crate::support::db;
+use crate::support::operator::csrf_of;
 use crate::support::process::{lobby, output_of, Server, TempDir};
 use crate::support::router::ORIGIN;
 use crate::support::smtp::SmtpSink;
@@ -262,6 +263,37 @@ async fn two_instances_on_one_postgres_database_act_as_one() {
         "{}",
         welcome.body
     );
+
+    // The admin changes a setting on one instance; the customers' pages of
+    // both show it at once (nothing of the organization is kept in memory).
+    let mut ada = Visitor::new(&balancer);
+    let signed_in = ada
+        .post(
+            "/admin/login",
+            &[("email", ADMIN), ("password", ADMIN_PASSWORD)],
+        )
+        .await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    let csrf = csrf_of(&ada.get("/admin/tokens").await.body);
+    let links = "Order portal | https://shop.gfms.example/orders";
+    let saved = ada
+        .post(
+            "/api/save_welcome_links",
+            &[("csrf", &csrf), ("links", links)],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert!(saved.body.contains("Saved"), "{}", saved.body);
+    for _ in 0..2 {
+        let welcome = jiwoo.get(&format!("/invite/{ticket}/continue")).await;
+        assert!(
+            welcome
+                .body
+                .contains("href=\"https://shop.gfms.example/orders\""),
+            "{}",
+            welcome.body
+        );
+    }
 
     // A code's five tries are shared: the count goes down whichever instance answers.
     let ticket = balancer.invite(MINH, json!({})).await;

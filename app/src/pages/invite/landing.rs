@@ -33,10 +33,12 @@ pub fn InvitationLanding() -> impl IntoView {
 /// What "Send me a new link" did, from the query string (`?new-link=sent`)
 /// of the request: the page renders without the router.
 fn new_link_outcome() -> Option<NewLinkOutcome> {
-    let parts = use_context::<http::request::Parts>()?;
-    form_urlencoded::parse(parts.uri.query()?.as_bytes())
-        .find(|(name, _)| name == "new-link")
-        .and_then(|(_, code)| NewLinkOutcome::from_code(&code))
+    with_context::<http::request::Parts, _>(|parts| {
+        form_urlencoded::parse(parts.uri.query()?.as_bytes())
+            .find(|(name, _)| name == "new-link")
+            .and_then(|(_, code)| NewLinkOutcome::from_code(&code))
+    })
+    .flatten()
 }
 
 #[component]
